@@ -1,1 +1,39 @@
+//! PEC Ingegneri in the browser: a Leptos client-side app, in Italian, that calls the API
+//! with the DTOs of `shared`.
 
+mod api;
+mod components;
+mod format;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use components::layout::{Footer, Header};
+use pages::{not_found::NotFound, plans::PlansPage};
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Vai al contenuto"</a>
+            <Header/>
+            <main id="main" class="container" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=PlansPage/>
+                    <Route path=path!("/piani") view=PlansPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Entry point, called by the wasm-bindgen glue once the module is loaded.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,1 +1,111 @@
-fn main() {}
+//! Project tasks, as code:
+//!
+//! - `cargo xtask dev`: installs what is missing, builds the SPA, runs the local server.
+//! - `cargo xtask test`: everything CI runs (formatting, lints, the SPA build, every test).
+//! - `cargo xtask spa`: builds the SPA into `dist/` and prints its sizes.
+
+mod spa;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    let root = project_root();
+    match task.as_str() {
+        "dev" => dev(&root),
+        "test" => test(&root),
+        "spa" => spa::build(&root).map(|_| ()),
+        _ => {
+            eprintln!("usage: cargo xtask <dev | test | spa>");
+            eprintln!(
+                "  dev   install what is missing, build the SPA, serve everything on http://127.0.0.1:8080"
+            );
+            eprintln!("  test  run every check and test that CI runs");
+            eprintln!("  spa   build the SPA into dist/ and print its sizes");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command in `dir`, failing with its name when it fails.
+pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .envs(envs.iter().copied())
+        .current_dir(dir)
+        .status()
+        .with_context(|| format!("could not start {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn dev(root: &Path) -> Result<()> {
+    let dist = spa::build(root)?;
+    let dist = dist.to_str().context("the project path is not UTF-8")?;
+    run(
+        root,
+        "cargo",
+        &["run", "--package", "functions", "--bin", "pec-local"],
+        &[("PEC_SPA_DIR", dist)],
+    )
+}
+
+fn test(root: &Path) -> Result<()> {
+    run(root, "cargo", &["fmt", "--all", "--", "--check"], &[])?;
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "--package",
+            "frontend",
+            "--target",
+            spa::WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    let dist = spa::build(root)?;
+    let dist = dist.to_str().context("the project path is not UTF-8")?;
+    run(
+        root,
+        "cargo",
+        &["build", "--package", "functions", "--bin", "pec-local"],
+        &[],
+    )?;
+    run(
+        root,
+        "cargo",
+        &["test", "--workspace", "--no-fail-fast"],
+        &[("PEC_SPA_DIR", dist)],
+    )
+}

@@ -1,0 +1,96 @@
+//! The one typed client of the API: DTOs from `shared`, errors pages can match, requests
+//! aborted when the page that made them goes away.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::api::{ApiError, CatalogResponse, ErrorCode};
+use shared::catalog::{Quote, QuoteRequest};
+use thiserror::Error;
+use web_sys::AbortController;
+
+#[derive(Debug, Clone, Error)]
+pub enum ClientError {
+    #[error("Impossibile contattare il server: controlla la connessione e riprova.")]
+    Network,
+    #[error("Il server ha risposto in un formato inatteso: riprova tra qualche minuto.")]
+    Decode,
+    #[error("{0}")]
+    Api(ApiError),
+}
+
+impl ClientError {
+    /// The request field the error is about, to show it beside that field.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(api) => api.field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Aborts the request when dropped: a future dropped before completion (the page was left,
+/// a newer request replaced it) cancels its fetch.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+async fn send<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: Option<String>,
+) -> Result<T, ClientError> {
+    let controller = AbortController::new().ok();
+    let builder = builder.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let mut guard = AbortOnDrop(controller);
+    let request = match body {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json)
+            .map_err(|_| ClientError::Decode)?,
+        None => builder.build().map_err(|_| ClientError::Decode)?,
+    };
+    let response = request.send().await.map_err(|_| ClientError::Network)?;
+    guard.0 = None;
+    decode(response).await
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+    if response.ok() {
+        return response.json::<T>().await.map_err(|_| ClientError::Decode);
+    }
+    match response.json::<ApiError>().await {
+        Ok(api) => Err(ClientError::Api(api)),
+        Err(_) => Err(ClientError::Api(ApiError::new(
+            match response.status() {
+                401 => ErrorCode::Unauthorized,
+                403 => ErrorCode::Forbidden,
+                404 => ErrorCode::NotFound,
+                _ => ErrorCode::Internal,
+            },
+            format!("Il server ha risposto con l'errore {}.", response.status()),
+        ))),
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
+    send(Request::get(path), None).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+    let json = serde_json::to_string(body).map_err(|_| ClientError::Decode)?;
+    send(Request::post(path), Some(json)).await
+}
+
+pub async fn catalog() -> Result<CatalogResponse, ClientError> {
+    get("/api/catalog").await
+}
+
+pub async fn quote(request: &QuoteRequest) -> Result<Quote, ClientError> {
+    post("/api/quote", request).await
+}

@@ -1,0 +1,38 @@
+//! How values read on screen, in Italian.
+
+use chrono::NaiveDate;
+use shared::catalog::{ExtraSpaceRule, Plan, SpaceLimit};
+
+pub fn date(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+pub fn annual_fee(plan: &Plan) -> String {
+    if plan.is_free() {
+        "Gratuita".into()
+    } else {
+        format!("{} + IVA all'anno", plan.annual_fee)
+    }
+}
+
+pub fn extra_rule(rule: &ExtraSpaceRule) -> String {
+    let area = rule.area.nome();
+    let limit = match rule.limit {
+        Some(SpaceLimit::Extra(gb)) => format!("fino a {gb} GB in più"),
+        Some(SpaceLimit::Total(gb)) => format!("fino a {gb} GB in tutto"),
+        None => "senza limiti".into(),
+    };
+    if rule.packs.is_empty() {
+        format!(
+            "Spazio {area} aggiuntivo {limit}: {} + IVA per GB all'anno",
+            rule.price_per_gb
+        )
+    } else {
+        let packs: Vec<String> = rule
+            .packs
+            .iter()
+            .map(|p| format!("{} GB a {}", p.gb, p.price))
+            .collect();
+        format!("Pacchetti {area}: {} (+ IVA, all'anno)", packs.join(", "))
+    }
+}

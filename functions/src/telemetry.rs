@@ -1,0 +1,20 @@
+//! Logging set-up: JSON lines on Lambda (CloudWatch), readable text locally.
+
+use tracing_subscriber::EnvFilter;
+
+fn filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+}
+
+pub fn init_json() {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter())
+        .with_current_span(false)
+        .without_time()
+        .init();
+}
+
+pub fn init_text() {
+    tracing_subscriber::fmt().with_env_filter(filter()).init();
+}

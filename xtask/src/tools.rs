@@ -1,0 +1,94 @@
+//! The tools the build needs beyond cargo, installed by package name when missing: the
+//! wasm32 target (rustup), the wasm-bindgen CLI at Cargo.lock's version (crates.io), and
+//! wasm-opt from npm's `binaryen` (Debian's older binaryen emits wasm that browsers reject).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::run;
+
+const BINARYEN: &str = "binaryen@132";
+
+pub fn ensure_wasm_target(root: &Path, target: &str) -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32 target")?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == target)
+    {
+        run(root, "rustup", &["target", "add", target], &[])?;
+    }
+    Ok(())
+}
+
+/// The wasm-bindgen version Cargo.lock pins: the CLI must match the library exactly.
+fn locked_wasm_bindgen(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            let version = lines.next().unwrap_or_default();
+            if let Some(v) = version.strip_prefix("version = \"") {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+pub fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
+    let wanted = locked_wasm_bindgen(root)?;
+    let current = Command::new("wasm-bindgen").arg("--version").output();
+    let have = current
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if have != format!("wasm-bindgen {wanted}") {
+        eprintln!(
+            "installing wasm-bindgen-cli {wanted} (found: {have:?}); this takes a few minutes"
+        );
+        // Not --locked: the registry mirror lags one of the CLI's locked dependencies.
+        run(
+            root,
+            "cargo",
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &wanted,
+                "--force",
+            ],
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+/// `wasm-opt` from npm's binaryen, installed under `target/tools`.
+pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
+    let prefix = root.join("target").join("tools");
+    let bin = prefix.join("node_modules").join(".bin").join("wasm-opt");
+    if !bin.exists() {
+        std::fs::create_dir_all(&prefix)?;
+        let prefix_str = prefix.to_str().context("the project path is not UTF-8")?;
+        run(
+            root,
+            "npm",
+            &[
+                "install",
+                "--prefix",
+                prefix_str,
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                BINARYEN,
+            ],
+            &[],
+        )?;
+    }
+    Ok(bin)
+}
