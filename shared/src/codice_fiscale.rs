@@ -150,7 +150,7 @@ impl CodiceFiscale {
         };
         // The century is not encoded: 00 stands for 2000 (leap) as well as 1900 (not),
         // so 29 February is accepted whenever the two-digit year is a multiple of four.
-        if day > days_in_month(month as u32 + 1, year % 4 == 0) {
+        if day > days_in_month(month as u32 + 1, year.is_multiple_of(4)) {
             return Err(CodiceFiscaleError::DayOfMonth {
                 day,
                 month: MONTH_NAMES[month],

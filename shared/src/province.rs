@@ -136,9 +136,9 @@ province! {
 
 impl Provincia {
     pub fn by_sigla(sigla: &str) -> Option<&'static Provincia> {
-        let sigla = sigla.trim();
+        let sigla = sigla.trim().to_ascii_uppercase();
         PROVINCE
-            .binary_search_by(|p| p.sigla.cmp(&sigla.to_ascii_uppercase().as_str()))
+            .binary_search_by(|p| p.sigla.cmp(sigla.as_str()))
             .ok()
             .map(|i| &PROVINCE[i])
     }

@@ -1,1 +1,6 @@
-//! End-to-end tests live in tests/.
+//! The end-to-end harness: the real `pec-local` binary on a free port, and Debian's
+//! Chromium driven over WebDriver, with a page object per screen.
+
+pub mod browser;
+pub mod pages;
+pub mod server;

@@ -96,6 +96,7 @@ fn test(root: &Path) -> Result<()> {
     )?;
     let dist = spa::build(root)?;
     let dist = dist.to_str().context("the project path is not UTF-8")?;
+    tools::ensure_chromium(root)?;
     run(
         root,
         "cargo",

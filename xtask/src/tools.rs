@@ -92,3 +92,19 @@ pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     }
     Ok(bin)
 }
+
+/// Debian's Chromium and ChromeDriver for the browser tests (a browser cannot be
+/// downloaded here, only installed from Debian's packages).
+pub fn ensure_chromium(root: &Path) -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    let env = [("DEBIAN_FRONTEND", "noninteractive")];
+    run(root, "apt-get", &["update", "-qq"], &env)?;
+    run(
+        root,
+        "apt-get",
+        &["install", "-y", "-qq", "chromium", "chromium-driver"],
+        &env,
+    )
+}

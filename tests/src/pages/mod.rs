@@ -1,0 +1,3 @@
+//! Page objects: what a person reads and does on each screen, by `data-testid`.
+
+pub mod plans;

@@ -1,0 +1,92 @@
+//! The local server over HTTP: the real binary on a free port.
+
+use anyhow::Result;
+use e2e::server::{LocalServer, spa_dir};
+use serde_json::{Value, json};
+use shared::api::{CatalogResponse, ErrorCode};
+use shared::catalog::{CatalogId, PlanCode, Quote};
+use shared::money::Money;
+
+#[tokio::test]
+async fn the_catalog_and_a_quote_over_http() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let http = reqwest::Client::new();
+
+    let health: Value = http
+        .get(server.url("/api/health"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(health["status"], "ok");
+
+    let catalog: CatalogResponse = http
+        .get(server.url("/api/catalog"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(catalog.in_force, CatalogId::Contratto2024);
+    let current = catalog.current().expect("a version in force");
+    let avanzata = current.plan(PlanCode::Avanzata).expect("Avanzata is sold");
+    assert_eq!(avanzata.annual_fee, Money::euros(20));
+    assert_eq!(catalog.versions.len(), 3);
+
+    let response = http
+        .post(server.url("/api/quote"))
+        .json(&json!({"plan": "base", "upgrade": true, "extra": {"inbox_gb": 1, "archivio_gb": 1}}))
+        .send()
+        .await?;
+    assert_eq!(response.status(), 200);
+    let quote: Quote = response.json().await?;
+    assert_eq!(quote.net, Money::euros(28));
+    assert_eq!(quote.iva, Money::cents(616));
+    assert_eq!(quote.total, Money::cents(3416));
+
+    let refused = http
+        .post(server.url("/api/quote"))
+        .json(&json!({"plan": "base", "extra": {"inbox_gb": 0, "archivio_gb": 3}}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), 422);
+    let error: shared::api::ApiError = refused.json().await?;
+    assert_eq!(error.code, ErrorCode::QuoteAreaNotAllowed);
+    assert_eq!(error.field.as_deref(), Some("extra.archivio_gb"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_spa_is_served_beside_the_api() -> Result<()> {
+    assert!(
+        spa_dir().join("index.html").exists(),
+        "no SPA build in {}: run `cargo xtask test`",
+        spa_dir().display()
+    );
+    let server = LocalServer::start().await?;
+    let http = reqwest::Client::new();
+    // Client-side routes fall back to the app's shell.
+    for path in ["/", "/piani", "/una/pagina/qualsiasi"] {
+        let page = http.get(server.url(path)).send().await?;
+        assert_eq!(page.status(), 200, "{path}");
+        let html = page.text().await?;
+        assert!(
+            html.contains("<html lang=\"it\">") && html.contains("/pkg/frontend.js"),
+            "{path}"
+        );
+    }
+    // The wasm goes out compressed to browsers that accept it.
+    let wasm = http
+        .get(server.url("/pkg/frontend_bg.wasm"))
+        .header("Accept-Encoding", "br")
+        .send()
+        .await?;
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(wasm.headers()["content-encoding"], "br");
+    // An unknown API route is not the SPA.
+    let missing = http.get(server.url("/api/nope")).send().await?;
+    assert_eq!(missing.status(), 404);
+    let error: shared::api::ApiError = missing.json().await?;
+    assert_eq!(error.code, ErrorCode::NotFound);
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The SPA in headless Chromium against the local server.
+
+use anyhow::{Result, ensure};
+use e2e::browser::Browser;
+use e2e::pages::plans::PlansPage;
+use e2e::server::LocalServer;
+
+#[tokio::test]
+async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("plans_and_quote", |client| async move {
+            let page = PlansPage::open(client, &server.url("/")).await?;
+            let base = page.plan_card("base").await?;
+            ensure!(
+                base.contains("Gratuita") && base.contains("1 GB") && base.contains("3 GB"),
+                "{base}"
+            );
+            let avanzata = page.plan_card("avanzata").await?;
+            ensure!(avanzata.contains("€ 20,00 + IVA all'anno"), "{avanzata}");
+
+            // 3 GB of inbox on Base: 3 × € 4 = € 12 + IVA € 2,64.
+            page.set_extra("3", "").await?;
+            page.submit().await?;
+            let total = page.total().await?;
+            ensure!(total == "€ 14,64", "total {total}");
+
+            // Archive space needs Avanzata: the error is shown beside the field.
+            page.set_extra("", "2").await?;
+            page.submit().await?;
+            let error = page.field_error("extra-archivio").await?;
+            ensure!(error.contains("passa a Avanzata"), "{error}");
+            ensure!(!page.has_quote().await?, "a stale quote is still shown");
+
+            // With the upgrade it is allowed: € 20 + 2 × € 4 = € 28 + IVA € 6,16.
+            page.choose_upgrade().await?;
+            page.submit().await?;
+            let total = page.total().await?;
+            ensure!(total == "€ 34,16", "total {total}");
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
