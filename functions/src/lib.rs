@@ -7,7 +7,9 @@ pub mod error;
 pub mod extract;
 pub mod local;
 pub mod routes;
+pub mod store;
 pub mod telemetry;
+pub mod testing;
 
 use std::sync::Arc;
 

@@ -5,13 +5,17 @@
 //! - [`province`]: the provinces and their Ordini.
 //! - [`money`] and [`catalog`]: prices, plans, quotes.
 //! - [`lifecycle`]: a mailbox from activation to closure.
+//! - [`member`]: the Modello Anagrafiche, the Albo record, what may change.
+//! - [`access`]: who is calling and what each role may do.
 //! - [`api`]: the HTTP API's DTOs and error envelope.
 
+pub mod access;
 pub mod address;
 pub mod api;
 pub mod catalog;
 pub mod codice_fiscale;
 pub mod lifecycle;
+pub mod member;
 pub mod money;
 pub mod province;
 pub mod text;

@@ -149,9 +149,17 @@ impl Provincia {
 pub struct UnknownProvincia(pub String);
 
 /// A provincial Ordine degli Ingegneri, by its province's sigla.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
 pub struct OrdineCode(&'static str);
+
+// By hand: a derived impl would require the input to live for 'static.
+impl<'de> Deserialize<'de> for OrdineCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let sigla = String::deserialize(deserializer)?;
+        OrdineCode::parse(&sigla).map_err(serde::de::Error::custom)
+    }
+}
 
 impl OrdineCode {
     pub fn parse(sigla: &str) -> Result<Self, UnknownProvincia> {

@@ -1,0 +1,157 @@
+//! Every key of the table, built here and nowhere else. Upper-case prefixes name the
+//! entity; GSI1 and GSI2 are overloaded by entity:
+//!
+//! | entity | PK | SK | GSI1 (PK / SK) | GSI2 (PK / SK) |
+//! |---|---|---|---|---|
+//! | member | `MEMBER#{cf}` | `PROFILE` | `ORDINE#{ordine}` / `MEMBER#{cognome}#{nome}#{cf}` | – |
+//! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
+//! | Ordine's mailbox | `ORDINE#{ordine}` | `MAILBOX` | – | – |
+//! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
+//! | idempotency record | `IDEMPOTENCY#{subject}#{key}` | `RECORD` | – | – |
+//! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{date}` / `{at}#{id}` |
+//! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending |
+//! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
+//! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
+//!
+//! `{cf}` is always the codice fiscale's person key (omocodia removed), and names are folded
+//! to letters, so that lookups and ordering do not depend on how data was typed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::address::LocalPart;
+use shared::codice_fiscale::CodiceFiscale;
+use shared::province::OrdineCode;
+use shared::text::fold_letters;
+
+use super::Key;
+
+pub const MEMBER: &str = "member";
+pub const ADDRESS: &str = "address";
+pub const ORDINE_MAILBOX: &str = "ordine-mailbox";
+pub const ACCOUNT: &str = "account";
+pub const IDEMPOTENCY: &str = "idempotency";
+pub const AUDIT: &str = "audit";
+pub const OUTBOX: &str = "outbox";
+pub const PROVIDER_MAILBOX: &str = "provider-mailbox";
+pub const PROVIDER_COMMAND: &str = "provider-command";
+
+pub fn member(cf: &CodiceFiscale) -> Key {
+    Key::new(format!("MEMBER#{}", cf.person_key()), "PROFILE")
+}
+
+pub fn ordine_members(ordine: OrdineCode) -> String {
+    format!("ORDINE#{ordine}")
+}
+
+pub fn member_in_ordine(ordine: OrdineCode, cognome: &str, nome: &str, cf: &CodiceFiscale) -> Key {
+    Key::new(
+        ordine_members(ordine),
+        format!(
+            "MEMBER#{}#{}#{}",
+            fold_letters(cognome),
+            fold_letters(nome),
+            cf.person_key()
+        ),
+    )
+}
+
+/// The GSI1 sort-key prefix of the members whose surname starts with `cognome`.
+pub fn members_by_surname(cognome: &str) -> String {
+    let folded = fold_letters(cognome);
+    if folded.is_empty() {
+        "MEMBER#".into()
+    } else {
+        format!("MEMBER#{folded}")
+    }
+}
+
+pub fn address_partition(base: &LocalPart) -> String {
+    format!("ADDRESS#{base}")
+}
+
+pub fn address_reservation(base: &LocalPart, alias: u32) -> Key {
+    Key::new(address_partition(base), format!("ALIAS#{alias:06}"))
+}
+
+pub fn ordine_mailbox(ordine: OrdineCode) -> Key {
+    Key::new(format!("ORDINE#{ordine}"), "MAILBOX")
+}
+
+pub fn account(username: &str) -> Key {
+    Key::new(
+        format!("ACCOUNT#{}", username.trim().to_lowercase()),
+        "ACCOUNT",
+    )
+}
+
+pub fn idempotency(subject: &str, key: &str) -> Key {
+    Key::new(format!("IDEMPOTENCY#{subject}#{key}"), "RECORD")
+}
+
+pub fn audit_target(target: &str) -> String {
+    format!("AUDIT#{target}")
+}
+
+pub fn audit(target: &str, at: DateTime<Utc>, id: &str) -> Key {
+    Key::new(audit_target(target), audit_sort(at, id))
+}
+
+pub fn audit_day(day: NaiveDate) -> String {
+    format!("AUDITDAY#{day}")
+}
+
+pub fn audit_by_day(at: DateTime<Utc>, id: &str) -> Key {
+    Key::new(audit_day(at.date_naive()), audit_sort(at, id))
+}
+
+fn audit_sort(at: DateTime<Utc>, id: &str) -> String {
+    format!("{}#{id}", at.format("%Y-%m-%dT%H:%M:%S%.6fZ"))
+}
+
+pub fn outbox(id: &str) -> Key {
+    Key::new(format!("OUTBOX#{id}"), "COMMAND")
+}
+
+pub const OUTBOX_PENDING: &str = "OUTBOX#PENDING";
+
+pub fn outbox_pending(due: DateTime<Utc>, id: &str) -> Key {
+    Key::new(
+        OUTBOX_PENDING,
+        format!("{}#{id}", due.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+    )
+}
+
+/// The GSI2 sort key up to which pending commands are due at `now`.
+pub fn outbox_due_until(now: DateTime<Utc>) -> String {
+    format!("{}#~", now.format("%Y-%m-%dT%H:%M:%S%.6fZ"))
+}
+
+pub fn provider_mailbox(address: &str) -> Key {
+    Key::new(format!("PROVIDER#{address}"), "MAILBOX")
+}
+
+pub fn provider_command(id: &str) -> Key {
+    Key::new(format!("PROVIDERCMD#{id}"), "APPLIED")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_keys_use_the_person_key_and_folded_names() {
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let ordine = OrdineCode::parse("MI").unwrap();
+        assert_eq!(member(&cf.omocodic_variant(3)), member(&cf));
+        assert_eq!(member(&cf).pk, "MEMBER#RSSMRA85T10A562S");
+        let by_ordine = member_in_ordine(ordine, "De Santis", "Maria Grazia", &cf);
+        assert_eq!(by_ordine.pk, "ORDINE#MI");
+        assert_eq!(by_ordine.sk, "MEMBER#desantis#mariagrazia#RSSMRA85T10A562S");
+        assert!(by_ordine.sk.starts_with(&members_by_surname("de s")));
+    }
+
+    #[test]
+    fn aliases_sort_in_number_order() {
+        let base = LocalPart::parse("mario.rossi").unwrap();
+        assert!(address_reservation(&base, 9).sk < address_reservation(&base, 10).sk);
+    }
+}

@@ -1,0 +1,322 @@
+//! The embedded adapter: one SQLite file (WAL), one table shaped like the DynamoDB one.
+//! SQLite compares text byte by byte, as DynamoDB orders its string keys.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::{
+    Condition, CursorKey, Index, Item, ItemStore, Key, Page, Query, SortKey, StoreError, WriteOp,
+    check_transaction,
+};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS items (
+    pk TEXT NOT NULL,
+    sk TEXT NOT NULL,
+    gsi1pk TEXT, gsi1sk TEXT,
+    gsi2pk TEXT, gsi2sk TEXT,
+    entity_type TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    expires_at INTEGER,
+    data TEXT NOT NULL,
+    PRIMARY KEY (pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
+";
+
+const COLUMNS: &str =
+    "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity_type, version, expires_at, data";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the store in `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(StoreError::backend)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(StoreError::backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::backend)?;
+        Self::init(conn)
+    }
+
+    /// A private store in memory, for tests.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(StoreError::backend)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(StoreError::backend)?;
+        conn.execute_batch(SCHEMA).map_err(StoreError::backend)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Deletes items whose TTL has passed (DynamoDB does this by itself).
+    pub async fn purge_expired(&self, now_epoch: i64) -> Result<usize, StoreError> {
+        self.with(move |conn| {
+            conn.execute(
+                "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at < ?1",
+                [now_epoch],
+            )
+            .map_err(StoreError::backend)
+        })
+        .await
+    }
+
+    async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(StoreError::backend)?
+    }
+}
+
+fn read_item(row: &Row<'_>) -> rusqlite::Result<Result<Item, StoreError>> {
+    let key = Key::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?);
+    let pair = |a: Option<String>, b: Option<String>| a.zip(b).map(|(pk, sk)| Key::new(pk, sk));
+    let gsi1 = pair(row.get(2)?, row.get(3)?);
+    let gsi2 = pair(row.get(4)?, row.get(5)?);
+    let data: String = row.get(9)?;
+    let version: i64 = row.get(7)?;
+    Ok(match serde_json::from_str(&data) {
+        Ok(data) => Ok(Item {
+            key,
+            gsi1,
+            gsi2,
+            entity_type: row.get(6)?,
+            version: version as u64,
+            expires_at: row.get(8)?,
+            data,
+        }),
+        Err(e) => Err(StoreError::Corrupt {
+            key,
+            reason: e.to_string(),
+        }),
+    })
+}
+
+fn current_version(tx: &Transaction<'_>, key: &Key) -> Result<Option<u64>, StoreError> {
+    tx.query_row(
+        "SELECT version FROM items WHERE pk = ?1 AND sk = ?2",
+        params![key.pk, key.sk],
+        |row| row.get::<_, i64>(0),
+    )
+    .optional()
+    .map(|v| v.map(|v| v as u64))
+    .map_err(StoreError::backend)
+}
+
+fn holds(condition: &Condition, version: Option<u64>) -> bool {
+    match condition {
+        Condition::Always => true,
+        Condition::NotExists => version.is_none(),
+        Condition::Exists => version.is_some(),
+        Condition::Version(expected) => version == Some(*expected),
+    }
+}
+
+fn write(tx: &Transaction<'_>, item: &Item) -> Result<(), StoreError> {
+    let data = serde_json::to_string(&item.data).map_err(|e| StoreError::Encode(e.to_string()))?;
+    tx.execute(
+        &format!("INSERT OR REPLACE INTO items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        params![
+            item.key.pk,
+            item.key.sk,
+            item.gsi1.as_ref().map(|k| &k.pk),
+            item.gsi1.as_ref().map(|k| &k.sk),
+            item.gsi2.as_ref().map(|k| &k.pk),
+            item.gsi2.as_ref().map(|k| &k.sk),
+            item.entity_type,
+            item.version as i64,
+            item.expires_at,
+            data,
+        ],
+    )
+    .map_err(StoreError::backend)?;
+    Ok(())
+}
+
+fn remove(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM items WHERE pk = ?1 AND sk = ?2",
+        params![key.pk, key.sk],
+    )
+    .map_err(StoreError::backend)?;
+    Ok(())
+}
+
+/// The smallest string greater than every string that starts with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+#[async_trait]
+impl ItemStore for SqliteStore {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        let key = key.clone();
+        self.with(move |conn| {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM items WHERE pk = ?1 AND sk = ?2"),
+                params![key.pk, key.sk],
+                read_item,
+            )
+            .optional()
+            .map_err(StoreError::backend)?
+            .transpose()
+        })
+        .await
+    }
+
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(StoreError::backend)?;
+            if !holds(&condition, current_version(&tx, &item.key)?) {
+                return Err(StoreError::ConditionFailed);
+            }
+            write(&tx, &item)?;
+            tx.commit().map_err(StoreError::backend)
+        })
+        .await
+    }
+
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        let key = key.clone();
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(StoreError::backend)?;
+            if !holds(&condition, current_version(&tx, &key)?) {
+                return Err(StoreError::ConditionFailed);
+            }
+            remove(&tx, &key)?;
+            tx.commit().map_err(StoreError::backend)
+        })
+        .await
+    }
+
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        let query = query.clone();
+        let cursor = query.cursor.as_deref().map(CursorKey::decode).transpose()?;
+        self.with(move |conn| {
+            let (pk_col, sk_col) = match query.index {
+                None => ("pk", "sk"),
+                Some(Index::Gsi1) => ("gsi1pk", "gsi1sk"),
+                Some(Index::Gsi2) => ("gsi2pk", "gsi2sk"),
+            };
+            let mut sql = format!("SELECT {COLUMNS} FROM items WHERE {pk_col} = ?1");
+            let mut args: Vec<String> = vec![query.pk.clone()];
+            let mut arg = |sql: &mut String, clause: &str, value: String| {
+                args.push(value);
+                sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+            };
+            match &query.sk {
+                SortKey::All => {}
+                SortKey::BeginsWith(prefix) => {
+                    arg(&mut sql, &format!(" AND {sk_col} >= ?"), prefix.clone());
+                    arg(&mut sql, &format!(" AND {sk_col} < ?"), prefix_end(prefix));
+                }
+                SortKey::Between(from, to) => {
+                    arg(&mut sql, &format!(" AND {sk_col} >= ?"), from.clone());
+                    arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone());
+                }
+            }
+            let op = if query.descending { "<" } else { ">" };
+            let order = if query.descending { "DESC" } else { "ASC" };
+            if let Some(cursor) = &cursor {
+                match (query.index, &cursor.index) {
+                    (None, _) => arg(&mut sql, &format!(" AND sk {op} ?"), cursor.key.sk.clone()),
+                    (Some(_), Some(index_key)) => {
+                        arg(
+                            &mut sql,
+                            &format!(" AND ({sk_col}, pk, sk) {op} (?"),
+                            index_key.sk.clone(),
+                        );
+                        arg(&mut sql, ", ?", cursor.key.pk.clone());
+                        arg(&mut sql, ", ?)", cursor.key.sk.clone());
+                    }
+                    (Some(_), None) => return Err(StoreError::BadCursor),
+                }
+            }
+            match query.index {
+                None => sql.push_str(&format!(" ORDER BY sk {order}")),
+                Some(_) => sql.push_str(&format!(
+                    " ORDER BY {sk_col} {order}, pk {order}, sk {order}"
+                )),
+            }
+            sql.push_str(&format!(" LIMIT {}", query.limit + 1));
+            let mut statement = conn.prepare_cached(&sql).map_err(StoreError::backend)?;
+            let mut items = statement
+                .query_map(rusqlite::params_from_iter(args.iter()), read_item)
+                .map_err(StoreError::backend)?
+                .map(|row| row.map_err(StoreError::backend)?)
+                .collect::<Result<Vec<_>, _>>()?;
+            let cursor = if items.len() > query.limit {
+                items.truncate(query.limit);
+                items
+                    .last()
+                    .map(|last| CursorKey::of(last, query.index).encode())
+            } else {
+                None
+            };
+            Ok(Page { items, cursor })
+        })
+        .await
+    }
+
+    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        check_transaction(&ops)?;
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(StoreError::backend)?;
+            let mut failed = Vec::new();
+            for (i, op) in ops.iter().enumerate() {
+                let condition = match op {
+                    WriteOp::Put(_, c) | WriteOp::Delete(_, c) | WriteOp::Check(_, c) => c,
+                };
+                if !holds(condition, current_version(&tx, op.key())?) {
+                    failed.push(i);
+                }
+            }
+            if !failed.is_empty() {
+                return Err(StoreError::TransactionCancelled { failed });
+            }
+            for op in &ops {
+                match op {
+                    WriteOp::Put(item, _) => write(&tx, item)?,
+                    WriteOp::Delete(key, _) => remove(&tx, key)?,
+                    WriteOp::Check(..) => {}
+                }
+            }
+            tx.commit().map_err(StoreError::backend)
+        })
+        .await
+    }
+
+    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(StoreError::backend)?;
+            for item in &items {
+                write(&tx, item)?;
+            }
+            tx.commit().map_err(StoreError::backend)
+        })
+        .await
+    }
+}

@@ -1,0 +1,80 @@
+//! Test support: a DynamoDB-compatible server (moto) on a free loopback port.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use tokio::process::{Child, Command};
+
+use crate::store::dynamodb::DynamoStore;
+
+/// `moto_server`: `PEC_MOTO_SERVER`, the venv `cargo xtask test` makes, or the PATH.
+fn moto_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("PEC_MOTO_SERVER") {
+        return path.into();
+    }
+    let cached = std::env::var("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".cache/pec-ingegneri/moto-venv/bin/moto_server");
+    if cached.exists() {
+        cached
+    } else {
+        "moto_server".into()
+    }
+}
+
+pub struct Moto {
+    _child: Child,
+    pub endpoint: String,
+}
+
+impl Moto {
+    pub async fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(moto_binary())
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("moto_server is installed (cargo xtask test installs it)");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        for _ in 0..150 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Self {
+                    _child: child,
+                    endpoint,
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("moto_server did not start on port {port}");
+    }
+
+    pub fn client(&self) -> Client {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-south-1"))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+            .build();
+        Client::from_conf(config)
+    }
+
+    /// A new, empty table.
+    pub async fn store(&self, table: &str) -> DynamoStore {
+        let store = DynamoStore::new(self.client(), table);
+        store.create_table().await.expect("table created");
+        store
+    }
+}
