@@ -78,3 +78,12 @@ impl Moto {
         store
     }
 }
+
+/// The local server's state on a fresh in-memory store, at a fixed instant (RFC 3339).
+pub fn test_state(now: &str) -> crate::AppState {
+    use std::sync::Arc;
+    let clock = crate::clock::FixedClock(now.parse().expect("an RFC 3339 instant"));
+    let store = crate::store::sqlite::SqliteStore::in_memory().expect("an in-memory store");
+    let jwt = crate::auth::local::LocalJwt::with_secret(b"test-secret-test-secret-test-sec");
+    crate::AppState::local(Arc::new(clock), Arc::new(store), Arc::new(jwt))
+}

@@ -15,6 +15,8 @@ use crate::province::UnknownProvincia;
 pub enum ErrorCode {
     /// The body is not the JSON the route expects.
     MalformedRequest,
+    /// A field is not valid; `field` says which.
+    InvalidInput,
     InvalidCodiceFiscale,
     InvalidEmail,
     InvalidAddress,
@@ -31,6 +33,16 @@ pub enum ErrorCode {
     QuoteAddonRequired,
     QuoteAddonUnknown,
     QuoteAddonActive,
+    /// The member is not registered in the caller's Ordine (or at all).
+    NotInOrdine,
+    NotRegistered,
+    AlreadyActive,
+    /// An `Idempotency-Key` reused for a different request.
+    IdempotencyMismatch,
+    /// The same request is still being processed.
+    InProgress,
+    /// A rule of the mailbox's lifecycle refused the request.
+    LifecycleRefused,
     Unauthorized,
     Forbidden,
     NotFound,
@@ -48,7 +60,7 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::InProgress => 409,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
             ErrorCode::MalformedRequest => 400,
             _ => 422,
@@ -197,5 +209,201 @@ mod tests {
         assert_eq!(ErrorCode::MalformedRequest.http_status(), 400);
         assert_eq!(ErrorCode::Forbidden.http_status(), 403);
         assert_eq!(ErrorCode::Internal.http_status(), 500);
+    }
+}
+
+pub use dto::*;
+
+/// The DTOs of the members, mailboxes, imports and activations routes.
+mod dto {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use serde::{Deserialize, Serialize};
+
+    use crate::access::Caller;
+    use crate::address::EmailAddress;
+    use crate::catalog::{PlanCode, Space};
+    use crate::codice_fiscale::CodiceFiscale;
+    use crate::lifecycle::{AlboStatus, Mailbox, MailboxStatus, PaidService, StatoContratto};
+    use crate::member::{AlboChange, AlboRecord, Anagrafica, FieldError, RecoveryContacts};
+    use crate::province::OrdineCode;
+
+    /// `POST /api/auth/login` (local accounts only).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct LoginRequest {
+        pub username: String,
+        pub password: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct LoginResponse {
+        /// A bearer token for the `Authorization` header.
+        pub token: String,
+        pub expires_at: DateTime<Utc>,
+        pub caller: Caller,
+    }
+
+    /// A mailbox as people read it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MailboxView {
+        pub address: EmailAddress,
+        pub status: MailboxStatus,
+        pub plan: PlanCode,
+        pub space: Space,
+        pub activated_on: NaiveDate,
+        pub scadenza: NaiveDate,
+        pub services: Vec<PaidService>,
+        pub contratto: StatoContratto,
+        pub prossimo_passo: Option<String>,
+        pub first_access_on: Option<NaiveDate>,
+    }
+
+    impl MailboxView {
+        pub fn of(mailbox: &Mailbox) -> Self {
+            Self {
+                address: mailbox.address.clone(),
+                status: mailbox.status,
+                plan: mailbox.plan(),
+                space: mailbox.space(),
+                activated_on: mailbox.activated_on,
+                scadenza: mailbox.scadenza,
+                services: mailbox.services.clone(),
+                contratto: mailbox.contratto,
+                prossimo_passo: mailbox.contratto.prossimo_passo().map(str::to_owned),
+                first_access_on: mailbox.first_access_on,
+            }
+        }
+    }
+
+    /// One row of a member list.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MemberSummary {
+        pub codice_fiscale: CodiceFiscale,
+        pub nome: String,
+        pub cognome: String,
+        pub ordine: OrdineCode,
+        pub numero_iscrizione: String,
+        pub stato: AlboStatus,
+        pub domicilio_digitale: Option<EmailAddress>,
+        pub mailbox: Option<MailboxView>,
+    }
+
+    /// A member in full, with the version to send back with a change.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MemberDetail {
+        pub anagrafica: Anagrafica,
+        pub albo: AlboRecord,
+        /// Shown to the holder and the Fondazione only.
+        pub recovery: Option<RecoveryContacts>,
+        pub mailbox: Option<MailboxView>,
+        pub version: u64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MemberPage {
+        pub items: Vec<MemberSummary>,
+        /// Pass back as `cursor` for the next page; absent on the last one.
+        pub cursor: Option<String>,
+    }
+
+    /// `PATCH /api/me/profile`: the editable fields and the version they were read at.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ProfileUpdate {
+        #[serde(flatten)]
+        pub fields: crate::member::AnagraficaUpdate,
+        pub version: u64,
+    }
+
+    /// `PUT /api/me/recovery`
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RecoveryUpdate {
+        pub email: String,
+        pub cellulare: String,
+        pub version: u64,
+    }
+
+    /// `POST /api/ordini/{ordine}/activations`
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ActivationRequest {
+        pub codice_fiscale: String,
+    }
+
+    /// How a CSV is processed: checked only, or applied.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum Mode {
+        DryRun,
+        Commit,
+    }
+
+    /// What happened (or would happen) to one CSV row.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case", tag = "esito")]
+    pub enum RowOutcome {
+        /// Albo import: a new member.
+        Nuovo,
+        /// Albo import: changes to a known member.
+        Aggiornato {
+            modifiche: Vec<AlboChange>,
+        },
+        Invariato,
+        /// Activation: the mailbox that is (or would be) created.
+        DaAttivare {
+            indirizzo: EmailAddress,
+        },
+        Attivata {
+            indirizzo: EmailAddress,
+        },
+        GiaAttiva {
+            indirizzo: EmailAddress,
+        },
+        NonIscrittoOrdine,
+        NonIscritto,
+        Errore,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RowReport {
+        /// The row's line in the file (the header is line 1).
+        pub riga: usize,
+        pub codice_fiscale: Option<String>,
+        #[serde(flatten)]
+        pub outcome: RowOutcome,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub errori: Vec<FieldError>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CsvReport {
+        pub mode: Mode,
+        pub rows: Vec<RowReport>,
+        /// Rows with an error: nothing was written for them.
+        pub errors: usize,
+    }
+
+    /// One entry of the audit log.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AuditEntry {
+        pub id: String,
+        pub at: DateTime<Utc>,
+        pub actor: String,
+        /// What was changed: `member:{cf}`, `ordine:{sigla}`, …
+        pub target: String,
+        pub action: String,
+        pub before: Option<serde_json::Value>,
+        pub after: Option<serde_json::Value>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct AuditPage {
+        pub items: Vec<AuditEntry>,
+        pub cursor: Option<String>,
+    }
+
+    /// The Ordine's own mailbox.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct OrdineMailbox {
+        pub ordine: OrdineCode,
+        pub nome: String,
+        pub mailbox: MailboxView,
     }
 }

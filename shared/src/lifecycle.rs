@@ -122,6 +122,50 @@ pub struct Mailbox {
     pub reminders_sent: Vec<SentReminder>,
     pub next_service_id: u32,
     pub closed_on: Option<NaiveDate>,
+    /// The provider's contract the holder must sign at activation.
+    #[serde(default)]
+    pub contratto: StatoContratto,
+}
+
+/// Where the holder's signed contract stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatoContratto {
+    /// Not uploaded yet: the holder downloads it, signs it and uploads it.
+    #[default]
+    DaFirmare,
+    /// Uploaded without a verifiable signature: waits for the Fondazione's review.
+    InVerifica,
+    Firmato,
+    /// Refused by the review: to be signed and uploaded again.
+    Respinto,
+}
+
+impl StatoContratto {
+    pub fn nome(self) -> &'static str {
+        match self {
+            StatoContratto::DaFirmare => "Da firmare",
+            StatoContratto::InVerifica => "In verifica",
+            StatoContratto::Firmato => "Firmato",
+            StatoContratto::Respinto => "Respinto",
+        }
+    }
+
+    /// What the holder has to do next, if anything.
+    pub fn prossimo_passo(self) -> Option<&'static str> {
+        match self {
+            StatoContratto::DaFirmare => Some(
+                "Scarica il contratto dall'area riservata, firmalo digitalmente e caricalo nella stessa pagina.",
+            ),
+            StatoContratto::InVerifica => {
+                Some("Il contratto è in verifica presso la Fondazione CNI: non devi fare nulla.")
+            }
+            StatoContratto::Firmato => None,
+            StatoContratto::Respinto => {
+                Some("Il contratto non è stato accettato: firmalo di nuovo e ricaricalo.")
+            }
+        }
+    }
 }
 
 /// Commands for the provider (Aruba), carried out through the outbox.
@@ -316,6 +360,7 @@ impl Mailbox {
             reminders_sent: Vec::new(),
             next_service_id: 1,
             closed_on: None,
+            contratto: StatoContratto::DaFirmare,
         };
         let space = mailbox.space();
         Transition {

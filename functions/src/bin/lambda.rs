@@ -1,10 +1,18 @@
-//! The API on AWS Lambda behind an API Gateway HTTP API.
+//! The API on AWS Lambda behind an API Gateway HTTP API with a JWT authorizer; the
+//! DynamoDB table is `PEC_TABLE`.
 
+use std::sync::Arc;
+
+use aws_config::BehaviorVersion;
+use functions::store::dynamodb::DynamoStore;
 use functions::{AppState, router, telemetry};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_json();
-    let app = router(AppState::from_env());
+    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let app = router(AppState::lambda(Arc::new(store)));
     lambda_http::run(app).await
 }

@@ -1,23 +1,62 @@
-//! `pec-local`: the API and the SPA on http://127.0.0.1:8080 (`PEC_ADDR`, `PEC_SPA_DIR`).
+//! `pec-local`: the whole product on one laptop. The API and the SPA on
+//! http://127.0.0.1:8080 (`PEC_ADDR`, `PEC_SPA_DIR`), an SQLite store and the login key in
+//! `PEC_DATA_DIR` (`.data`), demo data on first start (`PEC_SEED=0` to skip), and the
+//! provider sandbox fed by the outbox.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-use functions::{AppState, local, telemetry};
+use functions::auth::local::LocalJwt;
+use functions::clock::SystemClock;
+use functions::provider::sandbox::SandboxProvider;
+use functions::store::sqlite::SqliteStore;
+use functions::{AppState, dispatcher, local, seed, telemetry};
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     telemetry::init_text();
-    let addr: SocketAddr = std::env::var("PEC_ADDR")
-        .unwrap_or_else(|_| "127.0.0.1:8080".into())
-        .parse()?;
-    let spa_dir = PathBuf::from(std::env::var("PEC_SPA_DIR").unwrap_or_else(|_| "dist".into()));
+    let addr: SocketAddr = env_or("PEC_ADDR", "127.0.0.1:8080").parse()?;
+    let spa_dir = PathBuf::from(env_or("PEC_SPA_DIR", "dist"));
+    let data_dir = PathBuf::from(env_or("PEC_DATA_DIR", ".data"));
+    std::fs::create_dir_all(&data_dir)?;
     if !spa_dir.join("index.html").exists() {
         tracing::warn!(dir = %spa_dir.display(), "no SPA build found: run `cargo xtask dev`");
     }
-    let app = local::app(AppState::from_env(), &spa_dir);
+
+    let store = Arc::new(SqliteStore::open(&data_dir.join("store.sqlite"))?);
+    let now = chrono::Utc::now();
+    store.purge_expired(now.timestamp()).await?;
+    let jwt = Arc::new(LocalJwt::load_or_create(&data_dir)?);
+    let seeding = env_or("PEC_SEED", "1") != "0";
+    if seeding && let Some(seeded) = seed::demo(store.as_ref(), now).await? {
+        tracing::info!(
+            members = seeded.members,
+            mailboxes = seeded.mailboxes,
+            "demo data loaded"
+        );
+    }
+    dispatcher::spawn(
+        store.clone(),
+        Arc::new(SandboxProvider::new(store.clone())),
+        Duration::from_secs(1),
+    );
+
+    let state = AppState::local(Arc::new(SystemClock), store, jwt);
+    let app = local::app(state, &spa_dir);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("PEC Ingegneri: http://{}", listener.local_addr()?);
+    if seeding {
+        println!("Account di prova (password «{}»):", seed::DEMO_PASSWORD);
+        for (user, who) in seed::DEMO_ACCOUNTS {
+            println!("  {user:<16} {who}");
+        }
+    }
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -1,21 +1,24 @@
 //! The catalog and its quotes: public, since prices are no secret.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use shared::api::CatalogResponse;
 use shared::catalog::{Catalog, Quote, QuoteRequest, SERVICE_CHARACTERISTICS};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/catalog", get(catalog))
-        .route("/api/quote", post(quote))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(catalog))
+        .routes(routes!(quote))
 }
 
+/// Every catalog version, the one in force today first.
+#[utoipa::path(get, path = "/api/catalog", tag = "catalogo", responses((status = 200, description = "Il listino")))]
 #[tracing::instrument(skip_all)]
 async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>, AppError> {
     let today = state.clock.today();
@@ -36,6 +39,12 @@ async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>,
     }))
 }
 
+/// Prices extra space or the Avanzata upgrade: lines, net, IVA, total.
+#[utoipa::path(
+    post, path = "/api/quote", tag = "catalogo",
+    request_body(content = Object, description = "QuoteRequest: plan, owned_extra, upgrade, extra, addons"),
+    responses((status = 200, description = "Il preventivo"), (status = 422, description = "Richiesta non ammessa dal listino"))
+)]
 #[tracing::instrument(skip_all)]
 async fn quote(
     State(state): State<AppState>,
@@ -47,20 +56,16 @@ async fn quote(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use axum::body::Body;
     use axum::http::{Request, StatusCode, header};
     use http_body_util::BodyExt;
     use serde_json::{Value, json};
     use tower::ServiceExt;
 
-    use crate::AppState;
-    use crate::clock::FixedClock;
+    use crate::testing::test_state;
 
     async fn call(method: &str, uri: &str, body: Option<&str>) -> (StatusCode, Value) {
-        let clock = FixedClock("2026-11-22T10:00:00Z".parse().unwrap());
-        let app = crate::router(AppState::new(Arc::new(clock)));
+        let app = crate::router(test_state("2026-11-22T10:00:00Z"));
         let mut request = Request::builder().method(method).uri(uri);
         if body.is_some() {
             request = request.header(header::CONTENT_TYPE, "application/json");

@@ -256,6 +256,17 @@ async fn queries_page_in_key_order(store: &dyn ItemStore) -> Outcome {
         between.len()
     );
 
+    let up_to = all_pages(
+        store,
+        Query::new(None, "QY#1", SortKey::UpTo("B#002".into())).limit(10),
+    )
+    .await?;
+    let sks: Vec<&str> = up_to.iter().map(|i| i.key.sk.as_str()).collect();
+    check!(
+        sks == ["A#000", "B", "B#000", "B#001", "B#002"],
+        "up to: {sks:?}"
+    );
+
     let everything = all_pages(store, Query::new(None, "QY#1", SortKey::All).limit(100)).await?;
     check!(
         everything.len() == 26,

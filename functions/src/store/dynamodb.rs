@@ -245,6 +245,11 @@ impl ItemStore for DynamoStore {
                 values.insert(":to".into(), s(to));
                 names.insert("#sk".into(), sk_attr.into());
             }
+            SortKey::UpTo(to) => {
+                expression.push_str(" AND #sk <= :to");
+                values.insert(":to".into(), s(to));
+                names.insert("#sk".into(), sk_attr.into());
+            }
         }
         let start = match query.cursor.as_deref().map(CursorKey::decode).transpose()? {
             None => None,

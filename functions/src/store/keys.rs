@@ -12,6 +12,7 @@
 //! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending |
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
 //! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
+//! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is always the codice fiscale's person key (omocodia removed), and names are folded
 //! to letters, so that lookups and ordering do not depend on how data was typed.
@@ -124,6 +125,13 @@ pub fn outbox_pending(due: DateTime<Utc>, id: &str) -> Key {
 pub fn outbox_due_until(now: DateTime<Utc>) -> String {
     format!("{}#~", now.format("%Y-%m-%dT%H:%M:%S%.6fZ"))
 }
+
+/// Bookkeeping of the store itself (`META` / `SEED`: demo data loaded).
+pub fn meta(name: &str) -> Key {
+    Key::new("META", name.to_uppercase())
+}
+
+pub const META: &str = "meta";
 
 pub fn provider_mailbox(address: &str) -> Key {
     Key::new(format!("PROVIDER#{address}"), "MAILBOX")

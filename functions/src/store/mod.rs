@@ -146,6 +146,8 @@ pub enum SortKey {
     BeginsWith(String),
     /// Inclusive on both ends.
     Between(String, String),
+    /// Up to and including.
+    UpTo(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

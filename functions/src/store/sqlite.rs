@@ -234,6 +234,7 @@ impl ItemStore for SqliteStore {
                     arg(&mut sql, &format!(" AND {sk_col} >= ?"), from.clone());
                     arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone());
                 }
+                SortKey::UpTo(to) => arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone()),
             }
             let op = if query.descending { "<" } else { ">" };
             let order = if query.descending { "DESC" } else { "ASC" };

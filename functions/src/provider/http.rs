@@ -1,0 +1,62 @@
+//! The provider's HTTP API, as `docs/provider-api.md` documents it:
+//! `POST {base}/v1/mailboxes/{address}/commands` with the command as JSON and the outbox
+//! command's id as `Idempotency-Key`.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use shared::lifecycle::ProviderCommand;
+
+use super::{Provider, ProviderError};
+
+pub struct HttpProvider {
+    base: String,
+    client: reqwest::Client,
+    token: Option<String>,
+}
+
+impl HttpProvider {
+    pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("an HTTP client");
+        Self {
+            base: base.into().trim_end_matches('/').to_owned(),
+            client,
+            token,
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for HttpProvider {
+    async fn execute(
+        &self,
+        command_id: &str,
+        address: &str,
+        command: &ProviderCommand,
+    ) -> Result<(), ProviderError> {
+        let mut request = self
+            .client
+            .post(format!("{}/v1/mailboxes/{address}/commands", self.base))
+            .header("Idempotency-Key", command_id)
+            .json(command);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+        let status = response.status();
+        match status.as_u16() {
+            200..=299 | 409 => Ok(()), // 409: already applied under this key
+            429 | 500..=599 => Err(ProviderError::Unavailable(format!("HTTP {status}"))),
+            _ => Err(ProviderError::Refused(format!(
+                "HTTP {status}: {}",
+                response.text().await.unwrap_or_default()
+            ))),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Members: anagrafica, Albo record, recovery contacts and the mailbox, in one item keyed
+//! by the person; GSI1 files it under the member's current Ordine, so a transfer moves it
+//! between panels in the same write.
+
+use serde::{Deserialize, Serialize};
+use shared::codice_fiscale::CodiceFiscale;
+use shared::lifecycle::Mailbox;
+use shared::member::{AlboRecord, Anagrafica, RecoveryContacts};
+use shared::province::OrdineCode;
+
+use super::Versioned;
+use crate::store::{
+    Condition, Index, Item, ItemStore, Page, Query, SortKey, StoreError, WriteOp, keys,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub anagrafica: Anagrafica,
+    pub albo: AlboRecord,
+    #[serde(default)]
+    pub recovery: RecoveryContacts,
+    #[serde(default)]
+    pub mailbox: Option<Mailbox>,
+}
+
+impl MemberRecord {
+    pub fn cf(&self) -> &CodiceFiscale {
+        &self.anagrafica.codice_fiscale
+    }
+}
+
+pub fn item(record: &MemberRecord, version: u64) -> Result<Item, StoreError> {
+    let a = &record.anagrafica;
+    Ok(
+        Item::new(keys::member(&a.codice_fiscale), keys::MEMBER, record)?
+            .with_gsi1(keys::member_in_ordine(
+                record.albo.ordine,
+                &a.cognome,
+                &a.nome,
+                &a.codice_fiscale,
+            ))
+            .with_version(version),
+    )
+}
+
+/// Creates a member that must not exist yet.
+pub fn create(record: &MemberRecord) -> Result<WriteOp, StoreError> {
+    Ok(WriteOp::Put(item(record, 1)?, Condition::NotExists))
+}
+
+/// Replaces the member read at `version`.
+pub fn replace(record: &MemberRecord, version: u64) -> Result<WriteOp, StoreError> {
+    Ok(WriteOp::Put(
+        item(record, version + 1)?,
+        Condition::Version(version),
+    ))
+}
+
+pub async fn get(
+    store: &dyn ItemStore,
+    cf: &CodiceFiscale,
+) -> Result<Option<Versioned<MemberRecord>>, StoreError> {
+    store
+        .get(&keys::member(cf))
+        .await?
+        .map(|item| {
+            Ok(Versioned {
+                value: item.decode()?,
+                version: item.version,
+            })
+        })
+        .transpose()
+}
+
+pub fn decode_page(
+    page: Page,
+) -> Result<(Vec<Versioned<MemberRecord>>, Option<String>), StoreError> {
+    let members = page
+        .items
+        .iter()
+        .map(|item| {
+            Ok(Versioned {
+                value: item.decode()?,
+                version: item.version,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((members, page.cursor))
+}
+
+/// The members currently in `ordine`, by surname, optionally those whose surname starts
+/// with `cognome`.
+pub fn in_ordine(ordine: OrdineCode, cognome: Option<&str>) -> Query {
+    Query::new(
+        Some(Index::Gsi1),
+        keys::ordine_members(ordine),
+        SortKey::BeginsWith(keys::members_by_surname(cognome.unwrap_or_default())),
+    )
+}

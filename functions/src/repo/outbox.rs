@@ -1,0 +1,107 @@
+//! Commands for the provider, written in the same transaction as the change that needs
+//! them and carried out later by the dispatcher, so a provider outage never loses or
+//! doubles an activation. Pending commands are on GSI2 by the time they are due.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::lifecycle::ProviderCommand;
+
+use super::Versioned;
+use crate::store::{Condition, Index, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxCommand {
+    /// Also the idempotency key the provider sees.
+    pub id: String,
+    pub address: String,
+    pub command: ProviderCommand,
+    pub created_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+impl OutboxCommand {
+    pub fn new(address: &str, command: ProviderCommand, now: DateTime<Utc>) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            address: address.to_owned(),
+            command,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            last_error: None,
+            done_at: None,
+        }
+    }
+}
+
+fn item(command: &OutboxCommand, version: u64) -> Result<Item, StoreError> {
+    let item = Item::new(keys::outbox(&command.id), keys::OUTBOX, command)?.with_version(version);
+    Ok(match command.done_at {
+        None => item.with_gsi2(keys::outbox_pending(command.next_attempt_at, &command.id)),
+        // Done: off the pending index, and gone after 30 days.
+        Some(done) => item.expiring_at(done.timestamp() + 30 * 86_400),
+    })
+}
+
+pub fn enqueue(command: &OutboxCommand) -> Result<WriteOp, StoreError> {
+    Ok(WriteOp::Put(item(command, 1)?, Condition::NotExists))
+}
+
+/// Saves the outcome of an attempt; fails if another dispatcher got there first.
+pub async fn update(
+    store: &dyn ItemStore,
+    command: &Versioned<OutboxCommand>,
+) -> Result<(), StoreError> {
+    store
+        .put(
+            item(&command.value, command.version + 1)?,
+            Condition::Version(command.version),
+        )
+        .await
+}
+
+/// Commands due by `now`, oldest first.
+pub async fn due(
+    store: &dyn ItemStore,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<Versioned<OutboxCommand>>, StoreError> {
+    let page = store
+        .query(
+            &Query::new(
+                Some(Index::Gsi2),
+                keys::OUTBOX_PENDING,
+                SortKey::UpTo(keys::outbox_due_until(now)),
+            )
+            .limit(limit),
+        )
+        .await?;
+    page.items
+        .iter()
+        .map(|i| {
+            Ok(Versioned {
+                value: i.decode()?,
+                version: i.version,
+            })
+        })
+        .collect()
+}
+
+pub async fn get(
+    store: &dyn ItemStore,
+    id: &str,
+) -> Result<Option<Versioned<OutboxCommand>>, StoreError> {
+    store
+        .get(&keys::outbox(id))
+        .await?
+        .map(|i| {
+            Ok(Versioned {
+                value: i.decode()?,
+                version: i.version,
+            })
+        })
+        .transpose()
+}

@@ -1,0 +1,530 @@
+//! The Albo feed, activations, the Ordine's panel and the member's own data, through the
+//! API, on SQLite and on DynamoDB (moto).
+
+mod support;
+
+use std::sync::Arc;
+
+use functions::dispatcher;
+use functions::provider::sandbox::SandboxProvider;
+use functions::store::ItemStore;
+use functions::store::sqlite::SqliteStore;
+use functions::testing::Moto;
+use serde_json::json;
+use shared::access::Role;
+use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+
+#[tokio::test]
+async fn the_whole_activation_flow_on_sqlite() {
+    scenario(Arc::new(SqliteStore::in_memory().unwrap())).await;
+}
+
+#[tokio::test]
+async fn the_whole_activation_flow_on_dynamodb() {
+    let moto = Moto::start().await;
+    scenario(Arc::new(moto.store("activation").await)).await;
+}
+
+async fn scenario(store: Arc<dyn ItemStore>) {
+    let api = Api::new(store.clone());
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let rm = api.token(&caller(Role::Segreteria, None, Some("RM")));
+
+    let mario1 = cf("Rossi", "Mario", 1);
+    let mario2 = cf("Rossi", "Mario", 2);
+    let mario3 = cf("Rossi", "Mario", 3);
+    let anna = cf("D'Angelo", "Anna", 4);
+    let csv = [
+        ALBO_HEADER.to_owned(),
+        albo_row("Mario", "Rossi", &mario1, "MI", "A1"),
+        albo_row("Mario", "Rossi", &mario2, "MI", "A2"),
+        albo_row("Mario", "Rossi", &mario3, "RM", "A3"),
+        albo_row("Anna", "D'Angelo", &anna, "MI", "A4"),
+        "Luca;Verdi;RSSMRA85T10A562X;Via Po 2;Torino;TO;1012;luca@;;MI;A5;iscritto;;;".to_owned(),
+        albo_row("Mario", "Rossi", &mario1, "MI", "A1"),
+    ]
+    .join("\n");
+
+    // Dry run: a report per row, nothing written.
+    let dry = api.csv("/api/albo/import?mode=dry-run", &albo, &csv).await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let outcomes: Vec<&str> = dry.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["esito"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["nuovo", "nuovo", "nuovo", "nuovo", "errore", "errore"]
+    );
+    let bad = &dry.body["rows"][4]["errori"];
+    let fields: Vec<&str> = bad
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["codice_fiscale", "cap", "email"]);
+    assert!(
+        dry.body["rows"][5]["errori"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("riga 2")
+    );
+    assert_eq!(
+        api.get(&format!("/api/members/{mario1}"), &fondazione)
+            .await
+            .status,
+        404
+    );
+
+    // Commit, then the same file again: nothing changes the second time.
+    let commit = api.csv("/api/albo/import?mode=commit", &albo, &csv).await;
+    assert_eq!(commit.body["errors"], 2, "{}", commit.text);
+    let again = api.csv("/api/albo/import?mode=commit", &albo, &csv).await;
+    let outcomes: Vec<&str> = again.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["esito"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes[..4], ["invariato"; 4]);
+
+    // Each secretariat sees its own members.
+    let list = api.get("/api/ordini/MI/members", &mi).await;
+    assert_eq!(
+        list.body["items"].as_array().unwrap().len(),
+        3,
+        "{}",
+        list.text
+    );
+    assert_eq!(
+        api.get("/api/ordini/RM/members", &rm).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(api.get("/api/ordini/MI/members", &rm).await.status, 403);
+
+    // Homonyms get .2, .3 in order of activation.
+    let activate = |token: &str, ordine: &str, cf: &str| {
+        let body = json!({ "codice_fiscale": cf });
+        let path = format!("/api/ordini/{ordine}/activations");
+        let token = token.to_owned();
+        let api = &api;
+        async move { api.json("POST", &path, &token, &body).await }
+    };
+    let first = activate(&mi, "MI", &mario1).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.body["address"], "mario.rossi@ingpec.eu");
+    assert_eq!(first.body["plan"], "base");
+    assert_eq!(first.body["scadenza"], "2027-11-22");
+    assert_eq!(first.body["contratto"], "da-firmare");
+    assert_eq!(
+        activate(&mi, "MI", &mario2).await.body["address"],
+        "mario.rossi.2@ingpec.eu"
+    );
+    assert_eq!(
+        activate(&rm, "RM", &mario3).await.body["address"],
+        "mario.rossi.3@ingpec.eu"
+    );
+
+    // A second activation, another Ordine's member, an invalid code: clear refusals.
+    let twice = activate(&mi, "MI", &mario1).await;
+    assert_eq!(
+        (twice.status.as_u16(), twice.body["code"].as_str()),
+        (422, Some("already_active"))
+    );
+    let other = activate(&rm, "RM", &anna).await;
+    assert_eq!(
+        (other.status.as_u16(), other.body["code"].as_str()),
+        (422, Some("not_in_ordine"))
+    );
+    let invalid = activate(&mi, "MI", "RSSMRA85T10A562X").await;
+    assert_eq!(invalid.body["code"], "invalid_codice_fiscale");
+    assert_eq!(invalid.body["field"], "codice_fiscale");
+
+    // Idempotency: the same key replays the first response.
+    let keyed = |key: &'static str| {
+        let body = json!({ "codice_fiscale": anna }).to_string();
+        let mi = mi.clone();
+        let api = &api;
+        async move {
+            api.send(
+                "POST",
+                "/api/ordini/MI/activations",
+                Some(&mi),
+                Some(axum::body::Body::from(body)),
+                &[
+                    ("content-type", "application/json"),
+                    ("Idempotency-Key", key),
+                ],
+            )
+            .await
+        }
+    };
+    let once = keyed("k-anna-1").await;
+    assert_eq!(once.status, 201, "{}", once.text);
+    assert_eq!(once.body["address"], "anna.dangelo@ingpec.eu");
+    let replay = keyed("k-anna-1").await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.body, once.body);
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+    // Without the key the repeat is a second activation, refused.
+    assert_eq!(
+        activate(&mi, "MI", &anna).await.body["code"],
+        "already_active"
+    );
+
+    // Search and filters.
+    let search = api.get("/api/ordini/MI/members?q=rossi", &mi).await;
+    assert_eq!(search.body["items"].as_array().unwrap().len(), 2);
+    let by_address = api
+        .get("/api/ordini/MI/members?q=mario.rossi.2@ingpec.eu", &mi)
+        .await;
+    assert_eq!(
+        by_address.body["items"][0]["codice_fiscale"],
+        mario2.as_str()
+    );
+    let by_cf = api
+        .get(&format!("/api/ordini/MI/members?q={anna}"), &mi)
+        .await;
+    assert_eq!(by_cf.body["items"][0]["cognome"], "D'Angelo");
+    let paged = api.get("/api/ordini/MI/members?limit=2", &mi).await;
+    assert_eq!(paged.body["items"].as_array().unwrap().len(), 2);
+    let cursor = paged.body["cursor"].as_str().expect("a next page");
+    let next = api
+        .get(
+            &format!("/api/ordini/MI/members?limit=2&cursor={cursor}"),
+            &mi,
+        )
+        .await;
+    assert_eq!(next.body["items"].as_array().unwrap().len(), 1);
+    let unsigned = api
+        .get(
+            "/api/ordini/MI/members?contratto=da-firmare&scadenza_entro=400",
+            &mi,
+        )
+        .await;
+    assert_eq!(unsigned.body["items"].as_array().unwrap().len(), 3);
+    let bad_filter = api.get("/api/ordini/MI/members?piano=platino", &mi).await;
+    assert_eq!(
+        (
+            bad_filter.status.as_u16(),
+            bad_filter.body["field"].as_str()
+        ),
+        (422, Some("piano"))
+    );
+
+    // The export has every member with his address.
+    let export = api.get("/api/ordini/MI/export", &mi).await;
+    assert_eq!(export.status, 200);
+    assert!(
+        export.text.contains("mario.rossi.2@ingpec.eu") && export.text.lines().count() == 4,
+        "{}",
+        export.text
+    );
+
+    // A transfer moves Anna to Roma's panel, out of Milano's.
+    let mut moved = json!({
+        "nome": "Anna", "cognome": "D'Angelo", "codice_fiscale": anna, "indirizzo": "Via Roma 1",
+        "comune": "Roma", "provincia": "RM", "cap": "00185", "email": "anna@example.it", "telefono": "",
+        "ordine": "RM", "numero_iscrizione": "R77", "stato": "iscritto"
+    });
+    let transfer = api
+        .json("PUT", &format!("/api/albo/members/{anna}"), &albo, &moved)
+        .await;
+    assert_eq!(transfer.status, 200, "{}", transfer.text);
+    assert_eq!(transfer.body["modifiche"][0]["tipo"], "trasferimento");
+    assert_eq!(
+        api.get(&format!("/api/members/{anna}"), &mi).await.status,
+        404
+    );
+    assert_eq!(
+        api.get(&format!("/api/members/{anna}"), &rm).await.status,
+        200
+    );
+    assert!(
+        api.get("/api/ordini/MI/members?q=d'angelo", &mi).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    moved["codice_fiscale"] = json!(mario1);
+    let mismatch = api
+        .json("PUT", &format!("/api/albo/members/{anna}"), &albo, &moved)
+        .await;
+    assert_eq!(mismatch.status, 422);
+
+    // The holder: his data, a stale edit refused, a fresh one taken, recovery his alone.
+    let holder = api.token(&caller(Role::Iscritto, Some(&anna), None));
+    let me = api.get("/api/me", &holder).await;
+    assert_eq!(
+        me.body["member"]["mailbox"]["address"], "anna.dangelo@ingpec.eu",
+        "{}",
+        me.text
+    );
+    let version = me.body["member"]["version"].as_u64().unwrap();
+    let profile = json!({
+        "indirizzo": "Via Nuova 5", "comune": "Roma", "provincia": "RM", "cap": "00100",
+        "email": "anna.nuova@example.it", "telefono": "06 5555555", "version": version, "nome": "Annabella"
+    });
+    let mut stale = profile.clone();
+    stale["version"] = json!(version - 1);
+    assert_eq!(
+        api.json("PATCH", "/api/me/profile", &holder, &stale)
+            .await
+            .status,
+        409
+    );
+    let updated = api
+        .json("PATCH", "/api/me/profile", &holder, &profile)
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    assert_eq!(updated.body["anagrafica"]["indirizzo"], "Via Nuova 5");
+    assert_eq!(
+        updated.body["anagrafica"]["nome"], "Anna",
+        "the name is not the holder's to change"
+    );
+    let mut bad_cap = profile.clone();
+    bad_cap["cap"] = json!("001");
+    bad_cap["version"] = updated.body["version"].clone();
+    let refused = api
+        .json("PATCH", "/api/me/profile", &holder, &bad_cap)
+        .await;
+    assert_eq!(
+        (refused.status.as_u16(), refused.body["field"].as_str()),
+        (422, Some("cap"))
+    );
+    let recovery = json!({ "email": "anna.recupero@example.it", "cellulare": "+39 347 1234567", "version": updated.body["version"] });
+    let saved = api
+        .json("PUT", "/api/me/recovery", &holder, &recovery)
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["recovery"]["cellulare"], "+393471234567");
+    assert_eq!(
+        api.json("PUT", "/api/me/recovery", &rm, &recovery)
+            .await
+            .status,
+        403
+    );
+    let seen_by_secretariat = api.get(&format!("/api/members/{anna}"), &rm).await;
+    assert!(
+        seen_by_secretariat.body["recovery"].is_null(),
+        "a secretariat does not see recovery contacts"
+    );
+    let history = api.get("/api/me/history", &holder).await;
+    let actions: Vec<&str> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions[0], "modifica contatti di recupero");
+    assert!(actions.contains(&"attivazione casella"), "{actions:?}");
+    let audit = api
+        .get(&format!("/api/audit?target=member:{anna}"), &fondazione)
+        .await;
+    assert_eq!(audit.body["items"].as_array().unwrap().len(), actions.len());
+
+    // The provider gets each creation once, even through an outage.
+    let provider = SandboxProvider::new(store.clone());
+    provider
+        .down
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let now = api.state.clock.now();
+    let run = dispatcher::run_once(store.as_ref(), &provider, now)
+        .await
+        .unwrap();
+    assert_eq!((run.done, run.retried), (0, 4));
+    assert!(
+        provider
+            .mailbox("mario.rossi@ingpec.eu")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    provider
+        .down
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let later = now + chrono::Duration::minutes(5);
+    assert_eq!(
+        dispatcher::run_once(store.as_ref(), &provider, later)
+            .await
+            .unwrap()
+            .done,
+        4
+    );
+    assert_eq!(
+        dispatcher::run_once(store.as_ref(), &provider, later)
+            .await
+            .unwrap()
+            .done,
+        0
+    );
+    let created = provider
+        .mailbox("mario.rossi.2@ingpec.eu")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((created.status.as_str(), created.commands), ("active", 1));
+    assert_eq!(created.space, shared::catalog::Space::new(1, 3));
+}
+
+#[tokio::test]
+async fn concurrent_activations_of_homonyms_never_share_an_address() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Arc::new(Api::new(store));
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let codes: Vec<String> = (1..=12).map(|day| cf("Rossi", "Mario", day)).collect();
+    let csv = std::iter::once(ALBO_HEADER.to_owned())
+        .chain(
+            codes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| albo_row("Mario", "Rossi", c, "MI", &format!("N{i}"))),
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        api.csv("/api/albo/import?mode=commit", &albo, &csv)
+            .await
+            .body["errors"],
+        0
+    );
+    let tasks: Vec<_> = codes
+        .iter()
+        .map(|code| {
+            let (api, mi, body) = (api.clone(), mi.clone(), json!({ "codice_fiscale": code }));
+            tokio::spawn(async move {
+                api.json("POST", "/api/ordini/MI/activations", &mi, &body)
+                    .await
+            })
+        })
+        .collect();
+    let mut addresses = Vec::new();
+    for task in tasks {
+        let response = task.await.unwrap();
+        assert_eq!(response.status, 201, "{}", response.text);
+        addresses.push(response.body["address"].as_str().unwrap().to_owned());
+    }
+    addresses.sort();
+    addresses.dedup();
+    assert_eq!(addresses.len(), 12, "{addresses:?}");
+    assert!(addresses.contains(&"mario.rossi@ingpec.eu".to_owned()));
+    assert!(addresses.contains(&"mario.rossi.12@ingpec.eu".to_owned()));
+}
+
+#[tokio::test]
+async fn bulk_activation_reports_each_row_then_activates() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store);
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let (a, b, c, elsewhere) = (
+        cf("Bianchi", "Luca", 1),
+        cf("Bianchi", "Luca", 2),
+        cf("Verdi", "Sara", 3),
+        cf("Neri", "Gino", 4),
+    );
+    let albo_csv = [
+        ALBO_HEADER.to_owned(),
+        albo_row("Luca", "Bianchi", &a, "MI", "1"),
+        albo_row("Luca", "Bianchi", &b, "MI", "2"),
+        albo_row("Sara", "Verdi", &c, "MI", "3"),
+        albo_row("Gino", "Neri", &elsewhere, "NA", "4"),
+    ]
+    .join("\n");
+    api.csv("/api/albo/import?mode=commit", &albo, &albo_csv)
+        .await;
+    api.json(
+        "POST",
+        "/api/ordini/MI/activations",
+        &mi,
+        &json!({ "codice_fiscale": c }),
+    )
+    .await;
+
+    let modello = format!(
+        "nome,cognome,codice_fiscale,indirizzo,comune,provincia,cap,email,telefono\n\
+         Luca,Bianchi,{a},Via A 1,Milano,MI,20100,,\n\
+         Luca,Bianchi,{b},Via A 2,Milano,MI,20100,l@example.it,\n\
+         Sara,Verdi,{c},Via B 1,Milano,MI,20100,s@example.it,\n\
+         Gino,Neri,{elsewhere},Via C 1,Napoli,NA,80100,g@example.it,\n\
+         Marta,Blu,NOTACODE,Via D 1,Milano,MI,20100,m@example.it,\n\
+         Luca,Bianco,{a},Via A 1,Milano,MI,20100,,\n"
+    );
+    let dry = api
+        .csv(
+            "/api/ordini/MI/activations/bulk?mode=dry-run",
+            &mi,
+            &modello,
+        )
+        .await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let rows = dry.body["rows"].as_array().unwrap();
+    let outcomes: Vec<&str> = rows.iter().map(|r| r["esito"].as_str().unwrap()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "da-attivare",
+            "da-attivare",
+            "gia-attiva",
+            "non-iscritto-ordine",
+            "errore",
+            "errore"
+        ]
+    );
+    // Homonyms in one file get distinct previews.
+    assert_eq!(rows[0]["indirizzo"], "luca.bianchi@ingpec.eu");
+    assert_eq!(rows[1]["indirizzo"], "luca.bianchi.2@ingpec.eu");
+    assert_eq!(rows[4]["riga"], 6);
+    assert!(
+        api.get(&format!("/api/members/{a}"), &mi).await.body["mailbox"].is_null(),
+        "a dry run writes nothing"
+    );
+
+    let commit = api
+        .csv("/api/ordini/MI/activations/bulk?mode=commit", &mi, &modello)
+        .await;
+    let outcomes: Vec<&str> = commit.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["esito"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "attivata",
+            "attivata",
+            "gia-attiva",
+            "non-iscritto-ordine",
+            "errore",
+            "errore"
+        ]
+    );
+    assert_eq!(commit.body["errors"], 2);
+    let too_big = format!("nome,cognome,codice_fiscale\n{}", "A,B,C\n".repeat(1001));
+    assert_eq!(
+        api.csv("/api/ordini/MI/activations/bulk", &mi, &too_big)
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        api.csv(
+            "/api/ordini/MI/activations/bulk",
+            &mi,
+            "nome;cognome\nA;B\n"
+        )
+        .await
+        .body["code"],
+        "malformed_request"
+    );
+}

@@ -1,0 +1,142 @@
+//! An API client over the router (no network), with tokens for every role.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use functions::AppState;
+use functions::auth::local::LocalJwt;
+use functions::clock::FixedClock;
+use functions::store::ItemStore;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use shared::access::{Caller, Role};
+use shared::codice_fiscale::CodiceFiscale;
+use shared::province::OrdineCode;
+use tower::ServiceExt;
+
+pub const NOW: &str = "2026-11-22T10:00:00Z";
+
+pub struct Api {
+    pub app: Router,
+    pub state: AppState,
+    jwt: Arc<LocalJwt>,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Api {
+    pub fn new(store: Arc<dyn ItemStore>) -> Self {
+        let jwt = Arc::new(LocalJwt::with_secret(b"api-tests-secret-api-tests-secre"));
+        let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
+        let state = AppState::local(clock, store, jwt.clone());
+        Self {
+            app: functions::router(state.clone()),
+            state,
+            jwt,
+        }
+    }
+
+    pub fn token(&self, caller: &Caller) -> String {
+        self.jwt.issue(caller, NOW.parse().unwrap()).0
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Body>,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(body.unwrap_or_default()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Response {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.send("GET", path, Some(token), None, &[]).await
+    }
+
+    pub async fn json(&self, method: &str, path: &str, token: &str, body: &Value) -> Response {
+        self.send(
+            method,
+            path,
+            Some(token),
+            Some(Body::from(body.to_string())),
+            &[("content-type", "application/json")],
+        )
+        .await
+    }
+
+    pub async fn csv(&self, path: &str, token: &str, csv: &str) -> Response {
+        self.send(
+            "POST",
+            path,
+            Some(token),
+            Some(Body::from(csv.to_owned())),
+            &[("content-type", "text/csv")],
+        )
+        .await
+    }
+}
+
+pub fn caller(role: Role, cf: Option<&str>, ordine: Option<&str>) -> Caller {
+    Caller {
+        subject: format!("{role:?}-{}", cf.or(ordine).unwrap_or("x")).to_lowercase(),
+        role,
+        codice_fiscale: cf.map(|c| CodiceFiscale::parse(c).unwrap()),
+        ordine: ordine.map(|o| OrdineCode::parse(o).unwrap()),
+    }
+}
+
+/// A valid codice fiscale for a person.
+pub fn cf(cognome: &str, nome: &str, day: u32) -> String {
+    CodiceFiscale::compute(&shared::codice_fiscale::DatiNascita {
+        cognome,
+        nome,
+        data: chrono::NaiveDate::from_ymd_opt(1980, 5, day).unwrap(),
+        sesso: shared::codice_fiscale::Sesso::M,
+        codice_catastale: "F205",
+    })
+    .unwrap()
+    .to_string()
+}
+
+pub const ALBO_HEADER: &str = "nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono;ordine;numero_iscrizione;stato;data_stato;causa;domicilio_digitale";
+
+pub fn albo_row(nome: &str, cognome: &str, cf: &str, ordine: &str, numero: &str) -> String {
+    format!(
+        "{nome};{cognome};{cf};Via Roma 1;Milano;MI;20121;{}@example.it;02 1234567;{ordine};{numero};iscritto;;;",
+        cf.to_lowercase()
+    )
+}
