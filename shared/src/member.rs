@@ -204,8 +204,9 @@ fn parsed<T, E: fmt::Display>(
         .ok()
 }
 
-/// The columns of a CSV row, as text.
+/// The columns of a CSV row, as text; a missing one is empty, and validation says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AnagraficaInput {
     pub nome: String,
     pub cognome: String,

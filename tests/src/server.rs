@@ -11,6 +11,7 @@ use tokio::process::{Child, Command};
 pub struct LocalServer {
     child: Child,
     base: String,
+    data_dir: PathBuf,
 }
 
 pub fn workspace_root() -> PathBuf {
@@ -20,7 +21,8 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The server binary: `PEC_LOCAL_BIN`, or the workspace's debug build (built if missing).
+/// The server binary: `PEC_LOCAL_BIN` (`cargo xtask test` sets it), or else the workspace's
+/// debug build, built now.
 fn binary() -> Result<PathBuf> {
     if let Ok(bin) = std::env::var("PEC_LOCAL_BIN") {
         return Ok(bin.into());
@@ -52,9 +54,18 @@ pub fn spa_dir() -> PathBuf {
 }
 
 impl LocalServer {
+    /// A server on a fresh store with the demo data.
     pub async fn start() -> Result<Self> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let data_dir = std::env::temp_dir().join(format!(
+            "pec-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&data_dir);
         let mut child = Command::new(binary()?)
             .env("PEC_ADDR", "127.0.0.1:0")
+            .env("PEC_DATA_DIR", &data_dir)
             .env("PEC_SPA_DIR", spa_dir())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -64,15 +75,21 @@ impl LocalServer {
         let stdout = child.stdout.take().context("no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         // The server prints its URL once it listens.
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
             .await
-            .context("pec-local did not start within 30 s")??
+            .context("pec-local did not start within 60 s")??
             .context("pec-local exited before listening")?;
         let base = line
             .split_once("http://")
             .map(|(_, addr)| format!("http://{}", addr.trim()))
             .with_context(|| format!("unexpected first line: {line}"))?;
-        Ok(Self { child, base })
+        // Keep reading what it prints, so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self {
+            child,
+            base,
+            data_dir,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -83,5 +100,6 @@ impl LocalServer {
 impl Drop for LocalServer {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 }

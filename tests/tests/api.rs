@@ -90,3 +90,55 @@ async fn the_spa_is_served_beside_the_api() -> Result<()> {
     assert_eq!(error.code, ErrorCode::NotFound);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_seeded_secretariat_logs_in_and_sees_its_members() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let http = reqwest::Client::new();
+    let login = |user: &'static str, password: &'static str| {
+        http.post(server.url("/api/auth/login"))
+            .json(&json!({ "username": user, "password": password }))
+            .send()
+    };
+    let refused = login("segreteria.mi", "sbagliata").await?;
+    assert_eq!(refused.status(), 401);
+    let ok: Value = login("segreteria.mi", "pec-demo").await?.json().await?;
+    let token = ok["token"].as_str().expect("a token");
+    assert_eq!(ok["caller"]["ordine"], "MI");
+
+    let page: Value = http
+        .get(server.url("/api/ordini/MI/members?q=rossi"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let items = page["items"].as_array().expect("items");
+    assert!(items.len() >= 2, "the seeded Mario Rossi homonyms: {page}");
+    assert!(items.iter().all(|m| m["ordine"] == "MI"));
+    let own: Value = http
+        .get(server.url("/api/ordini/MI/mailbox"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(own["mailbox"]["address"], "ordine.milano@ingpec.eu");
+    let other = http
+        .get(server.url("/api/ordini/RM/members"))
+        .bearer_auth(token)
+        .send()
+        .await?;
+    assert_eq!(other.status(), 403);
+
+    let member: Value = login("mario.rossi", "pec-demo").await?.json().await?;
+    let me: Value = http
+        .get(server.url("/api/me"))
+        .bearer_auth(member["token"].as_str().expect("a token"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(me["member"]["mailbox"]["address"], "mario.rossi@ingpec.eu");
+    Ok(())
+}

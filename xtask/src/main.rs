@@ -97,16 +97,22 @@ fn test(root: &Path) -> Result<()> {
     let dist = spa::build(root)?;
     let dist = dist.to_str().context("the project path is not UTF-8")?;
     tools::ensure_chromium(root)?;
-    run(
-        root,
-        "cargo",
-        &["build", "--package", "functions", "--bin", "pec-local"],
-        &[],
-    )?;
+    let moto = tools::ensure_moto(root)?;
+    let moto = moto.to_str().context("the cache path is not UTF-8")?;
+    let local_bin = root.join("target/debug/pec-local");
+    let local_bin = local_bin
+        .to_str()
+        .context("the project path is not UTF-8")?;
     run(
         root,
         "cargo",
         &["test", "--workspace", "--no-fail-fast"],
-        &[("PEC_SPA_DIR", dist)],
+        &[
+            ("PEC_SPA_DIR", dist),
+            ("PEC_MOTO_SERVER", moto),
+            // Built by this same `cargo test` (functions' integration tests need it), with
+            // the same features: building it separately would rebuild the workspace twice.
+            ("PEC_LOCAL_BIN", local_bin),
+        ],
     )
 }

@@ -108,3 +108,25 @@ pub fn ensure_chromium(root: &Path) -> Result<()> {
         &env,
     )
 }
+
+/// `moto_server` (PyPI `moto[server]`), the DynamoDB-compatible server the store's tests
+/// run against, in a virtualenv under `~/.cache/pec-ingegneri` that survives clean clones.
+pub fn ensure_moto(root: &Path) -> Result<PathBuf> {
+    const MOTO: &str = "moto[server]==5.2.5";
+    let home = std::env::var("HOME").context("HOME is not set")?;
+    let venv = PathBuf::from(home).join(".cache/pec-ingegneri/moto-venv");
+    let server = venv.join("bin/moto_server");
+    if !server.exists() {
+        std::fs::create_dir_all(venv.parent().expect("a parent"))?;
+        let venv_str = venv.to_str().context("the cache path is not UTF-8")?;
+        run(root, "python3", &["-m", "venv", venv_str], &[])?;
+        let pip = venv.join("bin/pip");
+        run(
+            root,
+            pip.to_str().context("not UTF-8")?,
+            &["install", "--quiet", MOTO],
+            &[],
+        )?;
+    }
+    Ok(server)
+}

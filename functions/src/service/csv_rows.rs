@@ -118,7 +118,7 @@ pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRo
         }
         let line = record
             .position()
-            .map(|p| p.line() as usize)
+            .map(|p| line_of(text, p.byte() as usize))
             .unwrap_or(rows.len() + 2);
         let values = headers
             .iter()
@@ -133,6 +133,19 @@ pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRo
     Ok(rows)
 }
 
+/// The line a record starting at `offset` is on. The csv crate's own line count, and its
+/// offset, include the blank lines it skipped before the record.
+fn line_of(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let before = bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+    let blank = bytes[offset..]
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count();
+    before + blank + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,8 +155,8 @@ mod tests {
         let text = "\u{feff}Nome;Cognome;Codice Fiscale;E-mail\nMario;Rossi;RSSMRA85T10A562S;m@x.it\n\nAnna;Bianchi;X;\n";
         let rows =
             parse(text, &["nome", "codice_fiscale"], 10).unwrap_or_else(|_| panic!("parsed"));
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].line, 2);
+        let lines: Vec<usize> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4]);
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[0].get("codice_fiscale"), "RSSMRA85T10A562S");
         assert_eq!(rows[0].get("email"), "m@x.it");

@@ -1,0 +1,266 @@
+//! Every route, as every role, against another Ordine's data and another member's: the
+//! server refuses what the caller may not do, whatever a UI would show. And every route is
+//! in the OpenAPI document.
+
+mod support;
+
+use std::sync::Arc;
+
+use functions::store::sqlite::SqliteStore;
+use serde_json::json;
+use shared::access::Role;
+use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+
+/// What a call may answer: allowed (2xx or a domain refusal about the data), or refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    Unauthenticated,
+    Forbidden,
+    /// Refused as if it did not exist, so nothing leaks across Ordini.
+    Hidden,
+}
+
+fn classify(status: u16) -> Expect {
+    match status {
+        401 => Expect::Unauthenticated,
+        403 => Expect::Forbidden,
+        404 => Expect::Hidden,
+        _ => Expect::Allowed,
+    }
+}
+
+#[tokio::test]
+async fn every_route_checks_role_and_tenant() {
+    let api = Api::new(Arc::new(SqliteStore::in_memory().unwrap()));
+    let mario_mi = cf("Rossi", "Mario", 1);
+    let anna_rm = cf("Bianchi", "Anna", 2);
+    let csv = [
+        ALBO_HEADER.to_owned(),
+        albo_row("Mario", "Rossi", &mario_mi, "MI", "1"),
+        albo_row("Anna", "Bianchi", &anna_rm, "RM", "2"),
+    ]
+    .join("\n");
+    let albo = api.token(&caller(Role::Albo, None, None));
+    assert_eq!(
+        api.csv("/api/albo/import?mode=commit", &albo, &csv)
+            .await
+            .body["errors"],
+        0
+    );
+
+    let roles = [
+        ("anonimo", None),
+        (
+            "iscritto MI",
+            Some(api.token(&caller(Role::Iscritto, Some(&mario_mi), None))),
+        ),
+        (
+            "segreteria RM",
+            Some(api.token(&caller(Role::Segreteria, None, Some("RM")))),
+        ),
+        ("albo", Some(albo.clone())),
+        (
+            "fondazione",
+            Some(api.token(&caller(Role::Fondazione, None, None))),
+        ),
+    ];
+    use Expect::*;
+    let activation = json!({ "codice_fiscale": mario_mi }).to_string();
+    let profile = json!({ "indirizzo": "Via X 1", "comune": "Roma", "provincia": "RM", "cap": "00100", "email": "x@example.it", "version": 1 }).to_string();
+    let recovery = json!({ "email": "r@example.it", "cellulare": "", "version": 1 }).to_string();
+    let upsert = json!({
+        "nome": "Mario", "cognome": "Rossi", "codice_fiscale": mario_mi, "indirizzo": "Via Roma 1", "comune": "Milano",
+        "provincia": "MI", "cap": "20121", "email": "m@example.it", "ordine": "MI", "numero_iscrizione": "1"
+    })
+    .to_string();
+    let member_mi = format!("/api/members/{mario_mi}");
+    let upsert_path = format!("/api/albo/members/{mario_mi}");
+    // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
+    let matrix: Vec<(&str, &str, Option<&str>, [Expect; 5])> = vec![
+        (
+            "GET",
+            "/api/me",
+            None,
+            [Unauthenticated, Allowed, Allowed, Allowed, Allowed],
+        ),
+        (
+            "PATCH",
+            "/api/me/profile",
+            Some(&profile),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "PUT",
+            "/api/me/recovery",
+            Some(&recovery),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/me/history",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/members?q=rossi",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            &member_mi,
+            None,
+            [Unauthenticated, Allowed, Hidden, Hidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/members",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/export",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/mailbox",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "POST",
+            "/api/ordini/MI/activations",
+            Some(&activation),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            "/api/ordini/MI/activations/bulk",
+            Some("nome;cognome;codice_fiscale\nA;B;C"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            "/api/albo/import",
+            Some(ALBO_HEADER),
+            [Unauthenticated, Forbidden, Forbidden, Allowed, Allowed],
+        ),
+        (
+            "PUT",
+            &upsert_path,
+            Some(&upsert),
+            [Unauthenticated, Forbidden, Forbidden, Allowed, Allowed],
+        ),
+        (
+            "GET",
+            "/api/audit",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, body, expected) in &matrix {
+        for ((role, token), want) in roles.iter().zip(expected) {
+            let headers: &[(&str, &str)] = if body.is_some_and(|b| b.starts_with('{')) {
+                &[("content-type", "application/json")]
+            } else {
+                &[("content-type", "text/csv")]
+            };
+            let response = api
+                .send(
+                    method,
+                    path,
+                    token.as_deref(),
+                    body.map(|b| axum::body::Body::from(b.to_owned())),
+                    headers,
+                )
+                .await;
+            let got = classify(response.status.as_u16());
+            if got != *want {
+                failures.push(format!(
+                    "{method} {path} as {role}: expected {want:?}, got {} {}",
+                    response.status, response.text
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // The Fondazione's activation above made Mario's mailbox: Milano sees it, Roma does not.
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let seen = api.get(&member_mi, &mi).await;
+    assert_eq!(
+        seen.body["mailbox"]["address"], "mario.rossi@ingpec.eu",
+        "{}",
+        seen.text
+    );
+    let rm = api.token(&caller(Role::Segreteria, None, Some("RM")));
+    assert_eq!(api.get(&member_mi, &rm).await.status, 404);
+}
+
+#[tokio::test]
+async fn every_route_is_in_the_openapi_document() {
+    let api = Api::new(Arc::new(SqliteStore::in_memory().unwrap()));
+    let spec = api.send("GET", "/api/openapi.json", None, None, &[]).await;
+    assert_eq!(spec.status, 200);
+    let paths = spec.body["paths"].as_object().expect("paths");
+    let expected = [
+        ("get", "/api/health"),
+        ("get", "/api/catalog"),
+        ("post", "/api/quote"),
+        ("post", "/api/auth/login"),
+        ("get", "/api/me"),
+        ("patch", "/api/me/profile"),
+        ("put", "/api/me/recovery"),
+        ("get", "/api/me/history"),
+        ("get", "/api/members"),
+        ("get", "/api/members/{codice_fiscale}"),
+        ("get", "/api/ordini/{ordine}/members"),
+        ("get", "/api/ordini/{ordine}/export"),
+        ("get", "/api/ordini/{ordine}/mailbox"),
+        ("post", "/api/ordini/{ordine}/activations"),
+        ("post", "/api/ordini/{ordine}/activations/bulk"),
+        ("post", "/api/albo/import"),
+        ("put", "/api/albo/members/{codice_fiscale}"),
+        ("get", "/api/audit"),
+    ];
+    for (method, path) in expected {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not documented"
+        );
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "a documented route is missing from this list"
+    );
+    // And every documented route exists: none answers as an unknown route.
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let concrete = path
+                .replace("{ordine}", "MI")
+                .replace("{codice_fiscale}", "RSSMRA85T10A562S");
+            let response = api
+                .send(
+                    &method.to_uppercase(),
+                    &concrete,
+                    Some(&fondazione),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_ne!(response.status, 405, "{method} {path}");
+            assert_ne!(
+                response.body["message"], "Questa operazione non esiste.",
+                "{method} {path} is not routed"
+            );
+        }
+    }
+}
