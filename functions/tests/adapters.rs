@@ -1,0 +1,174 @@
+//! The production adapters that do not need AWS: the provider's HTTP client against a
+//! fake provider, and callers read from API Gateway's JWT authorizer claims.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::routing::post;
+use functions::AppState;
+use functions::provider::http::HttpProvider;
+use functions::provider::{Provider, ProviderError};
+use functions::store::sqlite::SqliteStore;
+use http_body_util::BodyExt;
+use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
+use lambda_http::request::RequestContext;
+use serde_json::{Value, json};
+use shared::catalog::Space;
+use shared::lifecycle::ProviderCommand;
+use tower::ServiceExt;
+
+type Seen = Arc<Mutex<Vec<(String, String, Value, Option<String>)>>>;
+
+/// A provider that records each call and answers by address: `down@` is unavailable,
+/// `refuse@` is refused, a repeated key is a 409.
+async fn fake_provider(seen: Seen) -> String {
+    async fn command(
+        State(seen): State<Seen>,
+        Path(address): Path<String>,
+        headers: HeaderMap,
+        body: String,
+    ) -> StatusCode {
+        let key = headers
+            .get("idempotency-key")
+            .map(|k| k.to_str().unwrap().to_owned());
+        let auth = headers
+            .get("authorization")
+            .map(|k| k.to_str().unwrap().to_owned());
+        let mut calls = seen.lock().unwrap();
+        let repeated = calls.iter().any(|(_, k, _, _)| Some(k) == key.as_ref());
+        calls.push((
+            address.clone(),
+            key.unwrap_or_default(),
+            serde_json::from_str(&body).unwrap(),
+            auth,
+        ));
+        match address.as_str() {
+            a if a.starts_with("down@") => StatusCode::SERVICE_UNAVAILABLE,
+            a if a.starts_with("refuse@") => StatusCode::UNPROCESSABLE_ENTITY,
+            _ if repeated => StatusCode::CONFLICT,
+            _ => StatusCode::CREATED,
+        }
+    }
+    let app = Router::new()
+        .route("/v1/mailboxes/{address}/commands", post(command))
+        .with_state(seen);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+#[tokio::test]
+async fn the_http_provider_speaks_the_documented_contract() {
+    let seen = Seen::default();
+    let provider = HttpProvider::new(
+        fake_provider(seen.clone()).await + "/",
+        Some("secret".into()),
+    );
+    let create = ProviderCommand::Create {
+        space: Space::new(1, 3),
+    };
+    provider
+        .execute("cmd-1", "mario.rossi@ingpec.eu", &create)
+        .await
+        .unwrap();
+    // The same command again is already applied: a success, not an error.
+    provider
+        .execute("cmd-1", "mario.rossi@ingpec.eu", &create)
+        .await
+        .unwrap();
+    let down = provider
+        .execute("cmd-2", "down@ingpec.eu", &ProviderCommand::Block)
+        .await;
+    assert!(
+        matches!(down, Err(ProviderError::Unavailable(_))),
+        "{down:?}"
+    );
+    let refused = provider
+        .execute("cmd-3", "refuse@ingpec.eu", &ProviderCommand::Close)
+        .await;
+    assert!(
+        matches!(refused, Err(ProviderError::Refused(_))),
+        "{refused:?}"
+    );
+    let unreachable = HttpProvider::new("http://127.0.0.1:9", None)
+        .execute("cmd-4", "x@ingpec.eu", &ProviderCommand::Unblock)
+        .await;
+    assert!(matches!(unreachable, Err(ProviderError::Unavailable(_))));
+
+    let calls = seen.lock().unwrap();
+    let (address, key, body, auth) = &calls[0];
+    assert_eq!(
+        (address.as_str(), key.as_str()),
+        ("mario.rossi@ingpec.eu", "cmd-1")
+    );
+    assert_eq!(
+        body,
+        &json!({ "command": "create", "space": { "inbox_gb": 1, "archivio_gb": 3 } })
+    );
+    assert_eq!(auth.as_deref(), Some("Bearer secret"));
+}
+
+fn lambda_state() -> AppState {
+    AppState::lambda(Arc::new(SqliteStore::in_memory().unwrap()))
+}
+
+async fn me_with_claims(claims: Option<Value>) -> (StatusCode, Value) {
+    let mut context = json!({
+        "routeKey": "GET /api/me", "accountId": "123456789012", "stage": "$default",
+        "requestId": "r1", "apiId": "api", "domainName": "example", "domainPrefix": "example",
+        "time": "22/Nov/2026:10:00:00 +0000", "timeEpoch": 0,
+        "http": { "method": "GET", "path": "/api/me", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "test" }
+    });
+    if let Some(claims) = claims {
+        context["authorizer"] = json!({ "jwt": { "claims": claims, "scopes": null } });
+    }
+    let context: ApiGatewayV2httpRequestContext = serde_json::from_value(context).unwrap();
+    let mut request = Request::get("/api/me").body(Body::empty()).unwrap();
+    request
+        .extensions_mut()
+        .insert(RequestContext::ApiGatewayV2(context));
+    let response = functions::router(lambda_state())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+#[tokio::test]
+async fn on_lambda_the_caller_comes_from_the_authorizer_claims() {
+    let (status, body) = me_with_claims(Some(json!({
+        "sub": "c0ffee", "custom:role": "segreteria", "custom:ordine": "NA", "token_use": "id"
+    })))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["caller"]["ordine"], "NA");
+    assert_eq!(body["caller"]["subject"], "c0ffee");
+
+    let (status, _) = me_with_claims(None).await;
+    assert_eq!(status, 401);
+    // A secretariat without its Ordine, or an unknown role, is not a caller.
+    let (status, _) =
+        me_with_claims(Some(json!({ "sub": "x", "custom:role": "segreteria" }))).await;
+    assert_eq!(status, 401);
+    let (status, _) = me_with_claims(Some(json!({ "sub": "x", "custom:role": "admin" }))).await;
+    assert_eq!(status, 401);
+    // On Lambda there is no local login.
+    let login = functions::router(lambda_state())
+        .oneshot(
+            Request::post("/api/auth/login")
+                .header("content-type", "application/json")
+                .body(Body::from(r#"{"username":"a","password":"b"}"#))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 404);
+}
