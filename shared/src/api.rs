@@ -380,6 +380,16 @@ mod dto {
         pub errors: usize,
     }
 
+    impl CsvReport {
+        pub fn of(mode: Mode, rows: Vec<RowReport>) -> Self {
+            let errors = rows
+                .iter()
+                .filter(|r| r.outcome == RowOutcome::Errore)
+                .count();
+            Self { mode, rows, errors }
+        }
+    }
+
     /// One entry of the audit log.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct AuditEntry {

@@ -3,6 +3,7 @@
 //! - `cargo xtask dev`: installs what is missing, builds the SPA, runs the local server.
 //! - `cargo xtask test`: everything CI runs (formatting, lints, the SPA build, every test).
 //! - `cargo xtask spa`: builds the SPA into `dist/` and prints its sizes.
+//! - `cargo xtask bench`: the scale benchmarks (minutes; not part of `test`).
 
 mod spa;
 mod tools;
@@ -19,6 +20,7 @@ fn main() -> Result<()> {
         "dev" => dev(&root),
         "test" => test(&root),
         "spa" => spa::build(&root).map(|_| ()),
+        "bench" => bench(&root),
         _ => {
             eprintln!("usage: cargo xtask <dev | test | spa>");
             eprintln!(
@@ -26,6 +28,7 @@ fn main() -> Result<()> {
             );
             eprintln!("  test  run every check and test that CI runs");
             eprintln!("  spa   build the SPA into dist/ and print its sizes");
+            eprintln!("  bench import 250,000 members, activate 10,000, load-test GET /api/me");
             std::process::exit(2);
         }
     }
@@ -61,6 +64,16 @@ fn dev(root: &Path) -> Result<()> {
         "cargo",
         &["run", "--package", "functions", "--bin", "pec-local"],
         &[("PEC_SPA_DIR", dist)],
+    )
+}
+
+fn bench(root: &Path) -> Result<()> {
+    tools::ensure_apt(root, "wrk", "wrk")?;
+    run(
+        root,
+        "cargo",
+        &["bench", "--package", "functions", "--bench", "scale"],
+        &[],
     )
 }
 

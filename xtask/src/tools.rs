@@ -96,17 +96,19 @@ pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
 /// Debian's Chromium and ChromeDriver for the browser tests (a browser cannot be
 /// downloaded here, only installed from Debian's packages).
 pub fn ensure_chromium(root: &Path) -> Result<()> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+    ensure_apt(root, "chromedriver", "chromium chromium-driver")
+}
+
+/// Installs Debian `packages` unless `/usr/bin/{binary}` is there.
+pub fn ensure_apt(root: &Path, binary: &str, packages: &str) -> Result<()> {
+    if Path::new("/usr/bin").join(binary).exists() {
         return Ok(());
     }
     let env = [("DEBIAN_FRONTEND", "noninteractive")];
     run(root, "apt-get", &["update", "-qq"], &env)?;
-    run(
-        root,
-        "apt-get",
-        &["install", "-y", "-qq", "chromium", "chromium-driver"],
-        &env,
-    )
+    let mut args = vec!["install", "-y", "-qq"];
+    args.extend(packages.split(' '));
+    run(root, "apt-get", &args, &env)
 }
 
 /// `moto_server` (PyPI `moto[server]`), the DynamoDB-compatible server the store's tests

@@ -224,15 +224,7 @@ pub async fn bulk(
         };
         reports.push(report);
     }
-    let errors = reports
-        .iter()
-        .filter(|r| r.outcome == RowOutcome::Errore)
-        .count();
-    Ok(CsvReport {
-        mode,
-        rows: reports,
-        errors,
-    })
+    Ok(CsvReport::of(mode, reports))
 }
 
 /// The address a dry run announces: the first alias free now and not promised to an

@@ -20,7 +20,7 @@ use super::{actor, conflict, ensure, member_target};
 use crate::error::AppError;
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::{audit, outbox};
-use crate::store::{ItemStore, StoreError, WriteOp};
+use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError, WriteOp};
 
 /// Rows per request; a larger Albo is sent in parts.
 pub const MAX_ROWS: usize = 5_000;
@@ -125,6 +125,8 @@ pub async fn import_csv(
     let rows = csv_rows::parse(text, &REQUIRED, MAX_ROWS)?;
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
+    // Rows are written many to a transaction; `batch` holds those not written yet.
+    let mut batch: Vec<Pending> = Vec::new();
     for row in &rows {
         let input = AlboInput::from_row(row);
         let mut report = RowReport {
@@ -144,29 +146,30 @@ pub async fn import_csv(
                         format!("Lo stesso codice fiscale compare già alla riga {first}."),
                     ));
                 } else {
-                    match upsert(store, caller, anagrafica, albo, mode, now).await {
-                        Ok(outcome) => report.outcome = outcome,
-                        Err(UpsertError::Conflict) => {
-                            report
-                                .errori
-                                .push(FieldError::new("codice_fiscale", conflict()));
+                    let planned = plan(store, caller, anagrafica.clone(), albo.clone(), mode, now)
+                        .await
+                        .map_err(AppError::internal)?;
+                    if planned.ops.is_empty() {
+                        report.outcome = planned.outcome;
+                    } else {
+                        let queued: usize = batch.iter().map(|p| p.planned.ops.len()).sum();
+                        if queued + planned.ops.len() > MAX_TRANSACTION_OPS {
+                            flush(store, caller, now, &mut batch, &mut reports).await?;
                         }
-                        Err(UpsertError::Store(e)) => return Err(AppError::internal(e)),
+                        batch.push(Pending {
+                            report: reports.len(),
+                            anagrafica,
+                            albo,
+                            planned,
+                        });
                     }
                 }
             }
         }
         reports.push(report);
     }
-    let errors = reports
-        .iter()
-        .filter(|r| r.outcome == RowOutcome::Errore)
-        .count();
-    Ok(CsvReport {
-        mode,
-        rows: reports,
-        errors,
-    })
+    flush(store, caller, now, &mut batch, &mut reports).await?;
+    Ok(CsvReport::of(mode, reports))
 }
 
 /// One member from the Albo, applied at once.
@@ -194,6 +197,62 @@ pub async fn upsert_one(
     }
 }
 
+/// A row planned but not written yet.
+struct Pending {
+    report: usize,
+    anagrafica: Anagrafica,
+    albo: AlboRecord,
+    planned: Planned,
+}
+
+/// Writes the batch in one transaction; if another writer got in between, each row is
+/// read and written again on its own, so only the rows really in conflict fail.
+async fn flush(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    batch: &mut Vec<Pending>,
+    reports: &mut [RowReport],
+) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let ops: Vec<WriteOp> = batch
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.planned.ops))
+        .collect();
+    match store.transact(ops).await {
+        Ok(()) => {
+            for pending in batch.drain(..) {
+                reports[pending.report].outcome = pending.planned.outcome;
+            }
+        }
+        Err(StoreError::TransactionCancelled { .. }) => {
+            for pending in batch.drain(..) {
+                let report = &mut reports[pending.report];
+                match upsert(
+                    store,
+                    caller,
+                    pending.anagrafica,
+                    pending.albo,
+                    Mode::Commit,
+                    now,
+                )
+                .await
+                {
+                    Ok(outcome) => report.outcome = outcome,
+                    Err(UpsertError::Conflict) => report
+                        .errori
+                        .push(FieldError::new("codice_fiscale", conflict())),
+                    Err(UpsertError::Store(e)) => return Err(AppError::internal(e)),
+                }
+            }
+        }
+        Err(e) => return Err(AppError::internal(e)),
+    }
+    Ok(())
+}
+
 pub enum UpsertError {
     Conflict,
     Store(StoreError),
@@ -213,6 +272,32 @@ async fn upsert(
     mode: Mode,
     now: DateTime<Utc>,
 ) -> Result<RowOutcome, UpsertError> {
+    let planned = plan(store, caller, anagrafica, albo, mode, now).await?;
+    if planned.ops.is_empty() {
+        return Ok(planned.outcome);
+    }
+    match store.transact(planned.ops).await {
+        Ok(()) => Ok(planned.outcome),
+        Err(StoreError::TransactionCancelled { .. }) => Err(UpsertError::Conflict),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What applying one row takes: its outcome, and the writes (none for a dry run or when
+/// nothing changes).
+struct Planned {
+    outcome: RowOutcome,
+    ops: Vec<WriteOp>,
+}
+
+async fn plan(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    anagrafica: Anagrafica,
+    albo: AlboRecord,
+    mode: Mode,
+    now: DateTime<Utc>,
+) -> Result<Planned, StoreError> {
     let today = crate::clock::rome_date(now);
     let existing = members::get(store, &anagrafica.codice_fiscale).await?;
     // The Albo is the source of names and codice fiscale; contact data it sets only for a
@@ -231,14 +316,17 @@ async fn upsert(
         .map(|m| (&m.value.anagrafica, &m.value.albo));
     let changes = albo_changes(before, (&anagrafica, &albo));
     let outcome = match (&existing, changes.is_empty()) {
-        (_, true) => return Ok(RowOutcome::Invariato),
+        (_, true) => RowOutcome::Invariato,
         (None, _) => RowOutcome::Nuovo,
         (Some(_), _) => RowOutcome::Aggiornato {
             modifiche: changes.clone(),
         },
     };
-    if mode == Mode::DryRun {
-        return Ok(outcome);
+    if mode == Mode::DryRun || changes.is_empty() {
+        return Ok(Planned {
+            outcome,
+            ops: Vec::new(),
+        });
     }
     let mut ops: Vec<WriteOp> = Vec::new();
     let record = match &existing {
@@ -291,11 +379,7 @@ async fn upsert(
         now,
     );
     ops.push(audit::write(&entry)?);
-    match store.transact(ops).await {
-        Ok(()) => Ok(outcome),
-        Err(StoreError::TransactionCancelled { .. }) => Err(UpsertError::Conflict),
-        Err(e) => Err(e.into()),
-    }
+    Ok(Planned { outcome, ops })
 }
 
 fn describe(changes: &[AlboChange]) -> String {

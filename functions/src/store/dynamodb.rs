@@ -142,6 +142,24 @@ fn from_attrs(attrs: &Attrs) -> Result<Item, StoreError> {
     })
 }
 
+/// A conditional write's outcome: a failed condition is `ConditionFailed`.
+fn conditional<T, E, R>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E, R>>,
+    failed_condition: impl Fn(&E) -> bool,
+) -> Result<(), StoreError>
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.as_service_error().is_some_and(&failed_condition) => {
+            Err(StoreError::ConditionFailed)
+        }
+        Err(e) => Err(StoreError::backend(e)),
+    }
+}
+
 /// The condition expression and its values.
 fn condition(condition: &Condition) -> (Option<&'static str>, Option<Attrs>) {
     match condition {
@@ -186,16 +204,7 @@ impl ItemStore for DynamoStore {
             .set_expression_attribute_values(values)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(StoreError::ConditionFailed)
-            }
-            Err(e) => Err(StoreError::backend(e)),
-        }
+        conditional(result, |e| e.is_conditional_check_failed_exception())
     }
 
     #[tracing::instrument(skip_all, fields(pk = %key.pk))]
@@ -210,16 +219,7 @@ impl ItemStore for DynamoStore {
             .set_expression_attribute_values(values)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(StoreError::ConditionFailed)
-            }
-            Err(e) => Err(StoreError::backend(e)),
-        }
+        conditional(result, |e| e.is_conditional_check_failed_exception())
     }
 
     #[tracing::instrument(skip_all, fields(pk = %query.pk))]
