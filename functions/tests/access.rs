@@ -234,6 +234,34 @@ async fn every_route_is_in_the_openapi_document() {
             "{method} {path} is not documented"
         );
     }
+    // Bodies are described by the shared DTOs' schemas, not as free-form objects.
+    let schemas = spec.body["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    for dto in [
+        "Quote",
+        "QuoteRequest",
+        "ApiError",
+        "ErrorCode",
+        "MailboxView",
+        "MemberPage",
+        "MemberDetail",
+        "CsvReport",
+        "RowOutcome",
+        "AlboInput",
+        "LoginResponse",
+    ] {
+        assert!(
+            schemas.contains_key(dto),
+            "no schema for {dto}: {:?}",
+            schemas.keys().collect::<Vec<_>>()
+        );
+    }
+    let quote = &paths["/api/quote"]["post"];
+    assert_eq!(
+        quote["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/QuoteRequest"
+    );
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(
         documented,

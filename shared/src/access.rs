@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::codice_fiscale::CodiceFiscale;
 use crate::province::OrdineCode;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -31,6 +32,7 @@ impl Role {
 }
 
 /// The authenticated caller.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Caller {
     /// A stable id of the account (the JWT `sub`).

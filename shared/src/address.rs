@@ -107,6 +107,8 @@ impl From<LocalPart> for String {
 
 /// An email address, lower-cased, validated by the `email_address` crate (RFC 5322).
 /// Used for PEC addresses (ours and other providers') and ordinary email alike.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);

@@ -10,6 +10,7 @@ use crate::codice_fiscale::CodiceFiscaleError;
 use crate::province::UnknownProvincia;
 
 /// Stable codes for programs; the message beside them is for people.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -69,6 +70,7 @@ impl ErrorCode {
 }
 
 /// The body of every error response.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -145,6 +147,7 @@ impl ApiError {
 }
 
 /// `GET /api/health`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
@@ -152,6 +155,7 @@ pub struct Health {
 }
 
 /// `GET /api/catalog`: the version in force today first, then the history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogResponse {
     pub today: NaiveDate,
@@ -228,12 +232,14 @@ mod dto {
     use crate::province::OrdineCode;
 
     /// `POST /api/auth/login` (local accounts only).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct LoginRequest {
         pub username: String,
         pub password: String,
     }
 
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct LoginResponse {
         /// A bearer token for the `Authorization` header.
@@ -243,6 +249,7 @@ mod dto {
     }
 
     /// A mailbox as people read it.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct MailboxView {
         pub address: EmailAddress,
@@ -275,6 +282,7 @@ mod dto {
     }
 
     /// One row of a member list.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct MemberSummary {
         pub codice_fiscale: CodiceFiscale,
@@ -288,6 +296,7 @@ mod dto {
     }
 
     /// A member in full, with the version to send back with a change.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct MemberDetail {
         pub anagrafica: Anagrafica,
@@ -298,6 +307,7 @@ mod dto {
         pub version: u64,
     }
 
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct MemberPage {
         pub items: Vec<MemberSummary>,
@@ -306,6 +316,7 @@ mod dto {
     }
 
     /// `PATCH /api/me/profile`: the editable fields and the version they were read at.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ProfileUpdate {
         #[serde(flatten)]
@@ -314,6 +325,7 @@ mod dto {
     }
 
     /// `PUT /api/me/recovery`
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct RecoveryUpdate {
         pub email: String,
@@ -322,12 +334,14 @@ mod dto {
     }
 
     /// `POST /api/ordini/{ordine}/activations`
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ActivationRequest {
         pub codice_fiscale: String,
     }
 
     /// How a CSV is processed: checked only, or applied.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(rename_all = "kebab-case")]
     pub enum Mode {
@@ -336,6 +350,7 @@ mod dto {
     }
 
     /// What happened (or would happen) to one CSV row.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(rename_all = "kebab-case", tag = "esito")]
     pub enum RowOutcome {
@@ -361,6 +376,7 @@ mod dto {
         Errore,
     }
 
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct RowReport {
         /// The row's line in the file (the header is line 1).
@@ -372,6 +388,7 @@ mod dto {
         pub errori: Vec<FieldError>,
     }
 
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct CsvReport {
         pub mode: Mode,
@@ -391,6 +408,7 @@ mod dto {
     }
 
     /// One entry of the audit log.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct AuditEntry {
         pub id: String,
@@ -403,6 +421,7 @@ mod dto {
         pub after: Option<serde_json::Value>,
     }
 
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct AuditPage {
         pub items: Vec<AuditEntry>,
@@ -410,6 +429,7 @@ mod dto {
     }
 
     /// The Ordine's own mailbox.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct OrdineMailbox {
         pub ordine: OrdineCode,

@@ -17,6 +17,7 @@ use crate::money::{IVA_PERCENT, Money};
 /// **[decision]**
 pub const MAX_GB_PER_ORDER: u32 = 1_000;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CatalogId {
@@ -28,6 +29,7 @@ pub enum CatalogId {
     Contratto2009,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanCode {
@@ -57,6 +59,7 @@ impl fmt::Display for PlanCode {
 }
 
 /// Where space lives: the inbox, or the archive (backup of the mail).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpaceArea {
@@ -82,6 +85,7 @@ impl SpaceArea {
 }
 
 /// Space in whole GB.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Space {
     pub inbox_gb: u32,
@@ -126,6 +130,7 @@ impl std::ops::Add for Space {
 }
 
 /// How far extra space may go in one area.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "gb")]
 pub enum SpaceLimit {
@@ -136,6 +141,7 @@ pub enum SpaceLimit {
 }
 
 /// A fixed-size pack of space at a fixed price (2009 contract).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pack {
     pub gb: u32,
@@ -143,6 +149,7 @@ pub struct Pack {
 }
 
 /// Extra space that a plan sells in one area, per year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtraSpaceRule {
     pub area: SpaceArea,
@@ -154,6 +161,7 @@ pub struct ExtraSpaceRule {
     pub requires: Option<AddonCode>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AddonCode {
@@ -162,6 +170,7 @@ pub enum AddonCode {
 }
 
 /// A yearly add-on with a fixed price (2009 contract).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Addon {
     pub code: AddonCode,
@@ -170,6 +179,7 @@ pub struct Addon {
     pub grants: Space,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub code: PlanCode,
@@ -202,6 +212,7 @@ impl Plan {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogVersion {
     pub id: CatalogId,
@@ -278,6 +289,7 @@ fn packs_2009(area: SpaceArea, requires: Option<AddonCode>) -> ExtraSpaceRule {
 static STANDARD: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::build);
 
 /// What a member can buy for his mailbox, each for one year.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "tipo")]
 pub enum ServiceKind {
@@ -412,6 +424,7 @@ impl Catalog {
 }
 
 /// What a member asks a price for, given what his mailbox has now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct QuoteRequest {
@@ -428,6 +441,7 @@ pub struct QuoteRequest {
     pub owned_addons: Vec<AddonCode>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteLine {
     pub descrizione: String,
@@ -436,6 +450,7 @@ pub struct QuoteLine {
     pub net: Money,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub catalog: CatalogId,

@@ -43,6 +43,8 @@ const ODD_VALUES: [u32; 26] = [
 ];
 
 /// A valid codice fiscale, upper case, exactly as given (omocodic or not).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CodiceFiscale(String);
@@ -79,6 +81,7 @@ pub enum CodiceFiscaleError {
 }
 
 /// Sex as encoded in the codice fiscale (women have 40 added to the day).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sesso {
     M,

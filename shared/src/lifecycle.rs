@@ -33,6 +33,7 @@ pub fn one_year_after(day: NaiveDate) -> NaiveDate {
         .expect("dates stay far from chrono's limits")
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MailboxStatus {
@@ -42,6 +43,7 @@ pub enum MailboxStatus {
     Chiusa,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CausaCancellazione {
@@ -52,6 +54,7 @@ pub enum CausaCancellazione {
 }
 
 /// The holder's standing in the Albo.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "stato")]
 pub enum AlboStatus {
@@ -83,6 +86,7 @@ impl AlboStatus {
 }
 
 /// A paid service, active through its scadenza.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaidService {
     pub id: u32,
@@ -128,6 +132,7 @@ pub struct Mailbox {
 }
 
 /// Where the holder's signed contract stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StatoContratto {

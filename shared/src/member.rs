@@ -13,6 +13,7 @@ use crate::lifecycle::{AlboStatus, CausaCancellazione};
 use crate::province::{OrdineCode, Provincia, UnknownProvincia};
 
 /// One field's problem, for the envelope and for CSV row reports.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
@@ -53,6 +54,8 @@ pub enum FieldFormatError {
 }
 
 /// An Italian postal code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Cap(String);
@@ -86,6 +89,8 @@ impl From<Cap> for String {
 }
 
 /// A phone number, normalised to `+39` and digits.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Telefono(String);
@@ -137,6 +142,7 @@ impl From<Telefono> for String {
 }
 
 /// The member's personal data (Modello Anagrafiche).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anagrafica {
     pub nome: String,
@@ -153,6 +159,7 @@ pub struct Anagrafica {
 }
 
 /// The member in the Albo Unico.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlboRecord {
     pub ordine: OrdineCode,
@@ -163,6 +170,7 @@ pub struct AlboRecord {
 }
 
 /// Password-recovery contacts of the mailbox, changed only by the holder.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryContacts {
     pub email: Option<EmailAddress>,
@@ -171,6 +179,7 @@ pub struct RecoveryContacts {
 
 /// What a holder may change of his anagrafica: everything but name, surname and codice
 /// fiscale, which come from the Albo.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnagraficaUpdate {
     pub indirizzo: String,
@@ -205,6 +214,7 @@ fn parsed<T, E: fmt::Display>(
 }
 
 /// The columns of a CSV row, as text; a missing one is empty, and validation says so.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AnagraficaInput {
@@ -388,6 +398,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldFormatError> {
 }
 
 /// What an update from the Albo changes, in words the audit and the reports use.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "tipo")]
 pub enum AlboChange {

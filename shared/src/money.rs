@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 pub const IVA_PERCENT: i64 = 22;
 
 /// An amount in euro cents.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = i64))]
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]

@@ -149,6 +149,8 @@ impl Provincia {
 pub struct UnknownProvincia(pub String);
 
 /// A provincial Ordine degli Ingegneri, by its province's sigla.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = String))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(into = "String")]
 pub struct OrdineCode(&'static str);

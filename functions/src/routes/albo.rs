@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     post, path = "/api/albo/import", tag = "albo", security(("bearer" = [])),
     params(ModeQuery, ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "Il resoconto riga per riga"), (status = 403, description = "Solo Fondazione e Albo"))
+    responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport), (status = 403, description = "Solo Fondazione e Albo", body = ApiError))
 )]
 async fn import(
     State(state): State<AppState>,
@@ -61,7 +61,7 @@ async fn import(
     put, path = "/api/albo/members/{codice_fiscale}", tag = "albo", security(("bearer" = [])),
     params(("codice_fiscale" = String, Path)),
     request_body = AlboInput,
-    responses((status = 200, description = "Che cosa è cambiato"), (status = 422, description = "Dati non validi"))
+    responses((status = 200, description = "Che cosa è cambiato", body = RowOutcome), (status = 422, description = "Dati non validi", body = ApiError))
 )]
 async fn upsert(
     State(state): State<AppState>,

@@ -28,7 +28,7 @@ pub struct AuditQuery {
 }
 
 /// The audit log of a target, or of a day, newest first.
-#[utoipa::path(get, path = "/api/audit", tag = "fondazione", security(("bearer" = [])), params(AuditQuery), responses((status = 200, description = "Le operazioni")))]
+#[utoipa::path(get, path = "/api/audit", tag = "fondazione", security(("bearer" = [])), params(AuditQuery), responses((status = 200, description = "Le operazioni", body = AuditPage)))]
 async fn search(
     State(state): State<AppState>,
     caller: Caller,

@@ -18,7 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Every catalog version, the one in force today first.
-#[utoipa::path(get, path = "/api/catalog", tag = "catalogo", responses((status = 200, description = "Il listino")))]
+#[utoipa::path(get, path = "/api/catalog", tag = "catalogo", responses((status = 200, description = "Il listino", body = shared::api::CatalogResponse)))]
 #[tracing::instrument(skip_all)]
 async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>, AppError> {
     let today = state.clock.today();
@@ -42,8 +42,8 @@ async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>,
 /// Prices extra space or the Avanzata upgrade: lines, net, IVA, total.
 #[utoipa::path(
     post, path = "/api/quote", tag = "catalogo",
-    request_body(content = Object, description = "QuoteRequest: plan, owned_extra, upgrade, extra, addons"),
-    responses((status = 200, description = "Il preventivo"), (status = 422, description = "Richiesta non ammessa dal listino"))
+    request_body = shared::catalog::QuoteRequest,
+    responses((status = 200, description = "Il preventivo", body = shared::catalog::Quote), (status = 422, description = "Richiesta non ammessa dal listino", body = shared::api::ApiError))
 )]
 #[tracing::instrument(skip_all)]
 async fn quote(

@@ -10,7 +10,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Whether the API answers, and its version.
-#[utoipa::path(get, path = "/api/health", tag = "catalogo", responses((status = 200, description = "In servizio")))]
+#[utoipa::path(get, path = "/api/health", tag = "catalogo", responses((status = 200, description = "In servizio", body = shared::api::Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),

@@ -20,8 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Logs in with a local account and returns a bearer token.
 #[utoipa::path(
     post, path = "/api/auth/login", tag = "accesso",
-    request_body(content = Object, description = "LoginRequest: username, password"),
-    responses((status = 200, description = "Token e profilo"), (status = 401, description = "Credenziali errate"))
+    request_body = LoginRequest,
+    responses((status = 200, description = "Token e profilo", body = LoginResponse), (status = 401, description = "Credenziali errate", body = shared::api::ApiError))
 )]
 #[tracing::instrument(skip_all)]
 async fn login(

@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Me {
     pub caller: Caller,
     /// For a member: his data and mailbox.
@@ -30,7 +30,7 @@ pub struct Me {
 }
 
 /// Who is calling; a member also gets his data and mailbox.
-#[utoipa::path(get, path = "/api/me", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il chiamante")))]
+#[utoipa::path(get, path = "/api/me", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il chiamante", body = Me), (status = 401, description = "Non autenticato", body = shared::api::ApiError)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, AppError> {
     let member = match caller.role {
         Role::Iscritto => Some(profile::me(state.store.as_ref(), &caller).await?),
@@ -42,8 +42,8 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, A
 /// Changes the holder's anagrafica (not name, surname, codice fiscale).
 #[utoipa::path(
     patch, path = "/api/me/profile", tag = "iscritto", security(("bearer" = [])),
-    request_body(content = Object, description = "ProfileUpdate: indirizzo, comune, provincia, cap, email, telefono, version"),
-    responses((status = 200, description = "I dati aggiornati"), (status = 409, description = "Modificati nel frattempo"), (status = 422, description = "Dati non validi"))
+    request_body = ProfileUpdate,
+    responses((status = 200, description = "I dati aggiornati", body = MemberDetail), (status = 409, description = "Modificati nel frattempo", body = shared::api::ApiError), (status = 422, description = "Dati non validi", body = shared::api::ApiError))
 )]
 async fn update_profile(
     State(state): State<AppState>,
@@ -58,8 +58,8 @@ async fn update_profile(
 /// Changes the recovery email and mobile: only the holder.
 #[utoipa::path(
     put, path = "/api/me/recovery", tag = "iscritto", security(("bearer" = [])),
-    request_body(content = Object, description = "RecoveryUpdate: email, cellulare, version"),
-    responses((status = 200, description = "I dati aggiornati"), (status = 409, description = "Modificati nel frattempo"), (status = 422, description = "Dati non validi"))
+    request_body = RecoveryUpdate,
+    responses((status = 200, description = "I dati aggiornati", body = MemberDetail), (status = 409, description = "Modificati nel frattempo", body = shared::api::ApiError), (status = 422, description = "Dati non validi", body = shared::api::ApiError))
 )]
 async fn update_recovery(
     State(state): State<AppState>,
@@ -77,7 +77,7 @@ pub struct PageQuery {
 }
 
 /// The history of the holder's mailbox and data, newest first.
-#[utoipa::path(get, path = "/api/me/history", tag = "iscritto", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le operazioni")))]
+#[utoipa::path(get, path = "/api/me/history", tag = "iscritto", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le operazioni", body = AuditPage)))]
 async fn history(
     State(state): State<AppState>,
     caller: Caller,

@@ -19,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Nationwide search by codice fiscale, PEC address or surname (Fondazione).
-#[utoipa::path(get, path = "/api/members", tag = "fondazione", security(("bearer" = [])), params(Filters), responses((status = 200, description = "Gli iscritti trovati")))]
+#[utoipa::path(get, path = "/api/members", tag = "fondazione", security(("bearer" = [])), params(Filters), responses((status = 200, description = "Gli iscritti trovati", body = MemberPage)))]
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
@@ -34,7 +34,7 @@ async fn search(
 #[utoipa::path(
     get, path = "/api/members/{codice_fiscale}", tag = "ordine", security(("bearer" = [])),
     params(("codice_fiscale" = String, Path)),
-    responses((status = 200, description = "L'iscritto"), (status = 404, description = "Non trovato o non visibile"))
+    responses((status = 200, description = "L'iscritto", body = MemberDetail), (status = 404, description = "Non trovato o non visibile", body = shared::api::ApiError))
 )]
 async fn member(
     State(state): State<AppState>,

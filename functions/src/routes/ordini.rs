@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     get, path = "/api/ordini/{ordine}/members", tag = "ordine", security(("bearer" = [])),
     params(("ordine" = String, Path, description = "Sigla della provincia"), Filters),
-    responses((status = 200, description = "Una pagina di iscritti"), (status = 403, description = "Un altro Ordine"))
+    responses((status = 200, description = "Una pagina di iscritti", body = MemberPage), (status = 403, description = "Un altro Ordine", body = shared::api::ApiError))
 )]
 async fn list(
     State(state): State<AppState>,
@@ -84,7 +84,7 @@ async fn export(
 #[utoipa::path(
     get, path = "/api/ordini/{ordine}/mailbox", tag = "ordine", security(("bearer" = [])),
     params(("ordine" = String, Path)),
-    responses((status = 200, description = "La casella dell'Ordine"), (status = 404, description = "Non ancora attivata"))
+    responses((status = 200, description = "La casella dell'Ordine", body = OrdineMailbox), (status = 404, description = "Non ancora attivata", body = shared::api::ApiError))
 )]
 async fn mailbox(
     State(state): State<AppState>,
@@ -101,11 +101,11 @@ async fn mailbox(
 #[utoipa::path(
     post, path = "/api/ordini/{ordine}/activations", tag = "ordine", security(("bearer" = [])),
     params(("ordine" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = Object, description = "ActivationRequest: codice_fiscale"),
+    request_body = ActivationRequest,
     responses(
-        (status = 201, description = "La casella attivata"),
+        (status = 201, description = "La casella attivata", body = shared::api::MailboxView),
         (status = 409, description = "Già in corso"),
-        (status = 422, description = "Non iscritto a questo Ordine, casella già attiva, dati non validi")
+        (status = 422, description = "Non iscritto a questo Ordine, casella già attiva, dati non validi", body = shared::api::ApiError)
     )
 )]
 async fn activate(
@@ -163,7 +163,7 @@ pub fn mode(query: &ModeQuery) -> Result<Mode, AppError> {
     post, path = "/api/ordini/{ordine}/activations/bulk", tag = "ordine", security(("bearer" = [])),
     params(("ordine" = String, Path), ModeQuery, ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "Il resoconto riga per riga"), (status = 400, description = "File non leggibile"))
+    responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport), (status = 400, description = "File non leggibile", body = shared::api::ApiError))
 )]
 async fn bulk(
     State(state): State<AppState>,

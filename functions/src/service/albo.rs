@@ -37,7 +37,6 @@ const REQUIRED: [&str; 5] = [
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct AlboInput {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub anagrafica: AnagraficaInput,
     pub ordine: String,
     pub numero_iscrizione: String,

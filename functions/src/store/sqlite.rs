@@ -44,6 +44,12 @@ impl SqliteStore {
             .map_err(StoreError::backend)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(StoreError::backend)?;
+        // A national Albo is hundreds of MB with random keys: the default 2 MB page cache
+        // makes every insert a disk read.
+        conn.pragma_update(None, "cache_size", -256 * 1024)
+            .map_err(StoreError::backend)?;
+        conn.pragma_update(None, "mmap_size", 1024 * 1024 * 1024)
+            .map_err(StoreError::backend)?;
         Self::init(conn)
     }
 
