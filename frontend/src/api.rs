@@ -4,7 +4,9 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared::api::{ApiError, CatalogResponse, ErrorCode};
+use shared::api::{
+    ApiError, CatalogResponse, ErrorCode, LoginRequest, LoginResponse, MemberDetail,
+};
 use shared::catalog::{Quote, QuoteRequest};
 use thiserror::Error;
 use web_sys::AbortController;
@@ -13,6 +15,9 @@ use web_sys::AbortController;
 pub enum ClientError {
     #[error("Impossibile contattare il server: controlla la connessione e riprova.")]
     Network,
+    /// No session, or an expired one: the page sends the person to the login.
+    #[error("La sessione è scaduta: accedi di nuovo.")]
+    Unauthorized,
     #[error("Il server ha risposto in un formato inatteso: riprova tra qualche minuto.")]
     Decode,
     #[error("{0}")]
@@ -46,7 +51,10 @@ async fn send<T: DeserializeOwned>(
     body: Option<String>,
 ) -> Result<T, ClientError> {
     let controller = AbortController::new().ok();
-    let builder = builder.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    let mut builder = builder.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    if let Some(token) = crate::session::token() {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
     let mut guard = AbortOnDrop(controller);
     let request = match body {
         Some(json) => builder
@@ -65,6 +73,9 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientErro
         return response.json::<T>().await.map_err(|_| ClientError::Decode);
     }
     match response.json::<ApiError>().await {
+        Ok(api) if api.code == ErrorCode::Unauthorized && crate::session::token().is_some() => {
+            Err(ClientError::Unauthorized)
+        }
         Ok(api) => Err(ClientError::Api(api)),
         Err(_) => Err(ClientError::Api(ApiError::new(
             match response.status() {
@@ -93,4 +104,19 @@ pub async fn catalog() -> Result<CatalogResponse, ClientError> {
 
 pub async fn quote(request: &QuoteRequest) -> Result<Quote, ClientError> {
     post("/api/quote", request).await
+}
+
+pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ClientError> {
+    post("/api/auth/login", request).await
+}
+
+/// Who is calling; for a member, his data and mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Me {
+    pub caller: shared::access::Caller,
+    pub member: Option<MemberDetail>,
+}
+
+pub async fn me() -> Result<Me, ClientError> {
+    get("/api/me").await
 }

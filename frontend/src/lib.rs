@@ -5,6 +5,7 @@ mod api;
 mod components;
 mod format;
 mod pages;
+mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -12,10 +13,14 @@ use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use components::layout::{Footer, Header};
-use pages::{not_found::NotFound, plans::PlansPage};
+use pages::{
+    login::LoginPage, member::mailbox::MailboxPage, not_found::NotFound, plans::PlansPage,
+};
+use session::SessionContext;
 
 #[component]
 pub fn App() -> impl IntoView {
+    SessionContext::provide();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Vai al contenuto"</a>
@@ -24,6 +29,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=PlansPage/>
                     <Route path=path!("/piani") view=PlansPage/>
+                    <Route path=path!("/accesso") view=LoginPage/>
+                    <Route path=path!("/mia-pec") view=MailboxPage/>
                 </Routes>
             </main>
             <Footer/>

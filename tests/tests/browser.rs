@@ -2,6 +2,8 @@
 
 use anyhow::{Result, ensure};
 use e2e::browser::Browser;
+use e2e::pages::login::LoginPage;
+use e2e::pages::mailbox::MailboxPage;
 use e2e::pages::plans::PlansPage;
 use e2e::server::LocalServer;
 
@@ -38,6 +40,50 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
             page.submit().await?;
             let total = page.total().await?;
             ensure!(total == "€ 34,16", "total {total}");
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
+#[tokio::test]
+async fn a_member_logs_in_and_sees_his_mailbox() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("member_mailbox", |client| async move {
+            // Without a session, the reserved area sends to the login.
+            client.goto(&server.url("/mia-pec")).await?;
+            let login = LoginPage::open(client.clone(), &server.url("/accesso")).await?;
+            login.log_in("mario.rossi", "sbagliata").await?;
+            let error = login.error().await?;
+            ensure!(
+                error.contains("Nome utente o password non corretti"),
+                "{error}"
+            );
+
+            let login = LoginPage::open(client.clone(), &server.url("/accesso")).await?;
+            login.log_in("mario.rossi", "pec-demo").await?;
+            let page = MailboxPage::after_login(client.clone());
+            let address = page.text("mailbox-address").await?;
+            ensure!(address == "mario.rossi@ingpec.eu", "{address}");
+            ensure!(page.text("mailbox-plan").await? == "Base");
+            ensure!(page.text("mailbox-status").await? == "Attiva");
+            ensure!(page.current_path().await? == "/mia-pec");
+            let services = page.text("services").await?;
+            ensure!(services.contains("Nessun servizio"), "{services}");
+
+            // The session survives a reload, and ends with "Esci".
+            client.refresh().await?;
+            ensure!(page.text("mailbox-address").await? == "mario.rossi@ingpec.eu");
+            page.log_out().await?;
+            client.goto(&server.url("/mia-pec")).await?;
+            LoginPage::open(client.clone(), &server.url("/mia-pec")).await?;
+            ensure!(
+                page.current_path().await? == "/accesso",
+                "not sent to the login"
+            );
             Ok(())
         })
         .await;

@@ -1,5 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use shared::access::Role;
+
+use crate::session::SessionContext;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -12,9 +16,37 @@ pub fn Header() -> impl IntoView {
                 </A>
                 <nav aria-label="Navigazione principale">
                     <A href="/piani">"Piani e prezzi"</A>
+                    <Account/>
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// The signed-in person's links, or the way in.
+#[component]
+fn Account() -> impl IntoView {
+    let session = SessionContext::get();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate("/", Default::default());
+    };
+    view! {
+        {move || match session.0.get() {
+            None => view! { <A href="/accesso" attr:data-testid="nav-login">"Accedi"</A> }.into_any(),
+            Some(s) => {
+                let member = s.caller.role == Role::Iscritto;
+                view! {
+                    <Show when=move || member>
+                        <A href="/mia-pec">"La mia PEC"</A>
+                    </Show>
+                    <span class="who" data-testid="nav-user">{s.caller.subject.clone()}</span>
+                    <button type="button" class="btn-link" data-testid="nav-logout" on:click=sign_out.clone()>"Esci"</button>
+                }
+                .into_any()
+            }
+        }}
     }
 }
 

@@ -1,4 +1,6 @@
 //! One module per screen.
 
+pub mod login;
+pub mod member;
 pub mod not_found;
 pub mod plans;

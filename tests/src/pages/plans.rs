@@ -6,12 +6,10 @@ use anyhow::Result;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
+use super::testid;
+
 pub struct PlansPage {
     client: Client,
-}
-
-fn testid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
 }
 
 impl PlansPage {

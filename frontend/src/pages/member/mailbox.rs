@@ -1,0 +1,105 @@
+//! *La mia PEC*: the holder's mailbox at a glance, with the next step to take.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use shared::api::MailboxView;
+use shared::lifecycle::{MailboxStatus, StatoContratto};
+
+use crate::api::{self, ClientError};
+use crate::components::alert::ErrorAlert;
+use crate::format;
+use crate::session::SessionContext;
+
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let session = SessionContext::get();
+    let me = LocalResource::new(api::me);
+    view! {
+        <h1>"La mia PEC"</h1>
+        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Caricamento della casella…"</p> }>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(me) => match me.member.and_then(|m| m.mailbox) {
+                            Some(mailbox) => view! { <Mailbox mailbox/> }.into_any(),
+                            None => view! {
+                                <div class="alert alert-warning" role="note" data-testid="no-mailbox">
+                                    "Non hai ancora una casella @ingpec.eu: chiedi alla segreteria del tuo Ordine di attivarla."
+                                </div>
+                            }
+                            .into_any(),
+                        },
+                        Err(ClientError::Unauthorized) => {
+                            session.sign_out();
+                            view! { <Redirect path="/accesso"/> }.into_any()
+                        }
+                        Err(err) => view! { <ErrorAlert message=err.to_string() testid="mailbox-error"/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Show>
+    }
+}
+
+fn status(status: MailboxStatus) -> &'static str {
+    match status {
+        MailboxStatus::Attiva => "Attiva",
+        MailboxStatus::Bloccata => "Bloccata: contatta l'assistenza del provider per lo sblocco",
+        MailboxStatus::Chiusa => "Chiusa",
+    }
+}
+
+#[component]
+fn Mailbox(mailbox: MailboxView) -> impl IntoView {
+    let services = mailbox
+        .services
+        .iter()
+        .map(|s| {
+            view! {
+                <li>{format!("{} – scade il {}", s.kind.descrizione(), format::date(s.scadenza))}</li>
+            }
+        })
+        .collect_view();
+    let has_services = !mailbox.services.is_empty();
+    let contract_class = if mailbox.contratto == StatoContratto::Firmato {
+        "ok"
+    } else {
+        "todo"
+    };
+    view! {
+        <section class="mailbox" aria-labelledby="mailbox-address">
+            <h2 id="mailbox-address" data-testid="mailbox-address">{mailbox.address.to_string()}</h2>
+            <dl class="facts">
+                <dt>"Stato"</dt>
+                <dd data-testid="mailbox-status">{status(mailbox.status)}</dd>
+                <dt>"Piano"</dt>
+                <dd data-testid="mailbox-plan">{mailbox.plan.nome()}</dd>
+                <dt>"Spazio"</dt>
+                <dd>{format!("{} GB di inbox, {} GB di archivio", mailbox.space.inbox_gb, mailbox.space.archivio_gb)}</dd>
+                <dt>"Attiva dal"</dt>
+                <dd>{format::date(mailbox.activated_on)}</dd>
+                <dt>"Scadenza"</dt>
+                <dd data-testid="mailbox-scadenza">{format::date(mailbox.scadenza)}</dd>
+                <dt>"Contratto"</dt>
+                <dd class=contract_class data-testid="mailbox-contract">{mailbox.contratto.nome()}</dd>
+            </dl>
+            {mailbox.prossimo_passo.map(|step| view! {
+                <div class="alert alert-warning" role="note" data-testid="next-step">
+                    <strong>"Prossimo passo: "</strong>{step}
+                </div>
+            })}
+            <h3>"Servizi a pagamento"</h3>
+            {if has_services {
+                view! {
+                    <ul data-testid="services">{services}</ul>
+                    <p class="hint">
+                        "Alla scadenza, un servizio non rinnovato viene disattivato e i documenti negli spazi disattivati non sono più recuperabili."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! { <p data-testid="services">"Nessun servizio a pagamento attivo."</p> }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! The member's reserved area.
+
+pub mod mailbox;
