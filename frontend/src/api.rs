@@ -5,7 +5,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ApiError, CatalogResponse, ErrorCode, LoginRequest, LoginResponse, MemberDetail,
+    ApiError, CatalogResponse, ErrorCode, LoginRequest, LoginResponse, MemberDetail, ProfileUpdate,
+    RecoveryUpdate,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use thiserror::Error;
@@ -98,6 +99,14 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
     send(Request::post(path), Some(json)).await
 }
 
+async fn write<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: &B,
+) -> Result<T, ClientError> {
+    let json = serde_json::to_string(body).map_err(|_| ClientError::Decode)?;
+    send(builder, Some(json)).await
+}
+
 pub async fn catalog() -> Result<CatalogResponse, ClientError> {
     get("/api/catalog").await
 }
@@ -119,4 +128,12 @@ pub struct Me {
 
 pub async fn me() -> Result<Me, ClientError> {
     get("/api/me").await
+}
+
+pub async fn update_profile(update: &ProfileUpdate) -> Result<MemberDetail, ClientError> {
+    write(Request::patch("/api/me/profile"), update).await
+}
+
+pub async fn update_recovery(update: &RecoveryUpdate) -> Result<MemberDetail, ClientError> {
+    write(Request::put("/api/me/recovery"), update).await
 }

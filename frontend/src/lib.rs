@@ -13,9 +13,10 @@ use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use components::layout::{Footer, Header};
-use pages::{
-    login::LoginPage, member::mailbox::MailboxPage, not_found::NotFound, plans::PlansPage,
-};
+use pages::login::LoginPage;
+use pages::member::mailbox::MailboxPage;
+use pages::member::profile::{ProfilePage, RecoveryPage};
+use pages::{not_found::NotFound, plans::PlansPage};
 use session::SessionContext;
 
 #[component]
@@ -31,6 +32,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/piani") view=PlansPage/>
                     <Route path=path!("/accesso") view=LoginPage/>
                     <Route path=path!("/mia-pec") view=MailboxPage/>
+                    <Route path=path!("/mia-pec/dati") view=ProfilePage/>
+                    <Route path=path!("/mia-pec/recupero") view=RecoveryPage/>
                 </Routes>
             </main>
             <Footer/>

@@ -5,6 +5,7 @@ use e2e::browser::Browser;
 use e2e::pages::login::LoginPage;
 use e2e::pages::mailbox::MailboxPage;
 use e2e::pages::plans::PlansPage;
+use e2e::pages::profile::ProfileForm;
 use e2e::server::LocalServer;
 
 #[tokio::test]
@@ -84,6 +85,59 @@ async fn a_member_logs_in_and_sees_his_mailbox() -> Result<()> {
                 page.current_path().await? == "/accesso",
                 "not sent to the login"
             );
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
+#[tokio::test]
+async fn a_member_edits_his_anagrafica_and_recovery_contacts() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("member_profile", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("anna.dangelo", "pec-demo")
+                .await?;
+            MailboxPage::after_login(client.clone())
+                .text("mailbox-address")
+                .await?;
+
+            let form = ProfileForm::open(client.clone(), &server.url("/mia-pec/dati")).await?;
+            ensure!(
+                form.text("cognome").await? == "D'Angelo",
+                "names are shown, read-only"
+            );
+            // A wrong CAP is shown beside its field, and nothing is saved.
+            form.fill("cap", "071").await?;
+            form.fill("indirizzo", "Via Nuova 5").await?;
+            form.save().await?;
+            let error = form.wait_text("cap-error").await?;
+            ensure!(error.contains("5 cifre"), "{error}");
+            form.fill("cap", "07100").await?;
+            form.save().await?;
+            ensure!(form.wait_text("saved").await?.contains("Dati salvati"));
+            // A second save works at the new version.
+            form.fill("telefono", "079 123456").await?;
+            form.save().await?;
+            ensure!(form.wait_text("saved").await?.contains("Dati salvati"));
+            let form = ProfileForm::open(client.clone(), &server.url("/mia-pec/dati")).await?;
+            ensure!(form.value("indirizzo").await? == "Via Nuova 5", "not saved");
+            ensure!(form.value("telefono").await? == "+39079123456");
+
+            let recovery =
+                ProfileForm::open(client.clone(), &server.url("/mia-pec/recupero")).await?;
+            recovery.fill("cellulare", "02 1234567").await?;
+            recovery.save().await?;
+            let error = recovery.wait_text("cellulare-error").await?;
+            ensure!(error.contains("cellulare"), "{error}");
+            recovery.fill("cellulare", "+39 347 1234567").await?;
+            recovery.fill("email", "anna.recupero@example.it").await?;
+            recovery.save().await?;
+            ensure!(recovery.wait_text("saved").await?.contains("Dati salvati"));
             Ok(())
         })
         .await;

@@ -40,6 +40,8 @@ fn Account() -> impl IntoView {
                 view! {
                     <Show when=move || member>
                         <A href="/mia-pec">"La mia PEC"</A>
+                        <A href="/mia-pec/dati" attr:data-testid="nav-profile">"Dati anagrafici"</A>
+                        <A href="/mia-pec/recupero" attr:data-testid="nav-recovery">"Recupero credenziali"</A>
                     </Show>
                     <span class="who" data-testid="nav-user">{s.caller.subject.clone()}</span>
                     <button type="button" class="btn-link" data-testid="nav-logout" on:click=sign_out.clone()>"Esci"</button>

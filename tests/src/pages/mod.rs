@@ -3,6 +3,7 @@
 pub mod login;
 pub mod mailbox;
 pub mod plans;
+pub mod profile;
 
 /// The CSS selector of a `data-testid`.
 pub fn testid(id: &str) -> String {

@@ -1,3 +1,4 @@
 //! The member's reserved area.
 
 pub mod mailbox;
+pub mod profile;
