@@ -1,47 +1,27 @@
-//! *Accedi*, and the header's account links.
-
-use std::time::Duration;
+//! *Accedi*.
 
 use anyhow::Result;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 
-use super::testid;
+use super::Screen;
 
-pub struct LoginPage {
-    client: Client,
-}
+pub struct LoginPage(Screen);
 
 impl LoginPage {
     pub async fn open(client: Client, url: &str) -> Result<Self> {
         client.goto(url).await?;
-        let page = Self { client };
-        page.find("login-username").await?;
-        Ok(page)
-    }
-
-    async fn find(&self, id: &str) -> Result<fantoccini::elements::Element> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css(&testid(id)))
-            .await?)
+        let screen = Screen::new(client);
+        screen.find("login-username").await?;
+        Ok(Self(screen))
     }
 
     pub async fn log_in(&self, username: &str, password: &str) -> Result<()> {
-        self.find("login-username")
-            .await?
-            .send_keys(username)
-            .await?;
-        self.find("login-password")
-            .await?
-            .send_keys(password)
-            .await?;
-        self.find("login-submit").await?.click().await?;
-        Ok(())
+        self.0.fill("login-username", username).await?;
+        self.0.fill("login-password", password).await?;
+        self.0.click("login-submit").await
     }
 
     pub async fn error(&self) -> Result<String> {
-        Ok(self.find("login-error").await?.text().await?)
+        self.0.text("login-error").await
     }
 }

@@ -1,43 +1,27 @@
-//! *La mia PEC*.
-
-use std::time::Duration;
+//! *La mia PEC*, and the header's account links.
 
 use anyhow::Result;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 
-use super::testid;
+use super::Screen;
 
-pub struct MailboxPage {
-    client: Client,
-}
+pub struct MailboxPage(Screen);
 
 impl MailboxPage {
     /// The page as it is after a member's login.
     pub fn after_login(client: Client) -> Self {
-        Self { client }
+        Self(Screen::new(client))
     }
 
     pub async fn text(&self, id: &str) -> Result<String> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css(&testid(id)))
-            .await?
-            .text()
-            .await?)
+        self.0.text(id).await
     }
 
     pub async fn log_out(&self) -> Result<()> {
-        self.client
-            .find(Locator::Css(&testid("nav-logout")))
-            .await?
-            .click()
-            .await?;
-        Ok(())
+        self.0.click("nav-logout").await
     }
 
     pub async fn current_path(&self) -> Result<String> {
-        Ok(self.client.current_url().await?.path().to_owned())
+        Ok(self.0.client.current_url().await?.path().to_owned())
     }
 }

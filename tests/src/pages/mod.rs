@@ -5,7 +5,75 @@ pub mod mailbox;
 pub mod plans;
 pub mod profile;
 
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+
 /// The CSS selector of a `data-testid`.
 pub fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
+}
+
+/// What every page object does: find by test id (waiting for the app to render), type
+/// as a person does, read what is shown.
+#[derive(Clone)]
+pub struct Screen {
+    pub client: Client,
+}
+
+impl Screen {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    pub async fn find(&self, id: &str) -> Result<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(&testid(id)))
+            .await?)
+    }
+
+    pub async fn text(&self, id: &str) -> Result<String> {
+        Ok(self.find(id).await?.text().await?)
+    }
+
+    pub async fn click(&self, id: &str) -> Result<()> {
+        self.find(id).await?.click().await?;
+        Ok(())
+    }
+
+    /// Replaces a field's text: select all, delete, type (WebDriver's clear() fires no
+    /// input event, so the app would not see it).
+    pub async fn fill(&self, id: &str, value: &str) -> Result<()> {
+        let field = self.find(id).await?;
+        field.send_keys(&(Key::Control + "a")).await?;
+        field
+            .send_keys(&String::from(char::from(Key::Backspace)))
+            .await?;
+        field.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// Waits until `id` shows some text, and returns it.
+    pub async fn wait_text(&self, id: &str) -> Result<String> {
+        for _ in 0..75 {
+            if let Ok(element) = self.client.find(Locator::Css(&testid(id))).await {
+                let text = element.text().await?;
+                if !text.trim().is_empty() {
+                    return Ok(text);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        bail!("nothing shown in {id}")
+    }
+
+    pub async fn exists(&self, id: &str) -> bool {
+        self.client.find(Locator::Css(&testid(id))).await.is_ok()
+    }
 }

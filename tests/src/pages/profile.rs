@@ -1,47 +1,27 @@
 //! *Dati anagrafici* and *Recupero credenziali*: the same form shape.
 
-use std::time::Duration;
+use anyhow::Result;
+use fantoccini::Client;
 
-use anyhow::{Result, bail};
-use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
+use super::Screen;
 
-use super::testid;
-
-pub struct ProfileForm {
-    client: Client,
-}
+pub struct ProfileForm(Screen);
 
 impl ProfileForm {
     pub async fn open(client: Client, url: &str) -> Result<Self> {
         client.goto(url).await?;
-        let form = Self { client };
-        form.find("save").await?;
-        Ok(form)
+        let screen = Screen::new(client);
+        screen.find("save").await?;
+        Ok(Self(screen))
     }
 
-    async fn find(&self, id: &str) -> Result<fantoccini::elements::Element> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css(&testid(id)))
-            .await?)
-    }
-
-    /// Replaces a field's text as a person would.
     pub async fn fill(&self, id: &str, value: &str) -> Result<()> {
-        let field = self.find(id).await?;
-        field.send_keys(&(Key::Control + "a")).await?;
-        field
-            .send_keys(&String::from(char::from(Key::Backspace)))
-            .await?;
-        field.send_keys(value).await?;
-        Ok(())
+        self.0.fill(id, value).await
     }
 
     pub async fn value(&self, id: &str) -> Result<String> {
         Ok(self
+            .0
             .find(id)
             .await?
             .prop("value")
@@ -50,25 +30,14 @@ impl ProfileForm {
     }
 
     pub async fn text(&self, id: &str) -> Result<String> {
-        Ok(self.find(id).await?.text().await?)
+        self.0.text(id).await
     }
 
     pub async fn save(&self) -> Result<()> {
-        self.find("save").await?.click().await?;
-        Ok(())
+        self.0.click("save").await
     }
 
-    /// Waits until `id` shows some text, and returns it.
     pub async fn wait_text(&self, id: &str) -> Result<String> {
-        for _ in 0..75 {
-            if let Ok(element) = self.client.find(Locator::Css(&testid(id))).await {
-                let text = element.text().await?;
-                if !text.trim().is_empty() {
-                    return Ok(text);
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        bail!("nothing shown in {id}")
+        self.0.wait_text(id).await
     }
 }
