@@ -1,10 +1,11 @@
 //! How values read on screen, in Italian.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use shared::catalog::{ExtraSpaceRule, Plan, SpaceLimit};
 
+/// `GG/MM/AAAA`, without chrono's strftime machinery (it weighs on the wasm).
 pub fn date(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
+    format!("{:02}/{:02}/{}", day.day(), day.month(), day.year())
 }
 
 pub fn annual_fee(plan: &Plan) -> String {
