@@ -345,6 +345,21 @@ impl Anagrafica {
         self.telefono = contatti.telefono;
     }
 
+    /// This anagrafica, as the Albo sends it, applied over the one the member has: the
+    /// Albo is the source of names and codice fiscale, but sets contact data only for a
+    /// new member, since the holder keeps them current himself.
+    pub fn from_albo_over(self, current: Option<&Anagrafica>) -> Anagrafica {
+        match current {
+            None => self,
+            Some(current) => Anagrafica {
+                nome: self.nome,
+                cognome: self.cognome,
+                codice_fiscale: self.codice_fiscale,
+                ..current.clone()
+            },
+        }
+    }
+
     /// Whether `nome` and `cognome` are this person's, ignoring case, accents and spacing.
     pub fn same_name(&self, nome: &str, cognome: &str) -> bool {
         use crate::text::fold_letters;
@@ -583,6 +598,19 @@ mod tests {
             }]
         );
         assert!(a.same_name("MARIO", "rossi"));
+        // From the Albo: names win, the holder's contact data stay.
+        let mut holder = a.clone();
+        holder.indirizzo = "Via Nuova 5".into();
+        let albo = Anagrafica {
+            nome: "Mario Luigi".into(),
+            ..a.clone()
+        };
+        let merged = albo.clone().from_albo_over(Some(&holder));
+        assert_eq!(
+            (merged.nome.as_str(), merged.indirizzo.as_str()),
+            ("Mario Luigi", "Via Nuova 5")
+        );
+        assert_eq!(albo.clone().from_albo_over(None), albo);
         assert!(!a.same_name("Maria", "Rossi"));
     }
 }

@@ -43,20 +43,8 @@ pub async fn of_target(
     cursor: Option<String>,
     limit: usize,
 ) -> Result<(Vec<AuditEntry>, Option<String>), StoreError> {
-    let page = store
-        .query(
-            &Query::new(None, keys::audit_target(target), SortKey::All)
-                .limit(limit)
-                .after(cursor)
-                .descending(),
-        )
-        .await?;
-    let entries = page
-        .items
-        .iter()
-        .map(Item::decode)
-        .collect::<Result<_, _>>()?;
-    Ok((entries, page.cursor))
+    let query = Query::new(None, keys::audit_target(target), SortKey::All);
+    newest_first(store, query, cursor, limit).await
 }
 
 /// Everything recorded on one day, newest first.
@@ -66,13 +54,18 @@ pub async fn of_day(
     cursor: Option<String>,
     limit: usize,
 ) -> Result<(Vec<AuditEntry>, Option<String>), StoreError> {
+    let query = Query::new(Some(Index::Gsi2), keys::audit_day(day), SortKey::All);
+    newest_first(store, query, cursor, limit).await
+}
+
+async fn newest_first(
+    store: &dyn ItemStore,
+    query: Query,
+    cursor: Option<String>,
+    limit: usize,
+) -> Result<(Vec<AuditEntry>, Option<String>), StoreError> {
     let page = store
-        .query(
-            &Query::new(Some(Index::Gsi2), keys::audit_day(day), SortKey::All)
-                .limit(limit)
-                .after(cursor)
-                .descending(),
-        )
+        .query(&query.limit(limit).after(cursor).descending())
         .await?;
     let entries = page
         .items

@@ -299,17 +299,7 @@ async fn plan(
 ) -> Result<Planned, StoreError> {
     let today = crate::clock::rome_date(now);
     let existing = members::get(store, &anagrafica.codice_fiscale).await?;
-    // The Albo is the source of names and codice fiscale; contact data it sets only for a
-    // new member, since the holder keeps them current himself.
-    let anagrafica = match &existing {
-        None => anagrafica,
-        Some(current) => Anagrafica {
-            nome: anagrafica.nome,
-            cognome: anagrafica.cognome,
-            codice_fiscale: anagrafica.codice_fiscale,
-            ..current.value.anagrafica.clone()
-        },
-    };
+    let anagrafica = anagrafica.from_albo_over(existing.as_ref().map(|m| &m.value.anagrafica));
     let before = existing
         .as_ref()
         .map(|m| (&m.value.anagrafica, &m.value.albo));
