@@ -5,8 +5,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ApiError, CatalogResponse, ErrorCode, LoginRequest, LoginResponse, MemberDetail, ProfileUpdate,
-    RecoveryUpdate,
+    ActivationRequest, ApiError, CatalogResponse, ErrorCode, LoginRequest, LoginResponse,
+    MailboxView, MemberDetail, MemberPage, ProfileUpdate, RecoveryUpdate,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use thiserror::Error;
@@ -128,6 +128,40 @@ pub struct Me {
 
 pub async fn me() -> Result<Me, ClientError> {
     get("/api/me").await
+}
+
+/// A page of the Ordine's members; `query` is the list's URL query (search, filters, cursor).
+pub async fn ordine_members(ordine: &str, query: &str) -> Result<MemberPage, ClientError> {
+    get(&format!("/api/ordini/{ordine}/members?{query}")).await
+}
+
+pub async fn member(codice_fiscale: &str) -> Result<MemberDetail, ClientError> {
+    get(&format!("/api/members/{codice_fiscale}")).await
+}
+
+/// Activates a member's mailbox; the key makes a retry safe (the server replays).
+pub async fn activate(
+    ordine: &str,
+    codice_fiscale: &str,
+    key: &str,
+) -> Result<MailboxView, ClientError> {
+    let body = ActivationRequest {
+        codice_fiscale: codice_fiscale.to_owned(),
+    };
+    write(
+        Request::post(&format!("/api/ordini/{ordine}/activations")).header("Idempotency-Key", key),
+        &body,
+    )
+    .await
+}
+
+/// A fresh idempotency key for one user action.
+pub fn new_key() -> String {
+    format!(
+        "{:x}-{:x}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e15) as u64
+    )
 }
 
 pub async fn update_profile(update: &ProfileUpdate) -> Result<MemberDetail, ClientError> {

@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use shared::catalog::{ExtraSpaceRule, Plan, SpaceLimit};
+use shared::lifecycle::{AlboStatus, CausaCancellazione};
 
 /// `GG/MM/AAAA`, without chrono's strftime machinery (it weighs on the wasm).
 pub fn date(day: NaiveDate) -> String {
@@ -35,5 +36,22 @@ pub fn extra_rule(rule: &ExtraSpaceRule) -> String {
             .map(|p| format!("{} GB a {}", p.gb, p.price))
             .collect();
         format!("Pacchetti {area}: {} (+ IVA, all'anno)", packs.join(", "))
+    }
+}
+
+/// The member's standing in the Albo, in words.
+pub fn albo(stato: &AlboStatus) -> String {
+    match stato {
+        AlboStatus::Iscritto => "Iscritto".into(),
+        AlboStatus::Sospeso { dal } => format!("Sospeso dal {}", date(*dal)),
+        AlboStatus::Cancellato { dal, causa } => {
+            let causa = match causa {
+                CausaCancellazione::Dimissioni => "dimissioni",
+                CausaCancellazione::Decesso => "decesso",
+                CausaCancellazione::Morosita => "morosità",
+                CausaCancellazione::Altro => "altro",
+            };
+            format!("Cancellato dal {} ({causa})", date(*dal))
+        }
     }
 }

@@ -16,6 +16,7 @@ use components::layout::{Footer, Header};
 use pages::login::LoginPage;
 use pages::member::mailbox::MailboxPage;
 use pages::member::profile::{ProfilePage, RecoveryPage};
+use pages::ordine::{member::MemberPage, members::MembersPage};
 use pages::{not_found::NotFound, plans::PlansPage};
 use session::SessionContext;
 
@@ -34,6 +35,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mia-pec") view=MailboxPage/>
                     <Route path=path!("/mia-pec/dati") view=ProfilePage/>
                     <Route path=path!("/mia-pec/recupero") view=RecoveryPage/>
+                    <Route path=path!("/ordine/iscritti") view=MembersPage/>
+                    <Route path=path!("/ordine/iscritti/:cf") view=MemberPage/>
                 </Routes>
             </main>
             <Footer/>

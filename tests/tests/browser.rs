@@ -4,6 +4,7 @@ use anyhow::{Result, ensure};
 use e2e::browser::Browser;
 use e2e::pages::login::LoginPage;
 use e2e::pages::mailbox::MailboxPage;
+use e2e::pages::ordine::{MemberPage, MembersPage};
 use e2e::pages::plans::PlansPage;
 use e2e::pages::profile::ProfileForm;
 use e2e::server::LocalServer;
@@ -138,6 +139,75 @@ async fn a_member_edits_his_anagrafica_and_recovery_contacts() -> Result<()> {
             recovery.fill("email", "anna.recupero@example.it").await?;
             recovery.save().await?;
             ensure!(recovery.wait_text("saved").await?.contains("Dati salvati"));
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
+/// A member of Roma, read through the API as Roma's secretariat.
+async fn a_member_of_roma(server: &LocalServer) -> Result<String> {
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(server.url("/api/auth/login"))
+        .json(&serde_json::json!({ "username": "segreteria.rm", "password": "pec-demo" }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let page: serde_json::Value = http
+        .get(server.url("/api/ordini/RM/members?limit=1"))
+        .bearer_auth(login["token"].as_str().unwrap_or_default())
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(page["items"][0]["codice_fiscale"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+#[tokio::test]
+async fn a_secretariat_finds_activates_and_cannot_open_another_ordine() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let roma = a_member_of_roma(&server).await?;
+    ensure!(!roma.is_empty(), "no member in Roma");
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("secretariat_members", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("segreteria.mi", "pec-demo")
+                .await?;
+            let list = MembersPage::after_login(client.clone());
+            list.rows_when(|rows| !rows.is_empty()).await?;
+
+            // Search and filter: kept in the URL.
+            list.search("rossi", "").await?;
+            let url = list.url().await?;
+            ensure!(url.contains("q=rossi"), "{url}");
+            list.rows_when(|rows| !rows.is_empty() && rows.iter().all(|r| r.contains("Rossi")))
+                .await?;
+
+            // A member without a mailbox: activate it from his page.
+            list.search("", "nessuna").await?;
+            list.rows_when(|rows| !rows.is_empty() && rows.iter().all(|r| r.contains("Nessuna")))
+                .await?;
+            list.open_row_with(&["Iscritto", "Nessuna"]).await?;
+            let member = MemberPage::new(client.clone());
+            member.0.find("member-no-mailbox").await?;
+            let done = member.activate().await?;
+            ensure!(done.contains("@ingpec.eu"), "{done}");
+            let address = member.0.wait_text("member-address").await?;
+            ensure!(done.contains(&address), "{done} / {address}");
+
+            // Another Ordine's member, by URL: not found, nothing shown.
+            client
+                .goto(&server.url(&format!("/ordine/iscritti/{roma}")))
+                .await?;
+            member.0.find("member-not-found").await?;
             Ok(())
         })
         .await;

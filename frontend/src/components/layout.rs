@@ -37,11 +37,15 @@ fn Account() -> impl IntoView {
             None => view! { <A href="/accesso" attr:data-testid="nav-login">"Accedi"</A> }.into_any(),
             Some(s) => {
                 let member = s.caller.role == Role::Iscritto;
+                let secretariat = s.caller.role == Role::Segreteria;
                 view! {
                     <Show when=move || member>
                         <A href="/mia-pec">"La mia PEC"</A>
                         <A href="/mia-pec/dati" attr:data-testid="nav-profile">"Dati anagrafici"</A>
                         <A href="/mia-pec/recupero" attr:data-testid="nav-recovery">"Recupero credenziali"</A>
+                    </Show>
+                    <Show when=move || secretariat>
+                        <A href="/ordine/iscritti" attr:data-testid="nav-members">"Iscritti"</A>
                     </Show>
                     <span class="who" data-testid="nav-user">{s.caller.subject.clone()}</span>
                     <button type="button" class="btn-link" data-testid="nav-logout" on:click=sign_out.clone()>"Esci"</button>

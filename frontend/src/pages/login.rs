@@ -13,7 +13,8 @@ use crate::session::{Session, SessionContext};
 pub fn home(role: Role) -> &'static str {
     match role {
         Role::Iscritto => "/mia-pec",
-        Role::Segreteria | Role::Fondazione | Role::Albo => "/",
+        Role::Segreteria => "/ordine/iscritti",
+        Role::Fondazione | Role::Albo => "/",
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod login;
 pub mod member;
 pub mod not_found;
+pub mod ordine;
 pub mod plans;

@@ -2,6 +2,7 @@
 
 pub mod login;
 pub mod mailbox;
+pub mod ordine;
 pub mod plans;
 pub mod profile;
 
@@ -38,8 +39,17 @@ impl Screen {
             .await?)
     }
 
+    /// The text of `id`, once it is rendered (read again if it is re-rendered meanwhile).
     pub async fn text(&self, id: &str) -> Result<String> {
-        Ok(self.find(id).await?.text().await?)
+        let mut last = None;
+        for _ in 0..5 {
+            match self.find(id).await?.text().await {
+                Ok(text) => return Ok(text),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(last.expect("an error after the retries").into())
     }
 
     pub async fn click(&self, id: &str) -> Result<()> {
@@ -62,11 +72,12 @@ impl Screen {
     /// Waits until `id` shows some text, and returns it.
     pub async fn wait_text(&self, id: &str) -> Result<String> {
         for _ in 0..75 {
-            if let Ok(element) = self.client.find(Locator::Css(&testid(id))).await {
-                let text = element.text().await?;
-                if !text.trim().is_empty() {
-                    return Ok(text);
-                }
+            // The element may be re-rendered between finding and reading it: poll again.
+            if let Ok(element) = self.client.find(Locator::Css(&testid(id))).await
+                && let Ok(text) = element.text().await
+                && !text.trim().is_empty()
+            {
+                return Ok(text);
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }

@@ -1,0 +1,4 @@
+//! The secretariat's panel.
+
+pub mod member;
+pub mod members;
