@@ -264,6 +264,15 @@ mod dto {
         pub first_access_on: Option<NaiveDate>,
     }
 
+    impl MemberDetail {
+        /// Whether the Ordine may activate a mailbox for him now (the same rule the server
+        /// applies).
+        pub fn can_activate(&self) -> bool {
+            let open = self.mailbox.as_ref().is_some_and(|m| m.status.is_open());
+            crate::lifecycle::activation_eligibility(&self.albo.stato, open).is_ok()
+        }
+    }
+
     impl MailboxView {
         pub fn of(mailbox: &Mailbox) -> Self {
             Self {

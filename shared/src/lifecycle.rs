@@ -43,6 +43,13 @@ pub enum MailboxStatus {
     Chiusa,
 }
 
+impl MailboxStatus {
+    /// Open: active or blocked, not closed. A member has at most one open mailbox.
+    pub fn is_open(self) -> bool {
+        self != MailboxStatus::Chiusa
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

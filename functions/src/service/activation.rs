@@ -9,7 +9,7 @@ use shared::access::Caller;
 use shared::address::{EmailAddress, LocalPart};
 use shared::api::{ApiError, CsvReport, ErrorCode, MailboxView, Mode, RowOutcome, RowReport};
 use shared::codice_fiscale::CodiceFiscale;
-use shared::lifecycle::{ActivationError, Effect, Mailbox, MailboxStatus, activation_eligibility};
+use shared::lifecycle::{ActivationError, Effect, Mailbox, activation_eligibility};
 use shared::member::FieldError;
 use shared::province::OrdineCode;
 
@@ -54,10 +54,7 @@ fn address_error(err: addresses::AddressOrStore) -> AppError {
 }
 
 fn has_open_mailbox(record: &MemberRecord) -> bool {
-    record
-        .mailbox
-        .as_ref()
-        .is_some_and(|m| m.status != MailboxStatus::Chiusa)
+    record.mailbox.as_ref().is_some_and(|m| m.status.is_open())
 }
 
 /// The member of `ordine` with this code, as the caller may see him.

@@ -142,7 +142,7 @@ impl Predicate {
                 .is_none_or(|c| mailbox.is_some_and(|m| m.contratto == c))
             && self.entro.is_none_or(|limit| {
                 mailbox.is_some_and(|m| {
-                    m.status != MailboxStatus::Chiusa
+                    m.status.is_open()
                         && (m.scadenza <= limit || m.services.iter().any(|s| s.scadenza <= limit))
                 })
             })

@@ -45,6 +45,20 @@ async fn own_member(
         })
 }
 
+/// The holder's record, if he may edit it and it is still at the `version` he read.
+async fn editable(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    version: u64,
+) -> Result<Versioned<MemberRecord>, AppError> {
+    let current = own_member(store, caller).await?;
+    ensure(caller.can_edit_own_data(current.value.cf()))?;
+    if current.version != version {
+        return Err(conflict());
+    }
+    Ok(current)
+}
+
 pub async fn me(store: &dyn ItemStore, caller: &Caller) -> Result<MemberDetail, AppError> {
     Ok(detail(caller, &own_member(store, caller).await?))
 }
@@ -89,11 +103,7 @@ pub async fn update_profile(
     update: &ProfileUpdate,
     now: DateTime<Utc>,
 ) -> Result<MemberDetail, AppError> {
-    let current = own_member(store, caller).await?;
-    ensure(caller.can_edit_own_data(current.value.cf()))?;
-    if current.version != update.version {
-        return Err(conflict());
-    }
+    let current = editable(store, caller, update.version).await?;
     let contatti = update.fields.validate().map_err(field_errors)?;
     let mut after = current.value.clone();
     after.anagrafica.apply(contatti);
@@ -115,11 +125,7 @@ pub async fn update_recovery(
     update: &RecoveryUpdate,
     now: DateTime<Utc>,
 ) -> Result<MemberDetail, AppError> {
-    let current = own_member(store, caller).await?;
-    ensure(caller.can_edit_own_data(current.value.cf()))?;
-    if current.version != update.version {
-        return Err(conflict());
-    }
+    let current = editable(store, caller, update.version).await?;
     let mut errors = Vec::new();
     let email = match update.email.trim() {
         "" => None,

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use shared::api::{ErrorCode, MemberDetail};
-use shared::lifecycle::MailboxStatus;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
@@ -60,11 +59,7 @@ fn Member(
     let a = &member.anagrafica;
     let ordine = member.albo.ordine.to_string();
     let cf = a.codice_fiscale.to_string();
-    let can_activate = member.albo.stato.is_registered()
-        && member
-            .mailbox
-            .as_ref()
-            .is_none_or(|m| m.status == MailboxStatus::Chiusa);
+    let can_activate = member.can_activate();
     let mailbox = member.mailbox.clone();
     view! {
         <h1 data-testid="member-name">{format!("{} {}", a.nome, a.cognome)}</h1>
@@ -79,7 +74,7 @@ fn Member(
         </dl>
         <h2>"Casella PEC"</h2>
         {match mailbox {
-            Some(m) if m.status != MailboxStatus::Chiusa => view! {
+            Some(m) if m.status.is_open() => view! {
                 <dl class="facts readonly" data-testid="member-mailbox">
                     <dt>"Indirizzo"</dt><dd data-testid="member-address">{m.address.to_string()}</dd>
                     <dt>"Piano"</dt><dd>{m.plan.nome()}</dd>
