@@ -373,6 +373,27 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .unwrap();
     assert_eq!((created.status.as_str(), created.commands), ("active", 1));
     assert_eq!(created.space, shared::catalog::Space::new(1, 3));
+
+    // The Fondazione's overview counts what each Ordine's list shows.
+    let overview = api.get("/api/ordini", &fondazione).await;
+    let ordini = overview.body.as_array().expect("a list");
+    assert_eq!(ordini.len(), 107);
+    for sigla in ["MI", "RM"] {
+        let row = ordini.iter().find(|o| o["ordine"] == sigla).unwrap();
+        let list = api
+            .get(&format!("/api/ordini/{sigla}/members"), &fondazione)
+            .await;
+        let items = list.body["items"].as_array().unwrap();
+        let open = items
+            .iter()
+            .filter(|m| matches!(m["mailbox"]["status"].as_str(), Some("attiva" | "bloccata")))
+            .count();
+        assert!(open > 0, "{sigla}: {}", list.text);
+        assert_eq!(row["iscritti"], items.len(), "{sigla}: {row}");
+        assert_eq!(row["caselle"], open, "{sigla}: {row}");
+        assert_eq!(row["da_firmare"], open, "{sigla}: {row}");
+    }
+    assert_eq!(api.get("/api/ordini", &mi).await.status, 403);
 }
 
 #[tokio::test]

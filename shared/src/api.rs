@@ -437,6 +437,45 @@ mod dto {
         pub cursor: Option<String>,
     }
 
+    /// One Ordine in the Fondazione's overview: its members and their mailboxes, counted.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct OrdineOverview {
+        pub ordine: OrdineCode,
+        pub nome: String,
+        /// Members now registered in the Ordine (any Albo status).
+        pub iscritti: u32,
+        /// Open mailboxes (active or blocked).
+        pub caselle: u32,
+        pub avanzata: u32,
+        /// Open mailboxes whose contract is still to be signed.
+        pub da_firmare: u32,
+        /// Open mailboxes with a scadenza (plan or paid service) within 90 days.
+        pub in_scadenza: u32,
+        /// Registered members without a domicilio digitale.
+        pub senza_domicilio: u32,
+    }
+
+    /// How the SPA signs people in.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(tag = "mode", rename_all = "kebab-case")]
+    pub enum AuthConfig {
+        /// The local accounts (`POST /api/auth/login`).
+        Local,
+        /// Cognito's hosted login, OAuth2 authorization code with PKCE. `authority` is the
+        /// user pool domain (`https://….auth.<region>.amazoncognito.com`).
+        Oidc {
+            authority: String,
+            client_id: String,
+        },
+    }
+
+    /// `GET /config.json`, written at deploy time beside the SPA.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SpaConfig {
+        pub auth: AuthConfig,
+    }
+
     /// The Ordine's own mailbox.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let state = AppState::local(Arc::new(SystemClock), store, jwt);
-    let app = local::app(state, &spa_dir);
+    let app = local::app(state, &spa_dir, local::auth_from_env());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("PEC Ingegneri: http://{}", listener.local_addr()?);
     if seeding {

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::access::Caller;
-use shared::api::{ActivationRequest, MemberPage, Mode, OrdineMailbox};
+use shared::api::{ActivationRequest, MemberPage, Mode, OrdineMailbox, OrdineOverview};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,16 +15,31 @@ use super::ordine;
 use crate::AppState;
 use crate::error::AppError;
 use crate::service::directory::{self, Filters};
-use crate::service::{activation, ordine_mailbox};
+use crate::service::{activation, ordine_mailbox, overview};
 use crate::{extract, idempotency};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(overview))
         .routes(routes!(list))
         .routes(routes!(export))
         .routes(routes!(mailbox))
         .routes(routes!(activate))
         .routes(routes!(bulk))
+}
+
+/// Every Ordine with its members and mailboxes counted (Fondazione).
+#[utoipa::path(
+    get, path = "/api/ordini", tag = "fondazione", security(("bearer" = [])),
+    responses((status = 200, description = "Gli Ordini", body = Vec<OrdineOverview>), (status = 403, description = "Solo Fondazione", body = shared::api::ApiError))
+)]
+async fn overview(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<OrdineOverview>>, AppError> {
+    Ok(Json(
+        overview::ordini(state.store.as_ref(), &caller, state.clock.today()).await?,
+    ))
 }
 
 /// The members currently registered in the Ordine.

@@ -5,6 +5,7 @@ pub mod albo;
 pub mod csv_rows;
 pub mod directory;
 pub mod ordine_mailbox;
+pub mod overview;
 pub mod profile;
 
 use shared::access::Caller;
