@@ -1,12 +1,14 @@
 //! The one typed client of the API: DTOs from `shared`, errors pages can match, requests
-//! aborted when the page that made them goes away.
+//! aborted when the page that made them goes away, and safe requests retried when the
+//! network fails.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ActivationRequest, ApiError, CatalogResponse, ErrorCode, LoginRequest, LoginResponse,
-    MailboxView, MemberDetail, MemberPage, ProfileUpdate, RecoveryUpdate,
+    ActivationRequest, ApiError, AuditPage, CatalogResponse, CsvReport, ErrorCode, LoginRequest,
+    LoginResponse, MailboxView, MemberDetail, MemberPage, Mode, OrdineMailbox, OrdineOverview,
+    ProfileUpdate, RecoveryUpdate, SpaConfig,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use thiserror::Error;
@@ -14,7 +16,9 @@ use web_sys::AbortController;
 
 #[derive(Debug, Clone, Error)]
 pub enum ClientError {
-    #[error("Impossibile contattare il server: controlla la connessione e riprova.")]
+    #[error(
+        "Impossibile contattare il server, anche dopo alcuni tentativi: controlla la connessione e riprova."
+    )]
     Network,
     /// No session, or an expired one: the page sends the person to the login.
     #[error("La sessione è scaduta: accedi di nuovo.")]
@@ -47,10 +51,53 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// Waits before trying again after a network failure.
+const RETRY_DELAYS_MS: [i32; 2] = [400, 1500];
+
+/// Whether a request may be sent again when the network fails: reads, and writes that
+/// carry an idempotency key (the server replays them).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    Safe,
+    Once,
+}
+
+/// What a request sends: JSON, CSV, or nothing.
+enum Body {
+    None,
+    Json(String),
+    Csv(String),
+}
+
 async fn send<T: DeserializeOwned>(
-    builder: RequestBuilder,
-    body: Option<String>,
+    make: impl Fn() -> RequestBuilder,
+    body: Body,
+    retry: Retry,
 ) -> Result<T, ClientError> {
+    let response = fetch(make, &body, retry).await?;
+    decode(response).await
+}
+
+async fn fetch(
+    make: impl Fn() -> RequestBuilder,
+    body: &Body,
+    retry: Retry,
+) -> Result<Response, ClientError> {
+    let mut attempt = 0;
+    loop {
+        match fetch_once(make(), body).await {
+            Err(ClientError::Network)
+                if retry == Retry::Safe && attempt < RETRY_DELAYS_MS.len() =>
+            {
+                sleep(RETRY_DELAYS_MS[attempt]).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn fetch_once(builder: RequestBuilder, body: &Body) -> Result<Response, ClientError> {
     let controller = AbortController::new().ok();
     let mut builder = builder.abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     if let Some(token) = crate::session::token() {
@@ -58,27 +105,44 @@ async fn send<T: DeserializeOwned>(
     }
     let mut guard = AbortOnDrop(controller);
     let request = match body {
-        Some(json) => builder
+        Body::Json(json) => builder
             .header("Content-Type", "application/json")
-            .body(json)
-            .map_err(|_| ClientError::Decode)?,
-        None => builder.build().map_err(|_| ClientError::Decode)?,
-    };
+            .body(json.clone()),
+        Body::Csv(csv) => builder
+            .header("Content-Type", "text/csv; charset=utf-8")
+            .body(csv.clone()),
+        Body::None => builder.build(),
+    }
+    .map_err(|_| ClientError::Decode)?;
     let response = request.send().await.map_err(|_| ClientError::Network)?;
     guard.0 = None;
-    decode(response).await
+    Ok(response)
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
     if response.ok() {
         return response.json::<T>().await.map_err(|_| ClientError::Decode);
     }
+    Err(failure(response).await)
+}
+
+async fn failure(response: Response) -> ClientError {
     match response.json::<ApiError>().await {
         Ok(api) if api.code == ErrorCode::Unauthorized && crate::session::token().is_some() => {
-            Err(ClientError::Unauthorized)
+            ClientError::Unauthorized
         }
-        Ok(api) => Err(ClientError::Api(api)),
-        Err(_) => Err(ClientError::Api(ApiError::new(
+        Ok(api) => ClientError::Api(api),
+        Err(_) => ClientError::Api(ApiError::new(
             match response.status() {
                 401 => ErrorCode::Unauthorized,
                 403 => ErrorCode::Forbidden,
@@ -86,25 +150,18 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientErro
                 _ => ErrorCode::Internal,
             },
             format!("Il server ha risposto con l'errore {}.", response.status()),
-        ))),
+        )),
     }
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    send(Request::get(path), None).await
+    send(|| Request::get(path), Body::None, Retry::Safe).await
 }
 
-async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
-    let json = serde_json::to_string(body).map_err(|_| ClientError::Decode)?;
-    send(Request::post(path), Some(json)).await
-}
-
-async fn write<B: Serialize, T: DeserializeOwned>(
-    builder: RequestBuilder,
-    body: &B,
-) -> Result<T, ClientError> {
-    let json = serde_json::to_string(body).map_err(|_| ClientError::Decode)?;
-    send(builder, Some(json)).await
+fn json<B: Serialize>(body: &B) -> Result<Body, ClientError> {
+    serde_json::to_string(body)
+        .map(Body::Json)
+        .map_err(|_| ClientError::Decode)
 }
 
 pub async fn catalog() -> Result<CatalogResponse, ClientError> {
@@ -112,11 +169,24 @@ pub async fn catalog() -> Result<CatalogResponse, ClientError> {
 }
 
 pub async fn quote(request: &QuoteRequest) -> Result<Quote, ClientError> {
-    post("/api/quote", request).await
+    // A quote writes nothing: safe to send again.
+    send(|| Request::post("/api/quote"), json(request)?, Retry::Safe).await
 }
 
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ClientError> {
-    post("/api/auth/login", request).await
+    send(
+        || Request::post("/api/auth/login"),
+        json(request)?,
+        Retry::Once,
+    )
+    .await
+}
+
+/// How the SPA signs people in; the local accounts when the server says nothing.
+pub async fn config() -> SpaConfig {
+    get("/config.json").await.unwrap_or(SpaConfig {
+        auth: shared::api::AuthConfig::Local,
+    })
 }
 
 /// Who is calling; for a member, his data and mailbox.
@@ -130,9 +200,55 @@ pub async fn me() -> Result<Me, ClientError> {
     get("/api/me").await
 }
 
+/// `/api/me` with a token not yet kept in the session (just received from the login).
+pub async fn me_with(token: &str) -> Result<Me, ClientError> {
+    let bearer = format!("Bearer {token}");
+    send(
+        || Request::get("/api/me").header("Authorization", &bearer),
+        Body::None,
+        Retry::Safe,
+    )
+    .await
+}
+
+pub async fn history(cursor: Option<&str>) -> Result<AuditPage, ClientError> {
+    match cursor {
+        Some(c) => get(&format!("/api/me/history?cursor={}", encode(c))).await,
+        None => get("/api/me/history").await,
+    }
+}
+
 /// A page of the Ordine's members; `query` is the list's URL query (search, filters, cursor).
 pub async fn ordine_members(ordine: &str, query: &str) -> Result<MemberPage, ClientError> {
     get(&format!("/api/ordini/{ordine}/members?{query}")).await
+}
+
+/// The nationwide search (Fondazione); `query` as for an Ordine's list.
+pub async fn nationwide(query: &str) -> Result<MemberPage, ClientError> {
+    get(&format!("/api/members?{query}")).await
+}
+
+pub async fn ordini() -> Result<Vec<OrdineOverview>, ClientError> {
+    get("/api/ordini").await
+}
+
+pub async fn ordine_mailbox(ordine: &str) -> Result<OrdineMailbox, ClientError> {
+    get(&format!("/api/ordini/{ordine}/mailbox")).await
+}
+
+/// The Ordine's members as CSV text.
+pub async fn export(ordine: &str) -> Result<String, ClientError> {
+    let path = format!("/api/ordini/{ordine}/export");
+    let response = fetch(|| Request::get(&path), &Body::None, Retry::Safe).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    response.text().await.map_err(|_| ClientError::Decode)
+}
+
+/// The audit log; `query` is `target=…` or `day=…`, with an optional cursor.
+pub async fn audit(query: &str) -> Result<AuditPage, ClientError> {
+    get(&format!("/api/audit?{query}")).await
 }
 
 pub async fn member(codice_fiscale: &str) -> Result<MemberDetail, ClientError> {
@@ -145,12 +261,33 @@ pub async fn activate(
     codice_fiscale: &str,
     key: &str,
 ) -> Result<MailboxView, ClientError> {
-    let body = ActivationRequest {
+    let body = json(&ActivationRequest {
         codice_fiscale: codice_fiscale.to_owned(),
-    };
-    write(
-        Request::post(&format!("/api/ordini/{ordine}/activations")).header("Idempotency-Key", key),
-        &body,
+    })?;
+    let path = format!("/api/ordini/{ordine}/activations");
+    send(
+        || Request::post(&path).header("Idempotency-Key", key),
+        body,
+        Retry::Safe,
+    )
+    .await
+}
+
+fn mode(mode: Mode) -> &'static str {
+    match mode {
+        Mode::DryRun => "dry-run",
+        Mode::Commit => "commit",
+    }
+}
+
+/// Sends one part of a CSV to `path` (bulk activation, Albo import). A commit carries
+/// `key`, so that sending it again after a network failure applies it once.
+pub async fn csv(path: &str, part: String, run: Mode, key: &str) -> Result<CsvReport, ClientError> {
+    let url = format!("{path}?mode={}", mode(run));
+    send(
+        || Request::post(&url).header("Idempotency-Key", key),
+        Body::Csv(part),
+        Retry::Safe,
     )
     .await
 }
@@ -164,10 +301,25 @@ pub fn new_key() -> String {
     )
 }
 
+pub fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
 pub async fn update_profile(update: &ProfileUpdate) -> Result<MemberDetail, ClientError> {
-    write(Request::patch("/api/me/profile"), update).await
+    // Conditional on the version read: not retried, a second attempt would only conflict.
+    send(
+        || Request::patch("/api/me/profile"),
+        json(update)?,
+        Retry::Once,
+    )
+    .await
 }
 
 pub async fn update_recovery(update: &RecoveryUpdate) -> Result<MemberDetail, ClientError> {
-    write(Request::put("/api/me/recovery"), update).await
+    send(
+        || Request::put("/api/me/recovery"),
+        json(update)?,
+        Retry::Once,
+    )
+    .await
 }

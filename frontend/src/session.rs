@@ -13,6 +13,9 @@ pub struct Session {
     pub token: String,
     pub expires_at: DateTime<Utc>,
     pub caller: Caller,
+    /// The hosted login's logout address, for a session that came from it.
+    #[serde(default)]
+    pub logout: Option<String>,
 }
 
 impl From<LoginResponse> for Session {
@@ -21,6 +24,7 @@ impl From<LoginResponse> for Session {
             token: login.token,
             expires_at: login.expires_at,
             caller: login.caller,
+            logout: None,
         }
     }
 }
@@ -65,9 +69,12 @@ impl SessionContext {
         self.0.set(Some(session));
     }
 
-    pub fn sign_out(&self) {
+    /// Forgets the session; returns the hosted login's logout address to visit, if any.
+    pub fn sign_out(&self) -> Option<String> {
+        let logout = self.0.get_untracked().and_then(|s| s.logout);
         store(None);
         self.0.set(None);
+        logout
     }
 }
 

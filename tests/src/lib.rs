@@ -2,5 +2,6 @@
 //! Chromium driven over WebDriver, with a page object per screen.
 
 pub mod browser;
+pub mod idp;
 pub mod pages;
 pub mod server;

@@ -56,6 +56,11 @@ pub fn spa_dir() -> PathBuf {
 impl LocalServer {
     /// A server on a fresh store with the demo data.
     pub async fn start() -> Result<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// As `start`, with more settings in the environment.
+    pub async fn start_with(envs: &[(&str, &str)]) -> Result<Self> {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let data_dir = std::env::temp_dir().join(format!(
             "pec-e2e-{}-{}",
@@ -68,6 +73,7 @@ impl LocalServer {
             .env("PEC_DATA_DIR", &data_dir)
             .env("PEC_SPA_DIR", spa_dir())
             .env("RUST_LOG", "warn")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -94,6 +100,34 @@ impl LocalServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A bearer token for a demo account, from the local login.
+    pub async fn token(&self, username: &str) -> Result<String> {
+        let response: serde_json::Value = reqwest::Client::new()
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": "pec-demo" }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        response["token"]
+            .as_str()
+            .map(str::to_owned)
+            .context("no token in the login response")
+    }
+
+    /// `GET path` with `token`, as JSON.
+    pub async fn get(&self, path: &str, token: &str) -> Result<serde_json::Value> {
+        Ok(reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
     }
 }
 

@@ -19,6 +19,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     tools::ensure_wasm_target(root, WASM_TARGET)?;
     tools::ensure_wasm_bindgen(root)?;
     let wasm_opt = tools::ensure_wasm_opt(root)?;
+    let bootstrap_italia = tools::ensure_bootstrap_italia(root)?;
 
     run(
         root,
@@ -82,6 +83,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         fs::copy(root.join("frontend/static").join(file), dist.join(file))
             .with_context(|| format!("copying {file}"))?;
     }
+    copy_bootstrap_italia(&bootstrap_italia, &dist.join("bootstrap-italia"))?;
     let report = precompress(&dist)?;
     eprintln!(
         "SPA built in {:.1?} into {}",
@@ -90,6 +92,31 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     );
     eprintln!("{report}");
     Ok(dist)
+}
+
+/// Bootstrap Italia's stylesheet, its icon sprite, and the woff2 fonts the stylesheet
+/// names (`style.css` declares them; the package loads fonts from JavaScript otherwise).
+fn copy_bootstrap_italia(package: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to.join("css"))?;
+    fs::create_dir_all(to.join("svg"))?;
+    fs::copy(
+        package.join("css/bootstrap-italia.min.css"),
+        to.join("css/bootstrap-italia.min.css"),
+    )
+    .context("copying Bootstrap Italia's stylesheet")?;
+    fs::copy(package.join("svg/sprites.svg"), to.join("svg/sprites.svg"))
+        .context("copying Bootstrap Italia's icons")?;
+    for family in ["Titillium_Web", "Roboto_Mono"] {
+        let target = to.join("fonts").join(family);
+        fs::create_dir_all(&target)?;
+        for entry in fs::read_dir(package.join("fonts").join(family))? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "woff2") {
+                fs::copy(&path, target.join(path.file_name().expect("a file name")))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn path_str(path: &Path) -> Result<&str> {

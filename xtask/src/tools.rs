@@ -93,6 +93,36 @@ pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// Bootstrap Italia's npm package, installed under `target/tools/bootstrap-italia` (its
+/// own prefix: npm prunes what another `--no-save` install left).
+pub fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
+    const PACKAGE: &str = "bootstrap-italia@2.18.3";
+    let prefix = root.join("target").join("tools").join("bootstrap-italia");
+    let dist = prefix
+        .join("node_modules")
+        .join("bootstrap-italia")
+        .join("dist");
+    if !dist.join("css").join("bootstrap-italia.min.css").exists() {
+        std::fs::create_dir_all(&prefix)?;
+        let prefix_str = prefix.to_str().context("the project path is not UTF-8")?;
+        run(
+            root,
+            "npm",
+            &[
+                "install",
+                "--prefix",
+                prefix_str,
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                PACKAGE,
+            ],
+            &[],
+        )?;
+    }
+    Ok(dist)
+}
+
 /// Debian's Chromium and ChromeDriver for the browser tests (a browser cannot be
 /// downloaded here, only installed from Debian's packages).
 pub fn ensure_chromium(root: &Path) -> Result<()> {

@@ -1,12 +1,14 @@
-//! *Accedi*: the local accounts' login. (On AWS, Cognito's hosted login takes its place.)
+//! *Accedi*: the local accounts' form, or Cognito's hosted login (authorization code with
+//! PKCE), as `/config.json` says.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::access::Role;
-use shared::api::LoginRequest;
+use shared::api::{AuthConfig, LoginRequest};
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
+use crate::oidc;
 use crate::session::{Session, SessionContext};
 
 /// Where each role starts.
@@ -14,12 +16,50 @@ pub fn home(role: Role) -> &'static str {
     match role {
         Role::Iscritto => "/mia-pec",
         Role::Segreteria => "/ordine/iscritti",
-        Role::Fondazione | Role::Albo => "/",
+        Role::Fondazione => "/fondazione",
+        Role::Albo => "/fondazione/albo",
     }
 }
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let config = LocalResource::new(api::config);
+    view! {
+        <section class="login" aria-labelledby="login-title">
+            <h1 id="login-title">"Accedi"</h1>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Caricamento…"</p> }>
+                {move || Suspend::new(async move {
+                    match config.await.auth {
+                        AuthConfig::Local => view! { <LocalLogin/> }.into_any(),
+                        AuthConfig::Oidc { authority, client_id } => view! { <HostedLogin authority client_id/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HostedLogin(authority: String, client_id: String) -> impl IntoView {
+    let go = Action::new_local(move |_: &()| {
+        let (authority, client_id) = (authority.clone(), client_id.clone());
+        async move { oidc::begin(&authority, &client_id).await }
+    });
+    view! {
+        <p>"Accedi con il tuo account PEC Ingegneri: ti portiamo alla pagina di accesso sicura e poi ti riportiamo qui."</p>
+        <button type="button" class="btn btn-primary" data-testid="login-hosted"
+            disabled=move || go.pending().get() on:click=move |_| { go.dispatch(()); }>
+            "Vai alla pagina di accesso"
+        </button>
+        {move || match go.value().get() {
+            Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="login-error"/> }),
+            _ => None,
+        }}
+    }
+}
+
+#[component]
+fn LocalLogin() -> impl IntoView {
     let session = SessionContext::get();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -43,33 +83,88 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
     view! {
-        <section class="login" aria-labelledby="login-title">
-            <h1 id="login-title">"Accedi"</h1>
-            <p>"Accedi con le credenziali del tuo account per gestire la casella PEC."</p>
-            <form on:submit=submit class="login-form">
-                <div class="field">
-                    <label for="username">"Nome utente"</label>
-                    <input id="username" name="username" autocomplete="username" required data-testid="login-username"
-                        prop:value=move || username.get()
-                        on:input:target=move |ev| username.set(ev.target().value())/>
-                </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required
-                        data-testid="login-password"
-                        prop:value=move || password.get()
-                        on:input:target=move |ev| password.set(ev.target().value())/>
-                </div>
-                <button type="submit" class="btn btn-primary" data-testid="login-submit" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Accesso in corso…" } else { "Accedi" }}
-                </button>
-            </form>
-            <div aria-live="polite">
-                {move || match login.value().get() {
-                    Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="login-error"/> }),
-                    _ => None,
-                }}
+        <p>"Accedi con le credenziali del tuo account per gestire la casella PEC."</p>
+        <form on:submit=submit class="login-form">
+            <div class="mb-3">
+                <label for="username" class="form-label">"Nome utente"</label>
+                <input id="username" name="username" class="form-control" autocomplete="username" required data-testid="login-username"
+                    prop:value=move || username.get()
+                    on:input:target=move |ev| username.set(ev.target().value())/>
             </div>
-        </section>
+            <div class="mb-3">
+                <label for="password" class="form-label">"Password"</label>
+                <input id="password" name="password" type="password" class="form-control" autocomplete="current-password" required
+                    data-testid="login-password"
+                    prop:value=move || password.get()
+                    on:input:target=move |ev| password.set(ev.target().value())/>
+            </div>
+            <button type="submit" class="btn btn-primary" data-testid="login-submit" disabled=move || login.pending().get()>
+                {move || if login.pending().get() { "Accesso in corso…" } else { "Accedi" }}
+            </button>
+        </form>
+        <div aria-live="polite">
+            {move || match login.value().get() {
+                Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="login-error"/> }),
+                _ => None,
+            }}
+        </div>
     }
+}
+
+/// Where the hosted login sends people back with a code.
+#[component]
+pub fn CallbackPage() -> impl IntoView {
+    let session = SessionContext::get();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let outcome = LocalResource::new(move || {
+        let (code, state) = query.with_untracked(|q| {
+            (
+                q.get("code").unwrap_or_default(),
+                q.get("state").unwrap_or_default(),
+            )
+        });
+        async move { complete(&code, &state).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(signed_in)) = outcome.get() {
+            let role = signed_in.caller.role;
+            session.sign_in(signed_in);
+            navigate(home(role), Default::default());
+        }
+    });
+    view! {
+        <h1>"Accesso"</h1>
+        {move || match outcome.get() {
+            None | Some(Ok(_)) => view! { <p class="loading" role="status">"Accesso in corso…"</p> }.into_any(),
+            Some(Err(message)) => view! {
+                <ErrorAlert message testid="login-error"/>
+                <a href="/accesso" class="btn btn-primary">"Accedi di nuovo"</a>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+async fn complete(code: &str, state: &str) -> Result<Session, String> {
+    let AuthConfig::Oidc {
+        authority,
+        client_id,
+    } = api::config().await.auth
+    else {
+        return Err("L'accesso con la pagina esterna non è attivo su questo portale.".into());
+    };
+    if code.is_empty() {
+        return Err("Il servizio di accesso non ha concluso l'accesso: riprova.".into());
+    }
+    let (token, expires_in) = oidc::finish(&authority, &client_id, code, state)
+        .await
+        .map_err(|e| e.to_string())?;
+    let me = api::me_with(&token).await.map_err(|e| e.to_string())?;
+    Ok(Session {
+        token,
+        expires_at: chrono::Utc::now() + chrono::Duration::seconds(expires_in),
+        caller: me.caller,
+        logout: Some(oidc::logout_url(&authority, &client_id)),
+    })
 }

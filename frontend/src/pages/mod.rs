@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod fondazione;
 pub mod login;
 pub mod member;
 pub mod not_found;

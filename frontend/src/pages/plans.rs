@@ -1,8 +1,8 @@
 //! *Piani e prezzi*: the plans of the catalog in force side by side, and a quote calculator.
 
 use leptos::prelude::*;
-use shared::api::CatalogResponse;
-use shared::catalog::{Plan, PlanCode, QuoteRequest, Space};
+use shared::api::{CatalogResponse, MailboxView};
+use shared::catalog::{Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
@@ -111,11 +111,29 @@ fn gigabytes(value: &str) -> Result<u32, ()> {
     value.parse().map_err(|_| ())
 }
 
+/// The quote calculator; with `current`, it starts from that mailbox (its plan and the
+/// extra inbox space it already has).
 #[component]
-fn QuoteCalculator() -> impl IntoView {
-    let plan = RwSignal::new(PlanCode::Base);
+pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> impl IntoView {
+    let owned = current.as_ref().map_or(0, |m| {
+        m.services
+            .iter()
+            .filter_map(|s| match s.kind {
+                ServiceKind::SpazioExtra {
+                    area: SpaceArea::Inbox,
+                    gb,
+                } => Some(gb),
+                _ => None,
+            })
+            .sum::<u32>()
+    });
+    let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));
     let upgrade = RwSignal::new(false);
-    let owned_inbox = RwSignal::new(String::new());
+    let owned_inbox = RwSignal::new(if owned > 0 {
+        owned.to_string()
+    } else {
+        String::new()
+    });
     let extra_inbox = RwSignal::new(String::new());
     let extra_archivio = RwSignal::new(String::new());
     let input_error = RwSignal::new(None::<String>);

@@ -1,5 +1,6 @@
 //! Page objects: what a person reads and does on each screen, by `data-testid`.
 
+pub mod csv_upload;
 pub mod login;
 pub mod mailbox;
 pub mod ordine;
@@ -52,8 +53,17 @@ impl Screen {
         Err(last.expect("an error after the retries").into())
     }
 
+    /// Clicks `id`, scrolled into view first at once (Bootstrap's smooth scrolling would
+    /// still be moving it when WebDriver clicks).
     pub async fn click(&self, id: &str) -> Result<()> {
-        self.find(id).await?.click().await?;
+        let element = self.find(id).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element.click().await?;
         Ok(())
     }
 

@@ -1,43 +1,26 @@
 //! *La mia PEC*: the holder's mailbox at a glance, with the next step to take.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use shared::api::MailboxView;
 use shared::lifecycle::{MailboxStatus, StatoContratto};
 
-use crate::api::{self, ClientError};
-use crate::components::alert::ErrorAlert;
+use crate::api;
+use crate::components::loaded::Loaded;
 use crate::format;
-use crate::session::SessionContext;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
-    let session = SessionContext::get();
-    let me = LocalResource::new(api::me);
     view! {
         <h1>"La mia PEC"</h1>
-        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Caricamento della casella…"</p> }>
-                {move || Suspend::new(async move {
-                    match me.await {
-                        Ok(me) => match me.member.and_then(|m| m.mailbox) {
-                            Some(mailbox) => view! { <Mailbox mailbox/> }.into_any(),
-                            None => view! {
-                                <div class="alert alert-warning" role="note" data-testid="no-mailbox">
-                                    "Non hai ancora una casella @ingpec.eu: chiedi alla segreteria del tuo Ordine di attivarla."
-                                </div>
-                            }
-                            .into_any(),
-                        },
-                        Err(ClientError::Unauthorized) => {
-                            session.sign_out();
-                            view! { <Redirect path="/accesso"/> }.into_any()
-                        }
-                        Err(err) => view! { <ErrorAlert message=err.to_string() testid="mailbox-error"/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Show>
+        <Loaded what="della casella" load=api::me view=|me: api::Me| match me.member.and_then(|m| m.mailbox) {
+            Some(mailbox) => view! { <Mailbox mailbox/> }.into_any(),
+            None => view! {
+                <div class="alert alert-warning" role="note" data-testid="no-mailbox">
+                    "Non hai ancora una casella @ingpec.eu: chiedi alla segreteria del tuo Ordine di attivarla."
+                </div>
+            }
+            .into_any(),
+        }/>
     }
 }
 

@@ -1,4 +1,6 @@
 //! The member's reserved area.
 
+pub mod history;
 pub mod mailbox;
+pub mod plans;
 pub mod profile;

@@ -2,41 +2,25 @@
 //! Name, surname and codice fiscale come from the Albo and are shown read-only.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use shared::api::{MemberDetail, ProfileUpdate, RecoveryUpdate};
 use shared::member::AnagraficaUpdate;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
-use crate::session::SessionContext;
+use crate::components::loaded::Loaded;
 
-/// Loads the holder's data and shows `form` with it; handles the session and errors.
+/// Loads the holder's data and shows `form` with it.
 #[component]
 fn WithMember<F, V>(form: F) -> impl IntoView
 where
     F: Fn(MemberDetail) -> V + Send + Sync + Copy + 'static,
     V: IntoView + 'static,
 {
-    let session = SessionContext::get();
-    let me = LocalResource::new(api::me);
     view! {
-        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Caricamento dei dati…"</p> }>
-                {move || Suspend::new(async move {
-                    match me.await {
-                        Ok(me) => match me.member {
-                            Some(member) => form(member).into_any(),
-                            None => view! { <ErrorAlert message="Questa pagina è riservata agli iscritti."/> }.into_any(),
-                        },
-                        Err(ClientError::Unauthorized) => {
-                            session.sign_out();
-                            view! { <Redirect path="/accesso"/> }.into_any()
-                        }
-                        Err(err) => view! { <ErrorAlert message=err.to_string()/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Show>
+        <Loaded load=api::me view=move |me: api::Me| match me.member {
+            Some(member) => form(member).into_any(),
+            None => view! { <ErrorAlert message="Questa pagina è riservata agli iscritti."/> }.into_any(),
+        }/>
     }
 }
 

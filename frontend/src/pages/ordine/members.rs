@@ -1,161 +1,226 @@
-//! *Iscritti*: the members now registered in the Ordine, searched and filtered on the
-//! server, with search, filters and page kept in the URL.
+//! A searchable member list: the Ordine's *Iscritti* and the Fondazione's nationwide
+//! search. Search, filters and page are kept in the URL, so a list can be bookmarked,
+//! shared and reloaded; the server does the searching.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use shared::api::MemberSummary;
 
-use crate::api::{self, ClientError};
+use crate::api::{self, encode};
 use crate::components::alert::ErrorAlert;
-use crate::format;
+use crate::components::download;
+use crate::components::loaded::Loaded;
+use crate::components::member_table::MemberTable;
 use crate::session::SessionContext;
 
-const FILTERS: [&str; 4] = ["q", "casella", "contratto", "cursor"];
+/// The list's filters, as in the API's query string.
+const FILTERS: [&str; 7] = [
+    "q",
+    "albo",
+    "casella",
+    "piano",
+    "contratto",
+    "scadenza_entro",
+    "senza_domicilio",
+];
 
-fn encode(value: &str) -> String {
-    js_sys::encode_uri_component(value).into()
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Ordine,
+    Nazionale,
 }
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let session = SessionContext::get();
+    let session = SessionContext::get().0.get_untracked();
+    let ordine = session
+        .as_ref()
+        .and_then(|s| s.caller.ordine)
+        .map(|o| o.to_string());
+    match ordine {
+        _ if session.is_none() => view! { <Redirect path="/accesso"/> }.into_any(),
+        Some(ordine) => view! {
+            <h1>"Iscritti"</h1>
+            <Export ordine=ordine.clone()/>
+            <Search scope=Scope::Ordine ordine/>
+        }
+        .into_any(),
+        None => view! {
+            <h1>"Iscritti"</h1>
+            <ErrorAlert message="Questa pagina è riservata alle segreterie degli Ordini."/>
+        }
+        .into_any(),
+    }
+}
+
+/// The Fondazione's search across every Ordine.
+#[component]
+pub fn NationwidePage() -> impl IntoView {
+    view! {
+        <h1>"Ricerca nazionale"</h1>
+        <p class="lead">"Cerca un iscritto in tutti gli Ordini per codice fiscale, indirizzo PEC o cognome (almeno due lettere)."</p>
+        <Search scope=Scope::Nazionale ordine=String::new()/>
+    }
+}
+
+#[component]
+fn Search(scope: Scope, ordine: String) -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
-    let ordine = move || {
-        session
-            .0
-            .get()
-            .and_then(|s| s.caller.ordine)
-            .map(|o| o.to_string())
+    let base = match scope {
+        Scope::Ordine => "/ordine/iscritti",
+        Scope::Nazionale => "/fondazione/iscritti",
     };
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
-    let query_string = move || {
-        FILTERS
+    let query_of = move |names: &[&str]| {
+        names
             .iter()
             .filter_map(|name| {
                 let value = param(name);
                 (!value.is_empty()).then(|| format!("{name}={}", encode(&value)))
             })
             .collect::<Vec<_>>()
-            .join("&")
     };
-    let page = LocalResource::new(move || {
-        let (ordine, qs) = (ordine(), query_string());
-        async move {
-            match ordine {
-                Some(ordine) => api::ordine_members(&ordine, &qs).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-    let q = RwSignal::new(param("q"));
-    let casella = RwSignal::new(param("casella"));
+    let fields: Vec<(&'static str, RwSignal<String>)> = FILTERS
+        .iter()
+        .map(|name| (*name, RwSignal::new(param(name))))
+        .collect();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+            .expect("a known filter")
+    };
+    let submitted = fields.clone();
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut url = format!("/ordine/iscritti?q={}", encode(&q.get()));
-        if !casella.get().is_empty() {
-            url.push_str(&format!("&casella={}", encode(&casella.get())));
-        }
-        navigate(&url, Default::default());
+        let parts: Vec<String> = submitted
+            .iter()
+            .filter(|(_, value)| !value.get().is_empty())
+            .map(|(name, value)| format!("{name}={}", encode(&value.get())))
+            .collect();
+        navigate(&format!("{base}?{}", parts.join("&")), Default::default());
     };
     let next_page = move |cursor: String| {
-        let mut parts: Vec<String> = ["q", "casella", "contratto"]
-            .iter()
-            .filter_map(|name| {
-                let value = param(name);
-                (!value.is_empty()).then(|| format!("{name}={}", encode(&value)))
-            })
-            .collect();
+        let mut parts = query_of(&FILTERS);
         parts.push(format!("cursor={}", encode(&cursor)));
-        format!("/ordine/iscritti?{}", parts.join("&"))
+        format!("{base}?{}", parts.join("&"))
     };
+    let ordine = StoredValue::new(ordine);
+    let nationwide = scope == Scope::Nazionale;
+    let load = move || {
+        let mut parts = query_of(&FILTERS);
+        parts.extend(query_of(&["cursor"]));
+        let qs = parts.join("&");
+        let has_query = !param("q").is_empty();
+        let ordine = ordine.get_value();
+        async move {
+            match scope {
+                Scope::Ordine => api::ordine_members(&ordine, &qs).await.map(Some),
+                // The nationwide search needs something to search for.
+                Scope::Nazionale if has_query => api::nationwide(&qs).await.map(Some),
+                Scope::Nazionale => Ok(None),
+            }
+        }
+    };
+    let (q, albo, casella, piano, contratto, entro, senza) = (
+        field("q"),
+        field("albo"),
+        field("casella"),
+        field("piano"),
+        field("contratto"),
+        field("scadenza_entro"),
+        field("senza_domicilio"),
+    );
     view! {
-        <h1>"Iscritti"</h1>
-        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
-            <form class="search" role="search" on:submit=search.clone()>
-                <div class="field">
-                    <label for="q">"Cerca per cognome, codice fiscale o indirizzo PEC"</label>
-                    <input id="q" type="search" data-testid="members-q" prop:value=move || q.get()
-                        on:input:target=move |ev| q.set(ev.target().value())/>
+        <form class="search row g-3 align-items-end mb-4" role="search" on:submit=search>
+            <div class="col-12 col-lg-6">
+                <label for="q" class="form-label">"Cerca per cognome, codice fiscale o indirizzo PEC"</label>
+                <input id="q" type="search" class="form-control" data-testid="members-q" prop:value=move || q.get()
+                    on:input:target=move |ev| q.set(ev.target().value())/>
+            </div>
+            <Select id="albo" label="Albo" value=albo options=&[("", "Tutti"), ("iscritto", "Iscritti"), ("sospeso", "Sospesi"), ("cancellato", "Cancellati")]/>
+            <Select id="casella" label="Casella" value=casella options=&[("", "Tutte"), ("attiva", "Attiva"), ("nessuna", "Senza casella"), ("bloccata", "Bloccata"), ("chiusa", "Chiusa")]/>
+            <Select id="piano" label="Piano" value=piano options=&[("", "Tutti"), ("base", "Base"), ("avanzata", "Avanzata")]/>
+            <Select id="contratto" label="Contratto" value=contratto options=&[("", "Tutti"), ("da-firmare", "Da firmare"), ("in-verifica", "In verifica"), ("firmato", "Firmato"), ("respinto", "Respinto")]/>
+            <Select id="scadenza_entro" label="Scadenza" value=entro options=&[("", "Qualsiasi"), ("7", "Entro 7 giorni"), ("30", "Entro 30 giorni"), ("90", "Entro 90 giorni")]/>
+            <div class="col-12 col-md-4 col-lg-3">
+                <div class="form-check">
+                    <input id="senza_domicilio" type="checkbox" class="form-check-input" data-testid="members-senza-domicilio"
+                        prop:checked=move || senza.get() == "true"
+                        on:change:target=move |ev| senza.set(if ev.target().checked() { "true".into() } else { String::new() })/>
+                    <label for="senza_domicilio" class="form-check-label">"Senza domicilio digitale"</label>
                 </div>
-                <div class="field">
-                    <label for="casella">"Casella"</label>
-                    <select id="casella" data-testid="members-casella" prop:value=move || casella.get()
-                        on:change:target=move |ev| casella.set(ev.target().value())>
-                        <option value="">"Tutte"</option>
-                        <option value="attiva">"Attiva"</option>
-                        <option value="nessuna">"Senza casella"</option>
-                        <option value="bloccata">"Bloccata"</option>
-                        <option value="chiusa">"Chiusa"</option>
-                    </select>
-                </div>
+            </div>
+            <div class="col-12 col-md-4 col-lg-3">
                 <button type="submit" class="btn btn-primary" data-testid="members-search">"Cerca"</button>
-            </form>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Caricamento degli iscritti…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(Some(page)) => {
-                            let next = page.cursor.clone().map(next_page);
-                            view! {
-                                <MembersTable members=page.items/>
-                                {next.map(|href| view! {
-                                    <p><A href=href attr:data-testid="members-next">"Pagina successiva"</A></p>
-                                })}
-                            }
-                            .into_any()
-                        }
-                        Ok(None) => view! { <ErrorAlert message="Questa pagina è riservata alle segreterie degli Ordini."/> }.into_any(),
-                        Err(ClientError::Unauthorized) => {
-                            session.sign_out();
-                            view! { <Redirect path="/accesso"/> }.into_any()
-                        }
-                        Err(err) => view! { <ErrorAlert message=err.to_string() testid="members-error"/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Show>
+            </div>
+        </form>
+        <Loaded what="degli iscritti" load view=move |page| match page {
+            Some(page) => {
+                let next = page.cursor.clone().map(next_page);
+                view! {
+                    <MemberTable members=page.items with_ordine=nationwide/>
+                    {next.map(|href| view! {
+                        <p><A href=href attr:data-testid="members-next">"Pagina successiva"</A></p>
+                    })}
+                }
+                .into_any()
+            }
+            None => view! { <p class="hint">"Indica che cosa cercare."</p> }.into_any(),
+        }/>
     }
 }
 
 #[component]
-fn MembersTable(members: Vec<MemberSummary>) -> impl IntoView {
-    if members.is_empty() {
-        return view! { <p data-testid="members-empty">"Nessun iscritto corrisponde alla ricerca."</p> }.into_any();
-    }
-    let rows = members
-        .into_iter()
-        .map(|m| {
-            let href = format!("/ordine/iscritti/{}", m.codice_fiscale);
-            let mailbox = m.mailbox.as_ref();
-            view! {
-                <tr data-testid="member-row">
-                    <td><A href=href>{format!("{} {}", m.cognome, m.nome)}</A></td>
-                    <td>{m.codice_fiscale.to_string()}</td>
-                    <td>{format::albo(&m.stato)}</td>
-                    <td>{mailbox.map(|b| b.address.to_string()).unwrap_or_else(|| "Nessuna".into())}</td>
-                    <td>{mailbox.map(|b| b.plan.nome()).unwrap_or("–")}</td>
-                    <td>{mailbox.map(|b| b.contratto.nome()).unwrap_or("–")}</td>
-                    <td>{mailbox.map(|b| format::date(b.scadenza)).unwrap_or_default()}</td>
-                </tr>
-            }
-        })
+fn Select(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
+    let options = options
+        .iter()
+        .map(|(v, text)| view! { <option value=*v>{*text}</option> })
         .collect_view();
     view! {
-        <table class="data-table" data-testid="members-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Iscritto"</th>
-                    <th scope="col">"Codice fiscale"</th>
-                    <th scope="col">"Albo"</th>
-                    <th scope="col">"Casella PEC"</th>
-                    <th scope="col">"Piano"</th>
-                    <th scope="col">"Contratto"</th>
-                    <th scope="col">"Scadenza"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="col-6 col-md-4 col-lg-2">
+            <label for=id class="form-label">{label}</label>
+            <select id=id class="form-select" data-testid=format!("members-{id}") prop:value=move || value.get()
+                on:change:target=move |ev| value.set(ev.target().value())>
+                {options}
+            </select>
+        </div>
     }
-    .into_any()
+}
+
+/// *Esporta CSV*: every member of the Ordine, as a file.
+#[component]
+fn Export(ordine: String) -> impl IntoView {
+    let export = Action::new_local(move |_: &()| {
+        let ordine = ordine.clone();
+        async move {
+            let csv = api::export(&ordine).await?;
+            let today = chrono::Local::now().date_naive();
+            download::save_text(
+                &format!("iscritti-{ordine}-{today}.csv"),
+                "text/csv;charset=utf-8",
+                &csv,
+            );
+            Ok::<_, api::ClientError>(())
+        }
+    });
+    view! {
+        <p>
+            <button type="button" class="btn btn-outline-primary" data-testid="members-export"
+                disabled=move || export.pending().get() on:click=move |_| { export.dispatch(()); }>
+                {move || if export.pending().get() { "Esportazione in corso…" } else { "Esporta tutti gli iscritti (CSV)" }}
+            </button>
+        </p>
+        {move || match export.value().get() {
+            Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="export-error"/> }),
+            _ => None,
+        }}
+    }
 }

@@ -1,4 +1,6 @@
 //! The secretariat's panel.
 
+pub mod bulk;
+pub mod mailbox;
 pub mod member;
 pub mod members;

@@ -1,0 +1,55 @@
+//! The frame of every signed-in page: no session sends to the login; while loading a
+//! status is shown; an expired session signs out; any other error is an alert with
+//! *Riprova*. Never a blank page.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::ClientError;
+use crate::components::alert::ErrorAlert;
+use crate::session::SessionContext;
+
+/// Loads with `load` (re-run when the signals it reads change) and shows `view` with the
+/// value.
+#[component]
+pub fn Loaded<T, Fut, L, F, V>(
+    load: L,
+    view: F,
+    /// What is loading, for the status line ("Caricamento dei dati…").
+    #[prop(default = "dei dati")]
+    what: &'static str,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    Fut: Future<Output = Result<T, ClientError>> + 'static,
+    L: Fn() -> Fut + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let session = SessionContext::get();
+    let resource = LocalResource::new(load);
+    let view = StoredValue::new(view);
+    view! {
+        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
+            <Transition fallback=move || view! { <p class="loading" role="status">{format!("Caricamento {what}…")}</p> }>
+                {move || Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => view.get_value()(value).into_any(),
+                        Err(ClientError::Unauthorized) => {
+                            session.sign_out();
+                            view! { <Redirect path="/accesso"/> }.into_any()
+                        }
+                        Err(err) => view! {
+                            <ErrorAlert message=err.to_string() testid="load-error"/>
+                            <button type="button" class="btn btn-outline-primary"
+                                on:click=move |_| resource.refetch()>"Riprova"</button>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </Show>
+    }
+}

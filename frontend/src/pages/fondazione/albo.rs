@@ -1,0 +1,27 @@
+//! *Import dall'Albo*: the Albo Unico's CSV, checked first, then applied in parts of
+//! 5,000 rows (Fondazione and the Albo's operators).
+
+use leptos::prelude::*;
+
+use crate::components::csv_upload::CsvUpload;
+
+/// The server's limit of rows per request.
+const ROWS_PER_PART: usize = 5000;
+
+#[component]
+pub fn AlboImportPage() -> impl IntoView {
+    let today = chrono::Local::now().date_naive();
+    view! {
+        <h1>"Import dall'Albo"</h1>
+        <p class="lead">
+            "Il file dell'Albo Unico: le colonne del Modello Anagrafiche più "
+            <code>"ordine;numero_iscrizione;stato;data_stato;causa;domicilio_digitale"</code>". "
+            "Importare di nuovo le stesse righe non cambia nulla."
+        </p>
+        <CsvUpload
+            path="/api/albo/import".to_owned()
+            max_rows=ROWS_PER_PART
+            report_name=format!("import-albo-{today}.csv")
+            confirm_label="Importa"/>
+    }
+}

@@ -1,0 +1,68 @@
+//! *Registro delle operazioni*: the audit log of a member or of a day.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::api::AuditPage;
+
+use crate::api::{self, encode};
+use crate::components::loaded::Loaded;
+use crate::pages::member::history::AuditTable;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let cf = RwSignal::new(param("cf"));
+    let day = RwSignal::new(param("day"));
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let url = if !cf.get().trim().is_empty() {
+            format!("/fondazione/registro?cf={}", encode(cf.get().trim()))
+        } else {
+            format!("/fondazione/registro?day={}", encode(&day.get()))
+        };
+        navigate(&url, Default::default());
+    };
+    let cursor = RwSignal::new(None::<String>);
+    let load = move || {
+        let (cf, day) = (param("cf"), param("day"));
+        let mut qs = if !cf.is_empty() {
+            format!("target=member:{}", encode(&cf.to_uppercase()))
+        } else if !day.is_empty() {
+            format!("day={}", encode(&day))
+        } else {
+            String::new()
+        };
+        if let Some(c) = cursor.get() {
+            qs.push_str(&format!("&cursor={}", encode(&c)));
+        }
+        async move { api::audit(&qs).await }
+    };
+    view! {
+        <h1>"Registro delle operazioni"</h1>
+        <form class="row g-3 align-items-end mb-4" role="search" on:submit=search>
+            <div class="col-12 col-md-5">
+                <label for="audit-cf" class="form-label">"Codice fiscale dell'iscritto"</label>
+                <input id="audit-cf" class="form-control" data-testid="audit-cf" prop:value=move || cf.get()
+                    on:input:target=move |ev| cf.set(ev.target().value())/>
+            </div>
+            <div class="col-12 col-md-4">
+                <label for="audit-day" class="form-label">"oppure il giorno"</label>
+                <input id="audit-day" type="date" class="form-control" data-testid="audit-day" prop:value=move || day.get()
+                    on:input:target=move |ev| day.set(ev.target().value())/>
+            </div>
+            <div class="col-12 col-md-3">
+                <button type="submit" class="btn btn-primary" data-testid="audit-search">"Cerca"</button>
+            </div>
+        </form>
+        <p class="hint">"Senza codice fiscale né giorno: le operazioni di oggi."</p>
+        <Loaded what="del registro" load view=move |page: AuditPage| view! {
+            <AuditTable entries=page.items.clone() with_target=true/>
+            {page.cursor.clone().map(|next| view! {
+                <button type="button" class="btn btn-outline-primary"
+                    on:click=move |_| cursor.set(Some(next.clone()))>"Operazioni precedenti"</button>
+            })}
+        }/>
+    }
+}

@@ -1,0 +1,5 @@
+//! The Fondazione's console.
+
+pub mod albo;
+pub mod audit;
+pub mod overview;

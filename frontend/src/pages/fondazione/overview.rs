@@ -1,0 +1,72 @@
+//! *Ordini*: every Ordine with its members and mailboxes counted.
+
+use leptos::prelude::*;
+use shared::api::OrdineOverview;
+
+use crate::api;
+use crate::components::loaded::Loaded;
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    view! {
+        <h1>"Ordini"</h1>
+        <p class="lead">"Iscritti e caselle di ogni Ordine, contati ora."</p>
+        <Loaded what="degli Ordini" load=api::ordini view=table/>
+    }
+}
+
+fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
+    let total = ordini.iter().fold([0u32; 6], |mut t, o| {
+        for (slot, n) in t.iter_mut().zip([
+            o.iscritti,
+            o.caselle,
+            o.avanzata,
+            o.da_firmare,
+            o.in_scadenza,
+            o.senza_domicilio,
+        ]) {
+            *slot += n;
+        }
+        t
+    });
+    let rows = ordini
+        .into_iter()
+        .map(|o| {
+            view! {
+                <tr data-testid=format!("ordine-{}", o.ordine)>
+                    <th scope="row">{o.nome.clone()}</th>
+                    <td class="num">{o.iscritti}</td>
+                    <td class="num">{o.caselle}</td>
+                    <td class="num">{o.avanzata}</td>
+                    <td class="num">{o.da_firmare}</td>
+                    <td class="num">{o.in_scadenza}</td>
+                    <td class="num">{o.senza_domicilio}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-responsive">
+            <table class="table table-striped table-sm" data-testid="ordini-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Ordine"</th>
+                        <th scope="col" class="num">"Iscritti"</th>
+                        <th scope="col" class="num">"Caselle"</th>
+                        <th scope="col" class="num">"Avanzata"</th>
+                        <th scope="col" class="num">"Contratto da firmare"</th>
+                        <th scope="col" class="num">"In scadenza (90 giorni)"</th>
+                        <th scope="col" class="num">"Senza domicilio digitale"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">"Totale"</th>
+                        {total.into_iter().map(|n| view! { <td class="num" data-testid="total">{n}</td> }).collect_view()}
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,30 @@
+//! *Piani e prezzi* in the member's area: the quote for his own mailbox.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::loaded::Loaded;
+use crate::format;
+use crate::pages::plans::QuoteCalculator;
+
+#[component]
+pub fn MemberPlansPage() -> impl IntoView {
+    view! {
+        <h1>"Piani e prezzi"</h1>
+        <Loaded what="della casella" load=api::me view=|me: api::Me| {
+            let mailbox = me.member.and_then(|m| m.mailbox);
+            view! {
+                {mailbox.clone().map(|m| view! {
+                    <p class="lead" data-testid="member-plan">
+                        {format!("La tua casella {} è sul piano {}, con {} GB di inbox e {} GB di archivio, fino al {}.",
+                            m.address, m.plan.nome(), m.space.inbox_gb, m.space.archivio_gb, format::date(m.scadenza))}
+                    </p>
+                })}
+                <p>"Il preventivo parte dal tuo piano e dallo spazio che hai già. I servizi acquistati durano un anno dalla data di acquisto. "
+                    <A href="/piani">"Vedi tutti i piani"</A>"."</p>
+                <QuoteCalculator current=mailbox/>
+            }
+        }/>
+    }
+}

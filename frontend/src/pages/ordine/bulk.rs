@@ -1,0 +1,37 @@
+//! *Attivazione massiva*: the secretariat activates mailboxes from a CSV in the Modello
+//! Anagrafiche columns, checked first, then applied in parts of 1,000 rows.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::components::csv_upload::CsvUpload;
+use crate::session::SessionContext;
+
+/// The server's limit of rows per request.
+const ROWS_PER_PART: usize = 1000;
+
+#[component]
+pub fn BulkActivationPage() -> impl IntoView {
+    let ordine = SessionContext::get()
+        .0
+        .get_untracked()
+        .and_then(|s| s.caller.ordine);
+    let Some(ordine) = ordine else {
+        return view! { <Redirect path="/accesso"/> }.into_any();
+    };
+    let today = chrono::Local::now().date_naive();
+    view! {
+        <h1>"Attivazione massiva"</h1>
+        <p class="lead">
+            "Carica un file CSV con le colonne del Modello Anagrafiche: "
+            <code>"nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono"</code>". "
+            "Prima verifichiamo ogni riga senza attivare nulla; poi, se confermi, attiviamo le caselle degli iscritti del tuo Ordine."
+        </p>
+        <CsvUpload
+            path=format!("/api/ordini/{ordine}/activations/bulk")
+            max_rows=ROWS_PER_PART
+            report_name=format!("attivazioni-{ordine}-{today}.csv")
+            confirm_label="Attiva le caselle"/>
+    }
+    .into_any()
+}
