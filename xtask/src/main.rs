@@ -5,6 +5,7 @@
 //! - `cargo xtask spa`: builds the SPA into `dist/` and prints its sizes.
 //! - `cargo xtask bench`: the scale benchmarks (minutes; not part of `test`).
 
+mod infra;
 mod spa;
 mod tools;
 
@@ -127,5 +128,6 @@ fn test(root: &Path) -> Result<()> {
             // the same features: building it separately would rebuild the workspace twice.
             ("PEC_LOCAL_BIN", local_bin),
         ],
-    )
+    )?;
+    infra::check(root, &root.join("target/debug/pec-local"))
 }

@@ -20,6 +20,13 @@ fn env_or(name: &str, default: &str) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `--openapi`: print the API's OpenAPI document and stop (the infrastructure check
+    // compares it with the template's routes).
+    if std::env::args().any(|a| a == "--openapi") {
+        let (_, spec) = functions::routes::documented();
+        println!("{}", serde_json::to_string_pretty(&spec)?);
+        return Ok(());
+    }
     telemetry::init_text();
     let addr: SocketAddr = env_or("PEC_ADDR", "127.0.0.1:8080").parse()?;
     let spa_dir = PathBuf::from(env_or("PEC_SPA_DIR", "dist"));

@@ -1,0 +1,33 @@
+//! `pec-outbox`: the outbox dispatcher on AWS Lambda. The table's stream wakes it when a
+//! command is written, and the daily schedule wakes it to retry what is still due; either
+//! way it sends every due command to the provider (`PEC_PROVIDER_URL`, with the bearer
+//! token `PEC_PROVIDER_TOKEN` if set). Each command is applied once: the provider's
+//! answer is recorded on the command in the same store.
+
+use aws_config::BehaviorVersion;
+use functions::dispatcher;
+use functions::provider::http::HttpProvider;
+use functions::store::dynamodb::DynamoStore;
+use functions::telemetry;
+use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    telemetry::init_json();
+    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
+    let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let provider = HttpProvider::new(url, std::env::var("PEC_PROVIDER_TOKEN").ok());
+    let store = &store;
+    let provider = &provider;
+    lambda_runtime::run(service_fn(
+        move |_event: LambdaEvent<serde_json::Value>| async move {
+            // The event only says "look now": the outbox itself says what is due.
+            let run = dispatcher::run_once(store, provider, chrono::Utc::now()).await?;
+            tracing::info!(done = run.done, retried = run.retried, "outbox dispatched");
+            Ok::<_, lambda_runtime::Error>(serde_json::json!({ "done": run.done, "retried": run.retried }))
+        },
+    ))
+    .await
+}

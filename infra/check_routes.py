@@ -1,0 +1,69 @@
+"""Checks that infra/template.yaml routes exactly the API the code has.
+
+Usage: check_routes.py OPENAPI_JSON TEMPLATE_YAML
+
+Every operation of the code's OpenAPI document (from `pec-local --openapi`) must be an
+HttpApi event of the function of its area (the operation's tag: `ordine` ->
+OrdineFunction), and only the public area (`catalogo`) may skip the JWT authorizer. No
+template route may be missing from the code. The `accesso` area (the local accounts'
+login) exists only in the local server: on AWS, Cognito's hosted login replaces it.
+"""
+
+import json
+import sys
+
+from cfnlint.decode import decode_str
+
+LOCAL_ONLY = {"accesso"}
+PUBLIC = {"catalogo"}
+
+
+def main(openapi_path, template_path):
+    spec = json.load(open(openapi_path, encoding="utf-8"))
+    with open(template_path, encoding="utf-8") as f:
+        template, errors = decode_str(f.read())
+    if errors:
+        sys.exit(f"{template_path}: {errors}")
+
+    code = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            tag = operation["tags"][0]
+            if tag not in LOCAL_ONLY:
+                code[(method.lower(), path)] = tag
+
+    routed = {}
+    for name, resource in template["Resources"].items():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        for event in resource["Properties"].get("Events", {}).values():
+            if event.get("Type") != "HttpApi":
+                continue
+            props = event["Properties"]
+            key = (props["Method"].lower(), props["Path"])
+            public = props.get("Auth", {}).get("Authorizer") == "NONE"
+            if key in routed:
+                sys.exit(f"{key} is routed twice")
+            routed[key] = (name, public)
+
+    problems = []
+    for key, tag in sorted(code.items()):
+        function = tag.capitalize() + "Function"
+        if key not in routed:
+            problems.append(f"{key[0].upper()} {key[1]}: in the code, not in the template")
+            continue
+        name, public = routed[key]
+        if name != function:
+            problems.append(f"{key[0].upper()} {key[1]}: on {name}, should be on {function}")
+        if public != (tag in PUBLIC):
+            want = "without" if tag in PUBLIC else "with"
+            problems.append(f"{key[0].upper()} {key[1]}: should be {want} the JWT authorizer")
+    for key in sorted(set(routed) - set(code)):
+        problems.append(f"{key[0].upper()} {key[1]}: in the template, not in the code")
+    if problems:
+        sys.exit("template and code disagree:\n  " + "\n  ".join(problems))
+    print(f"template routes match the code: {len(code)} operations")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
