@@ -26,7 +26,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
             // The event only says "look now": the outbox itself says what is due.
             let run = dispatcher::run_once(store, provider, chrono::Utc::now()).await?;
             tracing::info!(done = run.done, retried = run.retried, "outbox dispatched");
-            Ok::<_, lambda_runtime::Error>(serde_json::json!({ "done": run.done, "retried": run.retried }))
+            Ok::<_, lambda_runtime::Error>(
+                serde_json::json!({ "done": run.done, "retried": run.retried }),
+            )
         },
     ))
     .await
