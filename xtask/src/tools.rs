@@ -68,28 +68,34 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Installs the npm `package` under `prefix` unless `marker` (a file it brings) exists.
+fn ensure_npm(root: &Path, prefix: &Path, package: &str, marker: &Path) -> Result<()> {
+    if marker.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(prefix)?;
+    let prefix_str = prefix.to_str().context("the project path is not UTF-8")?;
+    run(
+        root,
+        "npm",
+        &[
+            "install",
+            "--prefix",
+            prefix_str,
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            package,
+        ],
+        &[],
+    )
+}
+
 /// `wasm-opt` from npm's binaryen, installed under `target/tools`.
 pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     let prefix = root.join("target").join("tools");
     let bin = prefix.join("node_modules").join(".bin").join("wasm-opt");
-    if !bin.exists() {
-        std::fs::create_dir_all(&prefix)?;
-        let prefix_str = prefix.to_str().context("the project path is not UTF-8")?;
-        run(
-            root,
-            "npm",
-            &[
-                "install",
-                "--prefix",
-                prefix_str,
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                BINARYEN,
-            ],
-            &[],
-        )?;
-    }
+    ensure_npm(root, &prefix, BINARYEN, &bin)?;
     Ok(bin)
 }
 
@@ -102,24 +108,12 @@ pub fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
         .join("node_modules")
         .join("bootstrap-italia")
         .join("dist");
-    if !dist.join("css").join("bootstrap-italia.min.css").exists() {
-        std::fs::create_dir_all(&prefix)?;
-        let prefix_str = prefix.to_str().context("the project path is not UTF-8")?;
-        run(
-            root,
-            "npm",
-            &[
-                "install",
-                "--prefix",
-                prefix_str,
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                PACKAGE,
-            ],
-            &[],
-        )?;
-    }
+    ensure_npm(
+        root,
+        &prefix,
+        PACKAGE,
+        &dist.join("css").join("bootstrap-italia.min.css"),
+    )?;
     Ok(dist)
 }
 
@@ -141,14 +135,12 @@ pub fn ensure_apt(root: &Path, binary: &str, packages: &str) -> Result<()> {
     run(root, "apt-get", &args, &env)
 }
 
-/// `moto_server` (PyPI `moto[server]`), the DynamoDB-compatible server the store's tests
-/// run against, in a virtualenv under `~/.cache/pec-ingegneri` that survives clean clones.
-pub fn ensure_moto(root: &Path) -> Result<PathBuf> {
-    const MOTO: &str = "moto[server]==5.2.5";
+/// A virtualenv `name` under `~/.cache/pec-ingegneri` (it survives clean clones) with the
+/// PyPI `requirement`, installed unless `bin/{marker}` exists. Returns the venv.
+pub fn ensure_venv(root: &Path, name: &str, requirement: &str, marker: &str) -> Result<PathBuf> {
     let home = std::env::var("HOME").context("HOME is not set")?;
-    let venv = PathBuf::from(home).join(".cache/pec-ingegneri/moto-venv");
-    let server = venv.join("bin/moto_server");
-    if !server.exists() {
+    let venv = PathBuf::from(home).join(".cache/pec-ingegneri").join(name);
+    if !venv.join("bin").join(marker).exists() {
         std::fs::create_dir_all(venv.parent().expect("a parent"))?;
         let venv_str = venv.to_str().context("the cache path is not UTF-8")?;
         run(root, "python3", &["-m", "venv", venv_str], &[])?;
@@ -156,9 +148,16 @@ pub fn ensure_moto(root: &Path) -> Result<PathBuf> {
         run(
             root,
             pip.to_str().context("not UTF-8")?,
-            &["install", "--quiet", MOTO],
+            &["install", "--quiet", requirement],
             &[],
         )?;
     }
-    Ok(server)
+    Ok(venv)
+}
+
+/// `moto_server` (PyPI `moto[server]`), the DynamoDB-compatible server the store's tests
+/// run against.
+pub fn ensure_moto(root: &Path) -> Result<PathBuf> {
+    let venv = ensure_venv(root, "moto-venv", "moto[server]==5.2.5", "moto_server")?;
+    Ok(venv.join("bin/moto_server"))
 }
