@@ -1,12 +1,14 @@
-//! Carries out the outbox: each due command goes to the provider; success marks it done,
-//! an outage reschedules it with backoff, a refusal parks it for a person to look at.
+//! Carries out the outbox: each due command goes to the provider, each notice to the
+//! mailer; success marks it done, an outage reschedules it with backoff, a refusal parks it
+//! for a person to look at.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::mailer::{MailError, Mailer};
 use crate::provider::{Provider, ProviderError};
-use crate::repo::outbox;
+use crate::repo::outbox::{self, Task};
 use crate::store::{ItemStore, StoreError};
 
 /// How many commands one run takes.
@@ -24,29 +26,72 @@ fn backoff(attempts: u32) -> Duration {
     Duration::seconds(2i64.saturating_pow(attempts.min(12)).min(3600))
 }
 
+/// Where the outbox's work goes.
+#[derive(Clone, Copy)]
+pub struct Channels<'a> {
+    pub provider: &'a dyn Provider,
+    pub mailer: &'a dyn Mailer,
+}
+
+/// A failed attempt: its text, and whether trying again soon may work.
+struct Failure {
+    text: String,
+    transient: bool,
+}
+
+impl From<ProviderError> for Failure {
+    fn from(e: ProviderError) -> Self {
+        let transient = matches!(e, ProviderError::Unavailable(_));
+        Self {
+            text: e.to_string(),
+            transient,
+        }
+    }
+}
+
+impl From<MailError> for Failure {
+    fn from(e: MailError) -> Self {
+        let transient = matches!(e, MailError::Unavailable(_));
+        Self {
+            text: e.to_string(),
+            transient,
+        }
+    }
+}
+
+async fn carry_out(channels: Channels<'_>, id: &str, task: &Task) -> Result<(), Failure> {
+    match task {
+        Task::Provider { address, command } => {
+            Ok(channels.provider.execute(id, address, command).await?)
+        }
+        Task::Avviso { notice } => Ok(channels.mailer.send(id, notice).await?),
+    }
+}
+
 pub async fn run_once(
     store: &dyn ItemStore,
-    provider: &dyn Provider,
+    channels: Channels<'_>,
     now: DateTime<Utc>,
 ) -> Result<Run, StoreError> {
     let mut run = Run::default();
     for mut command in outbox::due(store, now, BATCH).await? {
         let c = &mut command.value;
         c.attempts += 1;
-        match provider.execute(&c.id, &c.address, &c.command).await {
+        match carry_out(channels, &c.id, &c.task).await {
             Ok(()) => {
                 c.done_at = Some(now);
                 c.last_error = None;
                 run.done += 1;
             }
-            Err(e) => {
-                let wait = match e {
-                    ProviderError::Unavailable(_) => backoff(c.attempts),
-                    ProviderError::Refused(_) => PARKED,
+            Err(failure) => {
+                let wait = if failure.transient {
+                    backoff(c.attempts)
+                } else {
+                    PARKED
                 };
-                tracing::warn!(command = %c.id, address = %c.address, error = %e, "provider command failed");
+                tracing::warn!(command = %c.id, task = ?c.task, error = %failure.text, "outbox task failed");
                 c.next_attempt_at = now + wait;
-                c.last_error = Some(e.to_string());
+                c.last_error = Some(failure.text);
                 run.retried += 1;
             }
         }
@@ -60,10 +105,19 @@ pub async fn run_once(
 }
 
 /// Runs the dispatcher every `every` until the process ends (the local server).
-pub fn spawn(store: Arc<dyn ItemStore>, provider: Arc<dyn Provider>, every: std::time::Duration) {
+pub fn spawn(
+    store: Arc<dyn ItemStore>,
+    provider: Arc<dyn Provider>,
+    mailer: Arc<dyn Mailer>,
+    every: std::time::Duration,
+) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = run_once(store.as_ref(), provider.as_ref(), Utc::now()).await {
+            let channels = Channels {
+                provider: provider.as_ref(),
+                mailer: mailer.as_ref(),
+            };
+            if let Err(e) = run_once(store.as_ref(), channels, Utc::now()).await {
                 tracing::error!(error = %e, "outbox dispatch failed");
             }
             tokio::time::sleep(every).await;

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod local;
+pub mod mailer;
 pub mod provider;
 pub mod repo;
 pub mod routes;

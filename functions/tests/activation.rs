@@ -5,7 +5,8 @@ mod support;
 
 use std::sync::Arc;
 
-use functions::dispatcher;
+use functions::dispatcher::{self, Channels};
+use functions::mailer::sandbox::SandboxMailer;
 use functions::provider::sandbox::SandboxProvider;
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
@@ -333,11 +334,16 @@ async fn scenario(store: Arc<dyn ItemStore>) {
 
     // The provider gets each creation once, even through an outage.
     let provider = SandboxProvider::new(store.clone());
+    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
+    let channels = Channels {
+        provider: &provider,
+        mailer: &mailer,
+    };
     provider
         .down
         .store(true, std::sync::atomic::Ordering::SeqCst);
     let now = api.state.clock.now();
-    let run = dispatcher::run_once(store.as_ref(), &provider, now)
+    let run = dispatcher::run_once(store.as_ref(), channels, now)
         .await
         .unwrap();
     assert_eq!((run.done, run.retried), (0, 4));
@@ -353,14 +359,14 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .store(false, std::sync::atomic::Ordering::SeqCst);
     let later = now + chrono::Duration::minutes(5);
     assert_eq!(
-        dispatcher::run_once(store.as_ref(), &provider, later)
+        dispatcher::run_once(store.as_ref(), channels, later)
             .await
             .unwrap()
             .done,
         4
     );
     assert_eq!(
-        dispatcher::run_once(store.as_ref(), &provider, later)
+        dispatcher::run_once(store.as_ref(), channels, later)
             .await
             .unwrap()
             .done,

@@ -1,7 +1,7 @@
 //! `pec-local`: the whole product on one laptop. The API and the SPA on
 //! http://127.0.0.1:8080 (`PEC_ADDR`, `PEC_SPA_DIR`), an SQLite store and the login key in
-//! `PEC_DATA_DIR` (`.data`), demo data on first start (`PEC_SEED=0` to skip), and the
-//! provider sandbox fed by the outbox.
+//! `PEC_DATA_DIR` (`.data`), demo data on first start (`PEC_SEED=0` to skip), the daily
+//! verifica, and the provider and mail sandboxes fed by the outbox.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use functions::auth::local::LocalJwt;
 use functions::clock::SystemClock;
+use functions::mailer::{self, sandbox::SandboxMailer};
 use functions::provider::sandbox::SandboxProvider;
+use functions::service::sweep;
 use functions::store::sqlite::SqliteStore;
 use functions::{AppState, dispatcher, local, seed, telemetry};
 
@@ -48,11 +50,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "demo data loaded"
         );
     }
+    let sender = mailer::official_sender(&env_or("PEC_MAIL_FROM", mailer::DEFAULT_SENDER))?;
     dispatcher::spawn(
         store.clone(),
         Arc::new(SandboxProvider::new(store.clone())),
+        Arc::new(SandboxMailer::new(store.clone(), sender)),
         Duration::from_secs(1),
     );
+    sweep::spawn_daily(store.clone());
 
     let state = AppState::local(Arc::new(SystemClock), store, jwt);
     let app = local::app(state, &spa_dir, local::auth_from_env());

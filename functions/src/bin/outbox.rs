@@ -1,11 +1,12 @@
-//! `pec-outbox`: the outbox dispatcher on AWS Lambda. The table's stream wakes it when a
-//! command is written, and the daily schedule wakes it to retry what is still due; either
-//! way it sends every due command to the provider (`PEC_PROVIDER_URL`, with the bearer
-//! token `PEC_PROVIDER_TOKEN` if set). Each command is applied once: the provider's
-//! answer is recorded on the command in the same store.
+//! `pec-outbox`: the outbox dispatcher on AWS Lambda. The table's stream wakes it when an
+//! entry is written, and a schedule wakes it to retry what is still due; either way it
+//! carries out every due entry: provider commands to the provider (`PEC_PROVIDER_URL`,
+//! with the bearer token `PEC_PROVIDER_TOKEN` if set), notices through SES from
+//! `PEC_MAIL_FROM` (an official sender). Each outcome is recorded on its entry.
 
 use aws_config::BehaviorVersion;
-use functions::dispatcher;
+use functions::dispatcher::{self, Channels};
+use functions::mailer::{self, ses::SesMailer};
 use functions::provider::http::HttpProvider;
 use functions::store::dynamodb::DynamoStore;
 use functions::telemetry;
@@ -17,14 +18,22 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
     let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
+    let from = std::env::var("PEC_MAIL_FROM").unwrap_or_else(|_| mailer::DEFAULT_SENDER.into());
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
     let provider = HttpProvider::new(url, std::env::var("PEC_PROVIDER_TOKEN").ok());
+    let mailer = SesMailer::new(
+        aws_sdk_sesv2::Client::new(&config),
+        mailer::official_sender(&from)?,
+    );
     let store = &store;
-    let provider = &provider;
+    let channels = Channels {
+        provider: &provider,
+        mailer: &mailer,
+    };
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
             // The event only says "look now": the outbox itself says what is due.
-            let run = dispatcher::run_once(store, provider, chrono::Utc::now()).await?;
+            let run = dispatcher::run_once(store, channels, chrono::Utc::now()).await?;
             tracing::info!(done = run.done, retried = run.retried, "outbox dispatched");
             Ok::<_, lambda_runtime::Error>(
                 serde_json::json!({ "done": run.done, "retried": run.retried }),

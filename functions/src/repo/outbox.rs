@@ -1,20 +1,34 @@
-//! Commands for the provider, written in the same transaction as the change that needs
-//! them and carried out later by the dispatcher, so a provider outage never loses or
-//! doubles an activation. Pending commands are on GSI2 by the time they are due.
+//! Work for the outside world (provider commands, notices by email), written in the same
+//! transaction as the change that needs it and carried out later by the dispatcher, so an
+//! outage never loses or doubles an activation or a reminder. Pending entries are on GSI2
+//! by the time they are due.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::lifecycle::ProviderCommand;
 
 use super::Versioned;
+use crate::mailer::Notice;
 use crate::store::{Condition, Index, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
+
+/// What an outbox entry carries out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Task {
+    /// A command for the provider about the mailbox `address`.
+    Provider {
+        address: String,
+        command: ProviderCommand,
+    },
+    /// A notice by ordinary email from the official sender.
+    Avviso { notice: Notice },
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxCommand {
     /// Also the idempotency key the provider sees.
     pub id: String,
-    pub address: String,
-    pub command: ProviderCommand,
+    pub task: Task,
     pub created_at: DateTime<Utc>,
     pub attempts: u32,
     pub next_attempt_at: DateTime<Utc>,
@@ -23,11 +37,24 @@ pub struct OutboxCommand {
 }
 
 impl OutboxCommand {
-    pub fn new(address: &str, command: ProviderCommand, now: DateTime<Utc>) -> Self {
+    pub fn provider(address: &str, command: ProviderCommand, now: DateTime<Utc>) -> Self {
+        Self::new(
+            Task::Provider {
+                address: address.to_owned(),
+                command,
+            },
+            now,
+        )
+    }
+
+    pub fn avviso(notice: Notice, now: DateTime<Utc>) -> Self {
+        Self::new(Task::Avviso { notice }, now)
+    }
+
+    fn new(task: Task, now: DateTime<Utc>) -> Self {
         Self {
             id: uuid::Uuid::now_v7().to_string(),
-            address: address.to_owned(),
-            command,
+            task,
             created_at: now,
             attempts: 0,
             next_attempt_at: now,

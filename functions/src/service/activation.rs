@@ -103,8 +103,11 @@ pub async fn activate(
         ];
         for effect in &transition.effects {
             if let Effect::Provider(command) = effect {
-                let command =
-                    outbox::OutboxCommand::new(transition.mailbox.address.as_str(), *command, now);
+                let command = outbox::OutboxCommand::provider(
+                    transition.mailbox.address.as_str(),
+                    *command,
+                    now,
+                );
                 ops.push(outbox::enqueue(&command).map_err(AppError::internal)?);
             }
         }

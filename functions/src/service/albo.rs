@@ -345,7 +345,7 @@ async fn plan(
                     .expect("an Albo change is never refused");
                 for effect in &transition.effects {
                     if let shared::lifecycle::Effect::Provider(command) = effect {
-                        let command = outbox::OutboxCommand::new(
+                        let command = outbox::OutboxCommand::provider(
                             transition.mailbox.address.as_str(),
                             *command,
                             now,

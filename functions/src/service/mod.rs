@@ -7,6 +7,7 @@ pub mod directory;
 pub mod ordine_mailbox;
 pub mod overview;
 pub mod profile;
+pub mod sweep;
 
 use shared::access::Caller;
 use shared::api::ErrorCode;

@@ -75,7 +75,7 @@ pub async fn create(
     ];
     for effect in &transition.effects {
         if let Effect::Provider(command) = effect {
-            ops.push(outbox::enqueue(&outbox::OutboxCommand::new(
+            ops.push(outbox::enqueue(&outbox::OutboxCommand::provider(
                 transition.mailbox.address.as_str(),
                 *command,
                 now,

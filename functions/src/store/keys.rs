@@ -12,6 +12,7 @@
 //! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending |
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
 //! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
+//! | mail sandbox notice | `SENTMAIL` | `{id}` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is always the codice fiscale's person key (omocodia removed), and names are folded
@@ -34,6 +35,7 @@ pub const AUDIT: &str = "audit";
 pub const OUTBOX: &str = "outbox";
 pub const PROVIDER_MAILBOX: &str = "provider-mailbox";
 pub const PROVIDER_COMMAND: &str = "provider-command";
+pub const SENT: &str = "sent-mail";
 
 pub fn member(cf: &CodiceFiscale) -> Key {
     Key::new(format!("MEMBER#{}", cf.person_key()), "PROFILE")
@@ -124,6 +126,13 @@ pub fn outbox_pending(due: DateTime<Utc>, id: &str) -> Key {
 /// The GSI2 sort key up to which pending commands are due at `now`.
 pub fn outbox_due_until(now: DateTime<Utc>) -> String {
     format!("{}#~", now.format("%Y-%m-%dT%H:%M:%S%.6fZ"))
+}
+
+pub const SENT_MAIL: &str = "SENTMAIL";
+
+/// A notice the mail sandbox sent; outbox ids are time-ordered, so the partition is too.
+pub fn sent_mail(id: &str) -> Key {
+    Key::new(SENT_MAIL, id)
 }
 
 /// Bookkeeping of the store itself (`META` / `SEED`: demo data loaded).

@@ -1,0 +1,24 @@
+//! `pec-sweep`: the daily verifica on AWS Lambda, woken by an EventBridge schedule. It
+//! renews, expires and closes what is due in `PEC_TABLE` and queues the reminders and
+//! provider commands in the outbox, whose stream wakes `pec-outbox`.
+
+use aws_config::BehaviorVersion;
+use functions::service::sweep;
+use functions::store::dynamodb::DynamoStore;
+use functions::telemetry;
+use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    telemetry::init_json();
+    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let store = &store;
+    lambda_runtime::run(service_fn(
+        move |_event: LambdaEvent<serde_json::Value>| async move {
+            Ok::<_, lambda_runtime::Error>(sweep::run(store, chrono::Utc::now()).await?)
+        },
+    ))
+    .await
+}

@@ -1,0 +1,111 @@
+//! Notices by ordinary email (reminders of a scadenza), as a port. They leave only from an
+//! official sender (`@fondazionecni.it`, `@fondazionecni.org`, `@ingpec.eu`): members are
+//! told that renewal mail from anyone else is spam, so a wrong sender is refused at start.
+//! [`sandbox::SandboxMailer`] keeps what was sent in the store (local runs and tests);
+//! [`ses::SesMailer`] sends through Amazon SES.
+
+pub mod sandbox;
+pub mod ses;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use shared::address::is_official_sender;
+use shared::lifecycle::Reminder;
+use thiserror::Error;
+
+/// The sender when `PEC_MAIL_FROM` is not set.
+pub const DEFAULT_SENDER: &str = "avvisi@ingpec.eu";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Notice {
+    /// A reminder, to the mailbox itself and to the recovery email if there is one.
+    pub fn reminder(reminder: &Reminder, address: &str, recovery: Option<&str>) -> Self {
+        let mut to = vec![address.to_owned()];
+        to.extend(recovery.map(str::to_owned));
+        Self {
+            to,
+            subject: format!(
+                "PEC Ingegneri: {} in scadenza il {}",
+                reminder.descrizione,
+                reminder.scadenza.format("%d/%m/%Y")
+            ),
+            body: format!(
+                "{}\n\nPuoi rinnovare dall'area riservata di PEC Ingegneri, alla voce «Piani e prezzi».\n\n\
+                 Gli avvisi sui rinnovi arrivano solo da indirizzi @fondazionecni.it, @fondazionecni.org \
+                 o @ingpec.eu: un messaggio sui rinnovi da qualsiasi altro mittente è spam.\n",
+                reminder.messaggio()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum MailError {
+    /// Worth retrying later (outage, throttling).
+    #[error("mail service unavailable: {0}")]
+    Unavailable(String),
+    /// The mail service refused the message; retrying will not help.
+    #[error("mail refused: {0}")]
+    Refused(String),
+}
+
+#[derive(Debug, Error)]
+#[error("{0} is not an official sender (@fondazionecni.it, @fondazionecni.org, @ingpec.eu)")]
+pub struct UnofficialSender(String);
+
+/// The sender to use: `from` if it is official.
+pub fn official_sender(from: &str) -> Result<String, UnofficialSender> {
+    if is_official_sender(from) {
+        Ok(from.to_owned())
+    } else {
+        Err(UnofficialSender(from.to_owned()))
+    }
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends `notice`; `id` is the outbox entry's, the same on every attempt.
+    async fn send(&self, id: &str, notice: &Notice) -> Result<(), MailError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::catalog::Space;
+    use shared::lifecycle::ReminderTarget;
+
+    #[test]
+    fn only_official_senders_are_accepted() {
+        assert!(official_sender(DEFAULT_SENDER).is_ok());
+        assert!(official_sender("rinnovi@fondazionecni.org").is_ok());
+        assert!(official_sender("rinnovi@ingpec-eu.com").is_err());
+    }
+
+    #[test]
+    fn a_reminder_names_the_scadenza_and_the_official_senders() {
+        let reminder = Reminder {
+            target: ReminderTarget::Servizio(1),
+            scadenza: "2027-01-31".parse().unwrap(),
+            days_before: 30,
+            descrizione: "PEC Avanzata".into(),
+            space_lost: Space {
+                inbox_gb: 2,
+                archivio_gb: 0,
+            },
+        };
+        let notice = Notice::reminder(&reminder, "mario.rossi@ingpec.eu", Some("m@example.it"));
+        assert_eq!(notice.to, ["mario.rossi@ingpec.eu", "m@example.it"]);
+        assert_eq!(
+            notice.subject,
+            "PEC Ingegneri: PEC Avanzata in scadenza il 31/01/2027"
+        );
+        assert!(notice.body.contains("non saranno più recuperabili"));
+        assert!(notice.body.contains("@fondazionecni.org"));
+    }
+}

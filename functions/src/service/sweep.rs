@@ -1,0 +1,227 @@
+//! The daily verifica of every mailbox: services past their scadenza are deactivated,
+//! terms renewed or closed, reminders sent in the 3 months before each scadenza.
+//!
+//! It runs once a day (EventBridge on AWS, a timer locally) and may run again: the
+//! verifica of a day is idempotent (the mailbox records the reminders it sent), and each
+//! member's change, its provider commands, its notices and its audit entry are committed in
+//! one transaction on the version read. A member changed meanwhile is read again.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::lifecycle::{ClosureReason, Effect, Event, ProviderCommand};
+use shared::province::OrdineCode;
+
+use super::member_target;
+use crate::clock::rome_date;
+use crate::mailer::Notice;
+use crate::repo::members::{self, MemberRecord};
+use crate::repo::{Ops, Versioned, audit, outbox};
+use crate::store::{ItemStore, StoreError};
+
+/// Who the audit names for the sweep's changes.
+pub const ACTOR: &str = "verifica giornaliera";
+const PAGE: usize = 1000;
+/// Attempts per member when others write it at the same time.
+const ATTEMPTS: usize = 3;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Sweep {
+    /// Open mailboxes looked at.
+    pub verificate: usize,
+    /// Mailboxes changed (a reminder recorded, a service expired, a term renewed or ended).
+    pub aggiornate: usize,
+    pub avvisi: usize,
+    pub comandi: usize,
+    /// Members left for tomorrow after a write failed; logged one by one.
+    pub rinviate: usize,
+}
+
+/// Verifies every mailbox, Ordine by Ordine.
+pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Sweep, StoreError> {
+    let today = rome_date(now);
+    let mut sweep = Sweep::default();
+    for ordine in OrdineCode::all() {
+        let query = members::in_ordine(ordine, None).limit(PAGE);
+        let mut cursor = None;
+        loop {
+            let page = store.query(&query.clone().after(cursor)).await?;
+            let (records, next) = members::decode_page(page)?;
+            for member in records {
+                verify(store, member, today, now, &mut sweep).await;
+            }
+            cursor = next;
+            if cursor.is_none() {
+                break;
+            }
+        }
+    }
+    tracing::info!(?sweep, %today, "verifica giornaliera done");
+    Ok(sweep)
+}
+
+async fn verify(
+    store: &dyn ItemStore,
+    mut member: Versioned<MemberRecord>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    sweep: &mut Sweep,
+) {
+    if !member
+        .value
+        .mailbox
+        .as_ref()
+        .is_some_and(|m| m.status.is_open())
+    {
+        return;
+    }
+    sweep.verificate += 1;
+    for _ in 0..ATTEMPTS {
+        let planned = match plan(&member, today, now) {
+            Ok(Some(planned)) => planned,
+            Ok(None) => return,
+            Err(e) => return postpone(&member.value, &e, sweep),
+        };
+        match store.transact(planned.ops).await {
+            Ok(()) => {
+                sweep.aggiornate += 1;
+                sweep.avvisi += planned.avvisi;
+                sweep.comandi += planned.comandi;
+                return;
+            }
+            Err(StoreError::ConditionFailed) => {
+                match members::get(store, member.value.cf()).await {
+                    Ok(Some(fresh)) => member = fresh,
+                    Ok(None) => return,
+                    Err(e) => return postpone(&member.value, &e, sweep),
+                }
+            }
+            Err(e) => return postpone(&member.value, &e, sweep),
+        }
+    }
+    postpone(&member.value, &StoreError::ConditionFailed, sweep);
+}
+
+/// Tomorrow's verifica picks the member up again; nothing was written.
+fn postpone(record: &MemberRecord, error: &StoreError, sweep: &mut Sweep) {
+    tracing::warn!(member = %member_target(record.cf()), %error, "verifica postponed");
+    sweep.rinviate += 1;
+}
+
+struct Planned {
+    ops: Ops,
+    avvisi: usize,
+    comandi: usize,
+}
+
+/// The writes the verifica of `member` needs today, or `None` if nothing changes.
+fn plan(
+    member: &Versioned<MemberRecord>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Planned>, StoreError> {
+    let record = &member.value;
+    let Some(mailbox) = record.mailbox.as_ref() else {
+        return Ok(None);
+    };
+    let transition = match mailbox.apply(&Event::Verifica, today) {
+        Ok(t) => t,
+        Err(e) => {
+            // Only a closed mailbox refuses a verifica, and those were skipped.
+            tracing::error!(member = %member_target(record.cf()), error = %e, "verifica refused");
+            return Ok(None);
+        }
+    };
+    if transition.mailbox == *mailbox {
+        return Ok(None);
+    }
+    let address = transition.mailbox.address.as_str();
+    let recovery = record.recovery.email.as_ref().map(|e| e.as_str());
+    let mut planned = Planned {
+        ops: Vec::new(),
+        avvisi: 0,
+        comandi: 0,
+    };
+    for effect in &transition.effects {
+        match effect {
+            Effect::Provider(command) => {
+                planned.comandi += 1;
+                let command = outbox::OutboxCommand::provider(address, *command, now);
+                planned.ops.push(outbox::enqueue(&command)?);
+            }
+            Effect::Reminder(reminder) => {
+                planned.avvisi += 1;
+                let notice = Notice::reminder(reminder, address, recovery);
+                planned
+                    .ops
+                    .push(outbox::enqueue(&outbox::OutboxCommand::avviso(
+                        notice, now,
+                    ))?);
+            }
+            _ => {}
+        }
+    }
+    let actions: Vec<String> = transition.effects.iter().filter_map(describe).collect();
+    let mut after = record.clone();
+    after.mailbox = Some(transition.mailbox);
+    let entry = audit::entry(
+        ACTOR,
+        &member_target(record.cf()),
+        &actions.join("; "),
+        Some(record),
+        Some(&after),
+        now,
+    );
+    planned.ops.push(members::replace(&after, member.version)?);
+    planned.ops.push(audit::write(&entry)?);
+    Ok(Some(planned))
+}
+
+/// The audit's words for an effect (what the member reads in his Storico).
+fn describe(effect: &Effect) -> Option<String> {
+    let date = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    Some(match effect {
+        Effect::Reminder(r) => format!(
+            "promemoria: {} in scadenza il {}",
+            r.descrizione,
+            date(r.scadenza)
+        ),
+        Effect::ServiceExpired { service, .. } => format!(
+            "servizio scaduto e disattivato: {}",
+            service.kind.descrizione()
+        ),
+        Effect::TermRenewed { scadenza } => {
+            format!("casella rinnovata fino al {}", date(*scadenza))
+        }
+        Effect::TermExtended { scadenza } => {
+            format!("casella prorogata fino al {}", date(*scadenza))
+        }
+        Effect::Closed {
+            reason: ClosureReason::ScadenzaDopoCancellazione,
+        } => "casella chiusa alla scadenza (non più iscritto all'Albo)".to_owned(),
+        Effect::Closed {
+            reason: ClosureReason::Disdetta,
+        } => "casella chiusa per disdetta".to_owned(),
+        Effect::Provider(ProviderCommand::Resize { space }) => format!(
+            "spazio portato a {} GB inbox e {} GB archivio",
+            space.inbox_gb, space.archivio_gb
+        ),
+        Effect::Provider(_) => return None,
+    })
+}
+
+/// Runs the verifica now and then each time the day changes in Rome, until the process
+/// ends (the local server; on AWS a schedule runs `pec-sweep`).
+pub fn spawn_daily(store: std::sync::Arc<dyn ItemStore>) {
+    tokio::spawn(async move {
+        let mut last: Option<NaiveDate> = None;
+        loop {
+            let now = Utc::now();
+            if last != Some(rome_date(now)) {
+                match run(store.as_ref(), now).await {
+                    Ok(_) => last = Some(rome_date(now)),
+                    Err(e) => tracing::error!(error = %e, "verifica giornaliera failed"),
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        }
+    });
+}

@@ -1,0 +1,221 @@
+//! The daily verifica over the store: reminders queued once and sent from the official
+//! sender, a service expiring with the space it gave, a term renewed for a registered
+//! member and closed for a cancelled one; on SQLite and on DynamoDB (moto).
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use functions::dispatcher::{self, Channels};
+use functions::mailer::sandbox::SandboxMailer;
+use functions::provider::sandbox::SandboxProvider;
+use functions::repo::members;
+use functions::service::sweep::{self, Sweep};
+use functions::store::ItemStore;
+use functions::store::sqlite::SqliteStore;
+use functions::testing::Moto;
+use serde_json::json;
+use shared::catalog::{PlanCode, ServiceKind, Space};
+use shared::codice_fiscale::CodiceFiscale;
+use shared::lifecycle::{Event, MailboxStatus};
+use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+
+#[tokio::test]
+async fn the_daily_verifica_on_sqlite() {
+    scenario(Arc::new(SqliteStore::in_memory().unwrap())).await;
+}
+
+#[tokio::test]
+async fn the_daily_verifica_on_dynamodb() {
+    let moto = Moto::start().await;
+    scenario(Arc::new(moto.store("sweep").await)).await;
+}
+
+fn at(instant: &str) -> DateTime<Utc> {
+    instant.parse().unwrap()
+}
+
+async fn scenario(store: Arc<dyn ItemStore>) {
+    use shared::access::Role;
+    let api = Api::new(store.clone());
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let anna = cf("Bianchi", "Anna", 5);
+    let luca = cf("Verdi", "Luca", 6);
+    let csv = [
+        ALBO_HEADER.to_owned(),
+        albo_row("Anna", "Bianchi", &anna, "MI", "B1"),
+        albo_row("Luca", "Verdi", &luca, "MI", "B2"),
+    ]
+    .join("\n");
+    assert_eq!(api.csv("/api/albo/import?mode=commit", &albo, &csv).await.status, 200);
+    for member in [&anna, &luca] {
+        let body = json!({ "codice_fiscale": member });
+        let activated = api
+            .json("POST", "/api/ordini/MI/activations", &mi, &body)
+            .await;
+        assert_eq!(activated.status, 201, "{}", activated.text);
+    }
+    // Activated on 22/11/2026, both mailboxes run to 22/11/2027. Anna buys Avanzata
+    // today (to 22/11/2027 too) and gives a recovery email; Luca leaves the Albo.
+    let today = support::NOW.parse::<DateTime<Utc>>().unwrap().date_naive();
+    let anna_cf: CodiceFiscale = anna.parse().unwrap();
+    let mut record = members::get(store.as_ref(), &anna_cf)
+        .await
+        .unwrap()
+        .unwrap();
+    let mailbox = record.value.mailbox.as_ref().unwrap();
+    let bought = mailbox
+        .apply(
+            &Event::Acquisto {
+                servizio: ServiceKind::Avanzata,
+            },
+            today,
+        )
+        .unwrap();
+    record.value.mailbox = Some(bought.mailbox);
+    record.value.recovery.email = Some("anna.privata@example.it".parse().unwrap());
+    store
+        .transact(vec![
+            members::replace(&record.value, record.version).unwrap(),
+        ])
+        .await
+        .unwrap();
+    let cancelled = albo_row("Luca", "Verdi", &luca, "MI", "B2")
+        .replace(";iscritto;;;", ";cancellato;22/11/2026;dimissioni;");
+    let import = api
+        .csv(
+            "/api/albo/import?mode=commit",
+            &albo,
+            &format!("{ALBO_HEADER}\n{cancelled}"),
+        )
+        .await;
+    assert_eq!(import.status, 200, "{}", import.text);
+
+    // Today nothing is due within 90 days.
+    let quiet = sweep::run(store.as_ref(), at("2026-11-23T01:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((quiet.verificate, quiet.aggiornate), (2, 0));
+
+    // 60 days before: one reminder each (Anna's Avanzata, Luca's mailbox), and once only.
+    let reminders = sweep::run(store.as_ref(), at("2027-09-23T01:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        reminders,
+        Sweep {
+            verificate: 2,
+            aggiornate: 2,
+            avvisi: 2,
+            comandi: 0,
+            rinviate: 0
+        }
+    );
+    let again = sweep::run(store.as_ref(), at("2027-09-23T09:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((again.aggiornate, again.avvisi), (0, 0));
+
+    let provider = SandboxProvider::new(store.clone());
+    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
+    let channels = Channels {
+        provider: &provider,
+        mailer: &mailer,
+    };
+    let first_run = at("2027-09-23T02:00:00Z");
+    // The two activations' creations, then the two reminders.
+    let run = dispatcher::run_once(store.as_ref(), channels, first_run)
+        .await
+        .unwrap();
+    assert_eq!(run.done, 4);
+    let sent = mailer.sent().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|s| s.from == "avvisi@ingpec.eu"));
+    let to_anna = sent
+        .iter()
+        .find(|s| s.notice.to[0] == "anna.bianchi@ingpec.eu")
+        .expect("Anna's reminder");
+    assert_eq!(
+        to_anna.notice.to,
+        ["anna.bianchi@ingpec.eu", "anna.privata@example.it"]
+    );
+    assert_eq!(
+        to_anna.notice.subject,
+        "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027"
+    );
+    assert!(to_anna.notice.body.contains("non saranno più recuperabili"));
+    let to_luca = sent
+        .iter()
+        .find(|s| s.notice.to == ["luca.verdi@ingpec.eu"])
+        .expect("Luca's reminder");
+    assert!(to_luca.notice.body.contains("Non risultando più iscritto"));
+    // Sent once, however often the dispatcher runs.
+    dispatcher::run_once(store.as_ref(), channels, first_run)
+        .await
+        .unwrap();
+    assert_eq!(mailer.sent().await.unwrap().len(), 2);
+
+    // The day after the scadenza: Avanzata is gone and Anna back to Base for one more
+    // year; Luca's mailbox is closed.
+    let expiry = sweep::run(store.as_ref(), at("2027-11-23T01:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((expiry.verificate, expiry.aggiornate), (2, 2));
+    let anna_now = members::get(store.as_ref(), &anna_cf)
+        .await
+        .unwrap()
+        .unwrap();
+    let mailbox = anna_now.value.mailbox.unwrap();
+    assert_eq!(mailbox.plan(), PlanCode::Base);
+    assert!(mailbox.services.is_empty());
+    assert_eq!(mailbox.scadenza.to_string(), "2028-11-22");
+    assert_eq!(mailbox.space(), Space::new(1, 3));
+    let luca_cf: CodiceFiscale = luca.parse().unwrap();
+    let luca_now = members::get(store.as_ref(), &luca_cf)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        luca_now.value.mailbox.unwrap().status,
+        MailboxStatus::Chiusa
+    );
+
+    let run = dispatcher::run_once(store.as_ref(), channels, at("2027-11-23T02:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(run.done, 2, "Anna's resize and Luca's closure");
+    let anna_box = provider
+        .mailbox("anna.bianchi@ingpec.eu")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(anna_box.space, Space::new(1, 3));
+    let luca_box = provider
+        .mailbox("luca.verdi@ingpec.eu")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(luca_box.status, "closed");
+
+    // Anna reads each step in her Storico, newest first.
+    let holder = api.token(&caller(Role::Iscritto, Some(&anna), Some("MI")));
+    let history = api.get("/api/me/history", &holder).await;
+    let actions: Vec<&str> = history.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions[0].contains("servizio scaduto e disattivato: PEC Avanzata")
+            && actions[0].contains("casella rinnovata fino al 22/11/2028"),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions[1],
+        "promemoria: PEC Avanzata in scadenza il 22/11/2027"
+    );
+    assert!(history.body["items"][0]["actor"] == sweep::ACTOR);
+}
