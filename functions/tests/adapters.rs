@@ -1,5 +1,6 @@
-//! The production adapters that do not need AWS: the provider's HTTP client against a
-//! fake provider, and callers read from API Gateway's JWT authorizer claims.
+//! The production adapters, without AWS: the provider's HTTP client against a fake
+//! provider, the SES mailer against moto, and callers read from API Gateway's JWT
+//! authorizer claims.
 
 mod support;
 
@@ -11,9 +12,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::post;
 use functions::AppState;
+use functions::mailer::ses::SesMailer;
+use functions::mailer::{MailError, Mailer, Notice};
 use functions::provider::http::HttpProvider;
 use functions::provider::{Provider, ProviderError};
 use functions::store::sqlite::SqliteStore;
+use functions::testing::Moto;
 use http_body_util::BodyExt;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
@@ -171,4 +175,37 @@ async fn on_lambda_the_caller_comes_from_the_authorizer_claims() {
         .await
         .unwrap();
     assert_eq!(login.status(), 404);
+}
+
+#[tokio::test]
+async fn the_ses_mailer_sends_from_a_verified_sender_and_reports_refusals() {
+    use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
+    let moto = Moto::start().await;
+    let config = aws_sdk_sesv2::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-south-1"))
+        .endpoint_url(&moto.endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+        .build();
+    let client = aws_sdk_sesv2::Client::from_conf(config);
+    client
+        .create_email_identity()
+        .email_identity("ingpec.eu")
+        .send()
+        .await
+        .expect("identity created");
+    let notice = Notice {
+        to: vec!["anna.bianchi@ingpec.eu".into()],
+        subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),
+        body: "Il servizio «PEC Avanzata» scade il 22/11/2027.".into(),
+    };
+    SesMailer::new(client.clone(), "avvisi@ingpec.eu".into())
+        .send("id-1", &notice)
+        .await
+        .expect("sent from the verified domain");
+    // SES refuses a sender it has not verified: retrying will not help.
+    let refused = SesMailer::new(client, "rinnovi@fondazionecni.org".into())
+        .send("id-2", &notice)
+        .await;
+    assert!(matches!(refused, Err(MailError::Refused(_))), "{refused:?}");
 }

@@ -49,7 +49,12 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         albo_row("Luca", "Verdi", &luca, "MI", "B2"),
     ]
     .join("\n");
-    assert_eq!(api.csv("/api/albo/import?mode=commit", &albo, &csv).await.status, 200);
+    assert_eq!(
+        api.csv("/api/albo/import?mode=commit", &albo, &csv)
+            .await
+            .status,
+        200
+    );
     for member in [&anna, &luca] {
         let body = json!({ "codice_fiscale": member });
         let activated = api

@@ -12,9 +12,21 @@ use super::{AuthError, Authenticator, Claims};
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ApiGatewayClaims;
 
+/// The authorizer hands every claim over as a string, numbers included (`"exp": "1795427600"`).
 pub fn claims_from_map(map: &HashMap<String, String>) -> Result<Claims, AuthError> {
-    let value = serde_json::to_value(map).map_err(|e| AuthError::Invalid(e.to_string()))?;
-    serde_json::from_value(value).map_err(|e| AuthError::Invalid(e.to_string()))
+    let text = |name: &str| map.get(name).cloned();
+    let required =
+        |name: &str| text(name).ok_or_else(|| AuthError::Invalid(format!("no {name} claim")));
+    let number = |name: &str| map.get(name).and_then(|v| v.parse().ok()).unwrap_or(0);
+    Ok(Claims {
+        sub: required("sub")?,
+        role: required("custom:role")?,
+        codice_fiscale: text("custom:codice_fiscale"),
+        ordine: text("custom:ordine"),
+        exp: number("exp"),
+        iat: number("iat"),
+        iss: text("iss").unwrap_or_default(),
+    })
 }
 
 impl Authenticator for ApiGatewayClaims {
@@ -34,5 +46,28 @@ impl Authenticator for ApiGatewayClaims {
             _ => return Err(AuthError::Missing),
         };
         claims_from_map(claims)?.caller()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_arrive_as_strings_numbers_included() {
+        let map: HashMap<String, String> = [
+            ("sub", "3c1e8f4a"),
+            ("custom:role", "segreteria"),
+            ("custom:ordine", "MI"),
+            ("exp", "1795427600"),
+            ("iat", "1795424000"),
+            ("token_use", "id"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let claims = claims_from_map(&map).unwrap();
+        assert_eq!((claims.exp, claims.iat), (1_795_427_600, 1_795_424_000));
+        assert_eq!(claims.caller().unwrap().ordine.unwrap().to_string(), "MI");
     }
 }

@@ -1,0 +1,212 @@
+//! Each Lambda binary as Lambda runs it: started with `AWS_LAMBDA_RUNTIME_API` pointing at
+//! a runtime API on loopback, it takes a real event (an API Gateway HTTP API v2 request, a
+//! DynamoDB stream record, the scheduler's input) and answers, against DynamoDB and SES in
+//! moto through the SDK's usual environment. This proves the bootstrap without AWS.
+
+mod runtime_api;
+mod support;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use functions::repo::outbox::{self, OutboxCommand};
+use functions::store::ItemStore;
+use functions::testing::Moto;
+use runtime_api::{Emulator, Outcome};
+use serde_json::{Value, json};
+use shared::access::Role;
+use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+use tokio::process::{Child, Command};
+
+const ANSWER: Duration = Duration::from_secs(30);
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Starts `binary` as Lambda would, on `table` in moto.
+async fn start(
+    binary: &str,
+    emulator: &Emulator,
+    moto: &Moto,
+    table: &str,
+    extra: &[(&str, &str)],
+) -> Child {
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .envs(emulator.lambda_env(table))
+        .envs([
+            ("AWS_ACCESS_KEY_ID", "test"),
+            ("AWS_SECRET_ACCESS_KEY", "test"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_ENDPOINT_URL", moto.endpoint.as_str()),
+            ("PEC_TABLE", table),
+            ("RUST_LOG", "warn"),
+        ])
+        .envs(extra.iter().copied())
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let first = emulator.first_next(ANSWER).await;
+    // A figure to read, not a check: the cold-start benchmark measures it properly.
+    eprintln!("{binary}: first `next` after {:?}", first - started);
+    child
+}
+
+fn response(outcome: Outcome) -> Value {
+    match outcome {
+        Outcome::Response(value) => value,
+        Outcome::Error(error) => panic!("the function failed: {error}"),
+    }
+}
+
+fn body(response: &Value) -> Value {
+    serde_json::from_str(response["body"].as_str().expect("a body")).expect("a JSON body")
+}
+
+#[tokio::test]
+async fn pec_api_answers_api_gateway_http_events() {
+    let moto = Moto::start().await;
+    let store: Arc<dyn ItemStore> = Arc::new(moto.store("lambda-api").await);
+    let api = Api::new(store);
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let csv = format!(
+        "{ALBO_HEADER}\n{}",
+        albo_row("Anna", "Bianchi", &cf("Bianchi", "Anna", 7), "MI", "C1")
+    );
+    let import = api.csv("/api/albo/import?mode=commit", &albo, &csv).await;
+    assert_eq!(import.status, 200, "{}", import.text);
+
+    let emulator = Emulator::start().await;
+    let _api = start(
+        env!("CARGO_BIN_EXE_pec-api"),
+        &emulator,
+        &moto,
+        "lambda-api",
+        &[],
+    )
+    .await;
+
+    let catalog = response(
+        emulator
+            .outcome(&emulator.invoke(fixture("apigw-v2-catalog.json")), ANSWER)
+            .await,
+    );
+    assert_eq!(catalog["statusCode"], 200, "{catalog}");
+    assert!(
+        body(&catalog)["versions"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+    );
+
+    // The secretariat's claims come from the JWT authorizer; the list is read from the
+    // Ordine's index in DynamoDB.
+    let members = fixture("apigw-v2-ordine-members.json");
+    let listed = response(
+        emulator
+            .outcome(&emulator.invoke(members.clone()), ANSWER)
+            .await,
+    );
+    assert_eq!(listed["statusCode"], 200, "{listed}");
+    let items = body(&listed)["items"].clone();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+    assert_eq!(items[0]["cognome"], "Bianchi");
+
+    // Without the authorizer's claims the same request is refused, in Italian.
+    let mut anonymous = members;
+    anonymous["requestContext"]
+        .as_object_mut()
+        .unwrap()
+        .remove("authorizer");
+    let refused = response(emulator.outcome(&emulator.invoke(anonymous), ANSWER).await);
+    assert_eq!(refused["statusCode"], 401, "{refused}");
+    assert!(body(&refused)["message"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn pec_outbox_sends_what_is_due_when_the_stream_wakes_it() {
+    let moto = Moto::start().await;
+    let store = moto.store("lambda-outbox").await;
+    let ses = aws_sdk_sesv2::Client::from_conf(
+        aws_sdk_sesv2::Config::builder()
+            .behavior_version(aws_sdk_sesv2::config::BehaviorVersion::latest())
+            .region(aws_sdk_sesv2::config::Region::new("eu-south-1"))
+            .endpoint_url(&moto.endpoint)
+            .credentials_provider(aws_sdk_sesv2::config::Credentials::new(
+                "test", "test", None, None, "moto",
+            ))
+            .build(),
+    );
+    ses.create_email_identity()
+        .email_identity("ingpec.eu")
+        .send()
+        .await
+        .unwrap();
+    let notice = functions::mailer::Notice {
+        to: vec!["anna.bianchi@ingpec.eu".into()],
+        subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),
+        body: "Il servizio «PEC Avanzata» scade il 22/11/2027.".into(),
+    };
+    let queued = OutboxCommand::avviso(notice, chrono::Utc::now() - chrono::Duration::minutes(1));
+    store
+        .transact(vec![outbox::enqueue(&queued).unwrap()])
+        .await
+        .unwrap();
+
+    let emulator = Emulator::start().await;
+    let _outbox = start(
+        env!("CARGO_BIN_EXE_pec-outbox"),
+        &emulator,
+        &moto,
+        "lambda-outbox",
+        // No provider command is due: the provider is never called.
+        &[("PEC_PROVIDER_URL", "http://127.0.0.1:9")],
+    )
+    .await;
+    let woken = fixture("dynamodb-stream-outbox.json");
+    let run = response(emulator.outcome(&emulator.invoke(woken), ANSWER).await);
+    assert_eq!(run, json!({ "done": 1, "retried": 0 }));
+    let sent = outbox::get(&store, &queued.id).await.unwrap().unwrap();
+    assert!(sent.value.done_at.is_some());
+}
+
+#[tokio::test]
+async fn pec_sweep_runs_the_verifica_on_its_schedule() {
+    let moto = Moto::start().await;
+    let store: Arc<dyn ItemStore> = Arc::new(moto.store("lambda-sweep").await);
+    let api = Api::new(store);
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let anna = cf("Bianchi", "Anna", 8);
+    let csv = format!(
+        "{ALBO_HEADER}\n{}",
+        albo_row("Anna", "Bianchi", &anna, "MI", "D1")
+    );
+    api.csv("/api/albo/import?mode=commit", &albo, &csv).await;
+    let activated = api
+        .json(
+            "POST",
+            "/api/ordini/MI/activations",
+            &mi,
+            &json!({ "codice_fiscale": anna }),
+        )
+        .await;
+    assert_eq!(activated.status, 201, "{}", activated.text);
+
+    let emulator = Emulator::start().await;
+    let _sweep = start(
+        env!("CARGO_BIN_EXE_pec-sweep"),
+        &emulator,
+        &moto,
+        "lambda-sweep",
+        &[],
+    )
+    .await;
+    let scheduled = fixture("scheduler-sweep.json");
+    let done = response(emulator.outcome(&emulator.invoke(scheduled), ANSWER).await);
+    assert_eq!(done["verificate"], 1, "{done}");
+    assert_eq!(done["rinviate"], 0, "{done}");
+}
