@@ -1,6 +1,11 @@
-"""Checks that infra/template.yaml routes exactly the API the code has.
+"""Checks that infra/template.yaml routes exactly the API the code has, and deploys
+exactly the Lambda binaries the code builds.
 
-Usage: check_routes.py OPENAPI_JSON TEMPLATE_YAML
+Usage: check_routes.py OPENAPI_JSON TEMPLATE_YAML BINARIES
+
+BINARIES is the comma-separated list `cargo xtask dist` zips (`pec-api,pec-outbox,…`):
+each function's CodeUri must be one of those zips, every zip must be deployed, and the
+API's functions must run `pec-api`.
 
 Every operation of the code's OpenAPI document (from `pec-local --openapi`) must be an
 HttpApi event of the function of its area (the operation's tag: `ordine` ->
@@ -18,7 +23,31 @@ LOCAL_ONLY = {"accesso"}
 PUBLIC = {"catalogo"}
 
 
-def main(openapi_path, template_path):
+def code_uris(template, binaries):
+    """Problems with the functions' CodeUri against the built binaries."""
+    problems = []
+    deployed = set()
+    for name, resource in template["Resources"].items():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        uri = resource["Properties"].get("CodeUri", "")
+        parts = uri.split("/")
+        if len(parts) != 5 or parts[:3] != ["..", "target", "lambda"] or parts[4] != "bootstrap.zip":
+            problems.append(f"{name}: CodeUri {uri} is not ../target/lambda/<bin>/bootstrap.zip")
+            continue
+        binary = parts[3]
+        deployed.add(binary)
+        if binary not in binaries:
+            problems.append(f"{name}: {binary} is not a binary cargo xtask dist builds")
+        events = resource["Properties"].get("Events", {}).values()
+        if any(e.get("Type") == "HttpApi" for e in events) and binary != "pec-api":
+            problems.append(f"{name}: serves the API but runs {binary}, not pec-api")
+    for binary in sorted(set(binaries) - deployed):
+        problems.append(f"{binary}: built but deployed by no function")
+    return problems
+
+
+def main(openapi_path, template_path, binaries):
     spec = json.load(open(openapi_path, encoding="utf-8"))
     with open(template_path, encoding="utf-8") as f:
         template, errors = decode_str(f.read())
@@ -46,7 +75,7 @@ def main(openapi_path, template_path):
                 sys.exit(f"{key} is routed twice")
             routed[key] = (name, public)
 
-    problems = []
+    problems = code_uris(template, binaries.split(","))
     for key, tag in sorted(code.items()):
         function = tag.capitalize() + "Function"
         if key not in routed:
@@ -62,8 +91,8 @@ def main(openapi_path, template_path):
         problems.append(f"{key[0].upper()} {key[1]}: in the template, not in the code")
     if problems:
         sys.exit("template and code disagree:\n  " + "\n  ".join(problems))
-    print(f"template routes match the code: {len(code)} operations")
+    print(f"template routes match the code: {len(code)} operations, {binaries}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

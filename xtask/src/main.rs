@@ -3,8 +3,11 @@
 //! - `cargo xtask dev`: installs what is missing, builds the SPA, runs the local server.
 //! - `cargo xtask test`: everything CI runs (formatting, lints, the SPA build, every test).
 //! - `cargo xtask spa`: builds the SPA into `dist/` and prints its sizes.
+//! - `cargo xtask dist`: the deployable artifacts, the SPA and the Lambda zips (arm64).
 //! - `cargo xtask bench`: the scale benchmarks (minutes; not part of `test`).
 
+mod dist;
+mod fingerprint;
 mod infra;
 mod spa;
 mod tools;
@@ -21,14 +24,16 @@ fn main() -> Result<()> {
         "dev" => dev(&root),
         "test" => test(&root),
         "spa" => spa::build(&root).map(|_| ()),
+        "dist" => dist::build(&root),
         "bench" => bench(&root),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test | spa>");
+            eprintln!("usage: cargo xtask <dev | test | spa | dist | bench>");
             eprintln!(
                 "  dev   install what is missing, build the SPA, serve everything on http://127.0.0.1:8080"
             );
             eprintln!("  test  run every check and test that CI runs");
             eprintln!("  spa   build the SPA into dist/ and print its sizes");
+            eprintln!("  dist  the SPA and the Lambda zips (arm64) that a deploy uploads");
             eprintln!("  bench import 250,000 members, activate 10,000, load-test GET /api/me");
             std::process::exit(2);
         }
@@ -74,6 +79,21 @@ fn bench(root: &Path) -> Result<()> {
         root,
         "cargo",
         &["bench", "--package", "functions", "--bench", "scale"],
+        &[],
+    )?;
+    // Cold starts: our Lambda binaries beside a lambda_http hello world, all in release.
+    let mut args = vec!["build", "--release", "--package", "functions"];
+    for function in dist::FUNCTIONS {
+        args.extend(["--bin", function]);
+    }
+    args.extend(["--example", "lambda_hello", "--example", "cold_start"]);
+    run(root, "cargo", &args, &[])?;
+    run(
+        root,
+        root.join("target/release/examples/cold_start")
+            .to_str()
+            .context("not UTF-8")?,
+        &[root.join("target/release").to_str().context("not UTF-8")?],
         &[],
     )
 }

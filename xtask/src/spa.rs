@@ -1,5 +1,6 @@
-//! The SPA build: cargo for wasm32, wasm-bindgen, wasm-opt -Oz, the static files, and
-//! brotli/gzip copies that the local server sends to browsers that accept them.
+//! The SPA build: cargo for wasm32, wasm-bindgen, wasm-opt -Oz, the static files with
+//! content-hashed names for code and stylesheets, and brotli/gzip copies that the local
+//! server sends to browsers that accept them.
 
 use std::fs;
 use std::io::Write;
@@ -8,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{run, tools};
+use crate::{fingerprint, run, tools};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
@@ -84,6 +85,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
             .with_context(|| format!("copying {file}"))?;
     }
     copy_bootstrap_italia(&bootstrap_italia, &dist.join("bootstrap-italia"))?;
+    fingerprint::apply(&dist)?;
     let report = precompress(&dist)?;
     eprintln!(
         "SPA built in {:.1?} into {}",
