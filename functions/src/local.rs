@@ -3,6 +3,11 @@
 
 use std::path::Path;
 
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use shared::api::{AuthConfig, SpaConfig};
@@ -18,10 +23,42 @@ pub fn app(state: AppState, spa_dir: &Path, auth: AuthConfig) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(spa_dir.join("index.html")));
+    let spa = Router::new()
+        .fallback_service(spa)
+        .layer(middleware::from_fn(cache_policy));
     let config = Json(SpaConfig { auth });
     crate::router(state)
         .route("/config.json", get(move || async move { config.clone() }))
-        .fallback_service(spa)
+        .merge(spa)
+}
+
+/// Fingerprinted files never change under their name; everything else is revalidated, so
+/// a new build shows at the next load (as the README's S3 upload sets it on AWS).
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let immutable = is_fingerprinted(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() {
+        let policy = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// `name.{16 hex digits}.ext`, as the SPA build names code and stylesheets.
+fn is_fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[parts.len() - 2].len() == 16
+        && parts[parts.len() - 2]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
 }
 
 /// The sign-in the SPA uses: the local accounts, unless `PEC_OIDC_AUTHORITY` and
@@ -39,5 +76,21 @@ pub fn auth_from_env() -> AuthConfig {
             }
         }
         _ => AuthConfig::Local,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_fingerprinted;
+
+    #[test]
+    fn only_hashed_names_are_fingerprinted() {
+        assert!(is_fingerprinted("/pkg/frontend_bg.541b085076c0b882.wasm"));
+        assert!(is_fingerprinted(
+            "/bootstrap-italia/css/bootstrap-italia.min.0f5fc9a092cd008e.css"
+        ));
+        assert!(!is_fingerprinted("/index.html"));
+        assert!(!is_fingerprinted("/pkg/frontend.js"));
+        assert!(!is_fingerprinted("/fonts/a.latin-ext12345678.woff2"));
     }
 }

@@ -64,25 +64,36 @@ async fn the_spa_is_served_beside_the_api() -> Result<()> {
     );
     let server = LocalServer::start().await?;
     let http = reqwest::Client::new();
-    // Client-side routes fall back to the app's shell.
+    // Client-side routes fall back to the app's shell, which is always revalidated.
+    let mut shell = String::new();
     for path in ["/", "/piani", "/una/pagina/qualsiasi"] {
         let page = http.get(server.url(path)).send().await?;
         assert_eq!(page.status(), 200, "{path}");
-        let html = page.text().await?;
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
+        shell = page.text().await?;
         assert!(
-            html.contains("<html lang=\"it\">") && html.contains("/pkg/frontend.js"),
+            shell.contains("<html lang=\"it\">") && shell.contains("/pkg/frontend."),
             "{path}"
         );
     }
-    // The wasm goes out compressed to browsers that accept it.
+    // The wasm, named by its content, goes out compressed to browsers that accept it and
+    // may be kept for good.
+    let wasm_path = shell
+        .split('"')
+        .find(|part| part.starts_with("/pkg/frontend_bg.") && part.ends_with(".wasm"))
+        .expect("index.html names the hashed wasm");
     let wasm = http
-        .get(server.url("/pkg/frontend_bg.wasm"))
+        .get(server.url(wasm_path))
         .header("Accept-Encoding", "br")
         .send()
         .await?;
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(wasm.headers()["content-encoding"], "br");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     // An unknown API route is not the SPA.
     let missing = http.get(server.url("/api/nope")).send().await?;
     assert_eq!(missing.status(), 404);
