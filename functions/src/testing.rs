@@ -1,12 +1,13 @@
-//! Test support: a DynamoDB-compatible server (moto) on a free loopback port.
+//! Test support: moto, a server for DynamoDB and SES as the SDK speaks them, on a free
+//! loopback port.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::Credentials;
 use tokio::process::{Child, Command};
 
 use crate::store::dynamodb::DynamoStore;
@@ -61,19 +62,32 @@ impl Moto {
         panic!("moto_server did not start on port {port}");
     }
 
-    pub fn client(&self) -> Client {
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
+    /// The SDK's configuration for this server (any service moto emulates).
+    pub async fn sdk_config(&self) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new("eu-south-1"))
             .endpoint_url(&self.endpoint)
             .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-            .build();
-        Client::from_conf(config)
+            .load()
+            .await
+    }
+
+    /// SES v2, with `domain` verified as a sender.
+    pub async fn ses(&self, domain: &str) -> aws_sdk_sesv2::Client {
+        let client = aws_sdk_sesv2::Client::new(&self.sdk_config().await);
+        client
+            .create_email_identity()
+            .email_identity(domain)
+            .send()
+            .await
+            .expect("identity created");
+        client
     }
 
     /// A new, empty table.
     pub async fn store(&self, table: &str) -> DynamoStore {
-        let store = DynamoStore::new(self.client(), table);
+        let client = aws_sdk_dynamodb::Client::new(&self.sdk_config().await);
+        let store = DynamoStore::new(client, table);
         store.create_table().await.expect("table created");
         store
     }

@@ -179,21 +179,8 @@ async fn on_lambda_the_caller_comes_from_the_authorizer_claims() {
 
 #[tokio::test]
 async fn the_ses_mailer_sends_from_a_verified_sender_and_reports_refusals() {
-    use aws_sdk_sesv2::config::{BehaviorVersion, Credentials, Region};
     let moto = Moto::start().await;
-    let config = aws_sdk_sesv2::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("eu-south-1"))
-        .endpoint_url(&moto.endpoint)
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .build();
-    let client = aws_sdk_sesv2::Client::from_conf(config);
-    client
-        .create_email_identity()
-        .email_identity("ingpec.eu")
-        .send()
-        .await
-        .expect("identity created");
+    let client = moto.ses("ingpec.eu").await;
     let notice = Notice {
         to: vec!["anna.bianchi@ingpec.eu".into()],
         subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),

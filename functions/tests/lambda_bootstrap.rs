@@ -130,21 +130,7 @@ async fn pec_api_answers_api_gateway_http_events() {
 async fn pec_outbox_sends_what_is_due_when_the_stream_wakes_it() {
     let moto = Moto::start().await;
     let store = moto.store("lambda-outbox").await;
-    let ses = aws_sdk_sesv2::Client::from_conf(
-        aws_sdk_sesv2::Config::builder()
-            .behavior_version(aws_sdk_sesv2::config::BehaviorVersion::latest())
-            .region(aws_sdk_sesv2::config::Region::new("eu-south-1"))
-            .endpoint_url(&moto.endpoint)
-            .credentials_provider(aws_sdk_sesv2::config::Credentials::new(
-                "test", "test", None, None, "moto",
-            ))
-            .build(),
-    );
-    ses.create_email_identity()
-        .email_identity("ingpec.eu")
-        .send()
-        .await
-        .unwrap();
+    moto.ses("ingpec.eu").await;
     let notice = functions::mailer::Notice {
         to: vec!["anna.bianchi@ingpec.eu".into()],
         subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),

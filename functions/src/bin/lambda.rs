@@ -11,8 +11,7 @@ use functions::{AppState, router, telemetry};
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_json();
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let store = DynamoStore::from_env(&config)?;
     let app = router(AppState::lambda(Arc::new(store)));
     lambda_http::run(app).await
 }

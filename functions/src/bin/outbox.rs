@@ -16,10 +16,9 @@ use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
     let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
     let from = std::env::var("PEC_MAIL_FROM").unwrap_or_else(|_| mailer::DEFAULT_SENDER.into());
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let store = DynamoStore::from_env(&config)?;
     let provider = HttpProvider::new(url, std::env::var("PEC_PROVIDER_TOKEN").ok());
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&config),

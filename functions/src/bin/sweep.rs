@@ -12,8 +12,7 @@ use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let store = DynamoStore::from_env(&config)?;
     let store = &store;
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {

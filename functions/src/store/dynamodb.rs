@@ -38,6 +38,12 @@ impl DynamoStore {
         }
     }
 
+    /// The table `PEC_TABLE`, as the Lambda functions find it.
+    pub fn from_env(config: &aws_config::SdkConfig) -> Result<Self, &'static str> {
+        let table = std::env::var("PEC_TABLE").map_err(|_| "PEC_TABLE is not set")?;
+        Ok(Self::new(Client::new(config), table))
+    }
+
     /// Creates the table as the template does (for tests and local runs against an emulator).
     pub async fn create_table(&self) -> Result<(), StoreError> {
         let string_attr = |name: &str| {
