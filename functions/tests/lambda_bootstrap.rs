@@ -15,8 +15,7 @@ use functions::store::ItemStore;
 use functions::testing::Moto;
 use runtime_api::{Emulator, Outcome};
 use serde_json::{Value, json};
-use shared::access::Role;
-use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+use support::{Api, albo_row, cf};
 use tokio::process::{Child, Command};
 
 const ANSWER: Duration = Duration::from_secs(30);
@@ -26,14 +25,14 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// Starts `binary` as Lambda would, on `table` in moto.
+/// Starts `binary` as Lambda would, on `table` in moto, against a new runtime API.
 async fn start(
     binary: &str,
-    emulator: &Emulator,
     moto: &Moto,
     table: &str,
     extra: &[(&str, &str)],
-) -> Child {
+) -> (Emulator, Child) {
+    let emulator = Emulator::start().await;
     let started = Instant::now();
     let child = Command::new(binary)
         .envs(emulator.lambda_env(table))
@@ -53,7 +52,7 @@ async fn start(
     let first = emulator.first_next(ANSWER).await;
     // A figure to read, not a check: the cold-start benchmark measures it properly.
     eprintln!("{binary}: first `next` after {:?}", first - started);
-    child
+    (emulator, child)
 }
 
 fn response(outcome: Outcome) -> Value {
@@ -71,24 +70,16 @@ fn body(response: &Value) -> Value {
 async fn pec_api_answers_api_gateway_http_events() {
     let moto = Moto::start().await;
     let store: Arc<dyn ItemStore> = Arc::new(moto.store("lambda-api").await);
-    let api = Api::new(store);
-    let albo = api.token(&caller(Role::Albo, None, None));
-    let csv = format!(
-        "{ALBO_HEADER}\n{}",
-        albo_row("Anna", "Bianchi", &cf("Bianchi", "Anna", 7), "MI", "C1")
-    );
-    let import = api.csv("/api/albo/import?mode=commit", &albo, &csv).await;
-    assert_eq!(import.status, 200, "{}", import.text);
-
-    let emulator = Emulator::start().await;
-    let _api = start(
-        env!("CARGO_BIN_EXE_pec-api"),
-        &emulator,
-        &moto,
-        "lambda-api",
-        &[],
-    )
-    .await;
+    Api::new(store)
+        .register(&[albo_row(
+            "Anna",
+            "Bianchi",
+            &cf("Bianchi", "Anna", 7),
+            "MI",
+            "C1",
+        )])
+        .await;
+    let (emulator, _api) = start(env!("CARGO_BIN_EXE_pec-api"), &moto, "lambda-api", &[]).await;
 
     let catalog = response(
         emulator
@@ -142,10 +133,8 @@ async fn pec_outbox_sends_what_is_due_when_the_stream_wakes_it() {
         .await
         .unwrap();
 
-    let emulator = Emulator::start().await;
-    let _outbox = start(
+    let (emulator, _outbox) = start(
         env!("CARGO_BIN_EXE_pec-outbox"),
-        &emulator,
         &moto,
         "lambda-outbox",
         // No provider command is due: the provider is never called.
@@ -164,33 +153,12 @@ async fn pec_sweep_runs_the_verifica_on_its_schedule() {
     let moto = Moto::start().await;
     let store: Arc<dyn ItemStore> = Arc::new(moto.store("lambda-sweep").await);
     let api = Api::new(store);
-    let albo = api.token(&caller(Role::Albo, None, None));
-    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
     let anna = cf("Bianchi", "Anna", 8);
-    let csv = format!(
-        "{ALBO_HEADER}\n{}",
-        albo_row("Anna", "Bianchi", &anna, "MI", "D1")
-    );
-    api.csv("/api/albo/import?mode=commit", &albo, &csv).await;
-    let activated = api
-        .json(
-            "POST",
-            "/api/ordini/MI/activations",
-            &mi,
-            &json!({ "codice_fiscale": anna }),
-        )
+    api.register(&[albo_row("Anna", "Bianchi", &anna, "MI", "D1")])
         .await;
-    assert_eq!(activated.status, 201, "{}", activated.text);
-
-    let emulator = Emulator::start().await;
-    let _sweep = start(
-        env!("CARGO_BIN_EXE_pec-sweep"),
-        &emulator,
-        &moto,
-        "lambda-sweep",
-        &[],
-    )
-    .await;
+    api.activate("MI", &anna).await;
+    let (emulator, _sweep) =
+        start(env!("CARGO_BIN_EXE_pec-sweep"), &moto, "lambda-sweep", &[]).await;
     let scheduled = fixture("scheduler-sweep.json");
     let done = response(emulator.outcome(&emulator.invoke(scheduled), ANSWER).await);
     assert_eq!(done["verificate"], 1, "{done}");

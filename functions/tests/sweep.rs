@@ -15,11 +15,10 @@ use functions::service::sweep::{self, Sweep};
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
-use serde_json::json;
 use shared::catalog::{PlanCode, ServiceKind, Space};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::{Event, MailboxStatus};
-use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+use support::{Api, albo_row, caller, cf};
 
 #[tokio::test]
 async fn the_daily_verifica_on_sqlite() {
@@ -39,29 +38,15 @@ fn at(instant: &str) -> DateTime<Utc> {
 async fn scenario(store: Arc<dyn ItemStore>) {
     use shared::access::Role;
     let api = Api::new(store.clone());
-    let albo = api.token(&caller(Role::Albo, None, None));
-    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
     let anna = cf("Bianchi", "Anna", 5);
     let luca = cf("Verdi", "Luca", 6);
-    let csv = [
-        ALBO_HEADER.to_owned(),
+    api.register(&[
         albo_row("Anna", "Bianchi", &anna, "MI", "B1"),
         albo_row("Luca", "Verdi", &luca, "MI", "B2"),
-    ]
-    .join("\n");
-    assert_eq!(
-        api.csv("/api/albo/import?mode=commit", &albo, &csv)
-            .await
-            .status,
-        200
-    );
-    for member in [&anna, &luca] {
-        let body = json!({ "codice_fiscale": member });
-        let activated = api
-            .json("POST", "/api/ordini/MI/activations", &mi, &body)
-            .await;
-        assert_eq!(activated.status, 201, "{}", activated.text);
-    }
+    ])
+    .await;
+    api.activate("MI", &anna).await;
+    api.activate("MI", &luca).await;
     // Activated on 22/11/2026, both mailboxes run to 22/11/2027. Anna buys Avanzata
     // today (to 22/11/2027 too) and gives a recovery email; Luca leaves the Albo.
     let today = support::NOW.parse::<DateTime<Utc>>().unwrap().date_naive();
@@ -89,14 +74,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .unwrap();
     let cancelled = albo_row("Luca", "Verdi", &luca, "MI", "B2")
         .replace(";iscritto;;;", ";cancellato;22/11/2026;dimissioni;");
-    let import = api
-        .csv(
-            "/api/albo/import?mode=commit",
-            &albo,
-            &format!("{ALBO_HEADER}\n{cancelled}"),
-        )
-        .await;
-    assert_eq!(import.status, 200, "{}", import.text);
+    api.register(&[cancelled]).await;
 
     // Today nothing is due within 90 days.
     let quiet = sweep::run(store.as_ref(), at("2026-11-23T01:30:00Z"))

@@ -98,6 +98,23 @@ impl Api {
         .await
     }
 
+    /// Commits Albo rows (`albo_row`) as the Albo's import.
+    pub async fn register(&self, rows: &[String]) {
+        let albo = self.token(&caller(Role::Albo, None, None));
+        let csv = format!("{ALBO_HEADER}\n{}", rows.join("\n"));
+        let import = self.csv("/api/albo/import?mode=commit", &albo, &csv).await;
+        assert_eq!(import.status, 200, "{}", import.text);
+    }
+
+    /// Activates the mailbox of `cf` as the secretariat of `ordine`.
+    pub async fn activate(&self, ordine: &str, cf: &str) {
+        let secretariat = self.token(&caller(Role::Segreteria, None, Some(ordine)));
+        let body = serde_json::json!({ "codice_fiscale": cf });
+        let path = format!("/api/ordini/{ordine}/activations");
+        let activated = self.json("POST", &path, &secretariat, &body).await;
+        assert_eq!(activated.status, 201, "{}", activated.text);
+    }
+
     pub async fn csv(&self, path: &str, token: &str, csv: &str) -> Response {
         self.send(
             "POST",
