@@ -4,7 +4,9 @@
 //!    use case in parts of 5,000 rows, as the API takes them;
 //! 2. the bulk activation of 10,000 of them, in parts of 1,000 rows per Ordine;
 //! 3. a member's `GET /api/me` (his data and mailbox) under `wrk`, beside an axum hello
-//!    world on the same machine, as a ratio.
+//!    world on the same machine, as a ratio;
+//! 4. the daily verifica over every member, on a quiet day and on the day the activated
+//!    mailboxes renew.
 //!
 //! Sizes can be lowered with `PEC_BENCH_MEMBERS` and `PEC_BENCH_ACTIVATIONS`.
 
@@ -251,5 +253,22 @@ async fn run() {
         "HTTP GET /api/me: {api_rps:.0} req/s; axum hello world: {hello_rps:.0} req/s; ratio {:.3}",
         api_rps / hello_rps
     );
+
+    // 4. The daily verifica over every member: a quiet day, then the day after the
+    // activated mailboxes' first year, when each of them renews.
+    for (label, at) in [
+        ("quiet day", Utc::now()),
+        ("renewal day", Utc::now() + chrono::Duration::days(366)),
+    ] {
+        let started = Instant::now();
+        let sweep = functions::service::sweep::run(store.as_ref(), at)
+            .await
+            .unwrap();
+        let took = started.elapsed();
+        println!(
+            "VERIFICA ({label}) over {members_n} members: {took:.1?}, {} mailboxes checked, {} changed, {} postponed",
+            sweep.verificate, sweep.aggiornate, sweep.rinviate
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
