@@ -7,6 +7,7 @@
 //! one transaction on the version read. A member changed meanwhile is read again.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures::{StreamExt, TryStreamExt, stream};
 use shared::lifecycle::{ClosureReason, Effect, Event, ProviderCommand};
 use shared::province::OrdineCode;
 
@@ -20,6 +21,8 @@ use crate::store::{ItemStore, StoreError};
 /// Who the audit names for the sweep's changes.
 pub const ACTOR: &str = "verifica giornaliera";
 const PAGE: usize = 1000;
+/// Ordini verified at the same time.
+const ORDINI_AT_ONCE: usize = 8;
 /// Attempts per member when others write it at the same time.
 const ATTEMPTS: usize = 3;
 
@@ -35,27 +38,52 @@ pub struct Sweep {
     pub rinviate: usize,
 }
 
-/// Verifies every mailbox, Ordine by Ordine.
+impl std::ops::AddAssign for Sweep {
+    fn add_assign(&mut self, other: Self) {
+        self.verificate += other.verificate;
+        self.aggiornate += other.aggiornate;
+        self.avvisi += other.avvisi;
+        self.comandi += other.comandi;
+        self.rinviate += other.rinviate;
+    }
+}
+
+/// Verifies every mailbox, a few Ordini at a time (members are independent items, so on
+/// DynamoDB the round trips of different Ordini overlap).
 pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Sweep, StoreError> {
     let today = rome_date(now);
-    let mut sweep = Sweep::default();
-    for ordine in OrdineCode::all() {
-        let query = members::in_ordine(ordine, None).limit(PAGE);
-        let mut cursor = None;
-        loop {
-            let page = store.query(&query.clone().after(cursor)).await?;
-            let (records, next) = members::decode_page(page)?;
-            for member in records {
-                verify(store, member, today, now, &mut sweep).await;
-            }
-            cursor = next;
-            if cursor.is_none() {
-                break;
-            }
-        }
-    }
+    let sweep = stream::iter(OrdineCode::all())
+        .map(|ordine| verify_ordine(store, ordine, today, now))
+        .buffer_unordered(ORDINI_AT_ONCE)
+        .try_fold(Sweep::default(), |mut total, sweep| async move {
+            total += sweep;
+            Ok(total)
+        })
+        .await?;
     tracing::info!(?sweep, %today, "verifica giornaliera done");
     Ok(sweep)
+}
+
+async fn verify_ordine(
+    store: &dyn ItemStore,
+    ordine: OrdineCode,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Sweep, StoreError> {
+    let mut sweep = Sweep::default();
+    let query = members::in_ordine(ordine, None).limit(PAGE);
+    let mut cursor = None;
+    loop {
+        let page = store.query(&query.clone().after(cursor)).await?;
+        let (records, next) = members::decode_page(page)?;
+        for member in records {
+            verify(store, member, today, now, &mut sweep).await;
+        }
+        cursor = next;
+        if cursor.is_none() {
+            return Ok(sweep);
+        }
+    }
 }
 
 async fn verify(
