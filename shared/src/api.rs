@@ -45,6 +45,8 @@ pub enum ErrorCode {
     /// A rule of the mailbox's lifecycle refused the request.
     LifecycleRefused,
     Unauthorized,
+    /// Too many failed logins for this account: wait before trying again.
+    TooManyAttempts,
     Forbidden,
     NotFound,
     Conflict,
@@ -62,6 +64,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict | ErrorCode::InProgress => 409,
+            ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
             ErrorCode::MalformedRequest => 400,
             _ => 422,

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod audit;
 pub mod idempotency;
+pub mod login_failures;
 pub mod members;
 pub mod outbox;
 

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::error::AppError;
 use crate::extract;
-use crate::repo::accounts;
+use crate::repo::{accounts, login_failures};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(login))
@@ -21,7 +21,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     post, path = "/api/auth/login", tag = "accesso",
     request_body = LoginRequest,
-    responses((status = 200, description = "Token e profilo", body = LoginResponse), (status = 401, description = "Credenziali errate", body = shared::api::ApiError))
+    responses(
+        (status = 200, description = "Token e profilo", body = LoginResponse),
+        (status = 401, description = "Credenziali errate", body = shared::api::ApiError),
+        (status = 429, description = "Troppi tentativi non riusciti", body = shared::api::ApiError)
+    )
 )]
 #[tracing::instrument(skip_all)]
 async fn login(
@@ -34,13 +38,37 @@ async fn login(
             "Su questo ambiente si accede dalla pagina di login della Fondazione.",
         )
     })?;
-    let refused = || {
+    let store = state.store.as_ref();
+    let now = state.clock.now();
+    let locked = |until: chrono::DateTime<chrono::Utc>| {
+        let minutes = ((until - now).num_seconds() + 59) / 60;
         AppError::new(
-            ErrorCode::Unauthorized,
-            "Nome utente o password non corretti.",
+            ErrorCode::TooManyAttempts,
+            format!(
+                "Troppi tentativi non riusciti: per sicurezza l'accesso con questo nome utente è sospeso. Riprova tra {minutes} minuti."
+            ),
         )
     };
-    let account = accounts::get(state.store.as_ref(), &request.username)
+    let failures = login_failures::get(store, &request.username)
+        .await
+        .map_err(AppError::internal)?;
+    if let Some(until) = failures.and_then(|f| f.value.locked_at(now)) {
+        return Err(locked(until));
+    }
+    let refused = || async {
+        let failures = login_failures::record(store, &request.username, now)
+            .await
+            .map_err(AppError::internal)?;
+        tracing::warn!(count = failures.count, "failed local login");
+        Err(match failures.locked_at(now) {
+            Some(until) => locked(until),
+            None => AppError::new(
+                ErrorCode::Unauthorized,
+                "Nome utente o password non corretti.",
+            ),
+        })
+    };
+    let account = accounts::get(store, &request.username)
         .await
         .map_err(AppError::internal)?;
     // Verify (slowly) even for an unknown user, so timing does not tell which users exist.
@@ -49,7 +77,7 @@ async fn login(
         None => {
             let _ = accounts::Account::new("x", "x", shared::access::Role::Iscritto, None, None)
                 .verify(&request.password);
-            return Err(refused());
+            return refused().await;
         }
     };
     let password = request.password.clone();
@@ -58,15 +86,18 @@ async fn login(
         .await
         .map_err(AppError::internal)?;
     if !ok {
-        return Err(refused());
+        return refused().await;
     }
+    login_failures::clear(store, &request.username)
+        .await
+        .map_err(AppError::internal)?;
     let caller = Caller {
         subject: account.username.clone(),
         role: account.role,
         codice_fiscale: account.codice_fiscale,
         ordine: account.ordine,
     };
-    let (token, expires_at) = jwt.issue(&caller, state.clock.now());
+    let (token, expires_at) = jwt.issue(&caller, now);
     tracing::info!(user = %account.username, "local login");
     Ok(Json(LoginResponse {
         token,

@@ -7,6 +7,7 @@
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
 //! | Ordine's mailbox | `ORDINE#{ordine}` | `MAILBOX` | – | – |
 //! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
+//! | failed logins of a username | `ACCOUNT#{username}` | `FAILURES` | – | – |
 //! | idempotency record | `IDEMPOTENCY#{subject}#{key}` | `RECORD` | – | – |
 //! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{date}` / `{at}#{id}` |
 //! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending |
@@ -30,6 +31,7 @@ pub const MEMBER: &str = "member";
 pub const ADDRESS: &str = "address";
 pub const ORDINE_MAILBOX: &str = "ordine-mailbox";
 pub const ACCOUNT: &str = "account";
+pub const LOGIN_FAILURES: &str = "login-failures";
 pub const IDEMPOTENCY: &str = "idempotency";
 pub const AUDIT: &str = "audit";
 pub const OUTBOX: &str = "outbox";
@@ -80,10 +82,16 @@ pub fn ordine_mailbox(ordine: OrdineCode) -> Key {
 }
 
 pub fn account(username: &str) -> Key {
-    Key::new(
-        format!("ACCOUNT#{}", username.trim().to_lowercase()),
-        "ACCOUNT",
-    )
+    Key::new(account_pk(username), "ACCOUNT")
+}
+
+/// Counted for any username typed, existing or not, so the answer tells nothing.
+pub fn login_failures(username: &str) -> Key {
+    Key::new(account_pk(username), "FAILURES")
+}
+
+fn account_pk(username: &str) -> String {
+    format!("ACCOUNT#{}", username.trim().to_lowercase())
 }
 
 pub fn idempotency(subject: &str, key: &str) -> Key {
