@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use shared::api::{
     ActivationRequest, ApiError, AuditPage, CatalogResponse, CsvReport, ErrorCode, LoginRequest,
     LoginResponse, MailboxView, MemberDetail, MemberPage, Mode, OrdineMailbox, OrdineOverview,
-    ProfileUpdate, RecoveryUpdate, SpaConfig,
+    ProfileUpdate, RecoveryUpdate, SpaConfig, Verifica,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use thiserror::Error;
@@ -230,6 +230,10 @@ pub async fn nationwide(query: &str) -> Result<MemberPage, ClientError> {
 
 pub async fn ordini() -> Result<Vec<OrdineOverview>, ClientError> {
     get("/api/ordini").await
+}
+
+pub async fn verifica() -> Result<Option<Verifica>, ClientError> {
+    get("/api/verifica").await
 }
 
 pub async fn ordine_mailbox(ordine: &str) -> Result<OrdineMailbox, ClientError> {

@@ -122,6 +122,12 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "GET",
+            "/api/verifica",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
             "/api/ordini/MI/members",
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -226,6 +232,7 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/members"),
         ("get", "/api/members/{codice_fiscale}"),
         ("get", "/api/ordini"),
+        ("get", "/api/verifica"),
         ("get", "/api/ordini/{ordine}/members"),
         ("get", "/api/ordini/{ordine}/export"),
         ("get", "/api/ordini/{ordine}/mailbox"),

@@ -11,7 +11,7 @@ use functions::dispatcher::{self, Channels};
 use functions::mailer::sandbox::SandboxMailer;
 use functions::provider::sandbox::SandboxProvider;
 use functions::repo::members;
-use functions::service::sweep::{self, Sweep};
+use functions::service::sweep;
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
@@ -87,15 +87,16 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .await
         .unwrap();
     assert_eq!(
-        reminders,
-        Sweep {
-            verificate: 2,
-            aggiornate: 2,
-            avvisi: 2,
-            comandi: 0,
-            rinviate: 0
-        }
+        (
+            reminders.verificate,
+            reminders.aggiornate,
+            reminders.avvisi,
+            reminders.comandi,
+            reminders.rinviate
+        ),
+        (2, 2, 2, 0, 0)
     );
+    assert_eq!(reminders.giorno.to_string(), "2027-09-23");
     let again = sweep::run(store.as_ref(), at("2027-09-23T09:00:00Z"))
         .await
         .unwrap();
@@ -201,4 +202,17 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         "promemoria: PEC Avanzata in scadenza il 22/11/2027"
     );
     assert!(history.body["items"][0]["actor"] == sweep::ACTOR);
+
+    // The Fondazione sees the last run's report.
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let last = api.get("/api/verifica", &fondazione).await;
+    assert_eq!(last.status, 200, "{}", last.text);
+    assert_eq!(last.body["giorno"], "2027-11-23");
+    assert_eq!(
+        (
+            last.body["verificate"].as_u64(),
+            last.body["aggiornate"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
 }

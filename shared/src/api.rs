@@ -459,6 +459,24 @@ mod dto {
         pub senza_domicilio: u32,
     }
 
+    /// The last daily verifica: when it ran and what it did (Fondazione).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Verifica {
+        /// The Italian calendar day it verified.
+        pub giorno: NaiveDate,
+        /// The instant it started.
+        pub avviata_alle: DateTime<Utc>,
+        /// Open mailboxes looked at.
+        pub verificate: usize,
+        /// Mailboxes changed (reminder recorded, service expired, term renewed or ended).
+        pub aggiornate: usize,
+        pub avvisi: usize,
+        pub comandi: usize,
+        /// Members left for the next day after a write failed.
+        pub rinviate: usize,
+    }
+
     /// How the SPA signs people in.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(tag = "mode", rename_all = "kebab-case")]

@@ -332,7 +332,14 @@ async fn the_fondazione_and_the_albo_each_reach_their_console() -> Result<()> {
                 .await?
                 .log_in("fondazione", "pec-demo")
                 .await?;
-            // The overview: Milano has members and mailboxes, counted.
+            // The overview: the last verifica (the server ran it at start), then Milano
+            // with members and mailboxes, counted.
+            let verifica = screen.wait_text("ultima-verifica").await?;
+            ensure!(
+                verifica.starts_with("Ultima verifica giornaliera:")
+                    && verifica.contains("Caselle verificate: "),
+                "{verifica}"
+            );
             let milano = screen.wait_text("ordine-MI").await?;
             let counts: Vec<u32> = milano
                 .split_whitespace()

@@ -57,7 +57,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::new(SandboxMailer::new(store.clone(), sender)),
         Duration::from_secs(1),
     );
-    sweep::spawn_daily(store.clone());
+    // Today's verifica before the first request, then one each day.
+    let verifica = sweep::run(store.as_ref(), now).await?;
+    sweep::spawn_daily(store.clone(), Some(verifica.giorno));
 
     let state = AppState::local(Arc::new(SystemClock), store, jwt);
     let app = local::app(state, &spa_dir, local::auth_from_env());

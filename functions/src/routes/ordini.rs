@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::access::Caller;
-use shared::api::{ActivationRequest, MemberPage, Mode, OrdineMailbox, OrdineOverview};
+use shared::api::{ActivationRequest, MemberPage, Mode, OrdineMailbox, OrdineOverview, Verifica};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,12 +15,13 @@ use super::ordine;
 use crate::AppState;
 use crate::error::AppError;
 use crate::service::directory::{self, Filters};
-use crate::service::{activation, ordine_mailbox, overview};
+use crate::service::{activation, ordine_mailbox, overview, sweep};
 use crate::{extract, idempotency};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(overview))
+        .routes(routes!(verifica))
         .routes(routes!(list))
         .routes(routes!(export))
         .routes(routes!(mailbox))
@@ -40,6 +41,18 @@ async fn overview(
     Ok(Json(
         overview::ordini(state.store.as_ref(), &caller, state.clock.today()).await?,
     ))
+}
+
+/// The last daily verifica's report, `null` before the first (Fondazione).
+#[utoipa::path(
+    get, path = "/api/verifica", tag = "fondazione", security(("bearer" = [])),
+    responses((status = 200, description = "L'ultima verifica giornaliera", body = Option<Verifica>), (status = 403, description = "Solo Fondazione", body = shared::api::ApiError))
+)]
+async fn verifica(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Option<Verifica>>, AppError> {
+    Ok(Json(sweep::last(state.store.as_ref(), &caller).await?))
 }
 
 /// The members currently registered in the Ordine.

@@ -8,34 +8,37 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
+use shared::access::{Caller, Role};
+use shared::api::Verifica;
 use shared::lifecycle::{ClosureReason, Effect, Event, ProviderCommand};
 use shared::province::OrdineCode;
 
-use super::member_target;
+use super::{ensure, member_target};
 use crate::clock::rome_date;
+use crate::error::AppError;
 use crate::mailer::Notice;
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::{Ops, Versioned, audit, outbox};
-use crate::store::{ItemStore, StoreError};
+use crate::store::{Condition, Item, ItemStore, StoreError, keys};
 
 /// Who the audit names for the sweep's changes.
 pub const ACTOR: &str = "verifica giornaliera";
 const PAGE: usize = 1000;
+/// The `META` item with the last report.
+const LAST_REPORT: &str = "VERIFICA";
 /// Ordini verified at the same time.
 const ORDINI_AT_ONCE: usize = 8;
 /// Attempts per member when others write it at the same time.
 const ATTEMPTS: usize = 3;
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Sweep {
-    /// Open mailboxes looked at.
-    pub verificate: usize,
-    /// Mailboxes changed (a reminder recorded, a service expired, a term renewed or ended).
-    pub aggiornate: usize,
-    pub avvisi: usize,
-    pub comandi: usize,
-    /// Members left for tomorrow after a write failed; logged one by one.
-    pub rinviate: usize,
+/// The counts as one Ordine's verifica goes (the report's numbers).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Sweep {
+    verificate: usize,
+    aggiornate: usize,
+    avvisi: usize,
+    comandi: usize,
+    rinviate: usize,
 }
 
 impl std::ops::AddAssign for Sweep {
@@ -50,7 +53,7 @@ impl std::ops::AddAssign for Sweep {
 
 /// Verifies every mailbox, a few Ordini at a time (members are independent items, so on
 /// DynamoDB the round trips of different Ordini overlap).
-pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Sweep, StoreError> {
+pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Verifica, StoreError> {
     let today = rome_date(now);
     let sweep = stream::iter(OrdineCode::all())
         .map(|ordine| verify_ordine(store, ordine, today, now))
@@ -61,7 +64,33 @@ pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Sweep, Sto
         })
         .await?;
     tracing::info!(?sweep, %today, "verifica giornaliera done");
-    Ok(sweep)
+    let report = Verifica {
+        giorno: today,
+        avviata_alle: now,
+        verificate: sweep.verificate,
+        aggiornate: sweep.aggiornate,
+        avvisi: sweep.avvisi,
+        comandi: sweep.comandi,
+        rinviate: sweep.rinviate,
+    };
+    // The last report wins: a later run of the same day has seen at least as much.
+    store
+        .put(
+            Item::new(keys::meta(LAST_REPORT), keys::META_REPORT, &report)?,
+            Condition::Always,
+        )
+        .await?;
+    Ok(report)
+}
+
+/// The last verifica's report, for the Fondazione.
+pub async fn last(store: &dyn ItemStore, caller: &Caller) -> Result<Option<Verifica>, AppError> {
+    ensure(caller.role == Role::Fondazione)?;
+    store
+        .get(&keys::meta(LAST_REPORT))
+        .await
+        .and_then(|item| item.map(|i| i.decode()).transpose())
+        .map_err(AppError::internal)
 }
 
 async fn verify_ordine(
@@ -236,11 +265,11 @@ fn describe(effect: &Effect) -> Option<String> {
     })
 }
 
-/// Runs the verifica now and then each time the day changes in Rome, until the process
-/// ends (the local server; on AWS a schedule runs `pec-sweep`).
-pub fn spawn_daily(store: std::sync::Arc<dyn ItemStore>) {
+/// Runs the verifica each time the day changes in Rome (now, unless `done` is today),
+/// until the process ends (the local server; on AWS a schedule runs `pec-sweep`).
+pub fn spawn_daily(store: std::sync::Arc<dyn ItemStore>, done: Option<NaiveDate>) {
     tokio::spawn(async move {
-        let mut last: Option<NaiveDate> = None;
+        let mut last = done;
         loop {
             let now = Utc::now();
             if last != Some(rome_date(now)) {

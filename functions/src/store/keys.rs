@@ -38,6 +38,7 @@ pub const OUTBOX: &str = "outbox";
 pub const PROVIDER_MAILBOX: &str = "provider-mailbox";
 pub const PROVIDER_COMMAND: &str = "provider-command";
 pub const SENT: &str = "sent-mail";
+pub const META_REPORT: &str = "report";
 
 pub fn member(cf: &CodiceFiscale) -> Key {
     Key::new(format!("MEMBER#{}", cf.person_key()), "PROFILE")

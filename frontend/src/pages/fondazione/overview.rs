@@ -1,7 +1,7 @@
 //! *Ordini*: every Ordine with its members and mailboxes counted.
 
 use leptos::prelude::*;
-use shared::api::OrdineOverview;
+use shared::api::{OrdineOverview, Verifica};
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -11,8 +11,30 @@ pub fn OverviewPage() -> impl IntoView {
     view! {
         <h1>"Ordini"</h1>
         <p class="lead">"Iscritti e caselle di ogni Ordine, contati ora."</p>
+        <Loaded what="dell'ultima verifica" load=api::verifica view=last_verifica/>
         <Loaded what="degli Ordini" load=api::ordini view=table/>
     }
+}
+
+/// Whether the nightly verifica ran, and what it did.
+fn last_verifica(verifica: Option<Verifica>) -> impl IntoView {
+    let text = match verifica {
+        None => {
+            "La verifica giornaliera (scadenze, rinnovi, promemoria) non è ancora stata eseguita."
+                .to_owned()
+        }
+        Some(v) => format!(
+            "Ultima verifica giornaliera: {}, avviata alle {}. Caselle verificate: {}; aggiornate: {}; promemoria inviati: {}; comandi al gestore: {}; rinviate al giorno dopo: {}.",
+            v.giorno.format("%d/%m/%Y"),
+            v.avviata_alle.with_timezone(&chrono::Local).format("%H:%M"),
+            v.verificate,
+            v.aggiornate,
+            v.avvisi,
+            v.comandi,
+            v.rinviate
+        ),
+    };
+    view! { <p class="small" data-testid="ultima-verifica">{text}</p> }
 }
 
 fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
