@@ -51,16 +51,7 @@ pub async fn get(
     store: &dyn ItemStore,
     username: &str,
 ) -> Result<Option<Versioned<LoginFailures>>, StoreError> {
-    store
-        .get(&keys::login_failures(username))
-        .await?
-        .map(|item| {
-            Ok(Versioned {
-                value: item.decode()?,
-                version: item.version,
-            })
-        })
-        .transpose()
+    super::get_versioned(store, &keys::login_failures(username)).await
 }
 
 /// Records a failure; returns the record as written.

@@ -60,16 +60,7 @@ pub async fn get(
     store: &dyn ItemStore,
     cf: &CodiceFiscale,
 ) -> Result<Option<Versioned<MemberRecord>>, StoreError> {
-    store
-        .get(&keys::member(cf))
-        .await?
-        .map(|item| {
-            Ok(Versioned {
-                value: item.decode()?,
-                version: item.version,
-            })
-        })
-        .transpose()
+    super::get_versioned(store, &keys::member(cf)).await
 }
 
 pub fn decode_page(
@@ -78,12 +69,7 @@ pub fn decode_page(
     let members = page
         .items
         .iter()
-        .map(|item| {
-            Ok(Versioned {
-                value: item.decode()?,
-                version: item.version,
-            })
-        })
+        .map(Versioned::decode)
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((members, page.cursor))
 }

@@ -106,29 +106,12 @@ pub async fn due(
             .limit(limit),
         )
         .await?;
-    page.items
-        .iter()
-        .map(|i| {
-            Ok(Versioned {
-                value: i.decode()?,
-                version: i.version,
-            })
-        })
-        .collect()
+    page.items.iter().map(Versioned::decode).collect()
 }
 
 pub async fn get(
     store: &dyn ItemStore,
     id: &str,
 ) -> Result<Option<Versioned<OutboxCommand>>, StoreError> {
-    store
-        .get(&keys::outbox(id))
-        .await?
-        .map(|i| {
-            Ok(Versioned {
-                value: i.decode()?,
-                version: i.version,
-            })
-        })
-        .transpose()
+    super::get_versioned(store, &keys::outbox(id)).await
 }
