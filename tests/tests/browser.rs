@@ -36,6 +36,12 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
             );
             let avanzata = page.plan_card("avanzata").await?;
             ensure!(avanzata.contains("€ 20,00 + IVA all'anno"), "{avanzata}");
+            // Every page names the only senders of renewal mail.
+            let senders = Screen::new(client.clone()).wait_text("official-senders").await?;
+            ensure!(
+                senders.contains("@fondazionecni.it, @fondazionecni.org e @ingpec.eu"),
+                "{senders}"
+            );
 
             // 3 GB of inbox on Base: 3 × € 4 = € 12 + IVA € 2,64.
             page.set_extra("3", "").await?;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::access::Role;
+use shared::address::OFFICIAL_SENDER_DOMAINS;
 
 use crate::session::SessionContext;
 
@@ -156,16 +157,33 @@ fn Account() -> impl IntoView {
     }
 }
 
+/// The official sender domains, from the domain's list: "@a, @b e @c", in bold.
+fn official_senders() -> impl IntoView {
+    let last = OFFICIAL_SENDER_DOMAINS.len() - 1;
+    OFFICIAL_SENDER_DOMAINS
+        .iter()
+        .enumerate()
+        .map(|(i, domain)| {
+            let before = match i {
+                0 => "",
+                i if i == last => " e ",
+                _ => ", ",
+            };
+            view! { {before}<strong>{format!("@{domain}")}</strong> }
+        })
+        .collect_view()
+}
+
 #[component]
 pub fn Footer() -> impl IntoView {
     view! {
         <footer class="it-footer">
             <div class="it-footer-main">
                 <div class="container py-4">
-                    <p>
+                    <p data-testid="official-senders">
                         "Le comunicazioni sui rinnovi arrivano solo da indirizzi "
-                        <strong>"@fondazionecni.it"</strong>", "<strong>"@fondazionecni.org"</strong>
-                        " e "<strong>"@ingpec.eu"</strong>": ogni altro mittente è da considerare SPAM."
+                        {official_senders()}
+                        ": ogni altro mittente è da considerare SPAM."
                     </p>
                     <p class="mb-0">
                         "Assistenza: scrivi una e-mail ordinaria (non PEC) a "

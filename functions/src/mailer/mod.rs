@@ -9,7 +9,7 @@ pub mod ses;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use shared::address::is_official_sender;
+use shared::address::{OFFICIAL_SENDER_DOMAINS, is_official_sender};
 use shared::lifecycle::Reminder;
 use thiserror::Error;
 
@@ -37,9 +37,10 @@ impl Notice {
             ),
             body: format!(
                 "{}\n\nPuoi rinnovare dall'area riservata di PEC Ingegneri, alla voce «Piani e prezzi».\n\n\
-                 Gli avvisi sui rinnovi arrivano solo da indirizzi @fondazionecni.it, @fondazionecni.org \
-                 o @ingpec.eu: un messaggio sui rinnovi da qualsiasi altro mittente è spam.\n",
-                reminder.messaggio()
+                 Gli avvisi sui rinnovi arrivano solo da indirizzi {}: un messaggio sui rinnovi da \
+                 qualsiasi altro mittente è spam.\n",
+                reminder.messaggio(),
+                official_domains(" o ")
             ),
         }
     }
@@ -56,8 +57,18 @@ pub enum MailError {
 }
 
 #[derive(Debug, Error)]
-#[error("{0} is not an official sender (@fondazionecni.it, @fondazionecni.org, @ingpec.eu)")]
+#[error("{0} is not an official sender ({domains})", domains = official_domains(", "))]
 pub struct UnofficialSender(String);
+
+/// `@fondazionecni.it, @fondazionecni.org{last}@ingpec.eu`, from the domain's list.
+fn official_domains(last: &str) -> String {
+    let all: Vec<String> = OFFICIAL_SENDER_DOMAINS
+        .iter()
+        .map(|d| format!("@{d}"))
+        .collect();
+    let (final_one, rest) = all.split_last().expect("official domains exist");
+    format!("{}{last}{final_one}", rest.join(", "))
+}
 
 /// The sender to use: `from` if it is official.
 pub fn official_sender(from: &str) -> Result<String, UnofficialSender> {

@@ -2,6 +2,7 @@
 //! by the person; GSI1 files it under the member's current Ordine, so a transfer moves it
 //! between panels in the same write.
 
+use futures::{Stream, stream};
 use serde::{Deserialize, Serialize};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::Mailbox;
@@ -12,6 +13,9 @@ use super::Versioned;
 use crate::store::{
     Condition, Index, Item, ItemStore, Page, Query, SortKey, StoreError, WriteOp, keys,
 };
+
+/// Members read at once when going through a whole Ordine.
+const PAGE: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberRecord {
@@ -72,6 +76,25 @@ pub fn decode_page(
         .map(Versioned::decode)
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((members, page.cursor))
+}
+
+/// Every member now in `ordine`, a page at a time (overview, export, the verifica).
+pub fn pages_in_ordine(
+    store: &dyn ItemStore,
+    ordine: OrdineCode,
+) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
+    let query = in_ordine(ordine, None).limit(PAGE);
+    // The state is the next page's cursor, `None` once the last page is read.
+    stream::try_unfold(Some(None), move |cursor: Option<Option<String>>| {
+        let query = query.clone();
+        async move {
+            let Some(cursor) = cursor else {
+                return Ok(None);
+            };
+            let (records, next) = decode_page(store.query(&query.after(cursor)).await?)?;
+            Ok(Some((records, next.map(Some))))
+        }
+    })
 }
 
 /// The members currently in `ordine`, by surname, optionally those whose surname starts

@@ -2,6 +2,7 @@
 //! nationwide search, the CSV export, the Ordine's own mailbox.
 
 use chrono::NaiveDate;
+use futures::TryStreamExt;
 use serde::Deserialize;
 use shared::access::{Caller, Role};
 use shared::address::EmailAddress;
@@ -381,14 +382,8 @@ pub async fn export_csv(
     ];
     let csv_error = |e: csv::Error| AppError::internal(e);
     writer.write_record(header).map_err(csv_error)?;
-    let query = members::in_ordine(ordine, None).limit(1000);
-    let mut cursor = None;
-    loop {
-        let page = store
-            .query(&query.clone().after(cursor))
-            .await
-            .map_err(AppError::internal)?;
-        let (members, next) = members::decode_page(page).map_err(AppError::internal)?;
+    let mut pages = std::pin::pin!(members::pages_in_ordine(store, ordine));
+    while let Some(members) = pages.try_next().await.map_err(AppError::internal)? {
         for m in &members {
             let (a, albo, mailbox) = (&m.value.anagrafica, &m.value.albo, m.value.mailbox.as_ref());
             let stato = serde_json::to_value(albo.stato)
@@ -425,10 +420,6 @@ pub async fn export_csv(
                     mailbox.map(|m| m.contratto.nome()).unwrap_or_default(),
                 ])
                 .map_err(csv_error)?;
-        }
-        cursor = next;
-        if cursor.is_none() {
-            break;
         }
     }
     let bytes = writer

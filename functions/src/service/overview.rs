@@ -1,6 +1,8 @@
 //! The Fondazione's overview of the Ordini: each Ordine's members and mailboxes, counted
 //! from the Ordine's index partition.
 
+use std::pin::pin;
+
 use chrono::NaiveDate;
 use futures::{StreamExt, TryStreamExt, stream};
 use shared::access::{Caller, Role};
@@ -16,7 +18,6 @@ use crate::store::ItemStore;
 
 /// Mailboxes expiring within this many days count as "in scadenza" (the first reminder).
 const EXPIRY_WINDOW_DAYS: i64 = 90;
-const PAGE: usize = 1000;
 /// Ordini read at the same time.
 const ORDINI_AT_ONCE: usize = 8;
 
@@ -54,22 +55,13 @@ async fn ordine_counts(
         in_scadenza: 0,
         senza_domicilio: 0,
     };
-    let query = members::in_ordine(ordine, None).limit(PAGE);
-    let mut cursor = None;
-    loop {
-        let page = store
-            .query(&query.clone().after(cursor))
-            .await
-            .map_err(AppError::internal)?;
-        let (records, next) = members::decode_page(page).map_err(AppError::internal)?;
+    let mut pages = pin!(members::pages_in_ordine(store, ordine));
+    while let Some(records) = pages.try_next().await.map_err(AppError::internal)? {
         for record in &records {
             tally(&mut counts, &record.value, today);
         }
-        cursor = next;
-        if cursor.is_none() {
-            return Ok(counts);
-        }
     }
+    Ok(counts)
 }
 
 fn tally(counts: &mut OrdineOverview, record: &MemberRecord, today: NaiveDate) {

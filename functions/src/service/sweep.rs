@@ -6,6 +6,8 @@
 //! member's change, its provider commands, its notices and its audit entry are committed in
 //! one transaction on the version read. A member changed meanwhile is read again.
 
+use std::pin::pin;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 use shared::access::{Caller, Role};
@@ -23,7 +25,6 @@ use crate::store::{Condition, Item, ItemStore, StoreError, keys};
 
 /// Who the audit names for the sweep's changes.
 pub const ACTOR: &str = "verifica giornaliera";
-const PAGE: usize = 1000;
 /// The `META` item with the last report.
 const LAST_REPORT: &str = "VERIFICA";
 /// Ordini verified at the same time.
@@ -100,19 +101,13 @@ async fn verify_ordine(
     now: DateTime<Utc>,
 ) -> Result<Sweep, StoreError> {
     let mut sweep = Sweep::default();
-    let query = members::in_ordine(ordine, None).limit(PAGE);
-    let mut cursor = None;
-    loop {
-        let page = store.query(&query.clone().after(cursor)).await?;
-        let (records, next) = members::decode_page(page)?;
+    let mut pages = pin!(members::pages_in_ordine(store, ordine));
+    while let Some(records) = pages.try_next().await? {
         for member in records {
             verify(store, member, today, now, &mut sweep).await;
         }
-        cursor = next;
-        if cursor.is_none() {
-            return Ok(sweep);
-        }
     }
+    Ok(sweep)
 }
 
 async fn verify(
