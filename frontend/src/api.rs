@@ -189,12 +189,7 @@ pub async fn config() -> SpaConfig {
     })
 }
 
-/// Who is calling; for a member, his data and mailbox.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct Me {
-    pub caller: shared::access::Caller,
-    pub member: Option<MemberDetail>,
-}
+pub use shared::api::Me;
 
 pub async fn me() -> Result<Me, ClientError> {
     get("/api/me").await

@@ -21,7 +21,7 @@ use chrono::Utc;
 use functions::AppState;
 use functions::auth::local::LocalJwt;
 use functions::clock::SystemClock;
-use functions::seed;
+use functions::local::seed;
 use functions::service::{activation, albo};
 use functions::store::sqlite::SqliteStore;
 use shared::access::{Caller, Role};
@@ -136,14 +136,20 @@ async fn run() {
     let albo_caller = system(Role::Albo, None);
     let started = Instant::now();
     let mut errors = 0;
-    for chunk in members.chunks(albo::MAX_ROWS) {
+    for chunk in members.chunks(shared::api::ALBO_IMPORT_MAX_ROWS) {
         let csv = std::iter::once(ALBO_HEADER.to_owned())
             .chain(chunk.iter().map(albo_line))
             .collect::<Vec<_>>()
             .join("\n");
-        let report = albo::import_csv(store.as_ref(), &albo_caller, &csv, Mode::Commit, Utc::now())
-            .await
-            .unwrap();
+        let report = albo::import_csv(
+            store.as_ref(),
+            &albo_caller,
+            csv.as_bytes(),
+            Mode::Commit,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
         errors += report.errors;
     }
     let import = started.elapsed();
@@ -172,7 +178,7 @@ async fn run() {
     'ordini: for (sigla, list) in &by_ordine {
         let ordine = OrdineCode::parse(sigla).unwrap();
         let secretariat = system(Role::Segreteria, Some(ordine));
-        for chunk in list.chunks(activation::MAX_ROWS) {
+        for chunk in list.chunks(shared::api::BULK_ACTIVATION_MAX_ROWS) {
             let take = chunk.len().min(activations_n - activated);
             let csv = std::iter::once(
                 "nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono"
@@ -199,7 +205,7 @@ async fn run() {
                 store.as_ref(),
                 &secretariat,
                 ordine,
-                &csv,
+                csv.as_bytes(),
                 Mode::Commit,
                 Utc::now(),
             )
@@ -261,9 +267,7 @@ async fn run() {
         ("renewal day", Utc::now() + chrono::Duration::days(366)),
     ] {
         let started = Instant::now();
-        let sweep = functions::service::sweep::run(store.as_ref(), at)
-            .await
-            .unwrap();
+        let sweep = functions::verifica::run(store.as_ref(), at).await.unwrap();
         let took = started.elapsed();
         println!(
             "VERIFICA ({label}) over {members_n} members: {took:.1?}, {} mailboxes checked, {} changed, {} postponed",

@@ -1,12 +1,27 @@
-//! The API's errors: each becomes the shared envelope (stable code, Italian message,
-//! field) with its HTTP status. Unexpected failures log their cause chain and show none of it.
+//! The API's errors, mapped in this one place: each use case's error enum becomes the
+//! shared envelope (stable code, Italian message, field) with its HTTP status. Unexpected
+//! failures log their cause chain and show none of it.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::{ApiError, ErrorCode};
 use shared::catalog::QuoteError;
+use shared::member::FieldError;
 use thiserror::Error;
+
+use crate::repo::layout::LayoutError;
+use crate::service::Forbidden;
+use crate::service::activation::ActivationError;
+use crate::service::albo::AlboError;
+use crate::service::audit::AuditError;
+use crate::service::csv_rows::CsvError;
+use crate::service::directory::DirectoryError;
+use crate::service::login::LoginError;
+use crate::service::ordine::OrdineError;
+use crate::service::overview::OverviewError;
+use crate::service::profile::ProfileError;
+use crate::store::StoreError;
 
 #[derive(Debug, Error)]
 pub enum AppError {
@@ -25,6 +40,30 @@ impl AppError {
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
         AppError::Internal(Box::new(err))
     }
+
+    fn field(code: ErrorCode, error: FieldError) -> Self {
+        AppError::Domain(ApiError::new(code, error.message).with_field(error.field))
+    }
+
+    /// The first of several field errors (forms show one at a time; CSV rows show all).
+    fn fields(errors: Vec<FieldError>) -> Self {
+        let first = errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| FieldError::new("", "Dati non validi."));
+        AppError::field(ErrorCode::InvalidInput, first)
+    }
+
+    fn conflict() -> Self {
+        AppError::new(
+            ErrorCode::Conflict,
+            "I dati sono stati modificati nel frattempo da un'altra operazione: ricarica la pagina e riprova.",
+        )
+    }
+
+    fn not_found(message: &str) -> Self {
+        AppError::new(ErrorCode::NotFound, message)
+    }
 }
 
 impl From<ApiError> for AppError {
@@ -33,9 +72,157 @@ impl From<ApiError> for AppError {
     }
 }
 
+impl From<Forbidden> for AppError {
+    fn from(err: Forbidden) -> Self {
+        AppError::new(ErrorCode::Forbidden, err.to_string())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::BadCursor => AppError::field(
+                ErrorCode::InvalidInput,
+                FieldError::new(
+                    "cursor",
+                    "Il riferimento alla pagina non è valido: ricomincia dalla prima.",
+                ),
+            ),
+            // Someone else wrote first: the caller's data is stale.
+            StoreError::ConditionFailed { .. } => AppError::conflict(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<QuoteError> for AppError {
     fn from(err: QuoteError) -> Self {
         AppError::Domain(ApiError::from(&err))
+    }
+}
+
+impl From<CsvError> for AppError {
+    fn from(err: CsvError) -> Self {
+        let code = match err {
+            CsvError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+            _ => ErrorCode::MalformedRequest,
+        };
+        AppError::new(code, err.to_string())
+    }
+}
+
+impl From<ActivationError> for AppError {
+    fn from(err: ActivationError) -> Self {
+        use shared::lifecycle::ActivationError as Refused;
+        match err {
+            ActivationError::Forbidden(e) => e.into(),
+            ActivationError::CodiceFiscale(e) => {
+                ApiError::codice_fiscale(&e, "codice_fiscale").into()
+            }
+            ActivationError::NotInOrdine(_) => AppError::field(
+                ErrorCode::NotInOrdine,
+                FieldError::new("codice_fiscale", err),
+            ),
+            ActivationError::Refused(refused) => {
+                let code = match refused {
+                    Refused::NotRegistered => ErrorCode::NotRegistered,
+                    Refused::AlreadyHasMailbox => ErrorCode::AlreadyActive,
+                };
+                AppError::new(code, refused.to_string())
+            }
+            ActivationError::Address(e) => ApiError::address(&e, "cognome").into(),
+            ActivationError::Csv(e) => e.into(),
+            ActivationError::Busy => AppError::conflict(),
+            ActivationError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<AlboError> for AppError {
+    fn from(err: AlboError) -> Self {
+        match err {
+            AlboError::Forbidden(e) => e.into(),
+            AlboError::Invalid(errors) => AppError::fields(errors),
+            AlboError::Csv(e) => e.into(),
+            AlboError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<DirectoryError> for AppError {
+    fn from(err: DirectoryError) -> Self {
+        match err {
+            DirectoryError::Forbidden(e) => e.into(),
+            DirectoryError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
+            DirectoryError::NotFound => AppError::not_found("Iscritto non trovato."),
+            DirectoryError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ProfileError> for AppError {
+    fn from(err: ProfileError) -> Self {
+        match err {
+            ProfileError::Forbidden(e) => e.into(),
+            ProfileError::NotInAlbo => AppError::not_found(
+                "Il tuo codice fiscale non risulta nell'Albo: contatta il tuo Ordine.",
+            ),
+            ProfileError::Stale => AppError::conflict(),
+            ProfileError::Invalid(errors) => AppError::fields(errors),
+            ProfileError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<OrdineError> for AppError {
+    fn from(err: OrdineError) -> Self {
+        match err {
+            OrdineError::Forbidden(e) => e.into(),
+            OrdineError::NoMailbox => {
+                AppError::not_found("La casella dell'Ordine non è ancora stata attivata.")
+            }
+            OrdineError::Stale => AppError::conflict(),
+            OrdineError::Invalid(errors) => AppError::fields(errors),
+            OrdineError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<OverviewError> for AppError {
+    fn from(err: OverviewError) -> Self {
+        match err {
+            OverviewError::Forbidden(e) => e.into(),
+            OverviewError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<AuditError> for AppError {
+    fn from(err: AuditError) -> Self {
+        match err {
+            AuditError::Forbidden(e) => e.into(),
+            AuditError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LoginError> for AppError {
+    fn from(err: LoginError) -> Self {
+        match err {
+            LoginError::NotHere => AppError::not_found(
+                "Su questo ambiente si accede dalla pagina di login della Fondazione.",
+            ),
+            LoginError::Wrong => AppError::new(ErrorCode::Unauthorized, err.to_string()),
+            LoginError::Locked { .. } => AppError::new(ErrorCode::TooManyAttempts, err.to_string()),
+            LoginError::Store(e) => e.into(),
+            LoginError::Hashing(e) => AppError::internal(e),
+        }
+    }
+}
+
+impl From<LayoutError> for AppError {
+    fn from(err: LayoutError) -> Self {
+        AppError::internal(err)
     }
 }
 

@@ -1,23 +1,28 @@
-//! The PEC Ingegneri HTTP API. Each function area is an axum `Router`; the Lambda binary
-//! runs it through `lambda_http`, the local server merges it with the SPA, and tests call
-//! it with `oneshot`.
+//! The PEC Ingegneri backend, as deployed:
+//!
+//! - [`routes`]: the HTTP API, one module per area (a Lambda function each on AWS), over
+//!   the use cases in [`service`]; [`http`] is what every response shares.
+//! - [`outbox`]: the provider and mailer ports, fed by the outbox (`pec-outbox`).
+//! - [`verifica`]: the daily verifica (`pec-sweep`).
+//! - [`repo`] over [`store`]: the one door to the table per entity, SQLite or DynamoDB.
+//! - [`local`]: what runs only on a laptop (the local login, the SPA, demo data).
+//! - `testing` (feature `test-support`): moto and other test scaffolding, linked by no
+//!   Lambda binary.
 
 pub mod auth;
 pub mod clock;
-pub mod dispatcher;
 pub mod error;
-pub mod extract;
-pub mod idempotency;
+pub mod http;
 pub mod local;
-pub mod mailer;
-pub mod provider;
+pub mod outbox;
 pub mod repo;
 pub mod routes;
-pub mod seed;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod verifica;
 
 use std::sync::Arc;
 

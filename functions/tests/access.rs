@@ -69,6 +69,7 @@ async fn every_route_checks_role_and_tenant() {
     let activation = json!({ "codice_fiscale": mario_mi }).to_string();
     let profile = json!({ "indirizzo": "Via X 1", "comune": "Roma", "provincia": "RM", "cap": "00100", "email": "x@example.it", "version": 1 }).to_string();
     let recovery = json!({ "email": "r@example.it", "cellulare": "", "version": 1 }).to_string();
+    let profilo = json!({ "email_segreteria": "segreteria@ordine.example.it", "telefono": "", "indirizzo": "Via X 1, Milano", "version": 0 }).to_string();
     let upsert = json!({
         "nome": "Mario", "cognome": "Rossi", "codice_fiscale": mario_mi, "indirizzo": "Via Roma 1", "comune": "Milano",
         "provincia": "MI", "cap": "20121", "email": "m@example.it", "ordine": "MI", "numero_iscrizione": "1"
@@ -143,6 +144,18 @@ async fn every_route_checks_role_and_tenant() {
             "/api/ordini/MI/mailbox",
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/profilo",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "PUT",
+            "/api/ordini/MI/profilo",
+            Some(&profilo),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
             "POST",
@@ -224,7 +237,7 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/health"),
         ("get", "/api/catalog"),
         ("post", "/api/quote"),
-        ("post", "/api/auth/login"),
+        ("get", "/api/openapi.json"),
         ("get", "/api/me"),
         ("patch", "/api/me/profile"),
         ("put", "/api/me/recovery"),
@@ -236,6 +249,8 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/ordini/{ordine}/members"),
         ("get", "/api/ordini/{ordine}/export"),
         ("get", "/api/ordini/{ordine}/mailbox"),
+        ("get", "/api/ordini/{ordine}/profilo"),
+        ("put", "/api/ordini/{ordine}/profilo"),
         ("post", "/api/ordini/{ordine}/activations"),
         ("post", "/api/ordini/{ordine}/activations/bulk"),
         ("post", "/api/albo/import"),
@@ -263,7 +278,8 @@ async fn every_route_is_in_the_openapi_document() {
         "CsvReport",
         "RowOutcome",
         "AlboInput",
-        "LoginResponse",
+        "AuditPage",
+        "OrdineProfiloView",
     ] {
         assert!(
             schemas.contains_key(dto),

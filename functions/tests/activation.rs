@@ -5,9 +5,9 @@ mod support;
 
 use std::sync::Arc;
 
-use functions::dispatcher::{self, Channels};
-use functions::mailer::sandbox::SandboxMailer;
-use functions::provider::sandbox::SandboxProvider;
+use functions::outbox::mailer::sandbox::SandboxMailer;
+use functions::outbox::provider::sandbox::SandboxProvider;
+use functions::outbox::{self as dispatcher, Channels};
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
@@ -206,12 +206,15 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .await;
     assert_eq!(next.body["items"].as_array().unwrap().len(), 1);
     let unsigned = api
-        .get(
-            "/api/ordini/MI/members?contratto=da-firmare&scadenza_entro=400",
-            &mi,
-        )
+        .get("/api/ordini/MI/members?contratto=da-firmare", &mi)
         .await;
     assert_eq!(unsigned.body["items"].as_array().unwrap().len(), 3);
+    // Their Base terms renew by themselves while they are registered: nothing will lapse.
+    let expiring = api
+        .get("/api/ordini/MI/members?scadenza_entro=400", &mi)
+        .await;
+    assert_eq!(expiring.status, 200, "{}", expiring.text);
+    assert_eq!(expiring.body["items"].as_array().unwrap().len(), 0);
     let bad_filter = api.get("/api/ordini/MI/members?piano=platino", &mi).await;
     assert_eq!(
         (
@@ -346,7 +349,8 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     let run = dispatcher::run_once(store.as_ref(), channels, now)
         .await
         .unwrap();
-    assert_eq!((run.done, run.retried), (0, 4));
+    // Four creations, and Anna's two changes of her data for the provider.
+    assert_eq!((run.done, run.retried), (0, 6));
     assert!(
         provider
             .mailbox("mario.rossi@ingpec.eu")
@@ -363,7 +367,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
             .await
             .unwrap()
             .done,
-        4
+        6
     );
     assert_eq!(
         dispatcher::run_once(store.as_ref(), channels, later)
@@ -379,6 +383,23 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .unwrap();
     assert_eq!((created.status.as_str(), created.commands), ("active", 1));
     assert_eq!(created.space, shared::catalog::Space::new(1, 3));
+    // Recupero credenziali reaches the provider: a locked-out Anna gets her password there.
+    let anna_at_provider = provider
+        .mailbox("anna.dangelo@ingpec.eu")
+        .await
+        .unwrap()
+        .unwrap();
+    let Some(functions::outbox::provider::Titolare::Persona {
+        recupero, email, ..
+    }) = anna_at_provider.titolare
+    else {
+        panic!("the provider knows Anna as a person: {anna_at_provider:?}");
+    };
+    assert_eq!(
+        recupero.email.map(|e| e.to_string()).as_deref(),
+        Some("anna.recupero@example.it")
+    );
+    assert_eq!(email.as_str(), "anna.nuova@example.it");
 
     // The Fondazione's overview counts what each Ordine's list shows.
     let overview = api.get("/api/ordini", &fondazione).await;
@@ -486,6 +507,35 @@ async fn bulk_activation_reports_each_row_then_activates() {
          Marta,Blu,NOTACODE,Via D 1,Milano,MI,20100,m@example.it,\n\
          Luca,Bianco,{a},Via A 1,Milano,MI,20100,,\n"
     );
+    // Without an email, a member gets the secretariat's: until the Ordine gives it in its
+    // profile, the row says so (never the Ordine's PEC, DOMAIN.md).
+    let before_profile = api
+        .csv(
+            "/api/ordini/MI/activations/bulk?mode=dry-run",
+            &mi,
+            &modello,
+        )
+        .await;
+    let first = &before_profile.body["rows"][0];
+    assert_eq!(first["esito"], "errore", "{}", before_profile.text);
+    assert_eq!(first["errori"][0]["field"], "email");
+    assert!(
+        first["errori"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("segreteria dell'Ordine")
+    );
+    let profilo = api
+        .json(
+            "PUT",
+            "/api/ordini/MI/profilo",
+            &mi,
+            &json!({ "email_segreteria": "segreteria@ordine-mi.example.it", "telefono": "02 1234567", "indirizzo": "Viale Andrea Doria 9, Milano", "version": 0 }),
+        )
+        .await;
+    assert_eq!(profilo.status, 200, "{}", profilo.text);
+    assert_eq!(profilo.body["version"], 1);
+
     let dry = api
         .csv(
             "/api/ordini/MI/activations/bulk?mode=dry-run",

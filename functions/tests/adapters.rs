@@ -12,10 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::post;
 use functions::AppState;
-use functions::mailer::ses::SesMailer;
-use functions::mailer::{MailError, Mailer, Notice};
-use functions::provider::http::HttpProvider;
-use functions::provider::{Provider, ProviderError};
+use functions::outbox::mailer::ses::SesMailer;
+use functions::outbox::mailer::{MailError, Mailer, Notice};
+use functions::outbox::provider::http::HttpProvider;
+use functions::outbox::provider::{Command, Provider, ProviderError, Titolare};
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
 use http_body_util::BodyExt;
@@ -23,7 +23,6 @@ use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
 use lambda_http::request::RequestContext;
 use serde_json::{Value, json};
 use shared::catalog::Space;
-use shared::lifecycle::ProviderCommand;
 use tower::ServiceExt;
 
 type Seen = Arc<Mutex<Vec<(String, String, Value, Option<String>)>>>;
@@ -74,8 +73,24 @@ async fn the_http_provider_speaks_the_documented_contract() {
         fake_provider(seen.clone()).await + "/",
         Some("secret".into()),
     );
-    let create = ProviderCommand::Create {
+    let titolare = Titolare::Persona {
+        nome: "Mario".into(),
+        cognome: "Rossi".into(),
+        codice_fiscale: "RSSMRA85T10A562S".parse().unwrap(),
+        indirizzo: "Via Roma 1".into(),
+        comune: "Milano".into(),
+        provincia: "MI".into(),
+        cap: "20121".into(),
+        email: "mario@example.it".parse().unwrap(),
+        telefono: None,
+        recupero: shared::member::RecoveryContacts {
+            email: Some("mario.privato@example.it".parse().unwrap()),
+            cellulare: Some(shared::member::Telefono::parse_cellulare("3471234567").unwrap()),
+        },
+    };
+    let create = Command::Create {
         space: Space::new(1, 3),
+        titolare: titolare.clone(),
     };
     provider
         .execute("cmd-1", "mario.rossi@ingpec.eu", &create)
@@ -87,35 +102,52 @@ async fn the_http_provider_speaks_the_documented_contract() {
         .await
         .unwrap();
     let down = provider
-        .execute("cmd-2", "down@ingpec.eu", &ProviderCommand::Block)
+        .execute("cmd-2", "down@ingpec.eu", &Command::Block)
         .await;
     assert!(
         matches!(down, Err(ProviderError::Unavailable(_))),
         "{down:?}"
     );
     let refused = provider
-        .execute("cmd-3", "refuse@ingpec.eu", &ProviderCommand::Close)
+        .execute("cmd-3", "refuse@ingpec.eu", &Command::Close)
         .await;
     assert!(
         matches!(refused, Err(ProviderError::Refused(_))),
         "{refused:?}"
     );
     let unreachable = HttpProvider::new("http://127.0.0.1:9", None)
-        .execute("cmd-4", "x@ingpec.eu", &ProviderCommand::Unblock)
+        .execute("cmd-4", "x@ingpec.eu", &Command::Unblock)
         .await;
     assert!(matches!(unreachable, Err(ProviderError::Unavailable(_))));
 
-    let calls = seen.lock().unwrap();
-    let (address, key, body, auth) = &calls[0];
+    let (address, key, body, auth) = seen.lock().unwrap()[0].clone();
     assert_eq!(
         (address.as_str(), key.as_str()),
         ("mario.rossi@ingpec.eu", "cmd-1")
     );
+    assert_eq!(body["command"], "create");
+    assert_eq!(body["space"], json!({ "inbox_gb": 1, "archivio_gb": 3 }));
+    assert_eq!(body["titolare"]["tipo"], "persona");
+    assert_eq!(body["titolare"]["codice_fiscale"], "RSSMRA85T10A562S");
     assert_eq!(
-        body,
-        &json!({ "command": "create", "space": { "inbox_gb": 1, "archivio_gb": 3 } })
+        body["titolare"]["recupero"],
+        json!({ "email": "mario.privato@example.it", "cellulare": "+393471234567" })
     );
     assert_eq!(auth.as_deref(), Some("Bearer secret"));
+
+    // The holder's new data, as the documented `update-holder` command.
+    provider
+        .execute(
+            "cmd-5",
+            "mario.rossi@ingpec.eu",
+            &Command::UpdateHolder { titolare },
+        )
+        .await
+        .unwrap();
+    let calls = seen.lock().unwrap();
+    let (_, _, body, _) = calls.last().unwrap();
+    assert_eq!(body["command"], "update-holder");
+    assert_eq!(body["titolare"]["recupero"]["cellulare"], "+393471234567");
 }
 
 fn lambda_state() -> AppState {

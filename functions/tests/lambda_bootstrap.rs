@@ -122,7 +122,7 @@ async fn pec_outbox_sends_what_is_due_when_the_stream_wakes_it() {
     let moto = Moto::start().await;
     let store = moto.store("lambda-outbox").await;
     moto.ses("ingpec.eu").await;
-    let notice = functions::mailer::Notice {
+    let notice = functions::outbox::mailer::Notice {
         to: vec!["anna.bianchi@ingpec.eu".into()],
         subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),
         body: "Il servizio «PEC Avanzata» scade il 22/11/2027.".into(),

@@ -7,14 +7,15 @@ mod support;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use functions::dispatcher::{self, Channels};
-use functions::mailer::sandbox::SandboxMailer;
-use functions::provider::sandbox::SandboxProvider;
+use functions::outbox::mailer::sandbox::SandboxMailer;
+use functions::outbox::provider::sandbox::SandboxProvider;
+use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::members;
-use functions::service::sweep;
+use functions::repo::unit_of_work::Change;
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
+use functions::{repo, verifica};
 use shared::catalog::{PlanCode, ServiceKind, Space};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::{Event, MailboxStatus};
@@ -51,7 +52,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     // today (to 22/11/2027 too) and gives a recovery email; Luca leaves the Albo.
     let today = support::NOW.parse::<DateTime<Utc>>().unwrap().date_naive();
     let anna_cf: CodiceFiscale = anna.parse().unwrap();
-    let mut record = members::get(store.as_ref(), &anna_cf)
+    let record = members::get(store.as_ref(), &anna_cf)
         .await
         .unwrap()
         .unwrap();
@@ -64,26 +65,30 @@ async fn scenario(store: Arc<dyn ItemStore>) {
             today,
         )
         .unwrap();
-    record.value.mailbox = Some(bought.mailbox);
-    record.value.recovery.email = Some("anna.privata@example.it".parse().unwrap());
-    store
-        .transact(vec![
-            members::replace(&record.value, record.version).unwrap(),
-        ])
-        .await
-        .unwrap();
+    let mut after = record.value.clone();
+    after.mailbox = Some(bought.mailbox);
+    after.recovery.email = Some("anna.privata@example.it".parse().unwrap());
+    let change = Change {
+        before: Some(record.clone()),
+        after,
+        effects: bought.effects,
+        actor: shared::audit::Actor::Fondazione("test".into()),
+        action: "acquisto PEC Avanzata".into(),
+    };
+    let (ops, _, _) = change.into_ops(support::NOW.parse().unwrap()).unwrap();
+    repo::commit(store.as_ref(), ops).await.unwrap();
     let cancelled = albo_row("Luca", "Verdi", &luca, "MI", "B2")
         .replace(";iscritto;;;", ";cancellato;22/11/2026;dimissioni;");
     api.register(&[cancelled]).await;
 
     // Today nothing is due within 90 days.
-    let quiet = sweep::run(store.as_ref(), at("2026-11-23T01:30:00Z"))
+    let quiet = verifica::run(store.as_ref(), at("2026-11-23T01:30:00Z"))
         .await
         .unwrap();
     assert_eq!((quiet.verificate, quiet.aggiornate), (2, 0));
 
     // 60 days before: one reminder each (Anna's Avanzata, Luca's mailbox), and once only.
-    let reminders = sweep::run(store.as_ref(), at("2027-09-23T01:30:00Z"))
+    let reminders = verifica::run(store.as_ref(), at("2027-09-23T01:30:00Z"))
         .await
         .unwrap();
     assert_eq!(
@@ -97,7 +102,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         (2, 2, 2, 0, 0)
     );
     assert_eq!(reminders.giorno.to_string(), "2027-09-23");
-    let again = sweep::run(store.as_ref(), at("2027-09-23T09:00:00Z"))
+    let again = verifica::run(store.as_ref(), at("2027-09-23T09:00:00Z"))
         .await
         .unwrap();
     assert_eq!((again.aggiornate, again.avvisi), (0, 0));
@@ -109,11 +114,12 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         mailer: &mailer,
     };
     let first_run = at("2027-09-23T02:00:00Z");
-    // The two activations' creations, then the two reminders.
+    // The two activations' creations, Anna's purchase (a resize) and her new recovery
+    // email (for the provider), then the two reminders.
     let run = dispatcher::run_once(store.as_ref(), channels, first_run)
         .await
         .unwrap();
-    assert_eq!(run.done, 4);
+    assert_eq!(run.done, 6);
     let sent = mailer.sent().await.unwrap();
     assert_eq!(sent.len(), 2);
     assert!(sent.iter().all(|s| s.from == "avvisi@ingpec.eu"));
@@ -143,7 +149,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
 
     // The day after the scadenza: Avanzata is gone and Anna back to Base for one more
     // year; Luca's mailbox is closed.
-    let expiry = sweep::run(store.as_ref(), at("2027-11-23T01:30:00Z"))
+    let expiry = verifica::run(store.as_ref(), at("2027-11-23T01:30:00Z"))
         .await
         .unwrap();
     assert_eq!((expiry.verificate, expiry.aggiornate), (2, 2));
@@ -201,7 +207,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         actions[1],
         "promemoria: PEC Avanzata in scadenza il 22/11/2027"
     );
-    assert!(history.body["items"][0]["actor"] == sweep::ACTOR);
+    assert!(history.body["items"][0]["actor"] == "verifica");
 
     // The Fondazione sees the last run's report.
     let fondazione = api.token(&caller(Role::Fondazione, None, None));

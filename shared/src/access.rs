@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Actor;
 use crate::codice_fiscale::CodiceFiscale;
+use crate::lifecycle::AlboStatus;
 use crate::province::OrdineCode;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -31,6 +33,13 @@ impl Role {
     }
 }
 
+/// Where a member stands now, as the Albo says: what decides who may see him.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub ordine: OrdineCode,
+    pub stato: AlboStatus,
+}
+
 /// The authenticated caller.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,19 +56,20 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The holder is the member whose code is exactly the caller's: an omocodic variant
+    /// is another person.
     pub fn is_holder(&self, member: &CodiceFiscale) -> bool {
-        self.role == Role::Iscritto
-            && self
-                .codice_fiscale
-                .as_ref()
-                .is_some_and(|cf| cf.same_person(member))
+        self.role == Role::Iscritto && self.codice_fiscale.as_ref() == Some(member)
     }
 
-    /// A secretariat sees the members *currently* registered in its Ordine.
-    pub fn can_read_member(&self, member: &CodiceFiscale, current_ordine: OrdineCode) -> bool {
+    /// A secretariat sees the members *currently registered* in its Ordine (suspended
+    /// ones included); cancelled and deceased members are the Fondazione's.
+    pub fn can_read_member(&self, member: &CodiceFiscale, standing: Standing) -> bool {
         match self.role {
             Role::Fondazione => true,
-            Role::Segreteria => self.ordine == Some(current_ordine),
+            Role::Segreteria => {
+                self.ordine == Some(standing.ordine) && standing.stato.is_registered()
+            }
             Role::Iscritto => self.is_holder(member),
             Role::Albo => false,
         }
@@ -88,27 +98,23 @@ impl Caller {
     }
 
     /// Whose actions the audit log names.
-    pub fn actor(&self) -> String {
-        match (&self.role, &self.ordine, &self.codice_fiscale) {
-            (Role::Segreteria, Some(ordine), _) => format!("segreteria:{ordine}:{}", self.subject),
-            (Role::Iscritto, _, Some(cf)) => format!("iscritto:{cf}"),
-            (role, _, _) => format!("{}:{}", serde_plain(role), self.subject),
+    pub fn actor(&self) -> Actor {
+        let account = self.subject.clone();
+        match (self.role, self.ordine, &self.codice_fiscale) {
+            (Role::Segreteria, Some(ordine), _) => Actor::Segreteria { ordine, account },
+            (Role::Iscritto, _, Some(cf)) => Actor::Iscritto(cf.clone()),
+            (Role::Albo, _, _) => Actor::Albo(account),
+            // A Fondazione operator, or an account whose claims lack its Ordine or code
+            // (it is refused every write before anything is recorded).
+            _ => Actor::Fondazione(account),
         }
-    }
-}
-
-fn serde_plain(role: &Role) -> &'static str {
-    match role {
-        Role::Iscritto => "iscritto",
-        Role::Segreteria => "segreteria",
-        Role::Fondazione => "fondazione",
-        Role::Albo => "albo",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lifecycle::CausaCancellazione;
 
     fn cf(s: &str) -> CodiceFiscale {
         CodiceFiscale::parse(s).unwrap()
@@ -123,27 +129,64 @@ mod tests {
         }
     }
 
+    fn standing(ordine: &str, stato: AlboStatus) -> Standing {
+        Standing {
+            ordine: OrdineCode::parse(ordine).unwrap(),
+            stato,
+        }
+    }
+
     #[test]
     fn each_role_sees_what_it_should() {
         let mario = cf("RSSMRA85T10A562S");
         let mi = OrdineCode::parse("MI").unwrap();
         let rm = OrdineCode::parse("RM").unwrap();
+        let in_mi = standing("MI", AlboStatus::Iscritto);
+        let in_rm = standing("RM", AlboStatus::Iscritto);
         let segreteria_mi = caller(Role::Segreteria, None, Some("MI"));
-        assert!(segreteria_mi.can_read_member(&mario, mi));
+        assert!(segreteria_mi.can_read_member(&mario, in_mi));
         assert!(
-            !segreteria_mi.can_read_member(&mario, rm),
+            !segreteria_mi.can_read_member(&mario, in_rm),
             "after a transfer the old Ordine no longer sees him"
         );
         assert!(!segreteria_mi.can_edit_own_data(&mario));
         let holder = caller(Role::Iscritto, Some("RSSMRA85T10A562S"), None);
-        assert!(holder.can_read_member(&mario, rm));
-        assert!(holder.can_edit_own_data(&mario.omocodic_variant(2)));
+        assert!(holder.can_read_member(&mario, in_rm));
+        assert!(holder.can_edit_own_data(&mario));
         assert!(!holder.can_manage_ordine(mi));
         let fondazione = caller(Role::Fondazione, None, None);
-        assert!(fondazione.can_read_member(&mario, rm) && fondazione.can_manage_ordine(rm));
+        assert!(fondazione.can_read_member(&mario, in_rm) && fondazione.can_manage_ordine(rm));
         assert!(!fondazione.can_edit_own_data(&mario));
         let albo = caller(Role::Albo, None, None);
-        assert!(albo.can_import_albo() && !albo.can_read_member(&mario, mi));
+        assert!(albo.can_import_albo() && !albo.can_read_member(&mario, in_mi));
         assert!(!segreteria_mi.can_import_albo());
+    }
+
+    #[test]
+    fn an_omocodic_variant_is_another_person() {
+        let mario = cf("RSSMRA85T10A562S");
+        let other = mario.omocodic_variant(2);
+        let holder = caller(Role::Iscritto, Some(mario.as_str()), None);
+        assert!(!holder.is_holder(&other));
+        assert!(!holder.can_edit_own_data(&other));
+        assert!(!holder.can_read_member(&other, standing("MI", AlboStatus::Iscritto)));
+    }
+
+    #[test]
+    fn a_secretariat_sees_registered_members_only() {
+        let mario = cf("RSSMRA85T10A562S");
+        let segreteria = caller(Role::Segreteria, None, Some("MI"));
+        let dal = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let sospeso = standing("MI", AlboStatus::Sospeso { dal });
+        assert!(
+            segreteria.can_read_member(&mario, sospeso),
+            "suspended is still registered"
+        );
+        for causa in [CausaCancellazione::Dimissioni, CausaCancellazione::Decesso] {
+            let cancellato = standing("MI", AlboStatus::Cancellato { dal, causa });
+            assert!(!segreteria.can_read_member(&mario, cancellato));
+            let fondazione = caller(Role::Fondazione, None, None);
+            assert!(fondazione.can_read_member(&mario, cancellato));
+        }
     }
 }

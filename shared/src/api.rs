@@ -49,6 +49,14 @@ pub enum ErrorCode {
     TooManyAttempts,
     Forbidden,
     NotFound,
+    /// The route exists, but not with this HTTP method.
+    MethodNotAllowed,
+    /// The request took longer than the time limit; it may have been carried out.
+    Timeout,
+    /// The body is larger than the route accepts.
+    PayloadTooLarge,
+    /// The body is not of a type the route accepts.
+    UnsupportedMediaType,
     Conflict,
     Internal,
     /// A code this build does not know yet (a newer server).
@@ -63,7 +71,11 @@ impl ErrorCode {
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Timeout => 408,
             ErrorCode::Conflict | ErrorCode::InProgress => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
             ErrorCode::MalformedRequest => 400,
@@ -71,6 +83,15 @@ impl ErrorCode {
         }
     }
 }
+
+/// Rows of a bulk activation CSV per request; the app sends a larger file in parts.
+pub const BULK_ACTIVATION_MAX_ROWS: usize = 1_000;
+/// Rows of an Albo CSV per request.
+pub const ALBO_IMPORT_MAX_ROWS: usize = 5_000;
+/// The largest CSV a request may carry.
+pub const CSV_MAX_BYTES: usize = 2 * 1024 * 1024;
+/// Audit entries per page.
+pub const AUDIT_PAGE: usize = 50;
 
 /// The body of every error response.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -228,11 +249,20 @@ mod dto {
 
     use crate::access::Caller;
     use crate::address::EmailAddress;
+    use crate::audit::{AuditEntry, AuditTarget, Integrity};
     use crate::catalog::{PlanCode, Space};
     use crate::codice_fiscale::CodiceFiscale;
     use crate::lifecycle::{AlboStatus, Mailbox, MailboxStatus, PaidService, StatoContratto};
     use crate::member::{AlboChange, AlboRecord, Anagrafica, FieldError, RecoveryContacts};
     use crate::province::OrdineCode;
+
+    /// `GET /api/me`: who is calling; for a member, his data and mailbox.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Me {
+        pub caller: Caller,
+        pub member: Option<MemberDetail>,
+    }
 
     /// `POST /api/auth/login` (local accounts only).
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -317,6 +347,144 @@ mod dto {
         pub recovery: Option<RecoveryContacts>,
         pub mailbox: Option<MailboxView>,
         pub version: u64,
+    }
+
+    /// The Albo standing a member list may be filtered by.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum AlboFilter {
+        Iscritto,
+        Sospeso,
+        Cancellato,
+    }
+
+    impl AlboFilter {
+        pub fn nome(self) -> &'static str {
+            match self {
+                AlboFilter::Iscritto => "Iscritto",
+                AlboFilter::Sospeso => "Sospeso",
+                AlboFilter::Cancellato => "Cancellato",
+            }
+        }
+
+        pub fn matches(self, stato: &AlboStatus) -> bool {
+            matches!(
+                (self, stato),
+                (AlboFilter::Iscritto, AlboStatus::Iscritto)
+                    | (AlboFilter::Sospeso, AlboStatus::Sospeso { .. })
+                    | (AlboFilter::Cancellato, AlboStatus::Cancellato { .. })
+            )
+        }
+    }
+
+    /// The mailbox state a member list may be filtered by (`nessuna`: no mailbox).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum CasellaFilter {
+        Attiva,
+        Bloccata,
+        Chiusa,
+        Nessuna,
+    }
+
+    impl CasellaFilter {
+        pub fn nome(self) -> &'static str {
+            match self {
+                CasellaFilter::Attiva => "Attiva",
+                CasellaFilter::Bloccata => "Bloccata",
+                CasellaFilter::Chiusa => "Chiusa",
+                CasellaFilter::Nessuna => "Nessuna casella",
+            }
+        }
+
+        pub fn matches(self, status: Option<MailboxStatus>) -> bool {
+            match self {
+                CasellaFilter::Nessuna => status.is_none(),
+                CasellaFilter::Attiva => status == Some(MailboxStatus::Attiva),
+                CasellaFilter::Bloccata => status == Some(MailboxStatus::Bloccata),
+                CasellaFilter::Chiusa => status == Some(MailboxStatus::Chiusa),
+            }
+        }
+    }
+
+    /// Most days ahead `scadenza_entro` may look.
+    pub const SCADENZA_ENTRO_MAX: u16 = 3660;
+    /// Members per page of a list.
+    pub const MEMBER_PAGE_DEFAULT: u16 = 50;
+    pub const MEMBER_PAGE_MAX: u16 = 200;
+
+    /// Search and filters of a member list, in the URL query: the server's query
+    /// parameters and the SPA's page URL, serialised by both from this one type.
+    #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+    #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct MemberFilters {
+        /// Codice fiscale, PEC address, or the beginning of the surname.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", param(max_length = 100))]
+        pub q: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub albo: Option<AlboFilter>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub casella: Option<CasellaFilter>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub piano: Option<PlanCode>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub contratto: Option<StatoContratto>,
+        /// Mailboxes with a scadenza that will happen (the plan's when it will not renew by
+        /// itself, or a paid service's) within this many days.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 3660))]
+        pub scadenza_entro: Option<u16>,
+        /// Only members without a domicilio digitale (DL 76/2020).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub senza_domicilio: Option<bool>,
+        /// From a previous page's `cursor`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
+        pub limit: Option<u16>,
+    }
+
+    impl MemberFilters {
+        /// The fields out of range, in Italian (the rest is checked by the types).
+        pub fn check(&self) -> Result<(), FieldError> {
+            if self.scadenza_entro.is_some_and(|d| d > SCADENZA_ENTRO_MAX) {
+                return Err(FieldError::new(
+                    "scadenza_entro",
+                    format!("Indica un numero di giorni tra 0 e {SCADENZA_ENTRO_MAX}."),
+                ));
+            }
+            if self
+                .limit
+                .is_some_and(|l| !(1..=MEMBER_PAGE_MAX).contains(&l))
+            {
+                return Err(FieldError::new(
+                    "limit",
+                    format!("Si possono chiedere da 1 a {MEMBER_PAGE_MAX} iscritti per pagina."),
+                ));
+            }
+            if self.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
+                return Err(FieldError::new(
+                    "q",
+                    "La ricerca può avere al massimo 100 caratteri.",
+                ));
+            }
+            Ok(())
+        }
+
+        pub fn page_size(&self) -> usize {
+            usize::from(self.limit.unwrap_or(MEMBER_PAGE_DEFAULT))
+        }
+
+        /// The search text, trimmed, if any.
+        pub fn search(&self) -> Option<&str> {
+            self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+        }
     }
 
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -419,24 +587,41 @@ mod dto {
         }
     }
 
-    /// One entry of the audit log.
-    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct AuditEntry {
-        pub id: String,
-        pub at: DateTime<Utc>,
-        pub actor: String,
-        /// What was changed: `member:{cf}`, `ordine:{sigla}`, …
-        pub target: String,
-        pub action: String,
-        pub before: Option<serde_json::Value>,
-        pub after: Option<serde_json::Value>,
-    }
-
+    /// A page of an audit log, newest first. On the first page of one target's log,
+    /// whether its chain is whole (`integrita`).
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct AuditPage {
         pub items: Vec<AuditEntry>,
+        pub cursor: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub integrita: Option<Integrity>,
+    }
+
+    /// `GET /api/audit`: one target's log, or else one Italian calendar day's.
+    #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+    #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct AuditQuery {
+        /// `member:{codice fiscale}` or `ordine:{sigla}`; without it, a day.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", param(value_type = Option<String>, pattern = "^(member|ordine):[A-Za-z0-9]+$"))]
+        pub target: Option<AuditTarget>,
+        /// The day (AAAA-MM-GG, Italian calendar), today if omitted.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub day: Option<NaiveDate>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// `GET /api/me/history`
+    #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+    #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct PageQuery {
+        #[serde(skip_serializing_if = "Option::is_none")]
         pub cursor: Option<String>,
     }
 

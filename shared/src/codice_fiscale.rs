@@ -3,9 +3,10 @@
 //!
 //! Layout (0-based positions): 0–5 surname and name letters, 6–7 year, 8 month letter,
 //! 9–10 day (+40 for women), 11–14 birthplace (letter + three digits), 15 check letter.
-//! When two people would get the same code, the Agenzia delle Entrate replaces digits in
-//! the seven numeric positions with letters (*omocodia*); the variants of one code are the
-//! same person, so the store keys people by [`CodiceFiscale::person_key`].
+//! When two people would get the same code, the Agenzia delle Entrate gives the second one
+//! a variant with digits in the seven numeric positions replaced by letters (*omocodia*).
+//! So a code identifies one person exactly as issued: two codes that differ only by
+//! omocodia are two people, never one (`docs/domain.md`).
 
 use std::fmt;
 
@@ -42,7 +43,8 @@ const ODD_VALUES: [u32; 26] = [
     1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
 ];
 
-/// A valid codice fiscale, upper case, exactly as given (omocodic or not).
+/// A valid codice fiscale, upper case, exactly as issued (omocodic or not): one person.
+/// Equality is identity; there is no "same person under another variant".
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(value_type = String))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -195,24 +197,9 @@ impl CodiceFiscale {
             .any(|&p| !bytes[p].is_ascii_digit())
     }
 
-    /// The base code of this person: omocodia letters turned back into digits and the check
-    /// character recomputed. Every omocodic variant of a code has the same base code.
-    pub fn person_key(&self) -> CodiceFiscale {
-        if !self.is_omocodic() {
-            return self.clone();
-        }
-        let mut plain = decode_omocodia(self.0.as_bytes());
-        plain[15] = check_character(&plain[..15]);
-        Self(String::from_utf8(plain.to_vec()).expect("ASCII"))
-    }
-
-    /// Whether two codes identify the same person (equal, or omocodic variants of each other).
-    pub fn same_person(&self, other: &CodiceFiscale) -> bool {
-        self.person_key() == other.person_key()
-    }
-
-    /// The variant with the `level` rightmost numeric positions replaced by letters,
-    /// as the Agenzia issues them (level 0 is the base code, at most 7).
+    /// The code the Agenzia would issue, with the `level` rightmost numeric positions
+    /// replaced by letters, to *another* person whose code would collide with this one
+    /// (level 0 is the base code, at most 7).
     pub fn omocodic_variant(&self, level: usize) -> CodiceFiscale {
         let mut bytes = decode_omocodia(self.0.as_bytes());
         for &p in NUMERIC_POSITIONS.iter().rev().take(level.min(7)) {
@@ -472,27 +459,27 @@ mod tests {
     }
 
     #[test]
-    fn omocodic_variants_are_the_same_person() {
+    fn omocodic_variants_are_other_people_with_valid_codes() {
         let base = cf("RSSMRA85T10A562S");
         for level in 1..=7 {
             let variant = base.omocodic_variant(level);
             assert!(variant.is_omocodic());
-            assert_ne!(variant, base);
-            assert!(variant.same_person(&base), "{variant}");
-            assert_eq!(variant.person_key(), base);
+            assert_ne!(variant, base, "another person");
             assert_eq!(CodiceFiscale::parse(variant.as_str()).unwrap(), variant);
+            // Decoded, it still tells the birth data of its holder.
+            assert_eq!(variant.sesso(), base.sesso());
+            assert_eq!(
+                variant.data_nascita(date(2026, 11, 22)),
+                base.data_nascita(date(2026, 11, 22))
+            );
         }
         // The first substitution replaces the last digit: 2 → N, with a new check letter.
         assert_eq!(&base.omocodic_variant(1).as_str()[..15], "RSSMRA85T10A56N");
-        let other_day = CodiceFiscale::compute(&DatiNascita {
-            cognome: "Rossi",
-            nome: "Mario",
-            data: date(1985, 12, 11),
-            sesso: Sesso::M,
-            codice_catastale: "A562",
-        })
-        .unwrap();
-        assert!(!other_day.same_person(&base));
+        // Lower case input is the same code, canonical upper case.
+        assert_eq!(
+            cf("rssmra85t10a56nh").as_str(),
+            base.omocodic_variant(1).as_str()
+        );
     }
 
     #[test]
@@ -531,7 +518,7 @@ mod tests {
             prop_assert_eq!(code.data_nascita(date(2026, 11, 22)).month(), data.month());
             let variant = code.omocodic_variant(level);
             prop_assert!(CodiceFiscale::parse(variant.as_str()).is_ok());
-            prop_assert!(variant.same_person(&code));
+            prop_assert_eq!(variant == code, level == 0);
         }
 
         #[test]

@@ -2,21 +2,26 @@
 //!
 //! - [`codice_fiscale`]: the members' identity.
 //! - [`address`] and [`text`]: `nome.cognome<.alias>@ingpec.eu` and other addresses.
-//! - [`province`]: the provinces and their Ordini.
+//! - [`province`]: the provinces and their Ordini; [`ordine`]: an Ordine's own profile.
 //! - [`money`] and [`catalog`]: prices, plans, quotes.
 //! - [`lifecycle`]: a mailbox from activation to closure.
 //! - [`member`]: the Modello Anagrafiche, the Albo record, what may change.
 //! - [`access`]: who is calling and what each role may do.
+//! - [`audit`]: the tamper-evident audit log: who changed what, before and after.
 //! - [`api`]: the HTTP API's DTOs and error envelope.
+//! - [`csv`]: cells that spreadsheets will not run as formulas.
 
 pub mod access;
 pub mod address;
 pub mod api;
+pub mod audit;
 pub mod catalog;
 pub mod codice_fiscale;
+pub mod csv;
 pub mod lifecycle;
 pub mod member;
 pub mod money;
+pub mod ordine;
 pub mod province;
 pub mod text;
 

@@ -11,6 +11,7 @@ use crate::address::{AddressError, EmailAddress};
 use crate::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
 use crate::lifecycle::{AlboStatus, CausaCancellazione};
 use crate::province::{OrdineCode, Provincia, UnknownProvincia};
+use crate::text::{NameError, NamePart, person_name};
 
 /// One field's problem, for the envelope and for CSV row reports.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -203,6 +204,12 @@ fn text(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     value.to_owned()
 }
 
+/// A `nome` or `cognome` by [`person_name`]'s rule: letters and the separators names use,
+/// some letter that an address can be made of, at most 100 characters.
+fn name(part: NamePart, value: &str, errors: &mut Vec<FieldError>) -> String {
+    parsed(part.field(), person_name(part, value), errors).unwrap_or_default()
+}
+
 fn parsed<T, E: fmt::Display>(
     field: &str,
     result: Result<T, E>,
@@ -237,8 +244,8 @@ impl AnagraficaInput {
         fallback_email: Option<&EmailAddress>,
     ) -> Result<Anagrafica, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let nome = text("nome", &self.nome, &mut errors);
-        let cognome = text("cognome", &self.cognome, &mut errors);
+        let nome = name(NamePart::Nome, &self.nome, &mut errors);
+        let cognome = name(NamePart::Cognome, &self.cognome, &mut errors);
         let cf = parsed(
             "codice_fiscale",
             CodiceFiscale::parse(&self.codice_fiscale),
@@ -465,6 +472,12 @@ impl From<CodiceFiscaleError> for FieldError {
     }
 }
 
+impl From<NameError> for FieldError {
+    fn from(e: NameError) -> Self {
+        FieldError::new(e.part().field(), e)
+    }
+}
+
 impl From<AddressError> for FieldError {
     fn from(e: AddressError) -> Self {
         FieldError::new("email", e)
@@ -522,6 +535,42 @@ mod tests {
             ]
         );
         assert!(errors[3].message.contains("5 cifre"));
+    }
+
+    #[test]
+    fn names_are_checked_by_the_name_rule() {
+        let with = |nome: &str, cognome: &str| {
+            AnagraficaInput {
+                nome: nome.into(),
+                cognome: cognome.into(),
+                ..input()
+            }
+            .validate(None)
+        };
+        let a = with("  Maria   Grazia ", "Dell'Orto").unwrap();
+        assert_eq!(
+            (a.nome.as_str(), a.cognome.as_str()),
+            ("Maria Grazia", "Dell'Orto")
+        );
+        for (nome, cognome) in [
+            ("Niccolò", "Cantù"),
+            ("Gian-Marco", "Lo Russo"),
+            ("Ødegaard", "Nguyễn"),
+        ] {
+            assert!(with(nome, cognome).is_ok(), "{nome} {cognome}");
+        }
+        let errors = with("12345", "<b>Rossi</b>").unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["nome", "cognome"]);
+        assert!(errors[0].message.starts_with("Il nome contiene cifre"));
+        assert!(errors[1].message.starts_with("Il cognome contiene «<»"));
+        let errors = with("Mario\0", "'-'").unwrap_err();
+        assert!(errors[0].message.contains("caratteri di controllo"));
+        assert!(errors[1].message.contains("non contiene lettere"));
+        assert_eq!(
+            FieldError::from(NameError::Digit(NamePart::Cognome)).field,
+            "cognome"
+        );
     }
 
     #[test]

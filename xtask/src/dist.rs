@@ -11,15 +11,14 @@ use crate::{run, spa, tools};
 
 /// The Lambda binaries, as the template deploys them.
 pub const FUNCTIONS: [&str; 3] = ["pec-api", "pec-outbox", "pec-sweep"];
-const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
 
 pub fn build(root: &Path) -> Result<()> {
-    let dist = spa::build(root)?;
-    let venv = tools::ensure_venv(root, "lambda-venv", CARGO_LAMBDA, "cargo-lambda")?;
+    let tools = tools::for_dist(root)?;
+    let dist = spa::build(root, &tools.spa)?;
     // cargo-lambda finds `cargo-lambda` and the ziglang module on the PATH.
     let path = format!(
         "{}:{}",
-        venv.join("bin").to_str().context("not UTF-8")?,
+        tools.cargo_lambda_bin.to_str().context("not UTF-8")?,
         std::env::var("PATH").unwrap_or_default()
     );
     let mut args = vec![

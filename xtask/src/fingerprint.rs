@@ -9,34 +9,49 @@ use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
 /// Renames the app's code and stylesheets in `dist` and rewrites what refers to them.
+/// Each file is renamed after the names it holds are rewritten, so its hash covers them:
+/// the wasm, then the loader (which names the wasm), then `boot.js` (which imports the
+/// loader), and `index.html` last.
 pub fn apply(dist: &Path) -> Result<()> {
     let wasm = rename_hashed(&dist.join("pkg/frontend_bg.wasm"))?;
     // wasm-bindgen's loader finds the module next to itself by name.
-    let js_path = dist.join("pkg/frontend.js");
-    let js = fs::read_to_string(&js_path)?;
-    fs::write(
-        &js_path,
-        replace(&js, "'frontend_bg.wasm'", &format!("'{wasm}'"))?,
-    )?;
-    let js = rename_hashed(&js_path)?;
+    let js = rename_hashed(rewrite(
+        &dist.join("pkg/frontend.js"),
+        &[("'frontend_bg.wasm'", format!("'{wasm}'"))],
+    )?)?;
+    // The page's only script: it imports the loader and starts the app.
+    let boot = rename_hashed(rewrite(
+        &dist.join("boot.js"),
+        &[("/pkg/frontend.js", format!("/pkg/{js}"))],
+    )?)?;
     let css = rename_hashed(&dist.join("style.css"))?;
     let bootstrap = rename_hashed(&dist.join("bootstrap-italia/css/bootstrap-italia.min.css"))?;
-
-    let index = dist.join("index.html");
-    let mut html = fs::read_to_string(&index)?;
-    for (old, new) in [
-        ("/pkg/frontend_bg.wasm", format!("/pkg/{wasm}")),
-        ("/pkg/frontend.js", format!("/pkg/{js}")),
-        ("/style.css", format!("/{css}")),
-        (
-            "/bootstrap-italia/css/bootstrap-italia.min.css",
-            format!("/bootstrap-italia/css/{bootstrap}"),
-        ),
-    ] {
-        html = replace(&html, old, &new)?;
-    }
-    fs::write(&index, html)?;
+    rewrite(
+        &dist.join("index.html"),
+        &[
+            ("/pkg/frontend_bg.wasm", format!("/pkg/{wasm}")),
+            ("/pkg/frontend.js", format!("/pkg/{js}")),
+            ("/boot.js", format!("/{boot}")),
+            ("/style.css", format!("/{css}")),
+            (
+                "/bootstrap-italia/css/bootstrap-italia.min.css",
+                format!("/bootstrap-italia/css/{bootstrap}"),
+            ),
+        ],
+    )?;
     Ok(())
+}
+
+/// Replaces, in the text file at `path`, every `old` by its `new` (each `old` must be
+/// there), returning the path.
+fn rewrite<'a>(path: &'a Path, replacements: &[(&str, String)]) -> Result<&'a Path> {
+    let mut text =
+        fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    for (old, new) in replacements {
+        text = replace(&text, old, new).with_context(|| format!("rewriting {}", path.display()))?;
+    }
+    fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
 }
 
 /// Replaces every `old` in `text`, failing if there is none (a build layout change).
@@ -67,9 +82,19 @@ fn rename_hashed(path: &Path) -> Result<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn renames_by_content_and_rewrites_the_references() {
-        let dist = std::env::temp_dir().join(format!("pec-fingerprint-{}", std::process::id()));
+    /// The page and the boot module as the build copies them.
+    fn static_file(name: &str) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../frontend/static")
+            .join(name);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// A `dist/` as the SPA build has it before fingerprinting, with the real `index.html`
+    /// and `boot.js`.
+    fn unhashed_dist(name: &str) -> std::path::PathBuf {
+        let dist =
+            std::env::temp_dir().join(format!("pec-fingerprint-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dist);
         fs::create_dir_all(dist.join("pkg")).unwrap();
         fs::create_dir_all(dist.join("bootstrap-italia/css")).unwrap();
@@ -85,29 +110,139 @@ mod tests {
             "a{}",
         )
         .unwrap();
-        fs::write(
-            dist.join("index.html"),
-            r#"<link href="/bootstrap-italia/css/bootstrap-italia.min.css"><link href="/style.css">
-<link rel="modulepreload" href="/pkg/frontend.js"><link href="/pkg/frontend_bg.wasm">
-<script type="module">import init from "/pkg/frontend.js"; init();</script>"#,
-        )
-        .unwrap();
+        for file in ["index.html", "boot.js"] {
+            fs::write(dist.join(file), static_file(file)).unwrap();
+        }
+        dist
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect()
+    }
+
+    /// `name.{16 hex digits}.ext`.
+    fn is_hashed(name: &str, stem: &str, ext: &str) -> bool {
+        name.strip_prefix(stem)
+            .and_then(|n| n.strip_prefix('.'))
+            .and_then(|n| n.strip_suffix(ext))
+            .and_then(|n| n.strip_suffix('.'))
+            .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
+    /// Every `href="/…"` and `src="/…"` of `html`.
+    fn local_references(html: &str) -> Vec<&str> {
+        let mut references = Vec::new();
+        for attribute in ["href=\"", "src=\""] {
+            for (at, _) in html.match_indices(attribute) {
+                let value = &html[at + attribute.len()..];
+                let value = &value[..value.find('"').unwrap()];
+                if value.starts_with('/') {
+                    references.push(value);
+                }
+            }
+        }
+        references
+    }
+
+    #[test]
+    fn renames_by_content_and_rewrites_the_references() {
+        let dist = unhashed_dist("rename");
 
         apply(&dist).unwrap();
 
-        let html = fs::read_to_string(dist.join("index.html")).unwrap();
-        let names: Vec<String> = fs::read_dir(dist.join("pkg"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        let js = names.iter().find(|n| n.ends_with(".js")).unwrap();
-        let wasm = names.iter().find(|n| n.ends_with(".wasm")).unwrap();
-        assert!(js.starts_with("frontend.") && js.len() == "frontend..js".len() + 16);
-        assert_eq!(html.matches(&format!("/pkg/{js}")).count(), 2);
-        assert!(html.contains(&format!("/pkg/{wasm}")));
-        assert!(!html.contains("/style.css") && !html.contains(".min.css\""));
+        let pkg = names_in(&dist.join("pkg"));
+        let js = pkg.iter().find(|n| n.ends_with(".js")).unwrap();
+        let wasm = pkg.iter().find(|n| n.ends_with(".wasm")).unwrap();
+        let root = names_in(&dist);
+        let boot = root.iter().find(|n| n.starts_with("boot.")).unwrap();
+        assert!(is_hashed(js, "frontend", "js"), "{js}");
+        assert!(is_hashed(wasm, "frontend_bg", "wasm"), "{wasm}");
+        assert!(is_hashed(boot, "boot", "js"), "{boot}");
+        assert!(root.iter().any(|n| is_hashed(n, "style", "css")));
+
+        // The loader names the wasm, the boot module the loader, the page all of them.
         let loader = fs::read_to_string(dist.join("pkg").join(js)).unwrap();
         assert!(loader.contains(&format!("'{wasm}'")));
+        let boot_js = fs::read_to_string(dist.join(boot)).unwrap();
+        assert!(boot_js.contains(&format!("\"/pkg/{js}\"")), "{boot_js}");
+        let html = fs::read_to_string(dist.join("index.html")).unwrap();
+        assert!(html.contains(&format!(
+            "<script type=\"module\" src=\"/{boot}\"></script>"
+        )));
+        assert!(html.contains(&format!("rel=\"modulepreload\" href=\"/pkg/{js}\"")));
+        assert!(html.contains(&format!("href=\"/pkg/{wasm}\"")));
+        // Every file the page names is there (Bootstrap Italia's fonts keep their names
+        // and are not part of this test).
+        for reference in local_references(&html) {
+            if !reference.starts_with("/bootstrap-italia/fonts/") {
+                assert!(
+                    dist.join(&reference[1..]).is_file(),
+                    "{reference} is missing"
+                );
+            }
+        }
         fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn the_boot_module_is_named_after_the_loader_it_imports() {
+        let boot_name = |loader: &str| {
+            let dist = unhashed_dist(&format!("boot-{}", loader.len()));
+            fs::write(dist.join("pkg/frontend.js"), loader).unwrap();
+            apply(&dist).unwrap();
+            let name = names_in(&dist)
+                .into_iter()
+                .find(|n| n.starts_with("boot."))
+                .unwrap();
+            fs::remove_dir_all(&dist).unwrap();
+            name
+        };
+        // A new loader gives the boot module, which names it, a new name as well.
+        assert_ne!(
+            boot_name("new URL('frontend_bg.wasm', import.meta.url);"),
+            boot_name("new URL('frontend_bg.wasm', import.meta.url); // v2"),
+        );
+    }
+
+    /// A strict Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`, no
+    /// `'unsafe-inline'`) blocks inline scripts and event handlers; the page has none,
+    /// and no inline style either.
+    #[test]
+    fn the_page_has_no_inline_script_or_style() {
+        let html = static_file("index.html").to_ascii_lowercase();
+        let scripts: Vec<&str> = html
+            .match_indices("<script")
+            .map(|(at, _)| &html[at..])
+            .collect();
+        assert_eq!(scripts.len(), 1, "one script, the boot module");
+        for script in scripts {
+            let open = &script[..script.find('>').unwrap() + 1];
+            assert!(open.contains(" src=\"/"), "an external script: {open}");
+            assert!(
+                script[open.len()..].starts_with("</script>"),
+                "nothing inside the script element"
+            );
+        }
+        assert!(html.contains("<script type=\"module\" src=\"/boot.js\"></script>"));
+        assert!(!html.contains("<style"), "no style element");
+        assert!(!html.contains("javascript:"));
+        // Attributes: no `style="…"`, no `on…="…"` event handler.
+        for (at, _) in html.match_indices('=') {
+            let name: String = html[..at]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            assert!(name != "style", "an inline style attribute");
+            assert!(!name.starts_with("on"), "an inline event handler: {name}");
+        }
+        // The boot module imports the loader by the path the build rewrites.
+        assert!(static_file("boot.js").contains("from \"/pkg/frontend.js\""));
     }
 }

@@ -9,25 +9,20 @@ use anyhow::{Context, Result, bail};
 
 use crate::{dist, run, tools};
 
-const CFN_LINT: &str = "cfn-lint==1.58.0";
-const SAM_CLI: &str = "aws-sam-cli==1.170.0";
-
 /// Lints the template and compares its routes with the code's, using `local_bin` (the
 /// built `pec-local`) for the code's OpenAPI document.
-pub fn check(root: &Path, local_bin: &Path) -> Result<()> {
-    let venv = tools::ensure_venv(root, "infra-venv", CFN_LINT, "cfn-lint")?;
+pub fn check(root: &Path, tools: &tools::Infra, local_bin: &Path) -> Result<()> {
     let template = root.join("infra/template.yaml");
     let template = template.to_str().context("not UTF-8")?;
     run(
         root,
-        venv.join("bin/cfn-lint").to_str().context("not UTF-8")?,
+        tools.cfn_lint.to_str().context("not UTF-8")?,
         &[template],
         &[],
     )?;
-    let sam = tools::ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
     run(
         root,
-        sam.join("bin/sam").to_str().context("not UTF-8")?,
+        tools.sam.to_str().context("not UTF-8")?,
         &["validate", "--lint", "--template-file", template],
         &[("SAM_CLI_TELEMETRY", "0")],
     )?;
@@ -42,7 +37,7 @@ pub fn check(root: &Path, local_bin: &Path) -> Result<()> {
     std::fs::write(&spec, &output.stdout)?;
     run(
         root,
-        venv.join("bin/python").to_str().context("not UTF-8")?,
+        tools.python.to_str().context("not UTF-8")?,
         &[
             "infra/check_routes.py",
             spec.to_str().context("not UTF-8")?,

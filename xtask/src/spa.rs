@@ -3,25 +3,22 @@
 //! server sends to browsers that accept them.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
-use crate::{fingerprint, run, tools};
+use crate::tools::{self, WASM_TARGET};
+use crate::{fingerprint, run};
 
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 
-/// Builds the SPA into `dist/`, returning that folder.
-pub fn build(root: &Path) -> Result<PathBuf> {
+/// Builds the SPA into `dist/` with the tools `tools::for_spa` installed, returning that
+/// folder. The files are made in a fresh folder beside it and swapped in whole, so
+/// `dist/` is always one complete build, even with two builds at once.
+pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     let started = Instant::now();
-    tools::ensure_wasm_target(root, WASM_TARGET)?;
-    tools::ensure_wasm_bindgen(root)?;
-    let wasm_opt = tools::ensure_wasm_opt(root)?;
-    let bootstrap_italia = tools::ensure_bootstrap_italia(root)?;
-
     run(
         root,
         "cargo",
@@ -37,10 +34,10 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         &[],
     )?;
     let dist = root.join("dist");
-    if dist.exists() {
-        fs::remove_dir_all(&dist).context("cleaning dist/")?;
-    }
-    let pkg = dist.join("pkg");
+    remove_abandoned(&dist);
+    let staging = Staging::create(&dist)?;
+    let out = staging.path.as_path();
+    let pkg = out.join("pkg");
     fs::create_dir_all(&pkg)?;
     let wasm = root
         .join("target")
@@ -63,7 +60,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     let bg = pkg.join("frontend_bg.wasm");
     run(
         root,
-        path_str(&wasm_opt)?,
+        path_str(&tools.wasm_opt)?,
         &[
             "-Oz",
             "--strip-debug",
@@ -80,13 +77,14 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         ],
         &[],
     )?;
-    for file in ["index.html", "style.css"] {
-        fs::copy(root.join("frontend/static").join(file), dist.join(file))
+    for file in STATIC_FILES {
+        fs::copy(root.join("frontend/static").join(file), out.join(file))
             .with_context(|| format!("copying {file}"))?;
     }
-    copy_bootstrap_italia(&bootstrap_italia, &dist.join("bootstrap-italia"))?;
-    fingerprint::apply(&dist)?;
-    let report = precompress(&dist)?;
+    copy_bootstrap_italia(&tools.bootstrap_italia, &out.join("bootstrap-italia"))?;
+    fingerprint::apply(out)?;
+    let report = precompress(out)?;
+    staging.publish(&dist)?;
     eprintln!(
         "SPA built in {:.1?} into {}",
         started.elapsed(),
@@ -94,6 +92,141 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     );
     eprintln!("{report}");
     Ok(dist)
+}
+
+/// `frontend/static/`, copied as they are (then fingerprinted): the page, its own
+/// stylesheet, and the module that starts the app (a file, not an inline script, so that
+/// the Content-Security-Policy needs no `'unsafe-inline'`).
+const STATIC_FILES: [&str; 3] = ["index.html", "style.css", "boot.js"];
+
+/// A fresh folder beside `dist/` (same filesystem, so renames move it) that one build
+/// fills: `publish` swaps it in for `dist/`; dropped unpublished (the build failed), it is
+/// deleted.
+struct Staging {
+    path: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    fn create(dist: &Path) -> Result<Self> {
+        let path = beside(dist, "tmp");
+        // create_dir, not create_dir_all: the folder must be this build's alone.
+        fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(Self {
+            path,
+            published: false,
+        })
+    }
+
+    /// Makes this build `dist/` and deletes the build it replaces.
+    fn publish(mut self, dist: &Path) -> Result<()> {
+        let mut replaced = Vec::new();
+        let swapped = swap_in(&self.path, dist, &mut replaced);
+        self.published = swapped.is_ok();
+        for old in replaced {
+            if let Err(error) = fs::remove_dir_all(&old) {
+                eprintln!("warning: could not delete {}: {error}", old.display());
+            }
+        }
+        swapped
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Puts the folder `new` in place of `dist` by renames alone: the old `dist` aside (into
+/// `replaced`, for the caller to delete), then `new` to `dist`. A reader sees the old
+/// build or the new one, never a mix (for an instant, no `dist` at all). Another build
+/// may put its own `dist` in between our two renames; ours, finished later, then takes
+/// its place in turn, as if the two had run one after the other.
+fn swap_in(new: &Path, dist: &Path, replaced: &mut Vec<PathBuf>) -> Result<()> {
+    for _ in 0..10 {
+        let aside = beside(dist, "old");
+        let moved = match fs::rename(dist, &aside) {
+            Ok(()) => {
+                replaced.push(aside.clone());
+                true
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => false,
+            Err(error) => {
+                return Err(error).with_context(|| format!("moving {} aside", dist.display()));
+            }
+        };
+        match fs::rename(new, dist) {
+            Ok(()) => return Ok(()),
+            // Another build's dist/ arrived in between: move that one aside too.
+            Err(_) if dist.exists() => {}
+            Err(error) => {
+                // Put the previous build back rather than leave no dist/ at all.
+                if moved && fs::rename(&aside, dist).is_ok() {
+                    replaced.pop();
+                }
+                return Err(error)
+                    .with_context(|| format!("renaming {} to {}", new.display(), dist.display()));
+            }
+        }
+    }
+    bail!(
+        "could not put the new build in {}: other builds kept replacing it",
+        dist.display()
+    )
+}
+
+/// `dist.{kind}-{pid}-{nanoseconds}` beside `dist`: this process's, and new.
+fn beside(dist: &Path, kind: &str) -> PathBuf {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let name = dist
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dist".into());
+    dist.with_file_name(format!("{name}.{kind}-{}-{nanos}", std::process::id()))
+}
+
+/// Deletes the staging and set-aside folders that builds interrupted before their clean-up
+/// (Ctrl-C) left beside `dist`: those whose process is gone. Where `/proc` does not say
+/// which processes run, it leaves them all.
+fn remove_abandoned(dist: &Path) {
+    let proc = Path::new("/proc");
+    let (Some(parent), Some(name)) = (dist.parent(), dist.file_name()) else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    if !proc.join("self").exists() {
+        return;
+    }
+    let name = name.to_string_lossy();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(pid) = abandoned_pid(&file_name, &name) else {
+            continue;
+        };
+        if !proc.join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The process id in `{dist}.tmp-{pid}-{nanos}` or `{dist}.old-{pid}-{nanos}`.
+fn abandoned_pid<'a>(file_name: &'a str, dist: &str) -> Option<&'a str> {
+    let rest = file_name.strip_prefix(dist)?.strip_prefix('.')?;
+    let rest = rest
+        .strip_prefix("tmp-")
+        .or_else(|| rest.strip_prefix("old-"))?;
+    let (pid, nanos) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(pid) && digits(nanos)).then_some(pid)
 }
 
 /// Bootstrap Italia's stylesheet, its icon sprite, and the woff2 fonts the stylesheet
@@ -176,4 +309,127 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty folder to hold a `dist` for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pec-spa-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn build_into(staging: &Staging, marker: &str) {
+        fs::write(staging.path.join("index.html"), marker).unwrap();
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_build_replaces_dist_whole_and_leaves_nothing_beside_it() {
+        let dir = scratch("swap");
+        let dist = dir.join("dist");
+        // The first build, with no dist/ yet.
+        let first = Staging::create(&dist).unwrap();
+        build_into(&first, "first");
+        fs::write(first.path.join("stale.js"), "").unwrap();
+        first.publish(&dist).unwrap();
+        assert_eq!(
+            fs::read_to_string(dist.join("index.html")).unwrap(),
+            "first"
+        );
+        // The next one: none of the first's files survive.
+        let second = Staging::create(&dist).unwrap();
+        build_into(&second, "second");
+        second.publish(&dist).unwrap();
+        assert_eq!(
+            fs::read_to_string(dist.join("index.html")).unwrap(),
+            "second"
+        );
+        assert!(!dist.join("stale.js").exists());
+        assert_eq!(names(&dir), ["dist"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn two_builds_at_once_each_publish_a_whole_build() {
+        let dir = scratch("race");
+        let dist = dir.join("dist");
+        fs::create_dir_all(&dist).unwrap();
+        fs::write(dist.join("index.html"), "old").unwrap();
+        let builds: Vec<Staging> = (0..2).map(|_| Staging::create(&dist).unwrap()).collect();
+        assert_ne!(
+            builds[0].path, builds[1].path,
+            "each build has its own folder"
+        );
+        std::thread::scope(|s| {
+            for (i, build) in builds.into_iter().enumerate() {
+                let dist = &dist;
+                s.spawn(move || {
+                    build_into(&build, &format!("build {i}"));
+                    build.publish(dist).unwrap();
+                });
+            }
+        });
+        let html = fs::read_to_string(dist.join("index.html")).unwrap();
+        assert!(html == "build 0" || html == "build 1", "{html}");
+        assert_eq!(names(&dir), ["dist"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_interrupted_build_removes_its_folder_and_keeps_dist() {
+        let dir = scratch("failed");
+        let dist = dir.join("dist");
+        fs::create_dir_all(&dist).unwrap();
+        fs::write(dist.join("index.html"), "old").unwrap();
+        {
+            let failed = Staging::create(&dist).unwrap();
+            build_into(&failed, "half");
+            // The build fails here: the staging folder is dropped unpublished.
+        }
+        assert_eq!(fs::read_to_string(dist.join("index.html")).unwrap(), "old");
+        assert_eq!(names(&dir), ["dist"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn folders_of_builds_whose_process_is_gone_are_removed() {
+        let dir = scratch("abandoned");
+        let dist = dir.join("dist");
+        // Process ids are below 2^22 on Linux: this one runs nowhere.
+        let gone = "dist.tmp-99999999-1";
+        let ours = beside(&dist, "tmp");
+        for folder in [
+            dir.join(gone),
+            dir.join("dist.old-99999999-2"),
+            ours.clone(),
+        ] {
+            fs::create_dir_all(folder).unwrap();
+        }
+        fs::create_dir_all(dir.join("dist.tmp-notes")).unwrap();
+        remove_abandoned(&dist);
+        let left = names(&dir);
+        if Path::new("/proc/self").exists() {
+            let ours = ours.file_name().unwrap().to_str().unwrap();
+            assert_eq!(left, [ours, "dist.tmp-notes"]);
+        }
+        assert_eq!(abandoned_pid(gone, "dist"), Some("99999999"));
+        assert_eq!(abandoned_pid("dist.old-12-34", "dist"), Some("12"));
+        assert_eq!(abandoned_pid("dist.tmp-notes", "dist"), None);
+        assert_eq!(abandoned_pid("dist", "dist"), None);
+        assert_eq!(abandoned_pid("distx.tmp-1-2", "dist"), None);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -1,6 +1,10 @@
-//! The tools the build needs beyond cargo, installed by package name when missing: the
-//! wasm32 target (rustup), the wasm-bindgen CLI at Cargo.lock's version (crates.io), and
-//! wasm-opt from npm's `binaryen` (Debian's older binaryen emits wasm that browsers reject).
+//! Every tool a command needs beyond cargo, installed in one step before the command's
+//! first use of any (`for_spa`, `for_dev`, `for_test`, `for_dist`, `for_bench`), each by
+//! package name and only when missing: rustfmt and clippy and the wasm32 target (rustup),
+//! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
+//! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
+//! (npm), Chromium and ChromeDriver (Debian), and moto, cfn-lint, the SAM CLI and
+//! cargo-lambda (PyPI, in virtualenvs). The versions are pinned here.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,9 +13,112 @@ use anyhow::{Context, Result, bail};
 
 use crate::run;
 
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const BINARYEN: &str = "binaryen@132";
+const BOOTSTRAP_ITALIA: &str = "bootstrap-italia@2.18.3";
+const MOTO: &str = "moto[server]==5.2.5";
+const CFN_LINT: &str = "cfn-lint==1.58.0";
+const SAM_CLI: &str = "aws-sam-cli==1.170.0";
+const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
 
-pub fn ensure_wasm_target(root: &Path, target: &str) -> Result<()> {
+/// What the SPA build runs and copies.
+pub struct Spa {
+    pub wasm_opt: PathBuf,
+    /// Bootstrap Italia's `dist/` folder.
+    pub bootstrap_italia: PathBuf,
+}
+
+/// What the checks of `infra/template.yaml` run.
+pub struct Infra {
+    pub cfn_lint: PathBuf,
+    /// The cfn-lint virtualenv's Python (`infra/check_routes.py` imports cfn-lint).
+    pub python: PathBuf,
+    pub sam: PathBuf,
+}
+
+/// What `cargo xtask test` uses.
+pub struct Test {
+    pub spa: Spa,
+    pub moto_server: PathBuf,
+    pub infra: Infra,
+}
+
+/// What `cargo xtask dist` uses.
+pub struct Dist {
+    pub spa: Spa,
+    /// The virtualenv's `bin/`, with `cargo-lambda` and zig's Python module.
+    pub cargo_lambda_bin: PathBuf,
+}
+
+/// The SPA build's tools: the wasm32 target, wasm-bindgen, wasm-opt, Bootstrap Italia.
+pub fn for_spa(root: &Path) -> Result<Spa> {
+    ensure_wasm_target(root, WASM_TARGET)?;
+    ensure_wasm_bindgen(root)?;
+    Ok(Spa {
+        wasm_opt: ensure_wasm_opt(root)?,
+        bootstrap_italia: ensure_bootstrap_italia(root)?,
+    })
+}
+
+/// `cargo xtask dev`: the SPA's tools (the server needs only cargo).
+pub fn for_dev(root: &Path) -> Result<Spa> {
+    for_spa(root)
+}
+
+/// `cargo xtask test`, in the order the steps use them: rustfmt and clippy (the lints,
+/// also on wasm32: the SPA's tools bring the target), the SPA's tools, Chromium and
+/// ChromeDriver (browser tests), moto (the store against DynamoDB), cfn-lint and the SAM
+/// CLI (the template's checks).
+pub fn for_test(root: &Path) -> Result<Test> {
+    ensure_rustup_component(root, "rustfmt")?;
+    ensure_rustup_component(root, "clippy")?;
+    let spa = for_spa(root)?;
+    ensure_chromium(root)?;
+    let moto_server = ensure_moto(root)?;
+    let cfn_lint = ensure_venv(root, "infra-venv", CFN_LINT, "cfn-lint")?;
+    let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
+    Ok(Test {
+        spa,
+        moto_server,
+        infra: Infra {
+            cfn_lint: cfn_lint.join("bin/cfn-lint"),
+            python: cfn_lint.join("bin/python"),
+            sam: sam.join("bin/sam"),
+        },
+    })
+}
+
+/// `cargo xtask dist`: the SPA's tools and cargo-lambda (with zig).
+pub fn for_dist(root: &Path) -> Result<Dist> {
+    let spa = for_spa(root)?;
+    let venv = ensure_venv(root, "lambda-venv", CARGO_LAMBDA, "cargo-lambda")?;
+    Ok(Dist {
+        spa,
+        cargo_lambda_bin: venv.join("bin"),
+    })
+}
+
+/// `cargo xtask bench`: the load tool.
+pub fn for_bench(root: &Path) -> Result<()> {
+    ensure_apt(root, "wrk", "wrk")
+}
+
+/// Adds the toolchain's `component` (`rustfmt`, `clippy`) unless rustup lists it.
+fn ensure_rustup_component(root: &Path, component: &str) -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .with_context(|| format!("rustup is needed to add {component}"))?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == component || l.starts_with(&format!("{component}-")))
+    {
+        run(root, "rustup", &["component", "add", component], &[])?;
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target(root: &Path, target: &str) -> Result<()> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
@@ -40,7 +147,7 @@ fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     bail!("wasm-bindgen is not in Cargo.lock")
 }
 
-pub fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
+fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
     let wanted = locked_wasm_bindgen(root)?;
     let current = Command::new("wasm-bindgen").arg("--version").output();
     let have = current
@@ -92,7 +199,7 @@ fn ensure_npm(root: &Path, prefix: &Path, package: &str, marker: &Path) -> Resul
 }
 
 /// `wasm-opt` from npm's binaryen, installed under `target/tools`.
-pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
+fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     let prefix = root.join("target").join("tools");
     let bin = prefix.join("node_modules").join(".bin").join("wasm-opt");
     ensure_npm(root, &prefix, BINARYEN, &bin)?;
@@ -101,8 +208,7 @@ pub fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
 
 /// Bootstrap Italia's npm package, installed under `target/tools/bootstrap-italia` (its
 /// own prefix: npm prunes what another `--no-save` install left).
-pub fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
-    const PACKAGE: &str = "bootstrap-italia@2.18.3";
+fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
     let prefix = root.join("target").join("tools").join("bootstrap-italia");
     let dist = prefix
         .join("node_modules")
@@ -111,7 +217,7 @@ pub fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
     ensure_npm(
         root,
         &prefix,
-        PACKAGE,
+        BOOTSTRAP_ITALIA,
         &dist.join("css").join("bootstrap-italia.min.css"),
     )?;
     Ok(dist)
@@ -119,12 +225,12 @@ pub fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
 
 /// Debian's Chromium and ChromeDriver for the browser tests (a browser cannot be
 /// downloaded here, only installed from Debian's packages).
-pub fn ensure_chromium(root: &Path) -> Result<()> {
+fn ensure_chromium(root: &Path) -> Result<()> {
     ensure_apt(root, "chromedriver", "chromium chromium-driver")
 }
 
 /// Installs Debian `packages` unless `/usr/bin/{binary}` is there.
-pub fn ensure_apt(root: &Path, binary: &str, packages: &str) -> Result<()> {
+fn ensure_apt(root: &Path, binary: &str, packages: &str) -> Result<()> {
     if Path::new("/usr/bin").join(binary).exists() {
         return Ok(());
     }
@@ -137,7 +243,7 @@ pub fn ensure_apt(root: &Path, binary: &str, packages: &str) -> Result<()> {
 
 /// A virtualenv `name` under `~/.cache/pec-ingegneri` (it survives clean clones) with the
 /// PyPI `requirement`, installed unless `bin/{marker}` exists. Returns the venv.
-pub fn ensure_venv(root: &Path, name: &str, requirement: &str, marker: &str) -> Result<PathBuf> {
+fn ensure_venv(root: &Path, name: &str, requirement: &str, marker: &str) -> Result<PathBuf> {
     let home = std::env::var("HOME").context("HOME is not set")?;
     let venv = PathBuf::from(home).join(".cache/pec-ingegneri").join(name);
     if !venv.join("bin").join(marker).exists() {
@@ -157,7 +263,7 @@ pub fn ensure_venv(root: &Path, name: &str, requirement: &str, marker: &str) -> 
 
 /// `moto_server` (PyPI `moto[server]`), the DynamoDB-compatible server the store's tests
 /// run against.
-pub fn ensure_moto(root: &Path) -> Result<PathBuf> {
-    let venv = ensure_venv(root, "moto-venv", "moto[server]==5.2.5", "moto_server")?;
+fn ensure_moto(root: &Path) -> Result<PathBuf> {
+    let venv = ensure_venv(root, "moto-venv", MOTO, "moto_server")?;
     Ok(venv.join("bin/moto_server"))
 }

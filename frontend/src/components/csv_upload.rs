@@ -9,6 +9,7 @@
 
 use leptos::prelude::*;
 use shared::api::{CsvReport, Mode, RowOutcome, RowReport};
+use shared::csv::safe_cell;
 use shared::member::AlboChange;
 use wasm_bindgen::JsCast;
 
@@ -126,22 +127,33 @@ fn is_problem(row: &RowReport) -> bool {
     )
 }
 
-/// The report as CSV (`;`, quoted where needed, as spreadsheets in Italy expect).
+/// The report as CSV (`;`, quoted where needed, as spreadsheets in Italy expect), every
+/// cell made safe from formula injection: the codice fiscale and the messages may carry
+/// what the uploaded file had.
 pub fn report_csv(rows: &[RowReport]) -> String {
-    let mut out = String::from("riga;codice_fiscale;esito;dettaglio\n");
+    let mut out = String::new();
+    push_row(&mut out, &["riga", "codice_fiscale", "esito", "dettaglio"]);
     for row in rows {
         let (esito, detail) = describe(row);
-        let fields = [
-            row.riga.to_string(),
-            row.codice_fiscale.clone().unwrap_or_default(),
-            esito.to_owned(),
-            detail,
-        ];
-        let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-        out.push_str(&quoted.join(";"));
-        out.push('\n');
+        push_row(
+            &mut out,
+            &[
+                &row.riga.to_string(),
+                row.codice_fiscale.as_deref().unwrap_or_default(),
+                esito,
+                &detail,
+            ],
+        );
     }
     out
+}
+
+/// One line of the report: each cell neutralised (a leading `=`, `+`, `-`, `@`, tab or
+/// CR gets an apostrophe), then quoted.
+fn push_row(out: &mut String, cells: &[&str]) {
+    let cells: Vec<String> = cells.iter().map(|c| quote(&safe_cell(c))).collect();
+    out.push_str(&cells.join(";"));
+    out.push('\n');
 }
 
 /// RFC 4180 quoting: a field with the separator, a quote or a line break is quoted, its
@@ -372,7 +384,7 @@ fn Progress(label: &'static str, done: usize, of: usize) -> impl IntoView {
         <p>{format!("{label}: parte {} di {of}…", done + 1)}</p>
         <div class="progress" role="progressbar" aria-label=label data-testid="csv-progress"
             aria-valuenow=percent aria-valuemin="0" aria-valuemax="100">
-            <div class="progress-bar" style=format!("width: {percent}%")></div>
+            <div class="progress-bar" style:width=format!("{percent}%")></div>
         </div>
     }
 }
@@ -452,5 +464,19 @@ mod tests {
         assert_eq!(quote("a;b"), "\"a;b\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("plain"), "plain");
+    }
+
+    #[test]
+    fn report_cells_never_start_a_formula() {
+        let row = RowReport {
+            riga: 2,
+            codice_fiscale: Some("=HYPERLINK(\"http://x\";\"y\")".into()),
+            outcome: RowOutcome::Invariato,
+            errori: Vec::new(),
+        };
+        assert_eq!(
+            report_csv(&[row]),
+            "riga;codice_fiscale;esito;dettaglio\n2;\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";Invariato;\n"
+        );
     }
 }

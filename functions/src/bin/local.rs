@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use functions::auth::local::LocalJwt;
 use functions::clock::SystemClock;
-use functions::mailer::{self, sandbox::SandboxMailer};
-use functions::provider::sandbox::SandboxProvider;
-use functions::service::sweep;
+use functions::local::{self, seed};
+use functions::outbox::mailer::{self, sandbox::SandboxMailer};
+use functions::outbox::provider::sandbox::SandboxProvider;
+use functions::repo::layout;
 use functions::store::sqlite::SqliteStore;
-use functions::{AppState, dispatcher, local, seed, telemetry};
+use functions::{AppState, outbox, telemetry, verifica};
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
@@ -39,6 +40,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let store = Arc::new(SqliteStore::open(&data_dir.join("store.sqlite"))?);
+    if let Err(e) = layout::ensure(store.as_ref()).await {
+        eprintln!("pec-local: {e}.");
+        std::process::exit(1);
+    }
     let now = chrono::Utc::now();
     store.purge_expired(now.timestamp()).await?;
     let jwt = Arc::new(LocalJwt::load_or_create(&data_dir)?);
@@ -51,15 +56,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let sender = mailer::official_sender(&env_or("PEC_MAIL_FROM", mailer::DEFAULT_SENDER))?;
-    dispatcher::spawn(
+    outbox::spawn(
         store.clone(),
         Arc::new(SandboxProvider::new(store.clone())),
         Arc::new(SandboxMailer::new(store.clone(), sender)),
         Duration::from_secs(1),
     );
     // Today's verifica before the first request, then one each day.
-    let verifica = sweep::run(store.as_ref(), now).await?;
-    sweep::spawn_daily(store.clone(), Some(verifica.giorno));
+    let report = verifica::run(store.as_ref(), now).await?;
+    verifica::spawn_daily(store.clone(), Some(report.giorno));
 
     let state = AppState::local(Arc::new(SystemClock), store, jwt);
     let app = local::app(state, &spa_dir, local::auth_from_env());

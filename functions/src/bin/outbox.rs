@@ -5,9 +5,9 @@
 //! `PEC_MAIL_FROM` (an official sender). Each outcome is recorded on its entry.
 
 use aws_config::BehaviorVersion;
-use functions::dispatcher::{self, Channels};
-use functions::mailer::{self, ses::SesMailer};
-use functions::provider::http::HttpProvider;
+use functions::outbox::mailer::{self, ses::SesMailer};
+use functions::outbox::provider::http::HttpProvider;
+use functions::outbox::{self, Channels};
 use functions::store::dynamodb::DynamoStore;
 use functions::telemetry;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
@@ -32,7 +32,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
             // The event only says "look now": the outbox itself says what is due.
-            let run = dispatcher::run_once(store, channels, chrono::Utc::now()).await?;
+            let run = outbox::run_once(store, channels, chrono::Utc::now()).await?;
             tracing::info!(done = run.done, retried = run.retried, "outbox dispatched");
             Ok::<_, lambda_runtime::Error>(
                 serde_json::json!({ "done": run.done, "retried": run.retried }),

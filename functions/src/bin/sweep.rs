@@ -3,9 +3,8 @@
 //! provider commands in the outbox, whose stream wakes `pec-outbox`.
 
 use aws_config::BehaviorVersion;
-use functions::service::sweep;
 use functions::store::dynamodb::DynamoStore;
-use functions::telemetry;
+use functions::{telemetry, verifica};
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 
 #[tokio::main]
@@ -16,7 +15,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let store = &store;
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
-            Ok::<_, lambda_runtime::Error>(sweep::run(store, chrono::Utc::now()).await?)
+            Ok::<_, lambda_runtime::Error>(verifica::run(store, chrono::Utc::now()).await?)
         },
     ))
     .await

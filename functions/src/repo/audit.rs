@@ -1,30 +1,13 @@
-//! The audit log: who changed what, when, before and after. Entries are written in the
-//! same transaction as the change they describe.
+//! The audit log's entries: each written in the same transaction as the change it records
+//! (see [`super::unit_of_work`], which chains it), read by target or by Italian day.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
-use shared::api::AuditEntry;
+use chrono::NaiveDate;
+use shared::audit::{AuditEntry, AuditTarget};
 
 use crate::store::{Condition, Index, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
 
-pub fn entry(
-    actor: &str,
-    target: &str,
-    action: &str,
-    before: Option<&impl Serialize>,
-    after: Option<&impl Serialize>,
-    at: DateTime<Utc>,
-) -> AuditEntry {
-    AuditEntry {
-        id: uuid::Uuid::now_v7().to_string(),
-        at,
-        actor: actor.to_owned(),
-        target: target.to_owned(),
-        action: action.to_owned(),
-        before: before.and_then(|b| serde_json::to_value(b).ok()),
-        after: after.and_then(|a| serde_json::to_value(a).ok()),
-    }
-}
+/// Entries read at once when checking a whole chain.
+const CHAIN_PAGE: usize = 1000;
 
 pub fn write(entry: &AuditEntry) -> Result<WriteOp, StoreError> {
     let item = Item::new(
@@ -39,7 +22,7 @@ pub fn write(entry: &AuditEntry) -> Result<WriteOp, StoreError> {
 /// The history of one target, newest first.
 pub async fn of_target(
     store: &dyn ItemStore,
-    target: &str,
+    target: &AuditTarget,
     cursor: Option<String>,
     limit: usize,
 ) -> Result<(Vec<AuditEntry>, Option<String>), StoreError> {
@@ -47,7 +30,24 @@ pub async fn of_target(
     newest_first(store, query, cursor, limit).await
 }
 
-/// Everything recorded on one day, newest first.
+/// The whole history of one target, newest first, to check its chain.
+pub async fn whole(
+    store: &dyn ItemStore,
+    target: &AuditTarget,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut all = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (entries, next) = of_target(store, target, cursor, CHAIN_PAGE).await?;
+        all.extend(entries);
+        cursor = next;
+        if cursor.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
+/// Everything recorded on one Italian calendar day, newest first.
 pub async fn of_day(
     store: &dyn ItemStore,
     day: NaiveDate,

@@ -1,18 +1,22 @@
 //! Members: anagrafica, Albo record, recovery contacts and the mailbox, in one item keyed
-//! by the person; GSI1 files it under the member's current Ordine, so a transfer moves it
-//! between panels in the same write.
+//! by the codice fiscale as issued; GSI1 files it under the member's current Ordine, so a
+//! transfer moves it between panels in the same write. Changes are written through the
+//! unit of work ([`super::unit_of_work::Change`]), which also chains the audit.
 
 use futures::{Stream, stream};
 use serde::{Deserialize, Serialize};
+use shared::access::Standing;
+use shared::address::EmailAddress;
+use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::Mailbox;
 use shared::member::{AlboRecord, Anagrafica, RecoveryContacts};
 use shared::province::OrdineCode;
 
 use super::Versioned;
-use crate::store::{
-    Condition, Index, Item, ItemStore, Page, Query, SortKey, StoreError, WriteOp, keys,
-};
+use super::unit_of_work::Audited;
+use crate::outbox::provider::Titolare;
+use crate::store::{Index, Item, ItemStore, Page, Query, SortKey, StoreError, keys};
 
 /// Members read at once when going through a whole Ordine.
 const PAGE: usize = 1000;
@@ -25,39 +29,90 @@ pub struct MemberRecord {
     pub recovery: RecoveryContacts,
     #[serde(default)]
     pub mailbox: Option<Mailbox>,
+    /// The hash of the newest audit entry of this member (the chain's head).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<String>,
 }
 
 impl MemberRecord {
+    /// A member as the Albo first gives him.
+    pub fn new(anagrafica: Anagrafica, albo: AlboRecord) -> Self {
+        Self {
+            anagrafica,
+            albo,
+            recovery: RecoveryContacts::default(),
+            mailbox: None,
+            audit_head: None,
+        }
+    }
+
     pub fn cf(&self) -> &CodiceFiscale {
         &self.anagrafica.codice_fiscale
     }
+
+    /// Where he stands now, which decides who may see him.
+    pub fn standing(&self) -> Standing {
+        Standing {
+            ordine: self.albo.ordine,
+            stato: self.albo.stato,
+        }
+    }
+
+    pub fn has_open_mailbox(&self) -> bool {
+        self.mailbox.as_ref().is_some_and(|m| m.status.is_open())
+    }
 }
 
-pub fn item(record: &MemberRecord, version: u64) -> Result<Item, StoreError> {
-    let a = &record.anagrafica;
-    Ok(
-        Item::new(keys::member(&a.codice_fiscale), keys::MEMBER, record)?
-            .with_gsi1(keys::member_in_ordine(
-                record.albo.ordine,
-                &a.cognome,
-                &a.nome,
-                &a.codice_fiscale,
-            ))
-            .with_version(version),
-    )
-}
+impl Audited for MemberRecord {
+    fn target(&self) -> AuditTarget {
+        AuditTarget::Member(self.cf().clone())
+    }
 
-/// Creates a member that must not exist yet.
-pub fn create(record: &MemberRecord) -> Result<WriteOp, StoreError> {
-    Ok(WriteOp::Put(item(record, 1)?, Condition::NotExists))
-}
+    fn audit_head(&self) -> Option<&str> {
+        self.audit_head.as_deref()
+    }
 
-/// Replaces the member read at `version`.
-pub fn replace(record: &MemberRecord, version: u64) -> Result<WriteOp, StoreError> {
-    Ok(WriteOp::Put(
-        item(record, version + 1)?,
-        Condition::Version(version),
-    ))
+    fn set_audit_head(&mut self, head: String) {
+        self.audit_head = Some(head);
+    }
+
+    fn item(&self, version: u64) -> Result<Item, StoreError> {
+        let a = &self.anagrafica;
+        Ok(
+            Item::new(keys::member(&a.codice_fiscale), keys::MEMBER, self)?
+                .with_gsi1(keys::member_in_ordine(
+                    self.albo.ordine,
+                    &a.cognome,
+                    &a.nome,
+                    &a.codice_fiscale,
+                ))
+                .with_version(version),
+        )
+    }
+
+    fn mailbox(&self) -> Option<&Mailbox> {
+        self.mailbox.as_ref()
+    }
+
+    fn titolare(&self) -> Titolare {
+        let a = &self.anagrafica;
+        Titolare::Persona {
+            nome: a.nome.clone(),
+            cognome: a.cognome.clone(),
+            codice_fiscale: a.codice_fiscale.clone(),
+            indirizzo: a.indirizzo.clone(),
+            comune: a.comune.clone(),
+            provincia: a.provincia.clone(),
+            cap: a.cap.as_str().to_owned(),
+            email: a.email.clone(),
+            telefono: a.telefono.clone(),
+            recupero: self.recovery.clone(),
+        }
+    }
+
+    fn recovery_email(&self) -> Option<&EmailAddress> {
+        self.recovery.email.as_ref()
+    }
 }
 
 pub async fn get(

@@ -1,14 +1,21 @@
-//! Repositories: each entity's reads and writes, written once on the item-store port.
-//! Writes that belong together are returned as [`WriteOp`]s so use cases can commit them
-//! in one transaction (a member, its address reservation, the outbox command, the audit).
+//! Repositories: the one door to the table for each entity, and the only callers of the
+//! store port and of its key module. Writes that belong together are returned as
+//! [`WriteOp`]s so use cases commit them in one transaction: a change of a member or an
+//! Ordine goes through the [`unit_of_work`], which adds the outbox commands, the notices and
+//! the chained audit entry.
 
 pub mod accounts;
 pub mod addresses;
 pub mod audit;
 pub mod idempotency;
-pub mod login_failures;
+pub mod layout;
+pub mod login_attempts;
 pub mod members;
+pub mod ordini;
 pub mod outbox;
+pub mod reports;
+pub mod sandbox;
+pub mod unit_of_work;
 
 use serde::de::DeserializeOwned;
 
@@ -46,3 +53,8 @@ pub async fn get_versioned<T: DeserializeOwned>(
 
 /// Writes to commit together.
 pub type Ops = Vec<WriteOp>;
+
+/// Commits `ops` as one transaction.
+pub async fn commit(store: &dyn ItemStore, ops: Ops) -> Result<(), StoreError> {
+    store.transact(ops).await
+}

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use shared::lifecycle::ProviderCommand;
 
 use super::Versioned;
-use crate::mailer::Notice;
+use crate::outbox::mailer::Notice;
+use crate::outbox::provider::Command;
 use crate::store::{Condition, Index, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
 
 /// What an outbox entry carries out.
@@ -18,7 +18,7 @@ pub enum Task {
     /// A command for the provider about the mailbox `address`.
     Provider {
         address: String,
-        command: ProviderCommand,
+        command: Box<Command>,
     },
     /// A notice by ordinary email from the official sender.
     Avviso { notice: Notice },
@@ -37,11 +37,11 @@ pub struct OutboxCommand {
 }
 
 impl OutboxCommand {
-    pub fn provider(address: &str, command: ProviderCommand, now: DateTime<Utc>) -> Self {
+    pub fn provider(address: &str, command: Command, now: DateTime<Utc>) -> Self {
         Self::new(
             Task::Provider {
                 address: address.to_owned(),
-                command,
+                command: Box::new(command),
             },
             now,
         )

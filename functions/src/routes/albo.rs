@@ -1,7 +1,7 @@
 //! The Albo Unico's feed (system to system, or a Fondazione operator).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
@@ -9,11 +9,12 @@ use shared::api::{ApiError, ErrorCode, Mode, RowOutcome};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ordini::{ModeQuery, mode};
+use super::ModeQuery;
 use crate::AppState;
 use crate::error::AppError;
+use crate::http::extract::{self, CfParam, Query, Upload};
+use crate::http::idempotency;
 use crate::service::albo::{self, AlboInput};
-use crate::{extract, idempotency};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,31 +27,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// request: `dry-run` first, then `commit`. Importing the same rows again changes nothing.
 #[utoipa::path(
     post, path = "/api/albo/import", tag = "albo", security(("bearer" = [])),
-    params(ModeQuery, ("Idempotency-Key" = Option<String>, Header)),
+    params(ModeQuery, ("Idempotency-Key" = Option<String>, Header, max_length = 128)),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport), (status = 403, description = "Solo Fondazione e Albo", body = ApiError))
+    responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport))
 )]
 async fn import(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ModeQuery>,
     headers: HeaderMap,
-    body: String,
+    Upload(file): Upload,
 ) -> Result<Response, AppError> {
-    let mode = mode(&query)?;
-    let run = || {
-        albo::import_csv(
-            state.store.as_ref(),
-            &caller,
-            &body,
-            mode,
-            state.clock.now(),
-        )
-    };
+    let mode = query.mode();
+    let fingerprint = [b"albo-import".as_slice(), &file];
+    let (store, now, who) = (state.store.clone(), state.clock.now(), caller.clone());
+    let body = file.clone();
+    let run = async move { Ok(albo::import_csv(store.as_ref(), &who, &body, mode, now).await?) };
     match mode {
-        Mode::DryRun => Ok(Json(run().await?).into_response()),
+        Mode::DryRun => Ok(Json(idempotency::detached(run).await?).into_response()),
         Mode::Commit => {
-            let fingerprint = [b"albo-import".as_slice(), body.as_bytes()];
             idempotency::run(&state, &caller, &headers, &fingerprint, StatusCode::OK, run).await
         }
     }
@@ -59,20 +54,19 @@ async fn import(
 /// One member from the Albo: registration, transfer, cancellation, death, domicilio.
 #[utoipa::path(
     put, path = "/api/albo/members/{codice_fiscale}", tag = "albo", security(("bearer" = [])),
-    params(("codice_fiscale" = String, Path)),
+    params(("codice_fiscale" = String, Path, pattern = "^[A-Za-z0-9]{16}$")),
     request_body = AlboInput,
-    responses((status = 200, description = "Che cosa è cambiato", body = RowOutcome), (status = 422, description = "Dati non validi", body = ApiError))
+    responses((status = 200, description = "Che cosa è cambiato", body = RowOutcome))
 )]
 async fn upsert(
     State(state): State<AppState>,
     caller: Caller,
-    Path(codice_fiscale): Path<String>,
+    CfParam(codice_fiscale): CfParam,
     extract::Json(input): extract::Json<AlboInput>,
 ) -> Result<Json<RowOutcome>, AppError> {
-    let same = shared::codice_fiscale::CodiceFiscale::parse(&codice_fiscale)
-        .ok()
-        .zip(shared::codice_fiscale::CodiceFiscale::parse(&input.anagrafica.codice_fiscale).ok())
-        .is_some_and(|(a, b)| a.same_person(&b));
+    // The code as issued: an omocodic variant in the body is another person.
+    let same = shared::codice_fiscale::CodiceFiscale::parse(&input.anagrafica.codice_fiscale)
+        .is_ok_and(|body| body == codice_fiscale);
     if !same {
         return Err(AppError::Domain(
             ApiError::new(

@@ -1,37 +1,39 @@
-//! The API's routes, one module per area. Each handler is registered with utoipa-axum's
-//! `routes!`, so the router and the OpenAPI document come from the same list.
+//! The API's routes, one module per area, as the SAM template deploys them (a Lambda
+//! function per area, the operation's tag naming it). Each handler is registered with
+//! utoipa-axum's `routes!`, so the router and the OpenAPI document come from one list.
+//! Handlers only extract typed values and call a use case.
 
 mod albo;
-mod audit;
-mod catalog;
-mod health;
-mod login;
-mod me;
-mod members;
-mod ordini;
+mod catalogo;
+mod fondazione;
+mod iscritto;
+mod ordine;
 
-use axum::routing::{any, get};
-use axum::{Json, Router};
-use shared::api::{ApiError, ErrorCode};
-use shared::province::OrdineCode;
+use axum::Router;
+use axum::middleware;
+use axum::routing::any;
+use serde::Deserialize;
+use shared::api::{ApiError, ErrorCode, Mode};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::http;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PEC Ingegneri API", description = "Le caselle PEC @ingpec.eu degli ingegneri iscritti all'Albo."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
+    components(schemas(ApiError, ErrorCode)),
     tags(
         (name = "catalogo", description = "Piani, prezzi, preventivi"),
-        (name = "accesso", description = "Login locale"),
         (name = "iscritto", description = "La propria casella e i propri dati"),
         (name = "ordine", description = "Il pannello della segreteria dell'Ordine"),
-        (name = "fondazione", description = "Ricerca nazionale, registro delle operazioni"),
+        (name = "fondazione", description = "Ricerca nazionale, verifica giornaliera, registro delle operazioni"),
         (name = "albo", description = "Il flusso dell'Albo Unico"),
     )
 )]
@@ -54,41 +56,127 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-/// The documented routes, and their OpenAPI document.
+/// The error answers every operation may give, each with the envelope: documented once
+/// here rather than on each route, so the document says what the API does.
+struct ErrorAnswers;
+
+impl utoipa::Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let envelope = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name("ApiError")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.patch, true),
+                (&mut item.delete, true),
+            ];
+            for (operation, writes) in operations {
+                let Some(operation) = operation.as_mut() else {
+                    continue;
+                };
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = operation.request_body.is_some();
+                let mut answers = vec![
+                    (
+                        "400",
+                        "Richiesta non leggibile (parametri, intestazioni, corpo)",
+                    ),
+                    ("404", "Non trovato, o non visibile al chiamante"),
+                    ("405", "Metodo non ammesso"),
+                    ("408", "Tempo della richiesta scaduto"),
+                    (
+                        "422",
+                        "Dati non validi o rifiutati da una regola del dominio",
+                    ),
+                    ("500", "Errore imprevisto"),
+                ];
+                if secured {
+                    answers.push(("401", "Non autenticato"));
+                    answers.push(("403", "Ruolo od Ordine non ammessi"));
+                }
+                if writes {
+                    answers.push((
+                        "409",
+                        "Modificato nel frattempo, o la stessa richiesta è in corso",
+                    ));
+                }
+                if has_body {
+                    answers.push(("413", "Corpo troppo grande"));
+                    answers.push(("415", "Tipo di contenuto non accettato"));
+                }
+                for (status, description) in answers {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| envelope(description));
+                }
+            }
+        }
+    }
+}
+
+/// How a CSV is processed.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ModeQuery {
+    /// `dry-run` (default) checks and reports; `commit` applies.
+    #[param(value_type = Option<Mode>)]
+    mode: Option<Mode>,
+}
+
+impl ModeQuery {
+    pub fn mode(&self) -> Mode {
+        self.mode.unwrap_or(Mode::DryRun)
+    }
+}
+
+/// The documented routes of the deployed API, and their OpenAPI document.
 pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(health::router())
-        .merge(catalog::router())
-        .merge(login::router())
-        .merge(me::router())
-        .merge(members::router())
-        .merge(ordini::router())
+        .merge(catalogo::router())
+        .merge(iscritto::router())
+        .merge(ordine::router())
+        .merge(fondazione::router())
         .merge(albo::router())
-        .merge(audit::router())
         .split_for_parts()
 }
 
-/// Every route of the API, under `/api`.
+/// Every route of the API, under `/api`, with its layers: the envelope on every error, the
+/// security headers, the time limit.
 pub fn router(state: AppState) -> Router {
-    let (routes, spec) = documented();
-    let spec = Json(spec);
+    api(documented().0, state)
+}
+
+/// `routes` as the API serves them (the local server adds its own login to them).
+pub fn api(routes: Router<AppState>, state: AppState) -> Router {
     routes
-        .route(
-            "/api/openapi.json",
-            get(move || async move { spec.clone() }),
-        )
         // Below /api, an unknown path is an API error, never the SPA's shell.
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
+        .layer(middleware::from_fn(http::time_limit))
+        .layer(middleware::from_fn(http::envelope))
+        .layer(middleware::from_fn(http::api_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 async fn no_such_route() -> AppError {
-    AppError::new(ErrorCode::NotFound, "Questa operazione non esiste.")
-}
-
-/// The Ordine named in a path.
-fn ordine(sigla: &str) -> Result<OrdineCode, AppError> {
-    OrdineCode::parse(sigla).map_err(|e| AppError::Domain(ApiError::ordine(&e, "ordine")))
+    AppError::Domain(ApiError::new(
+        ErrorCode::NotFound,
+        "Questa operazione non esiste.",
+    ))
 }

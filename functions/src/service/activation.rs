@@ -1,72 +1,75 @@
 //! Activation of a member's mailbox by his Ordine's secretariat (or the Fondazione), one
 //! at a time or from a CSV. The address is reserved in the same transaction as the
-//! mailbox, its audit entry and the provider command: all or nothing.
+//! mailbox, its provider command and its audit entry: all or nothing.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
-use shared::address::{EmailAddress, LocalPart};
-use shared::api::{ApiError, CsvReport, ErrorCode, MailboxView, Mode, RowOutcome, RowReport};
-use shared::codice_fiscale::CodiceFiscale;
-use shared::lifecycle::{ActivationError, Effect, Mailbox, activation_eligibility};
+use shared::address::{AddressError, EmailAddress, LocalPart};
+use shared::api::{BULK_ACTIVATION_MAX_ROWS, CsvReport, MailboxView, Mode, RowOutcome, RowReport};
+use shared::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
+use shared::lifecycle::{Mailbox, activation_eligibility};
 use shared::member::FieldError;
 use shared::province::OrdineCode;
+use thiserror::Error;
 
-use super::csv_rows;
-use super::{actor, conflict, ensure, member_target};
-use crate::error::AppError;
+use super::csv_rows::{self, CsvError};
+use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
-use crate::repo::{Versioned, addresses, audit, outbox};
+use crate::repo::unit_of_work::Change;
+use crate::repo::{self, Versioned, addresses, ordini};
 use crate::store::{ItemStore, StoreError};
 
-/// Rows per request; a larger file is sent in parts, which shows progress.
-pub const MAX_ROWS: usize = 1_000;
 /// Attempts when another activation takes the same address at the same moment.
 const ATTEMPTS: usize = 8;
 
-fn not_in_ordine(ordine: OrdineCode) -> AppError {
-    AppError::Domain(
-        ApiError::new(
-            ErrorCode::NotInOrdine,
-            format!(
-                "Il codice fiscale non risulta tra gli iscritti dell'{}.",
-                ordine.nome()
-            ),
-        )
-        .with_field("codice_fiscale"),
-    )
+#[derive(Debug, Error)]
+pub enum ActivationError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    CodiceFiscale(#[from] CodiceFiscaleError),
+    /// Also for another Ordine's member: nothing leaks across Ordini.
+    #[error("Il codice fiscale non risulta tra gli iscritti dell'{}.", .0.nome())]
+    NotInOrdine(OrdineCode),
+    #[error(transparent)]
+    Refused(#[from] shared::lifecycle::ActivationError),
+    #[error(transparent)]
+    Address(#[from] AddressError),
+    #[error(transparent)]
+    Csv(#[from] CsvError),
+    /// Others kept taking the address or changing the member: tried enough.
+    #[error("too many concurrent changes")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-fn refused(err: ActivationError) -> AppError {
-    let code = match err {
-        ActivationError::NotRegistered => ErrorCode::NotRegistered,
-        ActivationError::AlreadyHasMailbox => ErrorCode::AlreadyActive,
-    };
-    AppError::Domain(ApiError::new(code, err.to_string()))
-}
-
-fn address_error(err: addresses::AddressOrStore) -> AppError {
-    match err {
-        addresses::AddressOrStore::Address(e) => AppError::Domain(ApiError::address(&e, "cognome")),
-        addresses::AddressOrStore::Store(e) => AppError::internal(e),
+impl From<addresses::AddressOrStore> for ActivationError {
+    fn from(err: addresses::AddressOrStore) -> Self {
+        match err {
+            addresses::AddressOrStore::Address(e) => e.into(),
+            addresses::AddressOrStore::Store(e) => e.into(),
+        }
     }
 }
 
-fn has_open_mailbox(record: &MemberRecord) -> bool {
-    record.mailbox.as_ref().is_some_and(|m| m.status.is_open())
-}
-
-/// The member of `ordine` with this code, as the caller may see him.
+/// The member of `ordine` with this code, if the Ordine may act on him: registered there now.
 async fn member_of(
     store: &dyn ItemStore,
+    caller: &Caller,
     ordine: OrdineCode,
     cf: &CodiceFiscale,
-) -> Result<Versioned<MemberRecord>, AppError> {
-    match members::get(store, cf).await.map_err(AppError::internal)? {
-        // Another Ordine's member is reported like an unknown one: no leak across Ordini.
-        Some(member) if member.value.albo.ordine == ordine => Ok(member),
-        _ => Err(not_in_ordine(ordine)),
+) -> Result<Versioned<MemberRecord>, ActivationError> {
+    match members::get(store, cf).await? {
+        Some(member)
+            if member.value.albo.ordine == ordine
+                && caller.can_read_member(cf, member.value.standing()) =>
+        {
+            Ok(member)
+        }
+        _ => Err(ActivationError::NotInOrdine(ordine)),
     }
 }
 
@@ -77,60 +80,42 @@ pub async fn activate(
     ordine: OrdineCode,
     codice_fiscale: &str,
     now: DateTime<Utc>,
-) -> Result<MailboxView, AppError> {
+) -> Result<MailboxView, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    let cf = CodiceFiscale::parse(codice_fiscale)
-        .map_err(|e| AppError::Domain(ApiError::codice_fiscale(&e, "codice_fiscale")))?;
+    let cf = CodiceFiscale::parse(codice_fiscale)?;
     let today = crate::clock::rome_date(now);
     for _ in 0..ATTEMPTS {
-        let member = member_of(store, ordine, &cf).await?;
+        let member = member_of(store, caller, ordine, &cf).await?;
         let record = &member.value;
-        activation_eligibility(&record.albo.stato, has_open_mailbox(record)).map_err(refused)?;
-        let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)
-            .map_err(|e| AppError::Domain(ApiError::address(&e, "cognome")))?;
-        let taken = addresses::taken(store, &base)
-            .await
-            .map_err(AppError::internal)?;
+        activation_eligibility(&record.albo.stato, record.has_open_mailbox())?;
+        let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
+        let taken = addresses::taken(store, &base).await?;
         let alias = addresses::first_free(&taken);
-        let (address, reserve) =
-            addresses::reserve(&base, alias, &member_target(record.cf())).map_err(address_error)?;
+        let holder = shared::audit::AuditTarget::Member(cf.clone()).to_string();
+        let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
         let transition = Mailbox::activate(address, record.albo.stato, today);
-        let mut updated = record.clone();
-        updated.mailbox = Some(transition.mailbox.clone());
-        let mut ops = vec![
-            reserve,
-            members::replace(&updated, member.version).map_err(AppError::internal)?,
-        ];
-        for effect in &transition.effects {
-            if let Effect::Provider(command) = effect {
-                let command = outbox::OutboxCommand::provider(
-                    transition.mailbox.address.as_str(),
-                    *command,
-                    now,
-                );
-                ops.push(outbox::enqueue(&command).map_err(AppError::internal)?);
-            }
-        }
-        let entry = audit::entry(
-            &actor(caller),
-            &member_target(record.cf()),
-            "attivazione casella",
-            None::<&Mailbox>,
-            Some(&transition.mailbox),
-            now,
-        );
-        ops.push(audit::write(&entry).map_err(AppError::internal)?);
-        match store.transact(ops).await {
+        let mut after = record.clone();
+        after.mailbox = Some(transition.mailbox.clone());
+        let change = Change {
+            before: Some(member.clone()),
+            after,
+            effects: transition.effects,
+            actor: caller.actor(),
+            action: "attivazione casella".into(),
+        };
+        let (mut ops, _, _) = change.into_ops(now)?;
+        ops.push(reserve);
+        match repo::commit(store, ops).await {
             Ok(()) => {
                 tracing::info!(address = %transition.mailbox.address, %ordine, "mailbox activated");
                 return Ok(MailboxView::of(&transition.mailbox));
             }
             // The address went to a concurrent activation, or the member changed: read again.
-            Err(StoreError::TransactionCancelled { .. }) => continue,
-            Err(e) => return Err(AppError::internal(e)),
+            Err(e) if e.is_condition_failed() => continue,
+            Err(e) => return Err(e.into()),
         }
     }
-    Err(conflict())
+    Err(ActivationError::Busy)
 }
 
 const REQUIRED: [&str; 3] = ["nome", "cognome", "codice_fiscale"];
@@ -141,12 +126,14 @@ pub async fn bulk(
     store: &dyn ItemStore,
     caller: &Caller,
     ordine: OrdineCode,
-    text: &str,
+    file: &[u8],
     mode: Mode,
     now: DateTime<Utc>,
-) -> Result<CsvReport, AppError> {
+) -> Result<CsvReport, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    let rows = csv_rows::parse(text, &REQUIRED, MAX_ROWS)?;
+    let text = csv_rows::decode(file)?;
+    let rows = csv_rows::parse(&text, &REQUIRED, BULK_ACTIVATION_MAX_ROWS)?;
+    let fallback = ordini::email_segreteria(store, ordine).await?;
     // Addresses the dry run has promised to earlier rows of the same file.
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
@@ -160,8 +147,7 @@ pub async fn bulk(
             outcome: RowOutcome::Errore,
             errori: Vec::new(),
         };
-        let fallback = ordine.pec();
-        let anagrafica = match input.validate(Some(&fallback)) {
+        let anagrafica = match csv_rows::validate_anagrafica(&input, fallback.as_ref()) {
             Ok(a) => a,
             Err(errors) => {
                 report.errori = errors;
@@ -170,7 +156,8 @@ pub async fn bulk(
             }
         };
         let cf = anagrafica.codice_fiscale.clone();
-        if let Some(first) = seen.insert(cf.person_key(), row.line) {
+        // The same code twice; an omocodic variant is another person, and passes.
+        if let Some(first) = seen.insert(cf.clone(), row.line) {
             report.errori.push(FieldError::new(
                 "codice_fiscale",
                 format!("Lo stesso codice fiscale compare già alla riga {first}."),
@@ -178,8 +165,10 @@ pub async fn bulk(
             reports.push(report);
             continue;
         }
-        report.outcome = match members::get(store, &cf).await.map_err(AppError::internal)? {
-            Some(member) if member.value.albo.ordine == ordine => {
+        report.outcome = match member_of(store, caller, ordine, &cf).await {
+            Err(ActivationError::NotInOrdine(_)) => RowOutcome::NonIscrittoOrdine,
+            Err(e) => return Err(e),
+            Ok(member) => {
                 let record = &member.value;
                 if !record
                     .anagrafica
@@ -193,7 +182,7 @@ pub async fn bulk(
                         ),
                     ));
                     RowOutcome::Errore
-                } else if let (true, Some(mailbox)) = (has_open_mailbox(record), &record.mailbox) {
+                } else if let (true, Some(mailbox)) = (record.has_open_mailbox(), &record.mailbox) {
                     RowOutcome::GiaAttiva {
                         indirizzo: mailbox.address.clone(),
                     }
@@ -201,26 +190,37 @@ pub async fn bulk(
                     RowOutcome::NonIscritto
                 } else {
                     match mode {
-                        Mode::DryRun => preview(store, record, &mut promised).await?,
+                        Mode::DryRun => match preview(store, record, &mut promised).await {
+                            Ok(outcome) => outcome,
+                            Err(ActivationError::Address(e)) => {
+                                report.errori.push(FieldError::new("cognome", e));
+                                RowOutcome::Errore
+                            }
+                            Err(e) => return Err(e),
+                        },
                         Mode::Commit => {
                             match activate(store, caller, ordine, cf.as_str(), now).await {
                                 Ok(view) => RowOutcome::Attivata {
                                     indirizzo: view.address,
                                 },
-                                Err(AppError::Domain(api)) => {
-                                    report.errori.push(FieldError::new(
-                                        api.field.as_deref().unwrap_or("codice_fiscale"),
-                                        api.message,
-                                    ));
+                                Err(
+                                    e @ (ActivationError::Store(_) | ActivationError::Forbidden(_)),
+                                ) => {
+                                    return Err(e);
+                                }
+                                Err(refused) => {
+                                    let field = match refused {
+                                        ActivationError::Address(_) => "cognome",
+                                        _ => "codice_fiscale",
+                                    };
+                                    report.errori.push(FieldError::new(field, refused));
                                     RowOutcome::Errore
                                 }
-                                Err(e) => return Err(e),
                             }
                         }
                     }
                 }
             }
-            _ => RowOutcome::NonIscrittoOrdine,
         };
         reports.push(report);
     }
@@ -233,19 +233,14 @@ async fn preview(
     store: &dyn ItemStore,
     record: &MemberRecord,
     promised: &mut HashMap<LocalPart, Vec<u32>>,
-) -> Result<RowOutcome, AppError> {
-    let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)
-        .map_err(|e| AppError::Domain(ApiError::address(&e, "cognome")))?;
-    let mut taken = addresses::taken(store, &base)
-        .await
-        .map_err(AppError::internal)?;
+) -> Result<RowOutcome, ActivationError> {
+    let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
+    let mut taken = addresses::taken(store, &base).await?;
     let earlier = promised.entry(base.clone()).or_default();
     taken.extend(earlier.iter().copied());
     let alias = addresses::first_free(&taken);
     earlier.push(alias);
-    let local = base
-        .with_alias(alias)
-        .map_err(|e| AppError::Domain(ApiError::address(&e, "cognome")))?;
+    let local = base.with_alias(alias)?;
     Ok(RowOutcome::DaAttivare {
         indirizzo: EmailAddress::ingpec(&local),
     })

@@ -1,12 +1,13 @@
 //! The Albo feed: registrations, transfers, cancellations, deaths and domicilio changes,
-//! as an idempotent upsert of members, from a CSV (dry run first) or one at a time.
+//! as an idempotent upsert of members, from a CSV (dry run first) or one at a time. Each
+//! code is one person as issued: an omocodic code is another engineer.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
 use shared::address::EmailAddress;
-use shared::api::{CsvReport, ErrorCode, Mode, RowOutcome, RowReport};
+use shared::api::{ALBO_IMPORT_MAX_ROWS, CsvReport, Mode, RowOutcome, RowReport};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::Event;
 use shared::member::{
@@ -14,16 +15,26 @@ use shared::member::{
     parse_albo_status,
 };
 use shared::province::OrdineCode;
+use thiserror::Error;
 
-use super::csv_rows::{self, CsvRow};
-use super::{actor, conflict, ensure, member_target};
-use crate::error::AppError;
+use super::csv_rows::{self, CsvError, CsvRow};
+use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
-use crate::repo::{audit, outbox};
-use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError, WriteOp};
+use crate::repo::unit_of_work::Change;
+use crate::repo::{self, Ops, ordini};
+use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError};
 
-/// Rows per request; a larger Albo is sent in parts.
-pub const MAX_ROWS: usize = 5_000;
+#[derive(Debug, Error)]
+pub enum AlboError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error("dati non validi")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Csv(#[from] CsvError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 const REQUIRED: [&str; 5] = [
     "nome",
@@ -66,17 +77,18 @@ impl AlboInput {
         }
     }
 
-    /// Every problem of the row at once.
-    pub fn validate(&self) -> Result<(Anagrafica, AlboRecord), Vec<FieldError>> {
+    /// Every problem of the row at once. `fallback` gives an Ordine's secretariat email,
+    /// which stands in for a member without an ordinary email (Modello Anagrafiche).
+    pub fn validate(
+        &self,
+        fallback: &HashMap<OrdineCode, EmailAddress>,
+    ) -> Result<(Anagrafica, AlboRecord), Vec<FieldError>> {
         let mut errors = Vec::new();
         let ordine = OrdineCode::parse(&self.ordine)
             .map_err(|e| errors.push(FieldError::new("ordine", e)))
             .ok();
-        // The Modello Anagrafiche: no ordinary email means the Ordine's address.
-        let fallback = ordine.map(|o| o.pec());
-        let anagrafica = self
-            .anagrafica
-            .validate(fallback.as_ref())
+        let fallback = ordine.and_then(|o| fallback.get(&o));
+        let anagrafica = csv_rows::validate_anagrafica(&self.anagrafica, fallback)
             .map_err(|e| errors.extend(e))
             .ok();
         let numero = self.numero_iscrizione.trim();
@@ -111,23 +123,46 @@ impl AlboInput {
     }
 }
 
+/// The secretariat emails of the Ordini named in `inputs`, for members without an email.
+async fn fallbacks(
+    store: &dyn ItemStore,
+    inputs: &[&AlboInput],
+) -> Result<HashMap<OrdineCode, EmailAddress>, StoreError> {
+    let mut ordini: Vec<OrdineCode> = inputs
+        .iter()
+        .filter(|i| i.anagrafica.email.trim().is_empty())
+        .filter_map(|i| OrdineCode::parse(&i.ordine).ok())
+        .collect();
+    ordini.sort();
+    ordini.dedup();
+    let mut emails = HashMap::new();
+    for ordine in ordini {
+        if let Some(email) = ordini::email_segreteria(store, ordine).await? {
+            emails.insert(ordine, email);
+        }
+    }
+    Ok(emails)
+}
+
 /// Imports a CSV of the Albo: a dry run reports per row what would change; a commit
 /// applies it. Running the same file twice changes nothing the second time.
 pub async fn import_csv(
     store: &dyn ItemStore,
     caller: &Caller,
-    text: &str,
+    file: &[u8],
     mode: Mode,
     now: DateTime<Utc>,
-) -> Result<CsvReport, AppError> {
+) -> Result<CsvReport, AlboError> {
     ensure(caller.can_import_albo())?;
-    let rows = csv_rows::parse(text, &REQUIRED, MAX_ROWS)?;
+    let text = csv_rows::decode(file)?;
+    let rows = csv_rows::parse(&text, &REQUIRED, ALBO_IMPORT_MAX_ROWS)?;
+    let inputs: Vec<AlboInput> = rows.iter().map(AlboInput::from_row).collect();
+    let fallback = fallbacks(store, &inputs.iter().collect::<Vec<_>>()).await?;
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
     // Rows are written many to a transaction; `batch` holds those not written yet.
     let mut batch: Vec<Pending> = Vec::new();
-    for row in &rows {
-        let input = AlboInput::from_row(row);
+    for (row, input) in rows.iter().zip(&inputs) {
         let mut report = RowReport {
             riga: row.line,
             codice_fiscale: Some(input.anagrafica.codice_fiscale.trim().to_uppercase())
@@ -135,19 +170,17 @@ pub async fn import_csv(
             outcome: RowOutcome::Errore,
             errori: Vec::new(),
         };
-        match input.validate() {
+        match input.validate(&fallback) {
             Err(errors) => report.errori = errors,
             Ok((anagrafica, albo)) => {
-                let key = anagrafica.codice_fiscale.person_key();
-                if let Some(first) = seen.insert(key, row.line) {
+                if let Some(first) = seen.insert(anagrafica.codice_fiscale.clone(), row.line) {
                     report.errori.push(FieldError::new(
                         "codice_fiscale",
                         format!("Lo stesso codice fiscale compare già alla riga {first}."),
                     ));
                 } else {
-                    let planned = plan(store, caller, anagrafica.clone(), albo.clone(), mode, now)
-                        .await
-                        .map_err(AppError::internal)?;
+                    let planned =
+                        plan(store, caller, anagrafica.clone(), albo.clone(), mode, now).await?;
                     if planned.ops.is_empty() {
                         report.outcome = planned.outcome;
                     } else {
@@ -177,23 +210,11 @@ pub async fn upsert_one(
     caller: &Caller,
     input: &AlboInput,
     now: DateTime<Utc>,
-) -> Result<RowOutcome, AppError> {
+) -> Result<RowOutcome, AlboError> {
     ensure(caller.can_import_albo())?;
-    let (anagrafica, albo) = input.validate().map_err(|errors| {
-        let first = errors
-            .first()
-            .cloned()
-            .unwrap_or_else(|| FieldError::new("", "Dati non validi."));
-        AppError::Domain(
-            shared::api::ApiError::new(ErrorCode::InvalidInput, first.message)
-                .with_field(first.field),
-        )
-    })?;
-    match upsert(store, caller, anagrafica, albo, Mode::Commit, now).await {
-        Ok(outcome) => Ok(outcome),
-        Err(UpsertError::Conflict) => Err(conflict()),
-        Err(UpsertError::Store(e)) => Err(AppError::internal(e)),
-    }
+    let fallback = fallbacks(store, &[input]).await?;
+    let (anagrafica, albo) = input.validate(&fallback).map_err(AlboError::Invalid)?;
+    Ok(upsert(store, caller, anagrafica, albo, Mode::Commit, now).await?)
 }
 
 /// A row planned but not written yet.
@@ -212,21 +233,21 @@ async fn flush(
     now: DateTime<Utc>,
     batch: &mut Vec<Pending>,
     reports: &mut [RowReport],
-) -> Result<(), AppError> {
+) -> Result<(), StoreError> {
     if batch.is_empty() {
         return Ok(());
     }
-    let ops: Vec<WriteOp> = batch
+    let ops: Ops = batch
         .iter_mut()
         .flat_map(|p| std::mem::take(&mut p.planned.ops))
         .collect();
-    match store.transact(ops).await {
+    match repo::commit(store, ops).await {
         Ok(()) => {
             for pending in batch.drain(..) {
                 reports[pending.report].outcome = pending.planned.outcome;
             }
         }
-        Err(StoreError::TransactionCancelled { .. }) => {
+        Err(e) if e.is_condition_failed() => {
             for pending in batch.drain(..) {
                 let report = &mut reports[pending.report];
                 match upsert(
@@ -240,27 +261,17 @@ async fn flush(
                 .await
                 {
                     Ok(outcome) => report.outcome = outcome,
-                    Err(UpsertError::Conflict) => report
-                        .errori
-                        .push(FieldError::new("codice_fiscale", conflict())),
-                    Err(UpsertError::Store(e)) => return Err(AppError::internal(e)),
+                    Err(e) if e.is_condition_failed() => report.errori.push(FieldError::new(
+                        "codice_fiscale",
+                        "I dati dell'iscritto sono stati modificati nel frattempo: importa di nuovo questa riga.",
+                    )),
+                    Err(e) => return Err(e),
                 }
             }
         }
-        Err(e) => return Err(AppError::internal(e)),
+        Err(e) => return Err(e),
     }
     Ok(())
-}
-
-pub enum UpsertError {
-    Conflict,
-    Store(StoreError),
-}
-
-impl From<StoreError> for UpsertError {
-    fn from(e: StoreError) -> Self {
-        UpsertError::Store(e)
-    }
 }
 
 async fn upsert(
@@ -270,23 +281,19 @@ async fn upsert(
     albo: AlboRecord,
     mode: Mode,
     now: DateTime<Utc>,
-) -> Result<RowOutcome, UpsertError> {
+) -> Result<RowOutcome, StoreError> {
     let planned = plan(store, caller, anagrafica, albo, mode, now).await?;
-    if planned.ops.is_empty() {
-        return Ok(planned.outcome);
+    if !planned.ops.is_empty() {
+        repo::commit(store, planned.ops).await?;
     }
-    match store.transact(planned.ops).await {
-        Ok(()) => Ok(planned.outcome),
-        Err(StoreError::TransactionCancelled { .. }) => Err(UpsertError::Conflict),
-        Err(e) => Err(e.into()),
-    }
+    Ok(planned.outcome)
 }
 
 /// What applying one row takes: its outcome, and the writes (none for a dry run or when
 /// nothing changes).
 struct Planned {
     outcome: RowOutcome,
-    ops: Vec<WriteOp>,
+    ops: Ops,
 }
 
 async fn plan(
@@ -317,57 +324,39 @@ async fn plan(
             ops: Vec::new(),
         });
     }
-    let mut ops: Vec<WriteOp> = Vec::new();
-    let record = match &existing {
-        None => {
-            let record = MemberRecord {
-                anagrafica,
-                albo,
-                recovery: Default::default(),
-                mailbox: None,
-            };
-            ops.push(members::create(&record)?);
-            record
-        }
+    let mut after = match &existing {
+        None => MemberRecord::new(anagrafica, albo),
         Some(current) => {
             let mut record = current.value.clone();
             record.anagrafica = anagrafica;
-            let stato_changed = record.albo.stato != albo.stato;
             record.albo = albo;
-            if let (Some(mailbox), true) = (&record.mailbox, stato_changed) {
-                let transition = mailbox
-                    .apply(
-                        &Event::Albo {
-                            stato: record.albo.stato,
-                        },
-                        today,
-                    )
-                    .expect("an Albo change is never refused");
-                for effect in &transition.effects {
-                    if let shared::lifecycle::Effect::Provider(command) = effect {
-                        let command = outbox::OutboxCommand::provider(
-                            transition.mailbox.address.as_str(),
-                            *command,
-                            now,
-                        );
-                        ops.push(outbox::enqueue(&command)?);
-                    }
-                }
-                record.mailbox = Some(transition.mailbox);
-            }
-            ops.push(members::replace(&record, current.version)?);
             record
         }
     };
-    let entry = audit::entry(
-        &actor(caller),
-        &member_target(record.cf()),
-        &format!("albo: {}", describe(&changes)),
-        existing.as_ref().map(|m| &m.value),
-        Some(&record),
-        now,
-    );
-    ops.push(audit::write(&entry)?);
+    let mut effects = Vec::new();
+    let stato_changed = existing
+        .as_ref()
+        .is_some_and(|m| m.value.albo.stato != after.albo.stato);
+    if let (Some(mailbox), true) = (&after.mailbox, stato_changed) {
+        let transition = mailbox
+            .apply(
+                &Event::Albo {
+                    stato: after.albo.stato,
+                },
+                today,
+            )
+            .expect("an Albo change is never refused");
+        effects = transition.effects;
+        after.mailbox = Some(transition.mailbox);
+    }
+    let change = Change {
+        before: existing,
+        after,
+        effects,
+        actor: caller.actor(),
+        action: format!("albo: {}", describe(&changes)),
+    };
+    let (ops, _, _) = change.into_ops(now)?;
     Ok(Planned { outcome, ops })
 }
 

@@ -1,15 +1,62 @@
 //! Reading the CSV files people upload: the Modello Anagrafiche columns (and the Albo's),
-//! `;` or `,` separated, headers matched loosely, each row with its line number.
+//! in UTF-8 (with or without BOM) or Windows-1252 (what Italian Excel saves), `;` or `,`
+//! separated, headers matched loosely, each row with its line number.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use shared::api::ErrorCode;
-use shared::member::AnagraficaInput;
+use shared::address::EmailAddress;
+use shared::api::CSV_MAX_BYTES;
+use shared::member::{Anagrafica, AnagraficaInput, FieldError};
+use thiserror::Error;
 
-use crate::error::AppError;
+/// Why a file cannot be read at all (a row's own problems are reported on its row).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CsvError {
+    #[error("Il file è troppo grande (più di {mb} MB): dividilo in più parti.", mb = .max / 1024 / 1024)]
+    TooLarge { max: usize },
+    #[error(
+        "Il file è un foglio di calcolo, non un CSV: aprilo e salvalo come «CSV (separato da punto e virgola)»."
+    )]
+    Spreadsheet,
+    #[error("Il file non è un testo CSV.")]
+    NotText,
+    #[error("La prima riga del file deve contenere i nomi delle colonne.")]
+    NoHeader,
+    #[error(
+        "Mancano le colonne: {}. Le colonne attese sono quelle del Modello Anagrafiche.",
+        .0.join(", ")
+    )]
+    MissingColumns(Vec<String>),
+    #[error("Il file non è un CSV valido{}.", .line.map(|l| format!(" alla riga {l}")).unwrap_or_default())]
+    Malformed { line: Option<u64> },
+    #[error("Il file ha più di {0} righe: dividilo in più parti.")]
+    TooManyRows(usize),
+    #[error("Il file non contiene righe di dati.")]
+    Empty,
+}
 
-/// Largest upload per request; larger files are sent in parts by the app.
-pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+/// The text of an uploaded file: UTF-8 (a BOM is dropped), else Windows-1252, the
+/// encoding of Italian Excel's "CSV (separato da punto e virgola)".
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CsvError> {
+    if bytes.len() > CSV_MAX_BYTES {
+        return Err(CsvError::TooLarge { max: CSV_MAX_BYTES });
+    }
+    // .xlsx and .ods are zip archives; .xls is an OLE compound file.
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(CsvError::Spreadsheet);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err(CsvError::NotText);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Cow::Borrowed(text)),
+        Err(_) => Ok(encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0),
+    }
+}
 
 pub struct CsvRow {
     /// Line in the file (the header is line 1).
@@ -57,17 +104,27 @@ impl CsvRow {
     }
 }
 
-fn malformed(message: impl Into<String>) -> AppError {
-    AppError::new(ErrorCode::MalformedRequest, message)
+/// A row's anagrafica, every problem at once. A member without an ordinary email gets the
+/// secretariat's (`fallback`, from the Ordine's profile), as the Modello Anagrafiche says;
+/// without one either, the row says where to give it.
+pub fn validate_anagrafica(
+    input: &AnagraficaInput,
+    fallback: Option<&EmailAddress>,
+) -> Result<Anagrafica, Vec<FieldError>> {
+    input.validate(fallback).map_err(|mut errors| {
+        if fallback.is_none() && input.email.trim().is_empty() {
+            for error in errors.iter_mut().filter(|e| e.field == "email") {
+                error.message = "Manca l'email: per chi non ne ha una vale quella della segreteria dell'Ordine, che l'Ordine non ha ancora indicato nel suo profilo.".into();
+            }
+        }
+        errors
+    })
 }
 
 /// Parses `text`, requiring `required` columns; refuses files over `max_rows` rows.
-pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRow>, AppError> {
-    if text.len() > MAX_BYTES {
-        return Err(malformed(format!(
-            "Il file è troppo grande (più di {} MB): dividilo in più parti.",
-            MAX_BYTES / 1024 / 1024
-        )));
+pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRow>, CsvError> {
+    if text.len() > CSV_MAX_BYTES {
+        return Err(CsvError::TooLarge { max: CSV_MAX_BYTES });
     }
     let text = text.trim_start_matches('\u{feff}');
     let first_line = text.lines().next().unwrap_or_default();
@@ -83,38 +140,28 @@ pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRo
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|_| malformed("La prima riga del file deve contenere i nomi delle colonne."))?
+        .map_err(|_| CsvError::NoHeader)?
         .iter()
         .map(canonical)
         .collect();
-    let missing: Vec<&str> = required
+    let missing: Vec<String> = required
         .iter()
-        .copied()
-        .filter(|r| !headers.iter().any(|h| h == r))
+        .filter(|r| !headers.iter().any(|h| h == *r))
+        .map(|r| (*r).to_owned())
         .collect();
     if !missing.is_empty() {
-        return Err(malformed(format!(
-            "Mancano le colonne: {}. Le colonne attese sono quelle del Modello Anagrafiche.",
-            missing.join(", ")
-        )));
+        return Err(CsvError::MissingColumns(missing));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            malformed(format!(
-                "Il file non è un CSV valido{}.",
-                e.position()
-                    .map(|p| format!(" alla riga {}", p.line()))
-                    .unwrap_or_default()
-            ))
+        let record = record.map_err(|e| CsvError::Malformed {
+            line: e.position().map(|p| p.line()),
         })?;
         if record.iter().all(str::is_empty) {
             continue;
         }
         if rows.len() == max_rows {
-            return Err(malformed(format!(
-                "Il file ha più di {max_rows} righe: dividilo in più parti."
-            )));
+            return Err(CsvError::TooManyRows(max_rows));
         }
         let line = record
             .position()
@@ -128,7 +175,7 @@ pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRo
         rows.push(CsvRow { line, values });
     }
     if rows.is_empty() {
-        return Err(malformed("Il file non contiene righe di dati."));
+        return Err(CsvError::Empty);
     }
     Ok(rows)
 }
@@ -160,6 +207,20 @@ mod tests {
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[0].get("codice_fiscale"), "RSSMRA85T10A562S");
         assert_eq!(rows[0].get("email"), "m@x.it");
+    }
+
+    #[test]
+    fn windows_1252_from_italian_excel_is_read_as_such() {
+        // "Niccolò;Cantù" as Italian Excel saves it: ò = 0xF2, ù = 0xF9.
+        let bytes = b"nome;cognome\nNiccol\xF2;Cant\xF9\n";
+        let text = decode(bytes).unwrap();
+        let rows = parse(&text, &["nome"], 10).unwrap();
+        assert_eq!(rows[0].get("nome"), "Niccolò");
+        assert_eq!(rows[0].get("cognome"), "Cantù");
+        let utf8 = decode("\u{feff}nome\nNiccolò\n".as_bytes()).unwrap();
+        assert_eq!(utf8, "nome\nNiccolò\n");
+        assert_eq!(decode(b"PK\x03\x04rest"), Err(CsvError::Spreadsheet));
+        assert_eq!(decode(b"a\0b"), Err(CsvError::NotText));
     }
 
     #[test]

@@ -1,42 +1,24 @@
-//! Use cases: what people do, on the repositories, checked against the caller.
+//! Use cases: what people do, checked against the caller, on the repositories. Each has
+//! its own error enum with domain meaning; `crate::error` maps them all to the API's
+//! envelope in one place.
 
 pub mod activation;
 pub mod albo;
+pub mod audit;
 pub mod csv_rows;
 pub mod directory;
-pub mod ordine_mailbox;
+pub mod login;
+pub mod ordine;
 pub mod overview;
 pub mod profile;
-pub mod sweep;
 
-use shared::access::Caller;
-use shared::api::ErrorCode;
+use thiserror::Error;
 
-use crate::error::AppError;
+/// The caller's role or Ordine does not allow this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("Non hai i permessi per questa operazione.")]
+pub struct Forbidden;
 
-pub fn forbidden() -> AppError {
-    AppError::new(
-        ErrorCode::Forbidden,
-        "Non hai i permessi per questa operazione.",
-    )
-}
-
-pub fn ensure(allowed: bool) -> Result<(), AppError> {
-    if allowed { Ok(()) } else { Err(forbidden()) }
-}
-
-pub fn conflict() -> AppError {
-    AppError::new(
-        ErrorCode::Conflict,
-        "I dati sono stati modificati nel frattempo da un'altra operazione: ricarica la pagina e riprova.",
-    )
-}
-
-/// `member:{cf}`: the audit target of a member.
-pub fn member_target(cf: &shared::codice_fiscale::CodiceFiscale) -> String {
-    format!("member:{}", cf.person_key())
-}
-
-pub fn actor(caller: &Caller) -> String {
-    caller.actor()
+pub fn ensure(allowed: bool) -> Result<(), Forbidden> {
+    if allowed { Ok(()) } else { Err(Forbidden) }
 }

@@ -11,13 +11,21 @@ use shared::catalog::PlanCode;
 use shared::lifecycle::StatoContratto;
 use shared::province::OrdineCode;
 
-use super::ensure;
-use crate::error::AppError;
+use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
-use crate::store::ItemStore;
+use crate::store::{ItemStore, StoreError};
 
-/// Mailboxes expiring within this many days count as "in scadenza" (the first reminder).
+/// Mailboxes with an expiry within this many days count as "in scadenza" (the first
+/// reminder).
 const EXPIRY_WINDOW_DAYS: i64 = 90;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OverviewError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 /// Ordini read at the same time.
 const ORDINI_AT_ONCE: usize = 8;
 
@@ -31,20 +39,20 @@ pub async fn ordini(
     store: &dyn ItemStore,
     caller: &Caller,
     today: NaiveDate,
-) -> Result<Vec<OrdineOverview>, AppError> {
+) -> Result<Vec<OrdineOverview>, OverviewError> {
     ensure(caller.role == Role::Fondazione)?;
-    stream::iter(OrdineCode::all())
+    Ok(stream::iter(OrdineCode::all())
         .map(|ordine| ordine_counts(store, ordine, today))
         .buffered(ORDINI_AT_ONCE)
         .try_collect()
-        .await
+        .await?)
 }
 
 async fn ordine_counts(
     store: &dyn ItemStore,
     ordine: OrdineCode,
     today: NaiveDate,
-) -> Result<OrdineOverview, AppError> {
+) -> Result<OrdineOverview, StoreError> {
     let mut counts = OrdineOverview {
         ordine,
         nome: ordine.nome().to_owned(),
@@ -56,7 +64,7 @@ async fn ordine_counts(
         senza_domicilio: 0,
     };
     let mut pages = pin!(members::pages_in_ordine(store, ordine));
-    while let Some(records) = pages.try_next().await.map_err(AppError::internal)? {
+    while let Some(records) = pages.try_next().await? {
         for record in &records {
             tally(&mut counts, &record.value, today);
         }
@@ -79,8 +87,13 @@ fn tally(counts: &mut OrdineOverview, record: &MemberRecord, today: NaiveDate) {
     if mailbox.contratto == StatoContratto::DaFirmare {
         counts.da_firmare += 1;
     }
+    // Only expiries that will happen: a Base term renews by itself and is not counted.
     let limit = today + chrono::Duration::days(EXPIRY_WINDOW_DAYS);
-    if mailbox.scadenza <= limit || mailbox.services.iter().any(|s| s.scadenza <= limit) {
+    if mailbox
+        .upcoming_expiries()
+        .first()
+        .is_some_and(|(_, scadenza)| *scadenza <= limit)
+    {
         counts.in_scadenza += 1;
     }
 }

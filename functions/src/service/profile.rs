@@ -1,48 +1,54 @@
 //! What a holder does with his own data: his anagrafica (but name, surname and codice
-//! fiscale), his recovery contacts (he alone), his mailbox's history.
+//! fiscale), his recovery contacts (he alone), his mailbox's history. Each change reaches
+//! the provider through the outbox (the unit of work adds the command).
 
 use chrono::{DateTime, Utc};
 use shared::access::{Caller, Role};
-use shared::api::{ApiError, AuditPage, ErrorCode, MemberDetail, ProfileUpdate, RecoveryUpdate};
+use shared::address::EmailAddress;
+use shared::api::{AUDIT_PAGE, AuditPage, MemberDetail, ProfileUpdate, RecoveryUpdate};
+use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::member::{FieldError, RecoveryContacts, Telefono};
+use thiserror::Error;
 
 use super::directory::detail;
-use super::{actor, conflict, ensure, member_target};
-use crate::error::AppError;
+use super::{Forbidden, audit, ensure};
 use crate::repo::members::{self, MemberRecord};
-use crate::repo::{Versioned, audit};
+use crate::repo::unit_of_work::Change;
+use crate::repo::{self, Versioned};
 use crate::store::{ItemStore, StoreError};
 
-fn holder_cf(caller: &Caller) -> Result<&CodiceFiscale, AppError> {
-    match (&caller.role, &caller.codice_fiscale) {
-        (Role::Iscritto, Some(cf)) => Ok(cf),
-        _ => Err(super::forbidden()),
-    }
+#[derive(Debug, Error)]
+pub enum ProfileError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    /// The caller's code is not (or no longer) in the Albo.
+    #[error("not in the Albo")]
+    NotInAlbo,
+    /// The data changed since the holder read it.
+    #[error("stale version")]
+    Stale,
+    #[error("dati non validi")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-fn field_errors(errors: Vec<FieldError>) -> AppError {
-    let first = errors
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| FieldError::new("", "Dati non validi."));
-    AppError::Domain(ApiError::new(ErrorCode::InvalidInput, first.message).with_field(first.field))
+fn holder_cf(caller: &Caller) -> Result<&CodiceFiscale, Forbidden> {
+    match (&caller.role, &caller.codice_fiscale) {
+        (Role::Iscritto, Some(cf)) => Ok(cf),
+        _ => Err(Forbidden),
+    }
 }
 
 async fn own_member(
     store: &dyn ItemStore,
     caller: &Caller,
-) -> Result<Versioned<MemberRecord>, AppError> {
+) -> Result<Versioned<MemberRecord>, ProfileError> {
     let cf = holder_cf(caller)?;
     members::get(store, cf)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::NotFound,
-                "Il tuo codice fiscale non risulta nell'Albo: contatta il tuo Ordine.",
-            )
-        })
+        .await?
+        .ok_or(ProfileError::NotInAlbo)
 }
 
 /// The holder's record, if he may edit it and it is still at the `version` he read.
@@ -50,49 +56,39 @@ async fn editable(
     store: &dyn ItemStore,
     caller: &Caller,
     version: u64,
-) -> Result<Versioned<MemberRecord>, AppError> {
+) -> Result<Versioned<MemberRecord>, ProfileError> {
     let current = own_member(store, caller).await?;
     ensure(caller.can_edit_own_data(current.value.cf()))?;
     if current.version != version {
-        return Err(conflict());
+        return Err(ProfileError::Stale);
     }
     Ok(current)
 }
 
-pub async fn me(store: &dyn ItemStore, caller: &Caller) -> Result<MemberDetail, AppError> {
+pub async fn me(store: &dyn ItemStore, caller: &Caller) -> Result<MemberDetail, ProfileError> {
     Ok(detail(caller, &own_member(store, caller).await?))
 }
 
 async fn save(
     store: &dyn ItemStore,
     caller: &Caller,
-    before: &Versioned<MemberRecord>,
+    before: Versioned<MemberRecord>,
     after: MemberRecord,
     action: &str,
     now: DateTime<Utc>,
-) -> Result<MemberDetail, AppError> {
-    let entry = audit::entry(
-        &actor(caller),
-        &member_target(after.cf()),
-        action,
-        Some(&before.value),
-        Some(&after),
-        now,
-    );
-    let ops = vec![
-        members::replace(&after, before.version).map_err(AppError::internal)?,
-        audit::write(&entry).map_err(AppError::internal)?,
-    ];
-    match store.transact(ops).await {
-        Ok(()) => Ok(detail(
-            caller,
-            &Versioned {
-                value: after,
-                version: before.version + 1,
-            },
-        )),
-        Err(StoreError::TransactionCancelled { .. }) => Err(conflict()),
-        Err(e) => Err(AppError::internal(e)),
+) -> Result<MemberDetail, ProfileError> {
+    let change = Change {
+        before: Some(before),
+        after,
+        effects: Vec::new(),
+        actor: caller.actor(),
+        action: action.to_owned(),
+    };
+    let (ops, saved, _) = change.into_ops(now)?;
+    match repo::commit(store, ops).await {
+        Ok(()) => Ok(detail(caller, &saved)),
+        Err(e) if e.is_condition_failed() => Err(ProfileError::Stale),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -102,15 +98,15 @@ pub async fn update_profile(
     caller: &Caller,
     update: &ProfileUpdate,
     now: DateTime<Utc>,
-) -> Result<MemberDetail, AppError> {
+) -> Result<MemberDetail, ProfileError> {
     let current = editable(store, caller, update.version).await?;
-    let contatti = update.fields.validate().map_err(field_errors)?;
+    let contatti = update.fields.validate().map_err(ProfileError::Invalid)?;
     let mut after = current.value.clone();
     after.anagrafica.apply(contatti);
     save(
         store,
         caller,
-        &current,
+        current,
         after,
         "modifica dati anagrafici",
         now,
@@ -124,12 +120,12 @@ pub async fn update_recovery(
     caller: &Caller,
     update: &RecoveryUpdate,
     now: DateTime<Utc>,
-) -> Result<MemberDetail, AppError> {
+) -> Result<MemberDetail, ProfileError> {
     let current = editable(store, caller, update.version).await?;
     let mut errors = Vec::new();
     let email = match update.email.trim() {
         "" => None,
-        e => shared::address::EmailAddress::parse(e)
+        e => EmailAddress::parse(e)
             .map_err(|e| errors.push(FieldError::new("email", e)))
             .ok(),
     };
@@ -139,27 +135,22 @@ pub async fn update_recovery(
             .map_err(|e| errors.push(FieldError::new("cellulare", e)))
             .ok(),
     };
-    if !errors.is_empty() {
-        return Err(field_errors(errors));
-    }
-    if current
-        .value
-        .mailbox
-        .as_ref()
-        .is_some_and(|m| &m.address == email.as_ref().unwrap_or(&m.address))
-        && email.is_some()
-    {
-        return Err(field_errors(vec![FieldError::new(
+    let own_mailbox = current.value.mailbox.as_ref().map(|m| &m.address);
+    if email.is_some() && email.as_ref() == own_mailbox {
+        errors.push(FieldError::new(
             "email",
             "L'email di recupero deve essere diversa dalla casella PEC stessa.",
-        )]));
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ProfileError::Invalid(errors));
     }
     let mut after = current.value.clone();
     after.recovery = RecoveryContacts { email, cellulare };
     save(
         store,
         caller,
-        &current,
+        current,
         after,
         "modifica contatti di recupero",
         now,
@@ -167,15 +158,16 @@ pub async fn update_recovery(
     .await
 }
 
-/// The holder's own history.
+/// The holder's own history, with the check of its chain on the first page.
 pub async fn history(
     store: &dyn ItemStore,
     caller: &Caller,
     cursor: Option<String>,
-) -> Result<AuditPage, AppError> {
+) -> Result<AuditPage, ProfileError> {
     let cf = holder_cf(caller)?;
-    let (items, cursor) = audit::of_target(store, &member_target(cf), cursor, 50)
-        .await
-        .map_err(AppError::internal)?;
-    Ok(AuditPage { items, cursor })
+    let target = AuditTarget::Member(cf.clone());
+    let head = members::get(store, cf)
+        .await?
+        .and_then(|m| m.value.audit_head);
+    Ok(audit::page(store, &target, head.as_deref(), cursor, AUDIT_PAGE).await?)
 }

@@ -100,7 +100,7 @@ async fn create_is_conditional(store: &dyn ItemStore) -> Outcome {
         .map_err(|e| e.to_string())?;
     let second = store.put(item("CR#1", "A", 2), Condition::NotExists).await;
     check!(
-        matches!(second, Err(StoreError::ConditionFailed)),
+        matches!(second, Err(StoreError::ConditionFailed { .. })),
         "second create: {}",
         err(second)
     );
@@ -112,7 +112,7 @@ async fn create_is_conditional(store: &dyn ItemStore) -> Outcome {
     check!(kept.data["n"] == 1, "the first write was overwritten");
     let must_exist = store.put(item("CR#2", "A", 1), Condition::Exists).await;
     check!(
-        matches!(must_exist, Err(StoreError::ConditionFailed)),
+        matches!(must_exist, Err(StoreError::ConditionFailed { .. })),
         "exists on missing: {}",
         err(must_exist)
     );
@@ -132,13 +132,13 @@ async fn replace_checks_the_version(store: &dyn ItemStore) -> Outcome {
         .put(item("RP#1", "A", 3).with_version(2), Condition::Version(1))
         .await;
     check!(
-        matches!(stale, Err(StoreError::ConditionFailed)),
+        matches!(stale, Err(StoreError::ConditionFailed { .. })),
         "stale replace: {}",
         err(stale)
     );
     let missing = store.put(item("RP#2", "A", 1), Condition::Version(1)).await;
     check!(
-        matches!(missing, Err(StoreError::ConditionFailed)),
+        matches!(missing, Err(StoreError::ConditionFailed { .. })),
         "replace of missing: {}",
         err(missing)
     );
@@ -160,7 +160,7 @@ async fn delete_is_conditional(store: &dyn ItemStore) -> Outcome {
         .delete(&Key::new("DL#1", "A"), Condition::Version(9))
         .await;
     check!(
-        matches!(wrong, Err(StoreError::ConditionFailed)),
+        matches!(wrong, Err(StoreError::ConditionFailed { .. })),
         "delete with wrong version: {}",
         err(wrong)
     );
@@ -341,7 +341,7 @@ async fn transactions_are_all_or_nothing(store: &dyn ItemStore) -> Outcome {
     ];
     let result = store.transact(failing).await;
     check!(
-        matches!(&result, Err(StoreError::TransactionCancelled { failed }) if failed == &vec![2]),
+        matches!(&result, Err(StoreError::ConditionFailed { failed }) if failed == &vec![2]),
         "cancellation: {}",
         err(result)
     );

@@ -160,7 +160,7 @@ where
     match result {
         Ok(_) => Ok(()),
         Err(e) if e.as_service_error().is_some_and(&failed_condition) => {
-            Err(StoreError::ConditionFailed)
+            Err(StoreError::condition_failed())
         }
         Err(e) => Err(StoreError::backend(e)),
     }
@@ -343,20 +343,28 @@ impl ItemStore for DynamoStore {
             };
             request = request.transact_items(item.build());
         }
+        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
         match request.send().await {
             Ok(_) => Ok(()),
             Err(e) => match e.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
-                    cancelled,
-                )) => Err(StoreError::TransactionCancelled {
-                    failed: cancelled
-                        .cancellation_reasons()
+                Some(E::TransactionCanceledException(cancelled)) => {
+                    let reasons = cancelled.cancellation_reasons();
+                    let failed: Vec<usize> = reasons
                         .iter()
                         .enumerate()
                         .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
                         .map(|(i, _)| i)
-                        .collect(),
-                }),
+                        .collect();
+                    let conflict = reasons
+                        .iter()
+                        .any(|r| r.code() == Some("TransactionConflict"));
+                    if failed.is_empty() && !conflict {
+                        // Throttling or a validation problem: not about the data.
+                        Err(StoreError::backend(e))
+                    } else {
+                        Err(StoreError::ConditionFailed { failed })
+                    }
+                }
                 _ => Err(StoreError::backend(e)),
             },
         }

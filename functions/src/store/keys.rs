@@ -5,33 +5,40 @@
 //! |---|---|---|---|---|
 //! | member | `MEMBER#{cf}` | `PROFILE` | `ORDINE#{ordine}` / `MEMBER#{cognome}#{nome}#{cf}` | – |
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
-//! | Ordine's mailbox | `ORDINE#{ordine}` | `MAILBOX` | – | – |
+//! | Ordine (profile, own mailbox) | `ORDINE#{ordine}` | `ORDINE` | – | – |
 //! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
-//! | failed logins of a username | `ACCOUNT#{username}` | `FAILURES` | – | – |
+//! | login attempts of a username | `ACCOUNT#{username}` | `ATTEMPTS` | – | – |
 //! | idempotency record | `IDEMPOTENCY#{subject}#{key}` | `RECORD` | – | – |
-//! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{date}` / `{at}#{id}` |
+//! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{Italian date}` / `{at}#{id}` |
 //! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending |
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
 //! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
 //! | mail sandbox notice | `SENTMAIL` | `{id}` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
-//! `{cf}` is always the codice fiscale's person key (omocodia removed), and names are folded
-//! to letters, so that lookups and ordering do not depend on how data was typed.
+//! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
+//! another person), and names are folded to letters, so that lookups and ordering do not
+//! depend on how data was typed. [`LAYOUT`] names this layout; a store written by another
+//! is refused at start (`repo::layout`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::address::LocalPart;
+use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::province::OrdineCode;
 use shared::text::fold_letters;
 
 use super::Key;
 
+/// The version of the key layout this code reads and writes. 2: people keyed by their
+/// code as issued, not by a code with omocodia removed; audit chains; the Ordine item.
+pub const LAYOUT: u32 = 2;
+
 pub const MEMBER: &str = "member";
 pub const ADDRESS: &str = "address";
-pub const ORDINE_MAILBOX: &str = "ordine-mailbox";
+pub const ORDINE: &str = "ordine";
 pub const ACCOUNT: &str = "account";
-pub const LOGIN_FAILURES: &str = "login-failures";
+pub const LOGIN_ATTEMPTS: &str = "login-attempts";
 pub const IDEMPOTENCY: &str = "idempotency";
 pub const AUDIT: &str = "audit";
 pub const OUTBOX: &str = "outbox";
@@ -39,9 +46,10 @@ pub const PROVIDER_MAILBOX: &str = "provider-mailbox";
 pub const PROVIDER_COMMAND: &str = "provider-command";
 pub const SENT: &str = "sent-mail";
 pub const META_REPORT: &str = "report";
+pub const META_LAYOUT: &str = "layout";
 
 pub fn member(cf: &CodiceFiscale) -> Key {
-    Key::new(format!("MEMBER#{}", cf.person_key()), "PROFILE")
+    Key::new(format!("MEMBER#{cf}"), "PROFILE")
 }
 
 pub fn ordine_members(ordine: OrdineCode) -> String {
@@ -52,10 +60,9 @@ pub fn member_in_ordine(ordine: OrdineCode, cognome: &str, nome: &str, cf: &Codi
     Key::new(
         ordine_members(ordine),
         format!(
-            "MEMBER#{}#{}#{}",
+            "MEMBER#{}#{}#{cf}",
             fold_letters(cognome),
             fold_letters(nome),
-            cf.person_key()
         ),
     )
 }
@@ -78,8 +85,9 @@ pub fn address_reservation(base: &LocalPart, alias: u32) -> Key {
     Key::new(address_partition(base), format!("ALIAS#{alias:06}"))
 }
 
-pub fn ordine_mailbox(ordine: OrdineCode) -> Key {
-    Key::new(format!("ORDINE#{ordine}"), "MAILBOX")
+/// An Ordine's own item: its profile and its mailbox.
+pub fn ordine(ordine: OrdineCode) -> Key {
+    Key::new(format!("ORDINE#{ordine}"), "ORDINE")
 }
 
 pub fn account(username: &str) -> Key {
@@ -87,8 +95,8 @@ pub fn account(username: &str) -> Key {
 }
 
 /// Counted for any username typed, existing or not, so the answer tells nothing.
-pub fn login_failures(username: &str) -> Key {
-    Key::new(account_pk(username), "FAILURES")
+pub fn login_attempts(username: &str) -> Key {
+    Key::new(account_pk(username), "ATTEMPTS")
 }
 
 fn account_pk(username: &str) -> String {
@@ -99,20 +107,22 @@ pub fn idempotency(subject: &str, key: &str) -> Key {
     Key::new(format!("IDEMPOTENCY#{subject}#{key}"), "RECORD")
 }
 
-pub fn audit_target(target: &str) -> String {
+pub fn audit_target(target: &AuditTarget) -> String {
     format!("AUDIT#{target}")
 }
 
-pub fn audit(target: &str, at: DateTime<Utc>, id: &str) -> Key {
+pub fn audit(target: &AuditTarget, at: DateTime<Utc>, id: &str) -> Key {
     Key::new(audit_target(target), audit_sort(at, id))
 }
 
+/// The entries of an Italian calendar day.
 pub fn audit_day(day: NaiveDate) -> String {
     format!("AUDITDAY#{day}")
 }
 
+/// Filed under the day it is in Italy at `at`, like every other date of the product.
 pub fn audit_by_day(at: DateTime<Utc>, id: &str) -> Key {
-    Key::new(audit_day(at.date_naive()), audit_sort(at, id))
+    Key::new(audit_day(crate::clock::rome_date(at)), audit_sort(at, id))
 }
 
 fn audit_sort(at: DateTime<Utc>, id: &str) -> String {
@@ -144,7 +154,8 @@ pub fn sent_mail(id: &str) -> Key {
     Key::new(SENT_MAIL, id)
 }
 
-/// Bookkeeping of the store itself (`META` / `SEED`: demo data loaded).
+/// Bookkeeping of the store itself (`META` / `SEED`: demo data loaded; `LAYOUT`: the key
+/// layout it was written with; `VERIFICA`: the last daily verifica).
 pub fn meta(name: &str) -> Key {
     Key::new("META", name.to_uppercase())
 }
@@ -164,15 +175,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn member_keys_use_the_person_key_and_folded_names() {
+    fn member_keys_use_the_code_as_issued_and_folded_names() {
         let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
         let ordine = OrdineCode::parse("MI").unwrap();
-        assert_eq!(member(&cf.omocodic_variant(3)), member(&cf));
+        assert_ne!(
+            member(&cf.omocodic_variant(3)),
+            member(&cf),
+            "an omocodic code is another person"
+        );
         assert_eq!(member(&cf).pk, "MEMBER#RSSMRA85T10A562S");
         let by_ordine = member_in_ordine(ordine, "De Santis", "Maria Grazia", &cf);
         assert_eq!(by_ordine.pk, "ORDINE#MI");
         assert_eq!(by_ordine.sk, "MEMBER#desantis#mariagrazia#RSSMRA85T10A562S");
         assert!(by_ordine.sk.starts_with(&members_by_surname("de s")));
+    }
+
+    #[test]
+    fn audit_days_are_italian_days() {
+        // 23:30 UTC on 29 November is 00:30 on the 30th in Rome.
+        let late: DateTime<Utc> = "2026-11-29T23:30:00Z".parse().unwrap();
+        assert_eq!(audit_by_day(late, "x").pk, "AUDITDAY#2026-11-30");
+        let summer: DateTime<Utc> = "2026-07-31T21:59:59Z".parse().unwrap();
+        assert_eq!(audit_by_day(summer, "x").pk, "AUDITDAY#2026-07-31");
     }
 
     #[test]

@@ -225,12 +225,12 @@ impl CursorKey {
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("the condition of the write failed")]
-    ConditionFailed,
-    /// The transaction did not happen; `failed` lists the operations whose condition
-    /// failed (empty: a conflict with another transaction).
-    #[error("transaction cancelled (failed operations: {failed:?})")]
-    TransactionCancelled { failed: Vec<usize> },
+    /// A condition did not hold, so nothing was written: of a single write, or of a
+    /// transaction, where `failed` lists the operations whose condition failed (empty when
+    /// another transaction got there at the same moment). Either way, whoever wrote meant
+    /// something else by then: read again, or report a conflict.
+    #[error("a condition failed (operations {failed:?})")]
+    ConditionFailed { failed: Vec<usize> },
     #[error("a transaction may have at most 100 operations and no two on one item")]
     InvalidTransaction,
     #[error("invalid page cursor")]
@@ -244,6 +244,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A single write's failed condition.
+    pub fn condition_failed() -> Self {
+        StoreError::ConditionFailed { failed: vec![0] }
+    }
+
+    pub fn is_condition_failed(&self) -> bool {
+        matches!(self, StoreError::ConditionFailed { .. })
+    }
+
     fn encode(e: serde_json::Error) -> Self {
         StoreError::Encode(e.to_string())
     }

@@ -194,7 +194,7 @@ impl ItemStore for SqliteStore {
         self.with(move |conn| {
             let tx = conn.transaction().map_err(StoreError::backend)?;
             if !holds(&condition, current_version(&tx, &item.key)?) {
-                return Err(StoreError::ConditionFailed);
+                return Err(StoreError::condition_failed());
             }
             write(&tx, &item)?;
             tx.commit().map_err(StoreError::backend)
@@ -207,7 +207,7 @@ impl ItemStore for SqliteStore {
         self.with(move |conn| {
             let tx = conn.transaction().map_err(StoreError::backend)?;
             if !holds(&condition, current_version(&tx, &key)?) {
-                return Err(StoreError::ConditionFailed);
+                return Err(StoreError::condition_failed());
             }
             remove(&tx, &key)?;
             tx.commit().map_err(StoreError::backend)
@@ -299,7 +299,7 @@ impl ItemStore for SqliteStore {
                 }
             }
             if !failed.is_empty() {
-                return Err(StoreError::TransactionCancelled { failed });
+                return Err(StoreError::ConditionFailed { failed });
             }
             for op in &ops {
                 match op {

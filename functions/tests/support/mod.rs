@@ -39,7 +39,7 @@ impl Api {
         let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
         let state = AppState::local(clock, store, jwt.clone());
         Self {
-            app: functions::router(state.clone()),
+            app: functions::local::api(state.clone()),
             state,
             jwt,
         }

@@ -6,7 +6,7 @@ use shared::api::AuditPage;
 
 use crate::api::{self, encode};
 use crate::components::loaded::Loaded;
-use crate::pages::member::history::AuditTable;
+use crate::pages::member::history::{AuditTable, IntegrityNote};
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -58,6 +58,7 @@ pub fn AuditPage() -> impl IntoView {
         </form>
         <p class="hint">"Senza codice fiscale né giorno: le operazioni di oggi."</p>
         <Loaded what="del registro" load view=move |page: AuditPage| view! {
+            <IntegrityNote integrita=page.integrita.clone()/>
             <AuditTable entries=page.items.clone() with_target=true/>
             {page.cursor.clone().map(|next| view! {
                 <button type="button" class="btn btn-outline-primary"

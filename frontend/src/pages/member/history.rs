@@ -1,7 +1,8 @@
 //! *Storico*: what was done on the holder's mailbox and data, newest first.
 
 use leptos::prelude::*;
-use shared::api::{AuditEntry, AuditPage};
+use shared::api::AuditPage;
+use shared::audit::{AuditEntry, Integrity};
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -19,6 +20,7 @@ pub fn HistoryPage() -> impl IntoView {
                 async move { api::history(cursor.as_deref()).await }
             }
             view=move |page: AuditPage| view! {
+                <IntegrityNote integrita=page.integrita.clone()/>
                 <AuditTable entries=page.items.clone()/>
                 {page.cursor.clone().map(|next| view! {
                     <button type="button" class="btn btn-outline-primary" data-testid="history-next"
@@ -37,6 +39,25 @@ fn action(action: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the log's chain holds: every entry there, unchanged.
+#[component]
+pub fn IntegrityNote(integrita: Option<Integrity>) -> impl IntoView {
+    integrita.map(|i| match i {
+        Integrity::Integro { voci } => view! {
+            <p class="text-success" data-testid="audit-integrity" data-whole="true">
+                {format!("Registro integro: tutte le {voci} operazioni sono presenti e non modificate.")}
+            </p>
+        }
+        .into_any(),
+        Integrity::Interrotto { motivo } => view! {
+            <div class="alert alert-danger" role="alert" data-testid="audit-integrity" data-whole="false">
+                {format!("Il registro non è integro: {motivo} Segnalalo alla Fondazione CNI.")}
+            </div>
+        }
+        .into_any(),
+    })
+}
+
 /// Audit entries as a table.
 #[component]
 pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool) -> impl IntoView {
@@ -52,8 +73,8 @@ pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool)
                 <tr data-testid="audit-row">
                     <td>{format!("{} {}", format::date(local.date_naive()), local.format("%H:%M"))}</td>
                     <td data-testid="audit-action">{action(&e.action)}</td>
-                    {with_target.then(|| view! { <td>{e.target.clone()}</td> })}
-                    <td>{e.actor.clone()}</td>
+                    {with_target.then(|| view! { <td>{e.target.descrizione()}</td> })}
+                    <td>{e.actor.descrizione()}</td>
                 </tr>
             }
         })

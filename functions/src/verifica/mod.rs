@@ -12,21 +12,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
 use shared::access::{Caller, Role};
 use shared::api::Verifica;
+use shared::audit::Actor;
 use shared::lifecycle::{ClosureReason, Effect, Event, ProviderCommand};
 use shared::province::OrdineCode;
 
-use super::{ensure, member_target};
 use crate::clock::rome_date;
-use crate::error::AppError;
-use crate::mailer::Notice;
 use crate::repo::members::{self, MemberRecord};
-use crate::repo::{Ops, Versioned, audit, outbox};
-use crate::store::{Condition, Item, ItemStore, StoreError, keys};
+use crate::repo::unit_of_work::{Change, Queued};
+use crate::repo::{self, Ops, Versioned, reports};
+use crate::service::ensure;
+use crate::service::overview::OverviewError;
+use crate::store::{ItemStore, StoreError};
 
-/// Who the audit names for the sweep's changes.
-pub const ACTOR: &str = "verifica giornaliera";
-/// The `META` item with the last report.
-const LAST_REPORT: &str = "VERIFICA";
 /// Ordini verified at the same time.
 const ORDINI_AT_ONCE: usize = 8;
 /// Attempts per member when others write it at the same time.
@@ -57,7 +54,7 @@ impl std::ops::AddAssign for Sweep {
 pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Verifica, StoreError> {
     let today = rome_date(now);
     let sweep = stream::iter(OrdineCode::all())
-        .map(|ordine| verify_ordine(store, ordine, today, now))
+        .map(|ordine| verify_ordine(store, ordine, now))
         .buffer_unordered(ORDINI_AT_ONCE)
         .try_fold(Sweep::default(), |mut total, sweep| async move {
             total += sweep;
@@ -74,37 +71,29 @@ pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Verifica, 
         comandi: sweep.comandi,
         rinviate: sweep.rinviate,
     };
-    // The last report wins: a later run of the same day has seen at least as much.
-    store
-        .put(
-            Item::new(keys::meta(LAST_REPORT), keys::META_REPORT, &report)?,
-            Condition::Always,
-        )
-        .await?;
+    reports::save_verifica(store, &report).await?;
     Ok(report)
 }
 
 /// The last verifica's report, for the Fondazione.
-pub async fn last(store: &dyn ItemStore, caller: &Caller) -> Result<Option<Verifica>, AppError> {
+pub async fn last(
+    store: &dyn ItemStore,
+    caller: &Caller,
+) -> Result<Option<Verifica>, OverviewError> {
     ensure(caller.role == Role::Fondazione)?;
-    store
-        .get(&keys::meta(LAST_REPORT))
-        .await
-        .and_then(|item| item.map(|i| i.decode()).transpose())
-        .map_err(AppError::internal)
+    Ok(reports::last_verifica(store).await?)
 }
 
 async fn verify_ordine(
     store: &dyn ItemStore,
     ordine: OrdineCode,
-    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Sweep, StoreError> {
     let mut sweep = Sweep::default();
     let mut pages = pin!(members::pages_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
         for member in records {
-            verify(store, member, today, now, &mut sweep).await;
+            verify(store, member, now, &mut sweep).await;
         }
     }
     Ok(sweep)
@@ -113,7 +102,6 @@ async fn verify_ordine(
 async fn verify(
     store: &dyn ItemStore,
     mut member: Versioned<MemberRecord>,
-    today: NaiveDate,
     now: DateTime<Utc>,
     sweep: &mut Sweep,
 ) {
@@ -127,104 +115,73 @@ async fn verify(
     }
     sweep.verificate += 1;
     for _ in 0..ATTEMPTS {
-        let planned = match plan(&member, today, now) {
+        let (ops, queued) = match plan(&member, now) {
             Ok(Some(planned)) => planned,
             Ok(None) => return,
             Err(e) => return postpone(&member.value, &e, sweep),
         };
-        match store.transact(planned.ops).await {
+        match repo::commit(store, ops).await {
             Ok(()) => {
                 sweep.aggiornate += 1;
-                sweep.avvisi += planned.avvisi;
-                sweep.comandi += planned.comandi;
+                sweep.avvisi += queued.avvisi;
+                sweep.comandi += queued.comandi;
                 return;
             }
-            Err(StoreError::ConditionFailed) => {
-                match members::get(store, member.value.cf()).await {
-                    Ok(Some(fresh)) => member = fresh,
-                    Ok(None) => return,
-                    Err(e) => return postpone(&member.value, &e, sweep),
-                }
-            }
+            // Written by someone else at the same moment: read it again and redo the day.
+            Err(e) if e.is_condition_failed() => match members::get(store, member.value.cf()).await
+            {
+                Ok(Some(fresh)) => member = fresh,
+                Ok(None) => return,
+                Err(e) => return postpone(&member.value, &e, sweep),
+            },
             Err(e) => return postpone(&member.value, &e, sweep),
         }
     }
-    postpone(&member.value, &StoreError::ConditionFailed, sweep);
+    postpone(
+        &member.value,
+        &StoreError::ConditionFailed { failed: Vec::new() },
+        sweep,
+    );
 }
 
 /// Tomorrow's verifica picks the member up again; nothing was written.
 fn postpone(record: &MemberRecord, error: &StoreError, sweep: &mut Sweep) {
-    tracing::warn!(member = %member_target(record.cf()), %error, "verifica postponed");
+    tracing::warn!(member = %record.cf(), %error, "verifica postponed");
     sweep.rinviate += 1;
-}
-
-struct Planned {
-    ops: Ops,
-    avvisi: usize,
-    comandi: usize,
 }
 
 /// The writes the verifica of `member` needs today, or `None` if nothing changes.
 fn plan(
     member: &Versioned<MemberRecord>,
-    today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Option<Planned>, StoreError> {
+) -> Result<Option<(Ops, Queued)>, StoreError> {
     let record = &member.value;
     let Some(mailbox) = record.mailbox.as_ref() else {
         return Ok(None);
     };
-    let transition = match mailbox.apply(&Event::Verifica, today) {
+    let transition = match mailbox.apply(&Event::Verifica, rome_date(now)) {
         Ok(t) => t,
         Err(e) => {
             // Only a closed mailbox refuses a verifica, and those were skipped.
-            tracing::error!(member = %member_target(record.cf()), error = %e, "verifica refused");
+            tracing::error!(member = %record.cf(), error = %e, "verifica refused");
             return Ok(None);
         }
     };
     if transition.mailbox == *mailbox {
         return Ok(None);
     }
-    let address = transition.mailbox.address.as_str();
-    let recovery = record.recovery.email.as_ref().map(|e| e.as_str());
-    let mut planned = Planned {
-        ops: Vec::new(),
-        avvisi: 0,
-        comandi: 0,
-    };
-    for effect in &transition.effects {
-        match effect {
-            Effect::Provider(command) => {
-                planned.comandi += 1;
-                let command = outbox::OutboxCommand::provider(address, *command, now);
-                planned.ops.push(outbox::enqueue(&command)?);
-            }
-            Effect::Reminder(reminder) => {
-                planned.avvisi += 1;
-                let notice = Notice::reminder(reminder, address, recovery);
-                planned
-                    .ops
-                    .push(outbox::enqueue(&outbox::OutboxCommand::avviso(
-                        notice, now,
-                    ))?);
-            }
-            _ => {}
-        }
-    }
     let actions: Vec<String> = transition.effects.iter().filter_map(describe).collect();
     let mut after = record.clone();
     after.mailbox = Some(transition.mailbox);
-    let entry = audit::entry(
-        ACTOR,
-        &member_target(record.cf()),
-        &actions.join("; "),
-        Some(record),
-        Some(&after),
-        now,
-    );
-    planned.ops.push(members::replace(&after, member.version)?);
-    planned.ops.push(audit::write(&entry)?);
-    Ok(Some(planned))
+    let change = Change {
+        before: Some(member.clone()),
+        after,
+        effects: transition.effects,
+        actor: Actor::Verifica,
+        action: actions.join("; "),
+    };
+    let (ops, _, queued) = change.into_ops(now)?;
+    Ok(Some((ops, queued)))
 }
 
 /// The audit's words for an effect (what the member reads in his Storico).

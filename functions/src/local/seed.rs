@@ -7,16 +7,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use shared::access::{Caller, Role};
+use shared::audit::Actor;
 use shared::codice_fiscale::{CodiceFiscale, DatiNascita, Sesso};
-use shared::lifecycle::StatoContratto;
 use shared::member::AnagraficaInput;
+use shared::ordine::OrdineProfiloUpdate;
 use shared::province::OrdineCode;
 
 use crate::repo::accounts::{self, Account};
-use crate::repo::members;
+use crate::repo::{self, reports};
 use crate::service::albo::{self, AlboInput};
-use crate::service::{activation, ordine_mailbox};
-use crate::store::{Condition, Item, ItemStore, StoreError, keys};
+use crate::service::{activation, ordine};
+use crate::store::{ItemStore, StoreError};
 
 /// The password of every demo account (local use only).
 pub const DEMO_PASSWORD: &str = "pec-demo";
@@ -179,7 +180,7 @@ pub fn members(count: usize, seed: u64, ordini: &[(&str, &str, &str, &str)]) -> 
         }) else {
             continue;
         };
-        if !seen.insert(cf.person_key()) {
+        if !seen.insert(cf.clone()) {
             continue;
         }
         let local = shared::text::fold_letters(&nome) + "." + &shared::text::fold_letters(&cognome);
@@ -228,18 +229,29 @@ pub fn members(count: usize, seed: u64, ordini: &[(&str, &str, &str, &str)]) -> 
 
 /// Loads the demo data once; `None` when the store already had it.
 pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Seeded>, StoreError> {
-    let marker = Item::new(
-        keys::meta("seed"),
-        keys::META,
-        &serde_json::json!({ "at": now }),
-    )?;
-    match store.put(marker, Condition::NotExists).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed) => return Ok(None),
-        Err(e) => return Err(e),
+    if !reports::mark_seeded(store, now).await? {
+        return Ok(None);
     }
     for ordine in OrdineCode::all() {
-        ordine_mailbox::create(store, "fondazione:seed", ordine, now).await?;
+        ordine::create_mailbox(store, Actor::Sistema, ordine, now).await?;
+    }
+    // The demo Ordini's secretariats have filled in their profile.
+    for (sigla, _, comune, cap) in ORDINI {
+        let ordine = OrdineCode::parse(sigla).expect("seed Ordini are valid");
+        let profilo = OrdineProfiloUpdate {
+            email_segreteria: format!(
+                "segreteria@ordineingegneri.{}.example.it",
+                sigla.to_lowercase()
+            ),
+            telefono: "+39 06 1234567".into(),
+            indirizzo: format!("Via dell'Ordine 1, {cap} {comune}"),
+            version: 0,
+        };
+        if let Err(e) =
+            ordine::update_profilo(store, &secretariat(ordine), ordine, &profilo, now).await
+        {
+            tracing::warn!(error = %e, %ordine, "seed profile refused");
+        }
     }
     let albo = system(Role::Albo, "albo-unico", None);
     let inputs = members(320, 2026, ORDINI);
@@ -249,7 +261,6 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
         }
     }
     let mut mailboxes = 0;
-    let mut holders = Vec::new();
     for (n, input) in inputs.iter().enumerate() {
         // Two in three registered members have their mailbox (the demo accounts' do); the
         // step differs from the Ordini's rotation, so every Ordine has some without.
@@ -257,14 +268,9 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
             continue;
         }
         let ordine = OrdineCode::parse(&input.ordine).expect("seed Ordini are valid");
-        let secretariat = system(
-            Role::Segreteria,
-            &format!("segreteria.{}", ordine.as_str().to_lowercase()),
-            Some(ordine),
-        );
         if activation::activate(
             store,
-            &secretariat,
+            &secretariat(ordine),
             ordine,
             &input.anagrafica.codice_fiscale,
             now,
@@ -273,27 +279,6 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
         .is_ok()
         {
             mailboxes += 1;
-            holders.push(input.anagrafica.codice_fiscale.clone());
-        }
-    }
-    // Some contracts along their way.
-    for (n, cf) in holders.iter().enumerate() {
-        let contratto = match n % 5 {
-            0 | 1 => StatoContratto::Firmato,
-            2 => StatoContratto::InVerifica,
-            _ => continue,
-        };
-        let cf = CodiceFiscale::parse(cf).expect("valid");
-        if let Some(mut member) = members::get(store, &cf).await?
-            && let Some(mailbox) = member.value.mailbox.as_mut()
-        {
-            mailbox.contratto = contratto;
-            store
-                .put(
-                    members::item(&member.value, member.version + 1)?,
-                    Condition::Version(member.version),
-                )
-                .await?;
         }
     }
     let mut made = vec![
@@ -323,7 +308,7 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
     }
     let mut accounts_made = Vec::new();
     for account in &made {
-        store.transact(vec![accounts::create(account)?]).await?;
+        repo::commit(store, vec![accounts::create(account)?]).await?;
         let who = match (account.role, account.ordine, &account.codice_fiscale) {
             (Role::Segreteria, Some(o), _) => format!("Segreteria dell'{}", o.nome()),
             (Role::Iscritto, _, Some(cf)) => format!("Iscritto ({cf})"),
@@ -336,4 +321,12 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
         members: inputs.len(),
         mailboxes,
     }))
+}
+
+fn secretariat(ordine: OrdineCode) -> Caller {
+    system(
+        Role::Segreteria,
+        &format!("segreteria.{}", ordine.as_str().to_lowercase()),
+        Some(ordine),
+    )
 }

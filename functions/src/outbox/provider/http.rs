@@ -5,9 +5,8 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use shared::lifecycle::ProviderCommand;
 
-use super::{Provider, ProviderError};
+use super::{Command, Provider, ProviderError};
 
 pub struct HttpProvider {
     base: String,
@@ -35,7 +34,7 @@ impl Provider for HttpProvider {
         &self,
         command_id: &str,
         address: &str,
-        command: &ProviderCommand,
+        command: &Command,
     ) -> Result<(), ProviderError> {
         let mut request = self
             .client
@@ -52,7 +51,8 @@ impl Provider for HttpProvider {
         let status = response.status();
         match status.as_u16() {
             200..=299 | 409 => Ok(()), // 409: already applied under this key
-            429 | 500..=599 => Err(ProviderError::Unavailable(format!("HTTP {status}"))),
+            // 404: the mailbox is not there yet (its creation may be on its way): later.
+            404 | 429 | 500..=599 => Err(ProviderError::Unavailable(format!("HTTP {status}"))),
             _ => Err(ProviderError::Refused(format!(
                 "HTTP {status}: {}",
                 response.text().await.unwrap_or_default()

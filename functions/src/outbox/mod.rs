@@ -1,15 +1,20 @@
-//! Carries out the outbox: each due command goes to the provider, each notice to the
-//! mailer; success marks it done, an outage reschedules it with backoff, a refusal parks it
-//! for a person to look at.
+//! The outbox and its ports: work for the outside world (provider commands, notices by
+//! email) is written in the same transaction as the change that needs it
+//! ([`crate::repo::outbox`]), then carried out here: each due command goes to the
+//! [`provider`], each notice to the [`mailer`]; success marks it done, an outage
+//! reschedules it with backoff, a refusal parks it for a person to look at.
+
+pub mod mailer;
+pub mod provider;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::mailer::{MailError, Mailer};
-use crate::provider::{Provider, ProviderError};
 use crate::repo::outbox::{self, Task};
 use crate::store::{ItemStore, StoreError};
+use mailer::{MailError, Mailer};
+use provider::{Provider, ProviderError};
 
 /// How many commands one run takes.
 const BATCH: usize = 50;
@@ -97,7 +102,8 @@ pub async fn run_once(
         }
         match outbox::update(store, &command).await {
             // Another dispatcher handled it meanwhile; the provider saw one command id.
-            Ok(()) | Err(StoreError::ConditionFailed) => {}
+            Ok(()) => {}
+            Err(e) if e.is_condition_failed() => {}
             Err(e) => return Err(e),
         }
     }

@@ -1,24 +1,38 @@
-//! The catalog and its quotes: public, since prices are no secret.
+//! The public area: liveness, the catalog and its quotes (prices are no secret), and the
+//! API's own OpenAPI document.
+
+use std::sync::LazyLock;
 
 use axum::Json;
 use axum::extract::State;
-use shared::api::CatalogResponse;
+use shared::api::{CatalogResponse, Health};
 use shared::catalog::{Catalog, Quote, QuoteRequest, SERVICE_CHARACTERISTICS};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract;
+use crate::http::extract;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(health))
         .routes(routes!(catalog))
         .routes(routes!(quote))
+        .routes(routes!(openapi))
+}
+
+/// Whether the API answers, and its version.
+#[utoipa::path(get, path = "/api/health", tag = "catalogo", responses((status = 200, description = "In servizio", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
 }
 
 /// Every catalog version, the one in force today first.
-#[utoipa::path(get, path = "/api/catalog", tag = "catalogo", responses((status = 200, description = "Il listino", body = shared::api::CatalogResponse)))]
+#[utoipa::path(get, path = "/api/catalog", tag = "catalogo", responses((status = 200, description = "Il listino", body = CatalogResponse)))]
 #[tracing::instrument(skip_all)]
 async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>, AppError> {
     let today = state.clock.today();
@@ -42,8 +56,8 @@ async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>,
 /// Prices extra space or the Avanzata upgrade: lines, net, IVA, total.
 #[utoipa::path(
     post, path = "/api/quote", tag = "catalogo",
-    request_body = shared::catalog::QuoteRequest,
-    responses((status = 200, description = "Il preventivo", body = shared::catalog::Quote), (status = 422, description = "Richiesta non ammessa dal listino", body = shared::api::ApiError))
+    request_body = QuoteRequest,
+    responses((status = 200, description = "Il preventivo", body = Quote))
 )]
 #[tracing::instrument(skip_all)]
 async fn quote(
@@ -52,6 +66,16 @@ async fn quote(
 ) -> Result<Json<Quote>, AppError> {
     let quote = Catalog::standard().quote(&request, state.clock.today())?;
     Ok(Json(quote))
+}
+
+static SPEC: LazyLock<serde_json::Value> = LazyLock::new(|| {
+    serde_json::to_value(super::documented().1).expect("the OpenAPI document serialises")
+});
+
+/// This document: every operation of the API, its parameters and its answers.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "catalogo", responses((status = 200, description = "Il documento OpenAPI", body = Object)))]
+async fn openapi() -> Json<&'static serde_json::Value> {
+    Json(&SPEC)
 }
 
 #[cfg(test)]
@@ -132,5 +156,13 @@ mod tests {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(body["code"], "malformed_request");
         assert_eq!(body["field"], "extra.inbox_gb");
+    }
+
+    #[tokio::test]
+    async fn the_openapi_document_is_served() {
+        let (status, body) = call("GET", "/api/openapi.json", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body["paths"]["/api/openapi.json"]["get"].is_object());
+        assert!(body["paths"]["/api/ordini/{ordine}/profilo"]["put"].is_object());
     }
 }

@@ -1,17 +1,16 @@
-//! The caller's own data: who he is, his mailbox and anagrafica, his recovery contacts,
+//! The member's own area: who he is, his mailbox and anagrafica, his recovery contacts,
 //! his history.
 
 use axum::Json;
-use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use axum::extract::State;
 use shared::access::{Caller, Role};
-use shared::api::{AuditPage, MemberDetail, ProfileUpdate, RecoveryUpdate};
+use shared::api::{AuditPage, Me, MemberDetail, PageQuery, ProfileUpdate, RecoveryUpdate};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::extract;
+use crate::http::extract::{self, Query};
 use crate::service::profile;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -22,15 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Me {
-    pub caller: Caller,
-    /// For a member: his data and mailbox.
-    pub member: Option<MemberDetail>,
-}
-
 /// Who is calling; a member also gets his data and mailbox.
-#[utoipa::path(get, path = "/api/me", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il chiamante", body = Me), (status = 401, description = "Non autenticato", body = shared::api::ApiError)))]
+#[utoipa::path(get, path = "/api/me", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il chiamante", body = Me)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, AppError> {
     let member = match caller.role {
         Role::Iscritto => Some(profile::me(state.store.as_ref(), &caller).await?),
@@ -43,7 +35,7 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, A
 #[utoipa::path(
     patch, path = "/api/me/profile", tag = "iscritto", security(("bearer" = [])),
     request_body = ProfileUpdate,
-    responses((status = 200, description = "I dati aggiornati", body = MemberDetail), (status = 409, description = "Modificati nel frattempo", body = shared::api::ApiError), (status = 422, description = "Dati non validi", body = shared::api::ApiError))
+    responses((status = 200, description = "I dati aggiornati", body = MemberDetail))
 )]
 async fn update_profile(
     State(state): State<AppState>,
@@ -59,7 +51,7 @@ async fn update_profile(
 #[utoipa::path(
     put, path = "/api/me/recovery", tag = "iscritto", security(("bearer" = [])),
     request_body = RecoveryUpdate,
-    responses((status = 200, description = "I dati aggiornati", body = MemberDetail), (status = 409, description = "Modificati nel frattempo", body = shared::api::ApiError), (status = 422, description = "Dati non validi", body = shared::api::ApiError))
+    responses((status = 200, description = "I dati aggiornati", body = MemberDetail))
 )]
 async fn update_recovery(
     State(state): State<AppState>,
@@ -71,12 +63,8 @@ async fn update_recovery(
     ))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct PageQuery {
-    pub cursor: Option<String>,
-}
-
-/// The history of the holder's mailbox and data, newest first.
+/// The history of the holder's mailbox and data, newest first; the first page says
+/// whether the whole log is intact.
 #[utoipa::path(get, path = "/api/me/history", tag = "iscritto", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le operazioni", body = AuditPage)))]
 async fn history(
     State(state): State<AppState>,

@@ -4,17 +4,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
 use super::{MailError, Mailer, Notice};
-use crate::store::{Condition, Item, ItemStore, Query, SortKey, StoreError, keys};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SentNotice {
-    pub id: String,
-    pub from: String,
-    pub notice: Notice,
-}
+use crate::repo::sandbox::{self, SentNotice};
+use crate::store::{ItemStore, StoreError};
 
 pub struct SandboxMailer {
     store: Arc<dyn ItemStore>,
@@ -26,13 +19,8 @@ impl SandboxMailer {
         Self { store, from }
     }
 
-    /// Every notice sent so far, oldest first.
     pub async fn sent(&self) -> Result<Vec<SentNotice>, StoreError> {
-        let page = self
-            .store
-            .query(&Query::new(None, keys::SENT_MAIL, SortKey::All))
-            .await?;
-        page.items.iter().map(Item::decode).collect()
+        sandbox::sent(self.store.as_ref()).await
     }
 }
 
@@ -44,15 +32,13 @@ impl Mailer for SandboxMailer {
             from: self.from.clone(),
             notice: notice.clone(),
         };
-        let item = Item::new(keys::sent_mail(id), keys::SENT, &sent)
-            .map_err(|e| MailError::Refused(e.to_string()))?;
-        match self.store.put(item, Condition::NotExists).await {
-            Ok(()) => {
+        match sandbox::keep_sent(self.store.as_ref(), &sent).await {
+            Ok(true) => {
                 tracing::info!(id, to = ?notice.to, subject = %notice.subject, "notice sent (sandbox)");
                 Ok(())
             }
             // Sent on an earlier attempt.
-            Err(StoreError::ConditionFailed) => Ok(()),
+            Ok(false) => Ok(()),
             Err(e) => Err(MailError::Unavailable(e.to_string())),
         }
     }

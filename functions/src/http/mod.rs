@@ -1,0 +1,158 @@
+//! What every HTTP response of the product shares: the error envelope (even for the
+//! rejections axum and tower produce themselves), the security headers, the request time
+//! limit, and the extractors and idempotency of the routes.
+
+pub mod extract;
+pub mod idempotency;
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use shared::api::{ApiError, CSV_MAX_BYTES, ErrorCode};
+
+/// How long a request may run: the API's own limit (API Gateway's is 29 s), after which
+/// an idempotency claim lapses too (`repo::idempotency::IN_PROGRESS`).
+pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(29);
+
+/// Every error the API answers has the envelope: a response that left a handler, an
+/// extractor or a layer without one (axum's 405, tower's 408 and 413, a rejection in plain
+/// text) gets it here, by its status.
+pub async fn envelope(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "Questa operazione non esiste."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "Questa operazione non accetta il metodo HTTP usato.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorCode::Timeout,
+            "La richiesta ha richiesto troppo tempo: potrebbe essere stata eseguita comunque. Ricarica la pagina prima di riprovare.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorCode::PayloadTooLarge,
+            "I dati inviati sono troppo grandi.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            ErrorCode::UnsupportedMediaType,
+            "Il tipo di contenuto della richiesta non è accettato.",
+        ),
+        StatusCode::UNAUTHORIZED => (
+            ErrorCode::Unauthorized,
+            "Accesso richiesto: effettua il login.",
+        ),
+        StatusCode::FORBIDDEN => (
+            ErrorCode::Forbidden,
+            "Non hai i permessi per questa operazione.",
+        ),
+        s if s.is_client_error() => (ErrorCode::MalformedRequest, "La richiesta non è valida."),
+        _ => (
+            ErrorCode::Internal,
+            "Si è verificato un errore imprevisto. Riprova tra qualche minuto.",
+        ),
+    };
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "{message} Il limite è di {} MB: dividi il file in più parti.",
+            CSV_MAX_BYTES / 1024 / 1024
+        )
+    } else {
+        message.to_owned()
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(CONTENT_TYPE);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = Json(ApiError::new(code, message));
+    (parts.status, parts.headers, body).into_response()
+}
+
+/// The API's answers: personal data, never stored by a cache, never framed or sniffed.
+pub async fn api_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    common_headers(headers);
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    response
+}
+
+/// The headers every response carries, the app's and the API's.
+pub fn common_headers(headers: &mut HeaderMap) {
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+}
+
+/// The single-page app's Content-Security-Policy: its own code only (the wasm needs
+/// `wasm-unsafe-eval`), nothing inline, no framing; `connect_src` adds the sign-in
+/// server's origin when the app signs in through a hosted login.
+pub fn app_csp(connect_src: Option<&str>) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'{}; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        connect_src.map(|s| format!(" {s}")).unwrap_or_default()
+    )
+}
+
+/// The origin (`scheme://host[:port]`) of `url`, for a CSP source.
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Answers 408 with the envelope when a request runs past [`REQUEST_TIME_LIMIT`].
+pub async fn time_limit(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_policy_allows_no_inline_code_and_names_the_sign_in_origin() {
+        let csp =
+            app_csp(origin("https://pec.auth.eu-south-1.amazoncognito.com/oauth2").as_deref());
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("connect-src 'self' https://pec.auth.eu-south-1.amazoncognito.com;"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(
+            origin("http://127.0.0.1:9/x").as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(origin("nonsense"), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! The mail provider (Aruba PEC) as a port: create, resize, block, unblock, close, and
+//! the holder's data (anagrafica and password-recovery contacts) kept current.
+//! [`sandbox::SandboxProvider`] keeps the provider's state in the store (local runs and
+//! tests); [`http::HttpProvider`] calls the provider's API (contract in `docs/provider-api.md`).
+//! Every call carries the outbox command's id, and both adapters apply a command once.
+
+pub mod http;
+pub mod sandbox;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use shared::address::EmailAddress;
+use shared::catalog::Space;
+use shared::codice_fiscale::CodiceFiscale;
+use shared::lifecycle::ProviderCommand;
+use shared::member::{RecoveryContacts, Telefono};
+use shared::province::OrdineCode;
+use thiserror::Error;
+
+/// Whose mailbox it is, as the provider must know: the contract's holder, and where a
+/// locked-out holder gets his new password (recovery email and mobile).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "tipo")]
+pub enum Titolare {
+    /// A member engineer.
+    Persona {
+        nome: String,
+        cognome: String,
+        codice_fiscale: CodiceFiscale,
+        indirizzo: String,
+        comune: String,
+        provincia: String,
+        cap: String,
+        email: EmailAddress,
+        telefono: Option<Telefono>,
+        recupero: RecoveryContacts,
+    },
+    /// An Ordine, for its own mailbox: its secretariat's contacts, once it gives them.
+    Ordine {
+        ordine: OrdineCode,
+        denominazione: String,
+        email: Option<EmailAddress>,
+        telefono: Option<Telefono>,
+        indirizzo: Option<String>,
+    },
+}
+
+/// One request to the provider about one mailbox (`docs/provider-api.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "command")]
+pub enum Command {
+    Create {
+        space: Space,
+        titolare: Titolare,
+    },
+    Resize {
+        space: Space,
+    },
+    Block,
+    Unblock,
+    Close,
+    /// The holder's data changed (his anagrafica, his recovery contacts).
+    UpdateHolder {
+        titolare: Titolare,
+    },
+}
+
+impl Command {
+    /// The request that carries out a lifecycle command for `titolare`'s mailbox.
+    pub fn of(command: ProviderCommand, titolare: &Titolare) -> Self {
+        match command {
+            ProviderCommand::Create { space } => Command::Create {
+                space,
+                titolare: titolare.clone(),
+            },
+            ProviderCommand::Resize { space } => Command::Resize { space },
+            ProviderCommand::Block => Command::Block,
+            ProviderCommand::Unblock => Command::Unblock,
+            ProviderCommand::Close => Command::Close,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum ProviderError {
+    /// Worth retrying later (outage, timeout, 5xx, throttling).
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+    /// The provider refused the command; retrying will not help.
+    #[error("provider refused the command: {0}")]
+    Refused(String),
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    async fn execute(
+        &self,
+        command_id: &str,
+        address: &str,
+        command: &Command,
+    ) -> Result<(), ProviderError>;
+}

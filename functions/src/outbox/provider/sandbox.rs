@@ -1,0 +1,85 @@
+//! A provider that lives in the store: what Aruba would hold, per mailbox, so that the
+//! local product and the tests see real effects. A command applies once: its id is
+//! recorded in the same transaction as the change.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+
+use super::{Command, Provider, ProviderError};
+use crate::repo::sandbox::{self, SandboxMailbox};
+use crate::store::{ItemStore, StoreError};
+
+pub struct SandboxProvider {
+    store: Arc<dyn ItemStore>,
+    /// While set, every call fails as an outage would (tests of the outbox's retries).
+    pub down: AtomicBool,
+}
+
+impl SandboxProvider {
+    pub fn new(store: Arc<dyn ItemStore>) -> Self {
+        Self {
+            store,
+            down: AtomicBool::new(false),
+        }
+    }
+
+    pub async fn mailbox(&self, address: &str) -> Result<Option<SandboxMailbox>, StoreError> {
+        Ok(sandbox::mailbox(self.store.as_ref(), address)
+            .await?
+            .map(|m| m.value))
+    }
+}
+
+fn unavailable(e: StoreError) -> ProviderError {
+    ProviderError::Unavailable(e.to_string())
+}
+
+#[async_trait]
+impl Provider for SandboxProvider {
+    async fn execute(
+        &self,
+        command_id: &str,
+        address: &str,
+        command: &Command,
+    ) -> Result<(), ProviderError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(ProviderError::Unavailable("sandbox is down".into()));
+        }
+        let store = self.store.as_ref();
+        let current = sandbox::mailbox(store, address)
+            .await
+            .map_err(unavailable)?;
+        let mut mailbox = match (&current, command) {
+            (None, Command::Create { space, titolare }) => SandboxMailbox {
+                address: address.to_owned(),
+                status: "active".into(),
+                space: *space,
+                titolare: Some(titolare.clone()),
+                commands: 0,
+            },
+            // Not created yet: its creation may still be on its way through the outbox.
+            (None, _) => {
+                return Err(ProviderError::Unavailable(format!(
+                    "{address} does not exist yet"
+                )));
+            }
+            (Some(current), _) => current.value.clone(),
+        };
+        match command {
+            // Created before (this command's id was already applied, or another's).
+            Command::Create { .. } => {}
+            Command::Resize { space } => mailbox.space = *space,
+            Command::Block => mailbox.status = "blocked".into(),
+            Command::Unblock => mailbox.status = "active".into(),
+            Command::Close => mailbox.status = "closed".into(),
+            Command::UpdateHolder { titolare } => mailbox.titolare = Some(titolare.clone()),
+        }
+        mailbox.commands += 1;
+        sandbox::apply(store, command_id, command, current.as_ref(), &mailbox)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+}

@@ -1,0 +1,107 @@
+//! What the sandboxes keep in the store, for local runs and tests: the provider's mailboxes
+//! (each command applied once, its id recorded in the same transaction) and the notices
+//! the mail sandbox sent (each once, under its outbox id).
+
+use serde::{Deserialize, Serialize};
+use shared::catalog::Space;
+
+use super::Versioned;
+use crate::outbox::mailer::Notice;
+use crate::outbox::provider::{Command, Titolare};
+use crate::store::{Condition, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
+
+/// A mailbox as the provider sandbox holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxMailbox {
+    pub address: String,
+    pub status: String,
+    pub space: Space,
+    /// The holder's data as last sent: what a locked-out holder's recovery would use.
+    #[serde(default)]
+    pub titolare: Option<Titolare>,
+    pub commands: u32,
+}
+
+pub async fn mailbox(
+    store: &dyn ItemStore,
+    address: &str,
+) -> Result<Option<Versioned<SandboxMailbox>>, StoreError> {
+    super::get_versioned(store, &keys::provider_mailbox(address)).await
+}
+
+/// Records `command` as applied with the mailbox's new state, once: `Ok(false)` when the
+/// command was applied before.
+pub async fn apply(
+    store: &dyn ItemStore,
+    command_id: &str,
+    command: &Command,
+    before: Option<&Versioned<SandboxMailbox>>,
+    after: &SandboxMailbox,
+) -> Result<bool, StoreError> {
+    let applied = Item::new(
+        keys::provider_command(command_id),
+        keys::PROVIDER_COMMAND,
+        command,
+    )?;
+    let (version, condition) = match before {
+        None => (1, Condition::NotExists),
+        Some(b) => (b.version + 1, Condition::Version(b.version)),
+    };
+    let state = Item::new(
+        keys::provider_mailbox(&after.address),
+        keys::PROVIDER_MAILBOX,
+        after,
+    )?
+    .with_version(version);
+    match store
+        .transact(vec![
+            WriteOp::Put(applied, Condition::NotExists),
+            WriteOp::Put(state, condition),
+        ])
+        .await
+    {
+        Ok(()) => Ok(true),
+        Err(StoreError::ConditionFailed { failed }) if failed.contains(&0) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// A notice the mail sandbox sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentNotice {
+    pub id: String,
+    pub from: String,
+    pub notice: Notice,
+}
+
+/// Keeps `sent`; `Ok(false)` when it was kept before (sent on an earlier attempt).
+pub async fn keep_sent(store: &dyn ItemStore, sent: &SentNotice) -> Result<bool, StoreError> {
+    let item = Item::new(keys::sent_mail(&sent.id), keys::SENT, sent)?;
+    match store.put(item, Condition::NotExists).await {
+        Ok(()) => Ok(true),
+        Err(e) if e.is_condition_failed() => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Every notice sent, oldest first.
+pub async fn sent(store: &dyn ItemStore) -> Result<Vec<SentNotice>, StoreError> {
+    let mut sent = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = store
+            .query(
+                &Query::new(None, keys::SENT_MAIL, SortKey::All)
+                    .limit(1000)
+                    .after(cursor),
+            )
+            .await?;
+        for item in &page.items {
+            sent.push(item.decode()?);
+        }
+        cursor = page.cursor;
+        if cursor.is_none() {
+            return Ok(sent);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! An Ordine's panel: its members (paged, searched, filtered), a member's page, the CSV
+//! export, the Ordine's own mailbox and profile, and activations one at a time or from a
+//! CSV.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use shared::access::Caller;
+use shared::api::{
+    ActivationRequest, MemberDetail, MemberFilters, MemberPage, Mode, OrdineMailbox,
+};
+use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::ModeQuery;
+use crate::AppState;
+use crate::error::AppError;
+use crate::http::extract::{self, CfParam, OrdineParam, Query, Upload};
+use crate::http::idempotency;
+use crate::service::{activation, directory, ordine};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(member))
+        .routes(routes!(export))
+        .routes(routes!(mailbox))
+        .routes(routes!(profilo, update_profilo))
+        .routes(routes!(activate))
+        .routes(routes!(bulk))
+}
+
+/// The members currently registered in the Ordine.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/members", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla della provincia", pattern = "^[A-Za-z]{2}$"), MemberFilters),
+    responses((status = 200, description = "Una pagina di iscritti", body = MemberPage))
+)]
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    Query(filters): Query<MemberFilters>,
+) -> Result<Json<MemberPage>, AppError> {
+    Ok(Json(
+        directory::ordine_members(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            &filters,
+            state.clock.today(),
+        )
+        .await?,
+    ))
+}
+
+/// A member's data and mailbox: the holder, his Ordine while he is registered there, the
+/// Fondazione.
+#[utoipa::path(
+    get, path = "/api/members/{codice_fiscale}", tag = "ordine", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, pattern = "^[A-Za-z0-9]{16}$")),
+    responses((status = 200, description = "L'iscritto", body = MemberDetail))
+)]
+async fn member(
+    State(state): State<AppState>,
+    caller: Caller,
+    CfParam(codice_fiscale): CfParam,
+) -> Result<Json<MemberDetail>, AppError> {
+    Ok(Json(
+        directory::member(state.store.as_ref(), &caller, &codice_fiscale).await?,
+    ))
+}
+
+/// Every member the caller sees in the Ordine, as CSV.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/export", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"))
+)]
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+) -> Result<Response, AppError> {
+    let csv = directory::export_csv(state.store.as_ref(), &caller, ordine).await?;
+    let filename = format!(
+        "attachment; filename=\"iscritti-{}-{}.csv\"",
+        ordine,
+        state.clock.today()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+/// The Ordine's own mailbox.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/mailbox", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    responses((status = 200, description = "La casella dell'Ordine", body = OrdineMailbox))
+)]
+async fn mailbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+) -> Result<Json<OrdineMailbox>, AppError> {
+    Ok(Json(
+        ordine::mailbox(state.store.as_ref(), &caller, ordine).await?,
+    ))
+}
+
+/// The Ordine's profile: the secretariat's email (which stands in for members without
+/// one), phone and address.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/profilo", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    responses((status = 200, description = "Il profilo dell'Ordine", body = OrdineProfiloView))
+)]
+async fn profilo(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+) -> Result<Json<OrdineProfiloView>, AppError> {
+    Ok(Json(
+        ordine::profilo(state.store.as_ref(), &caller, ordine).await?,
+    ))
+}
+
+/// Changes the Ordine's profile, at the version read (0 for the first time).
+#[utoipa::path(
+    put, path = "/api/ordini/{ordine}/profilo", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    request_body = OrdineProfiloUpdate,
+    responses((status = 200, description = "Il profilo aggiornato", body = OrdineProfiloView))
+)]
+async fn update_profilo(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    extract::Json(update): extract::Json<OrdineProfiloUpdate>,
+) -> Result<Json<OrdineProfiloView>, AppError> {
+    Ok(Json(
+        ordine::update_profilo(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            &update,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// Activates one member's mailbox. Send an `Idempotency-Key` to retry safely.
+#[utoipa::path(
+    post, path = "/api/ordini/{ordine}/activations", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$"), ("Idempotency-Key" = Option<String>, Header, max_length = 128)),
+    request_body = ActivationRequest,
+    responses((status = 201, description = "La casella attivata", body = shared::api::MailboxView))
+)]
+async fn activate(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    headers: HeaderMap,
+    extract::Json(request): extract::Json<ActivationRequest>,
+) -> Result<Response, AppError> {
+    let fingerprint = [
+        b"activate".as_slice(),
+        ordine.as_str().as_bytes(),
+        request.codice_fiscale.trim().as_bytes(),
+    ];
+    let (store, now, who) = (state.store.clone(), state.clock.now(), caller.clone());
+    let codice_fiscale = request.codice_fiscale.clone();
+    let work = async move {
+        Ok(activation::activate(store.as_ref(), &who, ordine, &codice_fiscale, now).await?)
+    };
+    idempotency::run(
+        &state,
+        &caller,
+        &headers,
+        &fingerprint,
+        StatusCode::CREATED,
+        work,
+    )
+    .await
+}
+
+/// Activates the mailboxes of a CSV in the Modello Anagrafiche columns (at most 1,000
+/// rows a request): `dry-run` first, then `commit`.
+#[utoipa::path(
+    post, path = "/api/ordini/{ordine}/activations/bulk", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$"), ModeQuery, ("Idempotency-Key" = Option<String>, Header, max_length = 128)),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport))
+)]
+async fn bulk(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    Query(query): Query<ModeQuery>,
+    headers: HeaderMap,
+    Upload(file): Upload,
+) -> Result<Response, AppError> {
+    let mode = query.mode();
+    let fingerprint = [b"bulk".as_slice(), ordine.as_str().as_bytes(), &file];
+    let (store, now, who) = (state.store.clone(), state.clock.now(), caller.clone());
+    let body = file.clone();
+    let run =
+        async move { Ok(activation::bulk(store.as_ref(), &who, ordine, &body, mode, now).await?) };
+    match mode {
+        Mode::DryRun => Ok(Json(idempotency::detached(run).await?).into_response()),
+        Mode::Commit => {
+            idempotency::run(&state, &caller, &headers, &fingerprint, StatusCode::OK, run).await
+        }
+    }
+}
