@@ -6,11 +6,12 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ActivationRequest, ApiError, AuditPage, CatalogResponse, CsvReport, ErrorCode, LoginRequest,
-    LoginResponse, MailboxView, MemberDetail, MemberPage, Mode, OrdineMailbox, OrdineOverview,
-    ProfileUpdate, RecoveryUpdate, SpaConfig, Verifica,
+    ActivationRequest, ApiError, AuditPage, AuditQuery, CatalogResponse, CsvReport, ErrorCode,
+    LoginRequest, LoginResponse, MailboxView, MemberDetail, MemberFilters, MemberPage, Mode,
+    OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate, RecoveryUpdate, SpaConfig, Verifica,
 };
 use shared::catalog::{Quote, QuoteRequest};
+use shared::province::OrdineCode;
 use thiserror::Error;
 use web_sys::AbortController;
 
@@ -207,20 +208,32 @@ pub async fn me_with(token: &str) -> Result<Me, ClientError> {
 }
 
 pub async fn history(cursor: Option<&str>) -> Result<AuditPage, ClientError> {
-    match cursor {
-        Some(c) => get(&format!("/api/me/history?cursor={}", encode(c))).await,
-        None => get("/api/me/history").await,
-    }
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!("/api/me/history?{}", query_string(&query))).await
 }
 
-/// A page of the Ordine's members; `query` is the list's URL query (search, filters, cursor).
-pub async fn ordine_members(ordine: &str, query: &str) -> Result<MemberPage, ClientError> {
-    get(&format!("/api/ordini/{ordine}/members?{query}")).await
+/// A query struct of `shared`, as the server reads it.
+fn query_string(query: &impl serde::Serialize) -> String {
+    serde_urlencoded::to_string(query).unwrap_or_default()
 }
 
-/// The nationwide search (Fondazione); `query` as for an Ordine's list.
-pub async fn nationwide(query: &str) -> Result<MemberPage, ClientError> {
-    get(&format!("/api/members?{query}")).await
+/// A page of the Ordine's members matching `filters` (search, filters, cursor).
+pub async fn ordine_members(
+    ordine: OrdineCode,
+    filters: &MemberFilters,
+) -> Result<MemberPage, ClientError> {
+    get(&format!(
+        "/api/ordini/{ordine}/members?{}",
+        filters.to_query()
+    ))
+    .await
+}
+
+/// The nationwide search (Fondazione).
+pub async fn nationwide(filters: &MemberFilters) -> Result<MemberPage, ClientError> {
+    get(&format!("/api/members?{}", filters.to_query())).await
 }
 
 pub async fn ordini() -> Result<Vec<OrdineOverview>, ClientError> {
@@ -245,9 +258,9 @@ pub async fn export(ordine: &str) -> Result<String, ClientError> {
     response.text().await.map_err(|_| ClientError::Decode)
 }
 
-/// The audit log; `query` is `target=…` or `day=…`, with an optional cursor.
-pub async fn audit(query: &str) -> Result<AuditPage, ClientError> {
-    get(&format!("/api/audit?{query}")).await
+/// The audit log of a target or of a day.
+pub async fn audit(query: &AuditQuery) -> Result<AuditPage, ClientError> {
+    get(&format!("/api/audit?{}", query_string(query))).await
 }
 
 pub async fn member(codice_fiscale: &str) -> Result<MemberDetail, ClientError> {

@@ -15,6 +15,11 @@ pub fn init_json() {
         .init();
 }
 
+/// Text logs on stderr: stdout carries what the local server says to its user (its URL,
+/// the demo accounts).
 pub fn init_text() {
-    tracing_subscriber::fmt().with_env_filter(filter()).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -12,8 +12,8 @@ use functions::outbox::provider::sandbox::SandboxProvider;
 use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::members;
 use functions::repo::unit_of_work::Change;
-use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
+use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
 use functions::testing::Moto;
 use functions::{repo, verifica};
 use shared::catalog::{PlanCode, ServiceKind, Space};
@@ -220,5 +220,85 @@ async fn scenario(store: Arc<dyn ItemStore>) {
             last.body["aggiornate"].as_u64()
         ),
         (Some(2), Some(2))
+    );
+}
+
+/// A store where another writer changes a member at the very moment the verifica commits
+/// its change, once.
+struct Racing {
+    inner: Arc<dyn ItemStore>,
+    armed: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl ItemStore for Racing {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.inner.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        self.inner.put(item, condition).await
+    }
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        self.inner.delete(key, condition).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        self.inner.query(query).await
+    }
+    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        let member = ops.iter().find_map(|op| match op {
+            WriteOp::Put(item, _) if item.entity_type == "member" => Some(item.key.clone()),
+            _ => None,
+        });
+        if let Some(key) = member
+            && self.armed.swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            // Someone else writes the member first (the holder, the Albo…).
+            let current = self.inner.get(&key).await?.expect("the member");
+            let version = current.version;
+            self.inner
+                .put(
+                    current.with_version(version + 1),
+                    Condition::Version(version),
+                )
+                .await?;
+        }
+        self.inner.transact(ops).await
+    }
+    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.inner.batch_put(items).await
+    }
+}
+
+#[tokio::test]
+async fn a_member_written_at_the_same_moment_is_verified_again_the_same_day() {
+    let racing = Arc::new(Racing {
+        inner: Arc::new(SqliteStore::in_memory().unwrap()),
+        armed: std::sync::atomic::AtomicBool::new(false),
+    });
+    let store: Arc<dyn ItemStore> = racing.clone();
+    let api = Api::new(store.clone());
+    let luca = cf("Verdi", "Luca", 8);
+    api.register(&[albo_row("Luca", "Verdi", &luca, "MI", "B8")])
+        .await;
+    api.activate("MI", &luca).await;
+    let cancelled = albo_row("Luca", "Verdi", &luca, "MI", "B8")
+        .replace(";iscritto;;;", ";cancellato;22/11/2026;dimissioni;");
+    api.register(&[cancelled]).await;
+
+    // 90 days before his mailbox's scadenza (22/11/2027), a reminder is due.
+    racing
+        .armed
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let report = verifica::run(store.as_ref(), at("2027-08-24T01:30:00Z"))
+        .await
+        .unwrap();
+    assert!(
+        !racing.armed.load(std::sync::atomic::Ordering::SeqCst),
+        "the race happened"
+    );
+    assert_eq!(
+        (report.aggiornate, report.avvisi, report.rinviate),
+        (1, 1, 0),
+        "{report:?}"
     );
 }

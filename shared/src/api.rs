@@ -232,6 +232,29 @@ mod tests {
     }
 
     #[test]
+    fn member_filters_round_trip_through_the_url() {
+        let filters = MemberFilters {
+            q: Some("De Santis".into()),
+            albo: Some(AlboFilter::Sospeso),
+            casella: Some(CasellaFilter::Nessuna),
+            contratto: Some(crate::lifecycle::StatoContratto::DaFirmare),
+            scadenza_entro: Some(30),
+            senza_domicilio: Some(true),
+            ..Default::default()
+        };
+        let query = filters.to_query();
+        assert_eq!(
+            query,
+            "q=De+Santis&albo=sospeso&casella=nessuna&contratto=da-firmare&scadenza_entro=30&senza_domicilio=true"
+        );
+        assert_eq!(MemberFilters::from_query(&format!("?{query}")), filters);
+        // A hand-edited URL keeps what parses.
+        let partial = MemberFilters::from_query("albo=platino&q=rossi&limit=x");
+        assert_eq!(partial.q.as_deref(), Some("rossi"));
+        assert_eq!(partial.albo, None);
+    }
+
+    #[test]
     fn codes_map_to_http_statuses() {
         assert_eq!(ErrorCode::QuoteEmpty.http_status(), 422);
         assert_eq!(ErrorCode::MalformedRequest.http_status(), 400);
@@ -360,6 +383,8 @@ mod dto {
     }
 
     impl AlboFilter {
+        pub const ALL: [Self; 3] = [Self::Iscritto, Self::Sospeso, Self::Cancellato];
+
         pub fn nome(self) -> &'static str {
             match self {
                 AlboFilter::Iscritto => "Iscritto",
@@ -390,6 +415,8 @@ mod dto {
     }
 
     impl CasellaFilter {
+        pub const ALL: [Self; 4] = [Self::Attiva, Self::Nessuna, Self::Bloccata, Self::Chiusa];
+
         pub fn nome(self) -> &'static str {
             match self {
                 CasellaFilter::Attiva => "Attiva",
@@ -475,6 +502,38 @@ mod dto {
                 ));
             }
             Ok(())
+        }
+
+        /// The URL query of these filters (without the leading `?`).
+        pub fn to_query(&self) -> String {
+            serde_urlencoded::to_string(self).unwrap_or_default()
+        }
+
+        /// The filters of a URL query; what does not parse is left out.
+        pub fn from_query(query: &str) -> Self {
+            let query = query.trim_start_matches('?');
+            serde_urlencoded::from_str(query).unwrap_or_else(|_| {
+                // Keep each parameter that parses on its own.
+                let mut filters = MemberFilters::default();
+                for pair in query.split('&') {
+                    if let Ok(one) = serde_urlencoded::from_str::<MemberFilters>(pair) {
+                        filters.merge(one);
+                    }
+                }
+                filters
+            })
+        }
+
+        fn merge(&mut self, other: MemberFilters) {
+            self.q = other.q.or(self.q.take());
+            self.albo = other.albo.or(self.albo);
+            self.casella = other.casella.or(self.casella);
+            self.piano = other.piano.or(self.piano);
+            self.contratto = other.contratto.or(self.contratto);
+            self.scadenza_entro = other.scadenza_entro.or(self.scadenza_entro);
+            self.senza_domicilio = other.senza_domicilio.or(self.senza_domicilio);
+            self.cursor = other.cursor.or(self.cursor.take());
+            self.limit = other.limit.or(self.limit);
         }
 
         pub fn page_size(&self) -> usize {

@@ -154,6 +154,13 @@ pub enum StatoContratto {
 }
 
 impl StatoContratto {
+    pub const ALL: [Self; 4] = [
+        Self::DaFirmare,
+        Self::InVerifica,
+        Self::Firmato,
+        Self::Respinto,
+    ];
+
     pub fn nome(self) -> &'static str {
         match self {
             StatoContratto::DaFirmare => "Da firmare",

@@ -153,3 +153,127 @@ async fn a_seeded_secretariat_logs_in_and_sees_its_members() -> Result<()> {
     assert_eq!(me["member"]["mailbox"]["address"], "mario.rossi@ingpec.eu");
     Ok(())
 }
+
+/// A 2,000-row Albo import: new members of Milano.
+fn albo_import(rows: usize) -> String {
+    use shared::codice_fiscale::{CodiceFiscale, DatiNascita, Sesso};
+    let mut csv = String::from(
+        "nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono;ordine;numero_iscrizione;stato;data_stato;causa;domicilio_digitale\n",
+    );
+    let names = [
+        "Mario", "Luca", "Paolo", "Marco", "Andrea", "Stefano", "Gianni", "Piero",
+    ];
+    let surnames = [
+        "Ferri", "Galli", "Conti", "Sala", "Riva", "Villa", "Longo", "Fabbri",
+    ];
+    for i in 0..rows {
+        let (nome, cognome) = (names[i % 8], surnames[(i / 8) % 8]);
+        let data = chrono::NaiveDate::from_ymd_opt(
+            1950 + (i / 64 % 50) as i32,
+            1 + (i % 12) as u32,
+            1 + (i / 12 % 28) as u32,
+        )
+        .expect("a date");
+        let cf = CodiceFiscale::compute(&DatiNascita {
+            cognome,
+            nome,
+            data,
+            sesso: Sesso::M,
+            codice_catastale: "F205",
+        })
+        .expect("a code");
+        csv.push_str(&format!(
+            "{nome};{cognome};{cf};Via Roma {i};Milano;MI;20121;e2e{i}@example.it;;MI;E{i:05};iscritto;;;\n"
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_dropped_connection_leaves_no_request_stuck() -> Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let server = LocalServer::start().await?;
+    let token = server.token("albo").await?;
+    let csv = albo_import(2_000);
+    // The import starts, and the client's connection drops while it runs.
+    let address = server.url("").trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await?;
+    let head = format!(
+        "POST /api/albo/import?mode=commit HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Idempotency-Key: albo-2026-11\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\n",
+        csv.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(csv.as_bytes()).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    drop(stream);
+
+    // The app retries with the same key: "in progress" for as long as the import runs,
+    // then the import's own report, once.
+    let http = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let mut in_progress = 0;
+    let report: Value = loop {
+        let retry = http
+            .post(server.url("/api/albo/import?mode=commit"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "albo-2026-11")
+            .header("Content-Type", "text/csv")
+            .body(csv.clone())
+            .send()
+            .await?;
+        match retry.status().as_u16() {
+            409 => {
+                let error: shared::api::ApiError = retry.json().await?;
+                assert_eq!(error.code, ErrorCode::InProgress);
+                in_progress += 1;
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(120),
+                    "still in progress after {in_progress} retries"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            200 => {
+                assert_eq!(retry.headers()["idempotent-replayed"], "true");
+                break retry.json().await?;
+            }
+            other => panic!("unexpected {other}: {}", retry.text().await?),
+        }
+    };
+    eprintln!(
+        "dropped import: replayed after {:.2?} and {in_progress} in-progress answers",
+        started.elapsed()
+    );
+    let rows = report["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2_000);
+    assert!(
+        rows.iter().all(|r| r["esito"] == "nuovo"),
+        "written once, by the first request"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_app_and_the_api_carry_the_security_headers() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let http = reqwest::Client::new();
+    for path in ["/", "/accesso", "/api/catalog", "/api/nope"] {
+        let response = http.get(server.url(path)).send().await?;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        let csp = headers["content-security-policy"].to_str()?;
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+    let missing = http
+        .get(server.url("/pkg/frontend.0000000000000000.js"))
+        .send()
+        .await?;
+    assert_eq!(
+        missing.status(),
+        404,
+        "a missing asset is not the app's shell"
+    );
+    Ok(())
+}

@@ -238,6 +238,14 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
     // The demo Ordini's secretariats have filled in their profile.
     for (sigla, _, comune, cap) in ORDINI {
         let ordine = OrdineCode::parse(sigla).expect("seed Ordini are valid");
+        let secretariat = secretariat(ordine);
+        let version = match ordine::profilo(store, &secretariat, ordine).await {
+            Ok(current) => current.version,
+            Err(e) => {
+                tracing::warn!(error = %e, %ordine, "seed profile unreadable");
+                continue;
+            }
+        };
         let profilo = OrdineProfiloUpdate {
             email_segreteria: format!(
                 "segreteria@ordineingegneri.{}.example.it",
@@ -245,11 +253,9 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
             ),
             telefono: "+39 06 1234567".into(),
             indirizzo: format!("Via dell'Ordine 1, {cap} {comune}"),
-            version: 0,
+            version,
         };
-        if let Err(e) =
-            ordine::update_profilo(store, &secretariat(ordine), ordine, &profilo, now).await
-        {
+        if let Err(e) = ordine::update_profilo(store, &secretariat, ordine, &profilo, now).await {
             tracing::warn!(error = %e, %ordine, "seed profile refused");
         }
     }

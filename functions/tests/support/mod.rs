@@ -35,8 +35,13 @@ pub struct Response {
 
 impl Api {
     pub fn new(store: Arc<dyn ItemStore>) -> Self {
+        Self::at(store, NOW)
+    }
+
+    /// The API as it answers at `now` (RFC 3339).
+    pub fn at(store: Arc<dyn ItemStore>, now: &str) -> Self {
         let jwt = Arc::new(LocalJwt::with_secret(b"api-tests-secret-api-tests-secre"));
-        let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
+        let clock = Arc::new(FixedClock(now.parse().unwrap()));
         let state = AppState::local(clock, store, jwt.clone());
         Self {
             app: functions::local::api(state.clone()),
@@ -46,7 +51,7 @@ impl Api {
     }
 
     pub fn token(&self, caller: &Caller) -> String {
-        self.jwt.issue(caller, NOW.parse().unwrap()).0
+        self.jwt.issue(caller, self.state.clock.now()).0
     }
 
     pub async fn send(

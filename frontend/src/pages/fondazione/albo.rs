@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::csv_upload::CsvUpload;
 
 /// The server's limit of rows per request.
-const ROWS_PER_PART: usize = 5000;
+const ROWS_PER_PART: usize = shared::api::ALBO_IMPORT_MAX_ROWS;
 
 #[component]
 pub fn AlboImportPage() -> impl IntoView {

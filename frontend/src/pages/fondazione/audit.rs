@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use shared::api::AuditPage;
+use shared::api::{AuditPage, AuditQuery};
+use shared::audit::AuditTarget;
+use shared::codice_fiscale::CodiceFiscale;
 
 use crate::api::{self, encode};
 use crate::components::loaded::Loaded;
@@ -27,17 +29,12 @@ pub fn AuditPage() -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
     let load = move || {
         let (cf, day) = (param("cf"), param("day"));
-        let mut qs = if !cf.is_empty() {
-            format!("target=member:{}", encode(&cf.to_uppercase()))
-        } else if !day.is_empty() {
-            format!("day={}", encode(&day))
-        } else {
-            String::new()
+        let query = AuditQuery {
+            target: CodiceFiscale::parse(&cf).ok().map(AuditTarget::Member),
+            day: day.parse().ok(),
+            cursor: cursor.get(),
         };
-        if let Some(c) = cursor.get() {
-            qs.push_str(&format!("&cursor={}", encode(&c)));
-        }
-        async move { api::audit(&qs).await }
+        async move { api::audit(&query).await }
     };
     view! {
         <h1>"Registro delle operazioni"</h1>

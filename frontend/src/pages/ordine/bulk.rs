@@ -8,7 +8,7 @@ use crate::components::csv_upload::CsvUpload;
 use crate::session::SessionContext;
 
 /// The server's limit of rows per request.
-const ROWS_PER_PART: usize = 1000;
+const ROWS_PER_PART: usize = shared::api::BULK_ACTIVATION_MAX_ROWS;
 
 #[component]
 pub fn BulkActivationPage() -> impl IntoView {

@@ -4,25 +4,18 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate};
+use shared::api::{AlboFilter, CasellaFilter, MemberFilters};
+use shared::catalog::PlanCode;
+use shared::lifecycle::StatoContratto;
+use shared::province::OrdineCode;
 
-use crate::api::{self, encode};
+use crate::api;
 use crate::components::alert::ErrorAlert;
 use crate::components::download;
 use crate::components::loaded::Loaded;
 use crate::components::member_table::MemberTable;
 use crate::session::SessionContext;
-
-/// The list's filters, as in the API's query string.
-const FILTERS: [&str; 7] = [
-    "q",
-    "albo",
-    "casella",
-    "piano",
-    "contratto",
-    "scadenza_entro",
-    "senza_domicilio",
-];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -33,16 +26,13 @@ enum Scope {
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let session = SessionContext::get().0.get_untracked();
-    let ordine = session
-        .as_ref()
-        .and_then(|s| s.caller.ordine)
-        .map(|o| o.to_string());
+    let ordine = session.as_ref().and_then(|s| s.caller.ordine);
     match ordine {
         _ if session.is_none() => view! { <Redirect path="/accesso"/> }.into_any(),
         Some(ordine) => view! {
             <h1>"Iscritti"</h1>
-            <Export ordine=ordine.clone()/>
-            <Search scope=Scope::Ordine ordine/>
+            <Export ordine=ordine.to_string()/>
+            <Search scope=Scope::Ordine ordine=Some(ordine)/>
         }
         .into_any(),
         None => view! {
@@ -59,97 +49,116 @@ pub fn NationwidePage() -> impl IntoView {
     view! {
         <h1>"Ricerca nazionale"</h1>
         <p class="lead">"Cerca un iscritto in tutti gli Ordini per codice fiscale, indirizzo PEC o cognome (almeno due lettere)."</p>
-        <Search scope=Scope::Nazionale ordine=String::new()/>
+        <Search scope=Scope::Nazionale ordine=None/>
     }
 }
 
 #[component]
-fn Search(scope: Scope, ordine: String) -> impl IntoView {
-    let query = use_query_map();
+fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
+    let location = use_location();
     let navigate = use_navigate();
     let base = match scope {
         Scope::Ordine => "/ordine/iscritti",
         Scope::Nazionale => "/fondazione/iscritti",
     };
-    let param = move |name: &str| query.read().get(name).unwrap_or_default();
-    let query_of = move |names: &[&str]| {
-        names
-            .iter()
-            .filter_map(|name| {
-                let value = param(name);
-                (!value.is_empty()).then(|| format!("{name}={}", encode(&value)))
-            })
-            .collect::<Vec<_>>()
-    };
-    let fields: Vec<(&'static str, RwSignal<String>)> = FILTERS
-        .iter()
-        .map(|name| (*name, RwSignal::new(param(name))))
-        .collect();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| *s)
-            .expect("a known filter")
-    };
-    let submitted = fields.clone();
+    // The filters are the URL's: the same type the server reads them into.
+    let current = Memo::new(move |_| MemberFilters::from_query(&location.search.get()));
+    let form = RwSignal::new(current.get_untracked());
+    Effect::new(move |_| form.set(current.get()));
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parts: Vec<String> = submitted
-            .iter()
-            .filter(|(_, value)| !value.get().is_empty())
-            .map(|(name, value)| format!("{name}={}", encode(&value.get())))
-            .collect();
-        navigate(&format!("{base}?{}", parts.join("&")), Default::default());
+        let filters = MemberFilters {
+            cursor: None,
+            ..form.get()
+        };
+        navigate(
+            &format!("{base}?{}", filters.to_query()),
+            Default::default(),
+        );
     };
     let next_page = move |cursor: String| {
-        let mut parts = query_of(&FILTERS);
-        parts.push(format!("cursor={}", encode(&cursor)));
-        format!("{base}?{}", parts.join("&"))
+        let filters = MemberFilters {
+            cursor: Some(cursor),
+            ..current.get_untracked()
+        };
+        format!("{base}?{}", filters.to_query())
     };
-    let ordine = StoredValue::new(ordine);
     let nationwide = scope == Scope::Nazionale;
     let load = move || {
-        let mut parts = query_of(&FILTERS);
-        parts.extend(query_of(&["cursor"]));
-        let qs = parts.join("&");
-        let has_query = !param("q").is_empty();
-        let ordine = ordine.get_value();
+        let filters = current.get();
         async move {
-            match scope {
-                Scope::Ordine => api::ordine_members(&ordine, &qs).await.map(Some),
+            match (scope, ordine) {
+                (Scope::Ordine, Some(ordine)) => {
+                    api::ordine_members(ordine, &filters).await.map(Some)
+                }
                 // The nationwide search needs something to search for.
-                Scope::Nazionale if has_query => api::nationwide(&qs).await.map(Some),
-                Scope::Nazionale => Ok(None),
+                (Scope::Nazionale, _) if filters.search().is_some() => {
+                    api::nationwide(&filters).await.map(Some)
+                }
+                _ => Ok(None),
             }
         }
     };
-    let (q, albo, casella, piano, contratto, entro, senza) = (
-        field("q"),
-        field("albo"),
-        field("casella"),
-        field("piano"),
-        field("contratto"),
-        field("scadenza_entro"),
-        field("senza_domicilio"),
-    );
+    let text = |get: fn(&MemberFilters) -> String| move || get(&form.read());
+    // A secretariat sees registered members only: cancelled ones are the Fondazione's.
+    let albo_options: Vec<(String, &'static str)> = AlboFilter::ALL
+        .iter()
+        .filter(|a| nationwide || **a != AlboFilter::Cancellato)
+        .map(|a| (kebab(a), a.nome()))
+        .collect();
+    let casella_options = CasellaFilter::ALL
+        .iter()
+        .map(|c| (kebab(c), c.nome()))
+        .collect();
+    let piano_options = [PlanCode::Base, PlanCode::Avanzata]
+        .iter()
+        .map(|p| (kebab(p), p.nome()))
+        .collect();
+    let contratto_options = StatoContratto::ALL
+        .iter()
+        .map(|c| (kebab(c), c.nome()))
+        .collect();
+    let entro_options = [7u16, 30, 90]
+        .iter()
+        .map(|d| {
+            (
+                d.to_string(),
+                match d {
+                    7 => "Entro 7 giorni",
+                    30 => "Entro 30 giorni",
+                    _ => "Entro 90 giorni",
+                },
+            )
+        })
+        .collect();
     view! {
         <form class="search row g-3 align-items-end mb-4" role="search" on:submit=search>
             <div class="col-12 col-lg-6">
                 <label for="q" class="form-label">"Cerca per cognome, codice fiscale o indirizzo PEC"</label>
-                <input id="q" type="search" class="form-control" data-testid="members-q" prop:value=move || q.get()
-                    on:input:target=move |ev| q.set(ev.target().value())/>
+                <input id="q" type="search" class="form-control" data-testid="members-q"
+                    prop:value=text(|f| f.q.clone().unwrap_or_default())
+                    on:input:target=move |ev| form.update(|f| f.q = Some(ev.target().value()).filter(|q| !q.is_empty()))/>
             </div>
-            <Select id="albo" label="Albo" value=albo options=&[("", "Tutti"), ("iscritto", "Iscritti"), ("sospeso", "Sospesi"), ("cancellato", "Cancellati")]/>
-            <Select id="casella" label="Casella" value=casella options=&[("", "Tutte"), ("attiva", "Attiva"), ("nessuna", "Senza casella"), ("bloccata", "Bloccata"), ("chiusa", "Chiusa")]/>
-            <Select id="piano" label="Piano" value=piano options=&[("", "Tutti"), ("base", "Base"), ("avanzata", "Avanzata")]/>
-            <Select id="contratto" label="Contratto" value=contratto options=&[("", "Tutti"), ("da-firmare", "Da firmare"), ("in-verifica", "In verifica"), ("firmato", "Firmato"), ("respinto", "Respinto")]/>
-            <Select id="scadenza_entro" label="Scadenza" value=entro options=&[("", "Qualsiasi"), ("7", "Entro 7 giorni"), ("30", "Entro 30 giorni"), ("90", "Entro 90 giorni")]/>
+            <Select id="albo" label="Albo" all="Tutti" options=albo_options
+                value=text(|f| f.albo.map(|a| kebab(&a)).unwrap_or_default())
+                set=move |v| form.update(|f| f.albo = parse(&v))/>
+            <Select id="casella" label="Casella" all="Tutte" options=casella_options
+                value=text(|f| f.casella.map(|c| kebab(&c)).unwrap_or_default())
+                set=move |v| form.update(|f| f.casella = parse(&v))/>
+            <Select id="piano" label="Piano" all="Tutti" options=piano_options
+                value=text(|f| f.piano.map(|p| kebab(&p)).unwrap_or_default())
+                set=move |v| form.update(|f| f.piano = parse(&v))/>
+            <Select id="contratto" label="Contratto" all="Tutti" options=contratto_options
+                value=text(|f| f.contratto.map(|c| kebab(&c)).unwrap_or_default())
+                set=move |v| form.update(|f| f.contratto = parse(&v))/>
+            <Select id="scadenza_entro" label="Scadenza" all="Qualsiasi" options=entro_options
+                value=text(|f| f.scadenza_entro.map(|d| d.to_string()).unwrap_or_default())
+                set=move |v| form.update(|f| f.scadenza_entro = v.parse().ok())/>
             <div class="col-12 col-md-4 col-lg-3">
                 <div class="form-check">
                     <input id="senza_domicilio" type="checkbox" class="form-check-input" data-testid="members-senza-domicilio"
-                        prop:checked=move || senza.get() == "true"
-                        on:change:target=move |ev| senza.set(if ev.target().checked() { "true".into() } else { String::new() })/>
+                        prop:checked=move || form.read().senza_domicilio == Some(true)
+                        on:change:target=move |ev| form.update(|f| f.senza_domicilio = ev.target().checked().then_some(true))/>
                     <label for="senza_domicilio" class="form-check-label">"Senza domicilio digitale"</label>
                 </div>
             </div>
@@ -173,22 +182,38 @@ fn Search(scope: Scope, ordine: String) -> impl IntoView {
     }
 }
 
+/// A filter value as the URL carries it (its serde name).
+fn kebab(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A filter value from its serde name; empty or unknown is no filter.
+fn parse<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+}
+
 #[component]
 fn Select(
     id: &'static str,
     label: &'static str,
-    value: RwSignal<String>,
-    options: &'static [(&'static str, &'static str)],
+    all: &'static str,
+    options: Vec<(String, &'static str)>,
+    value: impl Fn() -> String + Send + Sync + 'static,
+    set: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
     let options = options
-        .iter()
-        .map(|(v, text)| view! { <option value=*v>{*text}</option> })
+        .into_iter()
+        .map(|(v, text)| view! { <option value=v>{text}</option> })
         .collect_view();
     view! {
         <div class="col-6 col-md-4 col-lg-2">
             <label for=id class="form-label">{label}</label>
-            <select id=id class="form-select" data-testid=format!("members-{id}") prop:value=move || value.get()
-                on:change:target=move |ev| value.set(ev.target().value())>
+            <select id=id class="form-select" data-testid=format!("members-{id}") prop:value=value
+                on:change:target=move |ev| set(ev.target().value())>
+                <option value="">{all}</option>
                 {options}
             </select>
         </div>
