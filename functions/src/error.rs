@@ -105,7 +105,7 @@ impl From<CsvError> for AppError {
     fn from(err: CsvError) -> Self {
         let code = match err {
             CsvError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
-            _ => ErrorCode::MalformedRequest,
+            _ => ErrorCode::InvalidFile,
         };
         AppError::new(code, err.to_string())
     }

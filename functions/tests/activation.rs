@@ -592,7 +592,7 @@ async fn bulk_activation_reports_each_row_then_activates() {
         api.csv("/api/ordini/MI/activations/bulk", &mi, &too_big)
             .await
             .status,
-        400
+        422
     );
     assert_eq!(
         api.csv(
@@ -602,6 +602,6 @@ async fn bulk_activation_reports_each_row_then_activates() {
         )
         .await
         .body["code"],
-        "malformed_request"
+        "invalid_file"
     );
 }

@@ -135,7 +135,7 @@ async fn every_error_has_the_envelope() {
             &[("content-type", "text/csv")],
         )
         .await;
-    assert_envelope(&spreadsheet, 400, "malformed_request");
+    assert_envelope(&spreadsheet, 422, "invalid_file");
     assert!(
         spreadsheet.body["message"]
             .as_str()

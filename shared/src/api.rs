@@ -16,6 +16,8 @@ use crate::province::UnknownProvincia;
 pub enum ErrorCode {
     /// The body is not the JSON the route expects.
     MalformedRequest,
+    /// An uploaded file cannot be read as what the route expects (a CSV with its columns).
+    InvalidFile,
     /// A field is not valid; `field` says which.
     InvalidInput,
     InvalidCodiceFiscale,

@@ -9,6 +9,7 @@
 //! Each command first installs every tool it needs that is missing, in one step
 //! (`tools::for_*`), then runs its steps.
 
+mod contract;
 mod dist;
 mod fingerprint;
 mod infra;
@@ -200,6 +201,14 @@ fn test(root: &Path) -> Result<()> {
             // the same features: building it separately would rebuild the workspace twice.
             ("PEC_LOCAL_BIN", local_bin_str),
         ],
+    )?;
+
+    // The API against its OpenAPI document, as each role.
+    contract::check(
+        root,
+        &tools.schemathesis,
+        &local_bin,
+        std::path::Path::new(dist),
     )?;
 
     // The template, against the code's routes.

@@ -3,8 +3,8 @@
 //! package name and only when missing: rustfmt and clippy and the wasm32 target (rustup),
 //! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
 //! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
-//! (npm), Chromium and ChromeDriver (Debian), and moto, cfn-lint, the SAM CLI and
-//! cargo-lambda (PyPI, in virtualenvs). The versions are pinned here.
+//! (npm), Chromium and ChromeDriver (Debian), and moto, cfn-lint, the SAM CLI,
+//! schemathesis and cargo-lambda (PyPI, in virtualenvs). The versions are pinned here.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,6 +20,7 @@ const MOTO: &str = "moto[server]==5.2.5";
 const CFN_LINT: &str = "cfn-lint==1.58.0";
 const SAM_CLI: &str = "aws-sam-cli==1.170.0";
 const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 
 /// What the SPA build runs and copies.
 pub struct Spa {
@@ -41,6 +42,8 @@ pub struct Test {
     pub spa: Spa,
     pub moto_server: PathBuf,
     pub infra: Infra,
+    /// Schemathesis's `st`, the API's contract test against its OpenAPI document.
+    pub schemathesis: PathBuf,
 }
 
 /// What `cargo xtask dist` uses.
@@ -68,7 +71,7 @@ pub fn for_dev(root: &Path) -> Result<Spa> {
 /// `cargo xtask test`, in the order the steps use them: rustfmt and clippy (the lints,
 /// also on wasm32: the SPA's tools bring the target), the SPA's tools, Chromium and
 /// ChromeDriver (browser tests), moto (the store against DynamoDB), cfn-lint and the SAM
-/// CLI (the template's checks).
+/// CLI (the template's checks), schemathesis (the API against its OpenAPI document).
 pub fn for_test(root: &Path) -> Result<Test> {
     ensure_rustup_component(root, "rustfmt")?;
     ensure_rustup_component(root, "clippy")?;
@@ -77,9 +80,11 @@ pub fn for_test(root: &Path) -> Result<Test> {
     let moto_server = ensure_moto(root)?;
     let cfn_lint = ensure_venv(root, "infra-venv", CFN_LINT, "cfn-lint")?;
     let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
+    let schemathesis = ensure_venv(root, "schemathesis-venv", SCHEMATHESIS, "st")?;
     Ok(Test {
         spa,
         moto_server,
+        schemathesis: schemathesis.join("bin/st"),
         infra: Infra {
             cfn_lint: cfn_lint.join("bin/cfn-lint"),
             python: cfn_lint.join("bin/python"),

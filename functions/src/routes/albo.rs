@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// request: `dry-run` first, then `commit`. Importing the same rows again changes nothing.
 #[utoipa::path(
     post, path = "/api/albo/import", tag = "albo", security(("bearer" = [])),
-    params(ModeQuery, ("Idempotency-Key" = Option<String>, Header, max_length = 128)),
+    params(ModeQuery, ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$")),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport))
 )]
@@ -54,7 +54,7 @@ async fn import(
 /// One member from the Albo: registration, transfer, cancellation, death, domicilio.
 #[utoipa::path(
     put, path = "/api/albo/members/{codice_fiscale}", tag = "albo", security(("bearer" = [])),
-    params(("codice_fiscale" = String, Path, pattern = "^[A-Za-z0-9]{16}$")),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale, come rilasciato")),
     request_body = AlboInput,
     responses((status = 200, description = "Che cosa è cambiato", body = RowOutcome))
 )]

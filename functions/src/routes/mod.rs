@@ -13,7 +13,7 @@ use axum::Router;
 use axum::middleware;
 use axum::routing::any;
 use serde::Deserialize;
-use shared::api::{ApiError, ErrorCode, Mode};
+use shared::api::{AlboFilter, ApiError, CasellaFilter, ErrorCode, Mode};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -27,8 +27,8 @@ use crate::http;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "PEC Ingegneri API", description = "Le caselle PEC @ingpec.eu degli ingegneri iscritti all'Albo."),
-    modifiers(&BearerAuth, &ErrorAnswers),
-    components(schemas(ApiError, ErrorCode)),
+    modifiers(&BearerAuth),
+    components(schemas(ApiError, ErrorCode, AlboFilter, CasellaFilter)),
     tags(
         (name = "catalogo", description = "Piani, prezzi, preventivi"),
         (name = "iscritto", description = "La propria casella e i propri dati"),
@@ -129,6 +129,48 @@ impl utoipa::Modify for ErrorAnswers {
     }
 }
 
+/// The values a path's `{ordine}` and `{codice_fiscale}` may take: the Ordini's sigle, and
+/// the shape of a codice fiscale (its check character is checked by the API).
+struct PathDomains;
+
+impl utoipa::Modify for PathDomains {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let sigle: Vec<String> = shared::province::OrdineCode::all()
+            .map(|o| o.to_string())
+            .collect();
+        let ordine = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(sigle))
+            .build();
+        let codice_fiscale = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(
+                "^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$",
+            ))
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let domain = match parameter.name.as_str() {
+                        "ordine" => ordine.clone(),
+                        "codice_fiscale" => codice_fiscale.clone(),
+                        _ => continue,
+                    };
+                    parameter.schema = Some(RefOr::T(domain.into()));
+                }
+            }
+        }
+    }
+}
+
 /// How a CSV is processed.
 #[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -146,13 +188,17 @@ impl ModeQuery {
 
 /// The documented routes of the deployed API, and their OpenAPI document.
 pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(catalogo::router())
         .merge(iscritto::router())
         .merge(ordine::router())
         .merge(fondazione::router())
         .merge(albo::router())
-        .split_for_parts()
+        .split_for_parts();
+    // On the whole document: the operations exist only once the routes are merged.
+    utoipa::Modify::modify(&ErrorAnswers, &mut spec);
+    utoipa::Modify::modify(&PathDomains, &mut spec);
+    (routes, spec)
 }
 
 /// Every route of the API, under `/api`, with its layers: the envelope on every error, the

@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The members currently registered in the Ordine.
 #[utoipa::path(
     get, path = "/api/ordini/{ordine}/members", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, description = "Sigla della provincia", pattern = "^[A-Za-z]{2}$"), MemberFilters),
+    params(("ordine" = String, Path, description = "Sigla della provincia"), MemberFilters),
     responses((status = 200, description = "Una pagina di iscritti", body = MemberPage))
 )]
 async fn list(
@@ -60,7 +60,7 @@ async fn list(
 /// Fondazione.
 #[utoipa::path(
     get, path = "/api/members/{codice_fiscale}", tag = "ordine", security(("bearer" = [])),
-    params(("codice_fiscale" = String, Path, pattern = "^[A-Za-z0-9]{16}$")),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale, come rilasciato")),
     responses((status = 200, description = "L'iscritto", body = MemberDetail))
 )]
 async fn member(
@@ -76,7 +76,7 @@ async fn member(
 /// Every member the caller sees in the Ordine, as CSV.
 #[utoipa::path(
     get, path = "/api/ordini/{ordine}/export", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
     responses((status = 200, description = "CSV", body = String, content_type = "text/csv"))
 )]
 async fn export(
@@ -103,7 +103,7 @@ async fn export(
 /// The Ordine's own mailbox.
 #[utoipa::path(
     get, path = "/api/ordini/{ordine}/mailbox", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
     responses((status = 200, description = "La casella dell'Ordine", body = OrdineMailbox))
 )]
 async fn mailbox(
@@ -120,7 +120,7 @@ async fn mailbox(
 /// one), phone and address.
 #[utoipa::path(
     get, path = "/api/ordini/{ordine}/profilo", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
     responses((status = 200, description = "Il profilo dell'Ordine", body = OrdineProfiloView))
 )]
 async fn profilo(
@@ -136,7 +136,7 @@ async fn profilo(
 /// Changes the Ordine's profile, at the version read (0 for the first time).
 #[utoipa::path(
     put, path = "/api/ordini/{ordine}/profilo", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$")),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
     request_body = OrdineProfiloUpdate,
     responses((status = 200, description = "Il profilo aggiornato", body = OrdineProfiloView))
 )]
@@ -161,7 +161,7 @@ async fn update_profilo(
 /// Activates one member's mailbox. Send an `Idempotency-Key` to retry safely.
 #[utoipa::path(
     post, path = "/api/ordini/{ordine}/activations", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$"), ("Idempotency-Key" = Option<String>, Header, max_length = 128)),
+    params(("ordine" = String, Path, description = "Sigla della provincia"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$")),
     request_body = ActivationRequest,
     responses((status = 201, description = "La casella attivata", body = shared::api::MailboxView))
 )]
@@ -197,7 +197,7 @@ async fn activate(
 /// rows a request): `dry-run` first, then `commit`.
 #[utoipa::path(
     post, path = "/api/ordini/{ordine}/activations/bulk", tag = "ordine", security(("bearer" = [])),
-    params(("ordine" = String, Path, pattern = "^[A-Za-z]{2}$"), ModeQuery, ("Idempotency-Key" = Option<String>, Header, max_length = 128)),
+    params(("ordine" = String, Path, description = "Sigla della provincia"), ModeQuery, ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$")),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport))
 )]
