@@ -277,7 +277,7 @@ async fn every_route_is_in_the_openapi_document() {
         "MemberDetail",
         "CsvReport",
         "RowOutcome",
-        "AlboInput",
+        "AlboMember",
         "AuditPage",
         "OrdineProfiloView",
     ] {

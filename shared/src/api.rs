@@ -557,12 +557,32 @@ mod dto {
     }
 
     /// `PATCH /api/me/profile`: the editable fields and the version they were read at.
+    /// (Flat, not a flattened `AnagraficaUpdate`: serde's flatten buffers the whole body
+    /// and refuses numbers an ignored field may carry.)
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ProfileUpdate {
-        #[serde(flatten)]
-        pub fields: crate::member::AnagraficaUpdate,
+        pub indirizzo: String,
+        pub comune: String,
+        pub provincia: String,
+        pub cap: String,
+        pub email: String,
+        #[serde(default)]
+        pub telefono: String,
         pub version: u64,
+    }
+
+    impl ProfileUpdate {
+        pub fn fields(&self) -> crate::member::AnagraficaUpdate {
+            crate::member::AnagraficaUpdate {
+                indirizzo: self.indirizzo.clone(),
+                comune: self.comune.clone(),
+                provincia: self.provincia.clone(),
+                cap: self.cap.clone(),
+                email: self.email.clone(),
+                telefono: self.telefono.clone(),
+            }
+        }
     }
 
     /// `PUT /api/me/recovery`

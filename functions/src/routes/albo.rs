@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, CfParam, Query, Upload};
 use crate::http::idempotency;
-use crate::service::albo::{self, AlboInput};
+use crate::service::albo::{self, AlboInput, AlboMember};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -55,15 +55,16 @@ async fn import(
 #[utoipa::path(
     put, path = "/api/albo/members/{codice_fiscale}", tag = "albo", security(("bearer" = [])),
     params(("codice_fiscale" = String, Path, description = "Codice fiscale, come rilasciato")),
-    request_body = AlboInput,
+    request_body = AlboMember,
     responses((status = 200, description = "Che cosa è cambiato", body = RowOutcome))
 )]
 async fn upsert(
     State(state): State<AppState>,
     caller: Caller,
     CfParam(codice_fiscale): CfParam,
-    extract::Json(input): extract::Json<AlboInput>,
+    extract::Json(member): extract::Json<AlboMember>,
 ) -> Result<Json<RowOutcome>, AppError> {
+    let input = AlboInput::from(member);
     // The code as issued: an omocodic variant in the body is another person.
     let same = shared::codice_fiscale::CodiceFiscale::parse(&input.anagrafica.codice_fiscale)
         .is_ok_and(|body| body == codice_fiscale);

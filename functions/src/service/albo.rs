@@ -44,14 +44,39 @@ const REQUIRED: [&str; 5] = [
     "numero_iscrizione",
 ];
 
-/// One member as the Albo gives it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// One member as the Albo gives it, as text (validation says what is wrong).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlboInput {
-    #[serde(flatten)]
     pub anagrafica: AnagraficaInput,
     pub ordine: String,
     pub numero_iscrizione: String,
-    /// iscritto, sospeso o cancellato
+    pub stato: String,
+    pub data_stato: String,
+    pub causa: String,
+    pub domicilio_digitale: String,
+}
+
+/// `PUT /api/albo/members/{codice_fiscale}`: one member, flat, in the CSV's columns.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AlboMember {
+    pub nome: String,
+    pub cognome: String,
+    pub codice_fiscale: String,
+    #[serde(default)]
+    pub indirizzo: String,
+    #[serde(default)]
+    pub comune: String,
+    #[serde(default)]
+    pub provincia: String,
+    #[serde(default)]
+    pub cap: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub telefono: String,
+    pub ordine: String,
+    pub numero_iscrizione: String,
+    /// iscritto (default), sospeso o cancellato
     #[serde(default)]
     pub stato: String,
     /// GG/MM/AAAA: da quando vale lo stato (sospeso, cancellato)
@@ -62,6 +87,30 @@ pub struct AlboInput {
     pub causa: String,
     #[serde(default)]
     pub domicilio_digitale: String,
+}
+
+impl From<AlboMember> for AlboInput {
+    fn from(m: AlboMember) -> Self {
+        Self {
+            anagrafica: AnagraficaInput {
+                nome: m.nome,
+                cognome: m.cognome,
+                codice_fiscale: m.codice_fiscale,
+                indirizzo: m.indirizzo,
+                comune: m.comune,
+                provincia: m.provincia,
+                cap: m.cap,
+                email: m.email,
+                telefono: m.telefono,
+            },
+            ordine: m.ordine,
+            numero_iscrizione: m.numero_iscrizione,
+            stato: m.stato,
+            data_stato: m.data_stato,
+            causa: m.causa,
+            domicilio_digitale: m.domicilio_digitale,
+        }
+    }
 }
 
 impl AlboInput {

@@ -100,7 +100,7 @@ pub async fn update_profile(
     now: DateTime<Utc>,
 ) -> Result<MemberDetail, ProfileError> {
     let current = editable(store, caller, update.version).await?;
-    let contatti = update.fields.validate().map_err(ProfileError::Invalid)?;
+    let contatti = update.fields().validate().map_err(ProfileError::Invalid)?;
     let mut after = current.value.clone();
     after.anagrafica.apply(contatti);
     save(

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use shared::api::{MemberDetail, ProfileUpdate, RecoveryUpdate};
-use shared::member::AnagraficaUpdate;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
@@ -104,14 +103,12 @@ fn ProfileForm(member: MemberDetail) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(ProfileUpdate {
-            fields: AnagraficaUpdate {
-                indirizzo: indirizzo.get(),
-                comune: comune.get(),
-                provincia: provincia.get(),
-                cap: cap.get(),
-                email: email.get(),
-                telefono: telefono.get(),
-            },
+            indirizzo: indirizzo.get(),
+            comune: comune.get(),
+            provincia: provincia.get(),
+            cap: cap.get(),
+            email: email.get(),
+            telefono: telefono.get(),
             version: version.get(),
         });
     };
