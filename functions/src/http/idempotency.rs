@@ -113,6 +113,28 @@ where
     }
 }
 
+/// A CSV upload: a dry run writes nothing and runs as it is; a commit is keyed like any
+/// create-type POST.
+pub async fn upload<T, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    mode: shared::api::Mode,
+    request: &[&[u8]],
+    work: Fut,
+) -> Result<Response, AppError>
+where
+    T: Serialize + Send + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    match mode {
+        shared::api::Mode::DryRun => Ok(Json(detached(work).await?).into_response()),
+        shared::api::Mode::Commit => {
+            run(state, caller, headers, request, StatusCode::OK, work).await
+        }
+    }
+}
+
 /// Runs `work` to its end even if the request that started it is dropped.
 pub async fn detached<T, Fut>(work: Fut) -> Result<T, AppError>
 where

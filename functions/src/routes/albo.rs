@@ -2,10 +2,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use shared::access::Caller;
-use shared::api::{ApiError, ErrorCode, Mode, RowOutcome};
+use shared::api::{ApiError, ErrorCode, RowOutcome};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,12 +43,7 @@ async fn import(
     let (store, now, who) = (state.store.clone(), state.clock.now(), caller.clone());
     let body = file.clone();
     let run = async move { Ok(albo::import_csv(store.as_ref(), &who, &body, mode, now).await?) };
-    match mode {
-        Mode::DryRun => Ok(Json(idempotency::detached(run).await?).into_response()),
-        Mode::Commit => {
-            idempotency::run(&state, &caller, &headers, &fingerprint, StatusCode::OK, run).await
-        }
-    }
+    idempotency::upload(&state, &caller, &headers, mode, &fingerprint, run).await
 }
 
 /// One member from the Albo: registration, transfer, cancellation, death, domicilio.

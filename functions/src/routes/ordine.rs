@@ -7,9 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
-use shared::api::{
-    ActivationRequest, MemberDetail, MemberFilters, MemberPage, Mode, OrdineMailbox,
-};
+use shared::api::{ActivationRequest, MemberDetail, MemberFilters, MemberPage, OrdineMailbox};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -215,10 +213,5 @@ async fn bulk(
     let body = file.clone();
     let run =
         async move { Ok(activation::bulk(store.as_ref(), &who, ordine, &body, mode, now).await?) };
-    match mode {
-        Mode::DryRun => Ok(Json(idempotency::detached(run).await?).into_response()),
-        Mode::Commit => {
-            idempotency::run(&state, &caller, &headers, &fingerprint, StatusCode::OK, run).await
-        }
-    }
+    idempotency::upload(&state, &caller, &headers, mode, &fingerprint, run).await
 }
