@@ -140,13 +140,17 @@ async fn the_http_provider_speaks_the_documented_contract() {
         .execute(
             "cmd-5",
             "mario.rossi@ingpec.eu",
-            &Command::UpdateHolder { titolare },
+            &Command::UpdateHolder {
+                titolare,
+                version: 3,
+            },
         )
         .await
         .unwrap();
     let calls = seen.lock().unwrap();
     let (_, _, body, _) = calls.last().unwrap();
     assert_eq!(body["command"], "update-holder");
+    assert_eq!(body["version"], 3);
     assert_eq!(body["titolare"]["recupero"]["cellulare"], "+393471234567");
 }
 

@@ -124,6 +124,22 @@ async fn a_member_without_an_email_gets_the_secretariats() {
         profile.body["profilo"]["email_segreteria"],
         "segreteria@ordine-mi.example.it"
     );
+    // A row about a known member needs no email (a cancellation, a transfer), even where
+    // the Ordine has no profile: the holder keeps his contact data.
+    let anna = cf("Bianchi", "Anna", 2);
+    api.register(&[albo_row("Anna", "Bianchi", &anna, "RM", "2")])
+        .await;
+    let without_email = cancelled(albo_row("Anna", "Bianchi", &anna, "RM", "2"), "dimissioni")
+        .replace(&format!("{}@example.it", anna.to_lowercase()), "");
+    let later = api
+        .csv(
+            "/api/albo/import?mode=commit",
+            &albo,
+            &format!("{ALBO_HEADER}\n{without_email}"),
+        )
+        .await;
+    assert_eq!(later.body["errors"], 0, "{}", later.text);
+    assert_eq!(later.body["rows"][0]["esito"], "aggiornato");
 }
 
 #[tokio::test]

@@ -302,3 +302,36 @@ async fn a_member_written_at_the_same_moment_is_verified_again_the_same_day() {
         "{report:?}"
     );
 }
+
+#[tokio::test]
+async fn the_ordine_s_own_mailbox_renews_like_a_registered_member_s() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let mi = shared::province::OrdineCode::parse("MI").unwrap();
+    let created = functions::service::ordine::create_mailbox(
+        store.as_ref(),
+        shared::audit::Actor::Sistema,
+        mi,
+        at(support::NOW),
+    )
+    .await
+    .unwrap();
+    assert!(created);
+    let report = verifica::run(store.as_ref(), at("2027-11-23T01:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((report.verificate, report.aggiornate), (1, 1), "{report:?}");
+    let later = Api::at(store.clone(), "2027-11-23T09:00:00Z");
+    let fondazione = later.token(&caller(shared::access::Role::Fondazione, None, None));
+    let own = later.get("/api/ordini/MI/mailbox", &fondazione).await;
+    assert_eq!(
+        own.body["mailbox"]["scadenza"], "2028-11-22",
+        "{}",
+        own.text
+    );
+    let registro = later.get("/api/audit?target=ordine:MI", &fondazione).await;
+    assert_eq!(
+        registro.body["integrita"]["esito"], "integro",
+        "{}",
+        registro.text
+    );
+}

@@ -712,7 +712,8 @@ mod dto {
     pub struct OrdineOverview {
         pub ordine: OrdineCode,
         pub nome: String,
-        /// Members now registered in the Ordine (any Albo status).
+        /// Members the Albo files under the Ordine, whatever their status (registered,
+        /// suspended, cancelled).
         pub iscritti: u32,
         /// Open mailboxes (active or blocked).
         pub caselle: u32,

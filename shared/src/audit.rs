@@ -356,28 +356,35 @@ impl Integrity {
     }
 }
 
-/// Checks a target's whole log, newest entry first, against the `head` its item keeps.
-pub fn verify_chain(newest_first: &[AuditEntry], head: Option<&str>) -> Integrity {
+/// Checks a target's whole log against the `head` its item keeps: from the head, each
+/// entry must hash to itself and name the one before it, down to the first; and no entry
+/// may stand outside that chain. The chain's links, not the entries' times, give the order.
+pub fn verify_chain(entries: &[AuditEntry], head: Option<&str>) -> Integrity {
     let broken = |motivo: String| Integrity::Interrotto { motivo };
     let date = |e: &AuditEntry| e.at.format("%d/%m/%Y %H:%M UTC").to_string();
-    match (newest_first.first(), head) {
-        (None, None) => return Integrity::Integro { voci: 0 },
-        (None, Some(_)) => {
-            return broken("Il registro è vuoto, ma ne risultano delle voci.".to_owned());
-        }
-        (Some(_), None) => {
-            return broken(
-                "Le voci del registro non risultano alla casella o all'iscritto.".into(),
-            );
-        }
-        (Some(newest), Some(head)) if newest.hash != head => {
-            return broken(
-                "L'ultima voce del registro manca o non è quella registrata.".to_owned(),
-            );
-        }
-        _ => {}
-    }
-    for (i, entry) in newest_first.iter().enumerate() {
+    let Some(head) = head else {
+        return if entries.is_empty() {
+            Integrity::Integro { voci: 0 }
+        } else {
+            broken("Le voci del registro non risultano alla casella o all'iscritto.".into())
+        };
+    };
+    let by_hash: BTreeMap<&str, &AuditEntry> =
+        entries.iter().map(|e| (e.hash.as_str(), e)).collect();
+    let mut next = Some(head);
+    let mut seen = 0;
+    let mut later: Option<&AuditEntry> = None;
+    while let Some(hash) = next {
+        let Some(entry) = by_hash.get(hash) else {
+            return broken(match later {
+                None => "L'ultima voce del registro manca o non è quella registrata.".to_owned(),
+                Some(e) => format!(
+                    "Manca almeno una voce prima di quella del {} («{}»).",
+                    date(e),
+                    e.action
+                ),
+            });
+        };
         if entry.digest() != entry.hash {
             return broken(format!(
                 "La voce del {} («{}») è stata modificata.",
@@ -385,18 +392,20 @@ pub fn verify_chain(newest_first: &[AuditEntry], head: Option<&str>) -> Integrit
                 entry.action
             ));
         }
-        let expected = newest_first.get(i + 1).map(|e| e.hash.as_str());
-        if entry.prev.as_deref() != expected {
-            return broken(format!(
-                "Manca almeno una voce prima di quella del {} («{}»).",
-                date(entry),
-                entry.action
-            ));
+        seen += 1;
+        if seen > entries.len() {
+            return broken("Le voci del registro formano un ciclo.".into());
         }
+        later = Some(entry);
+        next = entry.prev.as_deref();
     }
-    Integrity::Integro {
-        voci: newest_first.len(),
+    if seen != entries.len() {
+        return broken(format!(
+            "{} voci del registro non appartengono alla sua catena.",
+            entries.len() - seen
+        ));
     }
+    Integrity::Integro { voci: seen }
 }
 
 #[cfg(test)]
@@ -476,6 +485,22 @@ mod tests {
         let (mut entries, head) = log(3);
         entries[2].action = "altro".into();
         entries[2].hash = entries[2].digest();
+        assert!(!verify_chain(&entries, Some(&head)).is_whole());
+    }
+
+    #[test]
+    fn the_order_is_the_chain_s_not_the_clock_s() {
+        // An entry written later but stamped earlier (a run that started before) is whole.
+        let (mut entries, head) = log(3);
+        entries.swap(0, 2);
+        assert_eq!(
+            verify_chain(&entries, Some(&head)),
+            Integrity::Integro { voci: 3 }
+        );
+        // An entry outside the chain is not.
+        let (mut entries, head) = log(3);
+        let (stray, _) = log(1);
+        entries.extend(stray);
         assert!(!verify_chain(&entries, Some(&head)).is_whole());
     }
 

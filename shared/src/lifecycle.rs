@@ -44,6 +44,14 @@ pub enum MailboxStatus {
 }
 
 impl MailboxStatus {
+    pub fn nome(self) -> &'static str {
+        match self {
+            MailboxStatus::Attiva => "Attiva",
+            MailboxStatus::Bloccata => "Bloccata",
+            MailboxStatus::Chiusa => "Chiusa",
+        }
+    }
+
     /// Open: active or blocked, not closed. A member has at most one open mailbox.
     pub fn is_open(self) -> bool {
         self != MailboxStatus::Chiusa
@@ -76,6 +84,18 @@ pub enum AlboStatus {
 }
 
 impl AlboStatus {
+    pub fn nome(&self) -> &'static str {
+        match self {
+            AlboStatus::Iscritto => "Iscritto",
+            AlboStatus::Sospeso { .. } => "Sospeso",
+            AlboStatus::Cancellato {
+                causa: CausaCancellazione::Decesso,
+                ..
+            } => "Cancellato (deceduto)",
+            AlboStatus::Cancellato { .. } => "Cancellato",
+        }
+    }
+
     /// Registered (a suspended member is still on the Albo).
     pub fn is_registered(&self) -> bool {
         !matches!(self, AlboStatus::Cancellato { .. })
@@ -438,6 +458,16 @@ impl Mailbox {
         }
         out.sort_by_key(|(_, d)| *d);
         out
+    }
+
+    /// Whether something of this mailbox will lapse by `day`: the term of a holder no longer
+    /// on the Albo, or a paid service (a Base term renews by itself and does not count).
+    pub fn lapses_by(&self, day: NaiveDate) -> bool {
+        self.status.is_open()
+            && self
+                .upcoming_expiries()
+                .first()
+                .is_some_and(|(_, scadenza)| *scadenza <= day)
     }
 
     /// Applies `event` on `today`. A refused event leaves no trace: the caller keeps the

@@ -44,6 +44,8 @@ pub enum FieldFormatError {
     Required,
     #[error("Il testo è troppo lungo (al massimo {0} caratteri).")]
     TooLong(usize),
+    #[error("Il testo contiene caratteri di controllo (per esempio a capo o tabulazioni).")]
+    Control,
     #[error("Lo stato nell'Albo «{0}» non è valido: usa iscritto, sospeso o cancellato.")]
     Stato(String),
     #[error("La data «{0}» non è valida: usa il formato GG/MM/AAAA.")]
@@ -200,6 +202,8 @@ fn text(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
         errors.push(FieldError::new(field, FieldFormatError::Required));
     } else if value.chars().count() > TEXT_MAX {
         errors.push(FieldError::new(field, FieldFormatError::TooLong(TEXT_MAX)));
+    } else if value.chars().any(char::is_control) {
+        errors.push(FieldError::new(field, FieldFormatError::Control));
     }
     value.to_owned()
 }
@@ -237,8 +241,25 @@ pub struct AnagraficaInput {
 }
 
 impl AnagraficaInput {
+    /// Who the row names: name, surname and codice fiscale, every problem at once. (A bulk
+    /// activation needs no more: the mailbox is made from the Albo's record.)
+    pub fn identity(&self) -> Result<(String, String, CodiceFiscale), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let nome = name(NamePart::Nome, &self.nome, &mut errors);
+        let cognome = name(NamePart::Cognome, &self.cognome, &mut errors);
+        let cf = parsed(
+            "codice_fiscale",
+            CodiceFiscale::parse(&self.codice_fiscale),
+            &mut errors,
+        );
+        match (cf, errors.is_empty()) {
+            (Some(cf), true) => Ok((nome, cognome, cf)),
+            _ => Err(errors),
+        }
+    }
+
     /// Validates every field, reporting all problems at once. `fallback_email` stands in
-    /// for a missing ordinary email (the Ordine's, per the Modello Anagrafiche).
+    /// for a missing ordinary email (the secretariat's, per the Modello Anagrafiche).
     pub fn validate(
         &self,
         fallback_email: Option<&EmailAddress>,

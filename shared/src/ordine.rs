@@ -51,9 +51,21 @@ impl OrdineProfiloUpdate {
     /// Every problem at once.
     pub fn validate(&self) -> Result<OrdineProfilo, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let email = EmailAddress::parse(self.email_segreteria.trim())
-            .map_err(|e| errors.push(FieldError::new("email_segreteria", e)))
-            .ok();
+        let email = match EmailAddress::parse(self.email_segreteria.trim()) {
+            // The ordinary email members without one get: never a PEC of ours.
+            Ok(email) if email.is_ingpec() => {
+                errors.push(FieldError::new(
+                    "email_segreteria",
+                    "Indica l'email ordinaria della segreteria, non una casella PEC @ingpec.eu.",
+                ));
+                None
+            }
+            Ok(email) => Some(email),
+            Err(e) => {
+                errors.push(FieldError::new("email_segreteria", e));
+                None
+            }
+        };
         let telefono = match self.telefono.trim() {
             "" => Some(None),
             t => Telefono::parse(t)
@@ -107,6 +119,15 @@ mod tests {
             "segreteria@ordineingegneri.milano.it"
         );
         assert_eq!(ok.telefono.unwrap().as_str(), "+390276021234");
+        let pec = OrdineProfiloUpdate {
+            email_segreteria: "ordine.milano@ingpec.eu".into(),
+            telefono: String::new(),
+            indirizzo: "Via X 1".into(),
+            version: 0,
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(pec[0].field, "email_segreteria");
         let errors = OrdineProfiloUpdate {
             email_segreteria: "non-una-email".into(),
             telefono: "abc".into(),

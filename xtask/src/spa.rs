@@ -35,6 +35,13 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     )?;
     let dist = root.join("dist");
     remove_abandoned(&dist);
+    // The same inputs as the build in dist/: nothing to do (dev after test starts at once).
+    let inputs = inputs_digest(root, tools)?;
+    let marker = dist.join(".built-from");
+    if fs::read_to_string(&marker).is_ok_and(|built| built == inputs) {
+        eprintln!("SPA in {} is up to date", dist.display());
+        return Ok(dist);
+    }
     let staging = Staging::create(&dist)?;
     let out = staging.path.as_path();
     let pkg = out.join("pkg");
@@ -84,6 +91,7 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     copy_bootstrap_italia(&tools.bootstrap_italia, &out.join("bootstrap-italia"))?;
     fingerprint::apply(out)?;
     let report = precompress(out)?;
+    fs::write(out.join(".built-from"), &inputs)?;
     staging.publish(&dist)?;
     eprintln!(
         "SPA built in {:.1?} into {}",
@@ -92,6 +100,40 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     );
     eprintln!("{report}");
     Ok(dist)
+}
+
+/// What a build of `dist/` is made from: the wasm cargo built, the static files, and the
+/// versions of the tools and packages that process them, as one SHA-256.
+fn inputs_digest(root: &Path, tools: &tools::Spa) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let wasm = root
+        .join("target")
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join("frontend.wasm");
+    let mut files = vec![wasm];
+    files.extend(
+        STATIC_FILES
+            .iter()
+            .map(|f| root.join("frontend/static").join(f)),
+    );
+    for file in files {
+        let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        hasher.update((bytes.len() as u64).to_be_bytes());
+        hasher.update(&bytes);
+    }
+    for tool in [&tools.wasm_opt, &tools.bootstrap_italia] {
+        hasher.update(tool.to_string_lossy().as_bytes());
+    }
+    // The pinned versions that shape the files: a new one rebuilds dist/.
+    hasher.update(tools::BINARYEN.as_bytes());
+    hasher.update(tools::BOOTSTRAP_ITALIA.as_bytes());
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// `frontend/static/`, copied as they are (then fingerprinted): the page, its own

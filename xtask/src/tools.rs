@@ -14,8 +14,8 @@ use anyhow::{Context, Result, bail};
 use crate::run;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const BINARYEN: &str = "binaryen@132";
-const BOOTSTRAP_ITALIA: &str = "bootstrap-italia@2.18.3";
+pub const BINARYEN: &str = "binaryen@132";
+pub const BOOTSTRAP_ITALIA: &str = "bootstrap-italia@2.18.3";
 const MOTO: &str = "moto[server]==5.2.5";
 const CFN_LINT: &str = "cfn-lint==1.58.0";
 const SAM_CLI: &str = "aws-sam-cli==1.170.0";

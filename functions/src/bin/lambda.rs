@@ -12,6 +12,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_json();
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let store = DynamoStore::from_env(&config)?;
+    // A table of another key layout is refused at start, not read wrongly.
+    functions::repo::layout::refuse_other(&store).await?;
     let app = router(AppState::lambda(Arc::new(store)));
     lambda_http::run(app).await
 }

@@ -12,6 +12,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let store = DynamoStore::from_env(&config)?;
+    // A table of another key layout is refused at start, not read wrongly.
+    functions::repo::layout::refuse_other(&store).await?;
     let store = &store;
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {

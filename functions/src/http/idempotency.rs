@@ -69,9 +69,10 @@ where
             let store = state.store.clone();
             let clock = state.clock.clone();
             let subject = caller.subject.clone();
+            // The work is limited; recording its outcome is not, so it always happens.
             let outcome = tokio::spawn(async move {
                 let store = store.as_ref();
-                match work.await {
+                match detached(work).await {
                     Ok(value) => {
                         let body = serde_json::to_value(&value).map_err(AppError::internal)?;
                         idempotency::complete(
@@ -88,15 +89,15 @@ where
                         Ok(body)
                     }
                     Err(err) => {
-                        // A failed request leaves nothing behind: the same key may be retried.
+                        // A failed (or stopped) request frees its key: it may be retried.
                         idempotency::release(store, &subject, &key, version).await?;
                         Err(err)
                     }
                 }
             })
             .await
-            .map_err(AppError::internal)?;
-            Ok((success, Json(outcome?)).into_response())
+            .map_err(AppError::internal)??;
+            Ok((success, Json(outcome)).into_response())
         }
         Claim::Replay { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -135,11 +136,23 @@ where
     }
 }
 
-/// Runs `work` to its end even if the request that started it is dropped.
+/// Runs `work` to its end even if the request that started it is dropped, within the
+/// request's time limit: past it the work stops (each of its transactions is whole) and the
+/// request answers 408, so no work outlives its request (on Lambda it would be frozen).
 pub async fn detached<T, Fut>(work: Fut) -> Result<T, AppError>
 where
     T: Send + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
 {
-    tokio::spawn(work).await.map_err(AppError::internal)?
+    let limited = async move {
+        tokio::time::timeout(super::REQUEST_TIME_LIMIT, work)
+            .await
+            .unwrap_or_else(|_| {
+                Err(AppError::new(
+                    ErrorCode::Timeout,
+                    "La richiesta ha richiesto troppo tempo ed è stata interrotta: quanto già fatto resta. Riprova con un file più piccolo.",
+                ))
+            })
+    };
+    tokio::spawn(limited).await.map_err(AppError::internal)?
 }

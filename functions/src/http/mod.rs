@@ -18,9 +18,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::api::{ApiError, CSV_MAX_BYTES, ErrorCode};
 
-/// How long a request may run: the API's own limit (API Gateway's is 29 s), after which
-/// an idempotency claim lapses too (`repo::idempotency::IN_PROGRESS`).
-pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(29);
+/// How long a request may run: below the functions' 29 s timeout (and API Gateway's), so
+/// the API itself answers, with the envelope. Detached work stops at the same limit, and
+/// an idempotency claim lapses after it (`repo::idempotency::IN_PROGRESS`).
+pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(25);
 
 /// Every error the API answers has the envelope: a response that left a handler, an
 /// extractor or a layer without one (axum's 405, tower's 408 and 413, a rejection in plain
@@ -129,12 +130,29 @@ pub fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
-/// Answers 408 with the envelope when a request runs past [`REQUEST_TIME_LIMIT`].
+/// Answers 408 with the envelope when a request runs past [`REQUEST_TIME_LIMIT`] (a
+/// second later than detached work stops, so that work answers first).
 pub async fn time_limit(request: Request, next: Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(request)).await {
+    let limit = REQUEST_TIME_LIMIT + Duration::from_secs(1);
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     }
+}
+
+/// A handler that panicked answers the 500 envelope; the panic is logged.
+pub fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    tracing::error!(%detail, "request handler panicked");
+    let body = Json(ApiError::new(
+        ErrorCode::Internal,
+        "Si è verificato un errore imprevisto. Riprova tra qualche minuto.",
+    ));
+    (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
 }
 
 #[cfg(test)]

@@ -20,6 +20,10 @@ use provider::{Provider, ProviderError};
 const BATCH: usize = 50;
 /// A refused command waits this long before it is tried again.
 const PARKED: Duration = Duration::days(1);
+/// A command being carried out is leased for this long: another dispatcher that sees it
+/// due meanwhile (the stream and the schedule wake several) leaves it alone. Far longer
+/// than a call to the provider or to SES may take.
+const LEASE: Duration = Duration::minutes(5);
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Run {
@@ -79,9 +83,13 @@ pub async fn run_once(
     now: DateTime<Utc>,
 ) -> Result<Run, StoreError> {
     let mut run = Run::default();
-    for mut command in outbox::due(store, now, BATCH).await? {
+    for due in outbox::due(store, now, BATCH).await? {
+        // Leased first, conditionally: one dispatcher carries it out, once. If this one
+        // stops midway, the lease runs out and another tries again.
+        let Some(mut command) = outbox::lease(store, &due, now + LEASE).await? else {
+            continue;
+        };
         let c = &mut command.value;
-        c.attempts += 1;
         match carry_out(channels, &c.id, &c.task).await {
             Ok(()) => {
                 c.done_at = Some(now);
@@ -101,7 +109,7 @@ pub async fn run_once(
             }
         }
         match outbox::update(store, &command).await {
-            // Another dispatcher handled it meanwhile; the provider saw one command id.
+            // Our lease ran out and another dispatcher took it; the provider saw one id.
             Ok(()) => {}
             Err(e) if e.is_condition_failed() => {}
             Err(e) => return Err(e),
@@ -129,4 +137,71 @@ pub fn spawn(
             tokio::time::sleep(every).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::outbox::mailer::Notice;
+    use crate::outbox::provider::Command;
+    use crate::repo::outbox::OutboxCommand;
+    use crate::store::sqlite::SqliteStore;
+
+    /// Counts what it is asked to send, and takes its time, as SES would.
+    #[derive(Default)]
+    struct Counting(AtomicUsize);
+
+    #[async_trait]
+    impl Mailer for Counting {
+        async fn send(&self, _id: &str, _notice: &Notice) -> Result<(), MailError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Ok(())
+        }
+    }
+
+    struct Unused;
+
+    #[async_trait]
+    impl Provider for Unused {
+        async fn execute(&self, _: &str, _: &str, _: &Command) -> Result<(), ProviderError> {
+            unreachable!("no provider command here")
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn dispatchers_woken_together_send_each_notice_once() {
+        let store = SqliteStore::in_memory().unwrap();
+        let now: DateTime<Utc> = "2026-11-29T10:00:00Z".parse().unwrap();
+        let notices: Vec<_> = (0..10)
+            .map(|i| {
+                let notice = Notice {
+                    to: vec![format!("m{i}@ingpec.eu")],
+                    subject: "Promemoria".into(),
+                    body: "…".into(),
+                };
+                outbox::enqueue(&OutboxCommand::avviso(notice, now)).unwrap()
+            })
+            .collect();
+        crate::repo::commit(&store, notices).await.unwrap();
+        let mailer = Counting::default();
+        let channels = Channels {
+            provider: &Unused,
+            mailer: &mailer,
+        };
+        // The stream and the schedule wake three dispatchers at once.
+        let runs = futures::future::join_all((0..3).map(|_| run_once(&store, channels, now))).await;
+        let done: usize = runs.into_iter().map(|r| r.unwrap().done).sum();
+        assert_eq!(done, 10);
+        assert_eq!(mailer.0.load(Ordering::SeqCst), 10, "each notice sent once");
+        // And nothing is due any more.
+        let again = run_once(&store, channels, now + Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(again, Run::default());
+    }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::store::{Condition, Item, ItemStore, StoreError, keys};
 
 pub const EXPIRY: Duration = Duration::hours(24);
-/// A request's own time limit (the API's timeout), after which an in-progress claim is void.
+/// How long an in-progress claim holds: past the request's own time limit
+/// (`http::REQUEST_TIME_LIMIT`, when its work stops), so a claim lapses only once its
+/// request is over.
 pub const IN_PROGRESS: Duration = Duration::seconds(30);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,7 +33,27 @@ pub enum LayoutError {
     Store(#[from] StoreError),
 }
 
-/// Accepts a store of this layout, marks an empty one, refuses any other.
+/// At a Lambda function's start, one read: refuses a table marked with another layout.
+/// No table of layout 1 was ever deployed, so an unmarked table is of this layout; a
+/// future layout's migration marks it.
+pub async fn refuse_other(store: &dyn ItemStore) -> Result<(), LayoutError> {
+    match store.get(&keys::meta("layout")).await? {
+        None => Ok(()),
+        Some(item) => compare(item.decode::<Layout>()?.version),
+    }
+}
+
+fn compare(found: u32) -> Result<(), LayoutError> {
+    let expected = keys::LAYOUT;
+    match found.cmp(&expected) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Less => Err(LayoutError::Earlier { found, expected }),
+        std::cmp::Ordering::Greater => Err(LayoutError::Newer { found, expected }),
+    }
+}
+
+/// The local server's store (a data folder may come from an earlier version): accepts a
+/// store of this layout, marks an empty one, refuses any other.
 pub async fn ensure(store: &dyn ItemStore) -> Result<(), LayoutError> {
     let key = keys::meta("layout");
     let found = match store.get(&key).await? {
@@ -55,12 +75,7 @@ pub async fn ensure(store: &dyn ItemStore) -> Result<(), LayoutError> {
         // Data without a mark: written before layouts were marked.
         None => 1,
     };
-    let expected = keys::LAYOUT;
-    match found.cmp(&expected) {
-        std::cmp::Ordering::Equal => Ok(()),
-        std::cmp::Ordering::Less => Err(LayoutError::Earlier { found, expected }),
-        std::cmp::Ordering::Greater => Err(LayoutError::Newer { found, expected }),
-    }
+    compare(found)
 }
 
 /// No demo data and no member in any Ordine.

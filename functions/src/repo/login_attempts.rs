@@ -18,9 +18,8 @@ const TRIES: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginAttempts {
-    /// Attempts counted since `first_at`.
-    pub count: u32,
-    pub first_at: DateTime<Utc>,
+    /// The attempts of the last [`WINDOW`], oldest first (at most [`MAX_ATTEMPTS`]).
+    pub at: Vec<DateTime<Utc>>,
     /// Refused until then.
     pub locked_until: Option<DateTime<Utc>>,
 }
@@ -45,29 +44,27 @@ impl LoginAttempts {
     }
 
     /// The record after one more attempt at `now`, or `None` if it must be refused. The
-    /// attempt that reaches the limit is still checked, and locks the ones after it.
+    /// window slides: any [`WINDOW`] holds at most [`MAX_ATTEMPTS`] attempts, and the one
+    /// that reaches the limit is still checked, and locks the ones after it.
     pub fn after_attempt(current: Option<&Self>, now: DateTime<Utc>) -> Option<Self> {
-        match current {
-            Some(c) if c.locked_at(now).is_some() => None,
-            Some(c) if now - c.first_at < WINDOW && c.locked_until.is_none() => {
-                let count = c.count + 1;
-                Some(Self {
-                    count,
-                    first_at: c.first_at,
-                    locked_until: (count >= MAX_ATTEMPTS).then_some(now + WINDOW),
-                })
-            }
-            _ => Some(Self {
-                count: 1,
-                first_at: now,
-                locked_until: None,
-            }),
+        if current.is_some_and(|c| c.locked_at(now).is_some()) {
+            return None;
         }
+        let mut at: Vec<DateTime<Utc>> = current
+            .map(|c| c.at.iter().copied().filter(|t| now - *t < WINDOW).collect())
+            .unwrap_or_default();
+        if at.len() >= MAX_ATTEMPTS as usize {
+            return None;
+        }
+        at.push(now);
+        let locked_until = (at.len() >= MAX_ATTEMPTS as usize).then_some(now + WINDOW);
+        Some(Self { at, locked_until })
     }
 }
 
 fn item(username: &str, record: &LoginAttempts, version: u64) -> Result<Item, StoreError> {
-    let expires = record.locked_until.unwrap_or(record.first_at + WINDOW) + WINDOW;
+    let last = record.at.last().copied().unwrap_or_default();
+    let expires = record.locked_until.unwrap_or(last + WINDOW) + WINDOW;
     Ok(
         Item::new(keys::login_attempts(username), keys::LOGIN_ATTEMPTS, record)?
             .with_version(version)
@@ -141,9 +138,9 @@ mod tests {
         let fifth = LoginAttempts::after_attempt(record.as_ref(), at(4)).unwrap();
         assert_eq!(fifth.locked_at(at(4)), Some(at(19)));
         assert_eq!(LoginAttempts::after_attempt(Some(&fifth), at(10)), None);
-        // After the lock, counting starts again.
+        // After the lock, its attempts are out of the window: counting starts again.
         let again = LoginAttempts::after_attempt(Some(&fifth), at(20)).unwrap();
-        assert_eq!((again.count, again.locked_until), (1, None));
+        assert_eq!((again.at.len(), again.locked_until), (1, None));
     }
 
     #[test]
@@ -151,8 +148,36 @@ mod tests {
         let mut record = None;
         for minute in (0..100).step_by(16) {
             let next = LoginAttempts::after_attempt(record.as_ref(), at(minute)).unwrap();
-            assert_eq!(next.count, 1);
+            assert_eq!(next.at.len(), 1);
             record = Some(next);
+        }
+    }
+
+    #[test]
+    fn no_fifteen_minutes_hold_more_than_five_checks() {
+        // One attempt at 0, three just before the 15th minute, then a burst at the 15th:
+        // a window anchored at the first attempt would reset and allow eight in a second.
+        let mut record: Option<LoginAttempts> = None;
+        let mut admitted = Vec::new();
+        let times = [0, 14 * 60 + 59, 14 * 60 + 59, 14 * 60 + 59]
+            .into_iter()
+            .chain(std::iter::repeat_n(15 * 60, 6));
+        for second in times {
+            let now = at(0) + Duration::seconds(second);
+            if let Some(next) = LoginAttempts::after_attempt(record.as_ref(), now) {
+                admitted.push(now);
+                record = Some(next);
+            }
+        }
+        for (i, start) in admitted.iter().enumerate() {
+            let within = admitted[i..]
+                .iter()
+                .filter(|t| **t - *start < WINDOW)
+                .count();
+            assert!(
+                within <= MAX_ATTEMPTS as usize,
+                "{within} checks within 15 minutes"
+            );
         }
     }
 }

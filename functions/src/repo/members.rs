@@ -94,6 +94,10 @@ impl Audited for MemberRecord {
         self.mailbox.as_ref()
     }
 
+    fn set_mailbox(&mut self, mailbox: Mailbox) {
+        self.mailbox = Some(mailbox);
+    }
+
     fn titolare(&self) -> Titolare {
         let a = &self.anagrafica;
         Titolare::Persona {

@@ -57,6 +57,10 @@ impl Audited for OrdineRecord {
         self.mailbox.as_ref()
     }
 
+    fn set_mailbox(&mut self, mailbox: Mailbox) {
+        self.mailbox = Some(mailbox);
+    }
+
     fn titolare(&self) -> Titolare {
         let profilo = self.profilo.as_ref();
         Titolare::Ordine {

@@ -77,6 +77,32 @@ pub fn enqueue(command: &OutboxCommand) -> Result<WriteOp, StoreError> {
     Ok(WriteOp::Put(item(command, 1)?, Condition::NotExists))
 }
 
+/// Leases a due command until `until` for one attempt, unless another dispatcher changed it
+/// since it was read (`None`: leave it alone).
+pub async fn lease(
+    store: &dyn ItemStore,
+    due: &Versioned<OutboxCommand>,
+    until: DateTime<Utc>,
+) -> Result<Option<Versioned<OutboxCommand>>, StoreError> {
+    let mut leased = due.value.clone();
+    leased.attempts += 1;
+    leased.next_attempt_at = until;
+    match store
+        .put(
+            item(&leased, due.version + 1)?,
+            Condition::Version(due.version),
+        )
+        .await
+    {
+        Ok(()) => Ok(Some(Versioned {
+            value: leased,
+            version: due.version + 1,
+        })),
+        Err(e) if e.is_condition_failed() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Saves the outcome of an attempt; fails if another dispatcher got there first.
 pub async fn update(
     store: &dyn ItemStore,

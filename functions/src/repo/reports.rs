@@ -9,10 +9,28 @@ use crate::store::{Condition, Item, ItemStore, StoreError, keys};
 const VERIFICA: &str = "verifica";
 const SEED: &str = "seed";
 
-/// Keeps `report` as the last one: a later run of the same day has seen at least as much.
+/// Keeps `report` as the last one, unless a run that started later has already kept its
+/// own (a later run has seen at least as much).
 pub async fn save_verifica(store: &dyn ItemStore, report: &Verifica) -> Result<(), StoreError> {
-    let item = Item::new(keys::meta(VERIFICA), keys::META_REPORT, report)?;
-    store.put(item, Condition::Always).await
+    loop {
+        let current = store.get(&keys::meta(VERIFICA)).await?;
+        let (version, condition) = match &current {
+            Some(item) => {
+                let kept: Verifica = item.decode()?;
+                if kept.avviata_alle > report.avviata_alle {
+                    return Ok(());
+                }
+                (item.version + 1, Condition::Version(item.version))
+            }
+            None => (1, Condition::NotExists),
+        };
+        let item =
+            Item::new(keys::meta(VERIFICA), keys::META_REPORT, report)?.with_version(version);
+        match store.put(item, condition).await {
+            Err(e) if e.is_condition_failed() => continue,
+            other => return other,
+        }
+    }
 }
 
 pub async fn last_verifica(store: &dyn ItemStore) -> Result<Option<Verifica>, StoreError> {

@@ -19,6 +19,9 @@ pub struct SandboxMailbox {
     /// The holder's data as last sent: what a locked-out holder's recovery would use.
     #[serde(default)]
     pub titolare: Option<Titolare>,
+    /// The version of the holder's data last applied.
+    #[serde(default)]
+    pub titolare_version: u64,
     pub commands: u32,
 }
 

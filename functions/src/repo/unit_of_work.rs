@@ -28,6 +28,7 @@ pub trait Audited: Serialize + Clone {
     /// The stored item at `version`.
     fn item(&self, version: u64) -> Result<Item, StoreError>;
     fn mailbox(&self) -> Option<&Mailbox>;
+    fn set_mailbox(&mut self, mailbox: Mailbox);
     /// Whose mailbox it is, as the provider must know.
     fn titolare(&self) -> Titolare;
     /// Where notices go besides the mailbox itself.
@@ -125,7 +126,7 @@ impl<T: Audited> Change<T> {
             });
             if holder_changed && !creates && mailbox.status.is_open() {
                 queued.comandi += 1;
-                let command = Command::UpdateHolder { titolare };
+                let command = Command::UpdateHolder { titolare, version };
                 ops.push(outbox::enqueue(&OutboxCommand::provider(
                     address, command, now,
                 ))?);

@@ -213,6 +213,9 @@ pub fn api(routes: Router<AppState>, state: AppState) -> Router {
         // Below /api, an unknown path is an API error, never the SPA's shell.
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http::panicked,
+        ))
         .layer(middleware::from_fn(http::time_limit))
         .layer(middleware::from_fn(http::envelope))
         .layer(middleware::from_fn(http::api_headers))

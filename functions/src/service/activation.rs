@@ -18,7 +18,7 @@ use super::csv_rows::{self, CsvError};
 use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
-use crate::repo::{self, Versioned, addresses, ordini};
+use crate::repo::{self, Versioned, addresses};
 use crate::store::{ItemStore, StoreError};
 
 /// Attempts when another activation takes the same address at the same moment.
@@ -40,7 +40,9 @@ pub enum ActivationError {
     #[error(transparent)]
     Csv(#[from] CsvError),
     /// Others kept taking the address or changing the member: tried enough.
-    #[error("too many concurrent changes")]
+    #[error(
+        "L'iscritto o il suo indirizzo sono stati modificati più volte nel frattempo: riprova tra poco."
+    )]
     Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -133,7 +135,6 @@ pub async fn bulk(
     ensure(caller.can_manage_ordine(ordine))?;
     let text = csv_rows::decode(file)?;
     let rows = csv_rows::parse(&text, &REQUIRED, BULK_ACTIVATION_MAX_ROWS)?;
-    let fallback = ordini::email_segreteria(store, ordine).await?;
     // Addresses the dry run has promised to earlier rows of the same file.
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
@@ -147,15 +148,15 @@ pub async fn bulk(
             outcome: RowOutcome::Errore,
             errori: Vec::new(),
         };
-        let anagrafica = match csv_rows::validate_anagrafica(&input, fallback.as_ref()) {
-            Ok(a) => a,
+        // Only who the row names matters: the mailbox is made from the Albo's record.
+        let (nome, cognome, cf) = match input.identity() {
+            Ok(identity) => identity,
             Err(errors) => {
                 report.errori = errors;
                 reports.push(report);
                 continue;
             }
         };
-        let cf = anagrafica.codice_fiscale.clone();
         // The same code twice; an omocodic variant is another person, and passes.
         if let Some(first) = seen.insert(cf.clone(), row.line) {
             report.errori.push(FieldError::new(
@@ -170,10 +171,7 @@ pub async fn bulk(
             Err(e) => return Err(e),
             Ok(member) => {
                 let record = &member.value;
-                if !record
-                    .anagrafica
-                    .same_name(&anagrafica.nome, &anagrafica.cognome)
-                {
+                if !record.anagrafica.same_name(&nome, &cognome) {
                     report.errori.push(FieldError::new(
                         "cognome",
                         format!(

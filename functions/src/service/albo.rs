@@ -36,6 +36,9 @@ pub enum AlboError {
     Store(#[from] StoreError),
 }
 
+/// The longest registration number ("A12345", "12345/B", "sez. A-12345").
+const NUMERO_MAX: usize = 20;
+
 const REQUIRED: [&str; 5] = [
     "nome",
     "cognome",
@@ -146,6 +149,17 @@ impl AlboInput {
                 "numero_iscrizione",
                 "Il numero di iscrizione è obbligatorio.",
             ));
+        } else if numero.chars().count() > NUMERO_MAX
+            || !numero
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '/' | '-' | '.'))
+        {
+            errors.push(FieldError::new(
+                "numero_iscrizione",
+                format!(
+                    "Il numero di iscrizione può avere al massimo {NUMERO_MAX} caratteri: lettere, cifre, spazi, / - ."
+                ),
+            ));
         }
         let stato = parse_albo_status(&self.stato, &self.data_stato, &self.causa)
             .map_err(|e| errors.extend(e))
@@ -170,6 +184,33 @@ impl AlboInput {
             _ => Err(errors),
         }
     }
+}
+
+/// A row, checked. Contact data matter only for a new member (then the holder keeps
+/// his), so a row for a known member that lacks only the email is taken as it is.
+async fn validate(
+    store: &dyn ItemStore,
+    input: &AlboInput,
+    fallback: &HashMap<OrdineCode, EmailAddress>,
+) -> Result<Result<(Anagrafica, AlboRecord), Vec<FieldError>>, StoreError> {
+    let checked = input.validate(fallback);
+    let Err(errors) = &checked else {
+        return Ok(checked);
+    };
+    let only_the_email =
+        input.anagrafica.email.trim().is_empty() && errors.iter().all(|e| e.field == "email");
+    let known = match CodiceFiscale::parse(&input.anagrafica.codice_fiscale) {
+        Ok(cf) if only_the_email => members::get(store, &cf).await?,
+        _ => None,
+    };
+    // The row's own Ordine (a transfer names the new one) with the email he has.
+    Ok(match (known, OrdineCode::parse(&input.ordine)) {
+        (Some(member), Ok(ordine)) => {
+            let theirs = HashMap::from([(ordine, member.value.anagrafica.email)]);
+            input.validate(&theirs).or(checked)
+        }
+        _ => checked,
+    })
 }
 
 /// The secretariat emails of the Ordini named in `inputs`, for members without an email.
@@ -219,7 +260,7 @@ pub async fn import_csv(
             outcome: RowOutcome::Errore,
             errori: Vec::new(),
         };
-        match input.validate(&fallback) {
+        match validate(store, input, &fallback).await? {
             Err(errors) => report.errori = errors,
             Ok((anagrafica, albo)) => {
                 if let Some(first) = seen.insert(anagrafica.codice_fiscale.clone(), row.line) {
@@ -262,7 +303,9 @@ pub async fn upsert_one(
 ) -> Result<RowOutcome, AlboError> {
     ensure(caller.can_import_albo())?;
     let fallback = fallbacks(store, &[input]).await?;
-    let (anagrafica, albo) = input.validate(&fallback).map_err(AlboError::Invalid)?;
+    let (anagrafica, albo) = validate(store, input, &fallback)
+        .await?
+        .map_err(AlboError::Invalid)?;
     Ok(upsert(store, caller, anagrafica, albo, Mode::Commit, now).await?)
 }
 

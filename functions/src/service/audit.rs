@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use shared::access::Caller;
 use shared::api::{AUDIT_PAGE, AuditPage, AuditQuery};
-use shared::audit::{AuditTarget, verify_chain};
+use shared::audit::{AuditTarget, Integrity, verify_chain};
 use thiserror::Error;
 
 use super::{Forbidden, ensure};
@@ -19,24 +19,21 @@ pub enum AuditError {
     Store(#[from] StoreError),
 }
 
+/// Reads of a log and of its head that a change may fall between.
+const CHECK_ATTEMPTS: usize = 3;
+
 /// A page of `target`'s history; the first page also says whether the whole chain holds
-/// against `head`, the hash its item keeps.
+/// against the head its item keeps.
 pub async fn page(
     store: &dyn ItemStore,
     target: &AuditTarget,
-    head: Option<&str>,
     cursor: Option<String>,
     limit: usize,
 ) -> Result<AuditPage, StoreError> {
     let first = cursor.is_none();
     let (items, cursor) = audit::of_target(store, target, cursor, limit).await?;
     let integrita = if first {
-        let whole = if cursor.is_none() {
-            items.clone()
-        } else {
-            audit::whole(store, target).await?
-        };
-        Some(verify_chain(&whole, head))
+        Some(check(store, target).await?)
     } else {
         None
     };
@@ -45,6 +42,23 @@ pub async fn page(
         cursor,
         integrita,
     })
+}
+
+/// Whether `target`'s whole chain holds. The entries are read before the head, so a head
+/// they do not reach was written in between: read both again.
+async fn check(store: &dyn ItemStore, target: &AuditTarget) -> Result<Integrity, StoreError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let entries = audit::whole(store, target).await?;
+        let head = head(store, target).await?;
+        let in_between = head
+            .as_deref()
+            .is_some_and(|h| !entries.iter().any(|e| e.hash == h));
+        if !in_between || attempt == CHECK_ATTEMPTS {
+            return Ok(verify_chain(&entries, head.as_deref()));
+        }
+    }
 }
 
 /// The head its item keeps for `target`'s chain.
@@ -69,10 +83,7 @@ pub async fn search(
     ensure(caller.can_read_audit())?;
     let cursor = query.cursor.clone();
     match &query.target {
-        Some(target) => {
-            let head = head(store, target).await?;
-            Ok(page(store, target, head.as_deref(), cursor, AUDIT_PAGE).await?)
-        }
+        Some(target) => Ok(page(store, target, cursor, AUDIT_PAGE).await?),
         None => {
             let day = query.day.unwrap_or(today);
             let (items, cursor) = audit::of_day(store, day, cursor, AUDIT_PAGE).await?;

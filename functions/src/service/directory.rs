@@ -306,15 +306,8 @@ pub async fn export_csv(
             .filter(|m| caller.can_read_member(m.value.cf(), m.value.standing()))
         {
             let (a, albo, mailbox) = (&m.value.anagrafica, &m.value.albo, m.value.mailbox.as_ref());
-            let stato = serde_json::to_value(albo.stato)
-                .ok()
-                .and_then(|v| v["stato"].as_str().map(str::to_owned))
-                .unwrap_or_default();
             let scadenza = mailbox
                 .map(|m| m.scadenza.format("%d/%m/%Y").to_string())
-                .unwrap_or_default();
-            let stato_casella = mailbox
-                .map(|m| format!("{:?}", m.status).to_lowercase())
                 .unwrap_or_default();
             write(
                 &mut writer,
@@ -330,13 +323,13 @@ pub async fn export_csv(
                     a.telefono.as_ref().map(|t| t.as_str()).unwrap_or_default(),
                     albo.ordine.as_str(),
                     &albo.numero_iscrizione,
-                    &stato,
+                    albo.stato.nome(),
                     albo.domicilio_digitale
                         .as_ref()
                         .map(|d| d.as_str())
                         .unwrap_or_default(),
                     mailbox.map(|m| m.address.as_str()).unwrap_or_default(),
-                    &stato_casella,
+                    mailbox.map(|m| m.status.nome()).unwrap_or_default(),
                     mailbox.map(|m| m.plan().nome()).unwrap_or_default(),
                     &scadenza,
                     mailbox.map(|m| m.contratto.nome()).unwrap_or_default(),

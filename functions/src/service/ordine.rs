@@ -103,6 +103,9 @@ pub async fn update_profilo(
     }
 }
 
+/// Attempts when another write takes the address or changes the Ordine at the same moment.
+const ATTEMPTS: usize = 8;
+
 /// Creates the Ordine's mailbox if it has none; true when it did.
 pub async fn create_mailbox(
     store: &dyn ItemStore,
@@ -110,42 +113,47 @@ pub async fn create_mailbox(
     ordine: OrdineCode,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let before = ordini::get(store, ordine).await?;
-    if before.as_ref().is_some_and(|r| r.value.mailbox.is_some()) {
-        return Ok(false);
-    }
     let local = ordine
         .pec()
         .ingpec_local()
         .expect("an Ordine's address is ours");
-    let base = LocalPart::parse(local.as_str()).expect("valid");
-    let taken = addresses::taken(store, &base).await?;
+    let base = LocalPart::parse(local.as_str()).expect("an Ordine's address is a local part");
     let holder = AuditTarget::Ordine(ordine).to_string();
-    let (address, reserve) = match addresses::reserve(&base, addresses::first_free(&taken), &holder)
-    {
-        Ok(reservation) => reservation,
-        Err(addresses::AddressOrStore::Store(e)) => return Err(e),
-        Err(addresses::AddressOrStore::Address(e)) => {
-            return Err(StoreError::Encode(e.to_string()));
+    for _ in 0..ATTEMPTS {
+        let before = ordini::get(store, ordine).await?;
+        if before.as_ref().is_some_and(|r| r.value.mailbox.is_some()) {
+            return Ok(false);
         }
-    };
-    let transition = Mailbox::activate(address, AlboStatus::Iscritto, crate::clock::rome_date(now));
-    let mut after = before
-        .as_ref()
-        .map_or_else(|| OrdineRecord::new(ordine), |r| r.value.clone());
-    after.mailbox = Some(transition.mailbox);
-    let change = Change {
-        before,
-        after,
-        effects: transition.effects,
-        actor,
-        action: "attivazione casella dell'Ordine".into(),
-    };
-    let (mut ops, _, _) = change.into_ops(now)?;
-    ops.push(reserve);
-    match repo::commit(store, ops).await {
-        Ok(()) => Ok(true),
-        Err(e) if e.is_condition_failed() => Ok(false),
-        Err(e) => Err(e),
+        let taken = addresses::taken(store, &base).await?;
+        let (address, reserve) =
+            match addresses::reserve(&base, addresses::first_free(&taken), &holder) {
+                Ok(reservation) => reservation,
+                Err(addresses::AddressOrStore::Store(e)) => return Err(e),
+                Err(addresses::AddressOrStore::Address(e)) => {
+                    unreachable!("an Ordine's address takes an alias: {e}")
+                }
+            };
+        let transition =
+            Mailbox::activate(address, AlboStatus::Iscritto, crate::clock::rome_date(now));
+        let mut after = before
+            .as_ref()
+            .map_or_else(|| OrdineRecord::new(ordine), |r| r.value.clone());
+        after.mailbox = Some(transition.mailbox);
+        let change = Change {
+            before,
+            after,
+            effects: transition.effects,
+            actor: actor.clone(),
+            action: "attivazione casella dell'Ordine".into(),
+        };
+        let (mut ops, _, _) = change.into_ops(now)?;
+        ops.push(reserve);
+        match repo::commit(store, ops).await {
+            Ok(()) => return Ok(true),
+            // The address or the Ordine's item changed meanwhile: read again.
+            Err(e) if e.is_condition_failed() => continue,
+            Err(e) => return Err(e),
+        }
     }
+    Err(StoreError::ConditionFailed { failed: Vec::new() })
 }

@@ -87,13 +87,7 @@ fn tally(counts: &mut OrdineOverview, record: &MemberRecord, today: NaiveDate) {
     if mailbox.contratto == StatoContratto::DaFirmare {
         counts.da_firmare += 1;
     }
-    // Only expiries that will happen: a Base term renews by itself and is not counted.
-    let limit = today + chrono::Duration::days(EXPIRY_WINDOW_DAYS);
-    if mailbox
-        .upcoming_expiries()
-        .first()
-        .is_some_and(|(_, scadenza)| *scadenza <= limit)
-    {
+    if mailbox.lapses_by(today + chrono::Duration::days(EXPIRY_WINDOW_DAYS)) {
         counts.in_scadenza += 1;
     }
 }

@@ -166,8 +166,5 @@ pub async fn history(
 ) -> Result<AuditPage, ProfileError> {
     let cf = holder_cf(caller)?;
     let target = AuditTarget::Member(cf.clone());
-    let head = members::get(store, cf)
-        .await?
-        .and_then(|m| m.value.audit_head);
-    Ok(audit::page(store, &target, head.as_deref(), cursor, AUDIT_PAGE).await?)
+    Ok(audit::page(store, &target, cursor, AUDIT_PAGE).await?)
 }

@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
-use super::{Condition, Index, Item, ItemStore, Key, Query, SortKey, StoreError, WriteOp};
+use super::{
+    Condition, CursorKey, Index, Item, ItemStore, Key, Query, SortKey, StoreError, WriteOp,
+};
 
 type Outcome = Result<(), String>;
 
@@ -432,5 +434,26 @@ async fn bad_cursors_are_refused(store: &dyn ItemStore) -> Outcome {
         "garbage cursor: {}",
         err(result)
     );
+    // A real cursor of another query, and a well-formed one with an empty key.
+    let other = CursorKey {
+        key: Key::new("QY#2", "0001"),
+        index: None,
+    }
+    .encode();
+    let empty = CursorKey {
+        key: Key::new("QY#1", ""),
+        index: None,
+    }
+    .encode();
+    for cursor in [other, empty] {
+        let result = store
+            .query(&Query::new(None, "QY#1", SortKey::All).after(Some(cursor)))
+            .await;
+        check!(
+            matches!(result, Err(StoreError::BadCursor)),
+            "another query's cursor: {}",
+            err(result)
+        );
+    }
     Ok(())
 }

@@ -257,7 +257,7 @@ impl ItemStore for DynamoStore {
                 names.insert("#sk".into(), sk_attr.into());
             }
         }
-        let start = match query.cursor.as_deref().map(CursorKey::decode).transpose()? {
+        let start = match query.resume_at()? {
             None => None,
             Some(cursor) => {
                 let mut start = key_attrs(&cursor.key);
@@ -278,6 +278,9 @@ impl ItemStore for DynamoStore {
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
             .limit(query.limit as i32)
+            // The table's own partitions (a target's audit chain beside its head) are read
+            // consistently; indexes cannot be.
+            .consistent_read(query.index.is_none())
             .scan_index_forward(!query.descending)
             .set_exclusive_start_key(start)
             .send()

@@ -186,6 +186,26 @@ impl Query {
         self.descending = true;
         self
     }
+
+    /// Where the query resumes: the cursor, if it is one of this query's own (a cursor of
+    /// another query, or a made-up one, is `BadCursor`, never a backend's error).
+    pub fn resume_at(&self) -> Result<Option<CursorKey>, StoreError> {
+        let Some(cursor) = self.cursor.as_deref().map(CursorKey::decode).transpose()? else {
+            return Ok(None);
+        };
+        let whole = |key: &Key| !key.pk.is_empty() && !key.sk.is_empty();
+        let ours = whole(&cursor.key)
+            && match (self.index, &cursor.index) {
+                (None, _) => cursor.key.pk == self.pk,
+                (Some(_), Some(index)) => whole(index) && index.pk == self.pk,
+                (Some(_), None) => false,
+            };
+        if ours {
+            Ok(Some(cursor))
+        } else {
+            Err(StoreError::BadCursor)
+        }
+    }
 }
 
 /// One page of a query; `cursor` continues it (a cursor may lead to an empty page).

@@ -217,7 +217,7 @@ impl ItemStore for SqliteStore {
 
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
         let query = query.clone();
-        let cursor = query.cursor.as_deref().map(CursorKey::decode).transpose()?;
+        let cursor = query.resume_at()?;
         self.with(move |conn| {
             let (pk_col, sk_col) = match query.index {
                 None => ("pk", "sk"),

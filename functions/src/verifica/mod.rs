@@ -17,9 +17,9 @@ use shared::lifecycle::{ClosureReason, Effect, Event, ProviderCommand};
 use shared::province::OrdineCode;
 
 use crate::clock::rome_date;
-use crate::repo::members::{self, MemberRecord};
-use crate::repo::unit_of_work::{Change, Queued};
-use crate::repo::{self, Ops, Versioned, reports};
+use crate::repo::members;
+use crate::repo::unit_of_work::{Audited, Change, Queued};
+use crate::repo::{self, Ops, Versioned, ordini, reports};
 use crate::service::ensure;
 use crate::service::overview::OverviewError;
 use crate::store::{ItemStore, StoreError};
@@ -93,32 +93,46 @@ async fn verify_ordine(
     let mut pages = pin!(members::pages_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
         for member in records {
-            verify(store, member, now, &mut sweep).await;
+            let cf = member.value.cf().clone();
+            let reread = || {
+                let cf = cf.clone();
+                async move { members::get(store, &cf).await }
+            };
+            verify(store, member, reread, now, &mut sweep).await;
         }
+    }
+    // The Ordine's own mailbox: its term renews like a registered member's.
+    if let Some(own) = ordini::get(store, ordine).await? {
+        let reread = || ordini::get(store, ordine);
+        verify(store, own, reread, now, &mut sweep).await;
     }
     Ok(sweep)
 }
 
-async fn verify(
+/// Verifies one aggregate's mailbox (a member's, an Ordine's own); `reread` reads it
+/// again after someone else wrote it at the same moment.
+async fn verify<T: Audited, F>(
     store: &dyn ItemStore,
-    mut member: Versioned<MemberRecord>,
+    mut aggregate: Versioned<T>,
+    reread: impl Fn() -> F,
     now: DateTime<Utc>,
     sweep: &mut Sweep,
-) {
-    if !member
+) where
+    F: std::future::Future<Output = Result<Option<Versioned<T>>, StoreError>>,
+{
+    if !aggregate
         .value
-        .mailbox
-        .as_ref()
+        .mailbox()
         .is_some_and(|m| m.status.is_open())
     {
         return;
     }
     sweep.verificate += 1;
     for _ in 0..ATTEMPTS {
-        let (ops, queued) = match plan(&member, now) {
+        let (ops, queued) = match plan(&aggregate, now) {
             Ok(Some(planned)) => planned,
             Ok(None) => return,
-            Err(e) => return postpone(&member.value, &e, sweep),
+            Err(e) => return postpone(&aggregate.value, &e, sweep),
         };
         match repo::commit(store, ops).await {
             Ok(()) => {
@@ -128,42 +142,42 @@ async fn verify(
                 return;
             }
             // Written by someone else at the same moment: read it again and redo the day.
-            Err(e) if e.is_condition_failed() => match members::get(store, member.value.cf()).await
-            {
-                Ok(Some(fresh)) => member = fresh,
+            Err(e) if e.is_condition_failed() => match reread().await {
+                Ok(Some(fresh)) => aggregate = fresh,
                 Ok(None) => return,
-                Err(e) => return postpone(&member.value, &e, sweep),
+                Err(e) => return postpone(&aggregate.value, &e, sweep),
             },
-            Err(e) => return postpone(&member.value, &e, sweep),
+            Err(e) => return postpone(&aggregate.value, &e, sweep),
         }
     }
     postpone(
-        &member.value,
+        &aggregate.value,
         &StoreError::ConditionFailed { failed: Vec::new() },
         sweep,
     );
 }
 
-/// Tomorrow's verifica picks the member up again; nothing was written.
-fn postpone(record: &MemberRecord, error: &StoreError, sweep: &mut Sweep) {
-    tracing::warn!(member = %record.cf(), %error, "verifica postponed");
+/// Tomorrow's verifica picks it up again; nothing was written.
+fn postpone(aggregate: &impl Audited, error: &StoreError, sweep: &mut Sweep) {
+    tracing::warn!(target = %aggregate.target(), %error, "verifica postponed");
     sweep.rinviate += 1;
 }
 
-/// The writes the verifica of `member` needs today, or `None` if nothing changes.
-fn plan(
-    member: &Versioned<MemberRecord>,
+/// The writes the verifica of `aggregate` needs today, or `None` if nothing changes.
+fn plan<T: Audited>(
+    aggregate: &Versioned<T>,
     now: DateTime<Utc>,
 ) -> Result<Option<(Ops, Queued)>, StoreError> {
-    let record = &member.value;
-    let Some(mailbox) = record.mailbox.as_ref() else {
+    let record = &aggregate.value;
+    // No mailbox, or one closed meanwhile (read again): nothing to verify.
+    let Some(mailbox) = record.mailbox().filter(|m| m.status.is_open()) else {
         return Ok(None);
     };
     let transition = match mailbox.apply(&Event::Verifica, rome_date(now)) {
         Ok(t) => t,
         Err(e) => {
-            // Only a closed mailbox refuses a verifica, and those were skipped.
-            tracing::error!(member = %record.cf(), error = %e, "verifica refused");
+            // Only a closed mailbox refuses a verifica.
+            tracing::error!(target = %record.target(), error = %e, "verifica refused");
             return Ok(None);
         }
     };
@@ -172,9 +186,9 @@ fn plan(
     }
     let actions: Vec<String> = transition.effects.iter().filter_map(describe).collect();
     let mut after = record.clone();
-    after.mailbox = Some(transition.mailbox);
+    after.set_mailbox(transition.mailbox);
     let change = Change {
-        before: Some(member.clone()),
+        before: Some(aggregate.clone()),
         after,
         effects: transition.effects,
         actor: Actor::Verifica,

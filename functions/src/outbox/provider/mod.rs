@@ -59,9 +59,12 @@ pub enum Command {
     Block,
     Unblock,
     Close,
-    /// The holder's data changed (his anagrafica, his recovery contacts).
+    /// The holder's data changed (his anagrafica, his recovery contacts). `version` grows
+    /// with each change: the provider keeps the highest, so a late retry of an older one
+    /// never overwrites a newer one.
     UpdateHolder {
         titolare: Titolare,
+        version: u64,
     },
 }
 

@@ -57,6 +57,7 @@ impl Provider for SandboxProvider {
                 status: "active".into(),
                 space: *space,
                 titolare: Some(titolare.clone()),
+                titolare_version: 0,
                 commands: 0,
             },
             // Not created yet: its creation may still be on its way through the outbox.
@@ -74,7 +75,13 @@ impl Provider for SandboxProvider {
             Command::Block => mailbox.status = "blocked".into(),
             Command::Unblock => mailbox.status = "active".into(),
             Command::Close => mailbox.status = "closed".into(),
-            Command::UpdateHolder { titolare } => mailbox.titolare = Some(titolare.clone()),
+            Command::UpdateHolder { titolare, version } => {
+                // An older change arriving late is not applied.
+                if *version > mailbox.titolare_version {
+                    mailbox.titolare = Some(titolare.clone());
+                    mailbox.titolare_version = *version;
+                }
+            }
         }
         mailbox.commands += 1;
         sandbox::apply(store, command_id, command, current.as_ref(), &mailbox)
