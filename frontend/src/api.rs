@@ -63,11 +63,12 @@ enum Retry {
     Once,
 }
 
-/// What a request sends: JSON, CSV, or nothing.
+/// What a request sends: JSON, CSV, a spreadsheet's bytes, or nothing.
 enum Body {
     None,
     Json(String),
     Csv(String),
+    File(Vec<u8>),
 }
 
 async fn send<T: DeserializeOwned>(
@@ -112,6 +113,9 @@ async fn fetch_once(builder: RequestBuilder, body: &Body) -> Result<Response, Cl
         Body::Csv(csv) => builder
             .header("Content-Type", "text/csv; charset=utf-8")
             .body(csv.clone()),
+        Body::File(bytes) => builder
+            .header("Content-Type", "application/octet-stream")
+            .body(js_sys::Uint8Array::from(bytes.as_slice())),
         Body::None => builder.build(),
     }
     .map_err(|_| ClientError::Decode)?;
@@ -294,11 +298,23 @@ fn mode(mode: Mode) -> &'static str {
 
 /// Sends one part of a CSV to `path` (bulk activation, Albo import). A commit carries
 /// `key`, so that sending it again after a network failure applies it once.
-pub async fn csv(path: &str, part: String, run: Mode, key: &str) -> Result<CsvReport, ClientError> {
+/// A part of an uploaded file: CSV text (the app splits a CSV in parts), or a
+/// spreadsheet's bytes, sent whole (the server reads it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upload {
+    Csv(String),
+    Spreadsheet(Vec<u8>),
+}
+
+pub async fn csv(path: &str, part: Upload, run: Mode, key: &str) -> Result<CsvReport, ClientError> {
     let url = format!("{path}?mode={}", mode(run));
+    let body = match part {
+        Upload::Csv(text) => Body::Csv(text),
+        Upload::Spreadsheet(bytes) => Body::File(bytes),
+    };
     send(
         || Request::post(&url).header("Idempotency-Key", key),
-        Body::Csv(part),
+        body,
         Retry::Safe,
     )
     .await

@@ -15,12 +15,12 @@ use crate::service::Forbidden;
 use crate::service::activation::ActivationError;
 use crate::service::albo::AlboError;
 use crate::service::audit::AuditError;
-use crate::service::csv_rows::CsvError;
 use crate::service::directory::DirectoryError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
 use crate::service::profile::ProfileError;
+use crate::service::upload::CsvError;
 use crate::store::StoreError;
 
 #[derive(Debug, Error)]

@@ -643,6 +643,9 @@ mod dto {
         /// The row's line in the file (the header is line 1).
         pub riga: usize,
         pub codice_fiscale: Option<String>,
+        /// The name the row gives, so a person finds the row again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub nome: Option<String>,
         #[serde(flatten)]
         pub outcome: RowOutcome,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -656,6 +659,21 @@ mod dto {
         pub rows: Vec<RowReport>,
         /// Rows with an error: nothing was written for them.
         pub errors: usize,
+    }
+
+    impl RowReport {
+        /// The report of a row not processed yet (an error until it is).
+        pub fn of_row(riga: usize, input: &crate::member::AnagraficaInput) -> Self {
+            let nome = format!("{} {}", input.nome.trim(), input.cognome.trim());
+            Self {
+                riga,
+                codice_fiscale: Some(input.codice_fiscale.trim().to_uppercase())
+                    .filter(|s| !s.is_empty()),
+                nome: Some(nome.trim().to_owned()).filter(|n| !n.is_empty()),
+                outcome: RowOutcome::Errore,
+                errori: Vec::new(),
+            }
+        }
     }
 
     impl CsvReport {

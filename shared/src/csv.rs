@@ -13,6 +13,10 @@
 
 use std::borrow::Cow;
 
+/// Written first in every CSV the product makes: Excel reads it as UTF-8 only then (without
+/// it, "Già" shows as "GiÃ\u{a0}").
+pub const BOM: &str = "\u{feff}";
+
 /// The first characters that make a spreadsheet read a cell as a formula (OWASP).
 pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 

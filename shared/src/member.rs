@@ -13,6 +13,31 @@ use crate::lifecycle::{AlboStatus, CausaCancellazione};
 use crate::province::{OrdineCode, Provincia, UnknownProvincia};
 use crate::text::{NameError, NamePart, person_name};
 
+/// A field's name in Italian, for people (reports, exports): `codice_fiscale` →
+/// "Codice fiscale". An unknown field keeps its name.
+pub fn label(field: &str) -> &str {
+    match field {
+        "nome" => "Nome",
+        "cognome" => "Cognome",
+        "codice_fiscale" => "Codice fiscale",
+        "indirizzo" => "Indirizzo",
+        "comune" => "Comune",
+        "provincia" => "Provincia",
+        "cap" => "CAP",
+        "email" => "Email",
+        "telefono" => "Telefono",
+        "ordine" => "Ordine",
+        "numero_iscrizione" => "Numero di iscrizione",
+        "stato" => "Stato nell'Albo",
+        "data_stato" => "Data dello stato",
+        "causa" => "Causa della cancellazione",
+        "domicilio_digitale" => "Domicilio digitale",
+        "cellulare" => "Cellulare",
+        "email_segreteria" => "Email della segreteria",
+        other => other,
+    }
+}
+
 /// One field's problem, for the envelope and for CSV row reports.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,9 @@
-//! A CSV sent in parts: the file is checked part by part (dry run), the person reads the
+//! A file sent in parts: the file is checked part by part (dry run), the person reads the
 //! per-row report and confirms, then the parts are applied one by one with a progress bar,
 //! and the report can be downloaded. Used by *Attivazione massiva* (1,000 rows a part) and
-//! by the Albo import (5,000).
+//! by the Albo import (5,000). A CSV may be UTF-8 or Windows-1252 (Italian Excel's "CSV
+//! separato da punto e virgola"), read here as the server reads it; a spreadsheet (.xlsx,
+//! .ods, .xls, recognised by content) is sent whole and read by the server.
 //!
 //! Each part is the header plus consecutive rows of the file; the row numbers the server
 //! reports are mapped back to the file's own lines. Each applied part carries its own
@@ -20,7 +22,7 @@ use crate::components::download;
 /// One part of a file: the header and some rows, and the file line of its first row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
-    pub text: String,
+    pub body: api::Upload,
     pub first_line: usize,
 }
 
@@ -64,7 +66,45 @@ fn part(header: &str, lines: &[&str], first_line: usize) -> Part {
         text.push('\n');
         text.push_str(line);
     }
-    Part { text, first_line }
+    Part {
+        body: api::Upload::Csv(text),
+        first_line,
+    }
+}
+
+/// The file's parts: a spreadsheet whole, a CSV split (decoded from UTF-8, or else
+/// Windows-1252).
+pub fn parts_of(bytes: Vec<u8>, max_rows: usize) -> Result<Vec<Part>, String> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Ok(vec![Part {
+            body: api::Upload::Spreadsheet(bytes),
+            // The server numbers a sheet's rows as the sheet does.
+            first_line: 2,
+        }]);
+    }
+    split(&decode(&bytes), max_rows)
+}
+
+/// UTF-8 (a BOM dropped), else Windows-1252.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+    }
+}
+
+/// A Windows-1252 byte as a character (0x80–0x9F hold €, quotes and a few letters).
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
 }
 
 /// A part's report with row numbers of the whole file.
@@ -99,7 +139,7 @@ pub fn describe(row: &RowReport) -> (&'static str, String) {
             "Errore",
             row.errori
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
+                .map(|e| format!("{}: {}", shared::member::label(&e.field), e.message))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
@@ -131,8 +171,18 @@ fn is_problem(row: &RowReport) -> bool {
 /// cell made safe from formula injection: the codice fiscale and the messages may carry
 /// what the uploaded file had.
 pub fn report_csv(rows: &[RowReport]) -> String {
-    let mut out = String::new();
-    push_row(&mut out, &["riga", "codice_fiscale", "esito", "dettaglio"]);
+    // UTF-8 with a BOM: Excel reads the accents right only with it.
+    let mut out = String::from(shared::csv::BOM);
+    push_row(
+        &mut out,
+        &[
+            "Riga",
+            "Codice fiscale",
+            "Nome e cognome",
+            "Esito",
+            "Dettaglio",
+        ],
+    );
     for row in rows {
         let (esito, detail) = describe(row);
         push_row(
@@ -140,6 +190,7 @@ pub fn report_csv(rows: &[RowReport]) -> String {
             &[
                 &row.riga.to_string(),
                 row.codice_fiscale.as_deref().unwrap_or_default(),
+                row.nome.as_deref().unwrap_or_default(),
                 esito,
                 &detail,
             ],
@@ -212,18 +263,20 @@ pub fn CsvUpload(
         ev.prevent_default();
         file_error.set(None);
         let Some(file) = chosen_file() else {
-            file_error.set(Some("Scegli un file CSV da caricare.".into()));
+            file_error.set(Some(
+                "Scegli un file da caricare (CSV, .xlsx o .ods).".into(),
+            ));
             return;
         };
         leptos::task::spawn_local(async move {
-            let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => text.as_string().unwrap_or_default(),
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
                 Err(_) => {
                     file_error.set(Some("Impossibile leggere il file scelto.".into()));
                     return;
                 }
             };
-            let split = match split(&text, max_rows) {
+            let split = match parts_of(bytes, max_rows) {
                 Ok(split) => split,
                 Err(message) => {
                     file_error.set(Some(message));
@@ -237,7 +290,7 @@ pub fn CsvUpload(
             for (done, part) in split.iter().enumerate() {
                 stage.set(Stage::Checking { done, of });
                 let url = path.get_value();
-                match api::csv(&url, part.text.clone(), Mode::DryRun, &api::new_key()).await {
+                match api::csv(&url, part.body.clone(), Mode::DryRun, &api::new_key()).await {
                     Ok(report) => rows.extend(in_file(part, report)),
                     Err(err) => {
                         stage.set(Stage::Idle);
@@ -262,7 +315,7 @@ pub fn CsvUpload(
                     rows: Vec::new(),
                 });
                 let url = path.get_value();
-                match api::csv(&url, part.text.clone(), Mode::Commit, &keys[index]).await {
+                match api::csv(&url, part.body.clone(), Mode::Commit, &keys[index]).await {
                     Ok(report) => rows.extend(in_file(part, report)),
                     Err(err) => {
                         let error = match err {
@@ -296,11 +349,12 @@ pub fn CsvUpload(
     view! {
         <form class="csv-upload" on:submit=check>
             <div class="mb-3">
-                <label for="csv-file" class="form-label">"File CSV"</label>
-                <input id="csv-file" type="file" class="form-control" accept=".csv,text/csv"
+                <label for="csv-file" class="form-label">"File (CSV, .xlsx o .ods)"</label>
+                <input id="csv-file" type="file" class="form-control"
+                    accept=".csv,text/csv,.xlsx,.ods,.xls,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet"
                     data-testid="csv-file" aria-describedby="csv-file-hint csv-file-error"/>
                 <p id="csv-file-hint" class="form-text">
-                    {format!("Separatore «;» o «,», prima riga con i nomi delle colonne. Il file è inviato a parti di {max_rows} righe.")}
+                    {format!("Un CSV (separatore «;» o «,», come «CSV (separato da punto e virgola)» di Excel) o un foglio di calcolo, con la prima riga dei nomi delle colonne. Un CSV è inviato a parti di {max_rows} righe, un foglio di calcolo intero.")}
                 </p>
                 <p id="csv-file-error" class="field-error" data-testid="csv-file-error">{move || file_error.get()}</p>
             </div>
@@ -436,9 +490,9 @@ mod tests {
         let text = "h1;h2\na;1\n\nb;2\nc;3\nd;4\n";
         let parts = split(text, 2).unwrap();
         assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].text, "h1;h2\na;1\n\nb;2");
+        assert_eq!(parts[0].body, api::Upload::Csv("h1;h2\na;1\n\nb;2".into()));
         assert_eq!(parts[0].first_line, 2);
-        assert_eq!(parts[1].text, "h1;h2\nc;3\nd;4");
+        assert_eq!(parts[1].body, api::Upload::Csv("h1;h2\nc;3\nd;4".into()));
         assert_eq!(parts[1].first_line, 5);
         // The server numbers the part's lines from its header (line 1).
         let report = CsvReport::of(
@@ -446,11 +500,25 @@ mod tests {
             vec![RowReport {
                 riga: 3,
                 codice_fiscale: None,
+                nome: None,
                 outcome: RowOutcome::Invariato,
                 errori: Vec::new(),
             }],
         );
         assert_eq!(in_file(&parts[1], report)[0].riga, 6);
+    }
+
+    #[test]
+    fn italian_excel_csv_and_spreadsheets_are_recognised() {
+        let parts = parts_of(b"nome;cognome\nNiccol\xF2;Cant\xF9\n".to_vec(), 10).unwrap();
+        assert_eq!(
+            parts[0].body,
+            api::Upload::Csv("nome;cognome\nNiccolò;Cantù".into())
+        );
+        let xlsx = b"PK\x03\x04 whatever".to_vec();
+        let parts = parts_of(xlsx.clone(), 10).unwrap();
+        assert_eq!(parts[0].body, api::Upload::Spreadsheet(xlsx));
+        assert_eq!(windows_1252(0x80), '€');
     }
 
     #[test]
@@ -471,12 +539,17 @@ mod tests {
         let row = RowReport {
             riga: 2,
             codice_fiscale: Some("=HYPERLINK(\"http://x\";\"y\")".into()),
-            outcome: RowOutcome::Invariato,
-            errori: Vec::new(),
+            nome: Some("@Mario Rossi".into()),
+            outcome: RowOutcome::Errore,
+            errori: vec![shared::member::FieldError::new(
+                "codice_fiscale",
+                "Non valido.",
+            )],
         };
         assert_eq!(
             report_csv(&[row]),
-            "riga;codice_fiscale;esito;dettaglio\n2;\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";Invariato;\n"
+            "\u{feff}Riga;Codice fiscale;Nome e cognome;Esito;Dettaglio\n\
+             2;\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\";'@Mario Rossi;Errore;Codice fiscale: Non valido.\n"
         );
     }
 }

@@ -14,7 +14,7 @@ use shared::member::FieldError;
 use shared::province::OrdineCode;
 use thiserror::Error;
 
-use super::csv_rows::{self, CsvError};
+use super::upload::{self, CsvError};
 use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
@@ -133,21 +133,14 @@ pub async fn bulk(
     now: DateTime<Utc>,
 ) -> Result<CsvReport, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    let text = csv_rows::decode(file)?;
-    let rows = csv_rows::parse(&text, &REQUIRED, BULK_ACTIVATION_MAX_ROWS)?;
+    let rows = upload::read(file, &REQUIRED, BULK_ACTIVATION_MAX_ROWS)?;
     // Addresses the dry run has promised to earlier rows of the same file.
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
     for row in &rows {
         let input = row.anagrafica();
-        let mut report = RowReport {
-            riga: row.line,
-            codice_fiscale: Some(input.codice_fiscale.trim().to_uppercase())
-                .filter(|s| !s.is_empty()),
-            outcome: RowOutcome::Errore,
-            errori: Vec::new(),
-        };
+        let mut report = RowReport::of_row(row.line, &input);
         // Only who the row names matters: the mailbox is made from the Albo's record.
         let (nome, cognome, cf) = match input.identity() {
             Ok(identity) => identity,

@@ -17,7 +17,7 @@ use shared::member::{
 use shared::province::OrdineCode;
 use thiserror::Error;
 
-use super::csv_rows::{self, CsvError, CsvRow};
+use super::upload::{self, CsvError, CsvRow};
 use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
@@ -140,7 +140,7 @@ impl AlboInput {
             .map_err(|e| errors.push(FieldError::new("ordine", e)))
             .ok();
         let fallback = ordine.and_then(|o| fallback.get(&o));
-        let anagrafica = csv_rows::validate_anagrafica(&self.anagrafica, fallback)
+        let anagrafica = upload::validate_anagrafica(&self.anagrafica, fallback)
             .map_err(|e| errors.extend(e))
             .ok();
         let numero = self.numero_iscrizione.trim();
@@ -244,8 +244,7 @@ pub async fn import_csv(
     now: DateTime<Utc>,
 ) -> Result<CsvReport, AlboError> {
     ensure(caller.can_import_albo())?;
-    let text = csv_rows::decode(file)?;
-    let rows = csv_rows::parse(&text, &REQUIRED, ALBO_IMPORT_MAX_ROWS)?;
+    let rows = upload::read(file, &REQUIRED, ALBO_IMPORT_MAX_ROWS)?;
     let inputs: Vec<AlboInput> = rows.iter().map(AlboInput::from_row).collect();
     let fallback = fallbacks(store, &inputs.iter().collect::<Vec<_>>()).await?;
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
@@ -253,13 +252,7 @@ pub async fn import_csv(
     // Rows are written many to a transaction; `batch` holds those not written yet.
     let mut batch: Vec<Pending> = Vec::new();
     for (row, input) in rows.iter().zip(&inputs) {
-        let mut report = RowReport {
-            riga: row.line,
-            codice_fiscale: Some(input.anagrafica.codice_fiscale.trim().to_uppercase())
-                .filter(|s| !s.is_empty()),
-            outcome: RowOutcome::Errore,
-            errori: Vec::new(),
-        };
+        let mut report = RowReport::of_row(row.line, &input.anagrafica);
         match validate(store, input, &fallback).await? {
             Err(errors) => report.errori = errors,
             Ok((anagrafica, albo)) => {

@@ -262,8 +262,9 @@ pub async fn member(
     Ok(detail(caller, &member))
 }
 
-/// Every member of the Ordine the caller may see, as CSV (Modello Anagrafiche columns,
-/// then Albo and mailbox), every cell formula-safe.
+/// Every member of the Ordine the caller may see, as CSV for Excel: UTF-8 with a BOM (so
+/// Excel reads the accents), `;`-separated, Italian column names (the Modello
+/// Anagrafiche's, then the Albo's and the mailbox's), every cell formula-safe.
 pub async fn export_csv(
     store: &dyn ItemStore,
     caller: &Caller,
@@ -274,24 +275,24 @@ pub async fn export_csv(
         .delimiter(b';')
         .from_writer(Vec::new());
     let header = [
-        "nome",
-        "cognome",
-        "codice_fiscale",
-        "indirizzo",
-        "comune",
-        "provincia",
-        "cap",
-        "email",
-        "telefono",
-        "ordine",
-        "numero_iscrizione",
-        "stato",
-        "domicilio_digitale",
-        "pec",
-        "stato_casella",
-        "piano",
-        "scadenza",
-        "contratto",
+        "Nome",
+        "Cognome",
+        "Codice fiscale",
+        "Indirizzo",
+        "Comune",
+        "Provincia",
+        "CAP",
+        "Email",
+        "Telefono",
+        "Ordine",
+        "Numero di iscrizione",
+        "Stato nell'Albo",
+        "Domicilio digitale",
+        "Casella PEC",
+        "Stato della casella",
+        "Piano",
+        "Scadenza",
+        "Contratto",
     ];
     let write = |writer: &mut csv::Writer<Vec<u8>>, cells: &[&str]| {
         writer
@@ -340,5 +341,6 @@ pub async fn export_csv(
     let bytes = writer
         .into_inner()
         .map_err(|e| StoreError::Encode(e.to_string()))?;
-    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings"))
+    let csv = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
+    Ok(format!("{}{csv}", shared::csv::BOM))
 }

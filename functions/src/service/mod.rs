@@ -5,12 +5,12 @@
 pub mod activation;
 pub mod albo;
 pub mod audit;
-pub mod csv_rows;
 pub mod directory;
 pub mod login;
 pub mod ordine;
 pub mod overview;
 pub mod profile;
+pub mod upload;
 
 use thiserror::Error;
 

@@ -1,12 +1,14 @@
-//! Reading the CSV files people upload: the Modello Anagrafiche columns (and the Albo's),
-//! in UTF-8 (with or without BOM) or Windows-1252 (what Italian Excel saves), `;` or `,`
-//! separated, headers matched loosely, each row with its line number.
+//! Reading the files people upload, as secretariats have them: the Modello Anagrafiche
+//! columns (and the Albo's) in a CSV, UTF-8 (with or without BOM) or Windows-1252 (what
+//! Italian Excel saves), `;` or `,` separated, or in a spreadsheet (`.xlsx`, `.ods`,
+//! `.xls`), recognised by content, whatever the file's name. Headers are matched loosely;
+//! each row keeps its line (the spreadsheet's row number).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use shared::address::EmailAddress;
-use shared::api::CSV_MAX_BYTES;
+pub use shared::api::CSV_MAX_BYTES;
 use shared::member::{Anagrafica, AnagraficaInput, FieldError};
 use thiserror::Error;
 
@@ -16,9 +18,14 @@ pub enum CsvError {
     #[error("Il file è troppo grande (più di {mb} MB): dividilo in più parti.", mb = .max / 1024 / 1024)]
     TooLarge { max: usize },
     #[error(
-        "Il file è un foglio di calcolo, non un CSV: aprilo e salvalo come «CSV (separato da punto e virgola)»."
+        "Il foglio di calcolo non si può leggere: salvalo di nuovo da Excel o LibreOffice (.xlsx, .ods) oppure come «CSV (separato da punto e virgola)»."
     )]
     Spreadsheet,
+    #[error(
+        "Il foglio di calcolo, decompresso, supera i {mb} MB: dividilo in più parti.",
+        mb = .max / 1024 / 1024
+    )]
+    SpreadsheetTooLarge { max: u64 },
     #[error("Il file non è un testo CSV.")]
     NotText,
     #[error("La prima riga del file deve contenere i nomi delle colonne.")]
@@ -36,15 +43,29 @@ pub enum CsvError {
     Empty,
 }
 
-/// The text of an uploaded file: UTF-8 (a BOM is dropped), else Windows-1252, the
-/// encoding of Italian Excel's "CSV (separato da punto e virgola)".
-pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CsvError> {
+/// The most a spreadsheet may hold once decompressed (a zip of 2 MB could inflate to
+/// gigabytes).
+const SPREADSHEET_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The rows of an uploaded file, requiring `required` columns; refuses files over
+/// `max_rows` rows.
+pub fn read(bytes: &[u8], required: &[&str], max_rows: usize) -> Result<Vec<CsvRow>, CsvError> {
     if bytes.len() > CSV_MAX_BYTES {
         return Err(CsvError::TooLarge { max: CSV_MAX_BYTES });
     }
     // .xlsx and .ods are zip archives; .xls is an OLE compound file.
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(CsvError::Spreadsheet);
+        let table = spreadsheet::first_sheet(bytes, SPREADSHEET_MAX_BYTES)?;
+        return rows(table, required, max_rows);
+    }
+    parse(&decode(bytes)?, required, max_rows)
+}
+
+/// The text of an uploaded CSV: UTF-8 (a BOM is dropped), else Windows-1252, the encoding
+/// of Italian Excel's "CSV (separato da punto e virgola)".
+pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CsvError> {
+    if bytes.len() > CSV_MAX_BYTES {
+        return Err(CsvError::TooLarge { max: CSV_MAX_BYTES });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
@@ -58,6 +79,8 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CsvError> {
     }
 }
 
+pub mod spreadsheet;
+
 pub struct CsvRow {
     /// Line in the file (the header is line 1).
     pub line: usize,
@@ -70,11 +93,11 @@ fn canonical(header: &str) -> String {
     match folded.as_str() {
         "codicefiscale" | "cf" => "codice_fiscale",
         "emailconvenzionale" | "email" | "mail" => "email",
-        "numeroiscrizione" | "numero" | "matricola" => "numero_iscrizione",
+        "numeroiscrizione" | "numerodiiscrizione" | "numero" | "matricola" => "numero_iscrizione",
         "datastato" | "data" | "datacancellazione" => "data_stato",
         "domiciliodigitale" | "pec" => "domicilio_digitale",
         "causacancellazione" | "causa" | "motivo" => "causa",
-        "statoalbo" | "stato" => "stato",
+        "statoalbo" | "statonellalbo" | "stato" => "stato",
         "telefono" | "tel" => "telefono",
         other => return other.to_owned(),
     }
@@ -121,7 +144,14 @@ pub fn validate_anagrafica(
     })
 }
 
-/// Parses `text`, requiring `required` columns; refuses files over `max_rows` rows.
+/// A file's header and rows, as text, before the columns are known.
+pub struct Table {
+    pub headers: Vec<String>,
+    /// Each row's line (the header's is 1) and its cells.
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Parses a CSV `text`, requiring `required` columns; refuses files over `max_rows` rows.
 pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRow>, CsvError> {
     if text.len() > CSV_MAX_BYTES {
         return Err(CsvError::TooLarge { max: CSV_MAX_BYTES });
@@ -138,12 +168,41 @@ pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRo
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
+    let headers = reader
         .headers()
         .map_err(|_| CsvError::NoHeader)?
         .iter()
-        .map(canonical)
+        .map(str::to_owned)
         .collect();
+    let mut table = Table {
+        headers,
+        rows: Vec::new(),
+    };
+    for record in reader.records() {
+        let record = record.map_err(|e| CsvError::Malformed {
+            line: e.position().map(|p| p.line()),
+        })?;
+        let line = record
+            .position()
+            .map(|p| line_of(text, p.byte() as usize))
+            .unwrap_or(table.rows.len() + 2);
+        table
+            .rows
+            .push((line, record.iter().map(str::to_owned).collect()));
+        // Read no further than what will be refused anyway.
+        if table.rows.len() > max_rows + 1 {
+            break;
+        }
+    }
+    rows(table, required, max_rows)
+}
+
+/// The rows of `table` by canonical column name; empty rows skipped.
+fn rows(table: Table, required: &[&str], max_rows: usize) -> Result<Vec<CsvRow>, CsvError> {
+    let headers: Vec<String> = table.headers.iter().map(|h| canonical(h)).collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(CsvError::NoHeader);
+    }
     let missing: Vec<String> = required
         .iter()
         .filter(|r| !headers.iter().any(|h| h == *r))
@@ -153,24 +212,17 @@ pub fn parse(text: &str, required: &[&str], max_rows: usize) -> Result<Vec<CsvRo
         return Err(CsvError::MissingColumns(missing));
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| CsvError::Malformed {
-            line: e.position().map(|p| p.line()),
-        })?;
-        if record.iter().all(str::is_empty) {
+    for (line, cells) in table.rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         if rows.len() == max_rows {
             return Err(CsvError::TooManyRows(max_rows));
         }
-        let line = record
-            .position()
-            .map(|p| line_of(text, p.byte() as usize))
-            .unwrap_or(rows.len() + 2);
         let values = headers
             .iter()
             .cloned()
-            .zip(record.iter().map(str::to_owned))
+            .zip(cells.into_iter().map(|c| c.trim().to_owned()))
             .collect();
         rows.push(CsvRow { line, values });
     }
@@ -219,7 +271,10 @@ mod tests {
         assert_eq!(rows[0].get("cognome"), "Cantù");
         let utf8 = decode("\u{feff}nome\nNiccolò\n".as_bytes()).unwrap();
         assert_eq!(utf8, "nome\nNiccolò\n");
-        assert_eq!(decode(b"PK\x03\x04rest"), Err(CsvError::Spreadsheet));
+        assert_eq!(
+            read(b"PK\x03\x04rest", &["nome"], 10).err(),
+            Some(CsvError::Spreadsheet)
+        );
         assert_eq!(decode(b"a\0b"), Err(CsvError::NotText));
     }
 
