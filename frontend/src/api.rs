@@ -6,11 +6,13 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ActivationRequest, ApiError, AuditPage, AuditQuery, CatalogResponse, CsvReport, ErrorCode,
-    LoginRequest, LoginResponse, MailboxView, MemberDetail, MemberFilters, MemberPage, Mode,
-    OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate, RecoveryUpdate, SpaConfig, Verifica,
+    ActivationPreview, ActivationRequest, ApiError, AuditPage, AuditQuery, CatalogResponse,
+    CsvReport, ErrorCode, LoginRequest, LoginResponse, MailboxView, MemberDetail, MemberFilters,
+    MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate, RecoveryUpdate,
+    SpaConfig, Verifica,
 };
 use shared::catalog::{Quote, QuoteRequest};
+use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use shared::province::OrdineCode;
 use thiserror::Error;
 use web_sys::AbortController;
@@ -201,14 +203,21 @@ pub async fn me() -> Result<Me, ClientError> {
 }
 
 /// `/api/me` with a token not yet kept in the session (just received from the login).
-pub async fn me_with(token: &str) -> Result<Me, ClientError> {
+/// Who `token` belongs to (the hosted login's callback): only the caller of `/api/me` is
+/// read, so the login's bundle carries no member's data types.
+pub async fn caller_with(token: &str) -> Result<shared::access::Caller, ClientError> {
+    #[derive(serde::Deserialize)]
+    struct Who {
+        caller: shared::access::Caller,
+    }
     let bearer = format!("Bearer {token}");
-    send(
+    let who: Who = send(
         || Request::get("/api/me").header("Authorization", &bearer),
         Body::None,
         Retry::Safe,
     )
-    .await
+    .await?;
+    Ok(who.caller)
 }
 
 pub async fn history(cursor: Option<&str>) -> Result<AuditPage, ClientError> {
@@ -341,6 +350,31 @@ pub async fn update_profile(update: &ProfileUpdate) -> Result<MemberDetail, Clie
         Retry::Once,
     )
     .await
+}
+
+/// The address an activation would create now (nothing is written).
+pub async fn activation_preview(
+    ordine: &str,
+    codice_fiscale: &str,
+) -> Result<ActivationPreview, ClientError> {
+    let body = json(&ActivationRequest {
+        codice_fiscale: codice_fiscale.to_owned(),
+    })?;
+    let path = format!("/api/ordini/{ordine}/activations/preview");
+    send(|| Request::post(&path), body, Retry::Safe).await
+}
+
+pub async fn ordine_profilo(ordine: OrdineCode) -> Result<OrdineProfiloView, ClientError> {
+    get(&format!("/api/ordini/{ordine}/profilo")).await
+}
+
+pub async fn update_ordine_profilo(
+    ordine: OrdineCode,
+    update: &OrdineProfiloUpdate,
+) -> Result<OrdineProfiloView, ClientError> {
+    let path = format!("/api/ordini/{ordine}/profilo");
+    // Conditional on the version read: not retried, a second attempt would only conflict.
+    send(|| Request::put(&path), json(update)?, Retry::Once).await
 }
 
 pub async fn update_recovery(update: &RecoveryUpdate) -> Result<MemberDetail, ClientError> {

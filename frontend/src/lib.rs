@@ -1,7 +1,15 @@
 //! PEC Ingegneri in the browser: a Leptos client-side app, in Italian, on Bootstrap
 //! Italia, that calls the API with the DTOs of `shared`.
+//!
+//! The app is one bundle per area ([`shared::ui::Area`]: the public pages, the member's
+//! area, the secretariat's panel, the Fondazione's console), each a binary in `src/bin/`
+//! that starts the same shell with its own routes ([`areas`]); the loader (`boot.js`)
+//! fetches the bundle of the page's area, so the login never downloads the panels.
+//! Going to another area's page is a page load. The served page already shows the
+//! header and the footer while a bundle loads.
 
 mod api;
+pub mod areas;
 mod components;
 mod format;
 mod oidc;
@@ -9,26 +17,30 @@ mod pages;
 mod session;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
-use wasm_bindgen::prelude::wasm_bindgen;
+use leptos_router::components::Router;
+use shared::ui::Area;
+use wasm_bindgen::JsCast;
 
-use components::layout::{Footer, Header};
-use pages::fondazione::{albo::AlboImportPage, audit::AuditPage, overview::OverviewPage};
-use pages::login::{CallbackPage, LoginPage};
-use pages::member::{
-    history::HistoryPage, mailbox::MailboxPage, plans::MemberPlansPage, profile::ProfilePage,
-    profile::RecoveryPage,
-};
-use pages::ordine::{
-    bulk::BulkActivationPage, mailbox::OrdineMailboxPage, member::MemberPage, members::MembersPage,
-    members::NationwidePage,
-};
-use pages::{not_found::NotFound, plans::PlansPage};
+use components::layout::{Header, SkipLink};
 use session::SessionContext;
 
+/// Starts the app of `area`, whose routes `routes` gives, in the page's `#app` (the frame
+/// the served page showed while the bundle loaded is replaced).
+pub fn start(area: Area, routes: fn() -> AnyView) {
+    console_error_panic_hook::set_once();
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    else {
+        return;
+    };
+    root.set_inner_html("");
+    let root: web_sys::HtmlElement = root.unchecked_into();
+    leptos::mount::mount_to(root, move || view! { <App area routes/> }).forget();
+}
+
 #[component]
-pub fn App() -> impl IntoView {
+fn App(area: Area, routes: fn() -> AnyView) -> impl IntoView {
     SessionContext::provide();
     // The first page is on screen: recorded for the time-to-first-render measure.
     Effect::new(|_| {
@@ -38,37 +50,9 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router>
-            <a class="visually-hidden-focusable skip-link" href="#main">"Vai al contenuto"</a>
-            <Header/>
-            <main id="main" class="container my-4" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=PlansPage/>
-                    <Route path=path!("/piani") view=PlansPage/>
-                    <Route path=path!("/accesso") view=LoginPage/>
-                    <Route path=path!("/accesso/callback") view=CallbackPage/>
-                    <Route path=path!("/mia-pec") view=MailboxPage/>
-                    <Route path=path!("/mia-pec/dati") view=ProfilePage/>
-                    <Route path=path!("/mia-pec/recupero") view=RecoveryPage/>
-                    <Route path=path!("/mia-pec/piani") view=MemberPlansPage/>
-                    <Route path=path!("/mia-pec/storico") view=HistoryPage/>
-                    <Route path=path!("/ordine/iscritti") view=MembersPage/>
-                    <Route path=path!("/ordine/iscritti/:cf") view=MemberPage/>
-                    <Route path=path!("/ordine/attivazioni") view=BulkActivationPage/>
-                    <Route path=path!("/ordine/casella") view=OrdineMailboxPage/>
-                    <Route path=path!("/fondazione") view=OverviewPage/>
-                    <Route path=path!("/fondazione/iscritti") view=NationwidePage/>
-                    <Route path=path!("/fondazione/albo") view=AlboImportPage/>
-                    <Route path=path!("/fondazione/registro") view=AuditPage/>
-                </Routes>
-            </main>
-            <Footer/>
+            <SkipLink/>
+            <Header area/>
+            <main id="main" class="container my-4" tabindex="-1">{routes()}</main>
         </Router>
     }
-}
-
-/// Entry point, called by the wasm-bindgen glue once the module is loaded.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
 }

@@ -69,6 +69,17 @@ impl SessionContext {
         self.0.set(Some(session));
     }
 
+    /// Forgets the session and loads `home` (or the hosted login's logout address): the
+    /// page goes, so the signal is left as it is (clearing it would redirect to the login
+    /// first).
+    pub fn sign_out_and_leave(&self, home: &str) {
+        let logout = self.0.get_untracked().and_then(|s| s.logout);
+        store(None);
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(logout.as_deref().unwrap_or(home));
+        }
+    }
+
     /// Forgets the session; returns the hosted login's logout address to visit, if any.
     pub fn sign_out(&self) -> Option<String> {
         let logout = self.0.get_untracked().and_then(|s| s.logout);

@@ -165,6 +165,12 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "POST",
+            "/api/ordini/MI/activations/preview",
+            Some(&activation),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
             "/api/ordini/MI/activations/bulk",
             Some("nome;cognome;codice_fiscale\nA;B;C"),
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -252,6 +258,7 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/ordini/{ordine}/profilo"),
         ("put", "/api/ordini/{ordine}/profilo"),
         ("post", "/api/ordini/{ordine}/activations"),
+        ("post", "/api/ordini/{ordine}/activations/preview"),
         ("post", "/api/ordini/{ordine}/activations/bulk"),
         ("post", "/api/albo/import"),
         ("put", "/api/albo/members/{codice_fiscale}"),

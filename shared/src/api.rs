@@ -594,11 +594,19 @@ mod dto {
         pub version: u64,
     }
 
-    /// `POST /api/ordini/{ordine}/activations`
+    /// `POST /api/ordini/{ordine}/activations` (and its `/preview`)
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ActivationRequest {
         pub codice_fiscale: String,
+    }
+
+    /// `POST /api/ordini/{ordine}/activations/preview`: the address an activation would
+    /// create now (nothing is reserved: another activation may take it first).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ActivationPreview {
+        pub indirizzo: EmailAddress,
     }
 
     /// How a CSV is processed: checked only, or applied.

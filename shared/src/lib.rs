@@ -9,6 +9,7 @@
 //! - [`access`]: who is calling and what each role may do.
 //! - [`audit`]: the tamper-evident audit log: who changed what, before and after.
 //! - [`api`]: the HTTP API's DTOs and error envelope.
+//! - [`ui`]: the app's paths and areas (one bundle each), shared with the browser tests.
 //! - [`csv`]: cells that spreadsheets will not run as formulas.
 
 pub mod access;
@@ -24,6 +25,7 @@ pub mod money;
 pub mod ordine;
 pub mod province;
 pub mod text;
+pub mod ui;
 
 pub use address::{EmailAddress, LocalPart};
 pub use catalog::{Catalog, PlanCode, Quote, QuoteRequest, Space, SpaceArea};

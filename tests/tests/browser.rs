@@ -217,8 +217,15 @@ async fn a_secretariat_finds_activates_and_cannot_open_another_ordine() -> Resul
             list.open_row_with(&["Iscritto", "Nessuna"]).await?;
             let member = MemberPage::new(client.clone());
             member.0.find("member-no-mailbox").await?;
-            let done = member.activate().await?;
-            ensure!(done.contains("@ingpec.eu"), "{done}");
+            let (shown, done) = member.activate().await?;
+            ensure!(
+                done.contains(&shown),
+                "the address shown is the one made: {shown} / {done}"
+            );
+            ensure!(
+                !member.0.exists("activate").await,
+                "no second activation is offered"
+            );
             let address = member.0.wait_text("member-address").await?;
             ensure!(done.contains(&address), "{done} / {address}");
 

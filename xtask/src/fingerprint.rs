@@ -8,29 +8,37 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
+/// The areas' bundles (`src/bin/*.rs` of the frontend, `shared::ui::Area`).
+pub const BUNDLES: [&str; 5] = ["pubblico", "accesso", "iscritto", "ordine", "fondazione"];
+
 /// Renames the app's code and stylesheets in `dist` and rewrites what refers to them.
 /// Each file is renamed after the names it holds are rewritten, so its hash covers them:
-/// the wasm, then the loader (which names the wasm), then `boot.js` (which imports the
-/// loader), and `index.html` last.
+/// each bundle's wasm, then its loader (which names the wasm), then `boot.js` (which
+/// imports the loaders), and `index.html` last.
 pub fn apply(dist: &Path) -> Result<()> {
-    let wasm = rename_hashed(&dist.join("pkg/frontend_bg.wasm"))?;
-    // wasm-bindgen's loader finds the module next to itself by name.
-    let js = rename_hashed(rewrite(
-        &dist.join("pkg/frontend.js"),
-        &[("'frontend_bg.wasm'", format!("'{wasm}'"))],
-    )?)?;
-    // The page's only script: it imports the loader and starts the app.
+    let mut loaders = Vec::new();
+    for bundle in BUNDLES {
+        let wasm = rename_hashed(&dist.join(format!("pkg/{bundle}_bg.wasm")))?;
+        // wasm-bindgen's loader finds the module next to itself by name.
+        let js = rename_hashed(rewrite(
+            &dist.join(format!("pkg/{bundle}.js")),
+            &[(&format!("'{bundle}_bg.wasm'"), format!("'{wasm}'"))],
+        )?)?;
+        loaders.push((format!("\"/pkg/{bundle}.js\""), format!("\"/pkg/{js}\"")));
+    }
+    // The page's only script: it imports the loader of the page's area.
     let boot = rename_hashed(rewrite(
         &dist.join("boot.js"),
-        &[("/pkg/frontend.js", format!("/pkg/{js}"))],
+        &loaders
+            .iter()
+            .map(|(old, new)| (old.as_str(), new.clone()))
+            .collect::<Vec<_>>(),
     )?)?;
     let css = rename_hashed(&dist.join("style.css"))?;
     let bootstrap = rename_hashed(&dist.join("bootstrap-italia/css/bootstrap-italia.min.css"))?;
     rewrite(
         &dist.join("index.html"),
         &[
-            ("/pkg/frontend_bg.wasm", format!("/pkg/{wasm}")),
-            ("/pkg/frontend.js", format!("/pkg/{js}")),
             ("/boot.js", format!("/{boot}")),
             ("/style.css", format!("/{css}")),
             (
@@ -98,12 +106,18 @@ mod tests {
         let _ = fs::remove_dir_all(&dist);
         fs::create_dir_all(dist.join("pkg")).unwrap();
         fs::create_dir_all(dist.join("bootstrap-italia/css")).unwrap();
-        fs::write(dist.join("pkg/frontend_bg.wasm"), b"\0asm").unwrap();
-        fs::write(
-            dist.join("pkg/frontend.js"),
-            "module_or_path = new URL('frontend_bg.wasm', import.meta.url);",
-        )
-        .unwrap();
+        for bundle in BUNDLES {
+            fs::write(
+                dist.join(format!("pkg/{bundle}_bg.wasm")),
+                format!("\0asm{bundle}"),
+            )
+            .unwrap();
+            fs::write(
+                dist.join(format!("pkg/{bundle}.js")),
+                format!("module_or_path = new URL('{bundle}_bg.wasm', import.meta.url);"),
+            )
+            .unwrap();
+        }
         fs::write(dist.join("style.css"), "body{}").unwrap();
         fs::write(
             dist.join("bootstrap-italia/css/bootstrap-italia.min.css"),
@@ -154,30 +168,33 @@ mod tests {
         apply(&dist).unwrap();
 
         let pkg = names_in(&dist.join("pkg"));
-        let js = pkg.iter().find(|n| n.ends_with(".js")).unwrap();
-        let wasm = pkg.iter().find(|n| n.ends_with(".wasm")).unwrap();
         let root = names_in(&dist);
         let boot = root.iter().find(|n| n.starts_with("boot.")).unwrap();
-        assert!(is_hashed(js, "frontend", "js"), "{js}");
-        assert!(is_hashed(wasm, "frontend_bg", "wasm"), "{wasm}");
         assert!(is_hashed(boot, "boot", "js"), "{boot}");
         assert!(root.iter().any(|n| is_hashed(n, "style", "css")));
-
-        // The loader names the wasm, the boot module the loader, the page all of them.
-        let loader = fs::read_to_string(dist.join("pkg").join(js)).unwrap();
-        assert!(loader.contains(&format!("'{wasm}'")));
         let boot_js = fs::read_to_string(dist.join(boot)).unwrap();
-        assert!(boot_js.contains(&format!("\"/pkg/{js}\"")), "{boot_js}");
+        for bundle in BUNDLES {
+            let js = pkg
+                .iter()
+                .find(|n| is_hashed(n, bundle, "js"))
+                .unwrap_or_else(|| panic!("{bundle}: {pkg:?}"));
+            let wasm = pkg
+                .iter()
+                .find(|n| is_hashed(n, &format!("{bundle}_bg"), "wasm"))
+                .unwrap();
+            // The loader names its wasm, the boot module every loader.
+            let loader = fs::read_to_string(dist.join("pkg").join(js)).unwrap();
+            assert!(loader.contains(&format!("'{wasm}'")));
+            assert!(boot_js.contains(&format!("\"/pkg/{js}\"")), "{boot_js}");
+        }
         let html = fs::read_to_string(dist.join("index.html")).unwrap();
         assert!(html.contains(&format!(
             "<script type=\"module\" src=\"/{boot}\"></script>"
         )));
-        assert!(html.contains(&format!("rel=\"modulepreload\" href=\"/pkg/{js}\"")));
-        assert!(html.contains(&format!("href=\"/pkg/{wasm}\"")));
         // Every file the page names is there (Bootstrap Italia's fonts keep their names
         // and are not part of this test).
         for reference in local_references(&html) {
-            if !reference.starts_with("/bootstrap-italia/fonts/") {
+            if !reference.starts_with("/bootstrap-italia/fonts/") && reference != "/" {
                 assert!(
                     dist.join(&reference[1..]).is_file(),
                     "{reference} is missing"
@@ -188,10 +205,10 @@ mod tests {
     }
 
     #[test]
-    fn the_boot_module_is_named_after_the_loader_it_imports() {
+    fn the_boot_module_is_named_after_the_loaders_it_imports() {
         let boot_name = |loader: &str| {
             let dist = unhashed_dist(&format!("boot-{}", loader.len()));
-            fs::write(dist.join("pkg/frontend.js"), loader).unwrap();
+            fs::write(dist.join("pkg/ordine.js"), loader).unwrap();
             apply(&dist).unwrap();
             let name = names_in(&dist)
                 .into_iter()
@@ -202,9 +219,48 @@ mod tests {
         };
         // A new loader gives the boot module, which names it, a new name as well.
         assert_ne!(
-            boot_name("new URL('frontend_bg.wasm', import.meta.url);"),
-            boot_name("new URL('frontend_bg.wasm', import.meta.url); // v2"),
+            boot_name("new URL('ordine_bg.wasm', import.meta.url);"),
+            boot_name("new URL('ordine_bg.wasm', import.meta.url); // v2"),
         );
+    }
+
+    /// The loader picks the bundle by the same prefixes as `shared::ui::Area`.
+    #[test]
+    fn the_boot_module_knows_every_area() {
+        let boot = static_file("boot.js");
+        for area in shared::ui::Area::ALL {
+            assert!(
+                boot.contains(&format!("{0}: \"/pkg/{0}.js\"", area.bundle())),
+                "{area:?}"
+            );
+        }
+        for (prefix, area) in [
+            ("/accesso", shared::ui::Area::Accesso),
+            ("/mia-pec", shared::ui::Area::Iscritto),
+            ("/ordine", shared::ui::Area::Ordine),
+            ("/fondazione", shared::ui::Area::Fondazione),
+        ] {
+            assert_eq!(shared::ui::Area::of(&format!("{prefix}/x")), area);
+            assert!(
+                boot.contains(&format!(
+                    "if (under(\"{prefix}\")) return \"{}\";",
+                    area.bundle()
+                )),
+                "{prefix}"
+            );
+        }
+    }
+
+    /// The served footer names the official senders, as the domain's list has them.
+    #[test]
+    fn the_page_names_every_official_sender() {
+        let html = static_file("index.html");
+        for domain in shared::address::OFFICIAL_SENDER_DOMAINS {
+            assert!(
+                html.contains(&format!("<strong>@{domain}</strong>")),
+                "{domain}"
+            );
+        }
     }
 
     /// A strict Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`, no
@@ -242,7 +298,5 @@ mod tests {
             assert!(name != "style", "an inline style attribute");
             assert!(!name.starts_with("on"), "an inline event handler: {name}");
         }
-        // The boot module imports the loader by the path the build rewrites.
-        assert!(static_file("boot.js").contains("from \"/pkg/frontend.js\""));
     }
 }

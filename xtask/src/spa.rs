@@ -19,6 +19,7 @@ const PROFILE: &str = "wasm-release";
 /// `dist/` is always one complete build, even with two builds at once.
 pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     let started = Instant::now();
+    // One bundle per area: the frontend's binaries.
     run(
         root,
         "cargo",
@@ -26,6 +27,7 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
             "build",
             "--package",
             "frontend",
+            "--bins",
             "--target",
             WASM_TARGET,
             "--profile",
@@ -46,44 +48,42 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     let out = staging.path.as_path();
     let pkg = out.join("pkg");
     fs::create_dir_all(&pkg)?;
-    let wasm = root
-        .join("target")
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join("frontend.wasm");
-    run(
-        root,
-        "wasm-bindgen",
-        &[
-            path_str(&wasm)?,
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-dir",
-            path_str(&pkg)?,
-        ],
-        &[],
-    )?;
-    let bg = pkg.join("frontend_bg.wasm");
-    run(
-        root,
-        path_str(&tools.wasm_opt)?,
-        &[
-            "-Oz",
-            "--strip-debug",
-            "--strip-producers",
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            path_str(&bg)?,
-            "-o",
-            path_str(&bg)?,
-        ],
-        &[],
-    )?;
+    for bundle in fingerprint::BUNDLES {
+        let wasm = built_wasm(root, bundle);
+        run(
+            root,
+            "wasm-bindgen",
+            &[
+                path_str(&wasm)?,
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-dir",
+                path_str(&pkg)?,
+            ],
+            &[],
+        )?;
+        let bg = pkg.join(format!("{bundle}_bg.wasm"));
+        run(
+            root,
+            path_str(&tools.wasm_opt)?,
+            &[
+                "-Oz",
+                "--strip-debug",
+                "--strip-producers",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                path_str(&bg)?,
+                "-o",
+                path_str(&bg)?,
+            ],
+            &[],
+        )?;
+    }
     for file in STATIC_FILES {
         fs::copy(root.join("frontend/static").join(file), out.join(file))
             .with_context(|| format!("copying {file}"))?;
@@ -107,12 +107,10 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
 fn inputs_digest(root: &Path, tools: &tools::Spa) -> Result<String> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    let wasm = root
-        .join("target")
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join("frontend.wasm");
-    let mut files = vec![wasm];
+    let mut files: Vec<PathBuf> = fingerprint::BUNDLES
+        .iter()
+        .map(|bundle| built_wasm(root, bundle))
+        .collect();
     files.extend(
         STATIC_FILES
             .iter()
@@ -134,6 +132,14 @@ fn inputs_digest(root: &Path, tools: &tools::Spa) -> Result<String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect())
+}
+
+/// The wasm cargo builds for an area's binary.
+fn built_wasm(root: &Path, bundle: &str) -> PathBuf {
+    root.join("target")
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join(format!("{bundle}.wasm"))
 }
 
 /// `frontend/static/`, copied as they are (then fingerprinted): the page, its own
@@ -302,7 +308,8 @@ fn path_str(path: &Path) -> Result<&str> {
 
 /// Writes `.br` and `.gz` beside every asset and returns the sizes of the app's code.
 fn precompress(dist: &Path) -> Result<String> {
-    let mut code = (0usize, 0usize, 0usize);
+    // Code (wasm and js) by file name: raw and brotli sizes.
+    let mut code: Vec<(String, usize, usize)> = Vec::new();
     let mut files = Vec::new();
     collect(dist, &mut files)?;
     for file in files {
@@ -321,16 +328,38 @@ fn precompress(dist: &Path) -> Result<String> {
             file.extension().and_then(|e| e.to_str()),
             Some("wasm" | "js")
         ) {
-            code.0 += raw.len();
-            code.1 += gz.len();
-            code.2 += br.len();
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            code.push((name, raw.len(), br.len()));
         }
     }
+    // What entering an area downloads: the boot module, the area's loader and its wasm.
+    let first_load = |bundle: &str| {
+        code.iter()
+            .filter(|(name, ..)| {
+                name.starts_with("boot.")
+                    || name.starts_with(&format!("{bundle}."))
+                    || name.starts_with(&format!("{bundle}_bg."))
+            })
+            .fold((0, 0), |(raw, br), (_, r, b)| (raw + r, br + b))
+    };
+    let lines: Vec<String> = fingerprint::BUNDLES
+        .iter()
+        .map(|bundle| {
+            let (raw, br) = first_load(bundle);
+            format!(
+                "  {bundle:<10} {:>7.1} kB raw, {:>6.1} kB brotli",
+                raw as f64 / 1000.0,
+                br as f64 / 1000.0
+            )
+        })
+        .collect();
     Ok(format!(
-        "SPA wasm+js: {:.1} kB raw, {:.1} kB gzip, {:.1} kB brotli",
-        code.0 as f64 / 1000.0,
-        code.1 as f64 / 1000.0,
-        code.2 as f64 / 1000.0
+        "SPA first load of each area (boot + loader + wasm):\n{}",
+        lines.join("\n")
     ))
 }
 

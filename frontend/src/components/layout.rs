@@ -1,45 +1,57 @@
 //! The page frame of the Italian public portals (Bootstrap Italia): slim header with the
-//! Fondazione and the account, the brand, the navigation by role, and the footer.
+//! Fondazione and the account, the brand, the navigation by role. The served page has the
+//! same frame and the footer in its HTML, so nothing is white while a bundle loads; the
+//! footer stays the page's.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::access::Role;
-use shared::address::OFFICIAL_SENDER_DOMAINS;
+use shared::ui::{Area, path};
+use wasm_bindgen::JsCast;
 
 use crate::session::SessionContext;
 
 /// The navigation of each role: (path, label, test id).
 fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static str)] {
     match role {
-        None => &[("/piani", "Piani e prezzi", "nav-plans")],
+        None => &[(path::PIANI, "Piani e prezzi", "nav-plans")],
         Some(Role::Iscritto) => &[
-            ("/mia-pec", "La mia PEC", "nav-mailbox"),
-            ("/mia-pec/dati", "Dati anagrafici", "nav-profile"),
-            ("/mia-pec/recupero", "Recupero credenziali", "nav-recovery"),
-            ("/mia-pec/piani", "Piani e prezzi", "nav-plans"),
-            ("/mia-pec/storico", "Storico", "nav-history"),
+            (path::MIA_PEC, "La mia PEC", "nav-mailbox"),
+            (path::MIA_PEC_DATI, "Dati anagrafici", "nav-profile"),
+            (
+                path::MIA_PEC_RECUPERO,
+                "Recupero credenziali",
+                "nav-recovery",
+            ),
+            (path::MIA_PEC_PIANI, "Piani e prezzi", "nav-plans"),
+            (path::MIA_PEC_STORICO, "Storico", "nav-history"),
         ],
         Some(Role::Segreteria) => &[
-            ("/ordine/iscritti", "Iscritti", "nav-members"),
-            ("/ordine/attivazioni", "Attivazione massiva", "nav-bulk"),
+            (path::ORDINE_ISCRITTI, "Iscritti", "nav-members"),
+            (path::ORDINE_ATTIVAZIONI, "Attivazione massiva", "nav-bulk"),
             (
-                "/ordine/casella",
+                path::ORDINE_CASELLA,
                 "Casella dell'Ordine",
                 "nav-ordine-mailbox",
             ),
+            (
+                path::ORDINE_PROFILO,
+                "Profilo dell'Ordine",
+                "nav-ordine-profilo",
+            ),
         ],
         Some(Role::Fondazione) => &[
-            ("/fondazione", "Ordini", "nav-ordini"),
+            (path::FONDAZIONE, "Ordini", "nav-ordini"),
             (
-                "/fondazione/iscritti",
+                path::FONDAZIONE_ISCRITTI,
                 "Ricerca nazionale",
                 "nav-nationwide",
             ),
-            ("/fondazione/albo", "Import dall'Albo", "nav-albo"),
-            ("/fondazione/registro", "Registro", "nav-audit"),
+            (path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo"),
+            (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
-        Some(Role::Albo) => &[("/fondazione/albo", "Import dall'Albo", "nav-albo")],
+        Some(Role::Albo) => &[(path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo")],
     }
 }
 
@@ -51,8 +63,49 @@ fn icon(name: &'static str) -> impl IntoView {
     }
 }
 
+/// *Vai al contenuto*: moves the focus to the page's heading (a plain `#main` link only
+/// scrolls, and the next Tab would start from where the focus was).
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn SkipLink() -> impl IntoView {
+    let skip = |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        let document = web_sys::window().and_then(|w| w.document());
+        let target = document.and_then(|d| {
+            d.query_selector("main h1")
+                .ok()
+                .flatten()
+                .or_else(|| d.get_element_by_id("main"))
+        });
+        if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = target.focus();
+        }
+    };
+    view! {
+        <a class="visually-hidden-focusable skip-link" href="#main" data-testid="skip-link" on:click=skip>"Vai al contenuto"</a>
+    }
+}
+
+/// A menu entry: a link inside this bundle's area, or a page load of another area's.
+fn entry(area: Area, href: &'static str, label: &'static str, testid: &'static str) -> AnyView {
+    if Area::of(href) == area {
+        view! {
+            <li class="nav-item">
+                <A href=href attr:class="nav-link" attr:data-testid=testid><span>{label}</span></A>
+            </li>
+        }
+        .into_any()
+    } else {
+        view! {
+            <li class="nav-item">
+                <a href=href rel="external" class="nav-link" data-testid=testid><span>{label}</span></a>
+            </li>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+pub fn Header(area: Area) -> impl IntoView {
     let session = SessionContext::get();
     let expanded = RwSignal::new(false);
     // A new page closes the mobile menu.
@@ -61,27 +114,37 @@ pub fn Header() -> impl IntoView {
         location.pathname.track();
         expanded.set(false);
     });
+    let close = move || {
+        expanded.set(false);
+        // Back to the button that opened it, for the keyboard.
+        if let Some(toggler) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main-nav-toggler"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = toggler.focus();
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && expanded.get_untracked() {
+            close();
+        }
+    };
     let nav = move || {
         let role = session.0.get().map(|s| s.caller.role);
         links(role)
             .iter()
-            .map(|(href, label, testid)| {
-                view! {
-                    <li class="nav-item">
-                        <A href=*href attr:class="nav-link" attr:data-testid=*testid><span>{*label}</span></A>
-                    </li>
-                }
-            })
+            .map(|(href, label, testid)| entry(area, href, label, testid))
             .collect_view()
     };
     view! {
-        <header class="it-header-wrapper">
+        <header class="it-header-wrapper" on:keydown=on_key>
             <div class="it-header-slim-wrapper">
                 <div class="container">
                     <div class="it-header-slim-wrapper-content">
-                        <span class="d-lg-block navbar-brand">"Fondazione CNI – Convenzione Aruba PEC"</span>
+                        <span class="d-none d-md-block navbar-brand">"Fondazione CNI – Convenzione Aruba PEC"</span>
                         <div class="it-header-slim-right-zone">
-                            <Account/>
+                            <Account area/>
                         </div>
                     </div>
                 </div>
@@ -91,12 +154,12 @@ pub fn Header() -> impl IntoView {
                     <div class="container">
                         <div class="it-header-center-content-wrapper">
                             <div class="it-brand-wrapper">
-                                <A href="/">
+                                <a href=path::HOME rel="external">
                                     <div class="it-brand-text">
                                         <div class="it-brand-title">"PEC Ingegneri"</div>
                                         <div class="it-brand-tagline d-none d-md-block">"La casella @ingpec.eu degli iscritti all'Albo"</div>
                                     </div>
-                                </A>
+                                </a>
                             </div>
                         </div>
                     </div>
@@ -104,14 +167,24 @@ pub fn Header() -> impl IntoView {
                 <div class="it-header-navbar-wrapper">
                     <div class="container">
                         <nav class="navbar navbar-expand-lg" aria-label="Navigazione principale">
-                            <button class="custom-navbar-toggler" type="button" aria-controls="main-nav"
-                                aria-expanded=move || expanded.get().to_string() aria-label="Mostra o nascondi il menu"
+                            <button id="main-nav-toggler" class="custom-navbar-toggler" type="button" aria-controls="main-nav"
+                                aria-expanded=move || expanded.get().to_string() aria-label="Apri il menu"
+                                data-testid="nav-toggler"
                                 on:click=move |_| expanded.update(|e| *e = !*e)>
                                 {icon("it-burger")}
                             </button>
                             <div class="navbar-collapsable" id="main-nav"
                                 class:expanded=move || expanded.get()
                                 style:display=move || if expanded.get() { "block" } else { "" }>
+                                <div class="overlay" style:display=move || if expanded.get() { "block" } else { "" }
+                                    on:click=move |_| close()></div>
+                                <div class="close-div">
+                                    <button class="btn close-menu" type="button" data-testid="nav-close"
+                                        on:click=move |_| close()>
+                                        <span class="visually-hidden">"Chiudi il menu"</span>
+                                        <svg class="icon" aria-hidden="true"><use href="/bootstrap-italia/svg/sprites.svg#it-close-big"></use></svg>
+                                    </button>
+                                </div>
                                 <div class="menu-wrapper">
                                     <ul class="navbar-nav">{nav}</ul>
                                 </div>
@@ -126,71 +199,39 @@ pub fn Header() -> impl IntoView {
 
 /// The signed-in person and *Esci*, or *Accedi*.
 #[component]
-fn Account() -> impl IntoView {
+fn Account(area: Area) -> impl IntoView {
     let session = SessionContext::get();
     let navigate = use_navigate();
-    let sign_out = move |_| match session.sign_out() {
-        Some(logout) => {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&logout);
+    let sign_out = move |_| {
+        if area == Area::Pubblico {
+            match session.sign_out() {
+                Some(logout) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign(&logout);
+                    }
+                }
+                None => navigate(path::HOME, Default::default()),
             }
+        } else {
+            session.sign_out_and_leave(path::HOME);
         }
-        None => navigate("/", Default::default()),
     };
     view! {
         {move || match session.0.get() {
             None => view! {
-                <A href="/accesso" attr:class="btn btn-primary btn-icon btn-full" attr:data-testid="nav-login">
+                <a href=path::ACCESSO rel="external" class="btn btn-primary btn-icon btn-full" data-testid="nav-login">
                     <span class="rounded-icon">
                         <svg class="icon icon-primary" aria-hidden="true"><use href="/bootstrap-italia/svg/sprites.svg#it-user"></use></svg>
                     </span>
-                    <span class="d-none d-lg-block">"Accedi"</span>
-                </A>
+                    <span>"Accedi"</span>
+                </a>
             }
             .into_any(),
             Some(s) => view! {
-                <span class="who me-3" data-testid="nav-user">{s.caller.subject.clone()}</span>
-                <button type="button" class="btn btn-outline-light btn-sm me-2" data-testid="nav-logout" on:click=sign_out.clone()>"Esci"</button>
+                <span class="who me-2" data-testid="nav-user">{s.caller.subject.clone()}</span>
+                <button type="button" class="btn btn-outline-light btn-sm" data-testid="nav-logout" on:click=sign_out.clone()>"Esci"</button>
             }
             .into_any(),
         }}
-    }
-}
-
-/// The official sender domains, from the domain's list: "@a, @b e @c", in bold.
-fn official_senders() -> impl IntoView {
-    let last = OFFICIAL_SENDER_DOMAINS.len() - 1;
-    OFFICIAL_SENDER_DOMAINS
-        .iter()
-        .enumerate()
-        .map(|(i, domain)| {
-            let before = match i {
-                0 => "",
-                i if i == last => " e ",
-                _ => ", ",
-            };
-            view! { {before}<strong>{format!("@{domain}")}</strong> }
-        })
-        .collect_view()
-}
-
-#[component]
-pub fn Footer() -> impl IntoView {
-    view! {
-        <footer class="it-footer">
-            <div class="it-footer-main">
-                <div class="container py-4">
-                    <p data-testid="official-senders">
-                        "Le comunicazioni sui rinnovi arrivano solo da indirizzi "
-                        {official_senders()}
-                        ": ogni altro mittente è da considerare SPAM."
-                    </p>
-                    <p class="mb-0">
-                        "Assistenza: scrivi una e-mail ordinaria (non PEC) a "
-                        <a href="mailto:assistenzapec@fondazionecni.it">"assistenzapec@fondazionecni.it"</a>"."
-                    </p>
-                </div>
-            </div>
-        </footer>
     }
 }

@@ -1,15 +1,25 @@
-//! The frame of every signed-in page: no session sends to the login; while loading a
-//! status is shown; an expired session signs out; any other error is an alert with
-//! *Riprova*. Never a blank page.
+//! What a signed-in page loads: while loading a status is shown; an expired session
+//! signs out and goes to the login, which brings back here; any other error is an alert
+//! with *Riprova*. Never a blank page. (The area's guard has checked the session.)
 
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::ClientError;
 use crate::components::alert::ErrorAlert;
 use crate::session::SessionContext;
+
+/// The login, coming back to this page.
+pub fn login_and_back() -> String {
+    let here = web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?))
+        })
+        .unwrap_or_default();
+    shared::ui::path::accesso_poi(&here)
+}
 
 /// Loads with `load` (re-run when the signals it reads change) and shows `view` with the
 /// value.
@@ -32,14 +42,13 @@ where
     let resource = LocalResource::new(load);
     let view = StoredValue::new(view);
     view! {
-        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
             <Transition fallback=move || view! { <p class="loading" role="status">{format!("Caricamento {what}…")}</p> }>
                 {move || Suspend::new(async move {
                     match resource.await {
                         Ok(value) => view.get_value()(value).into_any(),
                         Err(ClientError::Unauthorized) => {
-                            session.sign_out();
-                            view! { <Redirect path="/accesso"/> }.into_any()
+                            session.sign_out_and_leave(&login_and_back());
+                            view! { <p class="loading" role="status">"Sessione scaduta: accedi di nuovo…"</p> }.into_any()
                         }
                         Err(err) => view! {
                             <ErrorAlert message=err.to_string() testid="load-error"/>
@@ -50,6 +59,5 @@ where
                     }
                 })}
             </Transition>
-        </Show>
     }
 }

@@ -3,7 +3,10 @@
 pub mod alert;
 pub mod csv_upload;
 pub mod download;
+pub mod form;
+pub mod guard;
 pub mod layout;
 pub mod loaded;
 pub mod member_table;
+pub mod page;
 pub mod quote_table;

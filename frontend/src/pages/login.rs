@@ -2,31 +2,55 @@
 //! PKCE), as `/config.json` says.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::access::Role;
 use shared::api::{AuthConfig, LoginRequest};
+use shared::ui::{home, path};
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
+use crate::components::page::Page;
 use crate::oidc;
 use crate::session::{Session, SessionContext};
 
-/// Where each role starts.
-pub fn home(role: Role) -> &'static str {
-    match role {
-        Role::Iscritto => "/mia-pec",
-        Role::Segreteria => "/ordine/iscritti",
-        Role::Fondazione => "/fondazione",
-        Role::Albo => "/fondazione/albo",
+/// Where to go once signed in: the page that sent to the login, or the role's own area.
+/// Always a page load: the area's bundle is another.
+fn go_on(role: Role, next: Option<String>) {
+    let next = next.filter(|n| path::safe_next(n).is_some());
+    let target = next.unwrap_or_else(|| home(role).to_owned());
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(&target);
     }
+}
+
+/// Where the login was asked to bring back to (kept across the hosted login too).
+const NEXT: &str = "pec.next";
+
+fn remember_next(next: Option<&str>) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = match next.and_then(path::safe_next) {
+            Some(next) => storage.set_item(NEXT, next),
+            None => storage.remove_item(NEXT),
+        };
+    }
+}
+
+fn remembered_next() -> Option<String> {
+    let storage = web_sys::window()?.session_storage().ok()??;
+    let next = storage.get_item(NEXT).ok()?;
+    let _ = storage.remove_item(NEXT);
+    next
 }
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let config = LocalResource::new(api::config);
+    let query = use_query_map();
+    let next = query.with_untracked(|q| q.get("next"));
+    remember_next(next.as_deref());
     view! {
-        <section class="login" aria-labelledby="login-title">
-            <h1 id="login-title">"Accedi"</h1>
+        <section class="login">
+            <Page title="Accedi">
             <Suspense fallback=|| view! { <p class="loading" role="status">"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
                     match config.await.auth {
@@ -35,6 +59,7 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            </Page>
         </section>
     }
 }
@@ -63,7 +88,6 @@ fn LocalLogin() -> impl IntoView {
     let session = SessionContext::get();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let navigate = use_navigate();
     let login = Action::new_local(|request: &LoginRequest| {
         let request = request.clone();
         async move { api::login(&request).await }
@@ -72,7 +96,17 @@ fn LocalLogin() -> impl IntoView {
         if let Some(Ok(response)) = login.value().get() {
             let role = response.caller.role;
             session.sign_in(Session::from(response));
-            navigate(home(role), Default::default());
+            go_on(role, remembered_next());
+        }
+    });
+    // A refused login: the focus goes back to the first field, marked invalid.
+    let username_field = NodeRef::<leptos::html::Input>::new();
+    let failed = move || matches!(login.value().get(), Some(Err(_)));
+    Effect::new(move |_| {
+        if failed()
+            && let Some(field) = username_field.get()
+        {
+            let _ = field.focus();
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -87,14 +121,15 @@ fn LocalLogin() -> impl IntoView {
         <form on:submit=submit class="login-form">
             <div class="mb-3">
                 <label for="username" class="form-label">"Nome utente"</label>
-                <input id="username" name="username" class="form-control" autocomplete="username" required data-testid="login-username"
+                <input id="username" name="username" type="text" class="form-control" autocomplete="username" required data-testid="login-username"
+                    node_ref=username_field aria-invalid=move || failed().to_string() aria-describedby="login-error"
                     prop:value=move || username.get()
                     on:input:target=move |ev| username.set(ev.target().value())/>
             </div>
             <div class="mb-3">
                 <label for="password" class="form-label">"Password"</label>
                 <input id="password" name="password" type="password" class="form-control" autocomplete="current-password" required
-                    data-testid="login-password"
+                    data-testid="login-password" aria-invalid=move || failed().to_string() aria-describedby="login-error"
                     prop:value=move || password.get()
                     on:input:target=move |ev| password.set(ev.target().value())/>
             </div>
@@ -102,7 +137,7 @@ fn LocalLogin() -> impl IntoView {
                 {move || if login.pending().get() { "Accesso in corso…" } else { "Accedi" }}
             </button>
         </form>
-        <div aria-live="polite">
+        <div aria-live="polite" id="login-error">
             {move || match login.value().get() {
                 Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="login-error"/> }),
                 _ => None,
@@ -116,7 +151,6 @@ fn LocalLogin() -> impl IntoView {
 pub fn CallbackPage() -> impl IntoView {
     let session = SessionContext::get();
     let query = use_query_map();
-    let navigate = use_navigate();
     let outcome = LocalResource::new(move || {
         let (code, state) = query.with_untracked(|q| {
             (
@@ -130,19 +164,20 @@ pub fn CallbackPage() -> impl IntoView {
         if let Some(Ok(signed_in)) = outcome.get() {
             let role = signed_in.caller.role;
             session.sign_in(signed_in);
-            navigate(home(role), Default::default());
+            go_on(role, remembered_next());
         }
     });
     view! {
-        <h1>"Accesso"</h1>
-        {move || match outcome.get() {
-            None | Some(Ok(_)) => view! { <p class="loading" role="status">"Accesso in corso…"</p> }.into_any(),
-            Some(Err(message)) => view! {
-                <ErrorAlert message testid="login-error"/>
-                <a href="/accesso" class="btn btn-primary">"Accedi di nuovo"</a>
-            }
-            .into_any(),
-        }}
+        <Page title="Accesso">
+            {move || match outcome.get() {
+                None | Some(Ok(_)) => view! { <p class="loading" role="status">"Accesso in corso…"</p> }.into_any(),
+                Some(Err(message)) => view! {
+                    <ErrorAlert message testid="login-error"/>
+                    <a href=path::ACCESSO class="btn btn-primary">"Accedi di nuovo"</a>
+                }
+                .into_any(),
+            }}
+        </Page>
     }
 }
 
@@ -160,11 +195,11 @@ async fn complete(code: &str, state: &str) -> Result<Session, String> {
     let (token, expires_in) = oidc::finish(&authority, &client_id, code, state)
         .await
         .map_err(|e| e.to_string())?;
-    let me = api::me_with(&token).await.map_err(|e| e.to_string())?;
+    let caller = api::caller_with(&token).await.map_err(|e| e.to_string())?;
     Ok(Session {
         token,
         expires_at: chrono::Utc::now() + chrono::Duration::seconds(expires_in),
-        caller: me.caller,
+        caller,
         logout: Some(oidc::logout_url(&authority, &client_id)),
     })
 }

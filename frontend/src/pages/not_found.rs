@@ -1,10 +1,13 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use shared::ui::path;
+
+use crate::components::page::Page;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <h1>"Pagina non trovata"</h1>
-        <p>"L'indirizzo richiesto non esiste. " <A href="/">"Torna alla pagina iniziale"</A>"."</p>
+        <Page title="Pagina non trovata">
+            <p>"L'indirizzo richiesto non esiste. " <a href=path::HOME rel="external">"Torna alla pagina iniziale"</a>"."</p>
+        </Page>
     }
 }

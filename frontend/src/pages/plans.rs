@@ -6,6 +6,7 @@ use shared::catalog::{Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceAre
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
+use crate::components::page::Page;
 use crate::components::quote_table::QuoteTable;
 use crate::format;
 
@@ -13,7 +14,7 @@ use crate::format;
 pub fn PlansPage() -> impl IntoView {
     let catalog = LocalResource::new(api::catalog);
     view! {
-        <h1>"Piani e prezzi"</h1>
+        <Page title="Piani e prezzi">
         <p class="lead">
             "Ogni ingegnere iscritto all'Albo ha gratuitamente una casella PEC @ingpec.eu. "
             "Chi ha bisogno di più spazio può ampliarla o passare a PEC Avanzata dalla propria area riservata."
@@ -33,6 +34,7 @@ pub fn PlansPage() -> impl IntoView {
             </ErrorBoundary>
         </Transition>
         <QuoteCalculator/>
+        </Page>
     }
 }
 

@@ -7,7 +7,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
-use shared::api::{ActivationRequest, MemberDetail, MemberFilters, MemberPage, OrdineMailbox};
+use shared::api::{
+    ActivationPreview, ActivationRequest, MemberDetail, MemberFilters, MemberPage, OrdineMailbox,
+};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mailbox))
         .routes(routes!(profilo, update_profilo))
         .routes(routes!(activate))
+        .routes(routes!(preview))
         .routes(routes!(bulk))
 }
 
@@ -189,6 +192,30 @@ async fn activate(
         work,
     )
     .await
+}
+
+/// The address activating a member's mailbox would create now, to show before confirming.
+#[utoipa::path(
+    post, path = "/api/ordini/{ordine}/activations/preview", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
+    request_body = ActivationRequest,
+    responses((status = 200, description = "L'indirizzo che sarebbe creato", body = ActivationPreview))
+)]
+async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    extract::Json(request): extract::Json<ActivationRequest>,
+) -> Result<Json<ActivationPreview>, AppError> {
+    Ok(Json(
+        activation::preview(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            &request.codice_fiscale,
+        )
+        .await?,
+    ))
 }
 
 /// Activates the mailboxes of a CSV in the Modello Anagrafiche columns (at most 1,000

@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
 use shared::address::{AddressError, EmailAddress, LocalPart};
-use shared::api::{BULK_ACTIVATION_MAX_ROWS, CsvReport, MailboxView, Mode, RowOutcome, RowReport};
+use shared::api::{
+    ActivationPreview, BULK_ACTIVATION_MAX_ROWS, CsvReport, MailboxView, Mode, RowOutcome,
+    RowReport,
+};
 use shared::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
 use shared::lifecycle::{Mailbox, activation_eligibility};
 use shared::member::FieldError;
@@ -120,6 +123,24 @@ pub async fn activate(
     Err(ActivationError::Busy)
 }
 
+/// The address activating `codice_fiscale`'s mailbox would create now, if it may be
+/// activated: shown to the secretariat before it confirms (an address is for good).
+pub async fn preview(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    ordine: OrdineCode,
+    codice_fiscale: &str,
+) -> Result<ActivationPreview, ActivationError> {
+    ensure(caller.can_manage_ordine(ordine))?;
+    let cf = CodiceFiscale::parse(codice_fiscale)?;
+    let member = member_of(store, caller, ordine, &cf).await?;
+    let record = &member.value;
+    activation_eligibility(&record.albo.stato, record.has_open_mailbox())?;
+    Ok(ActivationPreview {
+        indirizzo: next_address(store, record, &mut HashMap::new()).await?,
+    })
+}
+
 const REQUIRED: [&str; 3] = ["nome", "cognome", "codice_fiscale"];
 
 /// Activation from a CSV in the Modello Anagrafiche columns: the dry run says per row what
@@ -181,8 +202,8 @@ pub async fn bulk(
                     RowOutcome::NonIscritto
                 } else {
                     match mode {
-                        Mode::DryRun => match preview(store, record, &mut promised).await {
-                            Ok(outcome) => outcome,
+                        Mode::DryRun => match next_address(store, record, &mut promised).await {
+                            Ok(indirizzo) => RowOutcome::DaAttivare { indirizzo },
                             Err(ActivationError::Address(e)) => {
                                 report.errori.push(FieldError::new("cognome", e));
                                 RowOutcome::Errore
@@ -218,21 +239,18 @@ pub async fn bulk(
     Ok(CsvReport::of(mode, reports))
 }
 
-/// The address a dry run announces: the first alias free now and not promised to an
-/// earlier row of the same file.
-async fn preview(
+/// The address an activation would create now: the first alias free and not promised to
+/// an earlier row of the same file.
+async fn next_address(
     store: &dyn ItemStore,
     record: &MemberRecord,
     promised: &mut HashMap<LocalPart, Vec<u32>>,
-) -> Result<RowOutcome, ActivationError> {
+) -> Result<EmailAddress, ActivationError> {
     let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
     let mut taken = addresses::taken(store, &base).await?;
     let earlier = promised.entry(base.clone()).or_default();
     taken.extend(earlier.iter().copied());
     let alias = addresses::first_free(&taken);
     earlier.push(alias);
-    let local = base.with_alias(alias)?;
-    Ok(RowOutcome::DaAttivare {
-        indirizzo: EmailAddress::ingpec(&local),
-    })
+    Ok(EmailAddress::ingpec(&base.with_alias(alias)?))
 }

@@ -84,8 +84,12 @@ impl MemberPage {
         Self(Screen::new(client))
     }
 
-    pub async fn activate(&self) -> Result<String> {
+    /// *Attiva PEC*: the address it will create is shown first; confirming activates.
+    /// Returns the address shown and the confirmation's text.
+    pub async fn activate(&self) -> Result<(String, String)> {
         self.0.click("activate").await?;
-        self.0.wait_text("activated").await
+        let address = self.0.wait_text("activation-address").await?;
+        self.0.click("activate-confirm").await?;
+        Ok((address, self.0.wait_text("activated").await?))
     }
 }

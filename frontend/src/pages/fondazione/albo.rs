@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::csv_upload::CsvUpload;
+use crate::components::page::Page;
 
 /// The server's limit of rows per request.
 const ROWS_PER_PART: usize = shared::api::ALBO_IMPORT_MAX_ROWS;
@@ -12,7 +13,7 @@ const ROWS_PER_PART: usize = shared::api::ALBO_IMPORT_MAX_ROWS;
 pub fn AlboImportPage() -> impl IntoView {
     let today = chrono::Local::now().date_naive();
     view! {
-        <h1>"Import dall'Albo"</h1>
+        <Page title="Import dall'Albo">
         <p class="lead">
             "Il file dell'Albo Unico: le colonne del Modello Anagrafiche più "
             <code>"ordine;numero_iscrizione;stato;data_stato;causa;domicilio_digitale"</code>". "
@@ -23,5 +24,6 @@ pub fn AlboImportPage() -> impl IntoView {
             max_rows=ROWS_PER_PART
             report_name=format!("import-albo-{today}.csv")
             confirm_label="Importa"/>
+        </Page>
     }
 }

@@ -8,6 +8,7 @@ use shared::codice_fiscale::CodiceFiscale;
 
 use crate::api::{self, encode};
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 use crate::pages::member::history::{AuditTable, IntegrityNote};
 
 #[component]
@@ -37,7 +38,7 @@ pub fn AuditPage() -> impl IntoView {
         async move { api::audit(&query).await }
     };
     view! {
-        <h1>"Registro delle operazioni"</h1>
+        <Page title="Registro delle operazioni">
         <form class="row g-3 align-items-end mb-4" role="search" on:submit=search>
             <div class="col-12 col-md-5">
                 <label for="audit-cf" class="form-label">"Codice fiscale dell'iscritto"</label>
@@ -62,5 +63,6 @@ pub fn AuditPage() -> impl IntoView {
                     on:click=move |_| cursor.set(Some(next.clone()))>"Operazioni precedenti"</button>
             })}
         }/>
+        </Page>
     }
 }

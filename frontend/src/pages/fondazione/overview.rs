@@ -5,14 +5,16 @@ use shared::api::{OrdineOverview, Verifica};
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     view! {
-        <h1>"Ordini"</h1>
+        <Page title="Ordini">
         <p class="lead">"Iscritti e caselle di ogni Ordine, contati ora."</p>
         <Loaded what="dell'ultima verifica" load=api::verifica view=last_verifica/>
         <Loaded what="degli Ordini" load=api::ordini view=table/>
+        </Page>
     }
 }
 

@@ -6,13 +6,14 @@ use shared::audit::{AuditEntry, Integrity};
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 use crate::format;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let cursor = RwSignal::new(None::<String>);
     view! {
-        <h1>"Storico"</h1>
+        <Page title="Storico">
         <p class="lead">"Le operazioni sulla tua casella e sui tuoi dati, dalla più recente."</p>
         <Loaded what="dello storico"
             load=move || {
@@ -27,6 +28,7 @@ pub fn HistoryPage() -> impl IntoView {
                         on:click=move |_| cursor.set(Some(next.clone()))>"Operazioni precedenti"</button>
                 })}
             }/>
+        </Page>
     }
 }
 

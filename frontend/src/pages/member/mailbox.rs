@@ -6,12 +6,13 @@ use shared::lifecycle::{MailboxStatus, StatoContratto};
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 use crate::format;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     view! {
-        <h1>"La mia PEC"</h1>
+        <Page title="La mia PEC">
         <Loaded what="della casella" load=api::me view=|me: api::Me| match me.member.and_then(|m| m.mailbox) {
             Some(mailbox) => view! { <Mailbox mailbox/> }.into_any(),
             None => view! {
@@ -21,6 +22,7 @@ pub fn MailboxPage() -> impl IntoView {
             }
             .into_any(),
         }/>
+        </Page>
     }
 }
 

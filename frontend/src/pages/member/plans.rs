@@ -5,13 +5,14 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 use crate::format;
 use crate::pages::plans::QuoteCalculator;
 
 #[component]
 pub fn MemberPlansPage() -> impl IntoView {
     view! {
-        <h1>"Piani e prezzi"</h1>
+        <Page title="Piani e prezzi">
         <Loaded what="della casella" load=api::me view=|me: api::Me| {
             let mailbox = me.member.and_then(|m| m.mailbox);
             view! {
@@ -26,5 +27,6 @@ pub fn MemberPlansPage() -> impl IntoView {
                 <QuoteCalculator current=mailbox/>
             }
         }/>
+        </Page>
     }
 }

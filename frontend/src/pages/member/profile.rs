@@ -6,7 +6,9 @@ use shared::api::{MemberDetail, ProfileUpdate, RecoveryUpdate};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
+use crate::components::form::{Field, field_error, focus_errors_of};
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 
 /// Loads the holder's data and shows `form` with it.
 #[component]
@@ -20,36 +22,6 @@ where
             Some(member) => form(member).into_any(),
             None => view! { <ErrorAlert message="Questa pagina è riservata agli iscritti."/> }.into_any(),
         }/>
-    }
-}
-
-/// A labelled text input bound to `value`, showing the error for `field` from `errors`.
-#[component]
-fn Field(
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    errors: Signal<Option<ClientError>>,
-    #[prop(optional)] autocomplete: &'static str,
-    #[prop(optional)] input_type: &'static str,
-) -> impl IntoView {
-    let error = move || {
-        errors
-            .get()
-            .filter(|e| e.field() == Some(id))
-            .map(|e| e.to_string())
-    };
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input id=id name=id type=if input_type.is_empty() { "text" } else { input_type }
-                autocomplete=autocomplete data-testid=id aria-describedby=error_id.clone()
-                class:is-invalid=move || error().is_some()
-                prop:value=move || value.get()
-                on:input:target=move |ev| value.set(ev.target().value())/>
-            <p id=error_id class="field-error" data-testid=format!("{id}-error")>{error}</p>
-        </div>
     }
 }
 
@@ -70,8 +42,9 @@ fn outcome(result: Option<Result<MemberDetail, ClientError>>) -> impl IntoView {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! {
-        <h1>"Dati anagrafici"</h1>
+        <Page title="Dati anagrafici">
         <WithMember form=|member| view! { <ProfileForm member/> }/>
+        </Page>
     }
 }
 
@@ -100,6 +73,7 @@ fn ProfileForm(member: MemberDetail) -> impl IntoView {
         }
     });
     let errors = Signal::derive(move || save.value().get().and_then(Result::err));
+    focus_errors_of(save);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(ProfileUpdate {
@@ -122,12 +96,12 @@ fn ProfileForm(member: MemberDetail) -> impl IntoView {
             "Nome, cognome e codice fiscale provengono dall'Albo e non si modificano da qui: per correggerli rivolgiti alla segreteria del tuo Ordine."
         </p>
         <form class="profile-form" on:submit=submit novalidate>
-            <Field id="indirizzo" label="Indirizzo" value=indirizzo errors autocomplete="street-address"/>
-            <Field id="comune" label="Comune" value=comune errors autocomplete="address-level2"/>
-            <Field id="provincia" label="Provincia (sigla)" value=provincia errors/>
-            <Field id="cap" label="CAP" value=cap errors autocomplete="postal-code"/>
-            <Field id="email" label="Email ordinaria" value=email errors autocomplete="email" input_type="email"/>
-            <Field id="telefono" label="Telefono" value=telefono errors autocomplete="tel" input_type="tel"/>
+            <Field id="indirizzo" label="Indirizzo" value=indirizzo error=field_error(errors, "indirizzo") autocomplete="street-address"/>
+            <Field id="comune" label="Comune" value=comune error=field_error(errors, "comune") autocomplete="address-level2"/>
+            <Field id="provincia" label="Provincia (sigla)" value=provincia error=field_error(errors, "provincia")/>
+            <Field id="cap" label="CAP" value=cap error=field_error(errors, "cap") autocomplete="postal-code"/>
+            <Field id="email" label="Email ordinaria" value=email error=field_error(errors, "email") autocomplete="email" kind="email"/>
+            <Field id="telefono" label="Telefono" value=telefono error=field_error(errors, "telefono") autocomplete="tel" kind="tel"/>
             <button type="submit" class="btn btn-primary" data-testid="save" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { "Salvataggio…" } else { "Salva" }}
             </button>
@@ -139,12 +113,13 @@ fn ProfileForm(member: MemberDetail) -> impl IntoView {
 #[component]
 pub fn RecoveryPage() -> impl IntoView {
     view! {
-        <h1>"Recupero credenziali"</h1>
+        <Page title="Recupero credenziali">
         <p>
             "L'email e il cellulare di recupero servono a reimpostare la password della casella. "
             "Solo tu puoi cambiarli: la segreteria dell'Ordine non può farlo."
         </p>
         <WithMember form=|member| view! { <RecoveryForm member/> }/>
+        </Page>
     }
 }
 
@@ -169,6 +144,7 @@ fn RecoveryForm(member: MemberDetail) -> impl IntoView {
         }
     });
     let errors = Signal::derive(move || save.value().get().and_then(Result::err));
+    focus_errors_of(save);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(RecoveryUpdate {
@@ -179,8 +155,8 @@ fn RecoveryForm(member: MemberDetail) -> impl IntoView {
     };
     view! {
         <form class="profile-form" on:submit=submit novalidate>
-            <Field id="email" label="Email di recupero" value=email errors autocomplete="email" input_type="email"/>
-            <Field id="cellulare" label="Cellulare" value=cellulare errors autocomplete="tel" input_type="tel"/>
+            <Field id="email" label="Email di recupero" value=email error=field_error(errors, "email") autocomplete="email" kind="email"/>
+            <Field id="cellulare" label="Cellulare" value=cellulare error=field_error(errors, "cellulare") autocomplete="tel" kind="tel"/>
             <button type="submit" class="btn btn-primary" data-testid="save" disabled=move || save.pending().get()>
                 {move || if save.pending().get() { "Salvataggio…" } else { "Salva" }}
             </button>

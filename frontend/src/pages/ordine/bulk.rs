@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::components::csv_upload::CsvUpload;
+use crate::components::page::Page;
 use crate::session::SessionContext;
 
 /// The server's limit of rows per request.
@@ -21,7 +22,7 @@ pub fn BulkActivationPage() -> impl IntoView {
     };
     let today = chrono::Local::now().date_naive();
     view! {
-        <h1>"Attivazione massiva"</h1>
+        <Page title="Attivazione massiva">
         <p class="lead">
             "Carica un file CSV con le colonne del Modello Anagrafiche: "
             <code>"nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono"</code>". "
@@ -32,6 +33,7 @@ pub fn BulkActivationPage() -> impl IntoView {
             max_rows=ROWS_PER_PART
             report_name=format!("attivazioni-{ordine}-{today}.csv")
             confirm_label="Attiva le caselle"/>
+        </Page>
     }
     .into_any()
 }

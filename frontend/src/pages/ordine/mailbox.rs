@@ -5,6 +5,7 @@ use leptos_router::components::Redirect;
 
 use crate::api;
 use crate::components::loaded::Loaded;
+use crate::components::page::Page;
 use crate::format;
 use crate::session::SessionContext;
 
@@ -19,7 +20,7 @@ pub fn OrdineMailboxPage() -> impl IntoView {
     };
     let sigla = ordine.to_string();
     view! {
-        <h1>"Casella dell'Ordine"</h1>
+        <Page title="Casella dell'Ordine">
         <Loaded what="della casella"
             load=move || {
                 let sigla = sigla.clone();
@@ -38,6 +39,7 @@ pub fn OrdineMailboxPage() -> impl IntoView {
                     </dl>
                 }
             }/>
+        </Page>
     }
     .into_any()
 }

@@ -1,12 +1,14 @@
-//! A member's page in the Ordine's panel, with *Attiva PEC* when he has no mailbox.
+//! A member's page in the Ordine's panel, with *Attiva PEC* when he may have a mailbox:
+//! it first shows the address it will create (an address is for good), then activates on
+//! confirmation.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
-use shared::api::{ErrorCode, MemberDetail};
+use shared::api::{ActivationPreview, ErrorCode, MemberDetail};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
+use crate::components::page::{Page, set_title};
 use crate::format;
 use crate::session::SessionContext;
 
@@ -27,27 +29,26 @@ pub fn MemberPage() -> impl IntoView {
         async move { api::member(&cf).await }
     });
     view! {
-        <Show when=move || session.0.get().is_some() fallback=|| view! { <Redirect path="/accesso"/> }>
             <Transition fallback=|| view! { <p class="loading" role="status">"Caricamento…"</p> }>
                 {move || Suspend::new(async move {
                     match member.await {
                         Ok(member) => view! { <Member member activate/> }.into_any(),
                         Err(ClientError::Api(api)) if api.code == ErrorCode::NotFound => view! {
-                            <h1>"Iscritto non trovato"</h1>
-                            <p data-testid="member-not-found">
-                                "Nessun iscritto con questo codice fiscale risulta nel tuo Ordine."
-                            </p>
+                            <Page title="Iscritto non trovato">
+                                <p data-testid="member-not-found">
+                                    "Nessun iscritto con questo codice fiscale risulta nel tuo Ordine."
+                                </p>
+                            </Page>
                         }
                         .into_any(),
                         Err(ClientError::Unauthorized) => {
-                            session.sign_out();
-                            view! { <Redirect path="/accesso"/> }.into_any()
+                            session.sign_out_and_leave(&crate::components::loaded::login_and_back());
+                            view! { <p class="loading" role="status">"Sessione scaduta: accedi di nuovo…"</p> }.into_any()
                         }
                         Err(err) => view! { <ErrorAlert message=err.to_string()/> }.into_any(),
                     }
                 })}
             </Transition>
-        </Show>
     }
 }
 
@@ -56,21 +57,33 @@ fn Member(
     member: MemberDetail,
     activate: Action<(String, String), Result<shared::api::MailboxView, ClientError>>,
 ) -> impl IntoView {
-    let a = &member.anagrafica;
-    let ordine = member.albo.ordine.to_string();
-    let cf = a.codice_fiscale.to_string();
     let can_activate = member.can_activate();
-    let mailbox = member.mailbox.clone();
+    let MemberDetail {
+        anagrafica: a,
+        albo,
+        mailbox,
+        ..
+    } = member;
+    let ordine = albo.ordine.to_string();
+    let cf = a.codice_fiscale.to_string();
+    let name = format!("{} {}", a.nome, a.cognome);
+    set_title(&name);
+    let domicilio = albo
+        .domicilio_digitale
+        .as_ref()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "Non comunicato".into());
+    let registered = albo.stato.is_registered();
     view! {
-        <h1 data-testid="member-name">{format!("{} {}", a.nome, a.cognome)}</h1>
+        <Page title=name>
         <dl class="facts readonly">
             <dt>"Codice fiscale"</dt><dd>{cf.clone()}</dd>
-            <dt>"Ordine"</dt><dd>{member.albo.ordine.nome()}</dd>
-            <dt>"Numero di iscrizione"</dt><dd>{member.albo.numero_iscrizione.clone()}</dd>
-            <dt>"Stato nell'Albo"</dt><dd data-testid="member-albo">{format::albo(&member.albo.stato)}</dd>
+            <dt>"Ordine"</dt><dd>{albo.ordine.nome()}</dd>
+            <dt>"Numero di iscrizione"</dt><dd>{albo.numero_iscrizione.clone()}</dd>
+            <dt>"Stato nell'Albo"</dt><dd data-testid="member-albo">{format::albo(&albo.stato)}</dd>
             <dt>"Email ordinaria"</dt><dd>{a.email.to_string()}</dd>
             <dt>"Domicilio digitale"</dt>
-            <dd>{member.albo.domicilio_digitale.as_ref().map(|d| d.to_string()).unwrap_or_else(|| "Non comunicato".into())}</dd>
+            <dd>{domicilio}</dd>
         </dl>
         <h2>"Casella PEC"</h2>
         {match mailbox {
@@ -85,28 +98,81 @@ fn Member(
             .into_any(),
             _ => view! { <p data-testid="member-no-mailbox">"L'iscritto non ha una casella @ingpec.eu attiva."</p> }.into_any(),
         }}
-        {(!member.albo.stato.is_registered()).then(|| view! {
+        {(!registered).then(|| view! {
             <p class="hint">"La casella si attiva solo per chi è iscritto all'Albo."</p>
         })}
-        <Show when=move || can_activate>
-            <button type="button" class="btn btn-primary" data-testid="activate"
-                disabled=move || activate.pending().get()
-                on:click={
-                    let (ordine, cf) = (ordine.clone(), cf.clone());
-                    move |_| { activate.dispatch((ordine.clone(), cf.clone())); }
-                }>
-                {move || if activate.pending().get() { "Attivazione in corso…" } else { "Attiva PEC" }}
-            </button>
-        </Show>
+        {can_activate.then(|| view! { <Activation ordine cf activate/> })}
         <div aria-live="polite">
             {move || match activate.value().get() {
                 Some(Ok(mailbox)) => Some(view! {
                     <div class="alert alert-success" role="status" data-testid="activated">
                         {format!("Casella attivata: {}. È attiva da subito; l'iscritto dovrà firmare il contratto dalla sua area riservata.", mailbox.address)}
                     </div>
-                }.into_any()),
-                Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="activate-error"/> }.into_any()),
-                None => None,
+                }),
+                _ => None,
+            }}
+        </div>
+        </Page>
+    }
+}
+
+/// *Attiva PEC*: the address first, then the activation on confirmation. Once refused
+/// (another Ordine's secretariat activated him meanwhile, say) it is offered no more.
+#[component]
+fn Activation(
+    ordine: String,
+    cf: String,
+    activate: Action<(String, String), Result<shared::api::MailboxView, ClientError>>,
+) -> impl IntoView {
+    let preview = Action::new_local(|(ordine, cf): &(String, String)| {
+        let (ordine, cf) = (ordine.clone(), cf.clone());
+        async move { api::activation_preview(&ordine, &cf).await }
+    });
+    let refused = move || {
+        matches!(preview.value().get(), Some(Err(_)))
+            || matches!(activate.value().get(), Some(Err(_)))
+    };
+    let who = StoredValue::new((ordine, cf));
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    // The question takes the focus, so the keyboard answers it next.
+    Effect::new(move |_| {
+        if matches!(preview.value().get(), Some(Ok(_)))
+            && let Some(button) = confirm_button.get()
+        {
+            let _ = button.focus();
+        }
+    });
+    view! {
+        <Show when=move || !refused() && activate.value().get().is_none()>
+            {move || match preview.value().get() {
+                Some(Ok(ActivationPreview { indirizzo })) => view! {
+                    <div class="alert alert-warning" role="alertdialog" aria-labelledby="activation-question" data-testid="activation-confirm">
+                        <p id="activation-question">
+                            "Sarà creata la casella "<strong data-testid="activation-address">{indirizzo.to_string()}</strong>
+                            ", attiva da subito. L'indirizzo resta all'iscritto: dopo il suo primo accesso non si potrà più correggere."
+                        </p>
+                        <button type="button" class="btn btn-primary me-2" data-testid="activate-confirm" node_ref=confirm_button
+                            disabled=move || activate.pending().get() on:click=move |_| { activate.dispatch(who.get_value()); }>
+                            {move || if activate.pending().get() { "Attivazione in corso…" } else { "Conferma e attiva" }}
+                        </button>
+                        <button type="button" class="btn btn-outline-primary" data-testid="activate-cancel"
+                            on:click=move |_| preview.value().set(None)>"Annulla"</button>
+                    </div>
+                }
+                .into_any(),
+                _ => view! {
+                    <button type="button" class="btn btn-primary" data-testid="activate"
+                        disabled=move || preview.pending().get() on:click=move |_| { preview.dispatch(who.get_value()); }>
+                        {move || if preview.pending().get() { "Verifica in corso…" } else { "Attiva PEC…" }}
+                    </button>
+                }
+                .into_any(),
+            }}
+        </Show>
+        <div aria-live="polite">
+            {move || match (preview.value().get(), activate.value().get()) {
+                (_, Some(Err(err))) | (Some(Err(err)), _) => Some(view! { <ErrorAlert message=err.to_string() testid="activate-error"/> }),
+                _ => None,
             }}
         </div>
     }

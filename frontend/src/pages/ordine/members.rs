@@ -3,7 +3,7 @@
 //! shared and reloaded; the server does the searching.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::api::{AlboFilter, CasellaFilter, MemberFilters};
 use shared::catalog::PlanCode;
@@ -15,6 +15,7 @@ use crate::components::alert::ErrorAlert;
 use crate::components::download;
 use crate::components::loaded::Loaded;
 use crate::components::member_table::MemberTable;
+use crate::components::page::Page;
 use crate::session::SessionContext;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,23 +24,20 @@ enum Scope {
     Nazionale,
 }
 
+/// The secretariat's members (the area's guard let only a secretariat in).
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let session = SessionContext::get().0.get_untracked();
-    let ordine = session.as_ref().and_then(|s| s.caller.ordine);
-    match ordine {
-        _ if session.is_none() => view! { <Redirect path="/accesso"/> }.into_any(),
-        Some(ordine) => view! {
-            <h1>"Iscritti"</h1>
-            <Export ordine=ordine.to_string()/>
-            <Search scope=Scope::Ordine ordine=Some(ordine)/>
-        }
-        .into_any(),
-        None => view! {
-            <h1>"Iscritti"</h1>
-            <ErrorAlert message="Questa pagina è riservata alle segreterie degli Ordini."/>
-        }
-        .into_any(),
+    let ordine = SessionContext::get()
+        .0
+        .get_untracked()
+        .and_then(|s| s.caller.ordine);
+    view! {
+        <Page title="Iscritti">
+            {ordine.map(|ordine| view! {
+                <Export ordine=ordine.to_string()/>
+                <Search scope=Scope::Ordine ordine=Some(ordine)/>
+            })}
+        </Page>
     }
 }
 
@@ -47,9 +45,10 @@ pub fn MembersPage() -> impl IntoView {
 #[component]
 pub fn NationwidePage() -> impl IntoView {
     view! {
-        <h1>"Ricerca nazionale"</h1>
-        <p class="lead">"Cerca un iscritto in tutti gli Ordini per codice fiscale, indirizzo PEC o cognome (almeno due lettere)."</p>
-        <Search scope=Scope::Nazionale ordine=None/>
+        <Page title="Ricerca nazionale">
+            <p class="lead">"Cerca un iscritto in tutti gli Ordini per codice fiscale, indirizzo PEC o cognome (almeno due lettere)."</p>
+            <Search scope=Scope::Nazionale ordine=None/>
+        </Page>
     }
 }
 

@@ -4,3 +4,4 @@ pub mod bulk;
 pub mod mailbox;
 pub mod member;
 pub mod members;
+pub mod profilo;

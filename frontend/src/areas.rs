@@ -1,0 +1,122 @@
+//! Each area's routes: what one bundle knows. A path of another area is a page load of
+//! that area's bundle ([`Elsewhere`]); inside an area, a [`Guard`] checks the role once.
+
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+use shared::access::Role;
+use shared::ui::Area;
+
+use crate::components::guard::Guard;
+use crate::pages::fondazione::{albo::AlboImportPage, audit::AuditPage, overview::OverviewPage};
+use crate::pages::login::{CallbackPage, LoginPage};
+use crate::pages::member::{
+    history::HistoryPage, mailbox::MailboxPage, plans::MemberPlansPage, profile::ProfilePage,
+    profile::RecoveryPage,
+};
+use crate::pages::not_found::NotFound;
+use crate::pages::ordine::{
+    bulk::BulkActivationPage, mailbox::OrdineMailboxPage, member::MemberPage, members::MembersPage,
+    members::NationwidePage, profilo::ProfiloPage,
+};
+use crate::pages::plans::PlansPage;
+
+/// The plans and the quote.
+pub fn pubblico() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <Elsewhere here=Area::Pubblico/> }>
+            <Route path=path!("/") view=PlansPage/>
+            <Route path=path!("/piani") view=PlansPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// The login, local or hosted.
+pub fn accesso() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <Elsewhere here=Area::Accesso/> }>
+            <Route path=path!("/accesso") view=LoginPage/>
+            <Route path=path!("/accesso/callback") view=CallbackPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// The member's reserved area.
+pub fn iscritto() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <Elsewhere here=Area::Iscritto/> }>
+            <ParentRoute path=path!("/mia-pec") view=|| view! { <Guard roles=&[Role::Iscritto]/> }>
+                <Route path=path!("") view=MailboxPage/>
+                <Route path=path!("dati") view=ProfilePage/>
+                <Route path=path!("recupero") view=RecoveryPage/>
+                <Route path=path!("piani") view=MemberPlansPage/>
+                <Route path=path!("storico") view=HistoryPage/>
+            </ParentRoute>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// The secretariat's panel; a member's page is the Fondazione's too.
+pub fn ordine() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <Elsewhere here=Area::Ordine/> }>
+            <ParentRoute path=path!("/ordine") view=|| view! { <Guard roles=&[Role::Segreteria, Role::Fondazione]/> }>
+                <Route path=path!("iscritti/:cf") view=MemberPage/>
+                <ParentRoute path=path!("") view=|| view! { <Guard roles=&[Role::Segreteria]/> }>
+                    <Route path=path!("iscritti") view=MembersPage/>
+                    <Route path=path!("attivazioni") view=BulkActivationPage/>
+                    <Route path=path!("casella") view=OrdineMailboxPage/>
+                    <Route path=path!("profilo") view=ProfiloPage/>
+                </ParentRoute>
+            </ParentRoute>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// The Fondazione's console; the Albo's import for the Albo's account too.
+pub fn fondazione() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <Elsewhere here=Area::Fondazione/> }>
+            <ParentRoute path=path!("/fondazione") view=|| view! { <Guard roles=&[Role::Fondazione, Role::Albo]/> }>
+                <Route path=path!("albo") view=AlboImportPage/>
+                <ParentRoute path=path!("") view=|| view! { <Guard roles=&[Role::Fondazione]/> }>
+                    <Route path=path!("") view=OverviewPage/>
+                    <Route path=path!("iscritti") view=NationwidePage/>
+                    <Route path=path!("registro") view=AuditPage/>
+                </ParentRoute>
+            </ParentRoute>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// `path` with its query (the router's `search` has no `?`).
+pub fn with_query(path: &str, search: &str) -> String {
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
+/// A path this bundle does not route: another area's (loaded as a page), or none at all.
+#[component]
+fn Elsewhere(here: Area) -> impl IntoView {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    if Area::of(&path) == here {
+        return view! { <NotFound/> }.into_any();
+    }
+    let target = with_query(&path, &location.search.get_untracked());
+    Effect::new(move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().replace(&target);
+        }
+    });
+    view! { <p class="loading" role="status">"Caricamento…"</p> }.into_any()
+}
