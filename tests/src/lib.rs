@@ -1,6 +1,7 @@
 //! The end-to-end harness: the real `pec-local` binary on a free port, and Debian's
 //! Chromium driven over WebDriver, with a page object per screen.
 
+pub mod a11y;
 pub mod browser;
 pub mod idp;
 pub mod pages;

@@ -1,6 +1,7 @@
 //! The SPA in headless Chromium against the local server.
 
 use anyhow::{Result, ensure};
+use e2e::a11y::audit_both;
 use e2e::browser::Browser;
 use e2e::idp::FakeIdp;
 use e2e::pages::Screen;
@@ -29,6 +30,7 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
                 .await?;
             eprintln!("first render after navigation: {first_render} ms");
             ensure!(first_render.is_number(), "no first-render mark");
+            audit_both(&client, "Piani e prezzi").await?;
             let base = page.plan_card("base").await?;
             ensure!(
                 base.contains("Gratuita") && base.contains("1 GB") && base.contains("3 GB"),

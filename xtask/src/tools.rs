@@ -3,7 +3,7 @@
 //! package name and only when missing: rustfmt and clippy and the wasm32 target (rustup),
 //! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
 //! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
-//! (npm), Chromium and ChromeDriver (Debian), and moto, cfn-lint, the SAM CLI,
+//! and axe-core (npm), Chromium and ChromeDriver (Debian), and moto, cfn-lint, the SAM CLI,
 //! schemathesis and cargo-lambda (PyPI, in virtualenvs). The versions are pinned here.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +16,8 @@ use crate::run;
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const BINARYEN: &str = "binaryen@132";
 pub const BOOTSTRAP_ITALIA: &str = "bootstrap-italia@2.18.3";
+/// The accessibility engine the browser tests inject in every screen.
+const AXE_CORE: &str = "axe-core@4.14.1";
 const MOTO: &str = "moto[server]==5.2.5";
 const CFN_LINT: &str = "cfn-lint==1.58.0";
 const SAM_CLI: &str = "aws-sam-cli==1.170.0";
@@ -44,6 +46,8 @@ pub struct Test {
     pub infra: Infra,
     /// Schemathesis's `st`, the API's contract test against its OpenAPI document.
     pub schemathesis: PathBuf,
+    /// axe-core's `axe.min.js`, which the browser tests inject.
+    pub axe_core: PathBuf,
 }
 
 /// What `cargo xtask dist` uses.
@@ -77,6 +81,7 @@ pub fn for_test(root: &Path) -> Result<Test> {
     ensure_rustup_component(root, "clippy")?;
     let spa = for_spa(root)?;
     ensure_chromium(root)?;
+    let axe_core = ensure_axe_core(root)?;
     let moto_server = ensure_moto(root)?;
     let cfn_lint = ensure_venv(root, "infra-venv", CFN_LINT, "cfn-lint")?;
     let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
@@ -85,6 +90,7 @@ pub fn for_test(root: &Path) -> Result<Test> {
         spa,
         moto_server,
         schemathesis: schemathesis.join("bin/st"),
+        axe_core,
         infra: Infra {
             cfn_lint: cfn_lint.join("bin/cfn-lint"),
             python: cfn_lint.join("bin/python"),
@@ -226,6 +232,17 @@ fn ensure_bootstrap_italia(root: &Path) -> Result<PathBuf> {
         &dist.join("css").join("bootstrap-italia.min.css"),
     )?;
     Ok(dist)
+}
+
+/// axe-core's npm package, under `target/tools/axe-core`; returns `axe.min.js`.
+fn ensure_axe_core(root: &Path) -> Result<PathBuf> {
+    let prefix = root.join("target").join("tools").join("axe-core");
+    let script = prefix
+        .join("node_modules")
+        .join("axe-core")
+        .join("axe.min.js");
+    ensure_npm(root, &prefix, AXE_CORE, &script)?;
+    Ok(script)
 }
 
 /// Debian's Chromium and ChromeDriver for the browser tests (a browser cannot be

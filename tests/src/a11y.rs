@@ -1,0 +1,97 @@
+//! Accessibility, checked the way auditors check it: axe-core (the npm package that
+//! `cargo xtask test` installs, `PEC_AXE_JS`) injected in the page as it is shown, at
+//! desktop width and at a phone's (390 px); 0 violations, or the check fails with each
+//! rule and the elements it found.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use fantoccini::Client;
+use serde::Deserialize;
+
+use crate::server::workspace_root;
+
+/// A phone's viewport (an iPhone 12-15 in portrait), and the desktop the browser opens at.
+pub const PHONE: (u32, u32) = (390, 844);
+pub const DESKTOP: (u32, u32) = (1280, 1024);
+
+fn axe_source() -> Result<String> {
+    let path = std::env::var("PEC_AXE_JS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
+        workspace_root().join("target/tools/axe-core/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: axe-core is missing (`cargo xtask test` installs it)",
+            path.display()
+        )
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    help: String,
+    nodes: Vec<String>,
+}
+
+/// The page as shown now has no axe-core violation (WCAG 2.1 A and AA and best practices).
+pub async fn audit(client: &Client, screen: &str) -> Result<()> {
+    // The app draws after its bundle loads: wait for a page heading.
+    for _ in 0..50 {
+        let ready = client
+            .execute("return !!document.querySelector('main h1');", vec![])
+            .await?;
+        if ready.as_bool() == Some(true) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let present = client
+        .execute("return typeof window.axe !== 'undefined';", vec![])
+        .await?;
+    if present.as_bool() != Some(true) {
+        client.execute(&axe_source()?, vec![]).await?;
+    }
+    let found = client
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document, {
+                 runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+                 resultTypes: ['violations'],
+               }).then(r => done(JSON.stringify(r.violations.map(v => ({
+                 id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\n').join(' ')),
+               }))))).catch(e => done(JSON.stringify([{ id: 'axe-error', impact: null, help: String(e), nodes: [] }])));"#,
+            vec![],
+        )
+        .await?;
+    let violations: Vec<Violation> =
+        serde_json::from_str(found.as_str().context("axe answered nothing")?)?;
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let report: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            format!(
+                "{} ({}): {}\n      {}",
+                v.id,
+                v.impact.as_deref().unwrap_or("?"),
+                v.help,
+                v.nodes.join("\n      ")
+            )
+        })
+        .collect();
+    bail!("{screen}: {} accessibility violations\n  {}", violations.len(), report.join("\n  "))
+}
+
+/// [`audit`] at desktop width and at a phone's, and back to desktop.
+pub async fn audit_both(client: &Client, screen: &str) -> Result<()> {
+    audit(client, &format!("{screen} (desktop)")).await?;
+    client.set_window_size(PHONE.0, PHONE.1).await?;
+    let outcome = audit(client, &format!("{screen} (phone)")).await;
+    client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+    outcome?;
+    Ok(())
+}
