@@ -16,9 +16,11 @@ pub const PHONE: (u32, u32) = (390, 844);
 pub const DESKTOP: (u32, u32) = (1280, 1024);
 
 fn axe_source() -> Result<String> {
-    let path = std::env::var("PEC_AXE_JS").map(std::path::PathBuf::from).unwrap_or_else(|_| {
-        workspace_root().join("target/tools/axe-core/node_modules/axe-core/axe.min.js")
-    });
+    let path = std::env::var("PEC_AXE_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            workspace_root().join("target/tools/axe-core/node_modules/axe-core/axe.min.js")
+        });
     std::fs::read_to_string(&path).with_context(|| {
         format!(
             "{}: axe-core is missing (`cargo xtask test` installs it)",
@@ -83,14 +85,36 @@ pub async fn audit(client: &Client, screen: &str) -> Result<()> {
             )
         })
         .collect();
-    bail!("{screen}: {} accessibility violations\n  {}", violations.len(), report.join("\n  "))
+    bail!(
+        "{screen}: {} accessibility violations\n  {}",
+        violations.len(),
+        report.join("\n  ")
+    )
 }
 
-/// [`audit`] at desktop width and at a phone's, and back to desktop.
+/// The page scrolls only down, never sideways (a wide table scrolls in its own region).
+async fn fits_the_width(client: &Client, screen: &str) -> Result<()> {
+    let overflow = client
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await?;
+    match overflow.as_i64() {
+        Some(px) if px > 0 => bail!("{screen} (phone): the page is {px} px wider than the phone"),
+        _ => Ok(()),
+    }
+}
+
+/// [`audit`] at desktop width and at a phone's (where the page must also fit the width),
+/// and back to desktop.
 pub async fn audit_both(client: &Client, screen: &str) -> Result<()> {
     audit(client, &format!("{screen} (desktop)")).await?;
     client.set_window_size(PHONE.0, PHONE.1).await?;
-    let outcome = audit(client, &format!("{screen} (phone)")).await;
+    let outcome = match audit(client, &format!("{screen} (phone)")).await {
+        Ok(()) => fits_the_width(client, screen).await,
+        failed => failed,
+    };
     client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
     outcome?;
     Ok(())

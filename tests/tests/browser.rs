@@ -12,6 +12,7 @@ use e2e::pages::ordine::{MemberPage, MembersPage};
 use e2e::pages::plans::PlansPage;
 use e2e::pages::profile::ProfileForm;
 use e2e::server::LocalServer;
+use fantoccini::key::Key;
 
 #[tokio::test]
 async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
@@ -316,6 +317,7 @@ async fn a_secretariat_bulk_activates_a_csv_with_one_bad_row() -> Result<()> {
                     outcomes == ["Errore", "Da attivare", "Da attivare", "Da attivare"],
                     "{outcomes:?}"
                 );
+                audit_both(&client, "Resoconto del controllo").await?;
                 let done = page.confirm().await?;
                 ensure!(
                     done.contains("4 righe, 3 elaborate, 1 con problemi"),
@@ -412,6 +414,214 @@ async fn the_hosted_login_signs_in_with_pkce() -> Result<()> {
             let address = page.text("mailbox-address").await?;
             ensure!(address == "mario.rossi@ingpec.eu", "{address}");
             ensure!(idp.exchanged(), "no verified code exchange");
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
+/// Every screen of every role, as shown with its data (and with its errors), audited by
+/// axe-core at desktop and phone width; all the violations reported at once.
+#[tokio::test]
+async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let member_of_milano = {
+        let token = server.token("segreteria.mi").await?;
+        let page = server
+            .get(
+                "/api/ordini/MI/members?casella=nessuna&albo=iscritto&limit=1",
+                &token,
+            )
+            .await?;
+        page["items"][0]["codice_fiscale"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let outcome = browser
+        .scenario("axe_tour", |client| async move {
+            let screen = Screen::new(client.clone());
+            let mut failures = Vec::new();
+            // Opens `path`, waits for `shown`, audits.
+            macro_rules! check {
+                ($name:expr, $path:expr, $shown:expr) => {
+                    client.goto(&server.url($path)).await?;
+                    screen.find($shown).await?;
+                    if let Err(e) = audit_both(&client, $name).await {
+                        failures.push(format!("{e:#}"));
+                    }
+                };
+            }
+            macro_rules! audit_here {
+                ($name:expr) => {
+                    if let Err(e) = audit_both(&client, $name).await {
+                        failures.push(format!("{e:#}"));
+                    }
+                };
+            }
+            macro_rules! log_in {
+                ($user:expr) => {
+                    LoginPage::open(client.clone(), &server.url("/accesso"))
+                        .await?
+                        .log_in($user, "pec-demo")
+                        .await?;
+                    screen.find("nav-logout").await?;
+                };
+            }
+
+            check!("Pagina inesistente", "/pagina-che-non-esiste", "page-title");
+            let login = LoginPage::open(client.clone(), &server.url("/accesso")).await?;
+            audit_here!("Accedi");
+            login.log_in("mario.rossi", "sbagliata").await?;
+            login.error().await?;
+            audit_here!("Accedi, con l'errore");
+
+            log_in!("mario.rossi");
+            check!("La mia PEC", "/mia-pec", "mailbox-address");
+            check!("Dati anagrafici", "/mia-pec/dati", "cognome");
+            screen.fill("cap", "071").await?;
+            screen.click("save").await?;
+            screen.wait_text("cap-error").await?;
+            audit_here!("Dati anagrafici, con l'errore");
+            check!("Recupero", "/mia-pec/recupero", "save");
+            check!("Piani dell'iscritto", "/mia-pec/piani", "member-plan");
+            check!("Storico", "/mia-pec/storico", "audit-integrity");
+            check!("Pagina di un altro ruolo", "/ordine/iscritti", "wrong-role");
+            screen.click("nav-logout").await?;
+
+            log_in!("segreteria.mi");
+            check!("Iscritti", "/ordine/iscritti", "member-row");
+            check!(
+                "Scheda iscritto",
+                &format!("/ordine/iscritti/{member_of_milano}"),
+                "member-no-mailbox"
+            );
+            screen.click("activate").await?;
+            screen.wait_text("activation-address").await?;
+            audit_here!("Scheda iscritto, conferma dell'attivazione");
+            screen.click("activate-cancel").await?;
+            check!("Attivazione massiva", "/ordine/attivazioni", "csv-file");
+            check!("Casella dell'Ordine", "/ordine/casella", "ordine-mailbox");
+            check!("Profilo dell'Ordine", "/ordine/profilo", "profilo-save");
+            screen.click("nav-logout").await?;
+
+            log_in!("fondazione");
+            check!("Panoramica", "/fondazione", "ordini-table");
+            check!(
+                "Ricerca nazionale",
+                "/fondazione/iscritti?q=rossi",
+                "member-row"
+            );
+            check!("Registro", "/fondazione/registro", "audit-row");
+            check!("Import Albo", "/fondazione/albo", "csv-file");
+            screen.click("nav-logout").await?;
+
+            ensure!(failures.is_empty(), "{}", failures.join("\n"));
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
+/// A secretariat without a mouse: the deep link to a member, the login, the activation,
+/// each step where the focus is; and the phone's menu, opened and closed by keys.
+#[tokio::test]
+async fn a_secretariat_activates_with_the_keyboard_alone() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let cf = {
+        let token = server.token("segreteria.mi").await?;
+        let page = server
+            .get(
+                "/api/ordini/MI/members?casella=nessuna&albo=iscritto&limit=1",
+                &token,
+            )
+            .await?;
+        page["items"][0]["codice_fiscale"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("keyboard_alone", |client| async move {
+            let screen = Screen::new(client.clone());
+            // The deep link, without a session: the login, keeping where he was going.
+            client
+                .goto(&server.url(&format!("/ordine/iscritti/{cf}")))
+                .await?;
+            screen.find("login-username").await?;
+            ensure!(
+                client.current_url().await?.path() == "/accesso",
+                "not sent to the login"
+            );
+            // The first Tab is the skip link; Enter moves the focus to the heading.
+            ensure!(screen.tab_to("skip-link", 1).await? == 1);
+            screen.press(Key::Enter).await?;
+            screen.focus_on("page-title").await?;
+            screen.tab_to("login-username", 10).await?;
+            screen.type_keys("segreteria.mi").await?;
+            screen.tab_to("login-password", 1).await?;
+            screen.type_keys("pec-demo").await?;
+            screen.press(Key::Enter).await?;
+
+            // Back to the member.
+            screen.find("member-no-mailbox").await?;
+            ensure!(
+                client.current_url().await?.path() == format!("/ordine/iscritti/{cf}"),
+                "the deep link was lost across the login"
+            );
+            // A page load starts at the top: the skip link, then the heading.
+            screen.tab_to("skip-link", 1).await?;
+            screen.press(Key::Enter).await?;
+            screen.focus_on("page-title").await?;
+            // Attiva PEC…, then Annulla: the focus returns to the button.
+            screen.tab_to("activate", 40).await?;
+            screen.press(Key::Enter).await?;
+            screen.wait_text("activation-address").await?;
+            screen.focus_on("activate-confirm").await?;
+            screen.tab_to("activate-cancel", 1).await?;
+            screen.press(Key::Enter).await?;
+            screen.find("activate").await?;
+            screen.focus_on("activate").await?;
+            // Asked again, confirmed with Enter: the outcome takes the focus.
+            screen.press(Key::Enter).await?;
+            screen.wait_text("activation-address").await?;
+            screen.press(Key::Enter).await?;
+            let done = screen.wait_text("activated").await?;
+            ensure!(done.contains("@ingpec.eu"), "{done}");
+            screen.focus_on("activated").await?;
+
+            // At a phone's width the header fits, the menu opens with Enter and closes with
+            // Escape, giving the focus back to its button.
+            client.set_window_size(360, 740).await?;
+            let overflow = client
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await?;
+            ensure!(overflow.as_i64() == Some(0), "the page is wider than the phone by {overflow} px");
+            screen.tab_to("nav-toggler", 10).await?;
+            screen.press(Key::Enter).await?;
+            let shown = |id: &'static str| {
+                let client = client.clone();
+                async move {
+                    let visible = client
+                        .execute(
+                            &format!("const e = document.querySelector('[data-testid=\"{id}\"]'); return !!e && e.offsetParent !== null;"),
+                            vec![],
+                        )
+                        .await?;
+                    anyhow::Ok(visible.as_bool() == Some(true))
+                }
+            };
+            ensure!(shown("nav-members").await?, "the menu did not open");
+            screen.press(Key::Escape).await?;
+            ensure!(!shown("nav-members").await?, "Escape did not close the menu");
+            screen.focus_on("nav-toggler").await?;
             Ok(())
         })
         .await;

@@ -18,6 +18,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::download;
+use crate::components::scroll_table::ScrollTable;
 
 /// One part of a file: the header and some rows, and the file line of its first row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -464,7 +465,7 @@ fn ReportTable(rows: Vec<RowReport>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-responsive">
+        <ScrollTable label="Resoconto riga per riga">
             <table class="table table-sm" data-testid="csv-report">
                 <caption>"Resoconto riga per riga (prima le righe con problemi)"</caption>
                 <thead>
@@ -477,7 +478,7 @@ fn ReportTable(rows: Vec<RowReport>) -> impl IntoView {
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-        </div>
+        </ScrollTable>
     }
 }
 

@@ -86,11 +86,17 @@ pub fn SkipLink() -> impl IntoView {
 }
 
 /// A menu entry: a link inside this bundle's area, or a page load of another area's.
-fn entry(area: Area, href: &'static str, label: &'static str, testid: &'static str) -> AnyView {
+/// `exact`: marked as the current page only on its own path (an area's home, whose
+/// sub-pages have their own entries), not on the pages below it too.
+fn entry(
+    area: Area,
+    (href, label, testid): (&'static str, &'static str, &'static str),
+    exact: bool,
+) -> AnyView {
     if Area::of(href) == area {
         view! {
             <li class="nav-item">
-                <A href=href attr:class="nav-link" attr:data-testid=testid><span>{label}</span></A>
+                <A href=href exact attr:class="nav-link" attr:data-testid=testid><span>{label}</span></A>
             </li>
         }
         .into_any()
@@ -132,9 +138,14 @@ pub fn Header(area: Area) -> impl IntoView {
     };
     let nav = move || {
         let role = session.0.get().map(|s| s.caller.role);
-        links(role)
+        let links = links(role);
+        links
             .iter()
-            .map(|(href, label, testid)| entry(area, href, label, testid))
+            .map(|&link| {
+                let below = format!("{}/", link.0);
+                let exact = links.iter().any(|(other, ..)| other.starts_with(&below));
+                entry(area, link, exact)
+            })
             .collect_view()
     };
     view! {

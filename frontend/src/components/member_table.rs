@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::api::MemberSummary;
 
+use crate::components::scroll_table::ScrollTable;
 use crate::format;
 
 /// A list of members, each linked to his page.
@@ -35,7 +36,7 @@ pub fn MemberTable(
         })
         .collect_view();
     view! {
-        <div class="table-responsive">
+        <ScrollTable label="Iscritti">
             <table class="table table-striped" data-testid="members-table">
                 <thead>
                     <tr>
@@ -51,7 +52,7 @@ pub fn MemberTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollTable>
     }
     .into_any()
 }

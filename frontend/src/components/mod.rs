@@ -10,3 +10,4 @@ pub mod loaded;
 pub mod member_table;
 pub mod page;
 pub mod quote_table;
+pub mod scroll_table;

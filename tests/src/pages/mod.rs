@@ -98,3 +98,58 @@ impl Screen {
         self.client.find(Locator::Css(&testid(id))).await.is_ok()
     }
 }
+
+/// The keyboard alone: what has the focus, Tab until a control has it, keys to it.
+impl Screen {
+    /// The `data-testid` of the focused element ("" for one without).
+    pub async fn focused(&self) -> Result<String> {
+        let id = self
+            .client
+            .execute(
+                "return document.activeElement ? (document.activeElement.getAttribute('data-testid') || '') : '';",
+                vec![],
+            )
+            .await?;
+        Ok(id.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Sends `key` to the focused element (the page's body when none has it). A key that
+    /// loads another page (Enter on a login) ends chromedriver's wait with "aborted by
+    /// navigation": the key was pressed.
+    pub async fn press(&self, key: Key) -> Result<()> {
+        match self.type_keys(&String::from(char::from(key))).await {
+            Err(e) if e.to_string().contains("aborted by navigation") => Ok(()),
+            outcome => outcome,
+        }
+    }
+
+    /// Waits until `id` has the focus (moved there once it is drawn).
+    pub async fn focus_on(&self, id: &str) -> Result<()> {
+        let mut focused = String::new();
+        for _ in 0..20 {
+            focused = self.focused().await?;
+            if focused == id {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("the focus is on {focused:?}, not on {id}")
+    }
+
+    /// Types `text` into the focused element.
+    pub async fn type_keys(&self, text: &str) -> Result<()> {
+        self.client.active_element().await?.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Presses Tab until `id` has the focus, at most `max` times; returns how many.
+    pub async fn tab_to(&self, id: &str, max: usize) -> Result<usize> {
+        for presses in 1..=max {
+            self.press(Key::Tab).await?;
+            if self.focused().await? == id {
+                return Ok(presses);
+            }
+        }
+        bail!("{id} not reached with {max} Tab presses")
+    }
+}

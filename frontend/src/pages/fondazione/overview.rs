@@ -6,6 +6,7 @@ use shared::api::{OrdineOverview, Verifica};
 use crate::api;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::scroll_table::ScrollTable;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -70,7 +71,7 @@ fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-responsive">
+        <ScrollTable label="Ordini">
             <table class="table table-striped table-sm" data-testid="ordini-table">
                 <thead>
                     <tr>
@@ -91,6 +92,6 @@ fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
                     </tr>
                 </tfoot>
             </table>
-        </div>
+        </ScrollTable>
     }
 }

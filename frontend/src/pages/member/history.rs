@@ -7,6 +7,7 @@ use shared::audit::{AuditEntry, Integrity};
 use crate::api;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::scroll_table::ScrollTable;
 use crate::format;
 
 #[component]
@@ -82,7 +83,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool)
         })
         .collect_view();
     view! {
-        <div class="table-responsive">
+        <ScrollTable label="Operazioni registrate">
             <table class="table table-striped" data-testid="audit-table">
                 <thead>
                     <tr>
@@ -94,7 +95,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool)
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollTable>
     }
     .into_any()
 }

@@ -74,6 +74,15 @@ fn Member(
         .map(|d| d.to_string())
         .unwrap_or_else(|| "Non comunicato".into());
     let registered = albo.stato.is_registered();
+    // The confirmation replaces the button that had the focus: it takes the focus.
+    let activated = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if matches!(activate.value().get(), Some(Ok(_)))
+            && let Some(alert) = activated.get()
+        {
+            let _ = alert.focus();
+        }
+    });
     view! {
         <Page title=name>
         <dl class="facts readonly">
@@ -105,7 +114,7 @@ fn Member(
         <div aria-live="polite">
             {move || match activate.value().get() {
                 Some(Ok(mailbox)) => Some(view! {
-                    <div class="alert alert-success" role="status" data-testid="activated">
+                    <div class="alert alert-success" role="status" tabindex="-1" node_ref=activated data-testid="activated">
                         {format!("Casella attivata: {}. È attiva da subito; l'iscritto dovrà firmare il contratto dalla sua area riservata.", mailbox.address)}
                     </div>
                 }),
@@ -134,6 +143,7 @@ fn Activation(
     };
     let who = StoredValue::new((ordine, cf));
     let confirm_button = NodeRef::<leptos::html::Button>::new();
+    let activate_button = NodeRef::<leptos::html::Button>::new();
     // The question takes the focus, so the keyboard answers it next.
     Effect::new(move |_| {
         if matches!(preview.value().get(), Some(Ok(_)))
@@ -156,12 +166,20 @@ fn Activation(
                             {move || if activate.pending().get() { "Attivazione in corso…" } else { "Conferma e attiva" }}
                         </button>
                         <button type="button" class="btn btn-outline-primary" data-testid="activate-cancel"
-                            on:click=move |_| preview.value().set(None)>"Annulla"</button>
+                            on:click=move |_| {
+                                preview.value().set(None);
+                                // Back to the button that asked, once it is drawn again.
+                                request_animation_frame(move || {
+                                    if let Some(button) = activate_button.get_untracked() {
+                                        let _ = button.focus();
+                                    }
+                                });
+                            }>"Annulla"</button>
                     </div>
                 }
                 .into_any(),
                 _ => view! {
-                    <button type="button" class="btn btn-primary" data-testid="activate"
+                    <button type="button" class="btn btn-primary" data-testid="activate" node_ref=activate_button
                         disabled=move || preview.pending().get() on:click=move |_| { preview.dispatch(who.get_value()); }>
                         {move || if preview.pending().get() { "Verifica in corso…" } else { "Attiva PEC…" }}
                     </button>
