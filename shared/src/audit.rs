@@ -6,6 +6,8 @@
 //! written in the same transaction. Deleting or editing an entry, or dropping the newest
 //! one, breaks the chain, which [`verify_chain`] reports.
 
+pub mod leggibile;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;

@@ -68,6 +68,17 @@ pub enum CausaCancellazione {
     Altro,
 }
 
+impl CausaCancellazione {
+    pub fn nome(self) -> &'static str {
+        match self {
+            CausaCancellazione::Dimissioni => "Dimissioni",
+            CausaCancellazione::Decesso => "Decesso",
+            CausaCancellazione::Morosita => "Morosità",
+            CausaCancellazione::Altro => "Altro motivo",
+        }
+    }
+}
+
 /// The holder's standing in the Albo.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -161,6 +161,30 @@ async fn a_member_edits_his_anagrafica_and_recovery_contacts() -> Result<()> {
             recovery.fill("email", "anna.recupero@example.it").await?;
             recovery.save().await?;
             ensure!(recovery.wait_text("saved").await?.contains("Dati salvati"));
+
+            // The Storico says, in Italian, who changed what: newest first.
+            client.goto(&server.url("/mia-pec/storico")).await?;
+            let screen = Screen::new(client.clone());
+            let change = screen.wait_text("audit-changes").await?;
+            ensure!(
+                change.contains("Cellulare di recupero: +393471234567")
+                    && change.contains("Email di recupero: anna.recupero@example.it"),
+                "{change}"
+            );
+            ensure!(screen.text("audit-actor").await? == "Il titolare");
+            let rows = client
+                .find_all(fantoccini::Locator::Css("[data-testid=audit-changes]"))
+                .await?;
+            let mut texts = Vec::new();
+            for row in rows {
+                texts.push(row.text().await?);
+            }
+            ensure!(
+                texts
+                    .iter()
+                    .any(|t| t.contains("Telefono:") && t.contains("+39079123456")),
+                "{texts:?}"
+            );
             Ok(())
         })
         .await;

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 use shared::api::AuditPage;
-use shared::audit::{AuditEntry, Integrity};
+use shared::audit::leggibile::Modifica;
+use shared::audit::{AuditEntry, Change, Integrity};
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -33,9 +34,10 @@ pub fn HistoryPage() -> impl IntoView {
     }
 }
 
-/// An audit action (stored in Italian, lower case) as a sentence.
-fn action(action: &str) -> String {
-    let mut chars = action.chars();
+/// Text stored in Italian, lower case ("attivazione casella", "il titolare"), as the start
+/// of a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
     chars
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
@@ -61,6 +63,37 @@ pub fn IntegrityNote(integrita: Option<Integrity>) -> impl IntoView {
     })
 }
 
+/// An entry's changes in Italian, each "field: before → after"; more than three folded
+/// under their count, so the table stays readable.
+#[component]
+fn Modifiche(changes: Vec<Change>) -> impl IntoView {
+    let modifiche: Vec<Modifica> = changes.iter().filter_map(Change::leggibile).collect();
+    let count = modifiche.len();
+    let items = modifiche
+        .into_iter()
+        .map(|m| {
+            let valori = match (m.prima, m.dopo) {
+                (Some(prima), Some(dopo)) => view! {
+                    {prima}" "<span aria-hidden="true">"→"</span><span class="visually-hidden">"diventa"</span>" "{dopo}
+                }
+                .into_any(),
+                (None, Some(dopo)) => view! { {dopo} }.into_any(),
+                (Some(prima), None) => view! { {prima}" (rimosso)" }.into_any(),
+                (None, None) => view! { "—" }.into_any(),
+            };
+            view! { <li><span class="campo">{m.campo}": "</span>{valori}</li> }
+        })
+        .collect_view();
+    let list = view! { <ul class="changes">{items}</ul> };
+    match count {
+        0 => view! { "—" }.into_any(),
+        1..=3 => list.into_any(),
+        n => {
+            view! { <details><summary>{format!("{n} campi")}</summary>{list}</details> }.into_any()
+        }
+    }
+}
+
 /// Audit entries as a table.
 #[component]
 pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool) -> impl IntoView {
@@ -75,9 +108,10 @@ pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool)
             view! {
                 <tr data-testid="audit-row">
                     <td>{format!("{} {}", format::date(local.date_naive()), local.format("%H:%M"))}</td>
-                    <td data-testid="audit-action">{action(&e.action)}</td>
+                    <td data-testid="audit-action">{sentence(&e.action)}</td>
                     {with_target.then(|| view! { <td>{e.target.descrizione()}</td> })}
-                    <td>{e.actor.descrizione()}</td>
+                    <td data-testid="audit-changes"><Modifiche changes=e.changes/></td>
+                    <td data-testid="audit-actor">{sentence(&e.actor.descrizione())}</td>
                 </tr>
             }
         })
@@ -90,6 +124,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool)
                         <th scope="col">"Quando"</th>
                         <th scope="col">"Operazione"</th>
                         {with_target.then(|| view! { <th scope="col">"Riguarda"</th> })}
+                        <th scope="col">"Cosa è cambiato"</th>
                         <th scope="col">"Eseguita da"</th>
                     </tr>
                 </thead>
