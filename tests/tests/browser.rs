@@ -46,6 +46,21 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
                 "{senders}"
             );
 
+            // Each field says what the plan allows.
+            let hint = page.hint("extra-archivio").await?;
+            ensure!(hint.contains("non si amplia"), "{hint}");
+            let hint = page.hint("extra-inbox").await?;
+            ensure!(hint.contains("fino a 5 GB in più"), "{hint}");
+
+            // Space is sold by the whole GB: an Italian decimal is refused in words, on
+            // its field, which takes the focus; nothing is quoted.
+            page.set_extra("2,5", "").await?;
+            page.submit().await?;
+            let error = page.field_error("extra-inbox").await?;
+            ensure!(error.contains("GB interi"), "{error}");
+            ensure!(page.focused().await? == "extra-inbox", "the focus is not on the field");
+            ensure!(!page.has_quote().await?, "a quote for 2,5 GB");
+
             // 3 GB of inbox on Base: 3 × € 4 = € 12 + IVA € 2,64.
             page.set_extra("3", "").await?;
             page.submit().await?;
@@ -97,6 +112,23 @@ async fn a_member_logs_in_and_sees_his_mailbox() -> Result<()> {
             ensure!(page.current_path().await? == "/mia-pec");
             let services = page.text("services").await?;
             ensure!(services.contains("Nessun servizio"), "{services}");
+
+            // His Piani e prezzi start from his plan: not asked, and the warning first.
+            client.goto(&server.url("/mia-pec/piani")).await?;
+            let current = page.text("quote-current-plan").await?;
+            ensure!(current == "Piano attuale: Base.", "{current}");
+            ensure!(
+                page.text("expiry-warning")
+                    .await?
+                    .contains("non saranno più recuperabili")
+            );
+            let screen = Screen::new(client.clone());
+            ensure!(
+                !screen.exists("plan-current-avanzata").await,
+                "his plan is asked"
+            );
+            audit_both(&client, "Piani e prezzi dell'iscritto").await?;
+            client.goto(&server.url("/mia-pec")).await?;
 
             // The session survives a reload, and ends with "Esci".
             client.refresh().await?;

@@ -56,14 +56,27 @@ pub fn Field(
     /// The input's type (`text` when not given).
     #[prop(optional)]
     kind: &'static str,
+    /// The on-screen keyboard a phone shows (`numeric` for digits).
+    #[prop(optional)]
+    inputmode: &'static str,
+    /// What the field accepts, under its label.
+    #[prop(optional, into)]
+    hint: Option<Signal<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = match hint {
+        Some(_) => format!("{hint_id} {error_id}"),
+        None => error_id.clone(),
+    };
     view! {
         <div class="field">
             <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p id=hint_id.clone() class="hint field-hint" data-testid=hint_id.clone()>{move || hint.get()}</p> })}
             <input id=id name=id type=if kind.is_empty() { "text" } else { kind }
                 autocomplete=if autocomplete.is_empty() { "off" } else { autocomplete }
-                data-testid=id aria-describedby=error_id.clone()
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                data-testid=id aria-describedby=described_by
                 aria-invalid=move || error.get().is_some().to_string()
                 class:is-invalid=move || error.get().is_some()
                 prop:value=move || value.get()

@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 use shared::api::{CatalogResponse, MailboxView};
-use shared::catalog::{Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea};
+use shared::catalog::{Catalog, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
+use crate::components::form::{Field, focus_first_error};
 use crate::components::page::Page;
 use crate::components::quote_table::QuoteTable;
 use crate::format;
@@ -60,12 +61,7 @@ fn Catalog(catalog: CatalogResponse) -> impl IntoView {
                 <small>{format!(" – in vigore dal {}", format::date(version.in_force_from))}</small>
             </h2>
             <div class="plans">{cards}</div>
-            <div class="alert alert-warning" role="note">
-                <strong>"Attenzione: "</strong>
-                "se un servizio a pagamento non viene rinnovato, alla scadenza è disattivato e la casella torna "
-                "alla configurazione Base (1 GB di inbox). I documenti contenuti negli spazi disattivati "
-                <strong>"non saranno più recuperabili"</strong>"."
-            </div>
+            <ExpiryWarning/>
             <h3>"Con ogni casella"</h3>
             <ul class="characteristics">{characteristics}</ul>
         </section>
@@ -104,104 +100,212 @@ fn serde_plan_code(code: PlanCode) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a whole number of GB from a field; empty means zero.
-fn gigabytes(value: &str) -> Result<u32, ()> {
+/// Reads a whole number of GB from a field as people type it; empty means zero. Space
+/// is sold by the whole GB: "2,5" or "2.5" is refused in words, never read as 2 or 0.
+fn gigabytes(value: &str) -> Result<u32, &'static str> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(0);
     }
-    value.parse().map_err(|_| ())
+    if value.starts_with('-') {
+        return Err("Indica un numero di GB pari o maggiore di zero.");
+    }
+    if value.contains([',', '.']) {
+        return Err(
+            "Lo spazio si acquista a GB interi: scrivi un numero senza decimali (per esempio 2, non 2,5).",
+        );
+    }
+    if !value.chars().all(|c| c.is_ascii_digit()) {
+        return Err("Indica lo spazio con un numero intero di GB (per esempio 2).");
+    }
+    value
+        .parse()
+        .map_err(|_| "Il numero di GB è troppo grande.")
 }
 
-/// The quote calculator; with `current`, it starts from that mailbox (its plan and the
-/// extra inbox space it already has).
+/// The extra space `owned` inbox GB already bought: what the mailbox's services add.
+fn owned_inbox(mailbox: &MailboxView) -> u32 {
+    mailbox
+        .services
+        .iter()
+        .filter_map(|s| match s.kind {
+            ServiceKind::SpazioExtra {
+                area: SpaceArea::Inbox,
+                gb,
+            } => Some(gb),
+            _ => None,
+        })
+        .sum()
+}
+
+/// What `plan` allows in `area` on top of `owned` extra GB, in words, for the field's hint.
+fn room_hint(plan: &Plan, area: SpaceArea, owned: u32) -> String {
+    let Some(rule) = plan.extra_rule(area) else {
+        return format!(
+            "Con {} lo spazio {} non si amplia: scegli il passaggio a PEC Avanzata.",
+            plan.nome,
+            area.nome()
+        );
+    };
+    let rule_text = format::extra_rule(rule);
+    match plan.extra_room(area, owned) {
+        Some(0) => format!("{rule_text}. Hai già raggiunto il limite del piano."),
+        Some(room) if owned > 0 => format!("{rule_text}. Puoi aggiungerne ancora {room} GB."),
+        _ => format!("{rule_text}."),
+    }
+}
+
+/// What happens to bought space that is not renewed (seed 000): said before any purchase.
+#[component]
+pub fn ExpiryWarning() -> impl IntoView {
+    view! {
+        <div class="alert alert-warning" role="note" data-testid="expiry-warning">
+            <strong>"Attenzione: "</strong>
+            "se un servizio a pagamento non viene rinnovato, alla scadenza è disattivato e la casella torna "
+            "alla configurazione Base (1 GB di inbox). I documenti contenuti negli spazi disattivati "
+            <strong>"non saranno più recuperabili"</strong>"."
+        </div>
+    }
+}
+
+/// The quote calculator. With `current` it is the member's own mailbox: its plan and the
+/// space it already has are known, not asked. Each field says what its plan allows.
 #[component]
 pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> impl IntoView {
-    let owned = current.as_ref().map_or(0, |m| {
-        m.services
-            .iter()
-            .filter_map(|s| match s.kind {
-                ServiceKind::SpazioExtra {
-                    area: SpaceArea::Inbox,
-                    gb,
-                } => Some(gb),
-                _ => None,
-            })
-            .sum::<u32>()
-    });
+    let today = chrono::Local::now().date_naive();
+    let version = StoredValue::new(Catalog::standard().in_force_on(today).cloned());
+    let known = current.is_some();
     let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));
     let upgrade = RwSignal::new(false);
-    let owned_inbox = RwSignal::new(if owned > 0 {
-        owned.to_string()
-    } else {
-        String::new()
-    });
+    let owned_inbox_gb = RwSignal::new(
+        current
+            .as_ref()
+            .map(owned_inbox)
+            .filter(|gb| *gb > 0)
+            .map(|gb| gb.to_string())
+            .unwrap_or_default(),
+    );
     let extra_inbox = RwSignal::new(String::new());
     let extra_archivio = RwSignal::new(String::new());
-    let input_error = RwSignal::new(None::<String>);
+    // Errors found before asking the server, by field.
+    let typed_errors = RwSignal::new(Vec::<(&'static str, &'static str)>::new());
 
     let quote = Action::new_local(|request: &QuoteRequest| {
         let request = request.clone();
         async move { api::quote(&request).await }
     });
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let fields = (
-            gigabytes(&owned_inbox.get()),
-            gigabytes(&extra_inbox.get()),
-            gigabytes(&extra_archivio.get()),
-        );
-        let (Ok(owned), Ok(inbox), Ok(archivio)) = fields else {
-            input_error.set(Some(
-                "Indica lo spazio in GB con un numero intero, senza decimali.".into(),
-            ));
-            return;
-        };
-        input_error.set(None);
-        let upgrading = plan.get() == PlanCode::Base && upgrade.get();
-        quote.dispatch(QuoteRequest {
-            plan: Some(plan.get()),
-            owned_extra: Space::new(owned, 0),
-            upgrade: upgrading,
-            extra: Space::new(inbox, archivio),
-            ..Default::default()
-        });
-    };
-
     let result = quote.value();
     let error_for = move |field: &'static str| {
-        move || match result.get() {
-            Some(Err(err)) if err.field() == Some(field) => Some(err.to_string()),
-            _ => None,
-        }
+        Signal::derive(move || {
+            let typed = typed_errors
+                .get()
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, message)| (*message).to_owned());
+            typed.or_else(|| match result.get() {
+                Some(Err(err)) if err.field() == Some(field) => Some(err.to_string()),
+                _ => None,
+            })
+        })
     };
     let general_error = move || match result.get() {
-        Some(Err(err)) if !matches!(err.field(), Some("extra.inbox_gb" | "extra.archivio_gb")) => {
+        Some(Err(err))
+            if !matches!(
+                err.field(),
+                Some("extra.inbox_gb" | "extra.archivio_gb" | "owned_extra.inbox_gb")
+            ) =>
+        {
             Some(err)
         }
         _ => None,
     };
+    let effective_plan = move || {
+        let code = match plan.get() {
+            PlanCode::Base if upgrade.get() => PlanCode::Avanzata,
+            code => code,
+        };
+        version.with_value(|v| v.as_ref().and_then(|v| v.plan(code)).cloned())
+    };
+    let owned = move || gigabytes(&owned_inbox_gb.get()).unwrap_or(0);
+    let hint = move |area: SpaceArea| {
+        Signal::derive(move || {
+            effective_plan()
+                .map(|p| room_hint(&p, area, if area == SpaceArea::Inbox { owned() } else { 0 }))
+                .unwrap_or_default()
+        })
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let fields = [
+            ("owned_extra.inbox_gb", owned_inbox_gb.get()),
+            ("extra.inbox_gb", extra_inbox.get()),
+            ("extra.archivio_gb", extra_archivio.get()),
+        ];
+        let read: Vec<_> = fields
+            .iter()
+            .map(|(field, value)| (*field, gigabytes(value)))
+            .collect();
+        let errors: Vec<_> = read
+            .iter()
+            .filter_map(|(field, r)| r.err().map(|message| (*field, message)))
+            .collect();
+        let has_errors = !errors.is_empty();
+        typed_errors.set(errors);
+        if has_errors {
+            focus_first_error();
+            return;
+        }
+        let gb = |i: usize| read[i].1.unwrap_or(0);
+        quote.dispatch(QuoteRequest {
+            plan: Some(plan.get()),
+            owned_extra: Space::new(gb(0), 0),
+            upgrade: plan.get() == PlanCode::Base && upgrade.get(),
+            extra: Space::new(gb(1), gb(2)),
+            ..Default::default()
+        });
+    };
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Err(ref e)) if e.field().is_some()) {
+            focus_first_error();
+        }
+    });
+
+    let current_plan = current.map(|m| {
+        let extra = owned_inbox(&m);
+        let with = if extra > 0 {
+            format!(", con {extra} GB di inbox aggiuntivi già acquistati")
+        } else {
+            String::new()
+        };
+        format!("Piano attuale: {}{with}.", m.plan.nome())
+    });
 
     view! {
         <section class="calculator" aria-labelledby="quote-title">
-            <h2 id="quote-title">"Calcola il preventivo"</h2>
+            <h2 id="quote-title">{if known { "Calcola il preventivo per la tua casella" } else { "Calcola il preventivo" }}</h2>
             <form on:submit=submit novalidate>
-                <fieldset>
-                    <legend>"Piano attuale della casella"</legend>
-                    <label class="radio">
-                        <input type="radio" name="plan" value="base" data-testid="plan-current-base"
-                            prop:checked=move || plan.get() == PlanCode::Base
-                            on:change=move |_| plan.set(PlanCode::Base)/>
-                        "Base"
-                    </label>
-                    <label class="radio">
-                        <input type="radio" name="plan" value="avanzata" data-testid="plan-current-avanzata"
-                            prop:checked=move || plan.get() == PlanCode::Avanzata
-                            on:change=move |_| plan.set(PlanCode::Avanzata)/>
-                        "Avanzata"
-                    </label>
-                </fieldset>
+                {match current_plan {
+                    Some(text) => view! { <p data-testid="quote-current-plan">{text}</p> }.into_any(),
+                    None => view! {
+                        <fieldset>
+                            <legend>"Piano attuale della casella"</legend>
+                            <label class="radio">
+                                <input type="radio" name="plan" value="base" data-testid="plan-current-base"
+                                    prop:checked=move || plan.get() == PlanCode::Base
+                                    on:change=move |_| plan.set(PlanCode::Base)/>
+                                "Base"
+                            </label>
+                            <label class="radio">
+                                <input type="radio" name="plan" value="avanzata" data-testid="plan-current-avanzata"
+                                    prop:checked=move || plan.get() == PlanCode::Avanzata
+                                    on:change=move |_| plan.set(PlanCode::Avanzata)/>
+                                "Avanzata"
+                            </label>
+                        </fieldset>
+                    }
+                    .into_any(),
+                }}
                 <Show when=move || plan.get() == PlanCode::Base>
                     <label class="checkbox">
                         <input type="checkbox" data-testid="upgrade"
@@ -209,47 +313,24 @@ pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> 
                             on:change:target=move |ev| upgrade.set(ev.target().checked())/>
                         "Passa a PEC Avanzata (7 GB di inbox e 7 GB di archivio, spazio ampliabile senza limiti)"
                     </label>
-                    <div class="field">
-                        <label for="owned-inbox">"Spazio inbox aggiuntivo già attivo (GB)"</label>
-                        <input id="owned-inbox" type="number" min="0" step="1" inputmode="numeric"
-                            prop:value=move || owned_inbox.get()
-                            on:input:target=move |ev| owned_inbox.set(ev.target().value())/>
-                    </div>
+                    {(!known).then(|| view! {
+                        <Field id="owned-inbox" label="Spazio inbox aggiuntivo già attivo (GB)" value=owned_inbox_gb
+                            error=error_for("owned_extra.inbox_gb") inputmode="numeric"/>
+                    })}
                 </Show>
-                <div class="field">
-                    <label for="extra-inbox">"Spazio inbox da aggiungere (GB)"</label>
-                    <input id="extra-inbox" type="number" min="0" step="1" inputmode="numeric"
-                        data-testid="extra-inbox"
-                        aria-describedby="extra-inbox-error"
-                        class:is-invalid=move || error_for("extra.inbox_gb")().is_some()
-                        prop:value=move || extra_inbox.get()
-                        on:input:target=move |ev| extra_inbox.set(ev.target().value())/>
-                    <p id="extra-inbox-error" class="field-error" data-testid="extra-inbox-error">
-                        {error_for("extra.inbox_gb")}
-                    </p>
-                </div>
-                <div class="field">
-                    <label for="extra-archivio">"Spazio archivio da aggiungere (GB)"</label>
-                    <input id="extra-archivio" type="number" min="0" step="1" inputmode="numeric"
-                        data-testid="extra-archivio"
-                        aria-describedby="extra-archivio-error"
-                        class:is-invalid=move || error_for("extra.archivio_gb")().is_some()
-                        prop:value=move || extra_archivio.get()
-                        on:input:target=move |ev| extra_archivio.set(ev.target().value())/>
-                    <p id="extra-archivio-error" class="field-error" data-testid="extra-archivio-error">
-                        {error_for("extra.archivio_gb")}
-                    </p>
-                </div>
+                <Field id="extra-inbox" label="Spazio inbox da aggiungere (GB)" value=extra_inbox
+                    error=error_for("extra.inbox_gb") hint=hint(SpaceArea::Inbox) inputmode="numeric"/>
+                <Field id="extra-archivio" label="Spazio archivio da aggiungere (GB)" value=extra_archivio
+                    error=error_for("extra.archivio_gb") hint=hint(SpaceArea::Archivio) inputmode="numeric"/>
                 <button type="submit" class="btn btn-primary" data-testid="quote-submit"
                     disabled=move || quote.pending().get()>
                     {move || if quote.pending().get() { "Calcolo in corso…" } else { "Calcola il preventivo" }}
                 </button>
             </form>
             <div aria-live="polite">
-                {move || input_error.get().map(|message| view! { <ErrorAlert message testid="quote-error"/> })}
                 {move || general_error().map(|err: ClientError| view! { <ErrorAlert message=err.to_string() testid="quote-error"/> })}
                 {move || match result.get() {
-                    Some(Ok(quote)) if input_error.get().is_none() => Some(view! { <QuoteTable quote/> }),
+                    Some(Ok(quote)) if typed_errors.get().is_empty() => Some(view! { <QuoteTable quote/> }),
                     _ => None,
                 }}
             </div>
@@ -265,7 +346,14 @@ mod tests {
     fn gigabytes_are_whole_numbers_and_empty_is_zero() {
         assert_eq!(gigabytes(""), Ok(0));
         assert_eq!(gigabytes(" 3 "), Ok(3));
-        assert_eq!(gigabytes("2,5"), Err(()));
-        assert_eq!(gigabytes("-1"), Err(()));
+        assert!(gigabytes("2,5").unwrap_err().contains("GB interi"));
+        assert!(gigabytes("2.5").unwrap_err().contains("GB interi"));
+        assert!(gigabytes("-1").unwrap_err().contains("maggiore di zero"));
+        assert!(gigabytes("due").unwrap_err().contains("numero intero"));
+        assert!(
+            gigabytes("99999999999")
+                .unwrap_err()
+                .contains("troppo grande")
+        );
     }
 }

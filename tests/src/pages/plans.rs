@@ -42,6 +42,15 @@ impl PlansPage {
         self.0.wait_text(&format!("{id}-error")).await
     }
 
+    /// What a field says it accepts.
+    pub async fn hint(&self, id: &str) -> Result<String> {
+        self.0.wait_text(&format!("{id}-hint")).await
+    }
+
+    pub async fn focused(&self) -> Result<String> {
+        self.0.focused().await
+    }
+
     pub async fn has_quote(&self) -> Result<bool> {
         Ok(self.0.exists("quote-table").await)
     }

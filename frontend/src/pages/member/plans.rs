@@ -7,7 +7,7 @@ use crate::api;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::format;
-use crate::pages::plans::QuoteCalculator;
+use crate::pages::plans::{ExpiryWarning, QuoteCalculator};
 
 #[component]
 pub fn MemberPlansPage() -> impl IntoView {
@@ -24,6 +24,7 @@ pub fn MemberPlansPage() -> impl IntoView {
                 })}
                 <p>"Il preventivo parte dal tuo piano e dallo spazio che hai già. I servizi acquistati durano un anno dalla data di acquisto. "
                     <A href="/piani">"Vedi tutti i piani"</A>"."</p>
+                <ExpiryWarning/>
                 <QuoteCalculator current=mailbox/>
             }
         }/>
