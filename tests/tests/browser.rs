@@ -300,57 +300,115 @@ async fn a_secretariat_finds_activates_and_cannot_open_another_ordine() -> Resul
     outcome
 }
 
-/// A Modello Anagrafiche CSV for `count` members of Milano without a mailbox, read through
-/// the API, then one row with a wrong codice fiscale.
-async fn bulk_csv(server: &LocalServer, count: usize) -> Result<String> {
+const MODELLO: [&str; 9] = [
+    "nome",
+    "cognome",
+    "codice_fiscale",
+    "indirizzo",
+    "comune",
+    "provincia",
+    "cap",
+    "email",
+    "telefono",
+];
+
+/// Modello Anagrafiche rows, read through the API, for the first `count` members of
+/// Milano the `query` lists that `keep` keeps.
+async fn modello_rows(
+    server: &LocalServer,
+    query: &str,
+    keep: impl Fn(&serde_json::Value) -> bool,
+    count: usize,
+) -> Result<Vec<Vec<String>>> {
     let token = server.token("segreteria.mi").await?;
     let page = server
-        .get(
-            "/api/ordini/MI/members?casella=nessuna&albo=iscritto&limit=50",
-            &token,
-        )
+        .get(&format!("/api/ordini/MI/members?{query}"), &token)
         .await?;
-    let mut rows = vec![
-        "nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono".to_owned(),
-    ];
-    for item in page["items"].as_array().into_iter().flatten().take(count) {
+    let mut rows = Vec::new();
+    for item in page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| keep(i))
+        .take(count)
+    {
         let cf = item["codice_fiscale"].as_str().unwrap_or_default();
         let member = server.get(&format!("/api/members/{cf}"), &token).await?;
         let a = &member["anagrafica"];
-        let field = |name: &str| a[name].as_str().unwrap_or_default().to_owned();
         rows.push(
-            [
-                field("nome"),
-                field("cognome"),
-                field("codice_fiscale"),
-                field("indirizzo"),
-                field("comune"),
-                field("provincia"),
-                field("cap"),
-                field("email"),
-                field("telefono"),
-            ]
-            .join(";"),
+            MODELLO
+                .iter()
+                .map(|field| a[*field].as_str().unwrap_or_default().to_owned())
+                .collect(),
         );
     }
-    ensure!(
-        rows.len() == count + 1,
-        "not enough members without a mailbox"
-    );
-    rows.push("Luca;Verdi;RSSMRA85T10A562X;Via Po 2;Milano;MI;20121;luca@example.it;".to_owned());
-    Ok(rows.join("\n"))
+    ensure!(rows.len() == count, "not enough members for {query}");
+    Ok(rows)
+}
+
+/// The rows as "CSV (separato da punto e virgola)" from Italian Excel: Windows-1252, then
+/// one row with a wrong codice fiscale.
+fn excel_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut lines = vec![MODELLO.join(";")];
+    lines.extend(rows.iter().map(|row| row.join(";")));
+    lines.push("Luca;Verdi;RSSMRA85T10A562X;Via Po 2;Milano;MI;20121;luca@example.it;".to_owned());
+    let text = lines.join("\r\n");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable, "a name Windows-1252 cannot write");
+    bytes.into_owned()
+}
+
+/// The rows as a real .xlsx, the CAP as a number (as Excel keeps a typed CAP).
+fn xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in MODELLO.iter().enumerate() {
+        sheet.write_string(0, c as u16, *name)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match value.parse::<f64>() {
+                Ok(number) if MODELLO[c as usize] == "cap" => sheet.write_number(r, c, number)?,
+                _ => sheet.write_string(r, c, value)?,
+            };
+        }
+    }
+    Ok(book.save_to_buffer()?)
 }
 
 #[tokio::test]
 async fn a_secretariat_bulk_activates_a_csv_with_one_bad_row() -> Result<()> {
     let server = LocalServer::start().await?;
-    let csv = bulk_csv(&server, 3).await?;
-    let file = std::env::temp_dir().join(format!("pec-bulk-{}.csv", std::process::id()));
-    std::fs::write(&file, csv)?;
+    let mut rows = modello_rows(
+        &server,
+        "casella=nessuna&albo=iscritto&limit=50",
+        |_| true,
+        5,
+    )
+    .await?;
+    // A member whose name Windows-1252 writes in its own bytes (Niccolò): read right, his
+    // row matches the Albo (his mailbox is there already), not "names do not match".
+    let accented_row = modello_rows(
+        &server,
+        "limit=100",
+        |m| !m["mailbox"].is_null() && !format!("{}{}", m["nome"], m["cognome"]).is_ascii(),
+        1,
+    )
+    .await?
+    .remove(0);
+    let accented = format!("{} {}", accented_row[0], accented_row[1]);
+    rows.insert(3, accented_row);
+    let dir = std::env::temp_dir().join(format!("pec-bulk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let csv = dir.join("anagrafiche.csv");
+    std::fs::write(&csv, excel_csv(&rows[..4]))?;
+    let sheet = dir.join("Modello Anagrafiche.xlsx");
+    std::fs::write(&sheet, xlsx(&rows[4..])?)?;
     let browser = Browser::start().await?;
     let outcome = browser
         .scenario("secretariat_bulk", |client| {
-            let file = file.clone();
+            let (csv, sheet) = (csv.clone(), sheet.clone());
             let server = &server;
             async move {
                 LoginPage::open(client.clone(), &server.url("/accesso"))
@@ -362,35 +420,62 @@ async fn a_secretariat_bulk_activates_a_csv_with_one_bad_row() -> Result<()> {
                     .await?;
                 let page =
                     CsvUploadPage::open(client.clone(), &server.url("/ordine/attivazioni")).await?;
-                let checked = page.check(&file).await?;
+                let checked = page.check(&csv).await?;
                 ensure!(
-                    checked.contains("4 righe, 3 pronte, 1 con problemi"),
+                    checked.contains("5 righe") && checked.contains("1 con problemi"),
                     "{checked}"
                 );
-                // The bad row first, then the three to activate; nothing activated yet.
+                // The bad row first, then the three to activate and the one already
+                // active; nothing activated yet.
                 let outcomes = page.outcomes().await?;
                 ensure!(
-                    outcomes == ["Errore", "Da attivare", "Da attivare", "Da attivare"],
+                    outcomes
+                        == [
+                            "Errore",
+                            "Da attivare",
+                            "Da attivare",
+                            "Da attivare",
+                            "Già attiva"
+                        ],
                     "{outcomes:?}"
                 );
+                // Windows-1252 read as such: the accented name as the Albo has it.
+                let mut names = Vec::new();
+                for cell in client
+                    .find_all(fantoccini::Locator::Css("[data-testid=csv-row-name]"))
+                    .await?
+                {
+                    names.push(cell.text().await?);
+                }
+                ensure!(names.contains(&accented), "{accented} not in {names:?}");
                 audit_both(&client, "Resoconto del controllo").await?;
                 let done = page.confirm().await?;
                 ensure!(
-                    done.contains("4 righe, 3 elaborate, 1 con problemi"),
+                    done.contains("5 righe") && done.contains("1 con problemi"),
                     "{done}"
                 );
                 let outcomes = page.outcomes().await?;
                 ensure!(
-                    outcomes == ["Errore", "Attivata", "Attivata", "Attivata"],
+                    outcomes == ["Errore", "Attivata", "Attivata", "Attivata", "Già attiva"],
                     "{outcomes:?}"
                 );
                 page.can_download_report().await?;
+
+                // The Modello Anagrafiche as Excel saves it: read by content.
+                let page =
+                    CsvUploadPage::open(client.clone(), &server.url("/ordine/attivazioni")).await?;
+                let checked = page.check(&sheet).await?;
+                ensure!(checked.contains("2 righe, 2 pronte"), "{checked}");
+                ensure!(
+                    page.outcomes().await? == ["Da attivare", "Da attivare"],
+                    "the spreadsheet's rows"
+                );
                 Ok(())
             }
         })
         .await;
     browser.close().await?;
-    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_dir_all(&dir);
     outcome
 }
 
@@ -545,6 +630,19 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Piani dell'iscritto", "/mia-pec/piani", "member-plan");
             check!("Storico", "/mia-pec/storico", "audit-integrity");
             check!("Pagina di un altro ruolo", "/ordine/iscritti", "wrong-role");
+            let alerts = client
+                .find_all(fantoccini::Locator::Css("main .alert"))
+                .await?;
+            let said = screen.text("wrong-role").await?;
+            ensure!(
+                alerts.len() == 1 && said.contains("hai effettuato l'accesso come Iscritto"),
+                "{} messages: {said}",
+                alerts.len()
+            );
+            ensure!(
+                client.current_url().await?.path() == "/ordine/iscritti",
+                "the address changed"
+            );
             screen.click("nav-logout").await?;
 
             log_in!("segreteria.mi");
@@ -561,6 +659,20 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Attivazione massiva", "/ordine/attivazioni", "csv-file");
             check!("Casella dell'Ordine", "/ordine/casella", "ordine-mailbox");
             check!("Profilo dell'Ordine", "/ordine/profilo", "profilo-save");
+            // The member's area, as a secretariat: one message, naming his own area.
+            client.goto(&server.url("/mia-pec")).await?;
+            let said = screen.text("wrong-role").await?;
+            ensure!(
+                said.contains("come Segreteria dell'Ordine") && !said.contains("Riprova"),
+                "{said}"
+            );
+            ensure!(
+                client
+                    .find_all(fantoccini::Locator::Css("main .alert"))
+                    .await?
+                    .len()
+                    == 1
+            );
             screen.click("nav-logout").await?;
 
             log_in!("fondazione");

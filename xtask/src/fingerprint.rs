@@ -34,20 +34,54 @@ pub fn apply(dist: &Path) -> Result<()> {
             .map(|(old, new)| (old.as_str(), new.clone()))
             .collect::<Vec<_>>(),
     )?)?;
-    let css = rename_hashed(&dist.join("style.css"))?;
+    // The fonts first: the app's stylesheet names them.
+    let style = dist.join("style.css");
+    let fonts = font_urls(&fs::read_to_string(&style)?);
+    let mut renamed = Vec::new();
+    for url in fonts {
+        let path = dist.join(url.trim_start_matches('/'));
+        let hashed = rename_hashed(&path)?;
+        let (folder, _) = url.rsplit_once('/').context("a font's path")?;
+        renamed.push((url.clone(), format!("{folder}/{hashed}")));
+    }
+    let replacements: Vec<(&str, String)> = renamed
+        .iter()
+        .map(|(old, new)| (old.as_str(), new.clone()))
+        .collect();
+    let css = rename_hashed(rewrite(&style, &replacements)?)?;
     let bootstrap = rename_hashed(&dist.join("bootstrap-italia/css/bootstrap-italia.min.css"))?;
-    rewrite(
-        &dist.join("index.html"),
-        &[
-            ("/boot.js", format!("/{boot}")),
-            ("/style.css", format!("/{css}")),
-            (
-                "/bootstrap-italia/css/bootstrap-italia.min.css",
-                format!("/bootstrap-italia/css/{bootstrap}"),
-            ),
-        ],
-    )?;
+    let index = dist.join("index.html");
+    let html = fs::read_to_string(&index)?;
+    let mut replacements = vec![
+        ("/boot.js", format!("/{boot}")),
+        ("/style.css", format!("/{css}")),
+        (
+            "/bootstrap-italia/css/bootstrap-italia.min.css",
+            format!("/bootstrap-italia/css/{bootstrap}"),
+        ),
+    ];
+    // The font the page preloads.
+    replacements.extend(
+        renamed
+            .iter()
+            .filter(|(old, _)| html.contains(old.as_str()))
+            .map(|(old, new)| (old.as_str(), new.clone())),
+    );
+    rewrite(&index, &replacements)?;
     Ok(())
+}
+
+/// The fonts a stylesheet declares: each `url("…woff2")`, once.
+pub fn font_urls(css: &str) -> Vec<String> {
+    let mut urls: Vec<String> = css
+        .split("url(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(url, _)| url))
+        .filter(|url| url.ends_with(".woff2"))
+        .map(str::to_owned)
+        .collect();
+    urls.dedup();
+    urls
 }
 
 /// Replaces, in the text file at `path`, every `old` by its `new` (each `old` must be
@@ -118,7 +152,14 @@ mod tests {
             )
             .unwrap();
         }
-        fs::write(dist.join("style.css"), "body{}").unwrap();
+        // The real stylesheet, with a stand-in for each font it declares.
+        let css = static_file("style.css");
+        for url in font_urls(&css) {
+            let font = dist.join(&url[1..]);
+            fs::create_dir_all(font.parent().unwrap()).unwrap();
+            fs::write(font, format!("wOF2{url}")).unwrap();
+        }
+        fs::write(dist.join("style.css"), css).unwrap();
         fs::write(
             dist.join("bootstrap-italia/css/bootstrap-italia.min.css"),
             "a{}",
@@ -191,15 +232,26 @@ mod tests {
         assert!(html.contains(&format!(
             "<script type=\"module\" src=\"/{boot}\"></script>"
         )));
-        // Every file the page names is there (Bootstrap Italia's fonts keep their names
-        // and are not part of this test).
-        for reference in local_references(&html) {
-            if !reference.starts_with("/bootstrap-italia/fonts/") && reference != "/" {
+        // Every file the page names is there, and every font the stylesheet names, by
+        // content-hashed names.
+        let style = root.iter().find(|n| is_hashed(n, "style", "css")).unwrap();
+        let fonts = font_urls(&fs::read_to_string(dist.join(style)).unwrap());
+        assert!(fonts.len() >= 4, "{fonts:?}");
+        for reference in local_references(&html)
+            .into_iter()
+            .chain(fonts.iter().map(String::as_str))
+        {
+            if reference != "/" {
                 assert!(
                     dist.join(&reference[1..]).is_file(),
                     "{reference} is missing"
                 );
             }
+        }
+        for font in &fonts {
+            let name = font.rsplit('/').next().unwrap();
+            let stem = name.split('.').next().unwrap();
+            assert!(is_hashed(name, stem, "woff2"), "{font}");
         }
         fs::remove_dir_all(&dist).unwrap();
     }

@@ -88,7 +88,11 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
         fs::copy(root.join("frontend/static").join(file), out.join(file))
             .with_context(|| format!("copying {file}"))?;
     }
-    copy_bootstrap_italia(&tools.bootstrap_italia, &out.join("bootstrap-italia"))?;
+    copy_bootstrap_italia(
+        &tools.bootstrap_italia,
+        &out.join("bootstrap-italia"),
+        &out.join("style.css"),
+    )?;
     fingerprint::apply(out)?;
     let report = precompress(out)?;
     fs::write(out.join(".built-from"), &inputs)?;
@@ -277,27 +281,25 @@ fn abandoned_pid<'a>(file_name: &'a str, dist: &str) -> Option<&'a str> {
     (digits(pid) && digits(nanos)).then_some(pid)
 }
 
-/// Bootstrap Italia's stylesheet, its icon sprite, and the woff2 fonts the stylesheet
-/// names (`style.css` declares them; the package loads fonts from JavaScript otherwise).
-fn copy_bootstrap_italia(package: &Path, to: &Path) -> Result<()> {
+/// Bootstrap Italia's stylesheet and the woff2 fonts the app's `style.css` declares (the
+/// package loads fonts from JavaScript otherwise). Its icon sprite is not shipped: the app
+/// draws its three icons inline.
+fn copy_bootstrap_italia(package: &Path, to: &Path, app_css: &Path) -> Result<()> {
     fs::create_dir_all(to.join("css"))?;
-    fs::create_dir_all(to.join("svg"))?;
     fs::copy(
         package.join("css/bootstrap-italia.min.css"),
         to.join("css/bootstrap-italia.min.css"),
     )
     .context("copying Bootstrap Italia's stylesheet")?;
-    fs::copy(package.join("svg/sprites.svg"), to.join("svg/sprites.svg"))
-        .context("copying Bootstrap Italia's icons")?;
-    for family in ["Titillium_Web", "Roboto_Mono"] {
-        let target = to.join("fonts").join(family);
-        fs::create_dir_all(&target)?;
-        for entry in fs::read_dir(package.join("fonts").join(family))? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "woff2") {
-                fs::copy(&path, target.join(path.file_name().expect("a file name")))?;
-            }
-        }
+    let css = fs::read_to_string(app_css)?;
+    for url in fingerprint::font_urls(&css) {
+        let relative = url
+            .strip_prefix("/bootstrap-italia/")
+            .with_context(|| format!("{url}: a font outside Bootstrap Italia"))?;
+        let target = to.join(relative);
+        fs::create_dir_all(target.parent().context("a font's folder")?)?;
+        fs::copy(package.join(relative), &target)
+            .with_context(|| format!("copying the font {url}"))?;
     }
     Ok(())
 }
@@ -313,6 +315,10 @@ fn precompress(dist: &Path) -> Result<String> {
     let mut files = Vec::new();
     collect(dist, &mut files)?;
     for file in files {
+        // woff2 is compressed already.
+        if file.extension().is_some_and(|e| e == "woff2") {
+            continue;
+        }
         let raw = fs::read(&file)?;
         let mut br = Vec::new();
         {

@@ -457,6 +457,7 @@ fn ReportTable(rows: Vec<RowReport>) -> impl IntoView {
             view! {
                 <tr class=class data-testid="csv-row">
                     <td>{row.riga}</td>
+                    <td data-testid="csv-row-name">{row.nome.clone().unwrap_or_default()}</td>
                     <td>{row.codice_fiscale.clone().unwrap_or_default()}</td>
                     <td data-testid="csv-row-outcome">{esito}</td>
                     <td>{detail}</td>
@@ -471,6 +472,7 @@ fn ReportTable(rows: Vec<RowReport>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Riga"</th>
+                        <th scope="col">"Nome e cognome"</th>
                         <th scope="col">"Codice fiscale"</th>
                         <th scope="col">"Esito"</th>
                         <th scope="col">"Dettaglio"</th>

@@ -10,6 +10,7 @@ use shared::access::Role;
 use shared::ui::{Area, path};
 use wasm_bindgen::JsCast;
 
+use crate::components::icon::{Icon, Svg};
 use crate::session::SessionContext;
 
 /// The navigation of each role: (path, label, test id).
@@ -52,14 +53,6 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
         Some(Role::Albo) => &[(path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo")],
-    }
-}
-
-fn icon(name: &'static str) -> impl IntoView {
-    view! {
-        <svg class="icon icon-sm icon-white" aria-hidden="true">
-            <use href=format!("/bootstrap-italia/svg/sprites.svg#{name}")></use>
-        </svg>
     }
 }
 
@@ -182,7 +175,7 @@ pub fn Header(area: Area) -> impl IntoView {
                                 aria-expanded=move || expanded.get().to_string() aria-label="Apri il menu"
                                 data-testid="nav-toggler"
                                 on:click=move |_| expanded.update(|e| *e = !*e)>
-                                {icon("it-burger")}
+                                <Svg icon=Icon::Burger class="icon icon-sm icon-white"/>
                             </button>
                             <div class="navbar-collapsable" id="main-nav"
                                 class:expanded=move || expanded.get()
@@ -193,7 +186,7 @@ pub fn Header(area: Area) -> impl IntoView {
                                     <button class="btn close-menu" type="button" data-testid="nav-close"
                                         on:click=move |_| close()>
                                         <span class="visually-hidden">"Chiudi il menu"</span>
-                                        <svg class="icon" aria-hidden="true"><use href="/bootstrap-italia/svg/sprites.svg#it-close-big"></use></svg>
+                                        <Svg icon=Icon::CloseBig class="icon"/>
                                     </button>
                                 </div>
                                 <div class="menu-wrapper">
@@ -232,7 +225,7 @@ fn Account(area: Area) -> impl IntoView {
             None => view! {
                 <a href=path::ACCESSO rel="external" class="btn btn-primary btn-icon btn-full" data-testid="nav-login">
                     <span class="rounded-icon">
-                        <svg class="icon icon-primary" aria-hidden="true"><use href="/bootstrap-italia/svg/sprites.svg#it-user"></use></svg>
+                        <Svg icon=Icon::User class="icon icon-primary"/>
                     </span>
                     <span>"Accedi"</span>
                 </a>

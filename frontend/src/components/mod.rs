@@ -5,6 +5,7 @@ pub mod csv_upload;
 pub mod download;
 pub mod form;
 pub mod guard;
+pub mod icon;
 pub mod layout;
 pub mod loaded;
 pub mod member_table;

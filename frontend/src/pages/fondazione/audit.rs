@@ -42,7 +42,7 @@ pub fn AuditPage() -> impl IntoView {
         <form class="row g-3 align-items-end mb-4" role="search" on:submit=search>
             <div class="col-12 col-md-5">
                 <label for="audit-cf" class="form-label">"Codice fiscale dell'iscritto"</label>
-                <input id="audit-cf" class="form-control" data-testid="audit-cf" prop:value=move || cf.get()
+                <input id="audit-cf" type="text" class="form-control" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="16" data-testid="audit-cf" prop:value=move || cf.get()
                     on:input:target=move |ev| cf.set(ev.target().value())/>
             </div>
             <div class="col-12 col-md-4">
