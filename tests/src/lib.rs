@@ -3,6 +3,7 @@
 
 pub mod a11y;
 pub mod browser;
+pub mod cdp;
 pub mod idp;
 pub mod pages;
 pub mod server;

@@ -4,7 +4,8 @@
 //! - `cargo xtask test`: everything CI runs (formatting, lints, the SPA build, every test).
 //! - `cargo xtask spa`: builds the SPA into `dist/` and prints its sizes.
 //! - `cargo xtask dist`: the deployable artifacts, the SPA and the Lambda zips (arm64).
-//! - `cargo xtask bench`: the scale benchmarks (minutes; not part of `test`).
+//! - `cargo xtask bench`: the scale benchmarks and the first render of each area (minutes;
+//!   not part of `test`).
 //!
 //! Each command first installs every tool it needs that is missing, in one step
 //! (`tools::for_*`), then runs its steps.
@@ -38,7 +39,9 @@ fn main() -> Result<()> {
             eprintln!("  test  run every check and test that CI runs");
             eprintln!("  spa   build the SPA into dist/ and print its sizes");
             eprintln!("  dist  the SPA and the Lambda zips (arm64) that a deploy uploads");
-            eprintln!("  bench import 250,000 members, activate 10,000, load-test GET /api/me");
+            eprintln!(
+                "  bench import 250,000 members, activate 10,000, load-test GET /api/me; first render of each area"
+            );
             std::process::exit(2);
         }
     }
@@ -118,7 +121,7 @@ fn exec(mut command: Command) -> Result<()> {
 }
 
 fn bench(root: &Path) -> Result<()> {
-    tools::for_bench(root)?;
+    let spa_tools = tools::for_bench(root)?;
     run(
         root,
         "cargo",
@@ -139,6 +142,28 @@ fn bench(root: &Path) -> Result<()> {
             .context("not UTF-8")?,
         &[root.join("target/release").to_str().context("not UTF-8")?],
         &[],
+    )?;
+    // The time to each area's first rendered page, in Chromium against the local server.
+    let dist = spa::build(root, &spa_tools)?;
+    run(
+        root,
+        "cargo",
+        &["build", "--package", "functions", "--bin", "pec-local"],
+        &[],
+    )?;
+    run(
+        root,
+        "cargo",
+        &["bench", "--package", "e2e", "--bench", "first_render"],
+        &[
+            ("PEC_SPA_DIR", dist.to_str().context("not UTF-8")?),
+            (
+                "PEC_LOCAL_BIN",
+                root.join("target/debug/pec-local")
+                    .to_str()
+                    .context("not UTF-8")?,
+            ),
+        ],
     )
 }
 

@@ -109,9 +109,12 @@ pub fn for_dist(root: &Path) -> Result<Dist> {
     })
 }
 
-/// `cargo xtask bench`: the load tool.
-pub fn for_bench(root: &Path) -> Result<()> {
-    ensure_apt(root, "wrk", "wrk")
+/// `cargo xtask bench`: the load tool, and the SPA's tools and Chromium for the first
+/// render of each area.
+pub fn for_bench(root: &Path) -> Result<Spa> {
+    ensure_apt(root, "wrk", "wrk")?;
+    ensure_chromium(root)?;
+    for_spa(root)
 }
 
 /// Adds the toolchain's `component` (`rustfmt`, `clippy`) unless rustup lists it.

@@ -45,7 +45,10 @@ where
             <Transition fallback=move || view! { <p class="loading" role="status">{format!("Caricamento {what}…")}</p> }>
                 {move || Suspend::new(async move {
                     match resource.await {
-                        Ok(value) => view.get_value()(value).into_any(),
+                        Ok(value) => {
+                            crate::mark_once("pec-data");
+                            view.get_value()(value).into_any()
+                        }
                         Err(ClientError::Unauthorized) => {
                             session.sign_out_and_leave(&login_and_back());
                             view! { <p class="loading" role="status">"Sessione scaduta: accedi di nuovo…"</p> }.into_any()
