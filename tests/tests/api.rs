@@ -72,18 +72,25 @@ async fn the_spa_is_served_beside_the_api() -> Result<()> {
         assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
         shell = page.text().await?;
         assert!(
-            shell.contains("<html lang=\"it\">") && shell.contains("/pkg/frontend."),
+            shell.contains("<html lang=\"it\">")
+                && shell.contains("<script type=\"module\" src=\"/boot."),
             "{path}"
         );
     }
-    // The wasm, named by its content, goes out compressed to browsers that accept it and
-    // may be kept for good.
-    let wasm_path = shell
-        .split('"')
-        .find(|part| part.starts_with("/pkg/frontend_bg.") && part.ends_with(".wasm"))
-        .expect("index.html names the hashed wasm");
+    // The page's boot module names each area's loader, the loader its wasm: each named by
+    // its content, sent compressed to browsers that accept it and kept for good.
+    let quoted = |text: &str, prefix: &str, suffix: &str| {
+        text.split(['"', '\''])
+            .find(|part| part.starts_with(prefix) && part.ends_with(suffix))
+            .map(str::to_owned)
+    };
+    let boot = quoted(&shell, "/boot.", ".js").expect("index.html names the boot module");
+    let boot = http.get(server.url(&boot)).send().await?.text().await?;
+    let loader = quoted(&boot, "/pkg/pubblico.", ".js").expect("boot.js names the loader");
+    let loader = http.get(server.url(&loader)).send().await?.text().await?;
+    let wasm_name = quoted(&loader, "pubblico_bg.", ".wasm").expect("the loader names its wasm");
     let wasm = http
-        .get(server.url(wasm_path))
+        .get(server.url(&format!("/pkg/{wasm_name}")))
         .header("Accept-Encoding", "br")
         .send()
         .await?;
