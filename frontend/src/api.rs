@@ -261,14 +261,14 @@ pub async fn ordine_mailbox(ordine: &str) -> Result<OrdineMailbox, ClientError> 
     get(&format!("/api/ordini/{ordine}/mailbox")).await
 }
 
-/// The Ordine's members as CSV text.
-pub async fn export(ordine: &str) -> Result<String, ClientError> {
+/// The Ordine's members as the server wrote the CSV (UTF-8 with BOM).
+pub async fn export(ordine: &str) -> Result<Vec<u8>, ClientError> {
     let path = format!("/api/ordini/{ordine}/export");
     let response = fetch(|| Request::get(&path), &Body::None, Retry::Safe).await?;
     if !response.ok() {
         return Err(failure(response).await);
     }
-    response.text().await.map_err(|_| ClientError::Decode)
+    response.binary().await.map_err(|_| ClientError::Decode)
 }
 
 /// The audit log of a target or of a day.

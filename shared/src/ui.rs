@@ -117,12 +117,25 @@ pub mod path {
     }
 
     /// `next` if it is a path of this app (never another site: `//evil`, `https://…`).
+    /// Printable ASCII only, no backslash: browsers drop tabs and newlines from a URL and
+    /// read `\\` as `/`, so `/\t/evil` or `/\\evil` would become `//evil`.
     pub fn safe_next(next: &str) -> Option<&str> {
         let ok = next.starts_with('/')
             && !next.starts_with("//")
-            && !next.starts_with("/\\")
-            && !next.contains(['\r', '\n']);
+            && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
         ok.then_some(next)
+    }
+
+    /// Where a login of `role` goes on to: `next` when it is safe and of an area the role
+    /// enters, else the role's own area.
+    pub fn after_login(role: super::Role, next: Option<&str>) -> &str {
+        next.and_then(safe_next)
+            .filter(|next| {
+                let area = super::Area::of(next);
+                area != super::Area::Accesso
+                    && (area.roles().is_empty() || area.roles().contains(&role))
+            })
+            .unwrap_or_else(|| super::home(role))
     }
 }
 
@@ -181,9 +194,31 @@ mod tests {
             "//evil.example",
             "https://evil.example",
             "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\t\\evil.example",
+            " //evil.example",
             "javascript:x",
         ] {
-            assert_eq!(path::safe_next(bad), None, "{bad}");
+            assert_eq!(path::safe_next(bad), None, "{bad:?}");
         }
+        // A page of the caller's areas, or his home.
+        assert_eq!(
+            path::after_login(Role::Segreteria, Some("/ordine/iscritti?q=rossi")),
+            "/ordine/iscritti?q=rossi"
+        );
+        assert_eq!(path::after_login(Role::Iscritto, Some("/piani")), "/piani");
+        assert_eq!(
+            path::after_login(Role::Iscritto, Some("/fondazione")),
+            home(Role::Iscritto)
+        );
+        assert_eq!(
+            path::after_login(Role::Iscritto, Some("/accesso")),
+            home(Role::Iscritto)
+        );
+        assert_eq!(
+            path::after_login(Role::Fondazione, Some("//evil.example")),
+            home(Role::Fondazione)
+        );
     }
 }

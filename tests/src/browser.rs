@@ -64,7 +64,12 @@ impl Browser {
                     "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                     "--window-size=1280,1024", "--lang=it-IT",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                ],
+                // Downloads land in the profile's folder, unasked (`Browser::downloads`).
+                "prefs": {
+                    "download.default_directory": profile.join("downloads").display().to_string(),
+                    "download.prompt_for_download": false,
+                }
             }
         }))?;
         let mut last_error = None;
@@ -87,6 +92,31 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         bail!("no WebDriver session: {last_error:?}")
+    }
+
+    /// Where the browser saves downloads.
+    pub fn downloads(&self) -> std::path::PathBuf {
+        self._profile.0.join("downloads")
+    }
+
+    /// Waits for a download whose name starts with `prefix` to complete; its bytes.
+    pub async fn downloaded(&self, prefix: &str) -> Result<Vec<u8>> {
+        for _ in 0..100 {
+            if let Ok(entries) = std::fs::read_dir(self.downloads()) {
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    // Chromium writes `.crdownload` until the file is whole.
+                    if name.starts_with(prefix) && !name.ends_with(".crdownload") {
+                        return Ok(std::fs::read(entry.path())?);
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!(
+            "no download named {prefix}… in {}",
+            self.downloads().display()
+        )
     }
 
     /// Runs one scenario; on failure saves a screenshot named after it.

@@ -253,6 +253,7 @@ async fn a_secretariat_finds_activates_and_cannot_open_another_ordine() -> Resul
     let roma = a_member_of_roma(&server).await?;
     ensure!(!roma.is_empty(), "no member in Roma");
     let browser = Browser::start().await?;
+    let downloads = &browser;
     let outcome = browser
         .scenario("secretariat_members", |client| async move {
             LoginPage::open(client.clone(), &server.url("/accesso"))
@@ -287,6 +288,24 @@ async fn a_secretariat_finds_activates_and_cannot_open_another_ordine() -> Resul
             );
             let address = member.0.wait_text("member-address").await?;
             ensure!(done.contains(&address), "{done} / {address}");
+
+            // The export, as Excel opens it: UTF-8 with its BOM, ';', Italian headers.
+            client.goto(&server.url("/ordine/iscritti")).await?;
+            list.rows_when(|rows| !rows.is_empty()).await?;
+            Screen::new(client.clone()).click("members-export").await?;
+            let csv = downloads.downloaded("iscritti-MI-").await?;
+            ensure!(
+                csv.starts_with(&[0xEF, 0xBB, 0xBF]),
+                "no BOM: {:?}",
+                &csv[..csv.len().min(8)]
+            );
+            let text = String::from_utf8(csv)?;
+            ensure!(
+                text.lines()
+                    .next()
+                    .is_some_and(|h| h.contains("Codice fiscale;")),
+                "{text:.200}"
+            );
 
             // Another Ordine's member, by URL: not found, nothing shown.
             client

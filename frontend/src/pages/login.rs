@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::access::Role;
 use shared::api::{AuthConfig, LoginRequest};
-use shared::ui::{home, path};
+use shared::ui::path;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
@@ -16,10 +16,9 @@ use crate::session::{Session, SessionContext};
 /// Where to go once signed in: the page that sent to the login, or the role's own area.
 /// Always a page load: the area's bundle is another.
 fn go_on(role: Role, next: Option<String>) {
-    let next = next.filter(|n| path::safe_next(n).is_some());
-    let target = next.unwrap_or_else(|| home(role).to_owned());
+    let target = path::after_login(role, next.as_deref());
     if let Some(window) = web_sys::window() {
-        let _ = window.location().assign(&target);
+        let _ = window.location().assign(target);
     }
 }
 

@@ -227,7 +227,7 @@ fn Export(ordine: String) -> impl IntoView {
         async move {
             let csv = api::export(&ordine).await?;
             let today = chrono::Local::now().date_naive();
-            download::save_text(
+            download::save_bytes(
                 &format!("iscritti-{ordine}-{today}.csv"),
                 "text/csv;charset=utf-8",
                 &csv,
