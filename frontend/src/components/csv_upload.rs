@@ -3,7 +3,8 @@
 //! and the report can be downloaded. Used by *Attivazione massiva* (1,000 rows a part) and
 //! by the Albo import (5,000). A CSV may be UTF-8 or Windows-1252 (Italian Excel's "CSV
 //! separato da punto e virgola"), read here as the server reads it; a spreadsheet (.xlsx,
-//! .ods, .xls, recognised by content) is sent whole and read by the server.
+//! .ods, recognised by content; an .xls too, for the server to say how to save it) is
+//! sent whole and read by the server.
 //!
 //! Each part is the header plus consecutive rows of the file; the row numbers the server
 //! reports are mapped back to the file's own lines. Each applied part carries its own
@@ -352,10 +353,10 @@ pub fn CsvUpload(
             <div class="mb-3">
                 <label for="csv-file" class="form-label">"File (CSV, .xlsx o .ods)"</label>
                 <input id="csv-file" type="file" class="form-control"
-                    accept=".csv,text/csv,.xlsx,.ods,.xls,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet"
+                    accept=".csv,text/csv,.xlsx,.ods,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet"
                     data-testid="csv-file" aria-describedby="csv-file-hint csv-file-error"/>
                 <p id="csv-file-hint" class="form-text">
-                    {format!("Un CSV (separatore «;» o «,», come «CSV (separato da punto e virgola)» di Excel) o un foglio di calcolo, con la prima riga dei nomi delle colonne. Un CSV è inviato a parti di {max_rows} righe, un foglio di calcolo intero.")}
+                    {format!("Un CSV (separatore «;» o «,», come «CSV (separato da punto e virgola)» di Excel) o un foglio di calcolo, con la prima riga dei nomi delle colonne. Un CSV è inviato a parti di {max_rows} righe; un foglio di calcolo intero, fino a {max_rows} righe.")}
                 </p>
                 <p id="csv-file-error" class="field-error" data-testid="csv-file-error">{move || file_error.get()}</p>
             </div>

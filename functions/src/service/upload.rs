@@ -1,7 +1,7 @@
 //! Reading the files people upload, as secretariats have them: the Modello Anagrafiche
 //! columns (and the Albo's) in a CSV, UTF-8 (with or without BOM) or Windows-1252 (what
-//! Italian Excel saves), `;` or `,` separated, or in a spreadsheet (`.xlsx`, `.ods`,
-//! `.xls`), recognised by content, whatever the file's name. Headers are matched loosely;
+//! Italian Excel saves), `;` or `,` separated, or in a spreadsheet (`.xlsx`, `.ods`),
+//! recognised by content, whatever the file's name. Headers are matched loosely;
 //! each row keeps its line (the spreadsheet's row number).
 
 use std::borrow::Cow;
@@ -26,6 +26,14 @@ pub enum CsvError {
         mb = .max / 1024 / 1024
     )]
     SpreadsheetTooLarge { max: u64 },
+    #[error(
+        "Il foglio di calcolo occupa troppe righe o colonne: copia i dati del Modello in un foglio nuovo, senza celle sparse."
+    )]
+    SheetTooWide,
+    #[error(
+        "Il formato .xls (Excel 97-2003) non è accettato: salva il file come «Cartella di lavoro di Excel (.xlsx)» oppure come «CSV (separato da punto e virgola)»."
+    )]
+    LegacyXls,
     #[error("Il file non è un testo CSV.")]
     NotText,
     #[error("La prima riga del file deve contenere i nomi delle colonne.")]
