@@ -80,6 +80,18 @@ impl SessionContext {
         }
     }
 
+    /// The server no longer accepts the session: forgets it and goes to the login, which
+    /// brings the person back to this page. Not through the hosted login's logout: that
+    /// would end elsewhere and lose the page he was on.
+    pub fn expired(&self) {
+        store(None);
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .location()
+                .assign(&crate::components::loaded::login_and_back());
+        }
+    }
+
     /// Forgets the session; returns the hosted login's logout address to visit, if any.
     pub fn sign_out(&self) -> Option<String> {
         let logout = self.0.get_untracked().and_then(|s| s.logout);

@@ -39,16 +39,20 @@ struct Violation {
 
 /// The page as shown now has no axe-core violation (WCAG 2.1 A and AA and best practices).
 pub async fn audit(client: &Client, screen: &str) -> Result<()> {
-    // The app draws after its bundle loads: wait for a page heading.
+    // The app draws after its bundle loads: wait for a page heading. Every screen has
+    // one; a screen still without it after 5 s is not drawn, and auditing it would pass.
+    let mut drawn = false;
     for _ in 0..50 {
         let ready = client
             .execute("return !!document.querySelector('main h1');", vec![])
             .await?;
         if ready.as_bool() == Some(true) {
+            drawn = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    anyhow::ensure!(drawn, "{screen}: no page heading (main h1) after 5 s");
     let present = client
         .execute("return typeof window.axe !== 'undefined';", vec![])
         .await?;

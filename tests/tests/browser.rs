@@ -58,7 +58,7 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
             page.submit().await?;
             let error = page.field_error("extra-inbox").await?;
             ensure!(error.contains("GB interi"), "{error}");
-            ensure!(page.focused().await? == "extra-inbox", "the focus is not on the field");
+            page.focus_on("extra-inbox").await?;
             ensure!(!page.has_quote().await?, "a quote for 2,5 GB");
 
             // 3 GB of inbox on Base: 3 × € 4 = € 12 + IVA € 2,64.
@@ -533,11 +533,35 @@ async fn the_fondazione_and_the_albo_each_reach_their_console() -> Result<()> {
                 .await?;
             let first = screen.wait_text("member-row").await?;
             ensure!(first.contains("Rossi"), "{first}");
+            // His name opens his page, which is the Ordine area's: the browser loads it.
+            screen
+                .find("member-row")
+                .await?
+                .find(fantoccini::Locator::Css("a"))
+                .await?
+                .click()
+                .await?;
+            screen.find("member-albo").await?;
+            ensure!(
+                client
+                    .current_url()
+                    .await?
+                    .path()
+                    .starts_with("/ordine/iscritti/")
+            );
 
             // The audit of today has the demo activations.
             client.goto(&server.url("/fondazione/registro")).await?;
             let entry = screen.wait_text("audit-row").await?;
             ensure!(!entry.is_empty());
+            // A codice fiscale with a wrong check character is refused on its field,
+            // which takes the focus; no search of another person's trail runs.
+            screen.fill("audit-cf", "RSSMRA80A01F205Y").await?;
+            screen.click("audit-search").await?;
+            let refused = screen.wait_text("audit-cf-error").await?;
+            ensure!(refused.contains("codice fiscale"), "{refused}");
+            screen.focus_on("audit-cf").await?;
+            ensure!(!client.current_url().await?.as_str().contains("cf="));
             screen.click("nav-logout").await?;
 
             // The Albo's operator starts at the import.

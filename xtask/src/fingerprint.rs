@@ -80,6 +80,7 @@ pub fn font_urls(css: &str) -> Vec<String> {
         .filter(|url| url.ends_with(".woff2"))
         .map(str::to_owned)
         .collect();
+    urls.sort();
     urls.dedup();
     urls
 }

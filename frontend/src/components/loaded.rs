@@ -50,7 +50,7 @@ where
                             view.get_value()(value).into_any()
                         }
                         Err(ClientError::Unauthorized) => {
-                            session.sign_out_and_leave(&login_and_back());
+                            session.expired();
                             view! { <p class="loading" role="status">"Sessione scaduta: accedi di nuovo…"</p> }.into_any()
                         }
                         Err(err) => view! {

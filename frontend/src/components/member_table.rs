@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::api::MemberSummary;
 
 use crate::components::scroll_table::ScrollTable;
@@ -12,6 +11,9 @@ pub fn MemberTable(
     /// Show each member's Ordine (the nationwide search).
     #[prop(optional)]
     with_ordine: bool,
+    /// A next page: the table takes the focus (see `ScrollTable`).
+    #[prop(optional)]
+    focus: bool,
 ) -> impl IntoView {
     if members.is_empty() {
         return view! { <p data-testid="members-empty">"Nessun iscritto corrisponde alla ricerca."</p> }.into_any();
@@ -23,7 +25,9 @@ pub fn MemberTable(
             let mailbox = m.mailbox.as_ref();
             view! {
                 <tr data-testid="member-row">
-                    <td><A href=href>{format!("{} {}", m.cognome, m.nome)}</A></td>
+                    // The member's page is the Ordine area's: from another area's bundle
+                    // (the nationwide search) the browser loads it, the router does not.
+                    <td><a href=href rel=with_ordine.then_some("external")>{format!("{} {}", m.cognome, m.nome)}</a></td>
                     <td>{m.codice_fiscale.to_string()}</td>
                     {with_ordine.then(|| view! { <td>{m.ordine.nome()}</td> })}
                     <td>{format::albo(&m.stato)}</td>
@@ -36,7 +40,7 @@ pub fn MemberTable(
         })
         .collect_view();
     view! {
-        <ScrollTable label="Iscritti">
+        <ScrollTable label="Iscritti" focus>
             <table class="table table-striped" data-testid="members-table">
                 <thead>
                     <tr>

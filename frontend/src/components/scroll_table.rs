@@ -7,10 +7,22 @@ use leptos::prelude::*;
 pub fn ScrollTable(
     /// What the table holds, read out when the region takes the focus.
     label: &'static str,
+    /// Take the focus once drawn: a next page replaces the button that had it, and the
+    /// keyboard goes on from the rows it asked for rather than from the page's top.
+    #[prop(optional)]
+    focus: bool,
     children: Children,
 ) -> impl IntoView {
+    let region = NodeRef::<leptos::html::Div>::new();
+    if focus {
+        Effect::new(move |_| {
+            if let Some(region) = region.get() {
+                let _ = region.focus();
+            }
+        });
+    }
     view! {
-        <div class="table-responsive" tabindex="0" role="region" aria-label=label>
+        <div class="table-responsive" tabindex="0" role="region" aria-label=label node_ref=region>
             {children()}
         </div>
     }

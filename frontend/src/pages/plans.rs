@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use shared::api::{CatalogResponse, MailboxView};
-use shared::catalog::{Catalog, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea};
+use shared::catalog::{
+    Catalog, MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
+};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
@@ -110,6 +112,11 @@ fn gigabytes(value: &str) -> Result<u32, &'static str> {
     if value.starts_with('-') {
         return Err("Indica un numero di GB pari o maggiore di zero.");
     }
+    // "1.000" is a thousand written the Italian way, not a decimal: say so.
+    let thousands = value.split('.').skip(1).all(|group| group.len() == 3);
+    if value.contains('.') && thousands && value.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err("Scrivi il numero di GB senza punti (per esempio 1000, non 1.000).");
+    }
     if value.contains([',', '.']) {
         return Err(
             "Lo spazio si acquista a GB interi: scrivi un numero senza decimali (per esempio 2, non 2,5).",
@@ -118,24 +125,25 @@ fn gigabytes(value: &str) -> Result<u32, &'static str> {
     if !value.chars().all(|c| c.is_ascii_digit()) {
         return Err("Indica lo spazio con un numero intero di GB (per esempio 2).");
     }
-    value
-        .parse()
-        .map_err(|_| "Il numero di GB è troppo grande.")
+    match value.parse::<u32>() {
+        Ok(gb) if gb <= MAX_GB_PER_ORDER => Ok(gb),
+        _ => Err("Il numero di GB è troppo grande: al massimo 1000 GB per area."),
+    }
 }
 
-/// The extra space `owned` inbox GB already bought: what the mailbox's services add.
-fn owned_inbox(mailbox: &MailboxView) -> u32 {
-    mailbox
-        .services
-        .iter()
-        .filter_map(|s| match s.kind {
-            ServiceKind::SpazioExtra {
-                area: SpaceArea::Inbox,
-                gb,
-            } => Some(gb),
-            _ => None,
-        })
-        .sum()
+/// The extra space the mailbox's services already add, by area.
+fn owned_extra(mailbox: &MailboxView) -> Space {
+    let sum = |wanted: SpaceArea| {
+        mailbox
+            .services
+            .iter()
+            .filter_map(|s| match s.kind {
+                ServiceKind::SpazioExtra { area, gb } if area == wanted => Some(gb),
+                _ => None,
+            })
+            .sum()
+    };
+    Space::new(sum(SpaceArea::Inbox), sum(SpaceArea::Archivio))
 }
 
 /// What `plan` allows in `area` on top of `owned` extra GB, in words, for the field's hint.
@@ -177,14 +185,10 @@ pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> 
     let known = current.is_some();
     let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));
     let upgrade = RwSignal::new(false);
-    let owned_inbox_gb = RwSignal::new(
-        current
-            .as_ref()
-            .map(owned_inbox)
-            .filter(|gb| *gb > 0)
-            .map(|gb| gb.to_string())
-            .unwrap_or_default(),
-    );
+    // The member's own extra space is known; on the public page only a Base mailbox's
+    // inbox extra is asked (Avanzata's space grows without limits, so it does not count).
+    let known_extra = current.as_ref().map(owned_extra);
+    let owned_inbox_gb = RwSignal::new(String::new());
     let extra_inbox = RwSignal::new(String::new());
     let extra_archivio = RwSignal::new(String::new());
     // Errors found before asking the server, by field.
@@ -226,19 +230,32 @@ pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> 
         };
         version.with_value(|v| v.as_ref().and_then(|v| v.plan(code)).cloned())
     };
-    let owned = move || gigabytes(&owned_inbox_gb.get()).unwrap_or(0);
+    let owned = move || {
+        known_extra.unwrap_or_else(|| {
+            let inbox = match plan.get() {
+                PlanCode::Base => gigabytes(&owned_inbox_gb.get()).unwrap_or(0),
+                _ => 0,
+            };
+            Space::new(inbox, 0)
+        })
+    };
     let hint = move |area: SpaceArea| {
         Signal::derive(move || {
             effective_plan()
-                .map(|p| room_hint(&p, area, if area == SpaceArea::Inbox { owned() } else { 0 }))
+                .map(|p| room_hint(&p, area, owned().get(area)))
                 .unwrap_or_default()
         })
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let asked_owned = if known || plan.get() != PlanCode::Base {
+            String::new()
+        } else {
+            owned_inbox_gb.get()
+        };
         let fields = [
-            ("owned_extra.inbox_gb", owned_inbox_gb.get()),
+            ("owned_extra.inbox_gb", asked_owned),
             ("extra.inbox_gb", extra_inbox.get()),
             ("extra.archivio_gb", extra_archivio.get()),
         ];
@@ -259,7 +276,7 @@ pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> 
         let gb = |i: usize| read[i].1.unwrap_or(0);
         quote.dispatch(QuoteRequest {
             plan: Some(plan.get()),
-            owned_extra: Space::new(gb(0), 0),
+            owned_extra: known_extra.unwrap_or(Space::new(gb(0), 0)),
             upgrade: plan.get() == PlanCode::Base && upgrade.get(),
             extra: Space::new(gb(1), gb(2)),
             ..Default::default()
@@ -272,11 +289,16 @@ pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> 
     });
 
     let current_plan = current.map(|m| {
-        let extra = owned_inbox(&m);
-        let with = if extra > 0 {
-            format!(", con {extra} GB di inbox aggiuntivi già acquistati")
-        } else {
+        let extra = owned_extra(&m);
+        let bought: Vec<String> = SpaceArea::ALL
+            .into_iter()
+            .filter(|area| extra.get(*area) > 0)
+            .map(|area| format!("{} GB di {}", extra.get(area), area.nome()))
+            .collect();
+        let with = if bought.is_empty() {
             String::new()
+        } else {
+            format!(", con {} aggiuntivi già acquistati", bought.join(" e "))
         };
         format!("Piano attuale: {}{with}.", m.plan.nome())
     });
@@ -355,5 +377,8 @@ mod tests {
                 .unwrap_err()
                 .contains("troppo grande")
         );
+        assert_eq!(gigabytes("1000"), Ok(1000));
+        assert!(gigabytes("1001").unwrap_err().contains("1000 GB"));
+        assert!(gigabytes("1.000").unwrap_err().contains("senza punti"));
     }
 }

@@ -92,6 +92,7 @@ fn campo(path: &str) -> Option<(String, Valore)> {
         ("anagrafica", "email") => named("Email ordinaria", Testo),
         ("anagrafica", field) => named(label(field), Testo),
         ("albo", "ordine") => named("Ordine", Ordine),
+        ("ordine", "") => named("Ordine", Ordine),
         ("albo", "stato.stato") => named("Stato nell'Albo", StatoAlbo),
         ("albo", "stato.dal") => named("Stato nell'Albo dal", Data),
         ("albo", "stato.causa") => named("Causa della cancellazione", Causa),
@@ -181,6 +182,10 @@ mod tests {
             ("Stato nell'Albo", Some("Iscritto"), Some("Sospeso"))
         );
         let ordine = read("albo.ordine", None, Some("MI")).unwrap();
+        assert!(ordine.dopo.unwrap().contains("Milano"));
+        // An Ordine's own record (its profile's owner) names it the same way.
+        let ordine = read("ordine", None, Some("MI")).unwrap();
+        assert_eq!(ordine.campo, "Ordine");
         assert!(ordine.dopo.unwrap().contains("Milano"));
         assert_eq!(
             read("anagrafica.cap", None, Some("20121")).unwrap().campo,

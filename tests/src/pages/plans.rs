@@ -51,6 +51,11 @@ impl PlansPage {
         self.0.focused().await
     }
 
+    /// Waits for the focus to reach the element `id` (the app moves it after drawing).
+    pub async fn focus_on(&self, id: &str) -> Result<()> {
+        self.0.focus_on(id).await
+    }
+
     pub async fn has_quote(&self) -> Result<bool> {
         Ok(self.0.exists("quote-table").await)
     }

@@ -24,7 +24,7 @@ pub fn HistoryPage() -> impl IntoView {
             }
             view=move |page: AuditPage| view! {
                 <IntegrityNote integrita=page.integrita.clone()/>
-                <AuditTable entries=page.items.clone()/>
+                <AuditTable entries=page.items.clone() focus=cursor.get_untracked().is_some()/>
                 {page.cursor.clone().map(|next| view! {
                     <button type="button" class="btn btn-outline-primary" data-testid="history-next"
                         on:click=move |_| cursor.set(Some(next.clone()))>"Operazioni precedenti"</button>
@@ -96,7 +96,13 @@ fn Modifiche(changes: Vec<Change>) -> impl IntoView {
 
 /// Audit entries as a table.
 #[component]
-pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool) -> impl IntoView {
+pub fn AuditTable(
+    entries: Vec<AuditEntry>,
+    #[prop(optional)] with_target: bool,
+    /// A next page: the table takes the focus (see `ScrollTable`).
+    #[prop(optional)]
+    focus: bool,
+) -> impl IntoView {
     if entries.is_empty() {
         return view! { <p data-testid="audit-empty">"Nessuna operazione registrata."</p> }
             .into_any();
@@ -117,7 +123,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>, #[prop(optional)] with_target: bool)
         })
         .collect_view();
     view! {
-        <ScrollTable label="Operazioni registrate">
+        <ScrollTable label="Operazioni registrate" focus>
             <table class="table table-striped" data-testid="audit-table">
                 <thead>
                     <tr>

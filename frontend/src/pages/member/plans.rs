@@ -1,7 +1,6 @@
 //! *Piani e prezzi* in the member's area: the quote for his own mailbox.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -23,7 +22,7 @@ pub fn MemberPlansPage() -> impl IntoView {
                     </p>
                 })}
                 <p>"Il preventivo parte dal tuo piano e dallo spazio che hai già. I servizi acquistati durano un anno dalla data di acquisto. "
-                    <A href="/piani">"Vedi tutti i piani"</A>"."</p>
+                    <a href="/piani" rel="external">"Vedi tutti i piani"</a>"."</p>
                 <ExpiryWarning/>
                 <QuoteCalculator current=mailbox/>
             }

@@ -42,10 +42,13 @@ pub fn MemberPage() -> impl IntoView {
                         }
                         .into_any(),
                         Err(ClientError::Unauthorized) => {
-                            session.sign_out_and_leave(&crate::components::loaded::login_and_back());
+                            session.expired();
                             view! { <p class="loading" role="status">"Sessione scaduta: accedi di nuovo…"</p> }.into_any()
                         }
-                        Err(err) => view! { <ErrorAlert message=err.to_string()/> }.into_any(),
+                        Err(err) => view! {
+                            <Page title="Scheda iscritto"><ErrorAlert message=err.to_string()/></Page>
+                        }
+                        .into_any(),
                     }
                 })}
             </Transition>
@@ -125,8 +128,9 @@ fn Member(
     }
 }
 
-/// *Attiva PEC*: the address first, then the activation on confirmation. Once refused
-/// (another Ordine's secretariat activated him meanwhile, say) it is offered no more.
+/// *Attiva PEC*: the address first, then the activation on confirmation. Once refused by
+/// the server (another Ordine's secretariat activated him meanwhile, say) it is offered
+/// no more; a lost connection only says so, and the button stays to try again.
 #[component]
 fn Activation(
     ordine: String,
@@ -138,8 +142,8 @@ fn Activation(
         async move { api::activation_preview(&ordine, &cf).await }
     });
     let refused = move || {
-        matches!(preview.value().get(), Some(Err(_)))
-            || matches!(activate.value().get(), Some(Err(_)))
+        matches!(preview.value().get(), Some(Err(ClientError::Api(_))))
+            || matches!(activate.value().get(), Some(Err(ClientError::Api(_))))
     };
     let who = StoredValue::new((ordine, cf));
     let confirm_button = NodeRef::<leptos::html::Button>::new();
@@ -153,7 +157,7 @@ fn Activation(
         }
     });
     view! {
-        <Show when=move || !refused() && activate.value().get().is_none()>
+        <Show when=move || !refused() && !matches!(activate.value().get(), Some(Ok(_)))>
             {move || match preview.value().get() {
                 Some(Ok(ActivationPreview { indirizzo })) => view! {
                     <div class="alert alert-warning" role="alertdialog" aria-labelledby="activation-question" data-testid="activation-confirm">

@@ -169,7 +169,8 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
             Some(page) => {
                 let next = page.cursor.clone().map(next_page);
                 view! {
-                    <MemberTable members=page.items with_ordine=nationwide/>
+                    <MemberTable members=page.items with_ordine=nationwide
+                        focus=current.get_untracked().cursor.is_some()/>
                     {next.map(|href| view! {
                         <p><A href=href attr:data-testid="members-next">"Pagina successiva"</A></p>
                     })}
