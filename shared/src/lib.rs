@@ -19,6 +19,7 @@ pub mod audit;
 pub mod catalog;
 pub mod codice_fiscale;
 pub mod csv;
+pub mod firma;
 pub mod lifecycle;
 pub mod member;
 pub mod money;

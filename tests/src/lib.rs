@@ -6,4 +6,5 @@ pub mod browser;
 pub mod cdp;
 pub mod idp;
 pub mod pages;
+pub mod pki;
 pub mod server;

@@ -82,6 +82,8 @@ pub fn for_test(root: &Path) -> Result<Test> {
     let spa = for_spa(root)?;
     ensure_chromium(root)?;
     let axe_core = ensure_axe_core(root)?;
+    // The signature tests' PKI and signed files, made by a tool other than the verifier.
+    ensure_apt(root, "openssl", "openssl")?;
     let moto_server = ensure_moto(root)?;
     let cfn_lint = ensure_venv(root, "infra-venv", CFN_LINT, "cfn-lint")?;
     let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;

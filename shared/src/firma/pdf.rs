@@ -1,0 +1,198 @@
+//! PAdES: a PDF whose last signature's /ByteRange covers the file but its /Contents, which
+//! hold a detached CMS signature over those ranges. The issued contract must be the file's
+//! first revision, byte for byte. The PDF's own objects are not parsed: whether the
+//! signing revision adds only the signature (and not a redrawn page) is for the
+//! Fondazione's review, so a PDF signature that holds goes there rather than being
+//! accepted on its own. Nothing is ever decompressed.
+
+use sha2::{Digest, Sha256};
+
+use super::{
+    Esito, Formato, Referto, Revisione, Rifiuto, Verifica, ber, cms::SignedData, hex, holding,
+    judge, parse_whole,
+};
+
+/// Names of PDF features that run code or carry other files.
+const ACTIVE: [&[u8]; 6] = [
+    b"/JavaScript",
+    b"/JS",
+    b"/Launch",
+    b"/EmbeddedFile",
+    b"/EmbeddedFiles",
+    b"/RichMedia",
+];
+
+pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
+    let outcome = |esito, documento_sha256| Referto {
+        esito,
+        formato: Formato::Pdf,
+        firmatari: Vec::new(),
+        documento_sha256,
+    };
+    if ACTIVE.iter().any(|name| has_name(file, name)) {
+        return outcome(Esito::rifiutato(Rifiuto::ContenutoAttivo), None);
+    }
+    let signatures = positions(file, b"/ByteRange").count();
+    let Some(at) = positions(file, b"/ByteRange").last() else {
+        let sha = Sha256::digest(file);
+        return outcome(
+            Esito::InRevisione {
+                motivo: Revisione::SenzaFirmaDigitale,
+            },
+            Some(hex(&sha)),
+        );
+    };
+    let refused = |motivo| Referto {
+        formato: Formato::Pades,
+        ..outcome(Esito::rifiutato(motivo), None)
+    };
+    let Some([start, first_len, second, second_len]) = byte_range(&file[at + 10..]) else {
+        return refused(Rifiuto::Danneggiato);
+    };
+    let end = second.checked_add(second_len);
+    let sound = start == 0
+        && first_len < second
+        && end.is_some_and(|end| end <= file.len())
+        && file.get(first_len) == Some(&b'<')
+        && file.get(second - 1) == Some(&b'>');
+    if !sound {
+        return refused(Rifiuto::Danneggiato);
+    }
+    let end = second + second_len;
+    let Some(contents) = unhex(&file[first_len + 1..second - 1]) else {
+        return refused(Rifiuto::Danneggiato);
+    };
+    let normalised;
+    let parsed = match parse_whole(&contents) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            let Ok(der) = ber::to_der(&contents) else {
+                return refused(Rifiuto::Danneggiato);
+            };
+            normalised = der;
+            match SignedData::parse(&normalised) {
+                Ok(parsed) => parsed,
+                Err(_) => return refused(Rifiuto::Danneggiato),
+            }
+        }
+    };
+    if parsed.content.is_some() {
+        return refused(Rifiuto::Danneggiato);
+    }
+    let signed = [&file[..first_len], &file[second..end]];
+    let signers = match holding(parsed.signers(&signed)) {
+        Ok(signers) => signers,
+        Err(motivo) => return refused(motivo),
+    };
+    let issued = issued_prefix(&file[..first_len], v.emessi);
+    let mut referto = judge(
+        Formato::Pades,
+        &signers,
+        &parsed.certificates,
+        issued.is_some(),
+        issued,
+        v,
+    );
+    if referto.esito == Esito::Verificato {
+        let later = end < file.len() || signatures > 1;
+        referto.esito = Esito::InRevisione {
+            motivo: if later {
+                Revisione::ModificheDopoLaFirma
+            } else {
+                Revisione::FirmaPdf
+            },
+        };
+    }
+    referto
+}
+
+/// The SHA-256 (hex) of the issued contract the file starts with: a revision ends at a
+/// `%%EOF` and its end of line.
+fn issued_prefix(signed_part: &[u8], issued: &[[u8; 32]]) -> Option<String> {
+    positions(signed_part, b"%%EOF").find_map(|at| {
+        let end = at + 5;
+        let rest = &signed_part[end..];
+        let eol = if rest.starts_with(b"\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with(b"\n") || rest.starts_with(b"\r"))
+        };
+        [end, end + eol].into_iter().find_map(|end| {
+            let sha = Sha256::digest(&signed_part[..end]);
+            issued.iter().any(|i| i[..] == sha[..]).then(|| hex(&sha))
+        })
+    })
+}
+
+fn positions<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == needle)
+        .map(|(i, _)| i)
+}
+
+/// Whether the PDF name `name` occurs as a whole name (not the start of a longer one).
+fn has_name(file: &[u8], name: &[u8]) -> bool {
+    positions(file, name).any(|at| {
+        file.get(at + name.len())
+            .is_none_or(|next| !next.is_ascii_alphanumeric())
+    })
+}
+
+/// The four integers of `[a b c d]` at the start of `rest` (after whitespace).
+fn byte_range(rest: &[u8]) -> Option<[usize; 4]> {
+    let text = std::str::from_utf8(&rest[..rest.len().min(128)])
+        .ok()
+        .or_else(|| {
+            let cut = rest.iter().take(128).position(|b| *b == b']')?;
+            std::str::from_utf8(&rest[..=cut]).ok()
+        })?;
+    let inner = text.trim_start().strip_prefix('[')?;
+    let inner = &inner[..inner.find(']')?];
+    let numbers: Vec<usize> = inner
+        .split_ascii_whitespace()
+        .map(|n| n.parse().ok())
+        .collect::<Option<_>>()?;
+    numbers.try_into().ok()
+}
+
+/// A hex string's bytes (whitespace allowed, as PDF allows it).
+fn unhex(text: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let hi = (pair[0] as char).to_digit(16)?;
+            let lo = (pair[1] as char).to_digit(16)?;
+            Some((hi * 16 + lo) as u8)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges_hex_and_names_are_read_strictly() {
+        assert_eq!(byte_range(b" [0 10 20 5] /Contents"), Some([0, 10, 20, 5]));
+        assert_eq!(byte_range(b"[0 10 20]"), None);
+        assert_eq!(byte_range(b"[0 -1 20 5]"), None);
+        assert_eq!(byte_range(b"0 10 20 5"), None);
+        assert_eq!(unhex(b"0a\nFf"), Some(vec![0x0A, 0xFF]));
+        assert_eq!(unhex(b"0aFf 10"), Some(vec![0x0A, 0xFF, 0x10]));
+        assert_eq!(unhex(b"0aF"), None);
+        assert_eq!(unhex(b"zz"), None);
+        assert!(has_name(b"<< /JS (x) >>", b"/JS"));
+        assert!(has_name(b"<</JavaScript>>", b"/JavaScript"));
+        assert!(!has_name(b"<< /JSON 1 >>", b"/JS"));
+    }
+}

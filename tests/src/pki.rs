@@ -1,0 +1,437 @@
+//! A PKI of the tests' own, made with Debian's `openssl` (a tool independent of the
+//! verifier): CAs, signer certificates as Italian qualified CAs issue them (the
+//! `TINIT-<CF>` serialNumber, nonRepudiation, QCStatements) and every way they go wrong,
+//! CRLs, and CAdES and PAdES signatures over a document.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+/// QCStatements { QcCompliance }: an EU qualified certificate (ETSI EN 319 412-5).
+const QC_STATEMENTS: &str = "1.3.6.1.5.5.7.1.3 = DER:300A3008060604008E460101";
+
+/// A folder of keys and certificates, removed when dropped.
+pub struct Pki {
+    dir: PathBuf,
+}
+
+/// A CA: its folder (database, serial), certificate and key.
+#[derive(Clone)]
+pub struct Ca {
+    pub name: String,
+    dir: PathBuf,
+}
+
+/// A signer's key and certificate (and the CA certificates to carry with it).
+#[derive(Clone)]
+pub struct Signer {
+    pub key: PathBuf,
+    pub cert: PathBuf,
+    pub chain: Vec<PathBuf>,
+}
+
+/// What a signer certificate is made like.
+#[derive(Clone)]
+pub struct Profile<'a> {
+    pub common_name: &'a str,
+    /// The subject's serialNumber (`TINIT-…`), if any.
+    pub serial_number: Option<String>,
+    /// `rsa:2048`, `ec:P-256`, `rsa-pss:2048`…
+    pub key: &'a str,
+    /// The extensions section of the CA's configuration: `qualified`, `cns`,
+    /// `unqualified`.
+    pub extensions: &'a str,
+    /// `YYYYMMDDHHMMSSZ`.
+    pub not_before: &'a str,
+    pub not_after: &'a str,
+}
+
+impl Default for Profile<'_> {
+    fn default() -> Self {
+        Profile {
+            common_name: "Mario Rossi",
+            serial_number: None,
+            key: "rsa:2048",
+            extensions: "qualified",
+            not_before: "20250101000000Z",
+            not_after: "20351231235959Z",
+        }
+    }
+}
+
+impl Pki {
+    pub fn new(name: &str) -> Result<Pki> {
+        let dir = std::env::temp_dir().join(format!("pec-pki-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        Ok(Pki { dir })
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// A self-signed root CA.
+    pub fn root(&self, name: &str, organization: &str) -> Result<Ca> {
+        let ca = self.ca_dir(name)?;
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            s(&ca.dir.join("ca.key")),
+            "-out",
+            s(&ca.dir.join("ca.pem")),
+            "-days",
+            "7300",
+            "-set_serial",
+            "1",
+            "-subj",
+            &format!("/C=IT/O={organization}/CN={organization} Qualified CA"),
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-addext",
+            "subjectKeyIdentifier=hash",
+        ])?;
+        Ok(ca)
+    }
+
+    /// A CA whose certificate `parent` issues.
+    pub fn intermediate(&self, parent: &Ca, name: &str, organization: &str) -> Result<Ca> {
+        let ca = self.ca_dir(name)?;
+        let csr = ca.dir.join("ca.csr");
+        openssl(&[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            s(&ca.dir.join("ca.key")),
+            "-out",
+            s(&csr),
+            "-subj",
+            &format!("/C=IT/O={organization}/CN={organization} Firma Qualificata"),
+        ])?;
+        parent.issue(
+            &csr,
+            &ca.dir.join("ca.pem"),
+            "intermediate",
+            "20240101000000Z",
+            "20400101000000Z",
+        )?;
+        Ok(ca)
+    }
+
+    fn ca_dir(&self, name: &str) -> Result<Ca> {
+        let dir = self.dir.join(name);
+        std::fs::create_dir_all(dir.join("certs"))?;
+        std::fs::write(dir.join("index.txt"), "")?;
+        std::fs::write(dir.join("serial"), "1000\n")?;
+        std::fs::write(dir.join("crlnumber"), "01\n")?;
+        std::fs::write(dir.join("ca.cnf"), config(&dir))?;
+        Ok(Ca {
+            name: name.to_owned(),
+            dir,
+        })
+    }
+
+    /// A key and a certificate made by `ca` after `profile`.
+    pub fn signer(&self, ca: &Ca, name: &str, profile: &Profile<'_>) -> Result<Signer> {
+        let key = self.dir.join(format!("{name}.key"));
+        let csr = self.dir.join(format!("{name}.csr"));
+        let cert = self.dir.join(format!("{name}.pem"));
+        let mut subject = format!("/C=IT/CN={}", profile.common_name);
+        if let Some(serial) = &profile.serial_number {
+            subject.push_str(&format!("/serialNumber={serial}"));
+        }
+        let (algorithm, option) = match profile.key.split_once(':') {
+            Some(("rsa", bits)) => ("RSA", format!("rsa_keygen_bits:{bits}")),
+            Some(("rsa-pss", bits)) => ("RSA", format!("rsa_keygen_bits:{bits}")),
+            Some(("ec", curve)) => ("EC", format!("ec_paramgen_curve:{curve}")),
+            _ => bail!("unknown key {}", profile.key),
+        };
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            algorithm,
+            "-pkeyopt",
+            &option,
+            "-out",
+            s(&key),
+        ])?;
+        openssl(&[
+            "req",
+            "-new",
+            "-key",
+            s(&key),
+            "-out",
+            s(&csr),
+            "-subj",
+            &subject,
+        ])?;
+        ca.issue(
+            &csr,
+            &cert,
+            profile.extensions,
+            profile.not_before,
+            profile.not_after,
+        )?;
+        Ok(Signer {
+            key,
+            cert,
+            chain: ca.chain(),
+        })
+    }
+}
+
+impl Drop for Pki {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Ca {
+    pub fn cert(&self) -> PathBuf {
+        self.dir.join("ca.pem")
+    }
+
+    /// The CA certificates a signature under this CA carries (not the root's).
+    fn chain(&self) -> Vec<PathBuf> {
+        let chain = self.dir.join("chain.pem");
+        if chain.exists() {
+            vec![chain]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn issue(&self, csr: &Path, out: &Path, extensions: &str, from: &str, to: &str) -> Result<()> {
+        openssl(&[
+            "ca",
+            "-batch",
+            "-notext",
+            "-config",
+            s(&self.dir.join("ca.cnf")),
+            "-extensions",
+            extensions,
+            "-startdate",
+            from,
+            "-enddate",
+            to,
+            "-in",
+            s(csr),
+            "-out",
+            s(out),
+        ])?;
+        if extensions == "intermediate" {
+            // The new CA's signatures carry its certificate.
+            std::fs::copy(out, out.with_file_name("chain.pem"))?;
+        }
+        Ok(())
+    }
+
+    /// Revokes `signer`'s certificate and returns the CA's CRL (DER).
+    pub fn revoke(&self, signer: &Signer) -> Result<Vec<u8>> {
+        let config = self.dir.join("ca.cnf");
+        openssl(&["ca", "-config", s(&config), "-revoke", s(&signer.cert)])?;
+        let crl = self.dir.join("crl.der");
+        let pem = self.dir.join("crl.pem");
+        openssl(&["ca", "-config", s(&config), "-gencrl", "-out", s(&pem)])?;
+        openssl(&["crl", "-in", s(&pem), "-outform", "DER", "-out", s(&crl)])?;
+        Ok(std::fs::read(crl)?)
+    }
+}
+
+/// How a CAdES file is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Der,
+    /// Indefinite lengths and a chunked content (`-stream`).
+    Ber,
+    Pem,
+}
+
+/// `openssl cms -sign` options for a signature.
+#[derive(Clone)]
+pub struct Signing<'a> {
+    pub digest: &'a str,
+    pub encoding: Encoding,
+    /// RSA-PSS padding.
+    pub pss: bool,
+    /// The signer named by his subject key identifier.
+    pub key_id: bool,
+    /// Signed attributes with ESS signing-certificate-v2 (CAdES-BES).
+    pub cades: bool,
+}
+
+impl Default for Signing<'_> {
+    fn default() -> Self {
+        Signing {
+            digest: "sha256",
+            encoding: Encoding::Der,
+            pss: false,
+            key_id: false,
+            cades: true,
+        }
+    }
+}
+
+/// A CAdES attached signature (`.p7m`) of `content` by `signers`.
+pub fn cades(
+    dir: &Pki,
+    name: &str,
+    content: &[u8],
+    signers: &[&Signer],
+    how: &Signing<'_>,
+) -> Result<Vec<u8>> {
+    sign(dir, name, content, signers, how, true)
+}
+
+/// A detached CMS signature of `content` (what a PDF's /Contents hold).
+pub fn detached(dir: &Pki, name: &str, content: &[u8], signer: &Signer) -> Result<Vec<u8>> {
+    sign(dir, name, content, &[signer], &Signing::default(), false)
+}
+
+fn sign(
+    dir: &Pki,
+    name: &str,
+    content: &[u8],
+    signers: &[&Signer],
+    how: &Signing<'_>,
+    attached: bool,
+) -> Result<Vec<u8>> {
+    let input = dir.path(&format!("{name}.in"));
+    let output = dir.path(&format!("{name}.out"));
+    std::fs::write(&input, content)?;
+    let mut args: Vec<String> = ["cms", "-sign", "-binary", "-md", how.digest]
+        .map(str::to_owned)
+        .to_vec();
+    if attached {
+        args.push("-nodetach".into());
+    }
+    if how.cades {
+        args.push("-cades".into());
+    }
+    if how.key_id {
+        args.push("-keyid".into());
+    }
+    for signer in signers {
+        args.extend(["-signer".into(), s(&signer.cert).into()]);
+        args.extend(["-inkey".into(), s(&signer.key).into()]);
+        if how.pss {
+            args.extend(["-keyopt".into(), "rsa_padding_mode:pss".into()]);
+        }
+    }
+    if let Some(chain) = signers.iter().flat_map(|s| s.chain.first()).next() {
+        args.extend(["-certfile".into(), s(chain).into()]);
+    }
+    match how.encoding {
+        Encoding::Der => args.extend(["-outform".into(), "DER".into()]),
+        Encoding::Ber => args.extend(["-stream".into(), "-outform".into(), "DER".into()]),
+        Encoding::Pem => args.extend(["-outform".into(), "PEM".into()]),
+    }
+    args.extend([
+        "-in".into(),
+        s(&input).into(),
+        "-out".into(),
+        s(&output).into(),
+    ]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    openssl(&refs)?;
+    Ok(std::fs::read(output)?)
+}
+
+/// Whether `openssl cms -verify` accepts `p7m` under `ca` (the peer the benchmark and
+/// the corpus compare with).
+pub fn openssl_verifies(dir: &Pki, p7m: &[u8], ca: &Ca) -> Result<bool> {
+    let input = dir.path("verify.p7m");
+    std::fs::write(&input, p7m)?;
+    let status = Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
+        ])
+        .args([
+            "-CAfile",
+            s(&ca.cert()),
+            "-in",
+            s(&input),
+            "-out",
+            "/dev/null",
+        ])
+        .output()
+        .context("openssl is needed (Debian's `openssl`)")?;
+    Ok(status.status.success())
+}
+
+fn openssl(args: &[&str]) -> Result<()> {
+    let output = Command::new("openssl")
+        .args(args)
+        .output()
+        .context("openssl is needed (Debian's `openssl`)")?;
+    if !output.status.success() {
+        bail!(
+            "openssl {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap_or_default()
+}
+
+fn config(dir: &Path) -> String {
+    format!(
+        "[ ca ]
+default_ca = demo
+[ demo ]
+dir = {dir}
+database = $dir/index.txt
+new_certs_dir = $dir/certs
+serial = $dir/serial
+crlnumber = $dir/crlnumber
+certificate = $dir/ca.pem
+private_key = $dir/ca.key
+default_md = sha256
+policy = anything
+default_crl_days = 30
+unique_subject = no
+copy_extensions = none
+[ anything ]
+countryName = optional
+organizationName = optional
+commonName = supplied
+serialNumber = optional
+[ qualified ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+{QC_STATEMENTS}
+[ cns ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ unqualified ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,nonRepudiation
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[ intermediate ]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+",
+        dir = dir.display()
+    )
+}

@@ -1,0 +1,693 @@
+//! The signed-contract verifier against files it has never seen: a PKI made by Debian's
+//! `openssl`, contracts signed in every form the holder's programs write (CAdES in DER,
+//! BER, PEM and base64, RSA PKCS#1 and PSS, ECDSA P-256 and P-384, SHA-1 to SHA-512, a
+//! nested `.p7m`, two signers, a path through a sub-CA) and a corpus of hostile files
+//! (every way a certificate, a signer or a document is wrong, truncations, flipped bytes,
+//! garbage). None of the hostile files may be accepted.
+
+use anyhow::{Result, ensure};
+use base64::Engine;
+use chrono::Utc;
+use e2e::pki::{Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, openssl_verifies};
+use sha2::{Digest, Sha256};
+use shared::codice_fiscale::CodiceFiscale;
+use shared::firma::{Esito, Fiducia, Referto, Revisione, Rifiuto, Verifica, verifica};
+
+const HOLDER: &str = "RSSMRA85T10A562S";
+const OTHER: &str = "DSNMGR80A41F205X";
+
+/// A stand-in for the issued contract: a small PDF, as its first revision ends.
+fn contract(tag: &str) -> Vec<u8> {
+    format!(
+        "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n% Contratto {tag}: il titolare {HOLDER} accetta le condizioni.\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    .into_bytes()
+}
+
+struct World {
+    pki: Pki,
+    root: Ca,
+    contract: Vec<u8>,
+    trust: Fiducia,
+    holder: CodiceFiscale,
+}
+
+impl World {
+    fn new(name: &str) -> Result<World> {
+        let pki = Pki::new(name)?;
+        let root = pki.root("root", "Demo Certificatore")?;
+        let trust = Fiducia::from_pem(&std::fs::read_to_string(root.cert())?)?;
+        Ok(World {
+            pki,
+            root,
+            contract: contract("A-1"),
+            trust,
+            holder: CodiceFiscale::parse(HOLDER)?,
+        })
+    }
+
+    fn holder_profile(&self) -> Profile<'static> {
+        Profile {
+            serial_number: Some(format!("TINIT-{HOLDER}")),
+            ..Profile::default()
+        }
+    }
+
+    fn verify(&self, file: &[u8]) -> Referto {
+        let issued: [u8; 32] = Sha256::digest(&self.contract).into();
+        verifica(
+            file,
+            &Verifica {
+                titolare: &self.holder,
+                emessi: &[issued],
+                fiducia: &self.trust,
+                al: Utc::now(),
+            },
+        )
+    }
+}
+
+/// What a file's outcome must be.
+type Expected = fn(&Referto) -> bool;
+
+fn accepted(referto: &Referto) -> bool {
+    referto.esito == Esito::Verificato
+}
+
+fn refused(referto: &Referto, what: fn(&Rifiuto) -> bool) -> bool {
+    matches!(&referto.esito, Esito::Rifiutato { motivo } if what(motivo))
+}
+
+#[test]
+fn a_holders_qualified_signature_is_accepted_in_every_form_his_programs_write() -> Result<()> {
+    let w = World::new("good")?;
+    let rsa = w.pki.signer(&w.root, "rsa", &w.holder_profile())?;
+    let p256 = w.pki.signer(
+        &w.root,
+        "p256",
+        &Profile {
+            key: "ec:P-256",
+            ..w.holder_profile()
+        },
+    )?;
+    let p384 = w.pki.signer(
+        &w.root,
+        "p384",
+        &Profile {
+            key: "ec:P-384",
+            ..w.holder_profile()
+        },
+    )?;
+    let sub = w.pki.intermediate(&w.root, "sub", "Demo Sub")?;
+    let under_sub = w.pki.signer(&sub, "under-sub", &w.holder_profile())?;
+    let colleague = w.pki.signer(
+        &w.root,
+        "colleague",
+        &Profile {
+            common_name: "Maria Desantis",
+            serial_number: Some(format!("TINIT-{OTHER}")),
+            ..Profile::default()
+        },
+    )?;
+
+    let cases: Vec<(&str, &Signer, Signing<'_>)> = vec![
+        ("RSA 2048, SHA-256, DER", &rsa, Signing::default()),
+        (
+            "RSA, SHA-1",
+            &rsa,
+            Signing {
+                digest: "sha1",
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA, SHA-384",
+            &rsa,
+            Signing {
+                digest: "sha384",
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA, SHA-512",
+            &rsa,
+            Signing {
+                digest: "sha512",
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA-PSS, SHA-256",
+            &rsa,
+            Signing {
+                pss: true,
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA, BER (-stream)",
+            &rsa,
+            Signing {
+                encoding: Encoding::Ber,
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA, PEM",
+            &rsa,
+            Signing {
+                encoding: Encoding::Pem,
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA, by key id",
+            &rsa,
+            Signing {
+                key_id: true,
+                ..Signing::default()
+            },
+        ),
+        (
+            "RSA, without ESS (plain CMS)",
+            &rsa,
+            Signing {
+                cades: false,
+                ..Signing::default()
+            },
+        ),
+        ("ECDSA P-256, SHA-256", &p256, Signing::default()),
+        (
+            "ECDSA P-384, SHA-384",
+            &p384,
+            Signing {
+                digest: "sha384",
+                ..Signing::default()
+            },
+        ),
+        (
+            "ECDSA P-384, SHA-1",
+            &p384,
+            Signing {
+                digest: "sha1",
+                ..Signing::default()
+            },
+        ),
+        ("through a sub-CA", &under_sub, Signing::default()),
+    ];
+    for (i, (what, signer, how)) in cases.iter().enumerate() {
+        let file = cades(&w.pki, &format!("good-{i}"), &w.contract, &[*signer], how)?;
+        let referto = w.verify(&file);
+        ensure!(accepted(&referto), "{what}: {referto:?}");
+        ensure!(
+            referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER),
+            "{what}: {referto:?}"
+        );
+    }
+
+    // Base64 without PEM armour, as some programs save it.
+    let der = cades(&w.pki, "b64", &w.contract, &[&rsa], &Signing::default())?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    ensure!(accepted(&w.verify(b64.as_bytes())), "base64");
+
+    // A .p7m.p7m: the holder's signature signed again (by a colleague here).
+    let outer = cades(&w.pki, "nested", &der, &[&colleague], &Signing::default())?;
+    let referto = w.verify(&outer);
+    ensure!(accepted(&referto), "nested: {referto:?}");
+    ensure!(referto.firmatari.len() == 2, "{referto:?}");
+
+    // Two signers side by side, the holder second.
+    let both = cades(
+        &w.pki,
+        "two",
+        &w.contract,
+        &[&colleague, &rsa],
+        &Signing::default(),
+    )?;
+    let referto = w.verify(&both);
+    ensure!(accepted(&referto), "two signers: {referto:?}");
+    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
+    Ok(())
+}
+
+#[test]
+fn every_wrong_certificate_signer_or_document_is_refused_or_reviewed_with_its_reason() -> Result<()>
+{
+    let w = World::new("wrong")?;
+    let mut trust = w.trust.clone();
+    let p = w.holder_profile();
+    let sign = |name: &str, signer: &Signer| {
+        cades(&w.pki, name, &w.contract, &[signer], &Signing::default())
+    };
+
+    // Another engineer, and the omocodic code of another person.
+    let other = w.pki.signer(
+        &w.root,
+        "other",
+        &Profile {
+            serial_number: Some(format!("TINIT-{OTHER}")),
+            ..p.clone()
+        },
+    )?;
+    let omocodic = w.holder.omocodic_variant(1);
+    let omo = w.pki.signer(
+        &w.root,
+        "omo",
+        &Profile {
+            serial_number: Some(format!("TINIT-{}", omocodic.as_str())),
+            ..p.clone()
+        },
+    )?;
+    let no_cf = w.pki.signer(
+        &w.root,
+        "nocf",
+        &Profile {
+            serial_number: None,
+            ..p.clone()
+        },
+    )?;
+    let cns = w.pki.signer(
+        &w.root,
+        "cns",
+        &Profile {
+            extensions: "cns",
+            ..p.clone()
+        },
+    )?;
+    let unqualified = w.pki.signer(
+        &w.root,
+        "unq",
+        &Profile {
+            extensions: "unqualified",
+            ..p.clone()
+        },
+    )?;
+    let expired = w.pki.signer(
+        &w.root,
+        "expired",
+        &Profile {
+            not_before: "20200101000000Z",
+            not_after: "20210101000000Z",
+            ..p.clone()
+        },
+    )?;
+    let future = w.pki.signer(
+        &w.root,
+        "future",
+        &Profile {
+            not_before: "20990101000000Z",
+            not_after: "20991231000000Z",
+            ..p.clone()
+        },
+    )?;
+    let revoked = w.pki.signer(&w.root, "revoked", &p)?;
+    let crl = w.root.revoke(&revoked)?;
+    let stranger_ca = w.pki.root("stranger", "Certificatore Estero")?;
+    let stranger = w.pki.signer(&stranger_ca, "stranger", &p)?;
+    let stranger_other = w.pki.signer(
+        &stranger_ca,
+        "stranger-other",
+        &Profile {
+            serial_number: Some(format!("TINIT-{OTHER}")),
+            ..p.clone()
+        },
+    )?;
+    let good = w.pki.signer(&w.root, "good", &p)?;
+
+    let checks: Vec<(&str, Vec<u8>, Expected)> = vec![
+        ("another engineer", sign("other", &other)?, |r| {
+            refused(
+                r,
+                |m| matches!(m, Rifiuto::AltroFirmatario { codice_fiscale, .. } if codice_fiscale.as_str() == OTHER),
+            )
+        }),
+        (
+            "an omocodic code: another person",
+            sign("omo", &omo)?,
+            |r| refused(r, |m| matches!(m, Rifiuto::AltroFirmatario { .. })),
+        ),
+        ("no codice fiscale", sign("nocf", &no_cf)?, |r| {
+            refused(r, |m| *m == Rifiuto::SenzaCodiceFiscale)
+        }),
+        (
+            "a CNS authentication certificate",
+            sign("cns", &cns)?,
+            |r| refused(r, |m| *m == Rifiuto::NonDiFirma),
+        ),
+        ("not qualified", sign("unq", &unqualified)?, |r| {
+            refused(r, |m| *m == Rifiuto::NonQualificato)
+        }),
+        ("expired", sign("expired", &expired)?, |r| {
+            refused(r, |m| matches!(m, Rifiuto::Scaduto { .. }))
+        }),
+        ("not yet valid", sign("future", &future)?, |r| {
+            refused(r, |m| matches!(m, Rifiuto::NonAncoraValido { .. }))
+        }),
+        (
+            "a CA outside the trust store",
+            sign("stranger", &stranger)?,
+            |r| {
+                matches!(
+                    r.esito,
+                    Esito::InRevisione {
+                        motivo: Revisione::CertificatoreNonInElenco
+                    }
+                )
+            },
+        ),
+        (
+            "another engineer under an unknown CA",
+            sign("stranger-other", &stranger_other)?,
+            |r| refused(r, |m| matches!(m, Rifiuto::AltroFirmatario { .. })),
+        ),
+        (
+            "not the issued contract",
+            cades(
+                &w.pki,
+                "otherdoc",
+                &contract("B-2"),
+                &[&good],
+                &Signing::default(),
+            )?,
+            |r| refused(r, |m| *m == Rifiuto::AltroDocumento),
+        ),
+        (
+            "a detached signature",
+            detached(&w.pki, "detached", &w.contract, &good)?,
+            |r| refused(r, |m| *m == Rifiuto::Danneggiato),
+        ),
+        (
+            "a PDF without a signature (a scan)",
+            w.contract.clone(),
+            |r| {
+                matches!(
+                    r.esito,
+                    Esito::InRevisione {
+                        motivo: Revisione::SenzaFirmaDigitale
+                    }
+                )
+            },
+        ),
+        (
+            "a PDF with JavaScript",
+            [
+                &w.contract[..],
+                b"4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj\n",
+            ]
+            .concat(),
+            |r| refused(r, |m| *m == Rifiuto::ContenutoAttivo),
+        ),
+        (
+            "a PDF with an embedded file",
+            [
+                &w.contract[..],
+                b"5 0 obj << /Type /EmbeddedFile >> endobj\n",
+            ]
+            .concat(),
+            |r| refused(r, |m| *m == Rifiuto::ContenutoAttivo),
+        ),
+        (
+            "over 10 MB",
+            vec![0x30; shared::firma::MAX_BYTES + 1],
+            |r| refused(r, |m| *m == Rifiuto::TroppoGrande),
+        ),
+        ("empty", Vec::new(), |r| {
+            refused(r, |m| *m == Rifiuto::NonFirmato)
+        }),
+        ("a text file", b"Firmato: Mario Rossi".to_vec(), |r| {
+            refused(r, |m| *m == Rifiuto::NonFirmato)
+        }),
+    ];
+    // The revocation counts once the store has the CA's CRL; before, the store knows
+    // nothing of it (and the CRL is checked to be the CA's).
+    let revoked_file = sign("revoked", &revoked)?;
+    ensure!(accepted(&w.verify(&revoked_file)), "no CRL yet");
+    trust.add_crl(&crl)?;
+    let referto = verifica(
+        &revoked_file,
+        &Verifica {
+            titolare: &w.holder,
+            emessi: &[Sha256::digest(&w.contract).into()],
+            fiducia: &trust,
+            al: Utc::now(),
+        },
+    );
+    ensure!(
+        refused(&referto, |m| matches!(m, Rifiuto::Revocato { .. })),
+        "revoked: {referto:?}"
+    );
+    ensure!(
+        referto.esito.to_string_it().contains("revocato"),
+        "{referto:?}"
+    );
+
+    for (what, file, expected) in &checks {
+        let referto = w.verify(file);
+        ensure!(expected(&referto), "{what}: {referto:?}");
+    }
+    Ok(())
+}
+
+trait InItalian {
+    fn to_string_it(&self) -> String;
+}
+
+impl InItalian for Esito {
+    fn to_string_it(&self) -> String {
+        match self {
+            Esito::Verificato => "verificato".to_owned(),
+            Esito::InRevisione { motivo } => motivo.to_string(),
+            Esito::Rifiutato { motivo } => motivo.to_string(),
+        }
+    }
+}
+
+/// Hundreds of broken and forged files from good ones: none is accepted, none panics.
+#[test]
+fn no_hostile_file_is_accepted() -> Result<()> {
+    let w = World::new("hostile")?;
+    let rsa = w.pki.signer(&w.root, "rsa", &w.holder_profile())?;
+    let ec = w.pki.signer(
+        &w.root,
+        "ec",
+        &Profile {
+            key: "ec:P-256",
+            ..w.holder_profile()
+        },
+    )?;
+    // Each file, and whether its refusal must say the document was changed (else any
+    // refusal or review will do, but not acceptance).
+    let mut hostile: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut altered: Vec<(String, Vec<u8>)> = Vec::new();
+    for (signer, how, name) in [
+        (&rsa, Signing::default(), "rsa"),
+        (&ec, Signing::default(), "ec"),
+        (
+            &rsa,
+            Signing {
+                encoding: Encoding::Ber,
+                ..Signing::default()
+            },
+            "ber",
+        ),
+    ] {
+        let good = cades(&w.pki, name, &w.contract, &[signer], &how)?;
+        ensure!(accepted(&w.verify(&good)), "{name} is good");
+        ensure!(
+            openssl_verifies(&w.pki, &good, &w.root)?,
+            "openssl verifies {name}"
+        );
+        // Truncated anywhere.
+        for i in 0..40 {
+            let end = good.len() * i / 40;
+            hostile.push((format!("{name} cut at {end}"), good[..end].to_vec()));
+        }
+        // One bit of the signed document changed.
+        let start = find(&good, &w.contract).expect("the content is in the file");
+        for i in 0..25 {
+            let at = start + w.contract.len() * i / 25;
+            let mut file = good.clone();
+            file[at] ^= 0x01;
+            altered.push((format!("{name} content bit at {at}"), file));
+        }
+        // One bit of the signature value (the file's last bytes).
+        for i in 1..=12 {
+            let mut file = good.clone();
+            let at = file.len() - i * 4;
+            file[at] ^= 0x80;
+            hostile.push((format!("{name} signature bit at {at}"), file));
+        }
+    }
+    // Another document put in place of the contract, the signature left as it was.
+    let good = cades(&w.pki, "swap", &w.contract, &[&rsa], &Signing::default())?;
+    let start = find(&good, &w.contract).expect("content");
+    let mut swapped = good.clone();
+    let forged = w
+        .contract
+        .iter()
+        .map(|b| if *b == b'A' { b'B' } else { *b })
+        .collect::<Vec<_>>();
+    swapped[start..start + forged.len()].copy_from_slice(&forged);
+    altered.push(("content swapped".into(), swapped));
+    // Garbage, and garbage that starts like DER or PDF.
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    for size in [1usize, 2, 16, 100, 1000, 5000] {
+        for prefix in [
+            &b""[..],
+            &[0x30, 0x82][..],
+            b"%PDF-1.7\n",
+            b"-----BEGIN PKCS7-----\n",
+        ] {
+            let mut file = prefix.to_vec();
+            file.extend((0..size).map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            }));
+            hostile.push((format!("garbage {size} after {prefix:?}"), file));
+        }
+    }
+    ensure!(
+        hostile.len() + altered.len() >= 200,
+        "{} hostile files",
+        hostile.len()
+    );
+    let mut wrongly_accepted = Vec::new();
+    for (what, file) in &hostile {
+        let referto = w.verify(file);
+        if accepted(&referto) {
+            wrongly_accepted.push(what.clone());
+        }
+    }
+    for (what, file) in &altered {
+        let referto = w.verify(file);
+        if accepted(&referto) {
+            wrongly_accepted.push(what.clone());
+        }
+        ensure!(
+            refused(&referto, |m| *m == Rifiuto::Alterato),
+            "{what}: {referto:?}"
+        );
+    }
+    ensure!(
+        wrongly_accepted.is_empty(),
+        "{} of {} hostile files accepted: {wrongly_accepted:?}",
+        wrongly_accepted.len(),
+        hostile.len() + altered.len()
+    );
+    Ok(())
+}
+
+/// A PAdES signature made the way a signing program makes one: an incremental update with
+/// a signature dictionary whose /Contents hold a detached CMS over the /ByteRange.
+#[test]
+fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
+    let w = World::new("pades")?;
+    let rsa = w.pki.signer(&w.root, "rsa", &w.holder_profile())?;
+    let other = w.pki.signer(
+        &w.root,
+        "other",
+        &Profile {
+            serial_number: Some(format!("TINIT-{OTHER}")),
+            ..w.holder_profile()
+        },
+    )?;
+
+    let good = pades(&w, &w.contract, &rsa)?;
+    let referto = w.verify(&good);
+    ensure!(
+        matches!(
+            referto.esito,
+            Esito::InRevisione {
+                motivo: Revisione::FirmaPdf
+            }
+        ),
+        "{referto:?}"
+    );
+    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
+
+    let referto = w.verify(&pades(&w, &w.contract, &other)?);
+    ensure!(
+        refused(&referto, |m| matches!(m, Rifiuto::AltroFirmatario { .. })),
+        "{referto:?}"
+    );
+
+    let referto = w.verify(&pades(&w, &contract("B-2"), &rsa)?);
+    ensure!(
+        refused(&referto, |m| *m == Rifiuto::AltroDocumento),
+        "{referto:?}"
+    );
+
+    // A page redrawn in the signed range after signing.
+    let mut altered = good.clone();
+    let at = find(&altered, b"accetta").expect("text");
+    altered[at..at + 7].copy_from_slice(b"rifiuta");
+    let referto = w.verify(&altered);
+    ensure!(
+        refused(&referto, |m| *m == Rifiuto::Alterato),
+        "{referto:?}"
+    );
+
+    // An update appended after the signature.
+    let later = [&good[..], b"6 0 obj << /Type /Page >> endobj\n%%EOF\n"].concat();
+    let referto = w.verify(&later);
+    ensure!(
+        matches!(
+            referto.esito,
+            Esito::InRevisione {
+                motivo: Revisione::ModificheDopoLaFirma
+            }
+        ),
+        "{referto:?}"
+    );
+
+    // A /ByteRange that leaves bytes out.
+    let text = String::from_utf8_lossy(&good).into_owned();
+    let range_at = text.find("/ByteRange [0 ").expect("range");
+    let mut skewed = good.clone();
+    skewed[range_at + 14] = b'1';
+    let referto = w.verify(&skewed);
+    ensure!(
+        !accepted(&referto) && !matches!(referto.esito, Esito::InRevisione { .. }),
+        "{referto:?}"
+    );
+    Ok(())
+}
+
+/// `document` with an incremental update holding a signature by `signer`.
+fn pades(w: &World, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
+    const SLOTS: usize = 16_384;
+    let head = [
+        document,
+        b"7 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ",
+    ]
+    .concat();
+    // The range's numbers have a fixed width, so the offsets do not move once written.
+    let placeholder =
+        |a: usize, b: usize, c: usize| format!("{a:010} {b:010} {c:010}] /Contents <");
+    let probe = [&head[..], placeholder(0, 0, 0).as_bytes()].concat();
+    let contents_at = probe.len() - 1;
+    let after_at = contents_at + 2 + SLOTS * 2;
+    let tail = b" >>\nendobj\ntrailer\n<< /Root 1 0 R /Prev 0 >>\n%%EOF\n";
+    let total = after_at + tail.len();
+    let mut file = [
+        &head[..],
+        placeholder(contents_at, after_at, total - after_at).as_bytes(),
+    ]
+    .concat();
+    let signed = [&file[..contents_at], &tail[..]].concat();
+    let cms = detached(&w.pki, "pades", &signed, signer)?;
+    anyhow::ensure!(cms.len() <= SLOTS, "the signature does not fit");
+    let mut hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
+    hex.push_str(&"0".repeat(SLOTS * 2 - hex.len()));
+    file.extend_from_slice(hex.as_bytes());
+    file.push(b'>');
+    file.extend_from_slice(tail);
+    anyhow::ensure!(file.len() == total);
+    Ok(file)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
