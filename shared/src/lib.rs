@@ -18,6 +18,7 @@ pub mod api;
 pub mod audit;
 pub mod catalog;
 pub mod codice_fiscale;
+pub mod contratto;
 pub mod csv;
 pub mod firma;
 pub mod lifecycle;

@@ -462,6 +462,69 @@ impl InItalian for Esito {
     }
 }
 
+/// The contract the server issues, as PDF/A, signed by `openssl` as CAdES and as a PDF
+/// signature: the first accepted, the second to review (PAdES is never accepted alone).
+#[test]
+fn the_issued_contract_signed_by_an_independent_tool_is_accepted() -> Result<()> {
+    use functions::service::contratto::pdf::{DatiContratto, render};
+    use shared::member::{Anagrafica, Cap};
+    let mut w = World::new("issued")?;
+    let anagrafica = Anagrafica {
+        nome: "Mario".to_owned(),
+        cognome: "Rossi".to_owned(),
+        codice_fiscale: w.holder.clone(),
+        indirizzo: "Via Roma 1".to_owned(),
+        comune: "Milano".to_owned(),
+        provincia: "MI".to_owned(),
+        cap: Cap::parse("20121")?,
+        email: "mario.rossi@example.it".parse()?,
+        telefono: None,
+    };
+    let versione = shared::contratto::in_vigore(Utc::now().date_naive()).expect("a version");
+    w.contract = render(&DatiContratto {
+        documento: "C-TEST-1",
+        emesso_il: Utc::now(),
+        anagrafica: &anagrafica,
+        indirizzo_pec: "mario.rossi@ingpec.eu",
+        piano: "PEC Base",
+        attivata_il: Utc::now().date_naive(),
+        versione: &versione,
+    })?;
+    let rsa = w.pki.signer(&w.root, "rsa", &w.holder_profile())?;
+    let ec = w.pki.signer(
+        &w.root,
+        "ec",
+        &Profile {
+            key: "ec:P-256",
+            ..w.holder_profile()
+        },
+    )?;
+    for signer in [&rsa, &ec] {
+        let p7m = cades(
+            &w.pki,
+            "issued",
+            &w.contract,
+            &[signer],
+            &Signing::default(),
+        )?;
+        let referto = w.verify(&p7m);
+        ensure!(accepted(&referto), "{referto:?}");
+        ensure!(openssl_verifies(&w.pki, &p7m, &w.root)?);
+        let signed_pdf = pades(&w, &w.contract, signer)?;
+        let referto = w.verify(&signed_pdf);
+        ensure!(
+            matches!(
+                referto.esito,
+                Esito::InRevisione {
+                    motivo: Revisione::FirmaPdf
+                }
+            ),
+            "{referto:?}"
+        );
+    }
+    Ok(())
+}
+
 /// Hundreds of broken and forged files from good ones: none is accepted, none panics.
 #[test]
 fn no_hostile_file_is_accepted() -> Result<()> {

@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod albo;
 pub mod audit;
+pub mod contratto;
 pub mod directory;
 pub mod login;
 pub mod ordine;
