@@ -15,6 +15,7 @@ use crate::service::Forbidden;
 use crate::service::activation::ActivationError;
 use crate::service::albo::AlboError;
 use crate::service::audit::AuditError;
+use crate::service::contratto::{ContrattoError, pdf};
 use crate::service::directory::DirectoryError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
@@ -216,6 +217,43 @@ impl From<LoginError> for AppError {
             LoginError::Locked { .. } => AppError::new(ErrorCode::TooManyAttempts, err.to_string()),
             LoginError::Store(e) => e.into(),
             LoginError::Hashing(e) => AppError::internal(e),
+        }
+    }
+}
+
+impl From<ContrattoError> for AppError {
+    fn from(err: ContrattoError) -> Self {
+        let refused = |code, err: &ContrattoError| AppError::new(code, err.to_string());
+        match err {
+            ContrattoError::Forbidden(e) => e.into(),
+            ContrattoError::NotInAlbo => AppError::not_found(
+                "Il tuo codice fiscale non risulta nell'Albo: contatta il tuo Ordine.",
+            ),
+            ContrattoError::NoMailbox => AppError::not_found(
+                "Non hai ancora una casella @ingpec.eu: il contratto arriva con la casella.",
+            ),
+            ContrattoError::Lifecycle(e) => {
+                AppError::new(ErrorCode::LifecycleRefused, e.to_string())
+            }
+            ContrattoError::TooLarge => refused(ErrorCode::PayloadTooLarge, &err),
+            ContrattoError::BadSha => AppError::field(
+                ErrorCode::InvalidInput,
+                FieldError::new("sha256", err.to_string()),
+            ),
+            ContrattoError::Empty | ContrattoError::Mismatch | ContrattoError::NotUploaded => {
+                refused(ErrorCode::InvalidFile, &err)
+            }
+            ContrattoError::Pdf(pdf::PdfError::Carattere(c)) => AppError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "I tuoi dati contengono il carattere «{c}», che il contratto non può riportare: correggili nei tuoi dati o chiedi al tuo Ordine."
+                ),
+            ),
+            ContrattoError::Busy => AppError::conflict(),
+            ContrattoError::Store(e) => e.into(),
+            e @ (ContrattoError::NoText | ContrattoError::Pdf(_) | ContrattoError::Blob(_)) => {
+                AppError::internal(e)
+            }
         }
     }
 }

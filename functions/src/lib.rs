@@ -10,6 +10,7 @@
 //!   Lambda binary.
 
 pub mod auth;
+pub mod blob;
 pub mod clock;
 pub mod error;
 pub mod http;
@@ -22,13 +23,17 @@ pub mod store;
 pub mod telemetry;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod trust;
 pub mod verifica;
 
 use std::sync::Arc;
 
 use auth::Authenticator;
 use auth::local::LocalJwt;
+use blob::BlobStore;
+use blob::local::LocalBlobs;
 use clock::Clock;
+use shared::firma::Fiducia;
 use store::ItemStore;
 
 /// What every handler may use, built once at start-up.
@@ -39,6 +44,12 @@ pub struct AppState {
     pub auth: Arc<dyn Authenticator>,
     /// The local server's own login; absent on Lambda, where Cognito logs people in.
     pub local_login: Option<Arc<LocalJwt>>,
+    /// Contracts issued and signed files uploaded.
+    pub blobs: Arc<dyn BlobStore>,
+    /// The local server's file store, which receives the browser's uploads itself.
+    pub local_blobs: Option<Arc<LocalBlobs>>,
+    /// The CAs a contract's signature must lead to.
+    pub fiducia: Arc<Fiducia>,
 }
 
 impl AppState {
@@ -49,7 +60,22 @@ impl AppState {
             store,
             auth: jwt.clone(),
             local_login: Some(jwt),
+            blobs: Arc::new(blob::memory::MemoryBlobs::default()),
+            local_blobs: None,
+            fiducia: Arc::new(Fiducia::default()),
         }
+    }
+
+    /// The local server's files in a folder, uploaded through its own signed URLs.
+    pub fn with_local_files(mut self, blobs: Arc<LocalBlobs>) -> Self {
+        self.blobs = blobs.clone();
+        self.local_blobs = Some(blobs);
+        self
+    }
+
+    pub fn with_trust(mut self, fiducia: Fiducia) -> Self {
+        self.fiducia = Arc::new(fiducia);
+        self
     }
 
     /// On Lambda: callers come verified by API Gateway's JWT authorizer.
@@ -59,6 +85,10 @@ impl AppState {
             store,
             auth: Arc::new(auth::apigw::ApiGatewayClaims),
             local_login: None,
+            // The contracts bucket is not wired on AWS yet: the routes say so.
+            blobs: Arc::new(blob::Unconfigured),
+            local_blobs: None,
+            fiducia: Arc::new(Fiducia::default()),
         }
     }
 }

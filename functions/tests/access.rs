@@ -75,6 +75,9 @@ async fn every_route_checks_role_and_tenant() {
         "provincia": "MI", "cap": "20121", "email": "m@example.it", "ordine": "MI", "numero_iscrizione": "1"
     })
     .to_string();
+    let sha = "ab".repeat(32);
+    let upload = json!({ "dimensione": 1000, "sha256": sha }).to_string();
+    let verify_path = format!("/api/me/contratto/caricamenti/{sha}/verifica");
     let member_mi = format!("/api/members/{mario_mi}");
     let upsert_path = format!("/api/albo/members/{mario_mi}");
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
@@ -193,6 +196,32 @@ async fn every_route_checks_role_and_tenant() {
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
+        // The contract is the holder's alone (his mailbox exists from the activation
+        // above).
+        (
+            "GET",
+            "/api/me/contratto",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/me/contratto/documento",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/api/me/contratto/caricamenti",
+            Some(&upload),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            &verify_path,
+            Some("{}"),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in &matrix {
@@ -263,6 +292,10 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/albo/import"),
         ("put", "/api/albo/members/{codice_fiscale}"),
         ("get", "/api/audit"),
+        ("get", "/api/me/contratto"),
+        ("get", "/api/me/contratto/documento"),
+        ("post", "/api/me/contratto/caricamenti"),
+        ("post", "/api/me/contratto/caricamenti/{sha256}/verifica"),
     ];
     for (method, path) in expected {
         assert!(

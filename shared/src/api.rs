@@ -798,4 +798,56 @@ mod dto {
         pub nome: String,
         pub mailbox: MailboxView,
     }
+
+    /// `GET /api/me/contratto`: where the holder's contract stands and his latest upload.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ContrattoView {
+        pub stato: StatoContratto,
+        /// The version of the text in force, which a new download carries.
+        pub versione: String,
+        pub ultimo_caricamento: Option<CaricamentoView>,
+    }
+
+    /// A signed contract as uploaded, with what the verifier found.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CaricamentoView {
+        pub sha256: String,
+        pub caricato_il: DateTime<Utc>,
+        pub referto: crate::firma::Referto,
+        /// The reason in words: the verifier's, or the Fondazione's on a rejection.
+        pub motivo: Option<String>,
+        pub contratto: StatoContratto,
+    }
+
+    /// An HTTP header.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Intestazione {
+        pub nome: String,
+        pub valore: String,
+    }
+
+    /// `POST /api/me/contratto/caricamenti`: the file the browser is about to send.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CaricamentoRichiesta {
+        /// In bytes.
+        pub dimensione: u64,
+        /// Its SHA-256, 64 hex digits.
+        pub sha256: String,
+    }
+
+    /// Where to send the file (one PUT of that size and content, for a few minutes), or,
+    /// for a file already uploaded, its outcome.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CaricamentoPronto {
+        pub sha256: String,
+        pub url: Option<String>,
+        /// Headers the PUT carries, as given.
+        pub intestazioni: Vec<Intestazione>,
+        pub gia_caricato: Option<CaricamentoView>,
+    }
 }

@@ -302,6 +302,11 @@ pub enum Event {
         service_id: u32,
     },
     PrimoAccesso,
+    /// The signed contract's standing changed: an upload verified, sent to review or
+    /// refused, or the Fondazione's decision on one.
+    Contratto {
+        stato: StatoContratto,
+    },
     /// The provider blocked the mailbox.
     Blocco,
     /// The provider unblocked it.
@@ -338,6 +343,8 @@ pub enum LifecycleError {
     Disdetta(#[from] DisdettaError),
     #[error("L'indirizzo può essere corretto solo prima del primo accesso alla casella.")]
     AddressFixed,
+    #[error("Il contratto è già firmato: non serve caricarlo di nuovo.")]
+    ContrattoFirmato,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -502,6 +509,14 @@ impl Mailbox {
             Event::PrimoAccesso => {
                 next.ensure_open()?;
                 next.first_access_on.get_or_insert(today);
+            }
+            Event::Contratto { stato } => {
+                next.ensure_open()?;
+                // A signed contract stays signed.
+                if next.contratto == StatoContratto::Firmato {
+                    return Err(LifecycleError::ContrattoFirmato);
+                }
+                next.contratto = *stato;
             }
             Event::Blocco => {
                 next.ensure_open()?;

@@ -30,22 +30,9 @@ impl LocalJwt {
 
     /// The key in `dir/jwt-secret`, made on first use (readable by the owner only).
     pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
-        let path = dir.join("jwt-secret");
-        let secret = match std::fs::read(&path) {
-            Ok(secret) if secret.len() >= 32 => secret,
-            _ => {
-                let mut secret = vec![0u8; 32];
-                rand::rng().fill_bytes(&mut secret);
-                std::fs::write(&path, &secret)?;
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-                }
-                secret
-            }
-        };
-        Ok(Self::with_secret(&secret))
+        Ok(Self::with_secret(&load_or_create_secret(
+            &dir.join("jwt-secret"),
+        )?))
     }
 
     pub fn issue(&self, caller: &Caller, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
@@ -85,6 +72,24 @@ impl Authenticator for LocalJwt {
             .and_then(|h| h.strip_prefix("Bearer "))
             .ok_or_else(|| AuthError::Invalid("not a bearer token".into()))?;
         self.verify(token.trim(), now)
+    }
+}
+
+/// The 32-byte secret kept at `path`, made (readable by its owner only) on first use.
+pub fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(secret) if secret.len() >= 32 => Ok(secret),
+        _ => {
+            let mut secret = vec![0u8; 32];
+            rand::rng().fill_bytes(&mut secret);
+            std::fs::write(path, &secret)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+            }
+            Ok(secret)
+        }
     }
 }
 

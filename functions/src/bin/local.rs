@@ -1,7 +1,8 @@
 //! `pec-local`: the whole product on one laptop. The API and the SPA on
 //! http://127.0.0.1:8080 (`PEC_ADDR`, `PEC_SPA_DIR`), an SQLite store and the login key in
 //! `PEC_DATA_DIR` (`.data`), demo data on first start (`PEC_SEED=0` to skip), the daily
-//! verifica, and the provider and mail sandboxes fed by the outbox.
+//! verifica, the provider and mail sandboxes fed by the outbox, the files (contracts) in
+//! `PEC_DATA_DIR/files`, and the trust store of `PEC_TRUST_STORE` (see `trust`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,12 +10,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use functions::auth::local::LocalJwt;
+use functions::blob::local::LocalBlobs;
 use functions::clock::SystemClock;
 use functions::local::{self, seed};
 use functions::outbox::mailer::{self, sandbox::SandboxMailer};
 use functions::outbox::provider::sandbox::SandboxProvider;
 use functions::repo::layout;
 use functions::store::sqlite::SqliteStore;
+use functions::trust;
 use functions::{AppState, outbox, telemetry, verifica};
 
 fn env_or(name: &str, default: &str) -> String {
@@ -66,7 +69,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = verifica::run(store.as_ref(), now).await?;
     verifica::spawn_daily(store.clone(), Some(report.giorno));
 
-    let state = AppState::local(Arc::new(SystemClock), store, jwt);
+    let files = Arc::new(LocalBlobs::open(
+        &data_dir.join("files"),
+        &data_dir.join("files-key"),
+    )?);
+    let state = AppState::local(Arc::new(SystemClock), store, jwt)
+        .with_local_files(files)
+        .with_trust(trust::load(&data_dir)?);
     let app = local::app(state, &spa_dir, local::auth_from_env());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("PEC Ingegneri: http://{}", listener.local_addr()?);

@@ -1,18 +1,28 @@
-//! The local server's login with its own accounts (`POST /api/auth/login`). On AWS,
-//! Cognito's hosted login issues the tokens and this route does not exist.
+//! Routes only the local server has: the login with its own accounts
+//! (`POST /api/auth/login`; on AWS, Cognito's hosted login issues the tokens), and the
+//! file store's upload URLs (`PUT /api/local/files/…`; on AWS, S3's presigned PUT).
 
 use axum::Json;
-use axum::extract::State;
-use axum::routing::post;
-use shared::api::{LoginRequest, LoginResponse};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{post, put};
+use shared::api::{ErrorCode, LoginRequest, LoginResponse};
 
 use crate::AppState;
+use crate::blob::local::{AcceptError, Signed, UPLOAD_PATH};
 use crate::error::AppError;
-use crate::http::extract;
+use crate::http::extract::{self, Query};
 use crate::service::login::{self, LoginError};
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new().route("/api/auth/login", post(login))
+    axum::Router::new()
+        .route("/api/auth/login", post(login))
+        .route(
+            &format!("{UPLOAD_PATH}/{{*key}}"),
+            // The URL's own size is checked; the limit only stops a body far beyond any.
+            put(upload).layer(DefaultBodyLimit::max(shared::firma::MAX_BYTES + 1)),
+        )
 }
 
 /// Logs in with a local account and returns a bearer token (401 for a wrong username or
@@ -37,4 +47,30 @@ async fn login(
         expires_at,
         caller,
     }))
+}
+
+/// Receives a file at a URL the API signed: its signature, time, size and content must
+/// hold, as S3 checks a presigned PUT's.
+#[tracing::instrument(skip_all)]
+async fn upload(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    Query(signed): Query<Signed>,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    let files = state
+        .local_blobs
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "Non trovato."))?;
+    match files
+        .accept(&key, &signed, body.to_vec(), state.clock.now())
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(AcceptError::Refused(refused)) => Err(AppError::new(
+            ErrorCode::Forbidden,
+            format!("Caricamento non accettato: {refused}. Riprova dalla pagina del contratto."),
+        )),
+        Err(AcceptError::Store(e)) => Err(AppError::internal(e)),
+    }
 }

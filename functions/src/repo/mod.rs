@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod audit;
+pub mod contratti;
 pub mod idempotency;
 pub mod layout;
 pub mod login_attempts;

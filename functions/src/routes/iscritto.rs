@@ -1,16 +1,23 @@
 //! The member's own area: who he is, his mailbox and anagrafica, his recovery contacts,
-//! his history.
+//! his history, his contract (the document to sign, the signed upload and its outcome).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use shared::access::{Caller, Role};
-use shared::api::{AuditPage, Me, MemberDetail, PageQuery, ProfileUpdate, RecoveryUpdate};
+use shared::api::{
+    AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView, Me,
+    MemberDetail, PageQuery, ProfileUpdate, RecoveryUpdate,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
+use crate::http::idempotency;
+use crate::service::contratto::{self, Deps};
 use crate::service::profile;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -19,6 +26,100 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_profile))
         .routes(routes!(update_recovery))
         .routes(routes!(history))
+        .routes(routes!(contract))
+        .routes(routes!(contract_document))
+        .routes(routes!(prepare_upload))
+        .routes(routes!(verify_upload))
+}
+
+fn deps(state: &AppState) -> Deps<'_> {
+    Deps {
+        store: state.store.as_ref(),
+        blobs: state.blobs.as_ref(),
+        fiducia: &state.fiducia,
+    }
+}
+
+/// Where the holder's contract stands, and his latest upload with its outcome.
+#[utoipa::path(get, path = "/api/me/contratto", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il contratto", body = ContrattoView)))]
+async fn contract(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ContrattoView>, AppError> {
+    Ok(Json(
+        contratto::view(state.store.as_ref(), &caller, state.clock.now()).await?,
+    ))
+}
+
+/// The holder's contract as PDF/A, to sign: issued now, or the one issued before for the
+/// same data and text.
+#[utoipa::path(
+    get, path = "/api/me/contratto/documento", tag = "iscritto", security(("bearer" = [])),
+    responses((status = 200, description = "Il contratto da firmare", body = Vec<u8>, content_type = "application/pdf"))
+)]
+async fn contract_document(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    let (issued, pdf) = contratto::document(deps(&state), &caller, state.clock.now()).await?;
+    let filename = format!(
+        "attachment; filename=\"contratto-pec-{}.pdf\"",
+        issued.documento
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// Where to send the signed file: one PUT of its size and SHA-256, for ten minutes. A
+/// file already uploaded is not sent again: its outcome comes back.
+#[utoipa::path(
+    post, path = "/api/me/contratto/caricamenti", tag = "iscritto", security(("bearer" = [])),
+    request_body = CaricamentoRichiesta,
+    responses((status = 200, description = "Dove inviare il file", body = CaricamentoPronto))
+)]
+async fn prepare_upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    extract::Json(request): extract::Json<CaricamentoRichiesta>,
+) -> Result<Json<CaricamentoPronto>, AppError> {
+    Ok(Json(
+        contratto::prepare(deps(&state), &caller, &request, state.clock.now()).await?,
+    ))
+}
+
+/// Verifies the signed file sent, records it and answers with the outcome: *firmato*, in
+/// review, or refused with the reason. The same file again gets the same answer.
+#[utoipa::path(
+    post, path = "/api/me/contratto/caricamenti/{sha256}/verifica", tag = "iscritto", security(("bearer" = [])),
+    params(("sha256" = String, Path, description = "SHA-256 del file", pattern = "^[0-9a-fA-F]{64}$"), ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$")),
+    responses((status = 200, description = "L'esito della verifica", body = CaricamentoView))
+)]
+async fn verify_upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (task_state, who, sha) = (state.clone(), caller.clone(), sha256.clone());
+    let work = async move {
+        let view = contratto::verify(deps(&task_state), &who, &sha, task_state.clock.now()).await?;
+        Ok::<_, AppError>(view)
+    };
+    idempotency::run(
+        &state,
+        &caller,
+        &headers,
+        &[b"contract-verify", sha256.as_bytes()],
+        StatusCode::OK,
+        work,
+    )
+    .await
 }
 
 /// Who is calling; a member also gets his data and mailbox.

@@ -4,6 +4,8 @@
 //! | entity | PK | SK | GSI1 (PK / SK) | GSI2 (PK / SK) |
 //! |---|---|---|---|---|
 //! | member | `MEMBER#{cf}` | `PROFILE` | `ORDINE#{ordine}` / `MEMBER#{cognome}#{nome}#{cf}` | – |
+//! | contract issued to a member | `MEMBER#{cf}` | `CONTRACT#{documento}` | – | – |
+//! | signed contract uploaded | `MEMBER#{cf}` | `SIGNED#{sha256}` | – | `REVIEW#CONTRACTS` / `{at}#{cf}#{sha256}` while in review |
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
 //! | Ordine (profile, own mailbox) | `ORDINE#{ordine}` | `ORDINE` | – | – |
 //! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
@@ -35,6 +37,8 @@ use super::Key;
 pub const LAYOUT: u32 = 2;
 
 pub const MEMBER: &str = "member";
+pub const CONTRACT: &str = "contract";
+pub const SIGNED_CONTRACT: &str = "signed-contract";
 pub const ADDRESS: &str = "address";
 pub const ORDINE: &str = "ordine";
 pub const ACCOUNT: &str = "account";
@@ -49,7 +53,39 @@ pub const META_REPORT: &str = "report";
 pub const META_LAYOUT: &str = "layout";
 
 pub fn member(cf: &CodiceFiscale) -> Key {
-    Key::new(format!("MEMBER#{cf}"), "PROFILE")
+    Key::new(member_partition(cf), "PROFILE")
+}
+
+/// The partition of a member, where his contracts are filed beside his record.
+pub fn member_partition(cf: &CodiceFiscale) -> String {
+    format!("MEMBER#{cf}")
+}
+
+/// A contract document issued to `cf`; `documento` sorts by issue (a UUIDv7).
+pub fn contract(cf: &CodiceFiscale, documento: &str) -> Key {
+    Key::new(
+        member_partition(cf),
+        format!("{CONTRACT_PREFIX}{documento}"),
+    )
+}
+
+pub const CONTRACT_PREFIX: &str = "CONTRACT#";
+
+/// A signed contract `cf` uploaded, one per content.
+pub fn signed_contract(cf: &CodiceFiscale, sha256: &str) -> Key {
+    Key::new(member_partition(cf), format!("{SIGNED_PREFIX}{sha256}"))
+}
+
+pub const SIGNED_PREFIX: &str = "SIGNED#";
+
+/// The Fondazione's queue of uploads to review, oldest first.
+pub const CONTRACT_REVIEW: &str = "REVIEW#CONTRACTS";
+
+pub fn contract_review(at: DateTime<Utc>, cf: &CodiceFiscale, sha256: &str) -> Key {
+    Key::new(
+        CONTRACT_REVIEW,
+        format!("{}#{cf}#{sha256}", at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+    )
 }
 
 pub fn ordine_members(ordine: OrdineCode) -> String {

@@ -431,6 +431,30 @@ fn the_address_can_be_corrected_only_before_the_first_access() {
     );
 }
 
+#[test]
+fn a_signed_contract_stays_signed() {
+    let m = activated(date(2025, 1, 10));
+    assert_eq!(m.contratto, StatoContratto::DaFirmare);
+    let review = Event::Contratto {
+        stato: StatoContratto::InVerifica,
+    };
+    let in_review = apply(&m, review.clone(), date(2025, 1, 12)).mailbox;
+    assert_eq!(in_review.contratto, StatoContratto::InVerifica);
+    let signed = apply(
+        &in_review,
+        Event::Contratto {
+            stato: StatoContratto::Firmato,
+        },
+        date(2025, 1, 13),
+    )
+    .mailbox;
+    assert_eq!(signed.contratto, StatoContratto::Firmato);
+    assert_eq!(
+        signed.apply(&review, date(2025, 1, 14)).map(|t| t.mailbox),
+        Err(LifecycleError::ContrattoFirmato)
+    );
+}
+
 fn event() -> impl Strategy<Value = Event> {
     prop_oneof![
         4 => Just(Event::Verifica),

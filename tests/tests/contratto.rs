@@ -1,0 +1,226 @@
+//! The contract over HTTP, as the app does it, against the local server with a trust store
+//! of the tests' own CA: the holder downloads his contract, signs it with `openssl`, asks
+//! where to send it, PUTs it to that URL and has it verified. A file signed by someone
+//! else is refused with the reason; the holder's is *firmato*; after that nothing more.
+
+use anyhow::{Context, Result, ensure};
+use e2e::pki::{Pki, Profile, Signing, cades};
+use e2e::server::LocalServer;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+struct Holder<'a> {
+    server: &'a LocalServer,
+    token: String,
+    http: Client,
+}
+
+impl Holder<'_> {
+    async fn get(&self, path: &str) -> Result<reqwest::Response> {
+        Ok(self
+            .http
+            .get(self.server.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await?)
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        let response = self
+            .http
+            .post(self.server.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status();
+        Ok((status, response.json().await?))
+    }
+
+    /// What the app does with a signed file: ask, send, have it verified.
+    async fn upload(&self, file: &[u8]) -> Result<(StatusCode, Value)> {
+        let sha = hex(&Sha256::digest(file));
+        let (status, ready) = self
+            .post(
+                "/api/me/contratto/caricamenti",
+                &json!({ "dimensione": file.len(), "sha256": sha }),
+            )
+            .await?;
+        if status != StatusCode::OK {
+            return Ok((status, ready));
+        }
+        if let Some(url) = ready["url"].as_str() {
+            let mut put = self.http.put(self.server.url(url)).body(file.to_vec());
+            for header in ready["intestazioni"].as_array().context("headers")? {
+                put = put.header(
+                    header["nome"].as_str().context("name")?,
+                    header["valore"].as_str().context("value")?,
+                );
+            }
+            let sent = put.send().await?;
+            ensure!(sent.status().is_success(), "PUT: {}", sent.text().await?);
+        }
+        self.post(
+            &format!("/api/me/contratto/caricamenti/{sha}/verifica"),
+            &json!({}),
+        )
+        .await
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result<()> {
+    let pki = Pki::new("contratto-api")?;
+    let root = pki.root("root", "Demo Certificatore")?;
+    let store = pki.path("fiducia.pem");
+    std::fs::copy(root.cert(), &store)?;
+    let server =
+        LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("path")?)]).await?;
+    let holder = Holder {
+        server: &server,
+        token: server.token("mario.rossi").await?,
+        http: Client::new(),
+    };
+    let me: Value = holder.get("/api/me").await?.json().await?;
+    let cf = me["member"]["anagrafica"]["codice_fiscale"]
+        .as_str()
+        .context("his codice fiscale")?
+        .to_owned();
+
+    let view: Value = holder.get("/api/me/contratto").await?.json().await?;
+    ensure!(view["stato"] == "da-firmare", "{view}");
+
+    // His contract, the same document when asked again.
+    let response = holder.get("/api/me/contratto/documento").await?;
+    ensure!(response.status() == StatusCode::OK);
+    ensure!(
+        response.headers()["content-type"] == "application/pdf",
+        "{:?}",
+        response.headers()
+    );
+    let pdf = response.bytes().await?.to_vec();
+    ensure!(pdf.starts_with(b"%PDF-"));
+    let again = holder
+        .get("/api/me/contratto/documento")
+        .await?
+        .bytes()
+        .await?;
+    ensure!(
+        again.as_ref() == pdf.as_slice(),
+        "a second document for the same data"
+    );
+
+    // Signed by another engineer: refused, with the reason.
+    let colleague = pki.signer(
+        &root,
+        "colleague",
+        &Profile {
+            serial_number: Some("TINIT-DSNMGR80A41F205X".into()),
+            ..Profile::default()
+        },
+    )?;
+    let wrong = cades(&pki, "wrong", &pdf, &[&colleague], &Signing::default())?;
+    let (status, outcome) = holder.upload(&wrong).await?;
+    ensure!(status == StatusCode::OK, "{outcome}");
+    ensure!(
+        outcome["referto"]["esito"]["esito"] == "rifiutato",
+        "{outcome}"
+    );
+    ensure!(outcome["contratto"] == "respinto", "{outcome}");
+    ensure!(
+        outcome["motivo"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("non dal titolare"),
+        "{outcome}"
+    );
+
+    // A PUT of another file than declared is not kept.
+    let (_, ready) = holder
+        .post(
+            "/api/me/contratto/caricamenti",
+            &json!({ "dimensione": 5, "sha256": "0".repeat(64) }),
+        )
+        .await?;
+    let url = ready["url"].as_str().context("an upload URL")?;
+    let forged = holder
+        .http
+        .put(server.url(url))
+        .body(b"12345".to_vec())
+        .send()
+        .await?;
+    ensure!(
+        forged.status() == StatusCode::FORBIDDEN,
+        "{}",
+        forged.status()
+    );
+    let (status, _) = holder
+        .post(
+            &format!("/api/me/contratto/caricamenti/{}/verifica", "0".repeat(64)),
+            &json!({}),
+        )
+        .await?;
+    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY);
+
+    // His own qualified signature: signed.
+    let own = pki.signer(
+        &root,
+        "holder",
+        &Profile {
+            serial_number: Some(format!("TINIT-{cf}")),
+            ..Profile::default()
+        },
+    )?;
+    let signed = cades(&pki, "signed", &pdf, &[&own], &Signing::default())?;
+    let (status, outcome) = holder.upload(&signed).await?;
+    ensure!(status == StatusCode::OK, "{outcome}");
+    ensure!(
+        outcome["referto"]["esito"]["esito"] == "verificato",
+        "{outcome}"
+    );
+    ensure!(outcome["contratto"] == "firmato", "{outcome}");
+    let view: Value = holder.get("/api/me/contratto").await?.json().await?;
+    ensure!(view["stato"] == "firmato", "{view}");
+    let mailbox = &holder.get("/api/me").await?.json::<Value>().await?["member"]["mailbox"];
+    ensure!(mailbox["contratto"] == "firmato", "{mailbox}");
+
+    // The same file again: the same answer, nothing sent twice; another: refused.
+    let (status, ready) = holder
+        .post(
+            "/api/me/contratto/caricamenti",
+            &json!({ "dimensione": signed.len(), "sha256": hex(&Sha256::digest(&signed)) }),
+        )
+        .await?;
+    ensure!(
+        status == StatusCode::OK && ready["url"].is_null(),
+        "{ready}"
+    );
+    ensure!(ready["gia_caricato"]["contratto"] == "firmato", "{ready}");
+    let (status, refused) = holder.upload(&wrong[..wrong.len() - 1]).await?;
+    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    ensure!(
+        refused["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("già firmato"),
+        "{refused}"
+    );
+
+    // His history says what happened.
+    let history: Value = holder.get("/api/me/history").await?.json().await?;
+    let text = history.to_string();
+    ensure!(
+        text.contains("contratto firmato caricato: firma verificata"),
+        "{text}"
+    );
+    ensure!(
+        text.contains("contratto firmato caricato: rifiutato"),
+        "{text}"
+    );
+    Ok(())
+}
