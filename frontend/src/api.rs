@@ -6,10 +6,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ActivationPreview, ActivationRequest, ApiError, AuditPage, AuditQuery, CatalogResponse,
-    CsvReport, ErrorCode, LoginRequest, LoginResponse, MailboxView, MemberDetail, MemberFilters,
-    MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate, RecoveryUpdate,
-    SpaConfig, Verifica,
+    ActivationPreview, ActivationRequest, ApiError, AuditPage, AuditQuery, CaricamentoPronto,
+    CaricamentoRichiesta, CaricamentoView, CatalogResponse, ContrattoView, CsvReport, ErrorCode,
+    LoginRequest, LoginResponse, MailboxView, MemberDetail, MemberFilters, MemberPage, Mode,
+    OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate, RecoveryUpdate, SpaConfig, Verifica,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
@@ -382,6 +382,75 @@ pub async fn update_recovery(update: &RecoveryUpdate) -> Result<MemberDetail, Cl
         || Request::put("/api/me/recovery"),
         json(update)?,
         Retry::Once,
+    )
+    .await
+}
+
+/// Where the holder's contract stands.
+pub async fn contratto() -> Result<ContrattoView, ClientError> {
+    get("/api/me/contratto").await
+}
+
+/// The holder's contract PDF, as the server made it.
+pub async fn contract_document() -> Result<Vec<u8>, ClientError> {
+    let path = "/api/me/contratto/documento";
+    let response = fetch(|| Request::get(path), &Body::None, Retry::Safe).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    response.binary().await.map_err(|_| ClientError::Decode)
+}
+
+/// Sends the signed contract: asks where, PUTs it there (straight to the file store, so
+/// without the session's token), and has it verified. A file already sent is not sent
+/// again; each step may be repeated after a network failure.
+pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientError> {
+    use sha2::{Digest, Sha256};
+    let sha256: String = Sha256::digest(&file)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let request = CaricamentoRichiesta {
+        dimensione: file.len() as u64,
+        sha256: sha256.clone(),
+    };
+    let ready: CaricamentoPronto = send(
+        || Request::post("/api/me/contratto/caricamenti"),
+        json(&request)?,
+        Retry::Safe,
+    )
+    .await?;
+    if let Some(done) = ready.gia_caricato {
+        return Ok(done);
+    }
+    let url = ready.url.ok_or(ClientError::Decode)?;
+    let mut attempt = 0;
+    loop {
+        let mut put = Request::put(&url);
+        for header in &ready.intestazioni {
+            put = put.header(&header.nome, &header.valore);
+        }
+        let sent = put
+            .body(js_sys::Uint8Array::from(file.as_slice()))
+            .map_err(|_| ClientError::Decode)?
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.ok() => break,
+            Ok(response) => return Err(failure(response).await),
+            Err(_) if attempt < RETRY_DELAYS_MS.len() => {
+                sleep(RETRY_DELAYS_MS[attempt]).await;
+                attempt += 1;
+            }
+            Err(_) => return Err(ClientError::Network),
+        }
+    }
+    let path = format!("/api/me/contratto/caricamenti/{sha256}/verifica");
+    let key = new_key();
+    send(
+        || Request::post(&path).header("Idempotency-Key", &key),
+        Body::None,
+        Retry::Safe,
     )
     .await
 }

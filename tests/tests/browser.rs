@@ -839,3 +839,126 @@ async fn a_secretariat_activates_with_the_keyboard_alone() -> Result<()> {
     browser.close().await?;
     outcome
 }
+
+/// The contract as a holder does it: download, sign with his own tool (`openssl` here),
+/// upload on the same page; a colleague's signature refused with the reason, his own
+/// accepted, the standing moved on the page.
+#[tokio::test]
+async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
+    use e2e::pki::{Pki, Profile, Signing, cades};
+    let pki = Pki::new("contract-browser")?;
+    let root = pki.root("root", "Demo Certificatore")?;
+    let trust = pki.path("fiducia.pem");
+    std::fs::copy(root.cert(), &trust)?;
+    let server =
+        LocalServer::start_with(&[("PEC_TRUST_STORE", trust.to_str().unwrap_or_default())]).await?;
+    let token = server.token("mario.rossi").await?;
+    let cf = server.get("/api/me", &token).await?["member"]["anagrafica"]["codice_fiscale"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let browser = Browser::start().await?;
+    let downloads = &browser;
+    let (pki, root) = (&pki, &root);
+    let outcome = browser
+        .scenario("contract", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("mario.rossi", "pec-demo")
+                .await?;
+            let screen = Screen::new(client.clone());
+            ensure!(screen.wait_text("mailbox-contract").await? == "Da firmare");
+            let state = screen.wait_text("contract-state").await?;
+            ensure!(state.contains("Da firmare"), "{state}");
+
+            // Nothing chosen: said on the field.
+            screen.click("contract-upload").await?;
+            ensure!(
+                screen
+                    .wait_text("contract-file-error")
+                    .await?
+                    .contains("Scegli")
+            );
+
+            screen.click("contract-download").await?;
+            let pdf = downloads.downloaded("contratto-pec").await?;
+            ensure!(pdf.starts_with(b"%PDF-"), "not a PDF");
+
+            let upload = |name: &'static str, file: Vec<u8>| {
+                let screen = screen.clone();
+                async move {
+                    let path = pki.path(name);
+                    std::fs::write(&path, file)?;
+                    screen
+                        .find("contract-file")
+                        .await?
+                        .send_keys(path.to_str().unwrap_or_default())
+                        .await?;
+                    screen.click("contract-upload").await?;
+                    anyhow::Ok(())
+                }
+            };
+
+            // Signed by a colleague: refused, with the reason, on the page.
+            let colleague = pki.signer(
+                root,
+                "colleague",
+                &Profile {
+                    serial_number: Some("TINIT-DSNMGR80A41F205X".into()),
+                    ..Profile::default()
+                },
+            )?;
+            upload(
+                "colleague.pdf.p7m",
+                cades(pki, "colleague", &pdf, &[&colleague], &Signing::default())?,
+            )
+            .await?;
+            let refused = screen.wait_text("contract-outcome").await?;
+            ensure!(refused.contains("non è stato accettato"), "{refused}");
+            ensure!(
+                screen
+                    .wait_text("contract-reason")
+                    .await?
+                    .contains("non dal titolare")
+            );
+            ensure!(screen.wait_text("mailbox-contract").await? == "Respinto");
+            audit_both(&client, "Contratto rifiutato").await?;
+
+            // His own: firmato, and nothing more to do.
+            let own = pki.signer(
+                root,
+                "holder",
+                &Profile {
+                    serial_number: Some(format!("TINIT-{cf}")),
+                    ..Profile::default()
+                },
+            )?;
+            upload(
+                "contratto.pdf.p7m",
+                cades(pki, "own", &pdf, &[&own], &Signing::default())?,
+            )
+            .await?;
+            for _ in 0..50 {
+                if screen.wait_text("mailbox-contract").await? == "Firmato" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            ensure!(screen.wait_text("mailbox-contract").await? == "Firmato");
+            let signed = screen.wait_text("contract-outcome").await?;
+            ensure!(signed.contains("Firma verificata"), "{signed}");
+            ensure!(
+                !screen.exists("contract-upload").await,
+                "an upload is still offered"
+            );
+            ensure!(
+                !screen.exists("next-step").await,
+                "a next step is still shown"
+            );
+            audit_both(&client, "Contratto firmato").await?;
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}

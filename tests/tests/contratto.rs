@@ -128,7 +128,7 @@ async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result
     let (status, outcome) = holder.upload(&wrong).await?;
     ensure!(status == StatusCode::OK, "{outcome}");
     ensure!(
-        outcome["referto"]["esito"]["esito"] == "rifiutato",
+        outcome["referto"]["esito"].get("rifiutato").is_some(),
         "{outcome}"
     );
     ensure!(outcome["contratto"] == "respinto", "{outcome}");
@@ -179,10 +179,7 @@ async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result
     let signed = cades(&pki, "signed", &pdf, &[&own], &Signing::default())?;
     let (status, outcome) = holder.upload(&signed).await?;
     ensure!(status == StatusCode::OK, "{outcome}");
-    ensure!(
-        outcome["referto"]["esito"]["esito"] == "verificato",
-        "{outcome}"
-    );
+    ensure!(outcome["referto"]["esito"] == "verificato", "{outcome}");
     ensure!(outcome["contratto"] == "firmato", "{outcome}");
     let view: Value = holder.get("/api/me/contratto").await?.json().await?;
     ensure!(view["stato"] == "firmato", "{view}");

@@ -58,7 +58,7 @@ pub struct Referto {
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "esito", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Esito {
     /// The contract is signed.
     Verificato,
@@ -126,7 +126,7 @@ pub enum Revisione {
 /// Why a file is refused, in the words the holder reads.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Error)]
-#[serde(tag = "codice", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Rifiuto {
     #[error("Il file supera il limite di 10 MB: carica il contratto firmato, non altri documenti.")]
     TroppoGrande,

@@ -8,6 +8,7 @@ use crate::api;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::format;
+use crate::pages::member::contract::ContractSection;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
@@ -46,10 +47,14 @@ fn Mailbox(mailbox: MailboxView) -> impl IntoView {
         })
         .collect_view();
     let has_services = !mailbox.services.is_empty();
-    let contract_class = if mailbox.contratto == StatoContratto::Firmato {
-        "ok"
-    } else {
-        "todo"
+    // The contract's standing, which an upload on this page moves.
+    let contratto = RwSignal::new(mailbox.contratto);
+    let contract_class = move || {
+        if contratto.get() == StatoContratto::Firmato {
+            "ok"
+        } else {
+            "todo"
+        }
     };
     view! {
         <section class="mailbox" aria-labelledby="mailbox-address">
@@ -66,13 +71,14 @@ fn Mailbox(mailbox: MailboxView) -> impl IntoView {
                 <dt>"Scadenza"</dt>
                 <dd data-testid="mailbox-scadenza">{format::date(mailbox.scadenza)}</dd>
                 <dt>"Contratto"</dt>
-                <dd class=contract_class data-testid="mailbox-contract">{mailbox.contratto.nome()}</dd>
+                <dd class=contract_class data-testid="mailbox-contract">{move || contratto.get().nome()}</dd>
             </dl>
-            {mailbox.prossimo_passo.map(|step| view! {
+            {move || contratto.get().prossimo_passo().map(|step| view! {
                 <div class="alert alert-warning" role="note" data-testid="next-step">
                     <strong>"Prossimo passo: "</strong>{step}
                 </div>
             })}
+            <ContractSection stato=contratto/>
             <h3>"Servizi a pagamento"</h3>
             {if has_services {
                 view! {

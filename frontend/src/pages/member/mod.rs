@@ -1,5 +1,6 @@
 //! The member's reserved area.
 
+pub mod contract;
 pub mod history;
 pub mod mailbox;
 pub mod plans;
