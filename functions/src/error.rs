@@ -250,6 +250,13 @@ impl From<ContrattoError> for AppError {
                 ),
             ),
             ContrattoError::Busy => AppError::conflict(),
+            ContrattoError::UploadNotFound => {
+                AppError::not_found("Contratto caricato non trovato.")
+            }
+            ContrattoError::NotInReview | ContrattoError::AlreadyDecided => {
+                refused(ErrorCode::LifecycleRefused, &err)
+            }
+            ContrattoError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
             ContrattoError::Store(e) => e.into(),
             e @ (ContrattoError::NoText | ContrattoError::Pdf(_) | ContrattoError::Blob(_)) => {
                 AppError::internal(e)

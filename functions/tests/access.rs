@@ -78,6 +78,9 @@ async fn every_route_checks_role_and_tenant() {
     let sha = "ab".repeat(32);
     let upload = json!({ "dimensione": 1000, "sha256": sha }).to_string();
     let verify_path = format!("/api/me/contratto/caricamenti/{sha}/verifica");
+    let review_file = format!("/api/contratti/revisione/{mario_mi}/{sha}/file");
+    let review_decision = format!("/api/contratti/revisione/{mario_mi}/{sha}/decisione");
+    let decision = json!({ "approvato": true }).to_string();
     let member_mi = format!("/api/members/{mario_mi}");
     let upsert_path = format!("/api/albo/members/{mario_mi}");
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
@@ -222,6 +225,25 @@ async fn every_route_checks_role_and_tenant() {
             Some("{}"),
             [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
         ),
+        // The review is the Fondazione's; nothing is in review here, so it finds nothing.
+        (
+            "GET",
+            "/api/contratti/revisione",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            &review_file,
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "POST",
+            &review_decision,
+            Some(&decision),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in &matrix {
@@ -296,6 +318,15 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/me/contratto/documento"),
         ("post", "/api/me/contratto/caricamenti"),
         ("post", "/api/me/contratto/caricamenti/{sha256}/verifica"),
+        ("get", "/api/contratti/revisione"),
+        (
+            "get",
+            "/api/contratti/revisione/{codice_fiscale}/{sha256}/file",
+        ),
+        (
+            "post",
+            "/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione",
+        ),
     ];
     for (method, path) in expected {
         assert!(

@@ -93,6 +93,11 @@ impl Caller {
         self.is_holder(member)
     }
 
+    /// Signed contracts the verifier could not decide are the Fondazione's to review.
+    pub fn can_review_contracts(&self) -> bool {
+        self.role == Role::Fondazione
+    }
+
     pub fn can_read_audit(&self) -> bool {
         self.role == Role::Fondazione
     }

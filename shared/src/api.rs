@@ -850,4 +850,39 @@ mod dto {
         pub intestazioni: Vec<Intestazione>,
         pub gia_caricato: Option<CaricamentoView>,
     }
+
+    /// A signed contract waiting for the Fondazione's review.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ContrattoInRevisione {
+        pub codice_fiscale: CodiceFiscale,
+        pub nome: String,
+        pub cognome: String,
+        pub ordine: OrdineCode,
+        pub indirizzo: Option<EmailAddress>,
+        pub caricato_il: DateTime<Utc>,
+        pub sha256: String,
+        pub dimensione: u64,
+        pub referto: crate::firma::Referto,
+        /// Why it is in review, in words.
+        pub motivo: String,
+    }
+
+    /// `GET /api/contratti/revisione`: oldest first.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RevisionePage {
+        pub items: Vec<ContrattoInRevisione>,
+        pub cursor: Option<String>,
+    }
+
+    /// The Fondazione's decision on a contract in review.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DecisioneRichiesta {
+        pub approvato: bool,
+        /// Required to reject: the holder reads it.
+        #[serde(default)]
+        pub motivo: String,
+    }
 }

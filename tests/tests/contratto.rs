@@ -221,3 +221,122 @@ async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result
     );
     Ok(())
 }
+
+/// A valid signature under a CA outside the trust store waits for the Fondazione, who
+/// opens the file, must say why to reject, and approves: the holder's contract is signed.
+#[tokio::test]
+async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
+    let pki = Pki::new("contratto-review")?;
+    let trusted = pki.root("trusted", "Demo Certificatore")?;
+    let foreign = pki.root("foreign", "Certificatore Estero")?;
+    let store = pki.path("fiducia.pem");
+    std::fs::copy(trusted.cert(), &store)?;
+    let server =
+        LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("path")?)]).await?;
+    let holder = Holder {
+        server: &server,
+        token: server.token("anna.dangelo").await?,
+        http: Client::new(),
+    };
+    let fondazione = Holder {
+        server: &server,
+        token: server.token("fondazione").await?,
+        http: Client::new(),
+    };
+    let me: Value = holder.get("/api/me").await?.json().await?;
+    let cf = me["member"]["anagrafica"]["codice_fiscale"]
+        .as_str()
+        .context("her codice fiscale")?
+        .to_owned();
+    let pdf = holder
+        .get("/api/me/contratto/documento")
+        .await?
+        .bytes()
+        .await?
+        .to_vec();
+    let signer = pki.signer(
+        &foreign,
+        "anna",
+        &Profile {
+            common_name: "Anna D'Angelo",
+            serial_number: Some(format!("TINIT-{cf}")),
+            ..Profile::default()
+        },
+    )?;
+    let file = cades(&pki, "anna", &pdf, &[&signer], &Signing::default())?;
+    let (status, outcome) = holder.upload(&file).await?;
+    ensure!(status == StatusCode::OK, "{outcome}");
+    ensure!(outcome["contratto"] == "in-verifica", "{outcome}");
+    ensure!(
+        outcome["motivo"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("elenco di fiducia"),
+        "{outcome}"
+    );
+
+    // The holder cannot see the queue; the Fondazione finds her there.
+    ensure!(holder.get("/api/contratti/revisione").await?.status() == StatusCode::FORBIDDEN);
+    let queue: Value = fondazione
+        .get("/api/contratti/revisione")
+        .await?
+        .json()
+        .await?;
+    let items = queue["items"].as_array().context("items")?;
+    ensure!(
+        items.len() == 1 && items[0]["codice_fiscale"] == cf,
+        "{queue}"
+    );
+    let sha = items[0]["sha256"].as_str().context("sha")?.to_owned();
+    let opened = fondazione
+        .get(&format!("/api/contratti/revisione/{cf}/{sha}/file"))
+        .await?
+        .bytes()
+        .await?;
+    ensure!(
+        opened.as_ref() == file.as_slice(),
+        "the file is not the one uploaded"
+    );
+
+    let decide = format!("/api/contratti/revisione/{cf}/{sha}/decisione");
+    let (status, refused) = fondazione
+        .post(&decide, &json!({ "approvato": false, "motivo": "  " }))
+        .await?;
+    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    ensure!(refused["field"] == "motivo", "{refused}");
+    let (status, approved) = fondazione
+        .post(&decide, &json!({ "approvato": true }))
+        .await?;
+    ensure!(status == StatusCode::OK, "{approved}");
+    ensure!(approved["contratto"] == "firmato", "{approved}");
+    // Again: the same answer; the other decision: refused.
+    let (status, _) = fondazione
+        .post(&decide, &json!({ "approvato": true }))
+        .await?;
+    ensure!(status == StatusCode::OK);
+    let (status, _) = fondazione
+        .post(
+            &decide,
+            &json!({ "approvato": false, "motivo": "Firma illeggibile" }),
+        )
+        .await?;
+    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY);
+
+    let view: Value = holder.get("/api/me/contratto").await?.json().await?;
+    ensure!(view["stato"] == "firmato", "{view}");
+    let queue: Value = fondazione
+        .get("/api/contratti/revisione")
+        .await?
+        .json()
+        .await?;
+    ensure!(
+        queue["items"].as_array().is_some_and(Vec::is_empty),
+        "{queue}"
+    );
+    let history: Value = holder.get("/api/me/history").await?.json().await?;
+    ensure!(
+        history.to_string().contains("approvato dalla Fondazione"),
+        "{history}"
+    );
+    Ok(())
+}

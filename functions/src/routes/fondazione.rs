@@ -1,16 +1,23 @@
 //! The Fondazione's console: the nationwide search, the Ordini overview, the last daily
-//! verifica, the audit log.
+//! verifica, the audit log, the signed contracts to review.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
-use shared::api::{AuditPage, AuditQuery, MemberFilters, MemberPage, OrdineOverview, Verifica};
+use shared::api::{
+    AuditPage, AuditQuery, CaricamentoView, DecisioneRichiesta, MemberFilters, MemberPage,
+    OrdineOverview, PageQuery, RevisionePage, Verifica,
+};
+use shared::codice_fiscale::CodiceFiscale;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::http::extract::Query;
+use crate::http::extract::{self, Query};
+use crate::service::contratto::{Deps, revisione};
 use crate::service::{audit, directory, overview};
 use crate::verifica;
 
@@ -20,6 +27,90 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ordini))
         .routes(routes!(last_verifica))
         .routes(routes!(audit_log))
+        .routes(routes!(review_queue))
+        .routes(routes!(review_file))
+        .routes(routes!(review_decision))
+}
+
+/// A member's code in a path, as issued.
+fn codice_fiscale(value: &str) -> Result<CodiceFiscale, AppError> {
+    CodiceFiscale::parse(value)
+        .map_err(|e| shared::api::ApiError::codice_fiscale(&e, "codice_fiscale").into())
+}
+
+/// The signed contracts waiting for a decision, oldest first (Fondazione).
+#[utoipa::path(get, path = "/api/contratti/revisione", tag = "fondazione", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "I contratti in revisione", body = RevisionePage)))]
+async fn review_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<RevisionePage>, AppError> {
+    Ok(Json(
+        revisione::queue(state.store.as_ref(), &caller, page.cursor).await?,
+    ))
+}
+
+/// A signed contract in review as the holder uploaded it (Fondazione).
+#[utoipa::path(
+    get, path = "/api/contratti/revisione/{codice_fiscale}/{sha256}/file", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare"), ("sha256" = String, Path, description = "SHA-256 del file", pattern = "^[0-9a-fA-F]{64}$")),
+    responses((status = 200, description = "Il file caricato", body = Vec<u8>, content_type = "application/octet-stream"))
+)]
+async fn review_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((cf, sha256)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    let deps = Deps {
+        store: state.store.as_ref(),
+        blobs: state.blobs.as_ref(),
+        fiducia: &state.fiducia,
+    };
+    let bytes = revisione::file(deps, &caller, &cf, &sha256).await?;
+    let name = if bytes.starts_with(b"%PDF-") {
+        "pdf"
+    } else {
+        "p7m"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"contratto-{cf}.{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Approves or rejects a signed contract in review; a rejection says why (Fondazione).
+#[utoipa::path(
+    post, path = "/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare"), ("sha256" = String, Path, description = "SHA-256 del file", pattern = "^[0-9a-fA-F]{64}$")),
+    request_body = DecisioneRichiesta,
+    responses((status = 200, description = "Il contratto dopo la decisione", body = CaricamentoView))
+)]
+async fn review_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((cf, sha256)): Path<(String, String)>,
+    extract::Json(request): extract::Json<DecisioneRichiesta>,
+) -> Result<Json<CaricamentoView>, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    Ok(Json(
+        revisione::decide(
+            state.store.as_ref(),
+            &caller,
+            &cf,
+            &sha256,
+            &request,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// Nationwide search by codice fiscale, PEC address or surname (Fondazione).

@@ -46,6 +46,34 @@ impl Notice {
     }
 }
 
+impl Notice {
+    /// The Fondazione's decision on the holder's signed contract.
+    pub fn contract_decision(
+        address: &str,
+        recovery: Option<&str>,
+        approved: bool,
+        motivo: &str,
+    ) -> Self {
+        let mut to = vec![address.to_owned()];
+        to.extend(recovery.map(str::to_owned));
+        let (subject, body) = if approved {
+            (
+                "PEC Ingegneri: il tuo contratto è firmato".to_owned(),
+                "La Fondazione CNI ha verificato il contratto firmato che hai caricato: il contratto della tua casella risulta firmato. Non devi fare altro.\n".to_owned(),
+            )
+        } else {
+            (
+                "PEC Ingegneri: il contratto caricato non è stato accettato".to_owned(),
+                format!(
+                    "La Fondazione CNI non ha accettato il contratto firmato che hai caricato.\n\nMotivo: {motivo}\n\n\
+                     Scarica di nuovo il contratto dall'area riservata di PEC Ingegneri, alla pagina «La mia PEC», firmalo digitalmente e caricalo nella stessa pagina.\n"
+                ),
+            )
+        };
+        Self { to, subject, body }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum MailError {
     /// Worth retrying later (outage, throttling).

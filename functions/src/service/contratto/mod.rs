@@ -3,6 +3,7 @@
 //! contract's standing in the same transaction as the upload's record and the audit.
 
 pub mod pdf;
+pub mod revisione;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,6 +61,14 @@ pub enum ContrattoError {
     Pdf(#[from] pdf::PdfError),
     #[error("contention")]
     Busy,
+    #[error("upload not found")]
+    UploadNotFound,
+    #[error("Il contratto caricato non è in revisione.")]
+    NotInReview,
+    #[error("Su questo contratto la Fondazione ha già deciso diversamente.")]
+    AlreadyDecided,
+    #[error("{}", .0.message)]
+    Invalid(shared::member::FieldError),
     #[error(transparent)]
     Blob(#[from] BlobError),
     #[error(transparent)]
@@ -122,7 +131,10 @@ pub async fn view(
     })
 }
 
-fn upload_view(upload: &ContrattoCaricato, contratto: StatoContratto) -> CaricamentoView {
+pub(crate) fn upload_view(
+    upload: &ContrattoCaricato,
+    contratto: StatoContratto,
+) -> CaricamentoView {
     let motivo = match (&upload.decisione, &upload.referto.esito) {
         (Some(d), _) if !d.approvato => d.motivo.clone(),
         (Some(_), _) | (None, Esito::Verificato) => None,
