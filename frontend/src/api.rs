@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::api::{
     ActivationPreview, ActivationRequest, ApiError, AuditPage, AuditQuery, CaricamentoPronto,
-    CaricamentoRichiesta, CaricamentoView, CatalogResponse, ContrattoView, CsvReport, ErrorCode,
-    LoginRequest, LoginResponse, MailboxView, MemberDetail, MemberFilters, MemberPage, Mode,
-    OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate, RecoveryUpdate, SpaConfig, Verifica,
+    CaricamentoRichiesta, CaricamentoView, CatalogResponse, ContrattoView, CsvReport,
+    DecisioneRichiesta, ErrorCode, LoginRequest, LoginResponse, MailboxView, MemberDetail,
+    MemberFilters, MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate,
+    RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
@@ -453,4 +454,36 @@ pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientErr
         Retry::Safe,
     )
     .await
+}
+
+/// The signed contracts waiting for the Fondazione.
+pub async fn review_queue(cursor: Option<&str>) -> Result<RevisionePage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!(
+        "/api/contratti/revisione?{}",
+        query_string(&query)
+    ))
+    .await
+}
+
+/// A contract in review as the holder uploaded it.
+pub async fn review_file(codice_fiscale: &str, sha256: &str) -> Result<Vec<u8>, ClientError> {
+    let path = format!("/api/contratti/revisione/{codice_fiscale}/{sha256}/file");
+    let response = fetch(|| Request::get(&path), &Body::None, Retry::Safe).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    response.binary().await.map_err(|_| ClientError::Decode)
+}
+
+/// Approves or rejects a contract in review (the same decision again is answered alike).
+pub async fn decide(
+    codice_fiscale: &str,
+    sha256: &str,
+    request: &DecisioneRichiesta,
+) -> Result<CaricamentoView, ClientError> {
+    let path = format!("/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione");
+    send(|| Request::post(&path), json(request)?, Retry::Safe).await
 }

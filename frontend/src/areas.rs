@@ -9,7 +9,9 @@ use shared::access::Role;
 use shared::ui::Area;
 
 use crate::components::guard::Guard;
-use crate::pages::fondazione::{albo::AlboImportPage, audit::AuditPage, overview::OverviewPage};
+use crate::pages::fondazione::{
+    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, overview::OverviewPage,
+};
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
     history::HistoryPage, mailbox::MailboxPage, plans::MemberPlansPage, profile::ProfilePage,
@@ -88,6 +90,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("iscritti") view=NationwidePage/>
                     <Route path=path!("registro") view=AuditPage/>
+                    <Route path=path!("contratti") view=ReviewPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

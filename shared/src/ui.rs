@@ -100,6 +100,7 @@ pub mod path {
     pub const FONDAZIONE_ISCRITTI: &str = "/fondazione/iscritti";
     pub const FONDAZIONE_ALBO: &str = "/fondazione/albo";
     pub const FONDAZIONE_REGISTRO: &str = "/fondazione/registro";
+    pub const FONDAZIONE_CONTRATTI: &str = "/fondazione/contratti";
 
     /// A member's page.
     pub fn iscritto(codice_fiscale: &str) -> String {

@@ -8,3 +8,4 @@ pub mod idp;
 pub mod pages;
 pub mod pki;
 pub mod server;
+pub mod session;

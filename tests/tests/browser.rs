@@ -726,6 +726,11 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
                 "member-row"
             );
             check!("Registro", "/fondazione/registro", "audit-row");
+            check!(
+                "Contratti in revisione, vuoto",
+                "/fondazione/contratti",
+                "review-empty"
+            );
             check!("Import Albo", "/fondazione/albo", "csv-file");
             screen.click("nav-logout").await?;
 
@@ -961,4 +966,86 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
         .await;
     browser.close().await?;
     outcome
+}
+
+/// A signature under a CA outside the trust store waits for the Fondazione: the operator
+/// finds it in *Contratti*, cannot reject it without a reason, approves it, and the holder
+/// sees his contract *Firmato*.
+#[tokio::test]
+async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
+    use e2e::pki::{Pki, Profile, Signing, cades};
+    use e2e::session::Holder;
+    let pki = Pki::new("review-browser")?;
+    let trusted = pki.root("trusted", "Demo Certificatore")?;
+    let foreign = pki.root("foreign", "Certificatore Estero")?;
+    let trust = pki.path("fiducia.pem");
+    std::fs::copy(trusted.cert(), &trust)?;
+    let server =
+        LocalServer::start_with(&[("PEC_TRUST_STORE", trust.to_str().unwrap_or_default())]).await?;
+    let anna = Holder::log_in(&server, "anna.dangelo").await?;
+    let me: serde_json::Value = anna.get("/api/me").await?.json().await?;
+    let cf = me["member"]["anagrafica"]["codice_fiscale"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let pdf = anna
+        .get("/api/me/contratto/documento")
+        .await?
+        .bytes()
+        .await?;
+    let signer = pki.signer(
+        &foreign,
+        "anna",
+        &Profile {
+            common_name: "Anna D'Angelo",
+            serial_number: Some(format!("TINIT-{cf}")),
+            ..Profile::default()
+        },
+    )?;
+    let (_, outcome) = anna
+        .upload(&cades(&pki, "anna", &pdf, &[&signer], &Signing::default())?)
+        .await?;
+    ensure!(outcome["contratto"] == "in-verifica", "{outcome}");
+
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("review", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("fondazione", "pec-demo")
+                .await?;
+            let screen = Screen::new(client.clone());
+            screen.click("nav-review").await?;
+            let item = screen.wait_text("review-item").await?;
+            ensure!(item.contains("D'Angelo") && item.contains(&cf), "{item}");
+            ensure!(
+                screen
+                    .wait_text("review-reason")
+                    .await?
+                    .contains("elenco di fiducia")
+            );
+            audit_both(&client, "Contratti in revisione").await?;
+
+            // A rejection needs its reason, on its field.
+            screen.click("review-reject").await?;
+            ensure!(
+                screen
+                    .wait_text("review-motivo-error")
+                    .await?
+                    .contains("motivo")
+            );
+            screen.focus_on("review-motivo").await?;
+
+            screen.click("review-approve").await?;
+            let done = screen.wait_text("review-done").await?;
+            ensure!(done.contains("Approvato"), "{done}");
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome?;
+    let view: serde_json::Value = anna.get("/api/me/contratto").await?.json().await?;
+    ensure!(view["stato"] == "firmato", "{view}");
+    Ok(())
 }

@@ -6,72 +6,10 @@
 use anyhow::{Context, Result, ensure};
 use e2e::pki::{Pki, Profile, Signing, cades};
 use e2e::server::LocalServer;
+use e2e::session::{Holder, hex};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-struct Holder<'a> {
-    server: &'a LocalServer,
-    token: String,
-    http: Client,
-}
-
-impl Holder<'_> {
-    async fn get(&self, path: &str) -> Result<reqwest::Response> {
-        Ok(self
-            .http
-            .get(self.server.url(path))
-            .bearer_auth(&self.token)
-            .send()
-            .await?)
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
-        let response = self
-            .http
-            .post(self.server.url(path))
-            .bearer_auth(&self.token)
-            .json(body)
-            .send()
-            .await?;
-        let status = response.status();
-        Ok((status, response.json().await?))
-    }
-
-    /// What the app does with a signed file: ask, send, have it verified.
-    async fn upload(&self, file: &[u8]) -> Result<(StatusCode, Value)> {
-        let sha = hex(&Sha256::digest(file));
-        let (status, ready) = self
-            .post(
-                "/api/me/contratto/caricamenti",
-                &json!({ "dimensione": file.len(), "sha256": sha }),
-            )
-            .await?;
-        if status != StatusCode::OK {
-            return Ok((status, ready));
-        }
-        if let Some(url) = ready["url"].as_str() {
-            let mut put = self.http.put(self.server.url(url)).body(file.to_vec());
-            for header in ready["intestazioni"].as_array().context("headers")? {
-                put = put.header(
-                    header["nome"].as_str().context("name")?,
-                    header["valore"].as_str().context("value")?,
-                );
-            }
-            let sent = put.send().await?;
-            ensure!(sent.status().is_success(), "PUT: {}", sent.text().await?);
-        }
-        self.post(
-            &format!("/api/me/contratto/caricamenti/{sha}/verifica"),
-            &json!({}),
-        )
-        .await
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[tokio::test]
 async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result<()> {

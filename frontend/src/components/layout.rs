@@ -50,6 +50,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
                 "nav-nationwide",
             ),
             (path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo"),
+            (path::FONDAZIONE_CONTRATTI, "Contratti", "nav-review"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
         Some(Role::Albo) => &[(path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo")],

@@ -2,4 +2,5 @@
 
 pub mod albo;
 pub mod audit;
+pub mod contratti;
 pub mod overview;

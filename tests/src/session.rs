@@ -1,0 +1,82 @@
+//! A signed-in account over HTTP, as the app calls the API: JSON in and out, and the
+//! contract's upload as the app sends it (ask where, PUT there, have it verified).
+
+use anyhow::{Context, Result, ensure};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::server::LocalServer;
+
+pub struct Holder<'a> {
+    pub server: &'a LocalServer,
+    pub token: String,
+    pub http: Client,
+}
+
+impl<'a> Holder<'a> {
+    /// `username`'s session (the demo password).
+    pub async fn log_in(server: &'a LocalServer, username: &str) -> Result<Holder<'a>> {
+        Ok(Holder {
+            server,
+            token: server.token(username).await?,
+            http: Client::new(),
+        })
+    }
+
+    pub async fn get(&self, path: &str) -> Result<reqwest::Response> {
+        Ok(self
+            .http
+            .get(self.server.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await?)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        let response = self
+            .http
+            .post(self.server.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status();
+        Ok((status, response.json().await?))
+    }
+
+    /// What the app does with a signed file: ask, send, have it verified.
+    pub async fn upload(&self, file: &[u8]) -> Result<(StatusCode, Value)> {
+        let sha = hex(&Sha256::digest(file));
+        let (status, ready) = self
+            .post(
+                "/api/me/contratto/caricamenti",
+                &json!({ "dimensione": file.len(), "sha256": sha }),
+            )
+            .await?;
+        if status != StatusCode::OK {
+            return Ok((status, ready));
+        }
+        if let Some(url) = ready["url"].as_str() {
+            let mut put = self.http.put(self.server.url(url)).body(file.to_vec());
+            for header in ready["intestazioni"].as_array().context("headers")? {
+                put = put.header(
+                    header["nome"].as_str().context("name")?,
+                    header["valore"].as_str().context("value")?,
+                );
+            }
+            let sent = put.send().await?;
+            ensure!(sent.status().is_success(), "PUT: {}", sent.text().await?);
+        }
+        self.post(
+            &format!("/api/me/contratto/caricamenti/{sha}/verifica"),
+            &json!({}),
+        )
+        .await
+    }
+}
+
+/// Bytes as lower-case hex (a SHA-256 as the API names it).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
