@@ -347,6 +347,71 @@ fn sign(
     Ok(std::fs::read(output)?)
 }
 
+/// `document` with an incremental update holding a PAdES signature by `signer`, made the
+/// way signing programs make one: a signature dictionary whose /Contents hold a detached
+/// CMS over the /ByteRange, that is the whole file but the /Contents.
+pub fn pades(pki: &Pki, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
+    const SLOTS: usize = 16_384;
+    let head = [
+        document,
+        b"7 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ",
+    ]
+    .concat();
+    // The range's numbers have a fixed width, so the offsets do not move once written.
+    let placeholder =
+        |a: usize, b: usize, c: usize| format!("{a:010} {b:010} {c:010}] /Contents <");
+    let probe = [&head[..], placeholder(0, 0, 0).as_bytes()].concat();
+    let contents_at = probe.len() - 1;
+    let after_at = contents_at + 2 + SLOTS * 2;
+    let tail = b" >>\nendobj\ntrailer\n<< /Root 1 0 R /Prev 0 >>\n%%EOF\n";
+    let total = after_at + tail.len();
+    let mut file = [
+        &head[..],
+        placeholder(contents_at, after_at, total - after_at).as_bytes(),
+    ]
+    .concat();
+    let signed = [&file[..contents_at], &tail[..]].concat();
+    let cms = detached(pki, "pades", &signed, signer)?;
+    anyhow::ensure!(cms.len() <= SLOTS, "the signature does not fit");
+    let mut hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
+    hex.push_str(&"0".repeat(SLOTS * 2 - hex.len()));
+    file.extend_from_slice(hex.as_bytes());
+    file.push(b'>');
+    file.extend_from_slice(tail);
+    anyhow::ensure!(file.len() == total);
+    Ok(file)
+}
+
+/// A PAdES file's signed bytes (its /ByteRange) and the CMS in its /Contents.
+pub fn pades_parts(file: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let text = String::from_utf8_lossy(file);
+    let at = text.rfind("/ByteRange [").context("no /ByteRange")? + "/ByteRange [".len();
+    let numbers: Vec<usize> = text[at..]
+        .split(']')
+        .next()
+        .context("an unterminated /ByteRange")?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    let [a, b, c, d] = numbers[..] else {
+        bail!("a /ByteRange of {} numbers", numbers.len());
+    };
+    let signed = [&file[a..a + b], &file[c..c + d]].concat();
+    let hex = &file[b + 1..c - 1];
+    let cms: Vec<u8> = hex
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("zz"), 16))
+        .collect::<Result<_, _>>()?;
+    // The DER ends where its length says; the rest is the placeholder's zeros.
+    let len = match cms.get(1) {
+        Some(0x82) => 4 + ((usize::from(cms[2]) << 8) | usize::from(cms[3])),
+        Some(0x81) => 3 + usize::from(cms[2]),
+        Some(n) if *n < 0x80 => 2 + usize::from(*n),
+        _ => bail!("a CMS length form the helper does not read"),
+    };
+    Ok((signed, cms[..len].to_vec()))
+}
+
 /// Whether `openssl cms -verify` accepts `p7m` under `ca` (the peer the benchmark and
 /// the corpus compare with).
 pub fn openssl_verifies(dir: &Pki, p7m: &[u8], ca: &Ca) -> Result<bool> {
@@ -364,6 +429,23 @@ pub fn openssl_verifies(dir: &Pki, p7m: &[u8], ca: &Ca) -> Result<bool> {
             "-out",
             "/dev/null",
         ])
+        .output()
+        .context("openssl is needed (Debian's `openssl`)")?;
+    Ok(status.status.success())
+}
+
+/// Whether `openssl cms -verify` accepts a detached `cms` over `content` under `ca` (a
+/// PAdES signature, given its parts).
+pub fn openssl_verifies_detached(dir: &Pki, cms: &[u8], content: &[u8], ca: &Ca) -> Result<bool> {
+    let (signature, signed) = (dir.path("verify.p7s"), dir.path("verify.content"));
+    std::fs::write(&signature, cms)?;
+    std::fs::write(&signed, content)?;
+    let status = Command::new("openssl")
+        .args([
+            "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
+        ])
+        .args(["-CAfile", s(&ca.cert()), "-in", s(&signature)])
+        .args(["-content", s(&signed), "-out", "/dev/null"])
         .output()
         .context("openssl is needed (Debian's `openssl`)")?;
     Ok(status.status.success())

@@ -8,7 +8,9 @@
 use anyhow::{Result, ensure};
 use base64::Engine;
 use chrono::Utc;
-use e2e::pki::{Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, openssl_verifies};
+use e2e::pki::{
+    Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, openssl_verifies, pades,
+};
 use sha2::{Digest, Sha256};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::firma::{Esito, Fiducia, Referto, Revisione, Rifiuto, Verifica, verifica};
@@ -510,7 +512,7 @@ fn the_issued_contract_signed_by_an_independent_tool_is_accepted() -> Result<()>
         let referto = w.verify(&p7m);
         ensure!(accepted(&referto), "{referto:?}");
         ensure!(openssl_verifies(&w.pki, &p7m, &w.root)?);
-        let signed_pdf = pades(&w, &w.contract, signer)?;
+        let signed_pdf = pades(&w.pki, &w.contract, signer)?;
         let referto = w.verify(&signed_pdf);
         ensure!(
             matches!(
@@ -657,7 +659,7 @@ fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
         },
     )?;
 
-    let good = pades(&w, &w.contract, &rsa)?;
+    let good = pades(&w.pki, &w.contract, &rsa)?;
     let referto = w.verify(&good);
     ensure!(
         matches!(
@@ -670,13 +672,13 @@ fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
     );
     ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
 
-    let referto = w.verify(&pades(&w, &w.contract, &other)?);
+    let referto = w.verify(&pades(&w.pki, &w.contract, &other)?);
     ensure!(
         refused(&referto, |m| matches!(m, Rifiuto::AltroFirmatario { .. })),
         "{referto:?}"
     );
 
-    let referto = w.verify(&pades(&w, &contract("B-2"), &rsa)?);
+    let referto = w.verify(&pades(&w.pki, &contract("B-2"), &rsa)?);
     ensure!(
         refused(&referto, |m| *m == Rifiuto::AltroDocumento),
         "{referto:?}"
@@ -716,39 +718,6 @@ fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
         "{referto:?}"
     );
     Ok(())
-}
-
-/// `document` with an incremental update holding a signature by `signer`.
-fn pades(w: &World, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
-    const SLOTS: usize = 16_384;
-    let head = [
-        document,
-        b"7 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ",
-    ]
-    .concat();
-    // The range's numbers have a fixed width, so the offsets do not move once written.
-    let placeholder =
-        |a: usize, b: usize, c: usize| format!("{a:010} {b:010} {c:010}] /Contents <");
-    let probe = [&head[..], placeholder(0, 0, 0).as_bytes()].concat();
-    let contents_at = probe.len() - 1;
-    let after_at = contents_at + 2 + SLOTS * 2;
-    let tail = b" >>\nendobj\ntrailer\n<< /Root 1 0 R /Prev 0 >>\n%%EOF\n";
-    let total = after_at + tail.len();
-    let mut file = [
-        &head[..],
-        placeholder(contents_at, after_at, total - after_at).as_bytes(),
-    ]
-    .concat();
-    let signed = [&file[..contents_at], &tail[..]].concat();
-    let cms = detached(&w.pki, "pades", &signed, signer)?;
-    anyhow::ensure!(cms.len() <= SLOTS, "the signature does not fit");
-    let mut hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
-    hex.push_str(&"0".repeat(SLOTS * 2 - hex.len()));
-    file.extend_from_slice(hex.as_bytes());
-    file.push(b'>');
-    file.extend_from_slice(tail);
-    anyhow::ensure!(file.len() == total);
-    Ok(file)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -128,6 +128,13 @@ fn bench(root: &Path) -> Result<()> {
         &["bench", "--package", "functions", "--bench", "scale"],
         &[],
     )?;
+    // Signed-contract verification per file, beside `openssl cms -verify`.
+    run(
+        root,
+        "cargo",
+        &["bench", "--package", "e2e", "--bench", "firma"],
+        &[],
+    )?;
     // Cold starts: our Lambda binaries beside a lambda_http hello world, all in release.
     let mut args = vec!["build", "--release", "--package", "functions"];
     for function in dist::FUNCTIONS {

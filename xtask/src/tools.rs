@@ -115,6 +115,7 @@ pub fn for_dist(root: &Path) -> Result<Dist> {
 /// render of each area.
 pub fn for_bench(root: &Path) -> Result<Spa> {
     ensure_apt(root, "wrk", "wrk")?;
+    ensure_apt(root, "openssl", "openssl")?;
     ensure_chromium(root)?;
     for_spa(root)
 }
