@@ -9,8 +9,8 @@ use shared::api::{
     ActivationPreview, ActivationRequest, ApiError, AuditPage, AuditQuery, CaricamentoPronto,
     CaricamentoRichiesta, CaricamentoView, CatalogResponse, ContrattoView, CsvReport,
     DecisioneRichiesta, ErrorCode, LoginRequest, LoginResponse, MailboxView, MemberDetail,
-    MemberFilters, MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, ProfileUpdate,
-    RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
+    MemberFilters, MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, PassoRichiesta,
+    PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
@@ -486,4 +486,21 @@ pub async fn decide(
 ) -> Result<CaricamentoView, ClientError> {
     let path = format!("/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione");
     send(|| Request::post(&path), json(request)?, Retry::Safe).await
+}
+
+/// The holder's first access: steps taken, the next, the text.
+pub async fn primo_accesso() -> Result<PrimoAccessoView, ClientError> {
+    get("/api/me/primo-accesso").await
+}
+
+/// One step of the first access (a repeat is refused as out of order, not doubled).
+pub async fn primo_accesso_passo(
+    request: &PassoRichiesta,
+) -> Result<PrimoAccessoView, ClientError> {
+    send(
+        || Request::post("/api/me/primo-accesso"),
+        json(request)?,
+        Retry::Once,
+    )
+    .await
 }

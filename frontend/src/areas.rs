@@ -14,8 +14,8 @@ use crate::pages::fondazione::{
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
-    history::HistoryPage, mailbox::MailboxPage, plans::MemberPlansPage, profile::ProfilePage,
-    profile::RecoveryPage,
+    first_access::FirstAccessPage, history::HistoryPage, mailbox::MailboxPage,
+    plans::MemberPlansPage, profile::ProfilePage, profile::RecoveryPage,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::ordine::{
@@ -56,6 +56,7 @@ pub fn iscritto() -> AnyView {
                 <Route path=path!("recupero") view=RecoveryPage/>
                 <Route path=path!("piani") view=MemberPlansPage/>
                 <Route path=path!("storico") view=HistoryPage/>
+                <Route path=path!("primo-accesso") view=FirstAccessPage/>
             </ParentRoute>
         </Routes>
     }

@@ -20,6 +20,7 @@ use crate::service::directory::DirectoryError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
+use crate::service::primo_accesso::PrimoAccessoError;
 use crate::service::profile::ProfileError;
 use crate::service::upload::CsvError;
 use crate::store::StoreError;
@@ -235,6 +236,7 @@ impl From<ContrattoError> for AppError {
             ContrattoError::Lifecycle(e) => {
                 AppError::new(ErrorCode::LifecycleRefused, e.to_string())
             }
+            ContrattoError::FirstAccessFirst => refused(ErrorCode::LifecycleRefused, &err),
             ContrattoError::TooLarge => refused(ErrorCode::PayloadTooLarge, &err),
             ContrattoError::BadSha => AppError::field(
                 ErrorCode::InvalidInput,
@@ -261,6 +263,31 @@ impl From<ContrattoError> for AppError {
             e @ (ContrattoError::NoText | ContrattoError::Pdf(_) | ContrattoError::Blob(_)) => {
                 AppError::internal(e)
             }
+        }
+    }
+}
+
+impl From<PrimoAccessoError> for AppError {
+    fn from(err: PrimoAccessoError) -> Self {
+        match err {
+            PrimoAccessoError::Forbidden(e) => e.into(),
+            PrimoAccessoError::NotInAlbo => AppError::not_found(
+                "Il tuo codice fiscale non risulta nell'Albo: contatta il tuo Ordine.",
+            ),
+            PrimoAccessoError::NoMailbox => AppError::not_found(
+                "Non hai ancora una casella @ingpec.eu: chiedi alla segreteria del tuo Ordine di attivarla.",
+            ),
+            PrimoAccessoError::Done | PrimoAccessoError::OutOfOrder(_) => {
+                AppError::new(ErrorCode::LifecycleRefused, err.to_string())
+            }
+            PrimoAccessoError::TextChanged => AppError::new(ErrorCode::Conflict, err.to_string()),
+            PrimoAccessoError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
+            PrimoAccessoError::Lifecycle(e) => {
+                AppError::new(ErrorCode::LifecycleRefused, e.to_string())
+            }
+            PrimoAccessoError::Stale => AppError::conflict(),
+            PrimoAccessoError::Store(e) => e.into(),
+            PrimoAccessoError::NoText => AppError::internal(err),
         }
     }
 }

@@ -75,6 +75,7 @@ async fn every_route_checks_role_and_tenant() {
         "provincia": "MI", "cap": "20121", "email": "m@example.it", "ordine": "MI", "numero_iscrizione": "1"
     })
     .to_string();
+    let first_step = json!({ "passo": "anagrafica", "versione": "0", "impronta": "x" }).to_string();
     let sha = "ab".repeat(32);
     let upload = json!({ "dimensione": 1000, "sha256": sha }).to_string();
     let verify_path = format!("/api/me/contratto/caricamenti/{sha}/verifica");
@@ -199,6 +200,18 @@ async fn every_route_checks_role_and_tenant() {
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
+        (
+            "GET",
+            "/api/me/primo-accesso",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/api/me/primo-accesso",
+            Some(&first_step),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
         // The contract is the holder's alone (his mailbox exists from the activation
         // above).
         (
@@ -314,6 +327,8 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/albo/import"),
         ("put", "/api/albo/members/{codice_fiscale}"),
         ("get", "/api/audit"),
+        ("get", "/api/me/primo-accesso"),
+        ("post", "/api/me/primo-accesso"),
         ("get", "/api/me/contratto"),
         ("get", "/api/me/contratto/documento"),
         ("post", "/api/me/contratto/caricamenti"),

@@ -885,4 +885,31 @@ mod dto {
         #[serde(default)]
         pub motivo: String,
     }
+
+    /// `GET /api/me/primo-accesso`: the steps taken, the next, and the text to read.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PrimoAccessoView {
+        pub completato: bool,
+        pub prossimo: Option<crate::contratto::Passo>,
+        pub passi: Vec<crate::contratto::PassoAccettato>,
+        pub testo: crate::contratto::VersioneContratto,
+        /// The text's SHA-256, to send back with each step.
+        pub impronta: String,
+    }
+
+    /// `POST /api/me/primo-accesso`: one step, on the text shown.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PassoRichiesta {
+        pub passo: crate::contratto::Passo,
+        pub versione: String,
+        pub impronta: String,
+        /// At the clauses step: each onerous clause approved, by article.
+        #[serde(default)]
+        pub clausole: Vec<u32>,
+        /// At the anagrafica step: the correction of his address he asks for, if any.
+        #[serde(default)]
+        pub correzione: String,
+    }
 }

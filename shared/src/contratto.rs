@@ -153,6 +153,63 @@ fn versione_2026_1() -> VersioneContratto {
     }
 }
 
+/// The steps of a holder's first access, in their order (seed 004).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Passo {
+    /// He checks his anagrafica (and may ask, only now, to correct his address).
+    Anagrafica,
+    /// He accepts the conditions.
+    Condizioni,
+    /// He approves each onerous clause specifically (artt. 1341-1342 c.c.).
+    Clausole,
+    /// He reads the privacy notice; his first access is then complete.
+    Informativa,
+}
+
+impl Passo {
+    pub const ORDINE: [Passo; 4] = [
+        Passo::Anagrafica,
+        Passo::Condizioni,
+        Passo::Clausole,
+        Passo::Informativa,
+    ];
+
+    pub fn nome(self) -> &'static str {
+        match self {
+            Passo::Anagrafica => "verifica dei dati anagrafici",
+            Passo::Condizioni => "accettazione delle condizioni",
+            Passo::Clausole => "approvazione specifica delle clausole",
+            Passo::Informativa => "presa visione dell'informativa sulla privacy",
+        }
+    }
+
+    /// The step to take after those `done`, `None` once all are.
+    pub fn prossimo(done: &[PassoAccettato]) -> Option<Passo> {
+        Passo::ORDINE
+            .into_iter()
+            .find(|p| !done.iter().any(|d| d.passo == *p))
+    }
+}
+
+/// A step taken: when, and the text it was taken on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassoAccettato {
+    pub passo: Passo,
+    pub il: chrono::DateTime<chrono::Utc>,
+    pub versione: String,
+    /// The SHA-256 of the text shown.
+    pub impronta: String,
+    /// The onerous clauses approved, by article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clausole: Vec<u32>,
+    /// The correction of his address he asked for at the anagrafica step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub richiesta_correzione: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +233,22 @@ mod tests {
         changed.articoli[0].commi[0].push('.');
         assert_ne!(changed.impronta(), v.impronta());
         assert_eq!(v.impronta().len(), 64);
+    }
+
+    #[test]
+    fn first_access_steps_go_in_order() {
+        let taken = |passo| PassoAccettato {
+            passo,
+            il: chrono::Utc::now(),
+            versione: "2026.1".into(),
+            impronta: String::new(),
+            clausole: Vec::new(),
+            richiesta_correzione: None,
+        };
+        assert_eq!(Passo::prossimo(&[]), Some(Passo::Anagrafica));
+        let done = [taken(Passo::Anagrafica), taken(Passo::Condizioni)];
+        assert_eq!(Passo::prossimo(&done), Some(Passo::Clausole));
+        let all = Passo::ORDINE.map(taken);
+        assert_eq!(Passo::prossimo(&all), None);
     }
 }

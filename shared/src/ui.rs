@@ -92,6 +92,7 @@ pub mod path {
     pub const MIA_PEC_RECUPERO: &str = "/mia-pec/recupero";
     pub const MIA_PEC_PIANI: &str = "/mia-pec/piani";
     pub const MIA_PEC_STORICO: &str = "/mia-pec/storico";
+    pub const MIA_PEC_PRIMO_ACCESSO: &str = "/mia-pec/primo-accesso";
     pub const ORDINE_ISCRITTI: &str = "/ordine/iscritti";
     pub const ORDINE_ATTIVAZIONI: &str = "/ordine/attivazioni";
     pub const ORDINE_CASELLA: &str = "/ordine/casella";

@@ -45,6 +45,23 @@ impl<'a> Holder<'a> {
         Ok((status, response.json().await?))
     }
 
+    /// His first access, every step confirmed on the text shown, as the app does it.
+    pub async fn complete_first_access(&self) -> Result<()> {
+        let view: Value = self.get("/api/me/primo-accesso").await?.json().await?;
+        let (versione, impronta) = (&view["testo"]["versione"], &view["impronta"]);
+        let clausole = view["testo"]["clausole_onerose"].clone();
+        for passo in ["anagrafica", "condizioni", "clausole", "informativa"] {
+            let (status, body) = self
+                .post(
+                    "/api/me/primo-accesso",
+                    &json!({ "passo": passo, "versione": versione, "impronta": impronta, "clausole": clausole }),
+                )
+                .await?;
+            ensure!(status == StatusCode::OK, "{passo}: {body}");
+        }
+        Ok(())
+    }
+
     /// What the app does with a signed file: ask, send, have it verified.
     pub async fn upload(&self, file: &[u8]) -> Result<(StatusCode, Value)> {
         let sha = hex(&Sha256::digest(file));

@@ -873,6 +873,52 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                 .await?;
             let screen = Screen::new(client.clone());
             ensure!(screen.wait_text("mailbox-contract").await? == "Da firmare");
+
+            // First access: his data, the conditions, each clause, the notice.
+            screen.click("first-access-start").await?;
+            let step = screen.wait_text("first-access-step").await?;
+            ensure!(step.starts_with("Passo 1 di 4"), "{step}");
+            ensure!(screen.wait_text("first-access-data").await?.contains(&cf));
+            screen.click("first-access-confirm").await?;
+            screen
+                .text_when("first-access-step", |t| t.starts_with("Passo 2 di 4"))
+                .await?;
+            screen.focus_on("first-access-step").await?;
+            // Not ticked: said on the box, which takes the focus.
+            screen.click("first-access-confirm").await?;
+            screen.wait_text("accept-conditions-error").await?;
+            screen.focus_on("accept-conditions").await?;
+            audit_both(&client, "Primo accesso, condizioni").await?;
+            screen.tick("accept-conditions").await?;
+            screen.click("first-access-confirm").await?;
+            screen
+                .text_when("first-access-step", |t| t.starts_with("Passo 3 di 4"))
+                .await?;
+            let mut clauses = Vec::new();
+            for clause in client
+                .find_all(fantoccini::Locator::Css("input[data-testid^=clausola-]"))
+                .await?
+            {
+                clauses.push(clause.attr("data-testid").await?.unwrap_or_default());
+            }
+            ensure!(clauses.len() >= 3, "{} clauses", clauses.len());
+            // One left out: refused.
+            for clause in &clauses[1..] {
+                screen.tick(clause).await?;
+            }
+            screen.click("first-access-confirm").await?;
+            screen.wait_text("clausole-error").await?;
+            audit_both(&client, "Primo accesso, clausole").await?;
+            screen.tick(&clauses[0]).await?;
+            screen.click("first-access-confirm").await?;
+            screen
+                .text_when("first-access-step", |t| t.starts_with("Passo 4 di 4"))
+                .await?;
+            screen.tick("accept-privacy").await?;
+            screen.click("first-access-confirm").await?;
+            screen.wait_text("first-access-done").await?;
+            screen.click("first-access-continue").await?;
+
             let state = screen.wait_text("contract-state").await?;
             ensure!(state.contains("Da firmare"), "{state}");
 
@@ -918,7 +964,9 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                 cades(pki, "colleague", &pdf, &[&colleague], &Signing::default())?,
             )
             .await?;
-            let refused = screen.wait_text("contract-outcome").await?;
+            let refused = screen
+                .text_when("contract-outcome", |t| t.contains("non è stato accettato"))
+                .await?;
             ensure!(refused.contains("non è stato accettato"), "{refused}");
             ensure!(
                 screen
@@ -926,7 +974,9 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                     .await?
                     .contains("non dal titolare")
             );
-            ensure!(screen.wait_text("mailbox-contract").await? == "Respinto");
+            screen
+                .text_when("mailbox-contract", |t| t == "Respinto")
+                .await?;
             audit_both(&client, "Contratto rifiutato").await?;
 
             // His own: firmato, and nothing more to do.
@@ -943,14 +993,12 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                 cades(pki, "own", &pdf, &[&own], &Signing::default())?,
             )
             .await?;
-            for _ in 0..50 {
-                if screen.wait_text("mailbox-contract").await? == "Firmato" {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            ensure!(screen.wait_text("mailbox-contract").await? == "Firmato");
-            let signed = screen.wait_text("contract-outcome").await?;
+            screen
+                .text_when("mailbox-contract", |t| t == "Firmato")
+                .await?;
+            let signed = screen
+                .text_when("contract-outcome", |t| t.contains("Firma verificata"))
+                .await?;
             ensure!(signed.contains("Firma verificata"), "{signed}");
             ensure!(
                 !screen.exists("contract-upload").await,
@@ -988,6 +1036,7 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    anna.complete_first_access().await?;
     let pdf = anna
         .get("/api/me/contratto/documento")
         .await?

@@ -33,6 +33,30 @@ async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result
     let view: Value = holder.get("/api/me/contratto").await?.json().await?;
     ensure!(view["stato"] == "da-firmare", "{view}");
 
+    // The contract comes after the first access.
+    let refused = holder.get("/api/me/contratto/documento").await?;
+    ensure!(refused.status() == StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, wrong_order) = holder
+        .post(
+            "/api/me/primo-accesso",
+            &json!({ "passo": "condizioni", "versione": "2026.1", "impronta": "x" }),
+        )
+        .await?;
+    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{wrong_order}");
+    ensure!(
+        wrong_order["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("verifica dei dati"),
+        "{wrong_order}"
+    );
+    holder.complete_first_access().await?;
+    let me: Value = holder.get("/api/me").await?.json().await?;
+    ensure!(
+        !me["member"]["mailbox"]["first_access_on"].is_null(),
+        "{me}"
+    );
+
     // His contract, the same document when asked again.
     let response = holder.get("/api/me/contratto/documento").await?;
     ensure!(response.status() == StatusCode::OK);
@@ -186,6 +210,7 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
         .as_str()
         .context("her codice fiscale")?
         .to_owned();
+    holder.complete_first_access().await?;
     let pdf = holder
         .get("/api/me/contratto/documento")
         .await?

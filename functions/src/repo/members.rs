@@ -9,6 +9,7 @@ use shared::access::Standing;
 use shared::address::EmailAddress;
 use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
+use shared::contratto::PassoAccettato;
 use shared::lifecycle::Mailbox;
 use shared::member::{AlboRecord, Anagrafica, RecoveryContacts};
 use shared::province::OrdineCode;
@@ -29,6 +30,9 @@ pub struct MemberRecord {
     pub recovery: RecoveryContacts,
     #[serde(default)]
     pub mailbox: Option<Mailbox>,
+    /// The steps of his first access, each with its time and the text it was taken on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub primo_accesso: Vec<PassoAccettato>,
     /// The hash of the newest audit entry of this member (the chain's head).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_head: Option<String>,
@@ -42,6 +46,7 @@ impl MemberRecord {
             albo,
             recovery: RecoveryContacts::default(),
             mailbox: None,
+            primo_accesso: Vec::new(),
             audit_head: None,
         }
     }

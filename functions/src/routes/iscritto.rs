@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use shared::access::{Caller, Role};
 use shared::api::{
     AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView, Me,
-    MemberDetail, PageQuery, ProfileUpdate, RecoveryUpdate,
+    MemberDetail, PageQuery, PassoRichiesta, PrimoAccessoView, ProfileUpdate, RecoveryUpdate,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::http::idempotency;
 use crate::service::contratto::{self, Deps};
-use crate::service::profile;
+use crate::service::{primo_accesso, profile};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,10 +26,38 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_profile))
         .routes(routes!(update_recovery))
         .routes(routes!(history))
+        .routes(routes!(first_access, first_access_step))
         .routes(routes!(contract))
         .routes(routes!(contract_document))
         .routes(routes!(prepare_upload))
         .routes(routes!(verify_upload))
+}
+
+/// The holder's first access: the steps taken, the next one, the text to read.
+#[utoipa::path(get, path = "/api/me/primo-accesso", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il primo accesso", body = PrimoAccessoView)))]
+async fn first_access(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<PrimoAccessoView>, AppError> {
+    Ok(Json(
+        primo_accesso::view(state.store.as_ref(), &caller, state.clock.now()).await?,
+    ))
+}
+
+/// One step of the first access, in order, on the text shown (its version and SHA-256).
+#[utoipa::path(
+    post, path = "/api/me/primo-accesso", tag = "iscritto", security(("bearer" = [])),
+    request_body = PassoRichiesta,
+    responses((status = 200, description = "Il primo accesso dopo il passo", body = PrimoAccessoView))
+)]
+async fn first_access_step(
+    State(state): State<AppState>,
+    caller: Caller,
+    extract::Json(request): extract::Json<PassoRichiesta>,
+) -> Result<Json<PrimoAccessoView>, AppError> {
+    Ok(Json(
+        primo_accesso::step(state.store.as_ref(), &caller, &request, state.clock.now()).await?,
+    ))
 }
 
 fn deps(state: &AppState) -> Deps<'_> {

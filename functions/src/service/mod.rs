@@ -10,6 +10,7 @@ pub mod directory;
 pub mod login;
 pub mod ordine;
 pub mod overview;
+pub mod primo_accesso;
 pub mod profile;
 pub mod upload;
 

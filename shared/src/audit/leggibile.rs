@@ -87,6 +87,20 @@ impl Change {
 fn campo(path: &str) -> Option<(String, Valore)> {
     use Valore::*;
     let named = |name: &str, valore| Some((name.to_owned(), valore));
+    if let Some(step) = path.strip_prefix("primo_accesso[") {
+        let (_, leaf) = step.split_once("].")?;
+        return match leaf {
+            "passo" => named("Primo accesso, passo", Testo),
+            "il" => named("Primo accesso, confermato il", Testo),
+            "versione" => named("Primo accesso, versione del testo", Testo),
+            "richiesta_correzione" => named("Primo accesso, correzione richiesta", Testo),
+            leaf if leaf.starts_with("clausole[") => {
+                named("Primo accesso, clausola approvata (art.)", Testo)
+            }
+            // The text's hash is the record's, not news for people.
+            _ => None,
+        };
+    }
     let (record, rest) = path.split_once('.').unwrap_or((path, ""));
     match (record, rest) {
         ("anagrafica", "email") => named("Email ordinaria", Testo),

@@ -9,7 +9,7 @@ pub mod profile;
 
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
@@ -64,6 +64,49 @@ impl Screen {
             )
             .await?;
         element.click().await?;
+        Ok(())
+    }
+
+    /// Waits (5 s at most) until the text of `id` says what `wanted` checks; returns it.
+    pub async fn text_when(&self, id: &str, wanted: impl Fn(&str) -> bool) -> Result<String> {
+        let mut text = String::new();
+        for _ in 0..50 {
+            if let Ok(element) = self
+                .client
+                .find(fantoccini::Locator::Css(&format!("[data-testid='{id}']")))
+                .await
+            {
+                text = element.text().await.unwrap_or_default();
+                if wanted(&text) {
+                    return Ok(text);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{id} still says {text:?}")
+    }
+
+    /// Ticks or unticks the checkbox `id` as people do: by its label (Bootstrap Italia
+    /// draws the box on the label and hides the input under it).
+    pub async fn tick(&self, id: &str) -> Result<()> {
+        let input = self.find(id).await?;
+        let element_id = input
+            .attr("id")
+            .await?
+            .context("a checkbox without an id")?;
+        let label = self
+            .client
+            .find(fantoccini::Locator::Css(&format!(
+                "label[for='{element_id}']"
+            )))
+            .await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+                vec![serde_json::to_value(&label)?],
+            )
+            .await?;
+        label.click().await?;
         Ok(())
     }
 

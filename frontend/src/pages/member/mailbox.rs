@@ -1,8 +1,10 @@
 //! *La mia PEC*: the holder's mailbox at a glance, with the next step to take.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::api::MailboxView;
 use shared::lifecycle::{MailboxStatus, StatoContratto};
+use shared::ui::path;
 
 use crate::api;
 use crate::components::loaded::Loaded;
@@ -47,6 +49,7 @@ fn Mailbox(mailbox: MailboxView) -> impl IntoView {
         })
         .collect_view();
     let has_services = !mailbox.services.is_empty();
+    let first_access_done = mailbox.first_access_on.is_some();
     // The contract's standing, which an upload on this page moves.
     let contratto = RwSignal::new(mailbox.contratto);
     let contract_class = move || {
@@ -73,12 +76,26 @@ fn Mailbox(mailbox: MailboxView) -> impl IntoView {
                 <dt>"Contratto"</dt>
                 <dd class=contract_class data-testid="mailbox-contract">{move || contratto.get().nome()}</dd>
             </dl>
-            {move || contratto.get().prossimo_passo().map(|step| view! {
-                <div class="alert alert-warning" role="note" data-testid="next-step">
-                    <strong>"Prossimo passo: "</strong>{step}
-                </div>
-            })}
-            <ContractSection stato=contratto/>
+            {if first_access_done {
+                view! {
+                    {move || contratto.get().prossimo_passo().map(|step| view! {
+                        <div class="alert alert-warning" role="note" data-testid="next-step">
+                            <strong>"Prossimo passo: "</strong>{step}
+                        </div>
+                    })}
+                    <ContractSection stato=contratto/>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <div class="alert alert-warning" role="note" data-testid="next-step">
+                        <strong>"Prossimo passo: "</strong>
+                        "il primo accesso: verifica i tuoi dati, accetta le condizioni e approva le clausole. Poi potrai firmare il contratto. "
+                        <A href=path::MIA_PEC_PRIMO_ACCESSO attr:data-testid="first-access-start">"Inizia il primo accesso"</A>
+                    </div>
+                }
+                .into_any()
+            }}
             <h3>"Servizi a pagamento"</h3>
             {if has_services {
                 view! {

@@ -1,6 +1,7 @@
 //! The member's reserved area.
 
 pub mod contract;
+pub mod first_access;
 pub mod history;
 pub mod mailbox;
 pub mod plans;

@@ -47,6 +47,10 @@ pub enum ContrattoError {
     NoText,
     #[error("{0}")]
     Lifecycle(#[from] LifecycleError),
+    #[error(
+        "Completa prima il primo accesso: la verifica dei dati e l'accettazione delle condizioni vengono prima del contratto."
+    )]
+    FirstAccessFirst,
     #[error("Il file supera il limite di 10 MB.")]
     TooLarge,
     #[error("Il file è vuoto.")]
@@ -102,6 +106,15 @@ async fn own(
 
 fn mailbox(member: &MemberRecord) -> Result<&Mailbox, ContrattoError> {
     member.mailbox.as_ref().ok_or(ContrattoError::NoMailbox)
+}
+
+/// The contract comes after the first access (seed 004): the data checked and the
+/// conditions accepted first.
+fn after_first_access(mailbox: &Mailbox) -> Result<(), ContrattoError> {
+    match mailbox.first_access_on {
+        Some(_) => Ok(()),
+        None => Err(ContrattoError::FirstAccessFirst),
+    }
 }
 
 fn text_in_force(now: DateTime<Utc>) -> Result<VersioneContratto, ContrattoError> {
@@ -161,6 +174,7 @@ pub async fn document(
     ensure(caller.can_edit_own_data(member.value.cf()))?;
     let m = &member.value;
     let mailbox = mailbox(m)?;
+    after_first_access(mailbox)?;
     let versione = text_in_force(now)?;
     let fingerprint = {
         let data = serde_json::json!({
@@ -222,6 +236,7 @@ pub async fn prepare(
     let member = own(deps.store, caller).await?;
     ensure(caller.can_edit_own_data(member.value.cf()))?;
     let stato = mailbox(&member.value)?.contratto;
+    after_first_access(mailbox(&member.value)?)?;
     let sha256 = request.sha256.trim().to_ascii_lowercase();
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ContrattoError::BadSha);
