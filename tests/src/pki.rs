@@ -382,6 +382,46 @@ pub fn pades(pki: &Pki, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
     Ok(file)
 }
 
+/// `document` signed as PAdES by pyHanko (`PEC_PYHANKO`, installed by `cargo xtask
+/// test`), an invisible signature field added in an incremental update.
+pub fn pyhanko(pki: &Pki, name: &str, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
+    let tool = std::env::var("PEC_PYHANKO").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_default();
+        format!("{home}/.cache/pec-ingegneri/pyhanko-venv/bin/pyhanko")
+    });
+    let (input, output) = (
+        pki.path(&format!("{name}.pdf")),
+        pki.path(&format!("{name}.signed.pdf")),
+    );
+    std::fs::write(&input, document)?;
+    let result = Command::new(&tool)
+        .args([
+            "sign",
+            "addsig",
+            "--field",
+            &format!("Firma-{name}"),
+            "--use-pades",
+            "pemder",
+        ])
+        .args([
+            "--key",
+            s(&signer.key),
+            "--cert",
+            s(&signer.cert),
+            "--no-pass",
+        ])
+        .args([s(&input), s(&output)])
+        .output()
+        .with_context(|| format!("pyHanko is needed ({tool}): `cargo xtask test` installs it"))?;
+    if !result.status.success() {
+        bail!(
+            "pyHanko failed: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+    Ok(std::fs::read(output)?)
+}
+
 /// A PAdES file's signed bytes (its /ByteRange) and the CMS in its /Contents.
 pub fn pades_parts(file: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let text = String::from_utf8_lossy(file);

@@ -9,7 +9,7 @@ use anyhow::{Result, ensure};
 use base64::Engine;
 use chrono::Utc;
 use e2e::pki::{
-    Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, openssl_verifies, pades,
+    Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, openssl_verifies, pades, pyhanko,
 };
 use sha2::{Digest, Sha256};
 use shared::codice_fiscale::CodiceFiscale;
@@ -525,6 +525,86 @@ fn the_issued_contract_signed_by_an_independent_tool_is_accepted() -> Result<()>
         );
     }
     Ok(())
+}
+
+/// The issued contract signed by pyHanko as PAdES: the holder's signature goes to review
+/// (PDF signatures are never accepted alone), a colleague's is refused, a byte changed in
+/// the signed revision is refused, a revision added after it says so.
+#[test]
+fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<()> {
+    let mut w = World::new("pyhanko")?;
+    w.contract = issued_contract(&w)?;
+    let own = w.pki.signer(&w.root, "own", &w.holder_profile())?;
+    let colleague = w.pki.signer(
+        &w.root,
+        "colleague",
+        &Profile {
+            serial_number: Some(format!("TINIT-{OTHER}")),
+            ..Profile::default()
+        },
+    )?;
+    let signed = pyhanko(&w.pki, "own", &w.contract, &own)?;
+    let referto = w.verify(&signed);
+    ensure!(
+        matches!(
+            referto.esito,
+            Esito::InRevisione {
+                motivo: Revisione::FirmaPdf
+            }
+        ),
+        "{referto:?}"
+    );
+    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
+    ensure!(
+        referto.documento_sha256.is_some(),
+        "the issued revision is found"
+    );
+
+    let referto = w.verify(&pyhanko(&w.pki, "colleague", &w.contract, &colleague)?);
+    ensure!(
+        refused(&referto, |m| matches!(m, Rifiuto::AltroFirmatario { .. })),
+        "{referto:?}"
+    );
+
+    let mut altered = signed.clone();
+    let at = find(&altered, b"/Title").expect("the catalog's metadata");
+    altered[at + 1] = b't';
+    let referto = w.verify(&altered);
+    ensure!(
+        refused(&referto, |m| *m == Rifiuto::Alterato),
+        "{referto:?}"
+    );
+
+    let later = pyhanko(&w.pki, "twice", &signed, &colleague)?;
+    let referto = w.verify(&later);
+    ensure!(!accepted(&referto), "{referto:?}");
+    Ok(())
+}
+
+fn issued_contract(w: &World) -> Result<Vec<u8>> {
+    use functions::service::contratto::pdf::{DatiContratto, render};
+    use shared::member::{Anagrafica, Cap};
+    let anagrafica = Anagrafica {
+        nome: "Mario".to_owned(),
+        cognome: "Rossi".to_owned(),
+        codice_fiscale: w.holder.clone(),
+        indirizzo: "Via Roma 1".to_owned(),
+        comune: "Milano".to_owned(),
+        provincia: "MI".to_owned(),
+        cap: Cap::parse("20121")?,
+        email: "mario.rossi@example.it".parse()?,
+        telefono: None,
+    };
+    let versione = shared::contratto::in_vigore(Utc::now().date_naive()).expect("a version");
+    Ok(render(&DatiContratto {
+        documento: "C-TEST-1",
+        emesso_il: Utc::now(),
+        anagrafica: &anagrafica,
+        indirizzo_pec: "mario.rossi@ingpec.eu",
+        piano: "PEC Base",
+        attivata_il: Utc::now().date_naive(),
+        versione: &versione,
+    })?)
 }
 
 /// Hundreds of broken and forged files from good ones: none is accepted, none panics.

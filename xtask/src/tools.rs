@@ -3,8 +3,9 @@
 //! package name and only when missing: rustfmt and clippy and the wasm32 target (rustup),
 //! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
 //! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
-//! and axe-core (npm), Chromium and ChromeDriver (Debian), and moto, cfn-lint, the SAM CLI,
-//! schemathesis and cargo-lambda (PyPI, in virtualenvs). The versions are pinned here.
+//! and axe-core (npm), Chromium, ChromeDriver and openssl (Debian), and moto, cfn-lint, the
+//! SAM CLI, schemathesis, pyHanko and cargo-lambda (PyPI, in virtualenvs). The versions are
+//! pinned here.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +24,8 @@ const CFN_LINT: &str = "cfn-lint==1.58.0";
 const SAM_CLI: &str = "aws-sam-cli==1.170.0";
 const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+/// PDF signatures made by a tool other than the verifier (the CLI is its own package).
+const PYHANKO: &str = "pyHanko==0.38.0 pyhanko-cli==0.6.0";
 
 /// What the SPA build runs and copies.
 pub struct Spa {
@@ -48,6 +51,8 @@ pub struct Test {
     pub schemathesis: PathBuf,
     /// axe-core's `axe.min.js`, which the browser tests inject.
     pub axe_core: PathBuf,
+    /// pyHanko's CLI, which signs PDFs for the signature tests.
+    pub pyhanko: PathBuf,
 }
 
 /// What `cargo xtask dist` uses.
@@ -88,7 +93,9 @@ pub fn for_test(root: &Path) -> Result<Test> {
     let cfn_lint = ensure_venv(root, "infra-venv", CFN_LINT, "cfn-lint")?;
     let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
     let schemathesis = ensure_venv(root, "schemathesis-venv", SCHEMATHESIS, "st")?;
+    let pyhanko = ensure_venv(root, "pyhanko-venv", PYHANKO, "pyhanko")?;
     Ok(Test {
+        pyhanko: pyhanko.join("bin/pyhanko"),
         spa,
         moto_server,
         schemathesis: schemathesis.join("bin/st"),
@@ -282,7 +289,11 @@ fn ensure_venv(root: &Path, name: &str, requirement: &str, marker: &str) -> Resu
         run(
             root,
             pip.to_str().context("not UTF-8")?,
-            &["install", "--quiet", requirement],
+            &[
+                &["install", "--quiet"][..],
+                &requirement.split_whitespace().collect::<Vec<_>>(),
+            ]
+            .concat(),
             &[],
         )?;
     }
