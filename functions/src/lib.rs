@@ -73,6 +73,12 @@ impl AppState {
         self
     }
 
+    /// Contracts in another file store (the S3 bucket on AWS).
+    pub fn with_files(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = blobs;
+        self
+    }
+
     pub fn with_trust(mut self, fiducia: Fiducia) -> Self {
         self.fiducia = Arc::new(fiducia);
         self
@@ -85,7 +91,7 @@ impl AppState {
             store,
             auth: Arc::new(auth::apigw::ApiGatewayClaims),
             local_login: None,
-            // The contracts bucket is not wired on AWS yet: the routes say so.
+            // Until `with_files` names the bucket, the contract routes say it is missing.
             blobs: Arc::new(blob::Unconfigured),
             local_blobs: None,
             fiducia: Arc::new(Fiducia::default()),

@@ -72,6 +72,28 @@ impl Moto {
             .await
     }
 
+    /// S3 with `bucket` made (path-style addressing: moto serves one host).
+    pub async fn s3(&self, bucket: &str) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk_config().await)
+            .force_path_style(true)
+            .build();
+        let client = aws_sdk_s3::Client::from_conf(config);
+        client
+            .create_bucket()
+            .bucket(bucket)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                        "eu-south-1",
+                    ))
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("moto makes the bucket");
+        client
+    }
+
     /// SES v2, with `domain` verified as a sender.
     pub async fn ses(&self, domain: &str) -> aws_sdk_sesv2::Client {
         let client = aws_sdk_sesv2::Client::new(&self.sdk_config().await);

@@ -1,9 +1,11 @@
 //! The API on AWS Lambda behind an API Gateway HTTP API with a JWT authorizer; the
-//! DynamoDB table is `PEC_TABLE`.
+//! DynamoDB table is `PEC_TABLE`, the contracts bucket `PEC_CONTRACTS_BUCKET`, the trust
+//! store `PEC_TRUST_STORE` and `PEC_TRUST_CRLS`.
 
 use std::sync::Arc;
 
 use aws_config::BehaviorVersion;
+use functions::blob::s3::S3Blobs;
 use functions::store::dynamodb::DynamoStore;
 use functions::{AppState, router, telemetry};
 
@@ -14,6 +16,13 @@ async fn main() -> Result<(), lambda_http::Error> {
     let store = DynamoStore::from_env(&config)?;
     // A table of another key layout is refused at start, not read wrongly.
     functions::repo::layout::refuse_other(&store).await?;
-    let app = router(AppState::lambda(Arc::new(store)));
+    let mut state = AppState::lambda(Arc::new(store));
+    if let Ok(bucket) = std::env::var("PEC_CONTRACTS_BUCKET") {
+        let s3 = aws_sdk_s3::Client::new(&config);
+        state = state.with_files(Arc::new(S3Blobs::new(s3, bucket)));
+    }
+    // The trust store packaged with the function (none: every signature to review).
+    state = state.with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
+    let app = router(state);
     lambda_http::run(app).await
 }

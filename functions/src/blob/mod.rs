@@ -5,6 +5,7 @@
 
 pub mod local;
 pub mod memory;
+pub mod s3;
 
 use std::time::Duration;
 
