@@ -303,3 +303,98 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
     );
     Ok(())
 }
+
+/// Bad input over HTTP: a file over the limit is refused before it is sent, a picture
+/// named `.p7m` and a zip bomb in a PDF are not accepted (nothing is ever decompressed),
+/// and two good files verified at the same moment sign the contract once: one answer
+/// *firmato*, the other a clear refusal, never a 5xx.
+#[tokio::test]
+async fn bad_files_and_two_uploads_at_once() -> Result<()> {
+    let pki = Pki::new("contratto-bad")?;
+    let root = pki.root("root", "Demo Certificatore")?;
+    let store = pki.path("fiducia.pem");
+    std::fs::copy(root.cert(), &store)?;
+    let server =
+        LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("path")?)]).await?;
+    let holder = Holder::log_in(&server, "mario.rossi").await?;
+    holder.complete_first_access().await?;
+    let me: Value = holder.get("/api/me").await?.json().await?;
+    let cf = me["member"]["anagrafica"]["codice_fiscale"]
+        .as_str()
+        .context("his codice fiscale")?
+        .to_owned();
+    let pdf = holder
+        .get("/api/me/contratto/documento")
+        .await?
+        .bytes()
+        .await?
+        .to_vec();
+
+    let (status, body) = holder
+        .post(
+            "/api/me/contratto/caricamenti",
+            &json!({ "dimensione": 10 * 1024 * 1024 + 1, "sha256": "a".repeat(64) }),
+        )
+        .await?;
+    ensure!(status == StatusCode::PAYLOAD_TOO_LARGE, "{status} {body}");
+    ensure!(body["code"] == "payload_too_large", "{body}");
+
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 64]].concat();
+    let (status, outcome) = holder.upload(&png).await?;
+    ensure!(status == StatusCode::OK, "{outcome}");
+    ensure!(
+        outcome["referto"]["esito"].get("rifiutato").is_some(),
+        "{outcome}"
+    );
+
+    // A PDF whose stream would inflate to gigabytes: read as a PDF without a signature
+    // (to review), never inflated.
+    let mut bomb = b"%PDF-1.7\n1 0 obj << /Length 2000 /Filter /FlateDecode >>\nstream\n".to_vec();
+    bomb.extend(std::iter::repeat_n(0x78u8, 2000));
+    bomb.extend_from_slice(b"\nendstream endobj\n%%EOF\n");
+    let (status, outcome) = holder.upload(&bomb).await?;
+    ensure!(status == StatusCode::OK, "{outcome}");
+    ensure!(outcome["referto"]["esito"] != "verificato", "{outcome}");
+
+    // Two good files, verified at once.
+    let own = pki.signer(
+        &root,
+        "holder",
+        &Profile {
+            serial_number: Some(format!("TINIT-{cf}")),
+            ..Profile::default()
+        },
+    )?;
+    let first = cades(&pki, "first", &pdf, &[&own], &Signing::default())?;
+    let second = cades(
+        &pki,
+        "second",
+        &pdf,
+        &[&own],
+        &Signing {
+            digest: "sha512",
+            ..Signing::default()
+        },
+    )?;
+    let (a, b) = tokio::join!(holder.upload(&first), holder.upload(&second));
+    let (a, b) = (a?, b?);
+    let statuses = [a.0, b.0];
+    ensure!(
+        statuses.contains(&StatusCode::OK) && statuses.iter().all(|s| s.as_u16() < 500),
+        "{a:?} {b:?}"
+    );
+    let signed = [&a, &b]
+        .iter()
+        .filter(|(status, body)| *status == StatusCode::OK && body["contratto"] == "firmato")
+        .count();
+    ensure!(signed >= 1, "{a:?} {b:?}");
+    let view: Value = holder.get("/api/me/contratto").await?.json().await?;
+    ensure!(view["stato"] == "firmato", "{view}");
+    let history: Value = holder.get("/api/me/history").await?.json().await?;
+    let verified = history.to_string().matches("firma verificata").count();
+    ensure!(
+        verified == 1,
+        "the contract was signed {verified} times: {history}"
+    );
+    Ok(())
+}
