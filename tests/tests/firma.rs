@@ -207,6 +207,25 @@ fn a_holders_qualified_signature_is_accepted_in_every_form_his_programs_write() 
         );
     }
 
+    // The checks the browser could make before sending: the holder's file passes (the
+    // server decides), a colleague's is refused as such, garbage too.
+    let holder_file = cades(&w.pki, "pre", &w.contract, &[&rsa], &Signing::default())?;
+    ensure!(shared::firma::precheck(&holder_file, &w.holder, Utc::now()).is_none());
+    let colleague_file = cades(
+        &w.pki,
+        "pre-c",
+        &w.contract,
+        &[&colleague],
+        &Signing::default(),
+    )?;
+    ensure!(matches!(
+        shared::firma::precheck(&colleague_file, &w.holder, Utc::now()),
+        Some(Rifiuto::AltroFirmatario { .. })
+    ));
+    ensure!(
+        shared::firma::precheck(b"garbage", &w.holder, Utc::now()) == Some(Rifiuto::NonFirmato)
+    );
+
     // Base64 without PEM armour, as some programs save it.
     let der = cades(&w.pki, "b64", &w.contract, &[&rsa], &Signing::default())?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(&der);

@@ -225,6 +225,30 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
     }
 }
 
+/// What the browser can tell before sending a file: the refusals that need neither the
+/// trust store nor the list of issued documents (not a signature, damaged, altered, a
+/// signature that does not hold, another signer, a certificate not for signing or not
+/// valid now). `None`: worth sending; the server decides.
+pub fn precheck(file: &[u8], titolare: &CodiceFiscale, al: DateTime<Utc>) -> Option<Rifiuto> {
+    let referto = verifica(
+        file,
+        &Verifica {
+            titolare,
+            emessi: &[],
+            fiducia: &Fiducia::default(),
+            al,
+        },
+    );
+    match referto.esito {
+        // Reached only once every other check held: the server knows the documents.
+        Esito::Rifiutato {
+            motivo: Rifiuto::AltroDocumento,
+        } => None,
+        Esito::Rifiutato { motivo } => Some(motivo),
+        _ => None,
+    }
+}
+
 /// The DER of a `.p7m` as signers save it: DER or BER, PEM, or bare base64.
 fn cms_bytes(file: &[u8]) -> Option<Vec<u8>> {
     if file.first() == Some(&0x30) {
