@@ -7,46 +7,20 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use chrono::Utc;
 use e2e::pki::{
-    Pki, Profile, Signer, Signing, cades, openssl_verifies, openssl_verifies_detached, pades,
-    pades_parts,
+    Pki, Profile, Signer, Signing, cades, issued_contract, openssl_verifies,
+    openssl_verifies_detached, pades, pades_parts,
 };
-use functions::service::contratto::pdf::{DatiContratto, render};
 use sha2::{Digest, Sha256};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::firma::{Esito, Fiducia, Verifica, verifica};
-use shared::member::{Anagrafica, Cap};
 
 const HOLDER: &str = "RSSMRA85T10A562S";
 /// Verifications of ours per file (fast), and runs of openssl (a process each).
 const OURS: u32 = 200;
 const OPENSSL: u32 = 30;
-
-fn contract() -> Result<Vec<u8>> {
-    let anagrafica = Anagrafica {
-        nome: "Mario".to_owned(),
-        cognome: "Rossi".to_owned(),
-        codice_fiscale: CodiceFiscale::parse(HOLDER)?,
-        indirizzo: "Via Roma 1".to_owned(),
-        comune: "Milano".to_owned(),
-        provincia: "MI".to_owned(),
-        cap: Cap::parse("20121")?,
-        email: "mario.rossi@example.it".parse()?,
-        telefono: None,
-    };
-    let versione = shared::contratto::in_vigore(Utc::now().date_naive()).context("a text")?;
-    Ok(render(&DatiContratto {
-        documento: "C-BENCH",
-        emesso_il: Utc::now(),
-        anagrafica: &anagrafica,
-        indirizzo_pec: "mario.rossi@ingpec.eu",
-        piano: "PEC Base",
-        attivata_il: Utc::now().date_naive(),
-        versione: &versione,
-    })?)
-}
 
 fn per_run(runs: u32, mut run: impl FnMut() -> Result<()>) -> Result<Duration> {
     let start = Instant::now();
@@ -76,7 +50,7 @@ fn main() -> Result<()> {
     };
     let rsa = holder("rsa", "rsa:2048")?;
     let ec = holder("ec", "ec:P-256")?;
-    let document = contract()?;
+    let document = issued_contract(&CodiceFiscale::parse(HOLDER)?)?;
     let issued: [u8; 32] = Sha256::digest(&document).into();
     let trust = Fiducia::from_pem(&std::fs::read_to_string(root.cert())?)?;
     let titolare = CodiceFiscale::parse(HOLDER)?;

@@ -422,6 +422,34 @@ pub fn pyhanko(pki: &Pki, name: &str, document: &[u8], signer: &Signer) -> Resul
     Ok(std::fs::read(output)?)
 }
 
+/// The contract PDF/A the server issues, for Mario Rossi with `holder`'s code.
+pub fn issued_contract(holder: &shared::codice_fiscale::CodiceFiscale) -> Result<Vec<u8>> {
+    use functions::service::contratto::pdf::{DatiContratto, render};
+    use shared::member::{Anagrafica, Cap};
+    let anagrafica = Anagrafica {
+        nome: "Mario".to_owned(),
+        cognome: "Rossi".to_owned(),
+        codice_fiscale: holder.clone(),
+        indirizzo: "Via Roma 1".to_owned(),
+        comune: "Milano".to_owned(),
+        provincia: "MI".to_owned(),
+        cap: Cap::parse("20121")?,
+        email: "mario.rossi@example.it".parse()?,
+        telefono: None,
+    };
+    let today = chrono::Utc::now();
+    let versione = shared::contratto::in_vigore(today.date_naive()).context("a text in force")?;
+    Ok(render(&DatiContratto {
+        documento: "C-TEST-1",
+        emesso_il: today,
+        anagrafica: &anagrafica,
+        indirizzo_pec: "mario.rossi@ingpec.eu",
+        piano: "PEC Base",
+        attivata_il: today.date_naive(),
+        versione: &versione,
+    })?)
+}
+
 /// A PAdES file's signed bytes (its /ByteRange) and the CMS in its /Contents.
 pub fn pades_parts(file: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let text = String::from_utf8_lossy(file);

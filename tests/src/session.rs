@@ -6,7 +6,15 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::pki::{Ca, Pki};
 use crate::server::LocalServer;
+
+/// A local server whose trust store holds `ca` (the tests' own qualified CA).
+pub async fn server_trusting(pki: &Pki, ca: &Ca) -> Result<LocalServer> {
+    let store = pki.path("fiducia.pem");
+    std::fs::copy(ca.cert(), &store)?;
+    LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("a UTF-8 path")?)]).await
+}
 
 pub struct Holder<'a> {
     pub server: &'a LocalServer,
@@ -43,6 +51,15 @@ impl<'a> Holder<'a> {
             .await?;
         let status = response.status();
         Ok((status, response.json().await?))
+    }
+
+    /// His codice fiscale, as the API gives it.
+    pub async fn codice_fiscale(&self) -> Result<String> {
+        let me: Value = self.get("/api/me").await?.json().await?;
+        me["member"]["anagrafica"]["codice_fiscale"]
+            .as_str()
+            .map(str::to_owned)
+            .context("no codice fiscale in /api/me")
     }
 
     /// His first access, every step confirmed on the text shown, as the app does it.

@@ -12,6 +12,7 @@ use e2e::pages::ordine::{MemberPage, MembersPage};
 use e2e::pages::plans::PlansPage;
 use e2e::pages::profile::ProfileForm;
 use e2e::server::LocalServer;
+use e2e::session::server_trusting;
 use fantoccini::key::Key;
 
 #[tokio::test]
@@ -853,10 +854,7 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
     use e2e::pki::{Pki, Profile, Signing, cades};
     let pki = Pki::new("contract-browser")?;
     let root = pki.root("root", "Demo Certificatore")?;
-    let trust = pki.path("fiducia.pem");
-    std::fs::copy(root.cert(), &trust)?;
-    let server =
-        LocalServer::start_with(&[("PEC_TRUST_STORE", trust.to_str().unwrap_or_default())]).await?;
+    let server = server_trusting(&pki, &root).await?;
     let token = server.token("mario.rossi").await?;
     let cf = server.get("/api/me", &token).await?["member"]["anagrafica"]["codice_fiscale"]
         .as_str()
@@ -1026,16 +1024,9 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
     let pki = Pki::new("review-browser")?;
     let trusted = pki.root("trusted", "Demo Certificatore")?;
     let foreign = pki.root("foreign", "Certificatore Estero")?;
-    let trust = pki.path("fiducia.pem");
-    std::fs::copy(trusted.cert(), &trust)?;
-    let server =
-        LocalServer::start_with(&[("PEC_TRUST_STORE", trust.to_str().unwrap_or_default())]).await?;
+    let server = server_trusting(&pki, &trusted).await?;
     let anna = Holder::log_in(&server, "anna.dangelo").await?;
-    let me: serde_json::Value = anna.get("/api/me").await?.json().await?;
-    let cf = me["member"]["anagrafica"]["codice_fiscale"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let cf = anna.codice_fiscale().await?;
     anna.complete_first_access().await?;
     let pdf = anna
         .get("/api/me/contratto/documento")

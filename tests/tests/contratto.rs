@@ -5,9 +5,8 @@
 
 use anyhow::{Context, Result, ensure};
 use e2e::pki::{Pki, Profile, Signing, cades};
-use e2e::server::LocalServer;
-use e2e::session::{Holder, hex};
-use reqwest::{Client, StatusCode};
+use e2e::session::{Holder, hex, server_trusting};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -15,20 +14,9 @@ use sha2::{Digest, Sha256};
 async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result<()> {
     let pki = Pki::new("contratto-api")?;
     let root = pki.root("root", "Demo Certificatore")?;
-    let store = pki.path("fiducia.pem");
-    std::fs::copy(root.cert(), &store)?;
-    let server =
-        LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("path")?)]).await?;
-    let holder = Holder {
-        server: &server,
-        token: server.token("mario.rossi").await?,
-        http: Client::new(),
-    };
-    let me: Value = holder.get("/api/me").await?.json().await?;
-    let cf = me["member"]["anagrafica"]["codice_fiscale"]
-        .as_str()
-        .context("his codice fiscale")?
-        .to_owned();
+    let server = server_trusting(&pki, &root).await?;
+    let holder = Holder::log_in(&server, "mario.rossi").await?;
+    let cf = holder.codice_fiscale().await?;
 
     let view: Value = holder.get("/api/me/contratto").await?.json().await?;
     ensure!(view["stato"] == "da-firmare", "{view}");
@@ -191,25 +179,10 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
     let pki = Pki::new("contratto-review")?;
     let trusted = pki.root("trusted", "Demo Certificatore")?;
     let foreign = pki.root("foreign", "Certificatore Estero")?;
-    let store = pki.path("fiducia.pem");
-    std::fs::copy(trusted.cert(), &store)?;
-    let server =
-        LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("path")?)]).await?;
-    let holder = Holder {
-        server: &server,
-        token: server.token("anna.dangelo").await?,
-        http: Client::new(),
-    };
-    let fondazione = Holder {
-        server: &server,
-        token: server.token("fondazione").await?,
-        http: Client::new(),
-    };
-    let me: Value = holder.get("/api/me").await?.json().await?;
-    let cf = me["member"]["anagrafica"]["codice_fiscale"]
-        .as_str()
-        .context("her codice fiscale")?
-        .to_owned();
+    let server = server_trusting(&pki, &trusted).await?;
+    let holder = Holder::log_in(&server, "anna.dangelo").await?;
+    let fondazione = Holder::log_in(&server, "fondazione").await?;
+    let cf = holder.codice_fiscale().await?;
     holder.complete_first_access().await?;
     let pdf = holder
         .get("/api/me/contratto/documento")
@@ -312,17 +285,10 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
 async fn bad_files_and_two_uploads_at_once() -> Result<()> {
     let pki = Pki::new("contratto-bad")?;
     let root = pki.root("root", "Demo Certificatore")?;
-    let store = pki.path("fiducia.pem");
-    std::fs::copy(root.cert(), &store)?;
-    let server =
-        LocalServer::start_with(&[("PEC_TRUST_STORE", store.to_str().context("path")?)]).await?;
+    let server = server_trusting(&pki, &root).await?;
     let holder = Holder::log_in(&server, "mario.rossi").await?;
     holder.complete_first_access().await?;
-    let me: Value = holder.get("/api/me").await?.json().await?;
-    let cf = me["member"]["anagrafica"]["codice_fiscale"]
-        .as_str()
-        .context("his codice fiscale")?
-        .to_owned();
+    let cf = holder.codice_fiscale().await?;
     let pdf = holder
         .get("/api/me/contratto/documento")
         .await?

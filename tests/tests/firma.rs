@@ -9,7 +9,8 @@ use anyhow::{Result, ensure};
 use base64::Engine;
 use chrono::Utc;
 use e2e::pki::{
-    Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, openssl_verifies, pades, pyhanko,
+    Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, issued_contract,
+    openssl_verifies, pades, pyhanko,
 };
 use sha2::{Digest, Sha256};
 use shared::codice_fiscale::CodiceFiscale;
@@ -487,30 +488,8 @@ impl InItalian for Esito {
 /// signature: the first accepted, the second to review (PAdES is never accepted alone).
 #[test]
 fn the_issued_contract_signed_by_an_independent_tool_is_accepted() -> Result<()> {
-    use functions::service::contratto::pdf::{DatiContratto, render};
-    use shared::member::{Anagrafica, Cap};
     let mut w = World::new("issued")?;
-    let anagrafica = Anagrafica {
-        nome: "Mario".to_owned(),
-        cognome: "Rossi".to_owned(),
-        codice_fiscale: w.holder.clone(),
-        indirizzo: "Via Roma 1".to_owned(),
-        comune: "Milano".to_owned(),
-        provincia: "MI".to_owned(),
-        cap: Cap::parse("20121")?,
-        email: "mario.rossi@example.it".parse()?,
-        telefono: None,
-    };
-    let versione = shared::contratto::in_vigore(Utc::now().date_naive()).expect("a version");
-    w.contract = render(&DatiContratto {
-        documento: "C-TEST-1",
-        emesso_il: Utc::now(),
-        anagrafica: &anagrafica,
-        indirizzo_pec: "mario.rossi@ingpec.eu",
-        piano: "PEC Base",
-        attivata_il: Utc::now().date_naive(),
-        versione: &versione,
-    })?;
+    w.contract = issued_contract(&w.holder)?;
     let rsa = w.pki.signer(&w.root, "rsa", &w.holder_profile())?;
     let ec = w.pki.signer(
         &w.root,
@@ -552,7 +531,7 @@ fn the_issued_contract_signed_by_an_independent_tool_is_accepted() -> Result<()>
 #[test]
 fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<()> {
     let mut w = World::new("pyhanko")?;
-    w.contract = issued_contract(&w)?;
+    w.contract = issued_contract(&w.holder)?;
     let own = w.pki.signer(&w.root, "own", &w.holder_profile())?;
     let colleague = w.pki.signer(
         &w.root,
@@ -598,32 +577,6 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
     let referto = w.verify(&later);
     ensure!(!accepted(&referto), "{referto:?}");
     Ok(())
-}
-
-fn issued_contract(w: &World) -> Result<Vec<u8>> {
-    use functions::service::contratto::pdf::{DatiContratto, render};
-    use shared::member::{Anagrafica, Cap};
-    let anagrafica = Anagrafica {
-        nome: "Mario".to_owned(),
-        cognome: "Rossi".to_owned(),
-        codice_fiscale: w.holder.clone(),
-        indirizzo: "Via Roma 1".to_owned(),
-        comune: "Milano".to_owned(),
-        provincia: "MI".to_owned(),
-        cap: Cap::parse("20121")?,
-        email: "mario.rossi@example.it".parse()?,
-        telefono: None,
-    };
-    let versione = shared::contratto::in_vigore(Utc::now().date_naive()).expect("a version");
-    Ok(render(&DatiContratto {
-        documento: "C-TEST-1",
-        emesso_il: Utc::now(),
-        anagrafica: &anagrafica,
-        indirizzo_pec: "mario.rossi@ingpec.eu",
-        piano: "PEC Base",
-        attivata_il: Utc::now().date_naive(),
-        versione: &versione,
-    })?)
 }
 
 /// Hundreds of broken and forged files from good ones: none is accepted, none panics.

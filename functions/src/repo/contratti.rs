@@ -11,7 +11,7 @@ use shared::firma::{Esito, Referto};
 use super::Versioned;
 use crate::store::{Condition, Index, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
 
-/// The documents a member can have been issued; far more than anyone downloads.
+/// The documents (or uploads) read of one member; far more than anyone makes.
 const ISSUED_MAX: usize = 200;
 
 /// A contract document issued to a member.
@@ -91,15 +91,16 @@ pub fn issue(contract: &ContrattoEmesso) -> Result<WriteOp, StoreError> {
     ))
 }
 
-/// The documents issued to `cf`, newest first.
-pub async fn issued(
+/// The items of `cf`'s partition under `prefix`, decoded.
+async fn in_partition<T: serde::de::DeserializeOwned>(
     store: &dyn ItemStore,
     cf: &CodiceFiscale,
-) -> Result<Vec<ContrattoEmesso>, StoreError> {
+    prefix: &str,
+) -> Result<Vec<T>, StoreError> {
     let query = Query::new(
         None,
         keys::member_partition(cf),
-        SortKey::BeginsWith(keys::CONTRACT_PREFIX.into()),
+        SortKey::BeginsWith(prefix.into()),
     )
     .descending()
     .limit(ISSUED_MAX);
@@ -110,6 +111,14 @@ pub async fn issued(
         .iter()
         .map(Item::decode)
         .collect()
+}
+
+/// The documents issued to `cf`, newest first.
+pub async fn issued(
+    store: &dyn ItemStore,
+    cf: &CodiceFiscale,
+) -> Result<Vec<ContrattoEmesso>, StoreError> {
+    in_partition(store, cf, keys::CONTRACT_PREFIX).await
 }
 
 /// The upload of `cf` with this content, if he made it.
@@ -126,19 +135,7 @@ pub async fn uploads(
     store: &dyn ItemStore,
     cf: &CodiceFiscale,
 ) -> Result<Vec<ContrattoCaricato>, StoreError> {
-    let query = Query::new(
-        None,
-        keys::member_partition(cf),
-        SortKey::BeginsWith(keys::SIGNED_PREFIX.into()),
-    )
-    .limit(ISSUED_MAX);
-    store
-        .query(&query)
-        .await?
-        .items
-        .iter()
-        .map(Item::decode)
-        .collect()
+    in_partition(store, cf, keys::SIGNED_PREFIX).await
 }
 
 /// A first upload of this content.

@@ -221,6 +221,16 @@ pub async fn document(
     Ok((record, bytes))
 }
 
+/// A SHA-256 as the API takes it: 64 hex digits, any case.
+fn sha256_of(text: &str) -> Result<String, ContrattoError> {
+    let sha256 = text.trim().to_ascii_lowercase();
+    if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(sha256)
+    } else {
+        Err(ContrattoError::BadSha)
+    }
+}
+
 fn signed_file(cf: &CodiceFiscale, sha256: &str) -> String {
     format!("contratti/{cf}/firmati/{sha256}")
 }
@@ -237,10 +247,7 @@ pub async fn prepare(
     ensure(caller.can_edit_own_data(member.value.cf()))?;
     let stato = mailbox(&member.value)?.contratto;
     after_first_access(mailbox(&member.value)?)?;
-    let sha256 = request.sha256.trim().to_ascii_lowercase();
-    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ContrattoError::BadSha);
-    }
+    let sha256 = sha256_of(&request.sha256)?;
     if let Some(done) = contratti::uploaded(deps.store, member.value.cf(), &sha256).await? {
         return Ok(CaricamentoPronto {
             sha256,
@@ -288,7 +295,7 @@ pub async fn verify(
     now: DateTime<Utc>,
 ) -> Result<CaricamentoView, ContrattoError> {
     let cf = holder_cf(caller)?.clone();
-    let sha256 = sha256.to_ascii_lowercase();
+    let sha256 = sha256_of(sha256)?;
     let file = signed_file(&cf, &sha256);
     let bytes = match deps.blobs.get(&file, firma::MAX_BYTES).await {
         Ok(bytes) => bytes,
