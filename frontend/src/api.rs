@@ -166,6 +166,15 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
     send(|| Request::get(path), Body::None, Retry::Safe).await
 }
 
+/// A file the server made, as its bytes (a CSV keeps its BOM, a PDF its binary).
+async fn get_bytes(path: &str) -> Result<Vec<u8>, ClientError> {
+    let response = fetch(|| Request::get(path), &Body::None, Retry::Safe).await?;
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    response.binary().await.map_err(|_| ClientError::Decode)
+}
+
 fn json<B: Serialize>(body: &B) -> Result<Body, ClientError> {
     serde_json::to_string(body)
         .map(Body::Json)
@@ -264,12 +273,7 @@ pub async fn ordine_mailbox(ordine: &str) -> Result<OrdineMailbox, ClientError> 
 
 /// The Ordine's members as the server wrote the CSV (UTF-8 with BOM).
 pub async fn export(ordine: &str) -> Result<Vec<u8>, ClientError> {
-    let path = format!("/api/ordini/{ordine}/export");
-    let response = fetch(|| Request::get(&path), &Body::None, Retry::Safe).await?;
-    if !response.ok() {
-        return Err(failure(response).await);
-    }
-    response.binary().await.map_err(|_| ClientError::Decode)
+    get_bytes(&format!("/api/ordini/{ordine}/export")).await
 }
 
 /// The audit log of a target or of a day.
@@ -394,12 +398,7 @@ pub async fn contratto() -> Result<ContrattoView, ClientError> {
 
 /// The holder's contract PDF, as the server made it.
 pub async fn contract_document() -> Result<Vec<u8>, ClientError> {
-    let path = "/api/me/contratto/documento";
-    let response = fetch(|| Request::get(path), &Body::None, Retry::Safe).await?;
-    if !response.ok() {
-        return Err(failure(response).await);
-    }
-    response.binary().await.map_err(|_| ClientError::Decode)
+    get_bytes("/api/me/contratto/documento").await
 }
 
 /// Sends the signed contract: asks where, PUTs it there (straight to the file store, so
@@ -407,10 +406,7 @@ pub async fn contract_document() -> Result<Vec<u8>, ClientError> {
 /// again; each step may be repeated after a network failure.
 pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientError> {
     use sha2::{Digest, Sha256};
-    let sha256: String = Sha256::digest(&file)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex::encode(Sha256::digest(&file));
     let request = CaricamentoRichiesta {
         dimensione: file.len() as u64,
         sha256: sha256.clone(),
@@ -470,12 +466,10 @@ pub async fn review_queue(cursor: Option<&str>) -> Result<RevisionePage, ClientE
 
 /// A contract in review as the holder uploaded it.
 pub async fn review_file(codice_fiscale: &str, sha256: &str) -> Result<Vec<u8>, ClientError> {
-    let path = format!("/api/contratti/revisione/{codice_fiscale}/{sha256}/file");
-    let response = fetch(|| Request::get(&path), &Body::None, Retry::Safe).await?;
-    if !response.ok() {
-        return Err(failure(response).await);
-    }
-    response.binary().await.map_err(|_| ClientError::Decode)
+    get_bytes(&format!(
+        "/api/contratti/revisione/{codice_fiscale}/{sha256}/file"
+    ))
+    .await
 }
 
 /// Approves or rejects a contract in review (the same decision again is answered alike).

@@ -236,7 +236,6 @@ impl From<ContrattoError> for AppError {
             ContrattoError::Lifecycle(e) => {
                 AppError::new(ErrorCode::LifecycleRefused, e.to_string())
             }
-            ContrattoError::FirstAccessFirst => refused(ErrorCode::LifecycleRefused, &err),
             ContrattoError::TooLarge => refused(ErrorCode::PayloadTooLarge, &err),
             ContrattoError::BadSha => AppError::field(
                 ErrorCode::InvalidInput,

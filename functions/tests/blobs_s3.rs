@@ -12,10 +12,6 @@ use functions::blob::s3::S3Blobs;
 use functions::testing::Moto;
 use sha2::{Digest, Sha256};
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[tokio::test]
 async fn files_and_presigned_uploads_on_s3() {
     let moto = Moto::start().await;
@@ -36,7 +32,7 @@ async fn files_and_presigned_uploads_on_s3() {
 
     // The browser's PUT: the declared file is kept; another size is refused.
     let signed = b"0\x82 firmato".to_vec();
-    let sha = hex(&Sha256::digest(&signed));
+    let sha = hex::encode(Sha256::digest(&signed));
     let key = format!("contratti/X/firmati/{sha}");
     let url = blobs
         .upload_url(

@@ -59,7 +59,15 @@ impl Caller {
     /// The holder is the member whose code is exactly the caller's: an omocodic variant
     /// is another person.
     pub fn is_holder(&self, member: &CodiceFiscale) -> bool {
-        self.role == Role::Iscritto && self.codice_fiscale.as_ref() == Some(member)
+        self.own_code() == Some(member)
+    }
+
+    /// A member caller's own codice fiscale (the one whose data and mailbox he acts on).
+    pub fn own_code(&self) -> Option<&CodiceFiscale> {
+        match self.role {
+            Role::Iscritto => self.codice_fiscale.as_ref(),
+            _ => None,
+        }
     }
 
     /// A secretariat sees the members *currently registered* in its Ordine (suspended

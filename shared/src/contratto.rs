@@ -44,10 +44,7 @@ impl VersioneContratto {
     /// The SHA-256 (hex) of the text, as recorded with each acceptance.
     pub fn impronta(&self) -> String {
         let text = serde_json::to_vec(self).unwrap_or_default();
-        Sha256::digest(&text)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Sha256::digest(&text))
     }
 
     pub fn articolo(&self, numero: u32) -> Option<&Articolo> {

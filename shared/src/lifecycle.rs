@@ -345,6 +345,10 @@ pub enum LifecycleError {
     AddressFixed,
     #[error("Il contratto è già firmato: non serve caricarlo di nuovo.")]
     ContrattoFirmato,
+    #[error(
+        "Completa prima il primo accesso: la verifica dei dati e l'accettazione delle condizioni vengono prima del contratto."
+    )]
+    PrimoAccessoMancante,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -463,6 +467,26 @@ impl Mailbox {
         Ok(())
     }
 
+    /// The contract is issued after the first access (seed 004): the holder's data checked
+    /// and the conditions accepted first.
+    pub fn contract_issuable(&self) -> Result<(), LifecycleError> {
+        self.ensure_open()?;
+        if self.first_access_on.is_none() {
+            return Err(LifecycleError::PrimoAccessoMancante);
+        }
+        Ok(())
+    }
+
+    /// A signed contract may be uploaded: it is issuable and not signed already (a signed
+    /// contract stays signed).
+    pub fn accepts_signed_contract(&self) -> Result<(), LifecycleError> {
+        self.contract_issuable()?;
+        if self.contratto == StatoContratto::Firmato {
+            return Err(LifecycleError::ContrattoFirmato);
+        }
+        Ok(())
+    }
+
     /// Every scadenza ahead, the earliest first: the mailbox's own when it will not
     /// renew by itself, and each paid service's.
     pub fn upcoming_expiries(&self) -> Vec<(ReminderTarget, NaiveDate)> {
@@ -511,11 +535,7 @@ impl Mailbox {
                 next.first_access_on.get_or_insert(today);
             }
             Event::Contratto { stato } => {
-                next.ensure_open()?;
-                // A signed contract stays signed.
-                if next.contratto == StatoContratto::Firmato {
-                    return Err(LifecycleError::ContrattoFirmato);
-                }
+                next.accepts_signed_contract()?;
                 next.contratto = *stato;
             }
             Event::Blocco => {

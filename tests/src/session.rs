@@ -81,7 +81,7 @@ impl<'a> Holder<'a> {
 
     /// What the app does with a signed file: ask, send, have it verified.
     pub async fn upload(&self, file: &[u8]) -> Result<(StatusCode, Value)> {
-        let sha = hex(&Sha256::digest(file));
+        let sha = hex::encode(Sha256::digest(file));
         let (status, ready) = self
             .post(
                 "/api/me/contratto/caricamenti",
@@ -108,9 +108,4 @@ impl<'a> Holder<'a> {
         )
         .await
     }
-}
-
-/// Bytes as lower-case hex (a SHA-256 as the API names it).
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result, ensure};
 use e2e::pki::{Pki, Profile, Signing, cades};
-use e2e::session::{Holder, hex, server_trusting};
+use e2e::session::{Holder, server_trusting};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -140,7 +140,7 @@ async fn a_holder_downloads_signs_uploads_and_his_contract_is_signed() -> Result
     let (status, ready) = holder
         .post(
             "/api/me/contratto/caricamenti",
-            &json!({ "dimensione": signed.len(), "sha256": hex(&Sha256::digest(&signed)) }),
+            &json!({ "dimensione": signed.len(), "sha256": hex::encode(Sha256::digest(&signed)) }),
         )
         .await?;
     ensure!(

@@ -75,7 +75,7 @@ impl LocalBlobs {
         body: Vec<u8>,
         now: DateTime<Utc>,
     ) -> Result<(), AcceptError> {
-        let given = unhex(&signed.signature).ok_or(LocalUploadError::BadSignature)?;
+        let given = hex::decode(&signed.signature).map_err(|_| LocalUploadError::BadSignature)?;
         // Compared in constant time.
         self.mac(key, signed.size, &signed.sha256, signed.expires)
             .verify_slice(&given)
@@ -83,7 +83,7 @@ impl LocalBlobs {
         if now.timestamp() > signed.expires {
             return Err(LocalUploadError::Expired.into());
         }
-        if body.len() as u64 != signed.size || hex(&Sha256::digest(&body)) != signed.sha256 {
+        if body.len() as u64 != signed.size || hex::encode(Sha256::digest(&body)) != signed.sha256 {
             return Err(LocalUploadError::NotDeclared.into());
         }
         self.put(key, body, "application/octet-stream").await?;
@@ -142,7 +142,7 @@ impl BlobStore for LocalBlobs {
     ) -> Result<UploadUrl, BlobError> {
         self.path(key)?;
         let expires = now.timestamp() + ttl.as_secs() as i64;
-        let signature = hex(&self.mac(key, size, sha256, expires).finalize().into_bytes());
+        let signature = hex::encode(self.mac(key, size, sha256, expires).finalize().into_bytes());
         Ok(UploadUrl {
             url: format!(
                 "{UPLOAD_PATH}/{key}?size={size}&sha256={sha256}&expires={expires}&signature={signature}"
@@ -150,20 +150,6 @@ impl BlobStore for LocalBlobs {
             headers: vec![("Content-Type".into(), "application/octet-stream".into())],
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
@@ -186,7 +172,7 @@ mod tests {
         let (blobs, dir) = blobs("url");
         let now = Utc::now();
         let body = b"contratto firmato".to_vec();
-        let sha = hex(&Sha256::digest(&body));
+        let sha = hex::encode(Sha256::digest(&body));
         let key = "contratti/X/firmati/a.p7m";
         let url = blobs
             .upload_url(key, body.len() as u64, &sha, Duration::from_secs(600), now)

@@ -93,7 +93,7 @@ impl BlobStore for S3Blobs {
         ttl: Duration,
         _now: DateTime<Utc>,
     ) -> Result<UploadUrl, BlobError> {
-        let digest = unhex(sha256).ok_or_else(|| io("a SHA-256 in hex"))?;
+        let digest = hex::decode(sha256).map_err(io)?;
         let checksum = base64::engine::general_purpose::STANDARD.encode(digest);
         let presigned = self
             .client
@@ -116,14 +116,4 @@ impl BlobStore for S3Blobs {
                 .collect(),
         })
     }
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() != 64 {
-        return None;
-    }
-    (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }

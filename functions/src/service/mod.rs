@@ -21,6 +21,13 @@ use thiserror::Error;
 #[error("Non hai i permessi per questa operazione.")]
 pub struct Forbidden;
 
+/// The caller's own codice fiscale: only a member acts on his own data.
+pub fn holder_cf(
+    caller: &shared::access::Caller,
+) -> Result<&shared::codice_fiscale::CodiceFiscale, Forbidden> {
+    caller.own_code().ok_or(Forbidden)
+}
+
 pub fn ensure(allowed: bool) -> Result<(), Forbidden> {
     if allowed { Ok(()) } else { Err(Forbidden) }
 }

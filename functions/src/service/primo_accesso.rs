@@ -12,7 +12,7 @@ use shared::lifecycle::{Event, LifecycleError};
 use shared::member::FieldError;
 use thiserror::Error;
 
-use super::{Forbidden, ensure};
+use super::{Forbidden, ensure, holder_cf};
 use crate::clock::rome_date;
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
@@ -54,10 +54,7 @@ async fn own(
     store: &dyn ItemStore,
     caller: &Caller,
 ) -> Result<Versioned<MemberRecord>, PrimoAccessoError> {
-    let cf = match (&caller.role, &caller.codice_fiscale) {
-        (shared::access::Role::Iscritto, Some(cf)) => cf,
-        _ => return Err(Forbidden.into()),
-    };
+    let cf = holder_cf(caller)?;
     let member = members::get(store, cf)
         .await?
         .ok_or(PrimoAccessoError::NotInAlbo)?;
@@ -119,7 +116,8 @@ pub async fn step(
         return Err(PrimoAccessoError::OutOfOrder(expected));
     }
     let testo = contratto::in_vigore(rome_date(now)).ok_or(PrimoAccessoError::NoText)?;
-    if request.versione != testo.versione || request.impronta != testo.impronta() {
+    let impronta = testo.impronta();
+    if request.versione != testo.versione || request.impronta != impronta {
         return Err(PrimoAccessoError::TextChanged);
     }
     let mut clausole = Vec::new();
@@ -155,7 +153,7 @@ pub async fn step(
         passo: expected,
         il: now,
         versione: testo.versione.clone(),
-        impronta: testo.impronta(),
+        impronta,
         clausole,
         richiesta_correzione,
     });

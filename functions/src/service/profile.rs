@@ -3,16 +3,15 @@
 //! the provider through the outbox (the unit of work adds the command).
 
 use chrono::{DateTime, Utc};
-use shared::access::{Caller, Role};
+use shared::access::Caller;
 use shared::address::EmailAddress;
 use shared::api::{AUDIT_PAGE, AuditPage, MemberDetail, ProfileUpdate, RecoveryUpdate};
 use shared::audit::AuditTarget;
-use shared::codice_fiscale::CodiceFiscale;
 use shared::member::{FieldError, RecoveryContacts, Telefono};
 use thiserror::Error;
 
 use super::directory::detail;
-use super::{Forbidden, audit, ensure};
+use super::{Forbidden, audit, ensure, holder_cf};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
 use crate::repo::{self, Versioned};
@@ -32,13 +31,6 @@ pub enum ProfileError {
     Invalid(Vec<FieldError>),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-fn holder_cf(caller: &Caller) -> Result<&CodiceFiscale, Forbidden> {
-    match (&caller.role, &caller.codice_fiscale) {
-        (Role::Iscritto, Some(cf)) => Ok(cf),
-        _ => Err(Forbidden),
-    }
 }
 
 async fn own_member(

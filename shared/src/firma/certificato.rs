@@ -36,6 +36,15 @@ struct QcStatement {
     statement_info: Option<Any>,
 }
 
+/// The same certificate is the same bytes.
+impl PartialEq for Cert {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for Cert {}
+
 impl Cert {
     pub fn from_der(raw: &[u8]) -> der::Result<Cert> {
         Ok(Cert {

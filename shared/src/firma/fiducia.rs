@@ -52,14 +52,6 @@ pub enum Percorso {
     Revocato { cert: Box<Cert>, il: DateTime<Utc> },
 }
 
-impl PartialEq for Cert {
-    fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
-}
-
-impl Eq for Cert {}
-
 impl Fiducia {
     /// The certificates of a PEM bundle (`-----BEGIN CERTIFICATE-----` blocks).
     pub fn from_pem(pem: &str) -> Result<Fiducia, FiduciaError> {

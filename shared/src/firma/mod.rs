@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::codice_fiscale::CodiceFiscale;
+use crate::lifecycle::StatoContratto;
 use certificato::Cert;
 use cms::{CmsError, SignedData, Signer, SignerError};
 use fiducia::Percorso;
@@ -189,6 +190,15 @@ impl Esito {
     pub fn rifiutato(motivo: Rifiuto) -> Esito {
         Esito::Rifiutato { motivo }
     }
+
+    /// Where the holder's contract stands after an upload with this outcome.
+    pub fn contratto(&self) -> StatoContratto {
+        match self {
+            Esito::Verificato => StatoContratto::Firmato,
+            Esito::InRevisione { .. } => StatoContratto::InVerifica,
+            Esito::Rifiutato { .. } => StatoContratto::Respinto,
+        }
+    }
 }
 
 /// Verifies the uploaded `file` as `v` asks.
@@ -218,7 +228,7 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
                 &layers.signers,
                 &layers.certificates,
                 issued,
-                Some(hex(&sha)),
+                Some(hex::encode(sha)),
                 v,
             )
         }
@@ -440,8 +450,4 @@ fn firmatario(signer: &Signer) -> Firmatario {
         valido_al: signer.cert.not_after(),
         firmato_il: signer.signing_time,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -8,8 +8,8 @@
 use sha2::{Digest, Sha256};
 
 use super::{
-    Esito, Formato, Referto, Revisione, Rifiuto, Verifica, ber, cms::SignedData, hex, holding,
-    judge, parse_whole,
+    Esito, Formato, Referto, Revisione, Rifiuto, Verifica, ber, cms::SignedData, holding, judge,
+    parse_whole,
 };
 
 /// Names of PDF features that run code or carry other files.
@@ -39,7 +39,7 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
             Esito::InRevisione {
                 motivo: Revisione::SenzaFirmaDigitale,
             },
-            Some(hex(&sha)),
+            Some(hex::encode(sha)),
         );
     };
     let refused = |motivo| Referto {
@@ -119,7 +119,10 @@ fn issued_prefix(signed_part: &[u8], issued: &[[u8; 32]]) -> Option<String> {
         };
         [end, end + eol].into_iter().find_map(|end| {
             let sha = Sha256::digest(&signed_part[..end]);
-            issued.iter().any(|i| i[..] == sha[..]).then(|| hex(&sha))
+            issued
+                .iter()
+                .any(|i| i[..] == sha[..])
+                .then(|| hex::encode(sha))
         })
     })
 }
@@ -164,17 +167,7 @@ fn unhex(text: &[u8]) -> Option<Vec<u8>> {
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let hi = (pair[0] as char).to_digit(16)?;
-            let lo = (pair[1] as char).to_digit(16)?;
-            Some((hi * 16 + lo) as u8)
-        })
-        .collect()
+    hex::decode(digits).ok()
 }
 
 #[cfg(test)]

@@ -433,11 +433,17 @@ fn the_address_can_be_corrected_only_before_the_first_access() {
 
 #[test]
 fn a_signed_contract_stays_signed() {
-    let m = activated(date(2025, 1, 10));
-    assert_eq!(m.contratto, StatoContratto::DaFirmare);
+    let new = activated(date(2025, 1, 10));
     let review = Event::Contratto {
         stato: StatoContratto::InVerifica,
     };
+    // The contract comes after the first access.
+    assert_eq!(
+        new.apply(&review, date(2025, 1, 11)).map(|t| t.mailbox),
+        Err(LifecycleError::PrimoAccessoMancante)
+    );
+    let m = apply(&new, Event::PrimoAccesso, date(2025, 1, 11)).mailbox;
+    assert_eq!(m.contratto, StatoContratto::DaFirmare);
     let in_review = apply(&m, review.clone(), date(2025, 1, 12)).mailbox;
     assert_eq!(in_review.contratto, StatoContratto::InVerifica);
     let signed = apply(

@@ -8,6 +8,7 @@ use shared::api::{ContrattoInRevisione, DecisioneRichiesta, RevisionePage};
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::download;
+use crate::components::form::focus_first_error;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::format;
@@ -86,25 +87,16 @@ fn Review(item: ContrattoInRevisione, decided: RwSignal<Vec<String>>) -> impl In
         }
     });
     let motivo_id = format!("motivo-{}", sha.get(..12).unwrap_or(&sha));
-    let reject = {
-        let motivo_id = motivo_id.clone();
-        move |_| {
-            if motivo.get_untracked().trim().is_empty() {
-                motivo_error.set(Some(
-                    "Indica il motivo del rifiuto: il titolare lo leggerà.".into(),
-                ));
-                if let Some(field) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id(&motivo_id))
-                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-                {
-                    let _ = field.focus();
-                }
-                return;
-            }
-            motivo_error.set(None);
-            decide.dispatch(false);
+    let reject = move |_| {
+        if motivo.get_untracked().trim().is_empty() {
+            motivo_error.set(Some(
+                "Indica il motivo del rifiuto: il titolare lo leggerà.".into(),
+            ));
+            focus_first_error();
+            return;
         }
+        motivo_error.set(None);
+        decide.dispatch(false);
     };
     Effect::new(move |_| {
         if let Some(Ok(_)) = decide.value().get() {
@@ -175,7 +167,7 @@ fn Review(item: ContrattoInRevisione, decided: RwSignal<Vec<String>>) -> impl In
                             "Approva"
                         </button>
                         <button type="button" class="btn btn-outline-danger" data-testid="review-reject"
-                            disabled=move || decide.pending().get() on:click=reject.clone()>
+                            disabled=move || decide.pending().get() on:click=reject>
                             "Respingi"
                         </button>
                     </div>

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::download;
+use crate::components::form::focus_first_error;
 use crate::format;
 
 /// The contract section; `stato` is the mailbox's standing, which an upload moves.
@@ -51,14 +52,14 @@ pub fn ContractSection(stato: RwSignal<StatoContratto>) -> impl IntoView {
         file_error.set(None);
         let Some(file) = chosen_file() else {
             file_error.set(Some("Scegli il file firmato da caricare.".into()));
-            focus_file();
+            focus_first_error();
             return;
         };
         if file.size() as usize > MAX_BYTES {
             file_error.set(Some(
                 "Il file supera il limite di 10 MB: carica il contratto firmato, non altri documenti.".into(),
             ));
-            focus_file();
+            focus_first_error();
             return;
         }
         leptos::task::spawn_local(async move {
@@ -68,7 +69,7 @@ pub fn ContractSection(stato: RwSignal<StatoContratto>) -> impl IntoView {
                 }
                 Err(_) => {
                     file_error.set(Some("Impossibile leggere il file scelto.".into()));
-                    focus_file();
+                    focus_first_error();
                 }
             }
         });
@@ -188,10 +189,4 @@ fn file_input() -> Option<web_sys::HtmlInputElement> {
 
 fn chosen_file() -> Option<web_sys::File> {
     file_input()?.files()?.get(0)
-}
-
-fn focus_file() {
-    if let Some(input) = file_input() {
-        let _ = input.focus();
-    }
 }

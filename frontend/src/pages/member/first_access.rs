@@ -10,6 +10,7 @@ use shared::ui::path;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
+use crate::components::form::focus_first_error;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 
@@ -161,7 +162,7 @@ fn Acceptance(
     let confirm = move |_| {
         if !ticked.get_untracked() {
             error.set(true);
-            focus(id);
+            focus_first_error();
             return;
         }
         error.set(false);
@@ -273,12 +274,7 @@ fn Clauses(
         let all = numbers.iter().all(|n| ticked.read_untracked().contains(n));
         if !all {
             error.set(true);
-            if let Some(first) = numbers
-                .iter()
-                .find(|n| !ticked.read_untracked().contains(n))
-            {
-                focus(&format!("clausola-{first}"));
-            }
+            focus_first_error();
             return;
         }
         error.set(false);
@@ -297,15 +293,5 @@ fn Clauses(
         })}
         <button type="button" class="btn btn-primary" data-testid="first-access-confirm"
             disabled=move || pending.get() on:click=confirm>"Approvo le clausole"</button>
-    }
-}
-
-fn focus(id: &str) {
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-    {
-        let _ = element.focus();
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use shared::access::{Caller, Role};
+use shared::access::Caller;
 use shared::api::{
     CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView, Intestazione,
 };
@@ -20,7 +20,7 @@ use shared::firma::{self, Esito, Fiducia, Referto, Verifica};
 use shared::lifecycle::{Event, LifecycleError, Mailbox, StatoContratto};
 use thiserror::Error;
 
-use super::{Forbidden, ensure};
+use super::{Forbidden, ensure, holder_cf};
 use crate::blob::{BlobError, BlobStore};
 use crate::clock::rome_date;
 use crate::repo::contratti::{self, ContrattoCaricato, ContrattoEmesso};
@@ -47,10 +47,6 @@ pub enum ContrattoError {
     NoText,
     #[error("{0}")]
     Lifecycle(#[from] LifecycleError),
-    #[error(
-        "Completa prima il primo accesso: la verifica dei dati e l'accettazione delle condizioni vengono prima del contratto."
-    )]
-    FirstAccessFirst,
     #[error("Il file supera il limite di 10 MB.")]
     TooLarge,
     #[error("Il file è vuoto.")]
@@ -87,13 +83,6 @@ pub struct Deps<'a> {
     pub fiducia: &'a Arc<Fiducia>,
 }
 
-fn holder_cf(caller: &Caller) -> Result<&CodiceFiscale, Forbidden> {
-    match (&caller.role, &caller.codice_fiscale) {
-        (Role::Iscritto, Some(cf)) => Ok(cf),
-        _ => Err(Forbidden),
-    }
-}
-
 async fn own(
     store: &dyn ItemStore,
     caller: &Caller,
@@ -108,21 +97,8 @@ fn mailbox(member: &MemberRecord) -> Result<&Mailbox, ContrattoError> {
     member.mailbox.as_ref().ok_or(ContrattoError::NoMailbox)
 }
 
-/// The contract comes after the first access (seed 004): the data checked and the
-/// conditions accepted first.
-fn after_first_access(mailbox: &Mailbox) -> Result<(), ContrattoError> {
-    match mailbox.first_access_on {
-        Some(_) => Ok(()),
-        None => Err(ContrattoError::FirstAccessFirst),
-    }
-}
-
 fn text_in_force(now: DateTime<Utc>) -> Result<VersioneContratto, ContrattoError> {
     testo::in_vigore(rome_date(now)).ok_or(ContrattoError::NoText)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The holder's contract standing and latest upload.
@@ -174,22 +150,23 @@ pub async fn document(
     ensure(caller.can_edit_own_data(member.value.cf()))?;
     let m = &member.value;
     let mailbox = mailbox(m)?;
-    after_first_access(mailbox)?;
+    mailbox.contract_issuable()?;
     let versione = text_in_force(now)?;
+    let impronta_testo = versione.impronta();
     let fingerprint = {
         let data = serde_json::json!({
             "anagrafica": m.anagrafica,
             "indirizzo": mailbox.address,
             "piano": mailbox.plan(),
             "attivata": mailbox.activated_on,
-            "testo": versione.impronta(),
+            "testo": impronta_testo,
         });
-        hex(&Sha256::digest(data.to_string().as_bytes()))
+        hex::encode(Sha256::digest(data.to_string().as_bytes()))
     };
     let issued = contratti::issued(deps.store, m.cf()).await?;
     if let Some(same) = issued.iter().find(|c| c.impronta_dati == fingerprint)
         && let Some(bytes) = deps.blobs.get(&same.file, firma::MAX_BYTES).await?
-        && hex(&Sha256::digest(&bytes)) == same.sha256
+        && hex::encode(Sha256::digest(&bytes)) == same.sha256
     {
         return Ok((same.clone(), bytes));
     }
@@ -212,8 +189,8 @@ pub async fn document(
         documento,
         emesso_il: now,
         versione: versione.versione.clone(),
-        impronta_testo: versione.impronta(),
-        sha256: hex(&Sha256::digest(&bytes)),
+        impronta_testo,
+        sha256: hex::encode(Sha256::digest(&bytes)),
         impronta_dati: fingerprint,
         file,
     };
@@ -245,8 +222,9 @@ pub async fn prepare(
 ) -> Result<CaricamentoPronto, ContrattoError> {
     let member = own(deps.store, caller).await?;
     ensure(caller.can_edit_own_data(member.value.cf()))?;
-    let stato = mailbox(&member.value)?.contratto;
-    after_first_access(mailbox(&member.value)?)?;
+    let current = mailbox(&member.value)?;
+    current.contract_issuable()?;
+    let stato = current.contratto;
     let sha256 = sha256_of(&request.sha256)?;
     if let Some(done) = contratti::uploaded(deps.store, member.value.cf(), &sha256).await? {
         return Ok(CaricamentoPronto {
@@ -256,9 +234,7 @@ pub async fn prepare(
             gia_caricato: Some(upload_view(&done.value, stato)),
         });
     }
-    if stato == StatoContratto::Firmato {
-        return Err(LifecycleError::ContrattoFirmato.into());
-    }
+    current.accepts_signed_contract()?;
     match request.dimensione {
         0 => return Err(ContrattoError::Empty),
         n if n > firma::MAX_BYTES as u64 => return Err(ContrattoError::TooLarge),
@@ -313,21 +289,17 @@ pub async fn verify(
         let Some(bytes) = &bytes else {
             return Err(ContrattoError::NotUploaded);
         };
-        if hex(&Sha256::digest(bytes)) != sha256 {
+        if hex::encode(Sha256::digest(bytes)) != sha256 {
             return Err(ContrattoError::Mismatch);
         }
         let current = mailbox(&member.value)?;
         let emessi: Vec<[u8; 32]> = contratti::issued(deps.store, &cf)
             .await?
             .iter()
-            .filter_map(|c| unhex32(&c.sha256))
+            .filter_map(|c| <[u8; 32] as hex::FromHex>::from_hex(&c.sha256).ok())
             .collect();
         let referto = verify_file(bytes.clone(), &cf, emessi, deps.fiducia, now).await?;
-        let stato = match referto.esito {
-            Esito::Verificato => StatoContratto::Firmato,
-            Esito::InRevisione { .. } => StatoContratto::InVerifica,
-            Esito::Rifiutato { .. } => StatoContratto::Respinto,
-        };
+        let stato = referto.esito.contratto();
         let transition = current.apply(&Event::Contratto { stato }, rome_date(now))?;
         let upload = ContrattoCaricato {
             codice_fiscale: cf.clone(),
@@ -388,12 +360,4 @@ async fn verify_file(
     })
     .await
     .map_err(|e| ContrattoError::Blob(BlobError::Io(e.to_string())))
-}
-
-fn unhex32(text: &str) -> Option<[u8; 32]> {
-    let bytes: Option<Vec<u8>> = (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect();
-    bytes?.try_into().ok()
 }
