@@ -14,6 +14,7 @@ mod components;
 mod format;
 mod oidc;
 mod pages;
+mod precheck;
 mod session;
 
 use leptos::prelude::*;

@@ -10,7 +10,13 @@ const bundles = {
   iscritto: "/pkg/iscritto.js",
   ordine: "/pkg/ordine.js",
   fondazione: "/pkg/fondazione.js",
+  // Imported on demand, not at start: the signature pre-check of the member area.
+  firma: "/pkg/firma.js",
 };
+
+// How an area imports a module on demand (frontend/src/precheck.rs): by name, so that
+// the fingerprinted paths stay in this file.
+globalThis.pecImport = (name) => import(bundles[name]);
 
 function area(path) {
   const under = (prefix) => path === prefix || path.startsWith(prefix + "/");

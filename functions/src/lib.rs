@@ -79,8 +79,8 @@ impl AppState {
         self
     }
 
-    pub fn with_trust(mut self, fiducia: Fiducia) -> Self {
-        self.fiducia = Arc::new(fiducia);
+    pub fn with_trust(mut self, fiducia: impl Into<Arc<Fiducia>>) -> Self {
+        self.fiducia = fiducia.into();
         self
     }
 

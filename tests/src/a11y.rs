@@ -105,7 +105,23 @@ async fn fits_the_width(client: &Client, screen: &str) -> Result<()> {
         )
         .await?;
     match overflow.as_i64() {
-        Some(px) if px > 0 => bail!("{screen} (phone): the page is {px} px wider than the phone"),
+        Some(px) if px > 0 => {
+            // What sticks out, to say what to fix: the innermost elements past the edge
+            // (a wide table's cells are among them when its region does not contain them).
+            let culprit = client
+                .execute(
+                    r#"const width = document.documentElement.clientWidth;
+                       const out = [...document.body.querySelectorAll('*')]
+                         .filter(e => e.getBoundingClientRect().right + window.scrollX > width + 0.5);
+                       const inner = out.filter(e => !out.some(o => o !== e && e.contains(o)));
+                       return inner.slice(0, 3).map(e =>
+                         `<${e.tagName.toLowerCase()} class="${e.className}" position=${getComputedStyle(e).position}> ${(e.textContent || '').trim().slice(0, 60)}`
+                       ).join(' | ');"#,
+                    vec![],
+                )
+                .await?;
+            bail!("{screen} (phone): the page is {px} px wider than the phone: {culprit}")
+        }
         _ => Ok(()),
     }
 }

@@ -727,10 +727,11 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
                 "member-row"
             );
             check!("Registro", "/fondazione/registro", "audit-row");
+            // The demo's uploads signed by a CA outside the trust store.
             check!(
-                "Contratti in revisione, vuoto",
+                "Contratti in revisione",
                 "/fondazione/contratti",
-                "review-empty"
+                "review-item"
             );
             check!("Import Albo", "/fondazione/albo", "csv-file");
             screen.click("nav-logout").await?;
@@ -948,7 +949,8 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                 }
             };
 
-            // Signed by a colleague: refused, with the reason, on the page.
+            // Signed by a colleague: the browser's pre-check refuses it, with the reason,
+            // and sends nothing.
             let colleague = pki.signer(
                 root,
                 "colleague",
@@ -962,22 +964,26 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                 cades(pki, "colleague", &pdf, &[&colleague], &Signing::default())?,
             )
             .await?;
-            let refused = screen
-                .text_when("contract-outcome", |t| t.contains("non è stato accettato"))
-                .await?;
-            ensure!(refused.contains("non è stato accettato"), "{refused}");
+            let refused = screen.wait_text("contract-precheck").await?;
+            ensure!(refused.contains("non può essere accettato"), "{refused}");
             ensure!(
                 screen
-                    .wait_text("contract-reason")
+                    .wait_text("contract-precheck-reason")
                     .await?
                     .contains("non dal titolare")
             );
-            screen
-                .text_when("mailbox-contract", |t| t == "Respinto")
-                .await?;
-            audit_both(&client, "Contratto rifiutato").await?;
+            audit_both(&client, "Contratto rifiutato nel browser").await?;
+            ensure!(screen.text("mailbox-contract").await? == "Da firmare");
+            ensure!(
+                client
+                    .find_all(fantoccini::Locator::Css("[data-testid=contract-outcome]"))
+                    .await?
+                    .is_empty(),
+                "a refused file was sent"
+            );
 
-            // His own: firmato, and nothing more to do.
+            // His own signature on another document: only the server knows the
+            // documents issued to him, and refuses it with the reason.
             let own = pki.signer(
                 root,
                 "holder",
@@ -986,6 +992,36 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
                     ..Profile::default()
                 },
             )?;
+            let mut other = pdf.clone();
+            other.extend_from_slice(b"\n% another document\n");
+            upload(
+                "altro.pdf.p7m",
+                cades(pki, "other", &other, &[&own], &Signing::default())?,
+            )
+            .await?;
+            let refused = screen
+                .text_when("contract-outcome", |t| t.contains("non è stato accettato"))
+                .await?;
+            ensure!(refused.contains("non è stato accettato"), "{refused}");
+            ensure!(
+                screen
+                    .wait_text("contract-reason")
+                    .await?
+                    .contains("non è il contratto emesso")
+            );
+            ensure!(
+                client
+                    .find_all(fantoccini::Locator::Css("[data-testid=contract-precheck]"))
+                    .await?
+                    .is_empty(),
+                "the pre-check's answer stays after a new upload"
+            );
+            screen
+                .text_when("mailbox-contract", |t| t == "Respinto")
+                .await?;
+            audit_both(&client, "Contratto rifiutato").await?;
+
+            // His own: firmato, and nothing more to do.
             upload(
                 "contratto.pdf.p7m",
                 cades(pki, "own", &pdf, &[&own], &Signing::default())?,

@@ -8,8 +8,20 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-/// The areas' bundles (`src/bin/*.rs` of the frontend, `shared::ui::Area`).
-pub const BUNDLES: [&str; 5] = ["pubblico", "accesso", "iscritto", "ordine", "fondazione"];
+/// The frontend's bundles (its `src/bin/*.rs`): one per area (`shared::ui::Area`), then
+/// the modules an area imports on demand ([`ON_DEMAND`]).
+pub const BUNDLES: [&str; 6] = [
+    "pubblico",
+    "accesso",
+    "iscritto",
+    "ordine",
+    "fondazione",
+    "firma",
+];
+
+/// Bundles no page loads at first: the signature pre-check, imported by the member area
+/// when a signed file is chosen.
+pub const ON_DEMAND: [&str; 1] = ["firma"];
 
 /// Renames the app's code and stylesheets in `dist` and rewrites what refers to them.
 /// Each file is renamed after the names it holds are rewritten, so its hash covers them:

@@ -342,30 +342,38 @@ fn precompress(dist: &Path) -> Result<String> {
             code.push((name, raw.len(), br.len()));
         }
     }
-    // What entering an area downloads: the boot module, the area's loader and its wasm.
-    let first_load = |bundle: &str| {
+    // A bundle's loader and wasm; entering an area downloads the boot module too.
+    let size = |prefix: &str| {
         code.iter()
             .filter(|(name, ..)| {
-                name.starts_with("boot.")
-                    || name.starts_with(&format!("{bundle}."))
-                    || name.starts_with(&format!("{bundle}_bg."))
+                name.starts_with(&format!("{prefix}."))
+                    || name.starts_with(&format!("{prefix}_bg."))
             })
             .fold((0, 0), |(raw, br), (_, r, b)| (raw + r, br + b))
     };
-    let lines: Vec<String> = fingerprint::BUNDLES
+    let boot = size("boot");
+    let line = |bundle: &str, (raw, br): (usize, usize)| {
+        format!(
+            "  {bundle:<10} {:>7.1} kB raw, {:>6.1} kB brotli",
+            raw as f64 / 1000.0,
+            br as f64 / 1000.0
+        )
+    };
+    let (areas, on_demand): (Vec<&str>, Vec<&str>) = fingerprint::BUNDLES
         .iter()
-        .map(|bundle| {
-            let (raw, br) = first_load(bundle);
-            format!(
-                "  {bundle:<10} {:>7.1} kB raw, {:>6.1} kB brotli",
-                raw as f64 / 1000.0,
-                br as f64 / 1000.0
-            )
+        .partition(|bundle| !fingerprint::ON_DEMAND.contains(bundle));
+    let areas: Vec<String> = areas
+        .iter()
+        .map(|b| {
+            let (raw, br) = size(b);
+            line(b, (raw + boot.0, br + boot.1))
         })
         .collect();
+    let on_demand: Vec<String> = on_demand.iter().map(|b| line(b, size(b))).collect();
     Ok(format!(
-        "SPA first load of each area (boot + loader + wasm):\n{}",
-        lines.join("\n")
+        "SPA first load of each area (boot + loader + wasm):\n{}\nImported on demand (loader + wasm):\n{}",
+        areas.join("\n"),
+        on_demand.join("\n")
     ))
 }
 

@@ -2,7 +2,8 @@
 //! http://127.0.0.1:8080 (`PEC_ADDR`, `PEC_SPA_DIR`), an SQLite store and the login key in
 //! `PEC_DATA_DIR` (`.data`), demo data on first start (`PEC_SEED=0` to skip), the daily
 //! verifica, the provider and mail sandboxes fed by the outbox, the files (contracts) in
-//! `PEC_DATA_DIR/files`, and the trust store of `PEC_TRUST_STORE` (see `trust`).
+//! `PEC_DATA_DIR/files`, and the trust store of `PEC_TRUST_STORE` (see `trust`; with the demo
+//! data and no store of its own, the demo CA's).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use functions::local::{self, seed};
 use functions::outbox::mailer::{self, sandbox::SandboxMailer};
 use functions::outbox::provider::sandbox::SandboxProvider;
 use functions::repo::layout;
+use functions::service::contratto::Deps;
 use functions::store::sqlite::SqliteStore;
 use functions::trust;
 use functions::{AppState, outbox, telemetry, verifica};
@@ -51,12 +53,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     store.purge_expired(now.timestamp()).await?;
     let jwt = Arc::new(LocalJwt::load_or_create(&data_dir)?);
     let seeding = env_or("PEC_SEED", "1") != "0";
-    if seeding && let Some(seeded) = seed::demo(store.as_ref(), now).await? {
-        tracing::info!(
-            members = seeded.members,
-            mailboxes = seeded.mailboxes,
-            "demo data loaded"
-        );
+    let files = Arc::new(LocalBlobs::open(
+        &data_dir.join("files"),
+        &data_dir.join("files-key"),
+    )?);
+    let demo_ca_trusted = seeding && seed::trust_demo_ca(&data_dir)?;
+    let fiducia = Arc::new(trust::load(&data_dir)?);
+    if seeding {
+        let deps = Deps {
+            store: store.as_ref(),
+            blobs: files.as_ref(),
+            fiducia: &fiducia,
+        };
+        if let Some(seeded) = seed::demo(deps, demo_ca_trusted, now).await? {
+            tracing::info!(
+                members = seeded.members,
+                mailboxes = seeded.mailboxes,
+                contracts = seeded.contracts,
+                "demo data loaded"
+            );
+        }
     }
     let sender = mailer::official_sender(&env_or("PEC_MAIL_FROM", mailer::DEFAULT_SENDER))?;
     outbox::spawn(
@@ -69,13 +85,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = verifica::run(store.as_ref(), now).await?;
     verifica::spawn_daily(store.clone(), Some(report.giorno));
 
-    let files = Arc::new(LocalBlobs::open(
-        &data_dir.join("files"),
-        &data_dir.join("files-key"),
-    )?);
     let state = AppState::local(Arc::new(SystemClock), store, jwt)
         .with_local_files(files)
-        .with_trust(trust::load(&data_dir)?);
+        .with_trust(fiducia);
     let app = local::app(state, &spa_dir, local::auth_from_env());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("PEC Ingegneri: http://{}", listener.local_addr()?);

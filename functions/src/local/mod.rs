@@ -2,6 +2,7 @@
 //! login), the SPA's `/config.json` and the built SPA on one port, the demo data, the
 //! provider and mail sandboxes behind the outbox, and the daily verifica.
 
+pub mod demo_ca;
 pub mod routes;
 pub mod seed;
 

@@ -1,23 +1,35 @@
 //! Demo data for the local server's first start: every Ordine's own mailbox, a few hundred
 //! members in Milano, Roma, Napoli and Sassari (homonyms, double surnames, apostrophes,
-//! accents), two in three with a mailbox, and one account for each role. Loaded through the same
-//! use cases as real data, so it is audited and consistent.
+//! accents), two in three with a mailbox, and one account for each role. Some holders have
+//! done their first access and have their contract issued; of those, most uploaded it
+//! signed by the demo CA the local trust store holds (*firmato*), a few by a CA outside it
+//! (in the Fondazione's review). Loaded through the same use cases as real data, so it is
+//! audited and consistent.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use shared::access::{Caller, Role};
+use shared::api::{CaricamentoRichiesta, PassoRichiesta};
 use shared::audit::Actor;
 use shared::codice_fiscale::{CodiceFiscale, DatiNascita, Sesso};
+use shared::contratto::Passo;
 use shared::member::AnagraficaInput;
 use shared::ordine::OrdineProfiloUpdate;
 use shared::province::OrdineCode;
 
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::demo_ca::DemoCa;
 use crate::repo::accounts::{self, Account};
+use crate::repo::contratti as contratto_repo;
 use crate::repo::{self, reports};
 use crate::service::albo::{self, AlboInput};
-use crate::service::{activation, ordine};
-use crate::store::{ItemStore, StoreError};
+use crate::service::contratto::{self, Deps};
+use crate::service::{activation, ordine, primo_accesso};
+use crate::store::StoreError;
 
 /// The password of every demo account (local use only).
 pub const DEMO_PASSWORD: &str = "pec-demo";
@@ -123,6 +135,8 @@ pub struct Seeded {
     pub accounts: Vec<(String, String)>,
     pub members: usize,
     pub mailboxes: usize,
+    /// Signed contracts uploaded.
+    pub contracts: usize,
 }
 
 fn system(role: Role, subject: &str, ordine: Option<OrdineCode>) -> Caller {
@@ -227,8 +241,14 @@ pub fn members(count: usize, seed: u64, ordini: &[(&str, &str, &str, &str)]) -> 
     out
 }
 
-/// Loads the demo data once; `None` when the store already had it.
-pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Seeded>, StoreError> {
+/// Loads the demo data once; `None` when the store already had it. Contracts are signed
+/// only when `demo_ca_trusted` (with another trust store they would all be in review).
+pub async fn demo(
+    deps: Deps<'_>,
+    demo_ca_trusted: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Seeded>, StoreError> {
+    let store = deps.store;
     if !reports::mark_seeded(store, now).await? {
         return Ok(None);
     }
@@ -287,6 +307,11 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
             mailboxes += 1;
         }
     }
+    let contracts = if demo_ca_trusted {
+        contracts(deps, &inputs, now).await
+    } else {
+        0
+    };
     let mut made = vec![
         Account::new("fondazione", DEMO_PASSWORD, Role::Fondazione, None, None),
         Account::new("albo", DEMO_PASSWORD, Role::Albo, None, None),
@@ -326,7 +351,119 @@ pub async fn demo(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Option<Se
         accounts: accounts_made,
         members: inputs.len(),
         mailboxes,
+        contracts,
     }))
+}
+
+/// The demo CA's certificate as the local trust store, unless a store is configured or
+/// already there; whether the local trust store holds the demo CA.
+pub fn trust_demo_ca(data_dir: &Path) -> Result<bool, Box<dyn std::error::Error>> {
+    if std::env::var_os("PEC_TRUST_STORE").is_some() {
+        return Ok(false);
+    }
+    let bundle = data_dir.join("fiducia.pem");
+    let pem = DemoCa::qualified()?.pem()?;
+    if !bundle.exists() {
+        std::fs::write(&bundle, &pem)?;
+    }
+    Ok(std::fs::read_to_string(&bundle)?.contains(pem.trim()))
+}
+
+/// What the demo holders did with their contract: first access and the contract issued to
+/// one in three holders with a mailbox (never the demo accounts', which are left to do
+/// it); two in three of those uploaded it signed, one in ten of the signed by a CA outside
+/// the trust store. Returns how many uploads were made.
+async fn contracts(deps: Deps<'_>, inputs: &[AlboInput], now: DateTime<Utc>) -> usize {
+    let (Ok(trusted), Ok(outside)) = (DemoCa::qualified(), DemoCa::outside()) else {
+        tracing::warn!("demo CAs unavailable: no demo contracts");
+        return 0;
+    };
+    let mut uploads = 0;
+    for (n, input) in inputs.iter().enumerate().skip(4) {
+        if n % 3 != 1 {
+            continue;
+        }
+        let a = &input.anagrafica;
+        let Ok(cf) = CodiceFiscale::parse(&a.codice_fiscale) else {
+            continue;
+        };
+        let holder = Caller {
+            subject: format!("demo:{cf}"),
+            role: Role::Iscritto,
+            codice_fiscale: Some(cf.clone()),
+            ordine: None,
+        };
+        let Ok((_, pdf)) = contract(deps, &holder, now).await else {
+            continue; // no mailbox (cancelled, suspended before activation)
+        };
+        if n % 9 == 7 {
+            continue; // issued, not signed yet
+        }
+        let ca = if n % 10 == 4 { &outside } else { &trusted };
+        let signed = match ca.sign(&a.nome, &a.cognome, cf.as_str(), n as u32 + 100, &pdf, now) {
+            Ok(signed) => signed,
+            Err(e) => {
+                tracing::warn!(error = %e, "demo signature failed");
+                continue;
+            }
+        };
+        match upload(deps, &holder, signed, now).await {
+            Ok(()) => uploads += 1,
+            Err(e) => tracing::warn!(error = %e, %cf, "demo contract upload refused"),
+        }
+    }
+    uploads
+}
+
+/// `holder`'s first access, then his contract.
+async fn contract(
+    deps: Deps<'_>,
+    holder: &Caller,
+    now: DateTime<Utc>,
+) -> Result<(contratto_repo::ContrattoEmesso, Vec<u8>), Box<dyn std::error::Error>> {
+    let view = primo_accesso::view(deps.store, holder, now).await?;
+    let clausole = view.testo.clausole_onerose.clone();
+    for passo in [
+        Passo::Anagrafica,
+        Passo::Condizioni,
+        Passo::Clausole,
+        Passo::Informativa,
+    ] {
+        let request = PassoRichiesta {
+            passo,
+            versione: view.testo.versione.clone(),
+            impronta: view.impronta.clone(),
+            clausole: clausole.clone(),
+            correzione: String::new(),
+        };
+        primo_accesso::step(deps.store, holder, &request, now).await?;
+    }
+    Ok(contratto::document(deps, holder, now).await?)
+}
+
+/// The upload flow of the app: asked, stored, verified.
+async fn upload(
+    deps: Deps<'_>,
+    holder: &Caller,
+    file: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let cf = holder.own_code().ok_or("not a holder")?;
+    let sha256 = hex::encode(Sha256::digest(&file));
+    let request = CaricamentoRichiesta {
+        dimensione: file.len() as u64,
+        sha256: sha256.clone(),
+    };
+    contratto::prepare(deps, holder, &request, now).await?;
+    deps.blobs
+        .put(
+            &contratto::signed_file(cf, &sha256),
+            file,
+            "application/pkcs7-mime",
+        )
+        .await?;
+    contratto::verify(deps, holder, &sha256, now).await?;
+    Ok(())
 }
 
 fn secretariat(ordine: OrdineCode) -> Caller {

@@ -132,7 +132,7 @@ fn Review(item: ContrattoInRevisione, decided: RwSignal<Vec<String>>) -> impl In
         <li class="review card mb-3" data-testid="review-item">
             <div class="card-body">
                 <h2 class="h5">{format!("{} {}", item.nome, item.cognome)}</h2>
-                <p>{format!("{} · {} · Ordine di {} · caricato il {} · {} kB", item.codice_fiscale, address, item.ordine.nome(), uploaded, item.dimensione.div_ceil(1024))}</p>
+                <p>{format!("{} · {} · {} · caricato il {} · {} kB", item.codice_fiscale, address, item.ordine.nome(), uploaded, item.dimensione.div_ceil(1024))}</p>
                 <p data-testid="review-reason"><strong>"Perché è in revisione: "</strong>{item.motivo.clone()}</p>
                 {if no_signers {
                     view! { <p>"Nessuna firma digitale nel file."</p> }.into_any()

@@ -12,10 +12,15 @@ use crate::components::alert::ErrorAlert;
 use crate::components::download;
 use crate::components::form::focus_first_error;
 use crate::format;
+use crate::precheck;
 
-/// The contract section; `stato` is the mailbox's standing, which an upload moves.
+/// The contract section; `stato` is the mailbox's standing, which an upload moves. With
+/// the holder's `codice_fiscale`, a file is pre-checked in the browser before it is sent.
 #[component]
-pub fn ContractSection(stato: RwSignal<StatoContratto>) -> impl IntoView {
+pub fn ContractSection(
+    stato: RwSignal<StatoContratto>,
+    codice_fiscale: Option<String>,
+) -> impl IntoView {
     let view_version = RwSignal::new(0u32);
     let contract = LocalResource::new(move || {
         view_version.get();
@@ -29,12 +34,17 @@ pub fn ContractSection(stato: RwSignal<StatoContratto>) -> impl IntoView {
             &pdf,
         ))
     });
+    let codice_fiscale = StoredValue::new(codice_fiscale);
     let file_error = RwSignal::new(None::<String>);
+    // Why the browser's pre-check refused the chosen file, which was not sent.
+    let refused_here = RwSignal::new(None::<String>);
+    let checking = RwSignal::new(false);
     let upload = Action::new_local(|file: &Vec<u8>| {
         let file = file.clone();
         async move { api::upload_contract(file).await }
     });
     let outcome = NodeRef::<leptos::html::Div>::new();
+    let precheck_outcome = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(Ok(view)) = upload.value().get() {
             stato.set(view.contratto);
@@ -62,14 +72,31 @@ pub fn ContractSection(stato: RwSignal<StatoContratto>) -> impl IntoView {
             focus_first_error();
             return;
         }
+        refused_here.set(None);
         leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => {
-                    upload.dispatch(js_sys::Uint8Array::new(&buffer).to_vec());
+            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
+                file_error.set(Some("Impossibile leggere il file scelto.".into()));
+                focus_first_error();
+                return;
+            };
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            checking.set(true);
+            let refusal = match codice_fiscale.get_value() {
+                Some(cf) => precheck::refusal(&bytes, &cf).await,
+                None => None,
+            };
+            checking.set(false);
+            match refusal {
+                Some(reason) => {
+                    refused_here.set(Some(reason));
+                    request_animation_frame(move || {
+                        if let Some(outcome) = precheck_outcome.get_untracked() {
+                            let _ = outcome.focus();
+                        }
+                    });
                 }
-                Err(_) => {
-                    file_error.set(Some("Impossibile leggere il file scelto.".into()));
-                    focus_first_error();
+                None => {
+                    upload.dispatch(bytes);
                 }
             }
         });
@@ -111,10 +138,25 @@ pub fn ContractSection(stato: RwSignal<StatoContratto>) -> impl IntoView {
                         <div id="contract-file-error" class="invalid-feedback d-block" data-testid="contract-file-error">{message}</div>
                     })}
                     <button type="submit" class="btn btn-primary mt-2" data-testid="contract-upload"
-                        disabled=move || upload.pending().get()>
-                        {move || if upload.pending().get() { "Verifica della firma in corso…" } else { "Carica e verifica" }}
+                        disabled=move || upload.pending().get() || checking.get()>
+                        {move || if checking.get() {
+                            "Controllo del file…"
+                        } else if upload.pending().get() {
+                            "Verifica della firma in corso…"
+                        } else {
+                            "Carica e verifica"
+                        }}
                     </button>
                 </form>
+                <div aria-live="polite" tabindex="-1" node_ref=precheck_outcome>
+                    {move || refused_here.get().map(|reason| view! {
+                        <div class="alert alert-danger" role="status" data-testid="contract-precheck">
+                            <p><strong>"Il file non può essere accettato."</strong></p>
+                            <p data-testid="contract-precheck-reason">{reason}</p>
+                            <p class="small mb-0">"Controllato nel tuo browser: il file non è stato inviato. Firma il contratto scaricato da questa pagina con il tuo certificato e caricalo di nuovo."</p>
+                        </div>
+                    })}
+                </div>
             </Show>
             <div aria-live="polite" tabindex="-1" node_ref=outcome data-testid="contract-outcome-region">
                 {move || match upload.value().get() {

@@ -17,7 +17,10 @@ pub fn MailboxPage() -> impl IntoView {
     view! {
         <Page title="La mia PEC">
         <Loaded what="della casella" load=api::me view=|me: api::Me| match me.member.and_then(|m| m.mailbox) {
-            Some(mailbox) => view! { <Mailbox mailbox/> }.into_any(),
+            Some(mailbox) => {
+                let codice_fiscale = me.caller.codice_fiscale.map(|cf| cf.to_string());
+                view! { <Mailbox mailbox codice_fiscale/> }.into_any()
+            }
             None => view! {
                 <div class="alert alert-warning" role="note" data-testid="no-mailbox">
                     "Non hai ancora una casella @ingpec.eu: chiedi alla segreteria del tuo Ordine di attivarla."
@@ -38,7 +41,7 @@ fn status(status: MailboxStatus) -> &'static str {
 }
 
 #[component]
-fn Mailbox(mailbox: MailboxView) -> impl IntoView {
+fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoView {
     let services = mailbox
         .services
         .iter()
@@ -83,7 +86,7 @@ fn Mailbox(mailbox: MailboxView) -> impl IntoView {
                             <strong>"Prossimo passo: "</strong>{step}
                         </div>
                     })}
-                    <ContractSection stato=contratto/>
+                    <ContractSection stato=contratto codice_fiscale=codice_fiscale.clone()/>
                 }
                 .into_any()
             } else {

@@ -208,7 +208,7 @@ fn sha256_of(text: &str) -> Result<String, ContrattoError> {
     }
 }
 
-fn signed_file(cf: &CodiceFiscale, sha256: &str) -> String {
+pub(crate) fn signed_file(cf: &CodiceFiscale, sha256: &str) -> String {
     format!("contratti/{cf}/firmati/{sha256}")
 }
 
