@@ -354,7 +354,8 @@ pub fn pades(pki: &Pki, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
     const SLOTS: usize = 16_384;
     let head = [
         document,
-        b"7 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ",
+        // An object number no document of the tests uses.
+        b"9999 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ",
     ]
     .concat();
     // The range's numbers have a fixed width, so the offsets do not move once written.
@@ -363,14 +364,23 @@ pub fn pades(pki: &Pki, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
     let probe = [&head[..], placeholder(0, 0, 0).as_bytes()].concat();
     let contents_at = probe.len() - 1;
     let after_at = contents_at + 2 + SLOTS * 2;
-    let tail = b" >>\nendobj\ntrailer\n<< /Root 1 0 R /Prev 0 >>\n%%EOF\n";
+    // The update's trailer names the document's catalog, as the last trailer does.
+    let text = String::from_utf8_lossy(document);
+    let root = text
+        .rfind("/Root ")
+        .and_then(|at| text[at + 6..].split(" R").next())
+        .context("the document's catalog")?
+        .trim()
+        .to_owned();
+    let tail = format!(" >>\nendobj\ntrailer\n<< /Root {root} R /Prev 0 >>\n%%EOF\n");
+    let tail = tail.as_bytes();
     let total = after_at + tail.len();
     let mut file = [
         &head[..],
         placeholder(contents_at, after_at, total - after_at).as_bytes(),
     ]
     .concat();
-    let signed = [&file[..contents_at], &tail[..]].concat();
+    let signed = [&file[..contents_at], tail].concat();
     let cms = detached(pki, "pades", &signed, signer)?;
     anyhow::ensure!(cms.len() <= SLOTS, "the signature does not fit");
     let mut hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
@@ -385,6 +395,18 @@ pub fn pades(pki: &Pki, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
 /// `document` signed as PAdES by pyHanko (`PEC_PYHANKO`, installed by `cargo xtask
 /// test`), an invisible signature field added in an incremental update.
 pub fn pyhanko(pki: &Pki, name: &str, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
+    pyhanko_field(pki, name, document, signer, &format!("Firma-{name}"))
+}
+
+/// [`pyhanko`] with pyHanko's `--field` spec: `PAGE/X1,Y1,X2,Y2/NAME` draws the
+/// signature's appearance in that box.
+pub fn pyhanko_field(
+    pki: &Pki,
+    name: &str,
+    document: &[u8],
+    signer: &Signer,
+    field: &str,
+) -> Result<Vec<u8>> {
     let tool = std::env::var("PEC_PYHANKO").unwrap_or_else(|_| {
         let home = std::env::var("HOME").unwrap_or_default();
         format!("{home}/.cache/pec-ingegneri/pyhanko-venv/bin/pyhanko")
@@ -395,14 +417,7 @@ pub fn pyhanko(pki: &Pki, name: &str, document: &[u8], signer: &Signer) -> Resul
     );
     std::fs::write(&input, document)?;
     let result = Command::new(&tool)
-        .args([
-            "sign",
-            "addsig",
-            "--field",
-            &format!("Firma-{name}"),
-            "--use-pades",
-            "pemder",
-        ])
+        .args(["sign", "addsig", "--field", field, "--use-pades", "pemder"])
         .args([
             "--key",
             s(&signer.key),

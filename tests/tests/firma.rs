@@ -5,12 +5,12 @@
 //! (every way a certificate, a signer or a document is wrong, truncations, flipped bytes,
 //! garbage). None of the hostile files may be accepted.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use base64::Engine;
 use chrono::Utc;
 use e2e::pki::{
     Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, issued_contract,
-    openssl_verifies, pades, pyhanko,
+    openssl_verifies, pades, pyhanko, pyhanko_field,
 };
 use sha2::{Digest, Sha256};
 use shared::codice_fiscale::CodiceFiscale;
@@ -512,22 +512,15 @@ fn the_issued_contract_signed_by_an_independent_tool_is_accepted() -> Result<()>
         ensure!(openssl_verifies(&w.pki, &p7m, &w.root)?);
         let signed_pdf = pades(&w.pki, &w.contract, signer)?;
         let referto = w.verify(&signed_pdf);
-        ensure!(
-            matches!(
-                referto.esito,
-                Esito::InRevisione {
-                    motivo: Revisione::FirmaPdf
-                }
-            ),
-            "{referto:?}"
-        );
+        ensure!(accepted(&referto), "{referto:?}");
     }
     Ok(())
 }
 
-/// The issued contract signed by pyHanko as PAdES: the holder's signature goes to review
-/// (PDF signatures are never accepted alone), a colleague's is refused, a byte changed in
-/// the signed revision is refused, a revision added after it says so.
+/// The issued contract signed by pyHanko as PAdES: the holder's invisible signature is
+/// accepted, a visible one goes to review (its appearance is drawn on the page), a
+/// colleague's is refused, a byte changed in the signed revision is refused, a revision
+/// added after it says so.
 #[test]
 fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<()> {
     let mut w = World::new("pyhanko")?;
@@ -543,6 +536,17 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
     )?;
     let signed = pyhanko(&w.pki, "own", &w.contract, &own)?;
     let referto = w.verify(&signed);
+    ensure!(accepted(&referto), "{referto:?}");
+    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
+
+    let visible = pyhanko_field(
+        &w.pki,
+        "visible",
+        &w.contract,
+        &own,
+        "1/72,72,300,140/Firma",
+    )?;
+    let referto = w.verify(&visible);
     ensure!(
         matches!(
             referto.esito,
@@ -552,7 +556,6 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
         ),
         "{referto:?}"
     );
-    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
     ensure!(
         referto.documento_sha256.is_some(),
         "the issued revision is found"
@@ -576,7 +579,58 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
     let later = pyhanko(&w.pki, "twice", &signed, &colleague)?;
     let referto = w.verify(&later);
     ensure!(!accepted(&referto), "{referto:?}");
+
+    // The attack: a page of the contract redrawn inside the very update the holder
+    // signs. Every signature check holds; the update's check sends it to review.
+    let redrawn = first_page_update(&w.contract, "Il titolare non paga nulla", true)?;
+    let referto = w.verify(&pades(&w.pki, &redrawn, &own)?);
+    ensure!(
+        matches!(
+            referto.esito,
+            Esito::InRevisione {
+                motivo: Revisione::FirmaPdf
+            }
+        ),
+        "{referto:?}"
+    );
+    // The same update with the page written again unchanged (the new stream drawn
+    // nowhere): only signs, so the review above is for the redrawn page.
+    let rewritten = first_page_update(&w.contract, "Il titolare non paga nulla", false)?;
+    let referto = w.verify(&pades(&w.pki, &rewritten, &own)?);
+    ensure!(accepted(&referto), "{referto:?}");
     Ok(())
+}
+
+/// `contract` with an incremental update that writes its first page again, pointing it at
+/// a new content stream saying `text` when `redraw`.
+fn first_page_update(contract: &[u8], text: &str, redraw: bool) -> Result<Vec<u8>> {
+    let source = String::from_utf8_lossy(contract);
+    let page = source.find("/Type/Page/").context("a page")?;
+    let obj = source[..page].rfind(" 0 obj").context("its object")?;
+    let id_start = source[..obj].rfind('\n').map_or(0, |i| i + 1);
+    let id = &source[id_start..obj];
+    let end = page + source[page..].find("endobj").context("its end")?;
+    let dict = &source[obj + " 0 obj".len()..end];
+    let contents_at = dict.find("/Contents ").context("its contents")?;
+    let old_ref: String = dict[contents_at + 10..]
+        .chars()
+        .take_while(|c| *c != '/' && *c != '>')
+        .collect();
+    let redrawn = if redraw {
+        dict.replacen(&format!("/Contents {old_ref}"), "/Contents 9000 0 R", 1)
+    } else {
+        dict.to_owned()
+    };
+    let stream = format!("BT /f0 24 Tf 72 700 Td ({text}) Tj ET");
+    Ok([
+        contract,
+        format!(
+            "{id} 0 obj{redrawn}endobj\n9000 0 obj\n<</Length {}>>stream\n{stream}\nendstream\nendobj\n",
+            stream.len()
+        )
+        .as_bytes(),
+    ]
+    .concat())
 }
 
 /// Hundreds of broken and forged files from good ones: none is accepted, none panics.
@@ -699,7 +753,7 @@ fn no_hostile_file_is_accepted() -> Result<()> {
 /// A PAdES signature made the way a signing program makes one: an incremental update with
 /// a signature dictionary whose /Contents hold a detached CMS over the /ByteRange.
 #[test]
-fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
+fn a_signed_pdf_is_accepted_only_when_its_signature_holds_and_only_signs() -> Result<()> {
     let w = World::new("pades")?;
     let rsa = w.pki.signer(&w.root, "rsa", &w.holder_profile())?;
     let other = w.pki.signer(
@@ -713,6 +767,21 @@ fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
 
     let good = pades(&w.pki, &w.contract, &rsa)?;
     let referto = w.verify(&good);
+    ensure!(accepted(&referto), "{referto:?}");
+    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
+
+    // A page added to the contract in the signed update.
+    let stream = "BT (Il titolare non paga nulla) Tj ET";
+    let added = [
+        &w.contract[..],
+        format!(
+            "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length {} >>stream\n{stream}\nendstream\nendobj\n",
+            stream.len()
+        )
+        .as_bytes(),
+    ]
+    .concat();
+    let referto = w.verify(&pades(&w.pki, &added, &rsa)?);
     ensure!(
         matches!(
             referto.esito,
@@ -722,7 +791,6 @@ fn a_signed_pdf_goes_to_review_only_when_its_signature_holds() -> Result<()> {
         ),
         "{referto:?}"
     );
-    ensure!(referto.firmatari[0].codice_fiscale.as_deref() == Some(HOLDER));
 
     let referto = w.verify(&pades(&w.pki, &w.contract, &other)?);
     ensure!(

@@ -7,11 +7,13 @@
 //! PDF without a signature (a scan) or with changes after its signature goes to the
 //! Fondazione's review; anything else is refused with the reason.
 
+mod aggiornamento;
 mod algoritmi;
 mod ber;
 mod certificato;
 mod cms;
 mod fiducia;
+mod oggetti;
 mod pdf;
 mod tlv;
 

@@ -1,15 +1,14 @@
 //! PAdES: a PDF whose last signature's /ByteRange covers the file but its /Contents, which
 //! hold a detached CMS signature over those ranges. The issued contract must be the file's
-//! first revision, byte for byte. The PDF's own objects are not parsed: whether the
-//! signing revision adds only the signature (and not a redrawn page) is for the
-//! Fondazione's review, so a PDF signature that holds goes there rather than being
-//! accepted on its own. Nothing is ever decompressed.
+//! first revision, byte for byte, and the signing update must only sign it
+//! (`aggiornamento`); a signature that holds on an update that does more, or any update
+//! after the signature, goes to the Fondazione's review. Nothing is ever decompressed.
 
 use sha2::{Digest, Sha256};
 
 use super::{
-    Esito, Formato, Referto, Revisione, Rifiuto, Verifica, ber, cms::SignedData, holding, judge,
-    parse_whole,
+    Esito, Formato, Referto, Revisione, Rifiuto, Verifica, aggiornamento, ber, cms::SignedData,
+    holding, judge, parse_whole,
 };
 
 /// Names of PDF features that run code or carry other files.
@@ -90,25 +89,29 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
         &signers,
         &parsed.certificates,
         issued.is_some(),
-        issued,
+        issued.as_ref().map(|(sha, _)| sha.clone()),
         v,
     );
     if referto.esito == Esito::Verificato {
         let later = end < file.len() || signatures > 1;
-        referto.esito = Esito::InRevisione {
-            motivo: if later {
-                Revisione::ModificheDopoLaFirma
-            } else {
-                Revisione::FirmaPdf
-            },
-        };
+        let only_signs =
+            issued.is_some_and(|(_, len)| aggiornamento::solo_firma(&file[..len], &file[len..end]));
+        if later {
+            referto.esito = Esito::InRevisione {
+                motivo: Revisione::ModificheDopoLaFirma,
+            };
+        } else if !only_signs {
+            referto.esito = Esito::InRevisione {
+                motivo: Revisione::FirmaPdf,
+            };
+        }
     }
     referto
 }
 
-/// The SHA-256 (hex) of the issued contract the file starts with: a revision ends at a
-/// `%%EOF` and its end of line.
-fn issued_prefix(signed_part: &[u8], issued: &[[u8; 32]]) -> Option<String> {
+/// The SHA-256 (hex) and the length of the issued contract the file starts with: a
+/// revision ends at a `%%EOF` and its end of line.
+fn issued_prefix(signed_part: &[u8], issued: &[[u8; 32]]) -> Option<(String, usize)> {
     positions(signed_part, b"%%EOF").find_map(|at| {
         let end = at + 5;
         let rest = &signed_part[end..];
@@ -122,7 +125,7 @@ fn issued_prefix(signed_part: &[u8], issued: &[[u8; 32]]) -> Option<String> {
             issued
                 .iter()
                 .any(|i| i[..] == sha[..])
-                .then(|| hex::encode(sha))
+                .then(|| (hex::encode(sha), end))
         })
     })
 }

@@ -21,7 +21,7 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <Page title="Contratti in revisione">
         <p class="lead">
-            "I contratti firmati che la verifica automatica non ha potuto accettare: firma di un certificatore fuori dall'elenco di fiducia, PDF firmato, scansione di una firma autografa. Dal più vecchio."
+            "I contratti firmati che la verifica automatica non ha potuto accettare: firma di un certificatore fuori dall'elenco di fiducia, PDF con una firma visibile o con altre modifiche oltre alla firma, scansione di una firma autografa. Dal più vecchio."
         </p>
         <Loaded what="dei contratti in revisione"
             load=move || {
