@@ -1,11 +1,15 @@
 //! `cargo xtask dist`: what a deploy uploads. The SPA in `dist/` (hashed names) and one
 //! zip per Lambda function in `target/lambda/{bin}/bootstrap.zip`, built by cargo-lambda
 //! for arm64 Amazon Linux 2023 (zig as the cross linker; both from PyPI). The template's
-//! `CodeUri`s point at those zips.
+//! `CodeUri`s point at those zips. The API's zip also carries the trust store the
+//! Fondazione keeps (`PEC_TRUST_STORE`, `PEC_TRUST_CRLS` when packaging), where the
+//! template tells the function to read it (`/var/task/fiducia.pem`, `/var/task/crl/`).
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use shared::firma::Fiducia;
 
 use crate::{run, spa, tools};
 
@@ -35,6 +39,16 @@ pub fn build(root: &Path) -> Result<()> {
         args.extend(["--bin", function]);
     }
     run(root, "cargo", &args, &[("PATH", &path)])?;
+    let api_zip = root.join("target/lambda/pec-api/bootstrap.zip");
+    match trust_from_env()? {
+        Some((bundle, crls)) => {
+            let (cas, crl_count) = package_trust(&api_zip, &bundle, &crls)?;
+            eprintln!("Trust store packaged in pec-api: {cas} CAs, {crl_count} CRLs");
+        }
+        None => eprintln!(
+            "No trust store packaged (PEC_TRUST_STORE unset): on AWS every valid signature goes to the Fondazione's review"
+        ),
+    }
 
     eprintln!("\nDeployable artifacts:");
     for function in FUNCTIONS {
@@ -53,4 +67,108 @@ pub fn build(root: &Path) -> Result<()> {
     }
     eprintln!("  SPA                     {}", dist.display());
     Ok(())
+}
+
+/// The bundle and CRL folder named for packaging, if any.
+fn trust_from_env() -> Result<Option<(PathBuf, Vec<PathBuf>)>> {
+    let Some(bundle) = std::env::var_os("PEC_TRUST_STORE").map(PathBuf::from) else {
+        return Ok(None);
+    };
+    let mut crls = Vec::new();
+    if let Some(folder) = std::env::var_os("PEC_TRUST_CRLS") {
+        for entry in std::fs::read_dir(&folder)
+            .with_context(|| format!("reading {}", PathBuf::from(&folder).display()))?
+        {
+            let path = entry?.path();
+            if path.is_file() {
+                crls.push(path);
+            }
+        }
+        crls.sort();
+    }
+    Ok(Some((bundle, crls)))
+}
+
+/// Adds `bundle` as `fiducia.pem` and each of `crls` under `crl/` to the function's
+/// `zip`, after reading them as the function will (a bundle it cannot load would stop it
+/// at start); how many CAs and CRLs it holds.
+fn package_trust(zip: &Path, bundle: &Path, crls: &[PathBuf]) -> Result<(usize, usize)> {
+    let pem = std::fs::read_to_string(bundle)
+        .with_context(|| format!("reading the trust store {}", bundle.display()))?;
+    let mut store = Fiducia::from_pem(&pem)
+        .map_err(|e| anyhow::anyhow!("the trust store {}: {e}", bundle.display()))?;
+    if store.anchors() == 0 {
+        bail!("the trust store {} holds no CA", bundle.display());
+    }
+    let mut files = vec![("fiducia.pem".to_owned(), pem.into_bytes())];
+    for crl in crls {
+        let bytes = std::fs::read(crl)?;
+        store
+            .add_crl(&bytes)
+            .map_err(|e| anyhow::anyhow!("the CRL {}: {e}", crl.display()))?;
+        let name = crl
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("a CRL's name")?;
+        files.push((format!("crl/{name}"), bytes));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(zip)
+        .with_context(|| format!("{} was not built", zip.display()))?;
+    let mut archive = zip::ZipWriter::new_append(file)?;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o644);
+    for (name, bytes) in &files {
+        archive.start_file(name.as_str(), options)?;
+        archive.write_all(bytes)?;
+    }
+    archive.finish()?;
+    Ok((store.anchors(), crls.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::package_trust;
+
+    #[test]
+    fn the_trust_store_joins_the_functions_zip_only_when_it_loads() {
+        let dir = std::env::temp_dir().join(format!("pec-dist-trust-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let zip_path = dir.join("bootstrap.zip");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        zip.start_file("bootstrap", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(b"\x7fELF").unwrap();
+        zip.finish().unwrap();
+
+        let bad = dir.join("bad.pem");
+        std::fs::write(&bad, "not a certificate").unwrap();
+        assert!(package_trust(&zip_path, &bad, &[]).is_err());
+
+        // A CA of the demo (any certificate the verifier loads will do).
+        let pem = include_str!("../tests/fixtures/ca.pem");
+        let bundle = dir.join("fiducia.pem");
+        std::fs::write(&bundle, pem).unwrap();
+        assert_eq!(package_trust(&zip_path, &bundle, &[]).unwrap(), (1, 0));
+
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+        let mut names: Vec<String> = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().unwrap().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["bootstrap", "fiducia.pem"]);
+        let mut packaged = String::new();
+        archive
+            .by_name("fiducia.pem")
+            .unwrap()
+            .read_to_string(&mut packaged)
+            .unwrap();
+        assert_eq!(packaged, pem);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
