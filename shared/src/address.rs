@@ -28,6 +28,14 @@ pub enum AddressError {
     Invalid(String),
     #[error("«{0}» non è un indirizzo della convenzione: deve terminare con @ingpec.eu.")]
     NotIngpec(String),
+    #[error(
+        "Il cognome nell'indirizzo deve contenere il cognome iscritto all'Albo ({albo}): puoi aggiungere un secondo cognome o un'altra parte, non sostituirlo."
+    )]
+    NotTheSurname { albo: String },
+    #[error(
+        "È già il cognome del tuo indirizzo: scrivi il cognome come lo vuoi nell'indirizzo, o lascia vuoto."
+    )]
+    SameSurname,
 }
 
 /// The part before `@` of an `ingpec.eu` mailbox: lower-case ASCII letters and digits in
@@ -66,6 +74,28 @@ impl LocalPart {
             return Err(AddressError::NoLetters("cognome"));
         }
         Self::parse(&format!("{nome}.{cognome}"))
+    }
+
+    /// The base a holder asks for at his first access (seed 004: "l'adeguamento del
+    /// cognome in caso di omonimia"): his first name as before, the surname he writes,
+    /// which must keep his Albo surname (he may add a second one, not take another's).
+    /// His alias then is the first free one of that base, as at activation.
+    pub fn corrected(
+        nome: &str,
+        cognome_albo: &str,
+        cognome_richiesto: &str,
+    ) -> Result<Self, AddressError> {
+        let albo = fold_letters(cognome_albo);
+        let asked = fold_letters(cognome_richiesto);
+        if asked == albo {
+            return Err(AddressError::SameSurname);
+        }
+        if albo.is_empty() || !asked.contains(&albo) {
+            return Err(AddressError::NotTheSurname {
+                albo: cognome_albo.to_owned(),
+            });
+        }
+        Self::for_person(nome, cognome_richiesto)
     }
 
     /// The address for homonyms: `.2`, `.3`, … after the base (alias 1 is the base itself).
@@ -221,6 +251,27 @@ mod tests {
             EmailAddress::ingpec(&LocalPart::parse("mario.rossi").unwrap()).as_str(),
             "mario.rossi@ingpec.eu"
         );
+    }
+
+    #[test]
+    fn a_corrected_surname_keeps_the_albo_one() {
+        let corrected = |asked| LocalPart::corrected("Mario", "Rossi", asked).map(|l| l.0);
+        assert_eq!(corrected("Rossi Bianchi").unwrap(), "mario.rossibianchi");
+        assert_eq!(corrected("De' Rossi").unwrap(), "mario.derossi");
+        assert_eq!(corrected("ROSSI"), Err(AddressError::SameSurname));
+        assert_eq!(corrected("Rossì"), Err(AddressError::SameSurname));
+        assert!(matches!(
+            corrected("Bianchi"),
+            Err(AddressError::NotTheSurname { .. })
+        ));
+        assert!(matches!(
+            corrected(""),
+            Err(AddressError::NotTheSurname { .. })
+        ));
+        assert!(matches!(
+            corrected(&"Rossi".repeat(20)),
+            Err(AddressError::TooLong { .. })
+        ));
     }
 
     #[test]

@@ -908,8 +908,9 @@ mod dto {
         /// At the clauses step: each onerous clause approved, by article.
         #[serde(default)]
         pub clausole: Vec<u32>,
-        /// At the anagrafica step: the correction of his address he asks for, if any.
+        /// At the anagrafica step: the surname as his address should carry it (his Albo
+        /// surname with, say, a second one), when he corrects it; empty otherwise.
         #[serde(default)]
-        pub correzione: String,
+        pub cognome_indirizzo: String,
     }
 }

@@ -202,9 +202,10 @@ pub struct PassoAccettato {
     /// The onerous clauses approved, by article.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clausole: Vec<u32>,
-    /// The correction of his address he asked for at the anagrafica step.
+    /// At the anagrafica step: the surname as he wrote it for his address, when he
+    /// corrected it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub richiesta_correzione: Option<String>,
+    pub cognome_indirizzo: Option<String>,
 }
 
 #[cfg(test)]
@@ -240,7 +241,7 @@ mod tests {
             versione: "2026.1".into(),
             impronta: String::new(),
             clausole: Vec::new(),
-            richiesta_correzione: None,
+            cognome_indirizzo: None,
         };
         assert_eq!(Passo::prossimo(&[]), Some(Passo::Anagrafica));
         let done = [taken(Passo::Anagrafica), taken(Passo::Condizioni)];

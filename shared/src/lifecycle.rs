@@ -219,14 +219,22 @@ impl StatoContratto {
 }
 
 /// Commands for the provider (Aruba), carried out through the outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "command")]
 pub enum ProviderCommand {
-    Create { space: Space },
-    Resize { space: Space },
+    Create {
+        space: Space,
+    },
+    Resize {
+        space: Space,
+    },
     Block,
     Unblock,
     Close,
+    /// The mailbox at `from` takes the mailbox's (corrected) address.
+    Rename {
+        from: EmailAddress,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,6 +310,11 @@ pub enum Event {
         service_id: u32,
     },
     PrimoAccesso,
+    /// The holder's surname or alias corrected in his address, at his first access
+    /// (before it is complete: afterwards the address is fixed).
+    IndirizzoCorretto {
+        indirizzo: EmailAddress,
+    },
     /// The signed contract's standing changed: an upload verified, sent to review or
     /// refused, or the Fondazione's decision on one.
     Contratto {
@@ -533,6 +546,12 @@ impl Mailbox {
             Event::PrimoAccesso => {
                 next.ensure_open()?;
                 next.first_access_on.get_or_insert(today);
+            }
+            Event::IndirizzoCorretto { indirizzo } => {
+                next.ensure_open()?;
+                next.address_correction_allowed()?;
+                let from = std::mem::replace(&mut next.address, indirizzo.clone());
+                effects.push(Effect::Provider(ProviderCommand::Rename { from }));
             }
             Event::Contratto { stato } => {
                 next.accepts_signed_contract()?;

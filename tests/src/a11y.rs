@@ -106,17 +106,18 @@ async fn fits_the_width(client: &Client, screen: &str) -> Result<()> {
         .await?;
     match overflow.as_i64() {
         Some(px) if px > 0 => {
-            // What sticks out, to say what to fix: the innermost elements past the edge
-            // (a wide table's cells are among them when its region does not contain them).
+            // What sticks out, to say what to fix: the innermost elements past the edge,
+            // and those whose own content (an unbreakable word) is wider than they are.
             let culprit = client
                 .execute(
                     r#"const width = document.documentElement.clientWidth;
-                       const out = [...document.body.querySelectorAll('*')]
-                         .filter(e => e.getBoundingClientRect().right + window.scrollX > width + 0.5);
-                       const inner = out.filter(e => !out.some(o => o !== e && e.contains(o)));
-                       return inner.slice(0, 3).map(e =>
-                         `<${e.tagName.toLowerCase()} class="${e.className}" position=${getComputedStyle(e).position}> ${(e.textContent || '').trim().slice(0, 60)}`
-                       ).join(' | ');"#,
+                       const all = [...document.body.querySelectorAll('*')];
+                       const innermost = list => list.filter(e => !list.some(o => o !== e && e.contains(o)));
+                       const describe = e => `<${e.tagName.toLowerCase()} class="${e.className}"> ${(e.textContent || '').trim().slice(0, 60)}`;
+                       const past = innermost(all.filter(e => e.getBoundingClientRect().right > width + 0.5));
+                       const spilling = innermost(all.filter(e => e.scrollWidth > e.clientWidth + 1
+                         && getComputedStyle(e).overflowX === 'visible'));
+                       return [...past, ...spilling].slice(0, 4).map(describe).join(' | ');"#,
                     vec![],
                 )
                 .await?;

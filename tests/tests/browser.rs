@@ -878,6 +878,31 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
             let step = screen.wait_text("first-access-step").await?;
             ensure!(step.starts_with("Passo 1 di 4"), "{step}");
             ensure!(screen.wait_text("first-access-data").await?.contains(&cf));
+            // Another's surname for his address: the preview says so as he types, and the
+            // server refuses it on the field, which takes the focus.
+            let surname = screen.find("first-access-surname").await?;
+            surname.send_keys("Bianchi").await?;
+            let preview = screen
+                .text_when("first-access-preview", |t| t.contains("cognome iscritto"))
+                .await?;
+            ensure!(preview.contains("(Rossi)"), "{preview}");
+            screen.click("first-access-confirm").await?;
+            ensure!(
+                screen
+                    .wait_text("first-access-surname-error")
+                    .await?
+                    .contains("cognome iscritto all'Albo")
+            );
+            screen.focus_on("first-access-surname").await?;
+            audit_both(&client, "Primo accesso, cognome nell'indirizzo rifiutato").await?;
+            // A second surname: the address he will have, then his at once.
+            surname.clear().await?;
+            surname.send_keys("Rossi Bianchi").await?;
+            screen
+                .text_when("first-access-preview", |t| {
+                    t.contains("mario.rossibianchi@ingpec.eu")
+                })
+                .await?;
             screen.click("first-access-confirm").await?;
             screen
                 .text_when("first-access-step", |t| t.starts_with("Passo 2 di 4"))
@@ -917,6 +942,9 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
             screen.click("first-access-confirm").await?;
             screen.wait_text("first-access-done").await?;
             screen.click("first-access-continue").await?;
+            screen
+                .text_when("mailbox-address", |t| t == "mario.rossibianchi@ingpec.eu")
+                .await?;
 
             let state = screen.wait_text("contract-state").await?;
             ensure!(state.contains("Da firmare"), "{state}");

@@ -434,7 +434,7 @@ async fn contract(
             versione: view.testo.versione.clone(),
             impronta: view.impronta.clone(),
             clausole: clausole.clone(),
-            correzione: String::new(),
+            cognome_indirizzo: String::new(),
         };
         primo_accesso::step(deps.store, holder, &request, now).await?;
     }

@@ -69,6 +69,43 @@ pub async fn apply(
     }
 }
 
+/// Records a rename as applied, once: the mailbox `old` becomes `after` under its new
+/// address; `Ok(false)` when the command was applied before.
+pub async fn rename(
+    store: &dyn ItemStore,
+    command_id: &str,
+    command: &Command,
+    old: &Versioned<SandboxMailbox>,
+    after: &SandboxMailbox,
+) -> Result<bool, StoreError> {
+    let applied = Item::new(
+        keys::provider_command(command_id),
+        keys::PROVIDER_COMMAND,
+        command,
+    )?;
+    let state = Item::new(
+        keys::provider_mailbox(&after.address),
+        keys::PROVIDER_MAILBOX,
+        after,
+    )?
+    .with_version(1);
+    match store
+        .transact(vec![
+            WriteOp::Put(applied, Condition::NotExists),
+            WriteOp::Put(state, Condition::NotExists),
+            WriteOp::Delete(
+                keys::provider_mailbox(&old.value.address),
+                Condition::Version(old.version),
+            ),
+        ])
+        .await
+    {
+        Ok(()) => Ok(true),
+        Err(StoreError::ConditionFailed { failed }) if failed.contains(&0) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// A notice the mail sandbox sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentNotice {

@@ -109,7 +109,7 @@ impl<T: Audited> Change<T> {
                     Effect::Provider(command) => {
                         creates |= matches!(command, ProviderCommand::Create { .. });
                         queued.comandi += 1;
-                        OutboxCommand::provider(address, Command::of(*command, &titolare), now)
+                        OutboxCommand::provider(address, Command::of(command, &titolare), now)
                     }
                     Effect::Reminder(reminder) => {
                         queued.avvisi += 1;

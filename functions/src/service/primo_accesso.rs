@@ -1,12 +1,16 @@
-//! A holder's first access (seed 004): he checks his anagrafica (and may ask, only now, for
-//! a correction of his address), accepts the conditions, approves each onerous clause
-//! specifically, and reads the privacy notice. Each step is recorded on his item with its
-//! time and the version and SHA-256 of the text shown, audited; the last one records the
-//! first access on the mailbox, after which the address can no longer be corrected.
+//! A holder's first access (seed 004): he checks his anagrafica (and may, only now, correct
+//! the surname in his address: a homonym adds a second surname, and his mailbox takes the
+//! first free address of that form, renamed at the provider), accepts the conditions,
+//! approves each onerous clause specifically, and reads the privacy notice. Each step is
+//! recorded on his item with its time and the version and SHA-256 of the text shown,
+//! audited; the last one records the first access on the mailbox, after which the address
+//! can no longer be corrected.
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
+use shared::address::{AddressError, LocalPart};
 use shared::api::{PassoRichiesta, PrimoAccessoView};
+use shared::audit::AuditTarget;
 use shared::contratto::{self, Passo, PassoAccettato};
 use shared::lifecycle::{Event, LifecycleError};
 use shared::member::FieldError;
@@ -14,13 +18,14 @@ use thiserror::Error;
 
 use super::{Forbidden, ensure, holder_cf};
 use crate::clock::rome_date;
+use crate::repo::addresses::{self, AddressOrStore};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
 use crate::repo::{self, Versioned};
 use crate::store::{ItemStore, StoreError};
 
-/// The longest correction request kept.
-const CORRECTION_MAX: usize = 200;
+/// Tries at a step when another write came first (an address taken at the same moment).
+const ATTEMPTS: usize = 3;
 
 #[derive(Debug, Error)]
 pub enum PrimoAccessoError {
@@ -48,6 +53,19 @@ pub enum PrimoAccessoError {
     Stale,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<AddressOrStore> for PrimoAccessoError {
+    fn from(e: AddressOrStore) -> Self {
+        match e {
+            AddressOrStore::Address(e) => address_error(e),
+            AddressOrStore::Store(e) => e.into(),
+        }
+    }
+}
+
+fn address_error(e: AddressError) -> PrimoAccessoError {
+    PrimoAccessoError::Invalid(FieldError::new("cognome_indirizzo", e.to_string()))
 }
 
 async fn own(
@@ -102,8 +120,23 @@ pub async fn step(
     request: &PassoRichiesta,
     now: DateTime<Utc>,
 ) -> Result<PrimoAccessoView, PrimoAccessoError> {
+    for _ in 0..ATTEMPTS {
+        match attempt(store, caller, request, now).await {
+            Err(PrimoAccessoError::Stale) => continue,
+            outcome => return outcome,
+        }
+    }
+    Err(PrimoAccessoError::Stale)
+}
+
+async fn attempt(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    request: &PassoRichiesta,
+    now: DateTime<Utc>,
+) -> Result<PrimoAccessoView, PrimoAccessoError> {
     let member = own(store, caller).await?;
-    let mailbox = member
+    let mut mailbox = member
         .value
         .mailbox
         .clone()
@@ -135,19 +168,26 @@ pub async fn step(
         }
         clausole = required;
     }
-    let correzione = request.correzione.trim();
-    let richiesta_correzione = match expected {
-        Passo::Anagrafica if correzione.chars().count() > CORRECTION_MAX => {
-            return Err(PrimoAccessoError::Invalid(FieldError::new(
-                "correzione",
-                format!(
-                    "La richiesta di correzione può avere al massimo {CORRECTION_MAX} caratteri."
-                ),
-            )));
-        }
-        Passo::Anagrafica if !correzione.is_empty() => Some(correzione.to_owned()),
-        _ => None,
-    };
+    let mut effects = Vec::new();
+    let mut reservation = None;
+    let asked = request.cognome_indirizzo.trim();
+    let cognome_indirizzo =
+        (expected == Passo::Anagrafica && !asked.is_empty()).then(|| asked.to_owned());
+    if let Some(asked) = &cognome_indirizzo {
+        let anagrafica = &member.value.anagrafica;
+        let base = LocalPart::corrected(&anagrafica.nome, &anagrafica.cognome, asked)
+            .map_err(address_error)?;
+        let alias = addresses::first_free(&addresses::taken(store, &base).await?);
+        let holder = AuditTarget::Member(member.value.cf().clone()).to_string();
+        let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
+        let transition = mailbox.apply(
+            &Event::IndirizzoCorretto { indirizzo: address },
+            rome_date(now),
+        )?;
+        effects = transition.effects;
+        mailbox = transition.mailbox;
+        reservation = Some(reserve);
+    }
     let mut after = member.value.clone();
     after.primo_accesso.push(PassoAccettato {
         passo: expected,
@@ -155,14 +195,14 @@ pub async fn step(
         versione: testo.versione.clone(),
         impronta,
         clausole,
-        richiesta_correzione,
+        cognome_indirizzo,
     });
-    let mut effects = Vec::new();
     if Passo::prossimo(&after.primo_accesso).is_none() {
         let transition = mailbox.apply(&Event::PrimoAccesso, rome_date(now))?;
-        effects = transition.effects;
-        after.mailbox = Some(transition.mailbox);
+        effects.extend(transition.effects);
+        mailbox = transition.mailbox;
     }
+    after.mailbox = Some(mailbox);
     let change = Change {
         before: Some(member),
         after,
@@ -170,7 +210,8 @@ pub async fn step(
         actor: caller.actor(),
         action: format!("primo accesso: {}", expected.nome()),
     };
-    let (ops, saved, _) = change.into_ops(now)?;
+    let (mut ops, saved, _) = change.into_ops(now)?;
+    ops.extend(reservation);
     match repo::commit(store, ops).await {
         Ok(()) => view_of(&saved.value, now),
         Err(e) if e.is_condition_failed() => Err(PrimoAccessoError::Stale),

@@ -93,7 +93,7 @@ fn campo(path: &str) -> Option<(String, Valore)> {
             "passo" => named("Primo accesso, passo", Testo),
             "il" => named("Primo accesso, confermato il", Testo),
             "versione" => named("Primo accesso, versione del testo", Testo),
-            "richiesta_correzione" => named("Primo accesso, correzione richiesta", Testo),
+            "cognome_indirizzo" => named("Primo accesso, cognome nell'indirizzo", Testo),
             leaf if leaf.starts_with("clausole[") => {
                 named("Primo accesso, clausola approvata (art.)", Testo)
             }

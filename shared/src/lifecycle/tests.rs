@@ -429,6 +429,23 @@ fn the_address_can_be_corrected_only_before_the_first_access() {
         accessed.address_correction_allowed(),
         Err(LifecycleError::AddressFixed)
     );
+    // Corrected before: the provider renames the mailbox; after: refused.
+    let corrected = EmailAddress::parse("mario.rossibianchi@ingpec.eu").unwrap();
+    let event = Event::IndirizzoCorretto {
+        indirizzo: corrected.clone(),
+    };
+    let t = apply(&m, event.clone(), date(2025, 1, 11));
+    assert_eq!(t.mailbox.address, corrected);
+    assert_eq!(
+        t.effects,
+        [Effect::Provider(ProviderCommand::Rename {
+            from: address()
+        })]
+    );
+    assert_eq!(
+        accessed.apply(&event, date(2025, 1, 13)).err(),
+        Some(LifecycleError::AddressFixed)
+    );
 }
 
 #[test]

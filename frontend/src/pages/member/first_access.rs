@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use shared::address::LocalPart;
 use shared::api::{PassoRichiesta, PrimoAccessoView};
 use shared::contratto::{Passo, VersioneContratto};
 use shared::ui::path;
@@ -42,16 +43,26 @@ fn Wizard(initial: PrimoAccessoView) -> impl IntoView {
             });
         }
     });
-    let send = move |passo: Passo, clausole: Vec<u32>, correzione: String| {
+    let send = move |passo: Passo, clausole: Vec<u32>, cognome_indirizzo: String| {
         let s = state.get_untracked();
         confirm.dispatch(PassoRichiesta {
             passo,
             versione: s.testo.versione.clone(),
             impronta: s.impronta.clone(),
             clausole,
-            correzione,
+            cognome_indirizzo,
         });
     };
+    // The server's refusal of the surname for the address, said on its field.
+    let surname_error = Memo::new(move |_| match confirm.value().get() {
+        Some(Err(err)) if err.field() == Some("cognome_indirizzo") => Some(err.to_string()),
+        _ => None,
+    });
+    Effect::new(move |_| {
+        if surname_error.get().is_some() {
+            request_animation_frame(focus_first_error);
+        }
+    });
     view! {
         {move || {
             let s = state.get();
@@ -62,7 +73,7 @@ fn Wizard(initial: PrimoAccessoView) -> impl IntoView {
                     <h2 tabindex="-1" node_ref=heading data-testid="first-access-step">
                         {format!("Passo {} di 4: {}", n + 1, passo.nome())}
                     </h2>
-                    <Step passo testo=s.testo.clone() send pending=confirm.pending()/>
+                    <Step passo testo=s.testo.clone() send pending=confirm.pending() surname_error/>
                 }
                 .into_any(),
                 _ => view! {
@@ -76,7 +87,9 @@ fn Wizard(initial: PrimoAccessoView) -> impl IntoView {
         }}
         <div aria-live="polite">
             {move || match confirm.value().get() {
-                Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="first-access-error"/> }),
+                Some(Err(err)) if err.field() != Some("cognome_indirizzo") => {
+                    Some(view! { <ErrorAlert message=err.to_string() testid="first-access-error"/> })
+                }
                 _ => None,
             }}
         </div>
@@ -89,9 +102,10 @@ fn Step(
     testo: VersioneContratto,
     send: impl Fn(Passo, Vec<u32>, String) + Clone + Send + Sync + 'static,
     pending: Memo<bool>,
+    surname_error: Memo<Option<String>>,
 ) -> impl IntoView {
     match passo {
-        Passo::Anagrafica => view! { <Anagrafica send pending/> }.into_any(),
+        Passo::Anagrafica => view! { <Anagrafica send pending surname_error/> }.into_any(),
         Passo::Condizioni => {
             let articles = testo
                 .articoli
@@ -192,8 +206,9 @@ fn Acceptance(
 fn Anagrafica(
     send: impl Fn(Passo, Vec<u32>, String) + Clone + Send + Sync + 'static,
     pending: Memo<bool>,
+    surname_error: Memo<Option<String>>,
 ) -> impl IntoView {
-    let correzione = RwSignal::new(String::new());
+    let surname = RwSignal::new(String::new());
     view! {
         <Loaded what="dei tuoi dati" load=api::me view=move |me: api::Me| {
             let send = send.clone();
@@ -202,6 +217,17 @@ fn Anagrafica(
             };
             let a = &member.anagrafica;
             let address = member.mailbox.as_ref().map(|m| m.address.to_string()).unwrap_or_default();
+            let (nome, cognome) = (a.nome.clone(), a.cognome.clone());
+            // What the address would become, as the server makes it (the first free alias
+            // is the server's to tell).
+            let preview = move || {
+                let asked = surname.get();
+                (!asked.trim().is_empty()).then(|| {
+                    LocalPart::corrected(&nome, &cognome, &asked)
+                        .map(|base| format!("Il nuovo indirizzo sarà {}@ingpec.eu (con un numero in fondo, se è già assegnato).", base.as_str()))
+                        .unwrap_or_else(|e| e.to_string())
+                })
+            };
             view! {
                 <p>"Verifica i tuoi dati come risultano all'Ordine. Nome, cognome e codice fiscale si correggono presso il tuo Ordine; gli altri dati dalla pagina «Dati anagrafici»."</p>
                 <dl class="facts" data-testid="first-access-data">
@@ -209,21 +235,27 @@ fn Anagrafica(
                     <dt>"Codice fiscale"</dt><dd>{a.codice_fiscale.to_string()}</dd>
                     <dt>"Residenza"</dt><dd>{format!("{}, {} {} ({})", a.indirizzo, a.cap.as_str(), a.comune, a.provincia)}</dd>
                     <dt>"Email ordinaria"</dt><dd>{a.email.to_string()}</dd>
-                    <dt>"Casella PEC"</dt><dd>{address}</dd>
+                    <dt>"Casella PEC"</dt><dd data-testid="first-access-address">{address}</dd>
                 </dl>
                 <div class="mb-3">
-                    <label for="correzione" class="form-label">"Correzione dell'indirizzo PEC (facoltativa)"</label>
-                    <textarea id="correzione" class="form-control" rows="2" maxlength="200" data-testid="first-access-correction"
-                        aria-describedby="correzione-hint"
-                        prop:value=move || correzione.get()
-                        on:input:target=move |ev| correzione.set(ev.target().value())></textarea>
-                    <div id="correzione-hint" class="form-text">
-                        "Solo ora puoi chiedere di correggere il cognome o l'alias nell'indirizzo della casella: dopo il primo accesso l'indirizzo non si potrà più cambiare."
+                    <label for="cognome_indirizzo" class="form-label">"Cognome nell'indirizzo PEC (facoltativo)"</label>
+                    <input id="cognome_indirizzo" type="text" class="form-control" maxlength="60" autocomplete="off"
+                        data-testid="first-access-surname"
+                        aria-describedby=move || if surname_error.get().is_some() { "cognome_indirizzo-error cognome_indirizzo-hint" } else { "cognome_indirizzo-hint" }
+                        aria-invalid=move || surname_error.get().is_some().to_string()
+                        prop:value=move || surname.get()
+                        on:input:target=move |ev| surname.set(ev.target().value())/>
+                    {move || surname_error.get().map(|message| view! {
+                        <div id="cognome_indirizzo-error" class="invalid-feedback d-block" data-testid="first-access-surname-error">{message}</div>
+                    })}
+                    <div id="cognome_indirizzo-hint" class="form-text">
+                        "Solo ora, se sei omonimo di un altro iscritto, puoi aggiungere al cognome dell'indirizzo un secondo cognome (per esempio «Rossi Bianchi»): l'indirizzo cambia subito. Dopo il primo accesso non si potrà più cambiare. Lascia vuoto per tenere l'indirizzo attuale."
                     </div>
+                    <p class="small" aria-live="polite" data-testid="first-access-preview">{preview}</p>
                 </div>
                 <button type="button" class="btn btn-primary" data-testid="first-access-confirm"
                     disabled=move || pending.get()
-                    on:click=move |_| send(Passo::Anagrafica, Vec::new(), correzione.get_untracked())>
+                    on:click=move |_| send(Passo::Anagrafica, Vec::new(), surname.get_untracked())>
                     "Confermo i miei dati"
                 </button>
             }

@@ -1,4 +1,4 @@
-//! The mail provider (Aruba PEC) as a port: create, resize, block, unblock, close, and
+//! The mail provider (Aruba PEC) as a port: create, resize, block, unblock, close, rename, and
 //! the holder's data (anagrafica and password-recovery contacts) kept current.
 //! [`sandbox::SandboxProvider`] keeps the provider's state in the store (local runs and
 //! tests); [`http::HttpProvider`] calls the provider's API (contract in `docs/provider-api.md`).
@@ -59,6 +59,11 @@ pub enum Command {
     Block,
     Unblock,
     Close,
+    /// Sent to the corrected address: the mailbox at `from` takes it (the holder's surname
+    /// or alias corrected at his first access). `from` stays reserved to him.
+    Rename {
+        from: EmailAddress,
+    },
     /// The holder's data changed (his anagrafica, his recovery contacts). `version` grows
     /// with each change: the provider keeps the highest, so a late retry of an older one
     /// never overwrites a newer one.
@@ -70,16 +75,17 @@ pub enum Command {
 
 impl Command {
     /// The request that carries out a lifecycle command for `titolare`'s mailbox.
-    pub fn of(command: ProviderCommand, titolare: &Titolare) -> Self {
+    pub fn of(command: &ProviderCommand, titolare: &Titolare) -> Self {
         match command {
             ProviderCommand::Create { space } => Command::Create {
-                space,
+                space: *space,
                 titolare: titolare.clone(),
             },
-            ProviderCommand::Resize { space } => Command::Resize { space },
+            ProviderCommand::Resize { space } => Command::Resize { space: *space },
             ProviderCommand::Block => Command::Block,
             ProviderCommand::Unblock => Command::Unblock,
             ProviderCommand::Close => Command::Close,
+            ProviderCommand::Rename { from } => Command::Rename { from: from.clone() },
         }
     }
 }

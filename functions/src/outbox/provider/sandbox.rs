@@ -36,6 +36,32 @@ fn unavailable(e: StoreError) -> ProviderError {
     ProviderError::Unavailable(e.to_string())
 }
 
+impl SandboxProvider {
+    /// The mailbox at `from` moves to `to`, with all it has; `from` is gone.
+    async fn rename(
+        &self,
+        command_id: &str,
+        command: &Command,
+        to: &str,
+        from: &str,
+    ) -> Result<(), ProviderError> {
+        let store = self.store.as_ref();
+        let Some(old) = sandbox::mailbox(store, from).await.map_err(unavailable)? else {
+            // Its creation may still be on its way through the outbox.
+            return Err(ProviderError::Unavailable(format!(
+                "{from} does not exist yet"
+            )));
+        };
+        let mut moved = old.value.clone();
+        moved.address = to.to_owned();
+        moved.commands += 1;
+        sandbox::rename(store, command_id, command, &old, &moved)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+}
+
 #[async_trait]
 impl Provider for SandboxProvider {
     async fn execute(
@@ -51,6 +77,11 @@ impl Provider for SandboxProvider {
         let current = sandbox::mailbox(store, address)
             .await
             .map_err(unavailable)?;
+        if let (None, Command::Rename { from }) = (&current, command) {
+            return self
+                .rename(command_id, command, address, from.as_str())
+                .await;
+        }
         let mut mailbox = match (&current, command) {
             (None, Command::Create { space, titolare }) => SandboxMailbox {
                 address: address.to_owned(),
@@ -69,8 +100,8 @@ impl Provider for SandboxProvider {
             (Some(current), _) => current.value.clone(),
         };
         match command {
-            // Created before (this command's id was already applied, or another's).
-            Command::Create { .. } => {}
+            // Created (renamed) before: this command's id was already applied, or another's.
+            Command::Create { .. } | Command::Rename { .. } => {}
             Command::Resize { space } => mailbox.space = *space,
             Command::Block => mailbox.status = "blocked".into(),
             Command::Unblock => mailbox.status = "active".into(),
