@@ -349,30 +349,61 @@ fn sign(
 
 /// `document` with an incremental update holding a PAdES signature by `signer`, made the
 /// way signing programs make one: a signature dictionary whose /Contents hold a detached
-/// CMS over the /ByteRange, that is the whole file but the /Contents.
+/// CMS over the /ByteRange, that is the whole file but the /Contents, then a
+/// cross-reference table and a trailer continuing the document's.
 pub fn pades(pki: &Pki, document: &[u8], signer: &Signer) -> Result<Vec<u8>> {
+    pades_with(pki, document, &[], signer)
+}
+
+/// [`pades`] with `objects` (number, body) written in the signing update before the
+/// signature dictionary: what a signer could slip into the update he signs.
+pub fn pades_with(
+    pki: &Pki,
+    document: &[u8],
+    objects: &[(u32, String)],
+    signer: &Signer,
+) -> Result<Vec<u8>> {
     const SLOTS: usize = 16_384;
-    let head = [
-        document,
-        // An object number no document of the tests uses.
-        b"9999 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ",
-    ]
-    .concat();
+    // An object number no document of the tests uses.
+    const SIGNATURE: u32 = 9999;
+    let text = String::from_utf8_lossy(document);
+    let trailer_value = |key: &str| {
+        let at = text.rfind(&format!("/{key} "))? + key.len() + 2;
+        Some(text[at..].split(" R").next()?.trim().to_owned())
+    };
+    let root = trailer_value("Root").context("the document's catalog")?;
+    let info = trailer_value("Info");
+    let prev: usize = text
+        .rfind("startxref")
+        .and_then(|at| text[at + 9..].split_whitespace().next()?.parse().ok())
+        .context("the document's startxref")?;
+
+    let mut head = document.to_vec();
+    let mut offsets = Vec::new();
+    for (id, body) in objects {
+        offsets.push((*id, head.len()));
+        head.extend_from_slice(format!("{id} 0 obj\n{body}\nendobj\n").as_bytes());
+    }
+    offsets.push((SIGNATURE, head.len()));
+    head.extend_from_slice(
+        format!("{SIGNATURE} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 ")
+            .as_bytes(),
+    );
     // The range's numbers have a fixed width, so the offsets do not move once written.
     let placeholder =
         |a: usize, b: usize, c: usize| format!("{a:010} {b:010} {c:010}] /Contents <");
-    let probe = [&head[..], placeholder(0, 0, 0).as_bytes()].concat();
-    let contents_at = probe.len() - 1;
+    let contents_at = head.len() + placeholder(0, 0, 0).len() - 1;
     let after_at = contents_at + 2 + SLOTS * 2;
-    // The update's trailer names the document's catalog, as the last trailer does.
-    let text = String::from_utf8_lossy(document);
-    let root = text
-        .rfind("/Root ")
-        .and_then(|at| text[at + 6..].split(" R").next())
-        .context("the document's catalog")?
-        .trim()
-        .to_owned();
-    let tail = format!(" >>\nendobj\ntrailer\n<< /Root {root} R /Prev 0 >>\n%%EOF\n");
+    let table_at = after_at + " >>\nendobj\n".len();
+    let mut entries = String::from("0 1\n0000000000 65535 f \n");
+    for (id, at) in &offsets {
+        entries.push_str(&format!("{id} 1\n{at:010} 00000 n \n"));
+    }
+    let info = info.map(|i| format!(" /Info {i} R")).unwrap_or_default();
+    let tail = format!(
+        " >>\nendobj\nxref\n{entries}trailer\n<< /Size {} /Root {root} R{info} /Prev {prev} >>\nstartxref\n{table_at}\n%%EOF\n",
+        SIGNATURE + 1
+    );
     let tail = tail.as_bytes();
     let total = after_at + tail.len();
     let mut file = [

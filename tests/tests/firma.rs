@@ -10,7 +10,7 @@ use base64::Engine;
 use chrono::Utc;
 use e2e::pki::{
     Ca, Encoding, Pki, Profile, Signer, Signing, cades, detached, issued_contract,
-    openssl_verifies, pades, pyhanko, pyhanko_field,
+    openssl_verifies, pades, pades_with, pyhanko, pyhanko_field,
 };
 use sha2::{Digest, Sha256};
 use shared::codice_fiscale::CodiceFiscale;
@@ -19,12 +19,27 @@ use shared::firma::{Esito, Fiducia, Referto, Revisione, Rifiuto, Verifica, verif
 const HOLDER: &str = "RSSMRA85T10A562S";
 const OTHER: &str = "DSNMGR80A41F205X";
 
-/// A stand-in for the issued contract: a small PDF, as its first revision ends.
+/// A stand-in for the issued contract: a small PDF, as its first revision ends (its
+/// cross-reference table where `startxref` says, as readers find it).
 fn contract(tag: &str) -> Vec<u8> {
-    format!(
-        "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n% Contratto {tag}: il titolare {HOLDER} accetta le condizioni.\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
-    .into_bytes()
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [] /Count 0 >>",
+    ];
+    let mut pdf = String::from("%PDF-1.7\n");
+    let mut entries = String::from("0000000000 65535 f \n");
+    for (i, body) in objects.iter().enumerate() {
+        entries.push_str(&format!("{:010} 00000 n \n", pdf.len()));
+        pdf.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
+    }
+    pdf.push_str(&format!(
+        "% Contratto {tag}: il titolare {HOLDER} accetta le condizioni.\n"
+    ));
+    let table = pdf.len();
+    pdf.push_str(&format!(
+        "xref\n0 3\n{entries}trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{table}\n%%EOF\n"
+    ));
+    pdf.into_bytes()
 }
 
 struct World {
@@ -583,7 +598,7 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
     // The attack: a page of the contract redrawn inside the very update the holder
     // signs. Every signature check holds; the update's check sends it to review.
     let redrawn = first_page_update(&w.contract, "Il titolare non paga nulla", true)?;
-    let referto = w.verify(&pades(&w.pki, &redrawn, &own)?);
+    let referto = w.verify(&pades_with(&w.pki, &w.contract, &redrawn, &own)?);
     ensure!(
         matches!(
             referto.esito,
@@ -596,41 +611,39 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
     // The same update with the page written again unchanged (the new stream drawn
     // nowhere): only signs, so the review above is for the redrawn page.
     let rewritten = first_page_update(&w.contract, "Il titolare non paga nulla", false)?;
-    let referto = w.verify(&pades(&w.pki, &rewritten, &own)?);
+    let referto = w.verify(&pades_with(&w.pki, &w.contract, &rewritten, &own)?);
     ensure!(accepted(&referto), "{referto:?}");
     Ok(())
 }
 
-/// `contract` with an incremental update that writes its first page again, pointing it at
-/// a new content stream saying `text` when `redraw`.
-fn first_page_update(contract: &[u8], text: &str, redraw: bool) -> Result<Vec<u8>> {
+/// The objects of an update that writes `contract`'s first page again, pointing it at a
+/// new content stream saying `text` when `redraw`.
+fn first_page_update(contract: &[u8], text: &str, redraw: bool) -> Result<Vec<(u32, String)>> {
     let source = String::from_utf8_lossy(contract);
     let page = source.find("/Type/Page/").context("a page")?;
     let obj = source[..page].rfind(" 0 obj").context("its object")?;
     let id_start = source[..obj].rfind('\n').map_or(0, |i| i + 1);
-    let id = &source[id_start..obj];
+    let id: u32 = source[id_start..obj].parse()?;
     let end = page + source[page..].find("endobj").context("its end")?;
-    let dict = &source[obj + " 0 obj".len()..end];
+    let dict = source[obj + " 0 obj".len()..end].trim();
     let contents_at = dict.find("/Contents ").context("its contents")?;
     let old_ref: String = dict[contents_at + 10..]
         .chars()
         .take_while(|c| *c != '/' && *c != '>')
         .collect();
-    let redrawn = if redraw {
+    let page = if redraw {
         dict.replacen(&format!("/Contents {old_ref}"), "/Contents 9000 0 R", 1)
     } else {
         dict.to_owned()
     };
     let stream = format!("BT /f0 24 Tf 72 700 Td ({text}) Tj ET");
-    Ok([
-        contract,
-        format!(
-            "{id} 0 obj{redrawn}endobj\n9000 0 obj\n<</Length {}>>stream\n{stream}\nendstream\nendobj\n",
-            stream.len()
-        )
-        .as_bytes(),
-    ]
-    .concat())
+    Ok(vec![
+        (id, page),
+        (
+            9000,
+            format!("<</Length {}>>stream\n{stream}\nendstream", stream.len()),
+        ),
+    ])
 }
 
 /// Hundreds of broken and forged files from good ones: none is accepted, none panics.
@@ -773,15 +786,17 @@ fn a_signed_pdf_is_accepted_only_when_its_signature_holds_and_only_signs() -> Re
     // A page added to the contract in the signed update.
     let stream = "BT (Il titolare non paga nulla) Tj ET";
     let added = [
-        &w.contract[..],
-        format!(
-            "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>\nendobj\n4 0 obj\n<< /Length {} >>stream\n{stream}\nendstream\nendobj\n",
-            stream.len()
-        )
-        .as_bytes(),
-    ]
-    .concat();
-    let referto = w.verify(&pades(&w.pki, &added, &rsa)?);
+        (2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned()),
+        (
+            3,
+            "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>".to_owned(),
+        ),
+        (
+            4,
+            format!("<< /Length {} >>stream\n{stream}\nendstream", stream.len()),
+        ),
+    ];
+    let referto = w.verify(&pades_with(&w.pki, &w.contract, &added, &rsa)?);
     ensure!(
         matches!(
             referto.esito,

@@ -256,6 +256,11 @@ pub fn precheck(file: &[u8], titolare: &CodiceFiscale, al: DateTime<Utc>) -> Opt
         Esito::Rifiutato {
             motivo: Rifiuto::AltroDocumento,
         } => None,
+        // The issued contract's own compressed bytes are not searched, which only the
+        // server, knowing them, can leave out.
+        Esito::Rifiutato {
+            motivo: Rifiuto::ContenutoAttivo,
+        } => None,
         Esito::Rifiutato { motivo } => Some(motivo),
         _ => None,
     }

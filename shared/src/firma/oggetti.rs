@@ -58,14 +58,81 @@ impl Value {
     }
 }
 
-/// What a revision (a whole file, or an incremental update) holds.
+/// What a revision (a whole file, or an incremental update) holds, and where: readers
+/// find objects through the cross-reference table's offsets, so the check compares those
+/// with where each definition really is.
 #[derive(Debug, Default)]
 pub struct Revisione {
-    /// Each object defined, by number (the last definition, as readers take it).
+    /// Each object defined, by number (defined twice: a syntax error).
     pub oggetti: BTreeMap<u32, Value>,
-    /// Objects its cross-reference table frees (object 0 aside).
-    pub liberati: Vec<u32>,
+    /// Where each object's `N G obj` starts in the bytes read, and its generation.
+    pub definizioni: BTreeMap<u32, (usize, u16)>,
+    /// The entries of its cross-reference tables.
+    pub voci: Vec<Voce>,
+    /// Where each `xref` keyword is.
+    pub tabelle: Vec<usize>,
+    /// The last trailer, and where each `trailer` keyword is.
     pub trailer: Dict,
+    pub trailers: Vec<usize>,
+    /// Each `startxref`: where the keyword is, and the offset it gives.
+    pub startxref: Vec<(usize, u64)>,
+    /// A stream whose `/Length` is a reference (where its data ends is then a guess).
+    pub lunghezza_indiretta: bool,
+}
+
+/// One entry of a cross-reference table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Voce {
+    pub oggetto: u32,
+    pub offset: u64,
+    pub generazione: u16,
+    pub in_uso: bool,
+}
+
+impl Revisione {
+    /// Objects its cross-reference tables free (object 0 aside).
+    pub fn liberati(&self) -> impl Iterator<Item = u32> + '_ {
+        self.voci
+            .iter()
+            .filter(|v| !v.in_uso && v.oggetto != 0)
+            .map(|v| v.oggetto)
+    }
+
+    /// Whether `bytes` (the bytes read) hold an object header, `xref`, `trailer` or
+    /// `startxref` the reading did not consume: inside a string, a comment or a stream's
+    /// data, where a reader that rebuilds a broken cross-reference table would find it.
+    pub fn nasconde_strutture(&self, bytes: &[u8]) -> bool {
+        let headers: Vec<usize> = self.definizioni.values().map(|(at, _)| *at).collect();
+        let startxref: Vec<usize> = self.startxref.iter().map(|(at, _)| *at).collect();
+        (0..bytes.len()).any(|i| {
+            let token = |word: &[u8]| {
+                bytes[i..].starts_with(word)
+                    && (i == 0 || !is_regular(bytes[i - 1]))
+                    && bytes.get(i + word.len()).is_none_or(|b| !is_regular(*b))
+            };
+            (token(b"obj") && header_before(bytes, i).is_some_and(|at| !headers.contains(&at)))
+                || (token(b"xref") && !self.tabelle.contains(&i))
+                || (token(b"trailer") && !self.trailers.contains(&i))
+                || (token(b"startxref") && !startxref.contains(&i))
+        })
+    }
+}
+
+/// Where `N G` starts when `obj` at `at` follows one.
+fn header_before(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut i = at;
+    let skip = |pred: fn(u8) -> bool, i: &mut usize| {
+        let start = *i;
+        while *i > 0 && pred(bytes[*i - 1]) {
+            *i -= 1;
+        }
+        *i < start
+    };
+    let found = skip(is_space, &mut i)
+        && skip(|b| b.is_ascii_digit(), &mut i)
+        && skip(is_space, &mut i)
+        && skip(|b| b.is_ascii_digit(), &mut i);
+    found.then_some(i)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -78,44 +145,62 @@ const MAX_DEPTH: usize = 32;
 /// Reads `bytes`, a revision: optional header and comments, objects, one
 /// cross-reference table, its trailer, `startxref` and `%%EOF`.
 pub fn revisione(bytes: &[u8]) -> Result<Revisione, SyntaxError> {
-    let mut p = Parser { bytes, at: 0 };
+    let mut p = Parser {
+        bytes,
+        at: 0,
+        indirect_length: false,
+    };
     let mut out = Revisione::default();
     let mut trailer = None;
     loop {
         p.skip_space();
-        if p.at >= bytes.len() {
+        let at = p.at;
+        if at >= bytes.len() {
             break;
         }
         if p.keyword(b"xref") {
-            out.liberati.extend(p.xref()?);
+            out.tabelle.push(at);
+            out.voci.extend(p.xref()?);
         } else if p.keyword(b"trailer") {
+            out.trailers.push(at);
             match p.value(0)? {
                 Value::Dict(d) => trailer = Some(d),
                 _ => return Err(SyntaxError),
             }
         } else if p.keyword(b"startxref") {
             p.skip_space();
-            p.integer().ok_or(SyntaxError)?;
+            let offset = p.integer().ok_or(SyntaxError)?;
+            out.startxref
+                .push((at, u64::try_from(offset).map_err(|_| SyntaxError)?));
         } else {
-            let id = p.integer().ok_or(SyntaxError)?;
+            let id = number::<u32>(p.integer())?;
             p.skip_space();
-            p.integer().ok_or(SyntaxError)?;
+            let generation = number::<u16>(p.integer())?;
             p.skip_space();
             if !p.keyword(b"obj") {
                 return Err(SyntaxError);
             }
             let value = p.object_body()?;
-            out.oggetti
-                .insert(u32::try_from(id).map_err(|_| SyntaxError)?, value);
+            if out.oggetti.insert(id, value).is_some() {
+                return Err(SyntaxError);
+            }
+            out.definizioni.insert(id, (at, generation));
         }
     }
     out.trailer = trailer.ok_or(SyntaxError)?;
+    out.lunghezza_indiretta = p.indirect_length;
     Ok(out)
+}
+
+/// An integer read as the type a PDF structure gives it.
+fn number<T: TryFrom<i64>>(read: Option<i64>) -> Result<T, SyntaxError> {
+    read.and_then(|n| T::try_from(n).ok()).ok_or(SyntaxError)
 }
 
 struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
+    indirect_length: bool,
 }
 
 fn is_space(b: u8) -> bool {
@@ -179,9 +264,9 @@ impl Parser<'_> {
             .ok()
     }
 
-    /// The entries of a cross-reference table; the objects it frees.
-    fn xref(&mut self) -> Result<Vec<u32>, SyntaxError> {
-        let mut freed = Vec::new();
+    /// The entries of a cross-reference table.
+    fn xref(&mut self) -> Result<Vec<Voce>, SyntaxError> {
+        let mut entries = Vec::new();
         loop {
             self.skip_space();
             let mark = self.at;
@@ -189,25 +274,30 @@ impl Parser<'_> {
                 (self.integer(), self.space_then(), self.integer())
             else {
                 self.at = mark;
-                return Ok(freed);
+                return Ok(entries);
             };
             if count > 1_000_000 {
                 return Err(SyntaxError);
             }
             for n in 0..count {
                 self.skip_space();
-                self.integer().ok_or(SyntaxError)?;
+                let offset = number::<u64>(self.integer())?;
                 self.skip_space();
-                self.integer().ok_or(SyntaxError)?;
+                let generazione = number::<u16>(self.integer())?;
                 self.skip_space();
-                let id = first + n;
-                if self.keyword(b"f") {
-                    if id != 0 {
-                        freed.push(u32::try_from(id).map_err(|_| SyntaxError)?);
-                    }
-                } else if !self.keyword(b"n") {
+                let in_uso = if self.keyword(b"n") {
+                    true
+                } else if self.keyword(b"f") {
+                    false
+                } else {
                     return Err(SyntaxError);
-                }
+                };
+                entries.push(Voce {
+                    oggetto: number::<u32>(Some(first + n))?,
+                    offset,
+                    generazione,
+                    in_uso,
+                });
             }
         }
     }
@@ -251,6 +341,7 @@ impl Parser<'_> {
                 }
                 // An indirect length: the data ends at the first `endstream`.
                 Some(Value::Ref(..)) => {
+                    self.indirect_length = true;
                     let rest = &self.bytes[self.at..];
                     let end = rest
                         .windows(9)
@@ -302,7 +393,10 @@ impl Parser<'_> {
                     self.at += 1;
                     let key = self.name()?;
                     let value = self.value(depth + 1)?;
-                    dict.insert(key, value);
+                    // Readers differ on which of two values they keep.
+                    if dict.insert(key, value).is_some() {
+                        return Err(SyntaxError);
+                    }
                 }
             }
             b'<' => {
@@ -472,7 +566,7 @@ impl Parser<'_> {
 
 /// A real (`-1.5`, `.25`, `3.`) in millionths, read by hand: float parsing would be most
 /// of the browser module's share of this file. Digits beyond the sixth decimal are
-/// dropped (no drawing differs by less).
+/// dropped (no drawing differs by less); more than ten before the point are an error.
 fn real(text: &[u8]) -> Option<f64> {
     let (negative, digits) = match text.split_first()? {
         (b'-', rest) => (true, rest),
@@ -483,19 +577,22 @@ fn real(text: &[u8]) -> Option<f64> {
         Some(dot) => (&digits[..dot], &digits[dot + 1..]),
         None => (digits, &[][..]),
     };
+    // Ten digits before the point are far beyond any page (and within an i64's reach).
     if whole.is_empty() && fraction.is_empty()
-        || whole.len() > 15
+        || whole.len() > 10
         || !whole.iter().chain(fraction).all(u8::is_ascii_digit)
     {
         return None;
     }
     let mut millionths: i64 = 0;
     for d in whole {
-        millionths = millionths * 10 + i64::from(d - b'0');
+        millionths = millionths
+            .checked_mul(10)?
+            .checked_add(i64::from(d - b'0'))?;
     }
     for i in 0..6 {
         let d = fraction.get(i).map_or(0, |d| i64::from(d - b'0'));
-        millionths = millionths * 10 + d;
+        millionths = millionths.checked_mul(10)?.checked_add(d)?;
     }
     let value = millionths as f64 / 1e6;
     Some(if negative { -value } else { value })
@@ -534,8 +631,30 @@ mod tests {
                 b"ab\ncd".to_vec()
             )
         );
-        assert_eq!(r.liberati, vec![1]);
+        assert_eq!(r.liberati().collect::<Vec<_>>(), vec![1]);
+        assert_eq!(r.definizioni[&3].1, 0);
+        assert_eq!(r.startxref, vec![(r.startxref[0].0, 42)]);
+        assert!(!r.nasconde_strutture(text));
         assert_eq!(r.trailer.get(b"Root".as_slice()), Some(&Value::Ref(1, 0)));
+    }
+
+    #[test]
+    fn structures_hidden_where_the_reading_did_not_look_are_found() {
+        for hidden in [
+            b"1 0 obj (2 0 obj) endobj trailer<<>>" as &[u8],
+            b"% 2 0 obj\n1 0 obj 1 endobj trailer<<>>",
+            b"1 0 obj <</Length 12>>stream\nxref trailer\nendstream endobj trailer<<>>",
+            b"1 0 obj (startxref 9) endobj trailer<<>>",
+        ] {
+            let r = revisione(hidden).expect("read");
+            assert!(
+                r.nasconde_strutture(hidden),
+                "{}",
+                String::from_utf8_lossy(hidden)
+            );
+        }
+        let plain = b"1 0 obj <</T(xrefs objects)>> endobj\n2 0 obj [/endobj] endobj trailer<<>>";
+        assert!(!revisione(plain).unwrap().nasconde_strutture(plain));
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
         firmatari: Vec::new(),
         documento_sha256,
     };
-    if ACTIVE.iter().any(|name| has_name(file, name)) {
+    // The issued contract is ours (its compressed fonts may hold any bytes): what the
+    // signer added is what is searched, or the whole file when it is not ours.
+    let ours = issued_prefix(file, v.emessi).map_or(0, |(_, len)| len);
+    if ACTIVE.iter().any(|name| has_name(&file[ours..], name)) {
         return outcome(Esito::rifiutato(Rifiuto::ContenutoAttivo), None);
     }
     let signatures = positions(file, b"/ByteRange").count();
@@ -110,24 +113,43 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
 }
 
 /// The SHA-256 (hex) and the length of the issued contract the file starts with: a
-/// revision ends at a `%%EOF` and its end of line.
+/// revision ends at a `%%EOF` and its end of line. One running hash over the file, so a
+/// file of a million `%%EOF`s costs one pass, not a million.
 fn issued_prefix(signed_part: &[u8], issued: &[[u8; 32]]) -> Option<(String, usize)> {
-    positions(signed_part, b"%%EOF").find_map(|at| {
+    let mut hasher = Sha256::new();
+    let mut hashed = 0;
+    let matches = |hasher: &Sha256, end: usize| {
+        let sha = hasher.clone().finalize();
+        issued
+            .iter()
+            .any(|i| i[..] == sha[..])
+            .then(|| (hex::encode(sha), end))
+    };
+    for at in positions(signed_part, b"%%EOF") {
         let end = at + 5;
+        if end < hashed {
+            continue;
+        }
+        hasher.update(&signed_part[hashed..end]);
+        hashed = end;
+        if let Some(found) = matches(&hasher, end) {
+            return Some(found);
+        }
         let rest = &signed_part[end..];
         let eol = if rest.starts_with(b"\r\n") {
             2
         } else {
             usize::from(rest.starts_with(b"\n") || rest.starts_with(b"\r"))
         };
-        [end, end + eol].into_iter().find_map(|end| {
-            let sha = Sha256::digest(&signed_part[..end]);
-            issued
-                .iter()
-                .any(|i| i[..] == sha[..])
-                .then(|| (hex::encode(sha), end))
-        })
-    })
+        if eol > 0 {
+            hasher.update(&rest[..eol]);
+            hashed = end + eol;
+            if let Some(found) = matches(&hasher, hashed) {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 fn positions<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
@@ -138,11 +160,53 @@ fn positions<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = u
         .map(|(i, _)| i)
 }
 
-/// Whether the PDF name `name` occurs as a whole name (not the start of a longer one).
+/// Whether the PDF name `name` (with its slash) occurs as a whole name, its `#xx` escapes
+/// decoded as readers decode them (`/J#61vaScript` is `/JavaScript`).
 fn has_name(file: &[u8], name: &[u8]) -> bool {
-    positions(file, name).any(|at| {
-        file.get(at + name.len())
-            .is_none_or(|next| !next.is_ascii_alphanumeric())
+    let regular = |b: u8| {
+        !matches!(
+            b,
+            b'\0'
+                | b'\t'
+                | b'\n'
+                | b'\x0c'
+                | b'\r'
+                | b' '
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'/'
+                | b'%'
+        )
+    };
+    positions(file, b"/").any(|at| {
+        let mut decoded = vec![b'/'];
+        let mut i = at + 1;
+        while let Some(&b) = file.get(i).filter(|b| regular(**b)) {
+            let escaped = (b == b'#')
+                .then(|| file.get(i + 1..i + 3))
+                .flatten()
+                .and_then(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok());
+            match escaped {
+                Some(byte) => {
+                    decoded.push(byte);
+                    i += 3;
+                }
+                None => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+            if decoded.len() > name.len() {
+                return false;
+            }
+        }
+        decoded == name
     })
 }
 
@@ -190,5 +254,7 @@ mod tests {
         assert!(has_name(b"<< /JS (x) >>", b"/JS"));
         assert!(has_name(b"<</JavaScript>>", b"/JavaScript"));
         assert!(!has_name(b"<< /JSON 1 >>", b"/JS"));
+        assert!(has_name(b"<< /S/J#61vaScript >>", b"/JavaScript"));
+        assert!(has_name(b"<</#4A#53 1>>", b"/JS"));
     }
 }
