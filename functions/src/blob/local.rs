@@ -1,11 +1,16 @@
 //! Files in a folder (`PEC_DATA_DIR/files`), uploaded through the local server's own
 //! signed URLs: `PUT /api/local/files/{key}?size=…&sha256=…&expires=…&signature=…`, the
 //! signature an HMAC-SHA256 of the rest with a key kept in the data folder. Like S3's
-//! presigned PUT, the URL allows one size and one content, for a few minutes.
+//! presigned PUT, the URL allows one size and one content, for a few minutes. Like the
+//! contracts bucket (KMS), files are encrypted at rest: AES-256-GCM with a key derived
+//! from the same secret, a random nonce per file, the file's key as associated data (a
+//! file moved under another name does not open).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -17,6 +22,11 @@ use super::{BlobError, BlobStore, UploadUrl, valid_key};
 
 /// Where the local server receives uploads.
 pub const UPLOAD_PATH: &str = "/api/local/files";
+
+/// What an encrypted file starts with, then its nonce, then the ciphertext and its tag.
+const MAGIC: &[u8] = b"PECENC1\0";
+const NONCE: usize = 12;
+const TAG: usize = 16;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum LocalUploadError {
@@ -40,16 +50,55 @@ pub struct Signed {
 pub struct LocalBlobs {
     root: PathBuf,
     secret: Vec<u8>,
+    cipher: Aes256Gcm,
 }
 
 impl LocalBlobs {
     /// The files under `root`, the URL key in `secret_file` (made on first use).
     pub fn open(root: &Path, secret_file: &Path) -> std::io::Result<LocalBlobs> {
         std::fs::create_dir_all(root)?;
+        let secret = crate::auth::local::load_or_create_secret(secret_file)?;
+        // Its own key for encryption, not the URLs' one.
+        let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(&secret).expect("any key length");
+        derive.update(b"pec-ingegneri: files at rest");
+        let cipher = Aes256Gcm::new(&derive.finalize().into_bytes());
         Ok(LocalBlobs {
             root: root.to_owned(),
-            secret: crate::auth::local::load_or_create_secret(secret_file)?,
+            secret,
+            cipher,
         })
+    }
+
+    fn seal(&self, key: &str, plain: &[u8]) -> Result<Vec<u8>, BlobError> {
+        let nonce: [u8; NONCE] = rand::random();
+        let sealed = self
+            .cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: key.as_bytes(),
+                },
+            )
+            .map_err(|_| BlobError::Io("encryption failed".into()))?;
+        Ok([MAGIC, &nonce, &sealed].concat())
+    }
+
+    fn open_sealed(&self, key: &str, file: &[u8]) -> Result<Vec<u8>, BlobError> {
+        let sealed = file
+            .strip_prefix(MAGIC)
+            .filter(|rest| rest.len() >= NONCE + TAG)
+            .ok_or_else(|| BlobError::Io(format!("{key} is not an encrypted file")))?;
+        let (nonce, ciphertext) = sealed.split_at(NONCE);
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: key.as_bytes(),
+                },
+            )
+            .map_err(|_| BlobError::Io(format!("{key} does not decrypt")))
     }
 
     fn path(&self, key: &str) -> Result<PathBuf, BlobError> {
@@ -61,7 +110,7 @@ impl LocalBlobs {
 
     /// The MAC of what an upload URL allows.
     fn mac(&self, key: &str, size: u64, sha256: &str, expires: i64) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.secret).expect("any key length");
         mac.update(format!("PUT\n{key}\n{size}\n{sha256}\n{expires}").as_bytes());
         mac
     }
@@ -104,6 +153,7 @@ pub enum AcceptError {
 impl BlobStore for LocalBlobs {
     async fn put(&self, key: &str, bytes: Vec<u8>, _: &str) -> Result<(), BlobError> {
         let path = self.path(key)?;
+        let bytes = self.seal(key, &bytes)?;
         tokio::task::spawn_blocking(move || {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
@@ -120,13 +170,15 @@ impl BlobStore for LocalBlobs {
 
     async fn get(&self, key: &str, max: usize) -> Result<Option<Vec<u8>>, BlobError> {
         let path = self.path(key)?;
+        let overhead = (MAGIC.len() + NONCE + TAG) as u64;
         match tokio::fs::metadata(&path).await {
-            Ok(meta) if meta.len() > max as u64 => Err(BlobError::TooLarge(max)),
-            Ok(_) => Ok(Some(
-                tokio::fs::read(&path)
+            Ok(meta) if meta.len() > max as u64 + overhead => Err(BlobError::TooLarge(max)),
+            Ok(_) => {
+                let file = tokio::fs::read(&path)
                     .await
-                    .map_err(|e| BlobError::Io(e.to_string()))?,
-            )),
+                    .map_err(|e| BlobError::Io(e.to_string()))?;
+                self.open_sealed(key, &file).map(Some)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(BlobError::Io(e.to_string())),
         }
@@ -218,10 +270,20 @@ mod tests {
         assert_eq!(blobs.get(key, 1000).await.unwrap(), None);
 
         blobs.accept(key, &signed, body.clone(), now).await.unwrap();
-        assert_eq!(blobs.get(key, 1000).await.unwrap(), Some(body));
+        assert_eq!(blobs.get(key, 1000).await.unwrap(), Some(body.clone()));
         assert!(matches!(
             blobs.get(key, 3).await,
             Err(BlobError::TooLarge(3))
+        ));
+        // Encrypted at rest, and only under its own name.
+        let on_disk = std::fs::read(dir.join("files").join(key)).unwrap();
+        assert!(!on_disk.windows(body.len()).any(|w| w == body.as_slice()));
+        let moved = "contratti/Y/firmati/a.p7m";
+        std::fs::create_dir_all(dir.join("files/contratti/Y/firmati")).unwrap();
+        std::fs::write(dir.join("files").join(moved), &on_disk).unwrap();
+        assert!(matches!(
+            blobs.get(moved, 1000).await,
+            Err(BlobError::Io(_))
         ));
         let _ = std::fs::remove_dir_all(dir);
     }
