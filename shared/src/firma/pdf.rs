@@ -30,7 +30,8 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
     };
     // The issued contract is ours (its compressed fonts may hold any bytes): what the
     // signer added is what is searched, or the whole file when it is not ours.
-    let ours = issued_prefix(file, v.emessi).map_or(0, |(_, len)| len);
+    let prefix = issued_prefix(file, v.emessi);
+    let ours = prefix.as_ref().map_or(0, |(_, len)| *len);
     if ACTIVE.iter().any(|name| has_name(&file[ours..], name)) {
         return outcome(Esito::rifiutato(Rifiuto::ContenutoAttivo), None);
     }
@@ -86,7 +87,8 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
         Ok(signers) => signers,
         Err(motivo) => return refused(motivo),
     };
-    let issued = issued_prefix(&file[..first_len], v.emessi);
+    // The issued contract, within what the signature covers before its /Contents.
+    let issued = prefix.filter(|(_, len)| *len <= first_len);
     let mut referto = judge(
         Formato::Pades,
         &signers,
