@@ -310,6 +310,11 @@ fn empty_appearance<'a>(ap: &'a Value, object: &impl Fn(u32) -> Option<&'a Value
         .then_some(())
 }
 
+/// Updates crafted against this check by a review, on the real issued contract and
+/// pyHanko's signature of it.
+#[cfg(test)]
+mod attacchi;
+
 #[cfg(test)]
 mod tests {
     use super::solo_firma;
