@@ -23,6 +23,7 @@ use crate::pages::ordine::{
     members::NationwidePage, profilo::ProfiloPage,
 };
 use crate::pages::plans::PlansPage;
+use crate::pages::sender::SenderCheckPage;
 
 /// The plans and the quote.
 pub fn pubblico() -> AnyView {
@@ -35,12 +36,13 @@ pub fn pubblico() -> AnyView {
     .into_any()
 }
 
-/// The login, local or hosted.
+/// The login, local or hosted, and the sender check.
 pub fn accesso() -> AnyView {
     view! {
         <Routes fallback=|| view! { <Elsewhere here=Area::Accesso/> }>
             <Route path=path!("/accesso") view=LoginPage/>
             <Route path=path!("/accesso/callback") view=CallbackPage/>
+            <Route path=path!("/verifica-mittente") view=SenderCheckPage/>
         </Routes>
     }
     .into_any()

@@ -16,6 +16,7 @@ pub mod error;
 pub mod http;
 pub mod local;
 pub mod outbox;
+pub mod payment;
 pub mod repo;
 pub mod routes;
 pub mod service;

@@ -145,7 +145,9 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(input: &str) -> Result<Self, AddressError> {
-        let trimmed = input.trim().to_lowercase();
+        // ASCII only (checked below), so ASCII case folding is all there is to do (and the
+        // browser bundles carry no Unicode case tables for it).
+        let trimmed = input.trim().to_ascii_lowercase();
         let options = email_address::Options::default()
             .without_display_text()
             .without_domain_literal();

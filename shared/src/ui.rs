@@ -9,7 +9,8 @@ use crate::access::Role;
 pub enum Area {
     /// The plans and the quote: for anyone.
     Pubblico,
-    /// The login, local or hosted.
+    /// The login, local or hosted; and the sender check, a public page that fits this
+    /// small bundle better than the plans' (which stays within its first-load budget).
     Accesso,
     /// The member's reserved area.
     Iscritto,
@@ -36,7 +37,7 @@ impl Area {
                     .strip_prefix(prefix)
                     .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'))
         };
-        if under(path::ACCESSO) {
+        if under(path::ACCESSO) || under(path::VERIFICA_MITTENTE) {
             Area::Accesso
         } else if under(path::MIA_PEC) {
             Area::Iscritto
@@ -85,6 +86,7 @@ pub fn home(role: Role) -> &'static str {
 pub mod path {
     pub const HOME: &str = "/";
     pub const PIANI: &str = "/piani";
+    pub const VERIFICA_MITTENTE: &str = "/verifica-mittente";
     pub const ACCESSO: &str = "/accesso";
     pub const ACCESSO_CALLBACK: &str = "/accesso/callback";
     pub const MIA_PEC: &str = "/mia-pec";
@@ -164,6 +166,7 @@ mod tests {
         assert_eq!(Area::of("/"), Area::Pubblico);
         assert_eq!(Area::of(path::ACCESSO_CALLBACK), Area::Accesso);
         assert_eq!(Area::of(path::PIANI), Area::Pubblico);
+        assert_eq!(Area::of(path::VERIFICA_MITTENTE), Area::Accesso);
         assert_eq!(Area::of(path::MIA_PEC), Area::Iscritto);
         assert_eq!(Area::of(path::MIA_PEC_STORICO), Area::Iscritto);
         assert_eq!(Area::of(&path::iscritto("RSSMRA85T10A562S")), Area::Ordine);

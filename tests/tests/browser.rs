@@ -80,6 +80,35 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
             page.submit().await?;
             let total = page.total().await?;
             ensure!(total == "€ 34,16", "total {total}");
+
+            // A mail about renewing: he checks its sender from the footer's link.
+            let screen = Screen::new(client.clone());
+            screen.click("footer-sender-check").await?;
+            screen
+                .text_when("page-title", |t| t == "Verifica mittente")
+                .await?;
+            // Nothing pasted: said on the field, which takes the focus.
+            screen.click("sender-check").await?;
+            ensure!(screen.wait_text("sender-error").await?.contains("Incolla"));
+            screen.focus_on("sender-input").await?;
+            let input = screen.find("sender-input").await?;
+            input
+                .send_keys("From: \"rinnovi@fondazionecni.it\" <scadenze@ingpec-eu.com>\nReply-To: incassi@ingpec-eu.com")
+                .await?;
+            screen.click("sender-check").await?;
+            let verdict = screen.wait_text("sender-verdict").await?;
+            ensure!(verdict.contains("Non è un mittente ufficiale"), "{verdict}");
+            for reason in ["somiglia a «ingpec.eu»", "Il nome del mittente mostra", "Le risposte andrebbero"] {
+                ensure!(verdict.contains(reason), "{reason}: {verdict}");
+            }
+            screen.focus_on("sender-outcome").await?;
+            audit_both(&client, "Verifica mittente").await?;
+            input.clear().await?;
+            input.send_keys("Fondazione CNI <avvisi@fondazionecni.it>").await?;
+            screen.click("sender-check").await?;
+            screen
+                .text_when("sender-verdict", |t| t.contains("È un mittente ufficiale"))
+                .await?;
             Ok(())
         })
         .await;
@@ -878,31 +907,21 @@ async fn a_holder_signs_his_contract_and_sees_it_firmato() -> Result<()> {
             let step = screen.wait_text("first-access-step").await?;
             ensure!(step.starts_with("Passo 1 di 4"), "{step}");
             ensure!(screen.wait_text("first-access-data").await?.contains(&cf));
-            // Another's surname for his address: the preview says so as he types, and the
-            // server refuses it on the field, which takes the focus.
+            // Another's surname for his address: refused on the field, which takes the
+            // focus, with his Albo surname named.
             let surname = screen.find("first-access-surname").await?;
             surname.send_keys("Bianchi").await?;
-            let preview = screen
-                .text_when("first-access-preview", |t| t.contains("cognome iscritto"))
-                .await?;
-            ensure!(preview.contains("(Rossi)"), "{preview}");
             screen.click("first-access-confirm").await?;
+            let refused = screen.wait_text("first-access-surname-error").await?;
             ensure!(
-                screen
-                    .wait_text("first-access-surname-error")
-                    .await?
-                    .contains("cognome iscritto all'Albo")
+                refused.contains("cognome iscritto all'Albo (Rossi)"),
+                "{refused}"
             );
             screen.focus_on("first-access-surname").await?;
             audit_both(&client, "Primo accesso, cognome nell'indirizzo rifiutato").await?;
-            // A second surname: the address he will have, then his at once.
+            // A second surname: his address at once.
             surname.clear().await?;
             surname.send_keys("Rossi Bianchi").await?;
-            screen
-                .text_when("first-access-preview", |t| {
-                    t.contains("mario.rossibianchi@ingpec.eu")
-                })
-                .await?;
             screen.click("first-access-confirm").await?;
             screen
                 .text_when("first-access-step", |t| t.starts_with("Passo 2 di 4"))

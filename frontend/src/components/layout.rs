@@ -16,7 +16,10 @@ use crate::session::SessionContext;
 /// The navigation of each role: (path, label, test id).
 fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static str)] {
     match role {
-        None => &[(path::PIANI, "Piani e prezzi", "nav-plans")],
+        None => &[
+            (path::PIANI, "Piani e prezzi", "nav-plans"),
+            (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
+        ],
         Some(Role::Iscritto) => &[
             (path::MIA_PEC, "La mia PEC", "nav-mailbox"),
             (path::MIA_PEC_DATI, "Dati anagrafici", "nav-profile"),

@@ -6,3 +6,4 @@ pub mod member;
 pub mod not_found;
 pub mod ordine;
 pub mod plans;
+pub mod sender;

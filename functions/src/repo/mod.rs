@@ -9,6 +9,7 @@ pub mod addresses;
 pub mod audit;
 pub mod contratti;
 pub mod idempotency;
+pub mod invoices;
 pub mod layout;
 pub mod login_attempts;
 pub mod members;

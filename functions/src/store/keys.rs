@@ -16,6 +16,8 @@
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
 //! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
 //! | mail sandbox notice | `SENTMAIL` | `{id}` | – | – |
+//! | invoice numbering of a year | `INVOICES#{year}` | `COUNTER` | – | – |
+//! | invoice | `INVOICES#{year}` | `N#{progressivo:08}` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
@@ -205,6 +207,28 @@ pub fn provider_mailbox(address: &str) -> Key {
 pub fn provider_command(id: &str) -> Key {
     Key::new(format!("PROVIDERCMD#{id}"), "APPLIED")
 }
+
+pub const INVOICE_COUNTER: &str = "invoice-counter";
+
+pub const INVOICE: &str = "invoice";
+
+pub fn invoices_partition(year: i32) -> String {
+    format!("INVOICES#{year}")
+}
+
+pub fn invoice_counter(year: i32) -> Key {
+    Key::new(invoices_partition(year), "COUNTER")
+}
+
+/// An invoice, beside its year's counter: the year's register is one partition, in order.
+pub fn invoice(year: i32, progressivo: u32) -> Key {
+    Key::new(
+        invoices_partition(year),
+        format!("{INVOICE_PREFIX}{progressivo:08}"),
+    )
+}
+
+pub const INVOICE_PREFIX: &str = "N#";
 
 #[cfg(test)]
 mod tests {

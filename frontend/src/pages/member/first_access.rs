@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::address::LocalPart;
 use shared::api::{PassoRichiesta, PrimoAccessoView};
 use shared::contratto::{Passo, VersioneContratto};
 use shared::ui::path;
@@ -217,17 +216,6 @@ fn Anagrafica(
             };
             let a = &member.anagrafica;
             let address = member.mailbox.as_ref().map(|m| m.address.to_string()).unwrap_or_default();
-            let (nome, cognome) = (a.nome.clone(), a.cognome.clone());
-            // What the address would become, as the server makes it (the first free alias
-            // is the server's to tell).
-            let preview = move || {
-                let asked = surname.get();
-                (!asked.trim().is_empty()).then(|| {
-                    LocalPart::corrected(&nome, &cognome, &asked)
-                        .map(|base| format!("Il nuovo indirizzo sarà {}@ingpec.eu (con un numero in fondo, se è già assegnato).", base.as_str()))
-                        .unwrap_or_else(|e| e.to_string())
-                })
-            };
             view! {
                 <p>"Verifica i tuoi dati come risultano all'Ordine. Nome, cognome e codice fiscale si correggono presso il tuo Ordine; gli altri dati dalla pagina «Dati anagrafici»."</p>
                 <dl class="facts" data-testid="first-access-data">
@@ -249,9 +237,8 @@ fn Anagrafica(
                         <div id="cognome_indirizzo-error" class="invalid-feedback d-block" data-testid="first-access-surname-error">{message}</div>
                     })}
                     <div id="cognome_indirizzo-hint" class="form-text">
-                        "Solo ora, se sei omonimo di un altro iscritto, puoi aggiungere al cognome dell'indirizzo un secondo cognome (per esempio «Rossi Bianchi»): l'indirizzo cambia subito. Dopo il primo accesso non si potrà più cambiare. Lascia vuoto per tenere l'indirizzo attuale."
+                        "Solo ora, se sei omonimo di un altro iscritto, puoi aggiungere al cognome dell'indirizzo un secondo cognome (per esempio «Rossi Bianchi» diventa nome.rossibianchi@ingpec.eu, con un numero in fondo se è già assegnato): l'indirizzo cambia subito. Dopo il primo accesso non si potrà più cambiare. Lascia vuoto per tenere l'indirizzo attuale."
                     </div>
-                    <p class="small" aria-live="polite" data-testid="first-access-preview">{preview}</p>
                 </div>
                 <button type="button" class="btn btn-primary" data-testid="first-access-confirm"
                     disabled=move || pending.get()

@@ -38,7 +38,8 @@ impl Notice {
             body: format!(
                 "{}\n\nPuoi rinnovare dall'area riservata di PEC Ingegneri, alla voce «Piani e prezzi».\n\n\
                  Gli avvisi sui rinnovi arrivano solo da indirizzi {}: un messaggio sui rinnovi da \
-                 qualsiasi altro mittente è spam.\n",
+                 qualsiasi altro mittente è spam. Puoi controllare un mittente alla pagina \
+                 «Verifica mittente» di PEC Ingegneri.\n",
                 reminder.messaggio(),
                 official_domains(" o ")
             ),

@@ -1,0 +1,94 @@
+//! Invoice numbers: progressive within their year, without gaps or repeats (DOMAIN.md,
+//! Lifecycle 3). One counter item per year; a number is taken by writing the counter's
+//! next value in the same transaction as what the number is for, conditional on the
+//! version read, so a transaction that fails takes no number (no gap) and two that race
+//! cannot both take one (no repeat): the loser reads again.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::order::NumeroFattura;
+
+use super::get_versioned;
+use crate::store::{Condition, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Counter {
+    anno: i32,
+    /// The last number taken.
+    ultimo: u32,
+}
+
+/// The next number of `year`, and the write that takes it: commit it with what the
+/// number is for, and read again if the commit finds the counter moved.
+pub async fn next(
+    store: &dyn ItemStore,
+    year: i32,
+) -> Result<(NumeroFattura, WriteOp), StoreError> {
+    let key = keys::invoice_counter(year);
+    let current = get_versioned::<Counter>(store, &key).await?;
+    let (ultimo, condition, version) = match current {
+        None => (0, Condition::NotExists, 1),
+        Some(c) => (c.value.ultimo, Condition::Version(c.version), c.version + 1),
+    };
+    let progressivo = ultimo + 1;
+    let item = Item::new(
+        key,
+        keys::INVOICE_COUNTER,
+        &Counter {
+            anno: year,
+            ultimo: progressivo,
+        },
+    )?
+    .with_version(version);
+    Ok((
+        NumeroFattura {
+            anno: year,
+            progressivo,
+        },
+        WriteOp::Put(item, condition),
+    ))
+}
+
+/// An invoice issued: its number and the order it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fattura {
+    pub numero: NumeroFattura,
+    pub ordine: String,
+    pub emessa_il: DateTime<Utc>,
+}
+
+/// The write that records `fattura` under its number, once.
+pub fn issue(fattura: &Fattura) -> Result<WriteOp, StoreError> {
+    let item = Item::new(
+        keys::invoice(fattura.numero.anno, fattura.numero.progressivo),
+        keys::INVOICE,
+        fattura,
+    )?;
+    Ok(WriteOp::Put(item, Condition::NotExists))
+}
+
+/// The invoices of `year`, in number order.
+pub async fn register(store: &dyn ItemStore, year: i32) -> Result<Vec<Fattura>, StoreError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = store
+            .query(
+                &Query::new(
+                    None,
+                    keys::invoices_partition(year),
+                    SortKey::BeginsWith(keys::INVOICE_PREFIX.into()),
+                )
+                .limit(1000)
+                .after(cursor),
+            )
+            .await?;
+        for item in &page.items {
+            out.push(item.decode()?);
+        }
+        cursor = page.cursor;
+        if cursor.is_none() {
+            return Ok(out);
+        }
+    }
+}

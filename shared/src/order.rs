@@ -1,0 +1,411 @@
+//! A holder's order for a paid service (DOMAIN.md, Lifecycle 3): the quote he accepted,
+//! frozen with its catalog version and the prices of that day, and where its payment
+//! stands. In English in the code because *Ordine* is the engineers' Ordine.
+//!
+//! States: in attesa di pagamento → pagato → attivato (the provider resized the mailbox),
+//! or scaduto (not paid in time), annullato, rimborsato. A payment is applied once: the
+//! same payment again changes nothing, and a payment the order cannot take (expired,
+//! cancelled, another amount, a second one) is never lost: it is to be refunded.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::address::EmailAddress;
+use crate::catalog::{Quote, ServiceKind};
+use crate::codice_fiscale::CodiceFiscale;
+use crate::money::Money;
+
+/// How long an order waits for its payment.
+pub const PAYMENT_WINDOW: Duration = Duration::hours(1);
+
+/// What an order buys.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "tipo")]
+pub enum Acquisto {
+    /// A new service: extra space, or the upgrade to Avanzata.
+    Servizio { servizio: ServiceKind },
+    /// One more year of a service the mailbox has (its id on the mailbox).
+    Rinnovo { servizio: u32 },
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatoOrdine {
+    InAttesaDiPagamento,
+    Pagato,
+    /// Paid, and the mailbox has what was bought.
+    Attivato,
+    /// Not paid in time.
+    Scaduto,
+    Annullato,
+    Rimborsato,
+}
+
+impl StatoOrdine {
+    pub const ALL: [Self; 6] = [
+        Self::InAttesaDiPagamento,
+        Self::Pagato,
+        Self::Attivato,
+        Self::Scaduto,
+        Self::Annullato,
+        Self::Rimborsato,
+    ];
+
+    pub fn nome(self) -> &'static str {
+        match self {
+            Self::InAttesaDiPagamento => "In attesa di pagamento",
+            Self::Pagato => "Pagato",
+            Self::Attivato => "Attivato",
+            Self::Scaduto => "Scaduto",
+            Self::Annullato => "Annullato",
+            Self::Rimborsato => "Rimborsato",
+        }
+    }
+}
+
+/// A payment as the payment provider confirmed it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagamento {
+    /// The provider's reference (a Stripe PaymentIntent id).
+    pub riferimento: String,
+    pub importo: Money,
+    pub il: DateTime<Utc>,
+}
+
+/// Why a payment cannot go to its order, and is to be refunded.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Error)]
+#[serde(rename_all = "kebab-case", tag = "motivo")]
+pub enum MotivoRimborso {
+    #[error("Il pagamento è arrivato dopo la scadenza dell'ordine.")]
+    OrdineScaduto,
+    #[error("Il pagamento è arrivato per un ordine annullato.")]
+    OrdineAnnullato,
+    #[error("L'importo pagato ({ricevuto}) è diverso da quello dell'ordine ({atteso}).")]
+    ImportoDiverso { atteso: Money, ricevuto: Money },
+    #[error("L'ordine era già stato pagato: questo secondo pagamento va restituito.")]
+    SecondoPagamento,
+}
+
+/// What a confirmed payment does to its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incasso {
+    /// The order is paid: what it buys is to be activated.
+    Pagato,
+    /// This very payment was applied before: nothing to do.
+    GiaRegistrato,
+    /// The order cannot take it: refund it (and tell the Fondazione).
+    DaRimborsare(MotivoRimborso),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OrderError {
+    #[error("L'ordine è «{}»: non si può {azione}.", .stato.nome())]
+    Stato {
+        stato: StatoOrdine,
+        azione: &'static str,
+    },
+}
+
+/// A refund made, and why.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rimborso {
+    pub riferimento: String,
+    pub importo: Money,
+    pub motivo: MotivoRimborso,
+    pub il: DateTime<Utc>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: String,
+    pub codice_fiscale: CodiceFiscale,
+    /// The mailbox it is for.
+    pub indirizzo: EmailAddress,
+    pub acquisto: Acquisto,
+    /// The quote accepted: lines, net, IVA, total, the catalog version of that day.
+    pub preventivo: Quote,
+    pub creato_il: DateTime<Utc>,
+    /// Unpaid after this, it expires.
+    pub scade_il: DateTime<Utc>,
+    pub stato: StatoOrdine,
+    pub pagamento: Option<Pagamento>,
+    /// Payments refunded (one the order could not take, or the order's own).
+    #[serde(default)]
+    pub rimborsi: Vec<Rimborso>,
+}
+
+impl Order {
+    /// An order for `acquisto` at the prices of `preventivo`, waiting for its payment.
+    pub fn new(
+        id: String,
+        codice_fiscale: CodiceFiscale,
+        indirizzo: EmailAddress,
+        acquisto: Acquisto,
+        preventivo: Quote,
+        now: DateTime<Utc>,
+    ) -> Order {
+        Order {
+            id,
+            codice_fiscale,
+            indirizzo,
+            acquisto,
+            preventivo,
+            creato_il: now,
+            scade_il: now + PAYMENT_WINDOW,
+            stato: StatoOrdine::InAttesaDiPagamento,
+            pagamento: None,
+            rimborsi: Vec::new(),
+        }
+    }
+
+    pub fn totale(&self) -> Money {
+        self.preventivo.total
+    }
+
+    /// A payment of `importo` confirmed by the provider under `riferimento` at `il`.
+    pub fn incassa(&mut self, riferimento: &str, importo: Money, il: DateTime<Utc>) -> Incasso {
+        if let Some(done) = &self.pagamento {
+            return if done.riferimento == riferimento {
+                Incasso::GiaRegistrato
+            } else {
+                Incasso::DaRimborsare(MotivoRimborso::SecondoPagamento)
+            };
+        }
+        if self.rimborsi.iter().any(|r| r.riferimento == riferimento) {
+            return Incasso::GiaRegistrato;
+        }
+        let motivo = match self.stato {
+            StatoOrdine::InAttesaDiPagamento if il > self.scade_il => {
+                self.stato = StatoOrdine::Scaduto;
+                MotivoRimborso::OrdineScaduto
+            }
+            StatoOrdine::InAttesaDiPagamento if importo != self.totale() => {
+                MotivoRimborso::ImportoDiverso {
+                    atteso: self.totale(),
+                    ricevuto: importo,
+                }
+            }
+            StatoOrdine::InAttesaDiPagamento => {
+                self.stato = StatoOrdine::Pagato;
+                self.pagamento = Some(Pagamento {
+                    riferimento: riferimento.to_owned(),
+                    importo,
+                    il,
+                });
+                return Incasso::Pagato;
+            }
+            StatoOrdine::Scaduto => MotivoRimborso::OrdineScaduto,
+            StatoOrdine::Annullato => MotivoRimborso::OrdineAnnullato,
+            // Paid, activated or refunded without a payment recorded cannot be: treat as
+            // a second payment rather than lose it.
+            _ => MotivoRimborso::SecondoPagamento,
+        };
+        Incasso::DaRimborsare(motivo)
+    }
+
+    /// What it buys is active on the mailbox.
+    pub fn attiva(&mut self) -> Result<(), OrderError> {
+        self.from(StatoOrdine::Pagato, "attivare")?;
+        self.stato = StatoOrdine::Attivato;
+        Ok(())
+    }
+
+    /// Unpaid past its time: expired. Whether it changed.
+    pub fn scadi(&mut self, now: DateTime<Utc>) -> bool {
+        let expires = self.stato == StatoOrdine::InAttesaDiPagamento && now > self.scade_il;
+        if expires {
+            self.stato = StatoOrdine::Scaduto;
+        }
+        expires
+    }
+
+    /// The holder gives up before paying.
+    pub fn annulla(&mut self) -> Result<(), OrderError> {
+        self.from(StatoOrdine::InAttesaDiPagamento, "annullare")?;
+        self.stato = StatoOrdine::Annullato;
+        Ok(())
+    }
+
+    /// A payment refunded: the order's own (paid, not activated: what it bought can no
+    /// longer be given) or one it could not take, which leaves its state as it is.
+    pub fn rimborsato(&mut self, rimborso: Rimborso) -> Result<(), OrderError> {
+        let own = self
+            .pagamento
+            .as_ref()
+            .is_some_and(|p| p.riferimento == rimborso.riferimento);
+        if own {
+            self.from(StatoOrdine::Pagato, "rimborsare")?;
+            self.stato = StatoOrdine::Rimborsato;
+        }
+        if !self
+            .rimborsi
+            .iter()
+            .any(|r| r.riferimento == rimborso.riferimento)
+        {
+            self.rimborsi.push(rimborso);
+        }
+        Ok(())
+    }
+
+    fn from(&self, expected: StatoOrdine, azione: &'static str) -> Result<(), OrderError> {
+        if self.stato == expected {
+            Ok(())
+        } else {
+            Err(OrderError::Stato {
+                stato: self.stato,
+                azione,
+            })
+        }
+    }
+}
+
+/// An invoice's number: progressive within its year, without gaps or repeats (DOMAIN.md,
+/// Lifecycle 3), written `N/YYYY` as Italian invoices are.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct NumeroFattura {
+    pub anno: i32,
+    pub progressivo: u32,
+}
+
+impl std::fmt::Display for NumeroFattura {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.progressivo, self.anno)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::catalog::{Catalog, QuoteRequest, Space, SpaceArea};
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_796_000_000, 0).unwrap() + Duration::minutes(minutes)
+    }
+
+    fn order() -> Order {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let request = QuoteRequest {
+            plan: Some(crate::catalog::PlanCode::Base),
+            extra: Space::only(SpaceArea::Inbox, 2),
+            ..Default::default()
+        };
+        let preventivo = Catalog::standard().quote(&request, day).unwrap();
+        Order::new(
+            "o-1".into(),
+            CodiceFiscale::parse("RSSMRA85T10A562S").unwrap(),
+            EmailAddress::parse("mario.rossi@ingpec.eu").unwrap(),
+            Acquisto::Servizio {
+                servizio: ServiceKind::SpazioExtra {
+                    area: SpaceArea::Inbox,
+                    gb: 2,
+                },
+            },
+            preventivo,
+            at(0),
+        )
+    }
+
+    #[test]
+    fn a_payment_is_applied_once_and_activates_once() {
+        let mut o = order();
+        // 2 GB at €4: €8 net, €1.76 IVA.
+        assert_eq!(o.totale(), Money::cents(976));
+        assert_eq!(o.incassa("pi_1", Money::cents(976), at(5)), Incasso::Pagato);
+        assert_eq!(o.stato, StatoOrdine::Pagato);
+        assert_eq!(
+            o.incassa("pi_1", Money::cents(976), at(6)),
+            Incasso::GiaRegistrato
+        );
+        assert_eq!(
+            o.incassa("pi_2", Money::cents(976), at(7)),
+            Incasso::DaRimborsare(MotivoRimborso::SecondoPagamento)
+        );
+        o.attiva().unwrap();
+        assert_eq!(o.stato, StatoOrdine::Attivato);
+        assert!(o.attiva().is_err(), "activated once");
+        assert!(o.annulla().is_err());
+    }
+
+    #[test]
+    fn a_payment_the_order_cannot_take_is_to_be_refunded() {
+        let mut wrong = order();
+        assert_eq!(
+            wrong.incassa("pi_1", Money::cents(100), at(5)),
+            Incasso::DaRimborsare(MotivoRimborso::ImportoDiverso {
+                atteso: Money::cents(976),
+                ricevuto: Money::cents(100)
+            })
+        );
+        assert_eq!(wrong.stato, StatoOrdine::InAttesaDiPagamento);
+
+        let mut late = order();
+        assert_eq!(
+            late.incassa("pi_1", Money::cents(976), at(61)),
+            Incasso::DaRimborsare(MotivoRimborso::OrdineScaduto)
+        );
+        assert_eq!(late.stato, StatoOrdine::Scaduto);
+        let refund = Rimborso {
+            riferimento: "pi_1".into(),
+            importo: Money::cents(976),
+            motivo: MotivoRimborso::OrdineScaduto,
+            il: at(62),
+        };
+        late.rimborsato(refund.clone()).unwrap();
+        late.rimborsato(refund).unwrap();
+        assert_eq!(late.rimborsi.len(), 1, "recorded once");
+        assert_eq!(late.stato, StatoOrdine::Scaduto);
+        assert_eq!(
+            late.incassa("pi_1", Money::cents(976), at(63)),
+            Incasso::GiaRegistrato,
+            "the refunded payment again"
+        );
+
+        let mut cancelled = order();
+        cancelled.annulla().unwrap();
+        assert_eq!(
+            cancelled.incassa("pi_1", Money::cents(976), at(5)),
+            Incasso::DaRimborsare(MotivoRimborso::OrdineAnnullato)
+        );
+    }
+
+    #[test]
+    fn an_unpaid_order_expires_after_its_window() {
+        let mut o = order();
+        assert!(!o.scadi(at(60)));
+        assert!(o.scadi(at(61)));
+        assert_eq!(o.stato, StatoOrdine::Scaduto);
+        assert!(!o.scadi(at(62)), "once");
+    }
+
+    #[test]
+    fn a_paid_order_refunded_is_rimborsato() {
+        let mut o = order();
+        o.incassa("pi_1", Money::cents(976), at(5));
+        o.rimborsato(Rimborso {
+            riferimento: "pi_1".into(),
+            importo: Money::cents(976),
+            motivo: MotivoRimborso::OrdineScaduto,
+            il: at(10),
+        })
+        .unwrap();
+        assert_eq!(o.stato, StatoOrdine::Rimborsato);
+        assert_eq!(
+            NumeroFattura {
+                anno: 2026,
+                progressivo: 42
+            }
+            .to_string(),
+            "42/2026"
+        );
+    }
+}
