@@ -88,6 +88,11 @@ impl World {
 /// What a file's outcome must be.
 type Expected = fn(&Referto) -> bool;
 
+/// In the Fondazione's review, for `motivo`.
+fn in_review(referto: &Referto, motivo: Revisione) -> bool {
+    referto.esito == Esito::InRevisione { motivo }
+}
+
 fn accepted(referto: &Referto) -> bool {
     referto.esito == Esito::Verificato
 }
@@ -562,15 +567,7 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
         "1/72,72,300,140/Firma",
     )?;
     let referto = w.verify(&visible);
-    ensure!(
-        matches!(
-            referto.esito,
-            Esito::InRevisione {
-                motivo: Revisione::FirmaPdf
-            }
-        ),
-        "{referto:?}"
-    );
+    ensure!(in_review(&referto, Revisione::FirmaPdf), "{referto:?}");
     ensure!(
         referto.documento_sha256.is_some(),
         "the issued revision is found"
@@ -599,15 +596,7 @@ fn the_issued_contract_signed_by_pyhanko_is_read_as_a_pdf_signature() -> Result<
     // signs. Every signature check holds; the update's check sends it to review.
     let redrawn = first_page_update(&w.contract, "Il titolare non paga nulla", true)?;
     let referto = w.verify(&pades_with(&w.pki, &w.contract, &redrawn, &own)?);
-    ensure!(
-        matches!(
-            referto.esito,
-            Esito::InRevisione {
-                motivo: Revisione::FirmaPdf
-            }
-        ),
-        "{referto:?}"
-    );
+    ensure!(in_review(&referto, Revisione::FirmaPdf), "{referto:?}");
     // The same update with the page written again unchanged (the new stream drawn
     // nowhere): only signs, so the review above is for the redrawn page.
     let rewritten = first_page_update(&w.contract, "Il titolare non paga nulla", false)?;
@@ -797,15 +786,7 @@ fn a_signed_pdf_is_accepted_only_when_its_signature_holds_and_only_signs() -> Re
         ),
     ];
     let referto = w.verify(&pades_with(&w.pki, &w.contract, &added, &rsa)?);
-    ensure!(
-        matches!(
-            referto.esito,
-            Esito::InRevisione {
-                motivo: Revisione::FirmaPdf
-            }
-        ),
-        "{referto:?}"
-    );
+    ensure!(in_review(&referto, Revisione::FirmaPdf), "{referto:?}");
 
     let referto = w.verify(&pades(&w.pki, &w.contract, &other)?);
     ensure!(
@@ -833,12 +814,7 @@ fn a_signed_pdf_is_accepted_only_when_its_signature_holds_and_only_signs() -> Re
     let later = [&good[..], b"6 0 obj << /Type /Page >> endobj\n%%EOF\n"].concat();
     let referto = w.verify(&later);
     ensure!(
-        matches!(
-            referto.esito,
-            Esito::InRevisione {
-                motivo: Revisione::ModificheDopoLaFirma
-            }
-        ),
+        in_review(&referto, Revisione::ModificheDopoLaFirma),
         "{referto:?}"
     );
 

@@ -41,11 +41,6 @@ pub async fn apply(
     before: Option<&Versioned<SandboxMailbox>>,
     after: &SandboxMailbox,
 ) -> Result<bool, StoreError> {
-    let applied = Item::new(
-        keys::provider_command(command_id),
-        keys::PROVIDER_COMMAND,
-        command,
-    )?;
     let (version, condition) = match before {
         None => (1, Condition::NotExists),
         Some(b) => (b.version + 1, Condition::Version(b.version)),
@@ -56,17 +51,13 @@ pub async fn apply(
         after,
     )?
     .with_version(version);
-    match store
-        .transact(vec![
-            WriteOp::Put(applied, Condition::NotExists),
-            WriteOp::Put(state, condition),
-        ])
-        .await
-    {
-        Ok(()) => Ok(true),
-        Err(StoreError::ConditionFailed { failed }) if failed.contains(&0) => Ok(false),
-        Err(e) => Err(e),
-    }
+    applied_once(
+        store,
+        command_id,
+        command,
+        vec![WriteOp::Put(state, condition)],
+    )
+    .await
 }
 
 /// Records a rename as applied, once: the mailbox `old` becomes `after` under its new
@@ -78,28 +69,38 @@ pub async fn rename(
     old: &Versioned<SandboxMailbox>,
     after: &SandboxMailbox,
 ) -> Result<bool, StoreError> {
-    let applied = Item::new(
-        keys::provider_command(command_id),
-        keys::PROVIDER_COMMAND,
-        command,
-    )?;
     let state = Item::new(
         keys::provider_mailbox(&after.address),
         keys::PROVIDER_MAILBOX,
         after,
     )?
     .with_version(1);
-    match store
-        .transact(vec![
-            WriteOp::Put(applied, Condition::NotExists),
-            WriteOp::Put(state, Condition::NotExists),
-            WriteOp::Delete(
-                keys::provider_mailbox(&old.value.address),
-                Condition::Version(old.version),
-            ),
-        ])
-        .await
-    {
+    let changes = vec![
+        WriteOp::Put(state, Condition::NotExists),
+        WriteOp::Delete(
+            keys::provider_mailbox(&old.value.address),
+            Condition::Version(old.version),
+        ),
+    ];
+    applied_once(store, command_id, command, changes).await
+}
+
+/// Commits `changes` with the record that `command` was applied, unless it was:
+/// `Ok(false)` then, and nothing written.
+async fn applied_once(
+    store: &dyn ItemStore,
+    command_id: &str,
+    command: &Command,
+    changes: Vec<WriteOp>,
+) -> Result<bool, StoreError> {
+    let applied = Item::new(
+        keys::provider_command(command_id),
+        keys::PROVIDER_COMMAND,
+        command,
+    )?;
+    let mut ops = vec![WriteOp::Put(applied, Condition::NotExists)];
+    ops.extend(changes);
+    match store.transact(ops).await {
         Ok(()) => Ok(true),
         Err(StoreError::ConditionFailed { failed }) if failed.contains(&0) => Ok(false),
         Err(e) => Err(e),
