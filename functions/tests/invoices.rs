@@ -35,7 +35,9 @@ async fn invoice(store: &dyn ItemStore, order: String) -> NumeroFattura {
             ordine: order.clone(),
             emessa_il: Utc::now(),
         };
-        match repo::commit(store, vec![take, invoices::issue(&fattura).unwrap()]).await {
+        let mut ops = vec![take];
+        ops.extend(invoices::issue(&fattura).unwrap());
+        match repo::commit(store, ops).await {
             Ok(()) => return numero,
             Err(StoreError::ConditionFailed { .. }) => tokio::task::yield_now().await,
             Err(e) => panic!("{e}"),
@@ -92,6 +94,24 @@ async fn numbered(store: Arc<dyn ItemStore>) {
         numbers,
         (1..=PAYMENTS).collect::<Vec<_>>(),
         "the register, in order"
+    );
+    // A second invoice for an order already invoiced takes no number.
+    let (numero, take) = invoices::next(store.as_ref(), YEAR).await.unwrap();
+    let again = invoices::Fattura {
+        numero,
+        ordine: "order-7".into(),
+        emessa_il: Utc::now(),
+    };
+    let mut ops = vec![take];
+    ops.extend(invoices::issue(&again).unwrap());
+    assert!(repo::commit(store.as_ref(), ops).await.is_err());
+    assert_eq!(
+        invoices::next(store.as_ref(), YEAR)
+            .await
+            .unwrap()
+            .0
+            .progressivo,
+        PAYMENTS + 1
     );
     let mut orders: Vec<&str> = register.iter().map(|f| f.ordine.as_str()).collect();
     orders.sort_unstable();

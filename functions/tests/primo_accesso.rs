@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use functions::outbox::mailer::sandbox::SandboxMailer;
 use functions::outbox::provider::sandbox::SandboxProvider;
+use functions::outbox::provider::{Command, Provider};
 use functions::outbox::{self as dispatcher, Channels};
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
@@ -128,8 +129,15 @@ async fn scenario(store: Arc<dyn ItemStore>) {
             .unwrap();
         now += chrono::Duration::hours(2);
     }
-    for gone in ["mario.rossi@ingpec.eu", "mario.rossi.2@ingpec.eu"] {
-        assert!(provider.mailbox(gone).await.unwrap().is_none(), "{gone}");
+    for (gone, to) in [
+        ("mario.rossi@ingpec.eu", "mario.rossibianchi.2@ingpec.eu"),
+        ("mario.rossi.2@ingpec.eu", "mario.rossibianchi@ingpec.eu"),
+    ] {
+        let old = provider.mailbox(gone).await.unwrap().expect(gone);
+        assert_eq!(
+            (old.status.as_str(), old.renamed_to.as_deref()),
+            ("renamed", Some(to))
+        );
     }
     for (renamed, whose) in [
         ("mario.rossibianchi@ingpec.eu", &second),
@@ -140,6 +148,16 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         let titolare = serde_json::to_value(&mailbox.titolare).unwrap();
         assert_eq!(titolare["codice_fiscale"], whose.as_str(), "{renamed}");
     }
+    // A command queued for the old address before the rename reaches the mailbox.
+    provider
+        .execute("late-block", "mario.rossi.2@ingpec.eu", &Command::Block)
+        .await
+        .unwrap();
+    let renamed = provider
+        .mailbox("mario.rossibianchi@ingpec.eu")
+        .await
+        .unwrap();
+    assert_eq!(renamed.expect("renamed").status, "blocked");
 
     // Once the first access is complete, the address is fixed.
     for passo in ["condizioni", "clausole", "informativa"] {

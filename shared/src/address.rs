@@ -90,7 +90,16 @@ impl LocalPart {
         if asked == albo {
             return Err(AddressError::SameSurname);
         }
-        if albo.is_empty() || !asked.contains(&albo) {
+        // The Albo surname as whole words of the request ("De Rossi" keeps "Rossi";
+        // "Grossi" and "Rossini" are other surnames).
+        let words: Vec<String> = cognome_richiesto
+            .split(|c: char| c.is_whitespace() || matches!(c, '\'' | '’' | '-'))
+            .map(fold_letters)
+            .filter(|w| !w.is_empty())
+            .collect();
+        let kept = (0..words.len())
+            .any(|start| (start + 1..=words.len()).any(|end| words[start..end].concat() == albo));
+        if albo.is_empty() || !kept {
             return Err(AddressError::NotTheSurname {
                 albo: cognome_albo.to_owned(),
             });
@@ -260,6 +269,16 @@ mod tests {
         let corrected = |asked| LocalPart::corrected("Mario", "Rossi", asked).map(|l| l.0);
         assert_eq!(corrected("Rossi Bianchi").unwrap(), "mario.rossibianchi");
         assert_eq!(corrected("De' Rossi").unwrap(), "mario.derossi");
+        assert_eq!(corrected("Rossi-Bianchi").unwrap(), "mario.rossibianchi");
+        for another in ["Grossi", "Rossini", "Bianchi Rossini"] {
+            assert!(
+                matches!(corrected(another), Err(AddressError::NotTheSurname { .. })),
+                "{another}"
+            );
+        }
+        // A double Albo surname kept whole, across the words the holder wrote.
+        let double = LocalPart::corrected("Anna", "De Santis", "De Santis Neri").unwrap();
+        assert_eq!(double.as_str(), "anna.desantisneri");
         assert_eq!(corrected("ROSSI"), Err(AddressError::SameSurname));
         assert_eq!(corrected("Rossì"), Err(AddressError::SameSurname));
         assert!(matches!(
@@ -271,7 +290,7 @@ mod tests {
             Err(AddressError::NotTheSurname { .. })
         ));
         assert!(matches!(
-            corrected(&"Rossi".repeat(20)),
+            corrected(&format!("Rossi {}", "Bianchi".repeat(10))),
             Err(AddressError::TooLong { .. })
         ));
     }

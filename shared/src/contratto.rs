@@ -206,6 +206,10 @@ pub struct PassoAccettato {
     /// corrected it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognome_indirizzo: Option<String>,
+    /// A correction asked for in words, as the first version of the step recorded it
+    /// (kept: a person may still have to act on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub richiesta_correzione: Option<String>,
 }
 
 #[cfg(test)]
@@ -242,6 +246,7 @@ mod tests {
             impronta: String::new(),
             clausole: Vec::new(),
             cognome_indirizzo: None,
+            richiesta_correzione: None,
         };
         assert_eq!(Passo::prossimo(&[]), Some(Passo::Anagrafica));
         let done = [taken(Passo::Anagrafica), taken(Passo::Condizioni)];

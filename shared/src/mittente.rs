@@ -22,14 +22,28 @@ pub struct Verdetto {
     pub motivi: Vec<String>,
 }
 
+/// The sender's field, as mail programs name it in English and in Italian.
+const FROM: [&str; 3] = ["from", "da", "mittente"];
+/// Where answers go.
+const REPLY_TO: [&str; 3] = ["reply-to", "rispondi a", "risposta a"];
+/// The envelope a PEC provider sends a certified message in: `posta-certificata@…`, the
+/// real sender named in the display name as `Per conto di:`.
+const PEC_ENVELOPE: &str = "posta-certificata";
+
+fn field<'a>(headers: &'a [(String, String)], names: &[&str]) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(name, _)| names.iter().any(|n| name.eq_ignore_ascii_case(n)))
+        .map(|(_, value)| value.as_str())
+}
+
 /// Judges `text`: an address, `Nome <indirizzo>`, or a header block.
 pub fn verifica(text: &str) -> Verdetto {
     let headers = header_fields(text);
-    let from = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("from"))
-        .map(|(_, value)| value.as_str())
-        .unwrap_or(text.trim());
+    // No sender's field: the first line only (a pasted block's other lines name the
+    // recipient, whose address would be judged instead).
+    let from =
+        field(&headers, &FROM).unwrap_or_else(|| text.trim().lines().next().unwrap_or_default());
     let mut motivi = Vec::new();
     let Some((display, address)) = parse_mailbox(from) else {
         return Verdetto {
@@ -40,9 +54,15 @@ pub fn verifica(text: &str) -> Verdetto {
             ],
         };
     };
-    // A certified message: the provider's envelope says on whose behalf it was sent.
+    // A certified message: the provider's envelope says on whose behalf it was sent. Only
+    // an envelope's name is read so; any other sender may write "Per conto di" too.
+    let envelope = address
+        .as_str()
+        .split_once('@')
+        .is_some_and(|(local, _)| local == PEC_ENVELOPE);
     let on_behalf = display
         .as_deref()
+        .filter(|_| envelope)
         .and_then(|d| d.split_once("Per conto di:").map(|(_, rest)| rest))
         .and_then(|rest| parse_mailbox(rest).map(|(_, a)| a));
     let judged = on_behalf.clone().unwrap_or_else(|| address.clone());
@@ -81,21 +101,27 @@ pub fn verifica(text: &str) -> Verdetto {
             ));
         }
     }
-    if let Some(reply) = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("reply-to"))
-        .and_then(|(_, value)| parse_mailbox(value))
+    let mut tricked = motivi.len() > usize::from(on_behalf.is_some()) + 1;
+    if let Some(reply) = field(&headers, &REPLY_TO)
+        .and_then(parse_mailbox)
         .map(|(_, a)| a)
         .filter(|a| !OFFICIAL_SENDER_DOMAINS.contains(&a.domain()))
     {
+        tricked = true;
         motivi.push(format!(
             "Le risposte andrebbero a «{}», che non è un indirizzo ufficiale.",
             reply.as_str()
         ));
     }
+    let ufficiale = ufficiale && !tricked;
+    if ufficiale {
+        motivi.push(
+            "Il mittente di un messaggio si può falsificare: rinnova e paga solo dalla tua area riservata di PEC Ingegneri, mai da un collegamento ricevuto.".into(),
+        );
+    }
     Verdetto {
         mittente: Some(judged.as_str().to_owned()),
-        ufficiale: ufficiale && !motivi.iter().any(|m| m.starts_with("Il nome del mittente")),
+        ufficiale,
         motivi,
     }
 }
@@ -120,9 +146,14 @@ fn header_fields(text: &str) -> Vec<(String, String)> {
             }
             continue;
         }
+        // A field's name: letters, digits, hyphens, and in Italian programs spaces
+        // ("Rispondi a").
         if let Some((name, value)) = line.split_once(':')
-            && !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && name.len() <= 20
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b' ')
         {
             fields.push((name.to_owned(), value.trim().to_owned()));
         }
@@ -217,6 +248,36 @@ mod tests {
             v.motivi
                 .iter()
                 .any(|m| m.contains("Le risposte andrebbero a «incassi@rinnovo-pec.com»"))
+        );
+    }
+
+    #[test]
+    fn an_italian_header_block_is_judged_by_its_sender_not_its_recipient() {
+        let v = verifica(
+            "Da: Rinnovi <rinnovi@truffa.com>\nA: Mario Rossi <mario.rossi@ingpec.eu>\nOggetto: La PEC scade",
+        );
+        assert!(!v.ufficiale, "{v:?}");
+        assert_eq!(v.mittente.as_deref(), Some("rinnovi@truffa.com"));
+        let v = verifica("Rinnovi <rinnovi@truffa.com>\nMario Rossi <mario.rossi@ingpec.eu>");
+        assert_eq!(
+            v.mittente.as_deref(),
+            Some("rinnovi@truffa.com"),
+            "the first line"
+        );
+        let v = verifica("Mittente: avvisi@fondazionecni.it\nRispondi a: pagamenti@truffa.com");
+        assert!(!v.ufficiale, "answers go elsewhere: {v:?}");
+    }
+
+    #[test]
+    fn per_conto_di_is_believed_only_from_a_certified_envelope() {
+        let forged = verifica("From: \"Per conto di: avvisi@ingpec.eu\" <pagamenti@truffa.com>");
+        assert!(!forged.ufficiale, "{forged:?}");
+        assert_eq!(forged.mittente.as_deref(), Some("pagamenti@truffa.com"));
+        assert!(
+            forged
+                .motivi
+                .iter()
+                .any(|m| m.contains("Il nome del mittente mostra"))
         );
     }
 

@@ -136,6 +136,9 @@ pub struct Order {
     pub scade_il: DateTime<Utc>,
     pub stato: StatoOrdine,
     pub pagamento: Option<Pagamento>,
+    /// Payments the order could not take, waiting for their refund.
+    #[serde(default)]
+    pub da_rimborsare: Vec<Pagamento>,
     /// Payments refunded (one the order could not take, or the order's own).
     #[serde(default)]
     pub rimborsi: Vec<Rimborso>,
@@ -161,6 +164,7 @@ impl Order {
             scade_il: now + PAYMENT_WINDOW,
             stato: StatoOrdine::InAttesaDiPagamento,
             pagamento: None,
+            da_rimborsare: Vec::new(),
             rimborsi: Vec::new(),
         }
     }
@@ -178,7 +182,12 @@ impl Order {
                 Incasso::DaRimborsare(MotivoRimborso::SecondoPagamento)
             };
         }
-        if self.rimborsi.iter().any(|r| r.riferimento == riferimento) {
+        if self
+            .da_rimborsare
+            .iter()
+            .any(|r| r.riferimento == riferimento)
+            || self.rimborsi.iter().any(|r| r.riferimento == riferimento)
+        {
             return Incasso::GiaRegistrato;
         }
         let motivo = match self.stato {
@@ -207,6 +216,12 @@ impl Order {
             // a second payment rather than lose it.
             _ => MotivoRimborso::SecondoPagamento,
         };
+        // Recorded, so the same event again refunds nothing more.
+        self.da_rimborsare.push(Pagamento {
+            riferimento: riferimento.to_owned(),
+            importo,
+            il,
+        });
         Incasso::DaRimborsare(motivo)
     }
 
@@ -233,17 +248,18 @@ impl Order {
         Ok(())
     }
 
-    /// A payment refunded: the order's own (paid, not activated: what it bought can no
-    /// longer be given) or one it could not take, which leaves its state as it is.
-    pub fn rimborsato(&mut self, rimborso: Rimborso) -> Result<(), OrderError> {
+    /// A payment refunded, recorded whatever the order's state (a refund made is a fact):
+    /// the order's own turns it *rimborsato*; one it could not take leaves it as it is.
+    pub fn rimborsato(&mut self, rimborso: Rimborso) {
         let own = self
             .pagamento
             .as_ref()
             .is_some_and(|p| p.riferimento == rimborso.riferimento);
         if own {
-            self.from(StatoOrdine::Pagato, "rimborsare")?;
             self.stato = StatoOrdine::Rimborsato;
         }
+        self.da_rimborsare
+            .retain(|p| p.riferimento != rimborso.riferimento);
         if !self
             .rimborsi
             .iter()
@@ -251,7 +267,6 @@ impl Order {
         {
             self.rimborsi.push(rimborso);
         }
-        Ok(())
     }
 
     fn from(&self, expected: StatoOrdine, azione: &'static str) -> Result<(), OrderError> {
@@ -360,8 +375,14 @@ mod tests {
             motivo: MotivoRimborso::OrdineScaduto,
             il: at(62),
         };
-        late.rimborsato(refund.clone()).unwrap();
-        late.rimborsato(refund).unwrap();
+        assert_eq!(
+            late.incassa("pi_1", Money::cents(976), at(61)),
+            Incasso::GiaRegistrato,
+            "the same event again refunds nothing more"
+        );
+        late.rimborsato(refund.clone());
+        late.rimborsato(refund);
+        assert!(late.da_rimborsare.is_empty());
         assert_eq!(late.rimborsi.len(), 1, "recorded once");
         assert_eq!(late.stato, StatoOrdine::Scaduto);
         assert_eq!(
@@ -391,14 +412,16 @@ mod tests {
     fn a_paid_order_refunded_is_rimborsato() {
         let mut o = order();
         o.incassa("pi_1", Money::cents(976), at(5));
+        o.attiva().unwrap();
+        // Refunded from the provider's dashboard after activation: recorded all the same.
         o.rimborsato(Rimborso {
             riferimento: "pi_1".into(),
             importo: Money::cents(976),
             motivo: MotivoRimborso::OrdineScaduto,
             il: at(10),
-        })
-        .unwrap();
+        });
         assert_eq!(o.stato, StatoOrdine::Rimborsato);
+        assert_eq!(o.rimborsi.len(), 1);
         assert_eq!(
             NumeroFattura {
                 anno: 2026,

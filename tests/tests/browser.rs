@@ -107,7 +107,7 @@ async fn a_visitor_compares_the_plans_and_gets_a_quote() -> Result<()> {
             input.send_keys("Fondazione CNI <avvisi@fondazionecni.it>").await?;
             screen.click("sender-check").await?;
             screen
-                .text_when("sender-verdict", |t| t.contains("È un mittente ufficiale"))
+                .text_when("sender-verdict", |t| t.contains("è uno di quelli ufficiali"))
                 .await?;
             Ok(())
         })

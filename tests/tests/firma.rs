@@ -482,6 +482,29 @@ fn every_wrong_certificate_signer_or_document_is_refused_or_reviewed_with_its_re
         referto.esito.to_string_it().contains("revocato"),
         "{referto:?}"
     );
+    // A good signer's file, judged with the CRL current (accepted), then after its
+    // nextUpdate (30 days): revocations since are unknown, so review, not acceptance.
+    let good_file = sign(
+        "good-with-crl",
+        &w.pki.signer(&w.root, "good-with-crl", &p)?,
+    )?;
+    let at = |al| {
+        verifica(
+            &good_file,
+            &Verifica {
+                titolare: &w.holder,
+                emessi: &[Sha256::digest(&w.contract).into()],
+                fiducia: &trust,
+                al,
+            },
+        )
+    };
+    ensure!(accepted(&at(Utc::now())), "a current CRL");
+    let stale = at(Utc::now() + chrono::Duration::days(31));
+    ensure!(
+        in_review(&stale, Revisione::RevocaNonVerificabile),
+        "{stale:?}"
+    );
 
     for (what, file, expected) in &checks {
         let referto = w.verify(file);

@@ -30,6 +30,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             ),
             (path::MIA_PEC_PIANI, "Piani e prezzi", "nav-plans"),
             (path::MIA_PEC_STORICO, "Storico", "nav-history"),
+            (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
         ],
         Some(Role::Segreteria) => &[
             (path::ORDINE_ISCRITTI, "Iscritti", "nav-members"),

@@ -66,7 +66,10 @@ pub fn SenderCheckPage() -> impl IntoView {
 #[component]
 fn Outcome(verdict: Verdetto) -> impl IntoView {
     let (class, title) = if verdict.ufficiale {
-        ("alert alert-success", "È un mittente ufficiale.")
+        (
+            "alert alert-success",
+            "Il dominio del mittente è uno di quelli ufficiali.",
+        )
     } else {
         ("alert alert-danger", "Non è un mittente ufficiale.")
     };

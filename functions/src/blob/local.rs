@@ -85,10 +85,13 @@ impl LocalBlobs {
     }
 
     fn open_sealed(&self, key: &str, file: &[u8]) -> Result<Vec<u8>, BlobError> {
-        let sealed = file
-            .strip_prefix(MAGIC)
-            .filter(|rest| rest.len() >= NONCE + TAG)
-            .ok_or_else(|| BlobError::Io(format!("{key} is not an encrypted file")))?;
+        // A file written before files were encrypted (an older data folder) reads as is.
+        let Some(sealed) = file.strip_prefix(MAGIC) else {
+            return Ok(file.to_vec());
+        };
+        if sealed.len() < NONCE + TAG {
+            return Err(BlobError::Io(format!("{key} is cut short")));
+        }
         let (nonce, ciphertext) = sealed.split_at(NONCE);
         self.cipher
             .decrypt(

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 use thiserror::Error;
 
 /// How far an event's time may be from now.
@@ -68,12 +69,14 @@ pub fn verify(
     if signatures.is_empty() {
         return Err(SignatureError::Mismatch);
     }
-    if (now.timestamp() - timestamp).abs() > TOLERANCE_SECONDS {
+    if now.timestamp().abs_diff(timestamp) > TOLERANCE_SECONDS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
+    // One pass over the body, then each candidate compared in constant time.
+    let expected = mac(secret, timestamp, body).finalize().into_bytes();
     let matches = signatures
         .iter()
-        .any(|given| mac(secret, timestamp, body).verify_slice(given).is_ok());
+        .any(|given| bool::from(expected.as_slice().ct_eq(given.as_slice())));
     if matches {
         Ok(())
     } else {
@@ -156,6 +159,10 @@ mod tests {
         assert_eq!(
             verify("", BODY, SECRET, now()),
             Err(SignatureError::Missing)
+        );
+        assert_eq!(
+            verify("t=-9223372036854775808,v1=00", BODY, SECRET, now()),
+            Err(SignatureError::Stale)
         );
         for malformed in ["garbage", "t=abc,v1=00", "v1=00", "t=1,t=2,v1=00"] {
             assert_eq!(

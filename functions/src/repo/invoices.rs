@@ -18,8 +18,9 @@ struct Counter {
     ultimo: u32,
 }
 
-/// The next number of `year`, and the write that takes it: commit it with what the
-/// number is for, and read again if the commit finds the counter moved.
+/// The next number of `year` (the Italian calendar year of the invoice's date: one made at
+/// 23:30 UTC on 31 December belongs to the next), and the write that takes it: commit it
+/// with what the number is for, and read again if the commit finds the counter moved.
 pub async fn next(
     store: &dyn ItemStore,
     year: i32,
@@ -57,14 +58,24 @@ pub struct Fattura {
     pub emessa_il: DateTime<Utc>,
 }
 
-/// The write that records `fattura` under its number, once.
-pub fn issue(fattura: &Fattura) -> Result<WriteOp, StoreError> {
+/// The writes that record `fattura` under its number, once, and mark its order as
+/// invoiced: a second invoice for the same order fails its transaction (a numbered
+/// invoice cannot be taken back).
+pub fn issue(fattura: &Fattura) -> Result<Vec<WriteOp>, StoreError> {
     let item = Item::new(
         keys::invoice(fattura.numero.anno, fattura.numero.progressivo),
         keys::INVOICE,
         fattura,
     )?;
-    Ok(WriteOp::Put(item, Condition::NotExists))
+    let mark = Item::new(
+        keys::invoice_of_order(&fattura.ordine),
+        keys::INVOICE,
+        &fattura.numero,
+    )?;
+    Ok(vec![
+        WriteOp::Put(item, Condition::NotExists),
+        WriteOp::Put(mark, Condition::NotExists),
+    ])
 }
 
 /// The invoices of `year`, in number order.

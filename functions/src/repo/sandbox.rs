@@ -23,6 +23,9 @@ pub struct SandboxMailbox {
     #[serde(default)]
     pub titolare_version: u64,
     pub commands: u32,
+    /// The address a renamed mailbox took: commands still sent here apply there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_to: Option<String>,
 }
 
 pub async fn mailbox(
@@ -61,7 +64,8 @@ pub async fn apply(
 }
 
 /// Records a rename as applied, once: the mailbox `old` becomes `after` under its new
-/// address; `Ok(false)` when the command was applied before.
+/// address, and the old address forwards there; `Ok(false)` when the command was applied
+/// before.
 pub async fn rename(
     store: &dyn ItemStore,
     command_id: &str,
@@ -75,12 +79,21 @@ pub async fn rename(
         after,
     )?
     .with_version(1);
+    // The old address keeps only where the mailbox went.
+    let forward = SandboxMailbox {
+        status: "renamed".into(),
+        renamed_to: Some(after.address.clone()),
+        ..old.value.clone()
+    };
+    let forward = Item::new(
+        keys::provider_mailbox(&old.value.address),
+        keys::PROVIDER_MAILBOX,
+        &forward,
+    )?
+    .with_version(old.version + 1);
     let changes = vec![
         WriteOp::Put(state, Condition::NotExists),
-        WriteOp::Delete(
-            keys::provider_mailbox(&old.value.address),
-            Condition::Version(old.version),
-        ),
+        WriteOp::Put(forward, Condition::Version(old.version)),
     ];
     applied_once(store, command_id, command, changes).await
 }

@@ -1,6 +1,7 @@
 //! A holder's first access (seed 004): he checks his anagrafica (and may, only now, correct
 //! the surname in his address: a homonym adds a second surname, and his mailbox takes the
-//! first free address of that form, renamed at the provider), accepts the conditions,
+//! first free address of that form at once, renamed at the provider through the outbox),
+//! accepts the conditions,
 //! approves each onerous clause specifically, and reads the privacy notice. Each step is
 //! recorded on his item with its time and the version and SHA-256 of the text shown,
 //! audited; the last one records the first access on the mailbox, after which the address
@@ -26,6 +27,9 @@ use crate::store::{ItemStore, StoreError};
 
 /// Tries at a step when another write came first (an address taken at the same moment).
 const ATTEMPTS: usize = 3;
+
+/// The longest surname kept for an address (a local part has 64 characters in all).
+const SURNAME_MAX: usize = 60;
 
 #[derive(Debug, Error)]
 pub enum PrimoAccessoError {
@@ -171,6 +175,12 @@ async fn attempt(
     let mut effects = Vec::new();
     let mut reservation = None;
     let asked = request.cognome_indirizzo.trim();
+    if asked.chars().count() > SURNAME_MAX {
+        return Err(PrimoAccessoError::Invalid(FieldError::new(
+            "cognome_indirizzo",
+            format!("Il cognome per l'indirizzo può avere al massimo {SURNAME_MAX} caratteri."),
+        )));
+    }
     let cognome_indirizzo =
         (expected == Passo::Anagrafica && !asked.is_empty()).then(|| asked.to_owned());
     if let Some(asked) = &cognome_indirizzo {
@@ -196,6 +206,7 @@ async fn attempt(
         impronta,
         clausole,
         cognome_indirizzo,
+        richiesta_correzione: None,
     });
     if Passo::prossimo(&after.primo_accesso).is_none() {
         let transition = mailbox.apply(&Event::PrimoAccesso, rome_date(now))?;

@@ -18,6 +18,7 @@
 //! | mail sandbox notice | `SENTMAIL` | `{id}` | – | – |
 //! | invoice numbering of a year | `INVOICES#{year}` | `COUNTER` | – | – |
 //! | invoice | `INVOICES#{year}` | `N#{progressivo:08}` | – | – |
+//! | an order's invoice (one per order) | `INVOICE-OF#{order}` | `INVOICE` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
@@ -229,6 +230,11 @@ pub fn invoice(year: i32, progressivo: u32) -> Key {
 }
 
 pub const INVOICE_PREFIX: &str = "N#";
+
+/// The mark that an order has its invoice: one number per order, whatever retries.
+pub fn invoice_of_order(order: &str) -> Key {
+    Key::new(format!("INVOICE-OF#{order}"), "INVOICE")
+}
 
 #[cfg(test)]
 mod tests {

@@ -94,6 +94,7 @@ fn campo(path: &str) -> Option<(String, Valore)> {
             "il" => named("Primo accesso, confermato il", Testo),
             "versione" => named("Primo accesso, versione del testo", Testo),
             "cognome_indirizzo" => named("Primo accesso, cognome nell'indirizzo", Testo),
+            "richiesta_correzione" => named("Primo accesso, correzione richiesta", Testo),
             leaf if leaf.starts_with("clausole[") => {
                 named("Primo accesso, clausola approvata (art.)", Testo)
             }

@@ -50,6 +50,9 @@ pub enum Percorso {
     NonValido { cert: Box<Cert> },
     /// This certificate of the path was revoked, on this date.
     Revocato { cert: Box<Cert>, il: DateTime<Utc> },
+    /// The store has CRLs of this certificate's issuer, but none current at the time
+    /// asked (past its nextUpdate): whether it was revoked since is not known.
+    RevocaIgnota { cert: Box<Cert> },
 }
 
 impl Fiducia {
@@ -93,7 +96,8 @@ impl Fiducia {
 
     /// The path from `signer` to a trusted CA through the `carried` certificates, checked
     /// at `at`: every certificate valid then, every CA one a CA, none revoked by a CRL of
-    /// the store.
+    /// the store, and, where the store has an issuer's CRLs, one of them current (a CRL
+    /// packaged once and never refreshed would hide every later revocation).
     pub fn percorso(&self, signer: &Cert, carried: &[Cert], at: DateTime<Utc>) -> Percorso {
         let mut path = vec![signer.clone()];
         loop {
@@ -138,12 +142,27 @@ impl Fiducia {
                 };
             }
         }
+        for pair in path.windows(2) {
+            let (cert, issuer) = (&pair[0], &pair[1]);
+            let crls: Vec<&Crl> = self.crls_of(issuer).collect();
+            let current = crls.iter().any(|crl| {
+                crl.parsed
+                    .tbs_cert_list
+                    .next_update
+                    .as_ref()
+                    .is_none_or(|next| at <= time(next))
+            });
+            if !crls.is_empty() && !current {
+                return Percorso::RevocaIgnota {
+                    cert: Box::new(cert.clone()),
+                };
+            }
+        }
         Percorso::Fidato(path)
     }
 
-    /// When `issuer` revoked `cert`, by a CRL of the store that `issuer` signed, if it
-    /// did so by `at`.
-    fn revoked(&self, cert: &Cert, issuer: &Cert, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    /// The CRLs of the store that `issuer` signed.
+    fn crls_of<'a>(&'a self, issuer: &'a Cert) -> impl Iterator<Item = &'a Crl> + 'a {
         self.crls
             .iter()
             .filter(|crl| &crl.parsed.tbs_cert_list.issuer == issuer.subject())
@@ -159,6 +178,12 @@ impl Fiducia {
                         .is_ok()
                 })
             })
+    }
+
+    /// When `issuer` revoked `cert`, by a CRL of the store that `issuer` signed, if it
+    /// did so by `at`.
+    fn revoked(&self, cert: &Cert, issuer: &Cert, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.crls_of(issuer)
             .flat_map(|crl| {
                 crl.parsed
                     .tbs_cert_list

@@ -124,6 +124,10 @@ pub enum Revisione {
         "La firma del PDF è valida: la Fondazione verifica che la firma non abbia cambiato il testo del contratto."
     )]
     FirmaPdf,
+    #[error(
+        "La firma è valida, ma l'elenco dei certificati revocati del certificatore non è aggiornato: la Fondazione verifica che il certificato non sia stato revocato."
+    )]
+    RevocaNonVerificabile,
 }
 
 /// Why a file is refused, in the words the holder reads.
@@ -238,9 +242,9 @@ pub fn verifica(file: &[u8], v: &Verifica<'_>) -> Referto {
 }
 
 /// What the browser can tell before sending a file: the refusals that need neither the
-/// trust store nor the list of issued documents (not a signature, damaged, altered, a
-/// signature that does not hold, another signer, a certificate not for signing or not
-/// valid now). `None`: worth sending; the server decides.
+/// trust store, nor the list of issued documents, nor a right clock (not a signature,
+/// damaged, altered, a signature that does not hold, another signer, a certificate not
+/// for signing). `None`: worth sending; the server decides.
 pub fn precheck(file: &[u8], titolare: &CodiceFiscale, al: DateTime<Utc>) -> Option<Rifiuto> {
     let referto = verifica(
         file,
@@ -260,6 +264,14 @@ pub fn precheck(file: &[u8], titolare: &CodiceFiscale, al: DateTime<Utc>) -> Opt
         // server, knowing them, can leave out.
         Esito::Rifiutato {
             motivo: Rifiuto::ContenutoAttivo,
+        } => None,
+        // Judged by the browser's clock, which may be wrong (or a few minutes behind a
+        // certificate made for this very signature): the server's clock decides.
+        Esito::Rifiutato {
+            motivo:
+                Rifiuto::Scaduto { .. }
+                | Rifiuto::NonAncoraValido { .. }
+                | Rifiuto::CertificatoreNonValido { .. },
         } => None,
         Esito::Rifiutato { motivo } => Some(motivo),
         _ => None,
@@ -421,7 +433,8 @@ fn fitness(cert: &Cert, v: &Verifica<'_>) -> Result<(), Rifiuto> {
 }
 
 /// Where the holder's certificate leads: a trusted CA (then it must be qualified), none
-/// (review), or a CA certificate not valid or a revocation (refused).
+/// or one whose revocations are not known now (review), or a CA certificate not valid or
+/// a revocation (refused).
 fn trust(cert: &Cert, carried: &[Cert], v: &Verifica<'_>) -> Esito {
     match v.fiducia.percorso(cert, carried, v.al) {
         Percorso::Fidato(_) if cert.qualified() => Esito::Verificato,
@@ -440,6 +453,12 @@ fn trust(cert: &Cert, carried: &[Cert], v: &Verifica<'_>) -> Esito {
             },
             il: il.date_naive(),
         }),
+        Percorso::RevocaIgnota { .. } if !cert.qualified() => {
+            Esito::rifiutato(Rifiuto::NonQualificato)
+        }
+        Percorso::RevocaIgnota { .. } => Esito::InRevisione {
+            motivo: Revisione::RevocaNonVerificabile,
+        },
     }
 }
 

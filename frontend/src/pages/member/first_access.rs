@@ -234,10 +234,10 @@ fn Anagrafica(
                         prop:value=move || surname.get()
                         on:input:target=move |ev| surname.set(ev.target().value())/>
                     {move || surname_error.get().map(|message| view! {
-                        <div id="cognome_indirizzo-error" class="invalid-feedback d-block" data-testid="first-access-surname-error">{message}</div>
+                        <div id="cognome_indirizzo-error" class="invalid-feedback d-block" role="alert" data-testid="first-access-surname-error">{message}</div>
                     })}
                     <div id="cognome_indirizzo-hint" class="form-text">
-                        "Solo ora, se sei omonimo di un altro iscritto, puoi aggiungere al cognome dell'indirizzo un secondo cognome (per esempio «Rossi Bianchi» diventa nome.rossibianchi@ingpec.eu, con un numero in fondo se è già assegnato): l'indirizzo cambia subito. Dopo il primo accesso non si potrà più cambiare. Lascia vuoto per tenere l'indirizzo attuale."
+                        "Solo ora, se sei omonimo di un altro iscritto, puoi aggiungere al cognome dell'indirizzo un secondo cognome (per esempio «Rossi Bianchi» diventa nome.rossibianchi@ingpec.eu, con un numero in fondo se è già assegnato): l'indirizzo cambia subito e il gestore rinomina la casella, con i messaggi che contiene. Dopo il primo accesso non si potrà più cambiare. Lascia vuoto per tenere l'indirizzo attuale."
                     </div>
                 </div>
                 <button type="button" class="btn btn-primary" data-testid="first-access-confirm"

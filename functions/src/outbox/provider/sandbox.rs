@@ -37,7 +37,7 @@ fn unavailable(e: StoreError) -> ProviderError {
 }
 
 impl SandboxProvider {
-    /// The mailbox at `from` moves to `to`, with all it has; `from` is gone.
+    /// The mailbox at `from` moves to `to`, with all it has; `from` only forwards there.
     async fn rename(
         &self,
         command_id: &str,
@@ -74,9 +74,17 @@ impl Provider for SandboxProvider {
             return Err(ProviderError::Unavailable("sandbox is down".into()));
         }
         let store = self.store.as_ref();
-        let current = sandbox::mailbox(store, address)
+        let mut current = sandbox::mailbox(store, address)
             .await
             .map_err(unavailable)?;
+        // Renamed: a command queued for the old address applies to the mailbox where it is
+        // now (a rename of it, or its creation, was already done).
+        if let Some(to) = current.as_ref().and_then(|m| m.value.renamed_to.clone()) {
+            if matches!(command, Command::Create { .. } | Command::Rename { .. }) {
+                return Ok(());
+            }
+            current = sandbox::mailbox(store, &to).await.map_err(unavailable)?;
+        }
         if let (None, Command::Rename { from }) = (&current, command) {
             return self
                 .rename(command_id, command, address, from.as_str())
@@ -90,6 +98,7 @@ impl Provider for SandboxProvider {
                 titolare: Some(titolare.clone()),
                 titolare_version: 0,
                 commands: 0,
+                renamed_to: None,
             },
             // Not created yet: its creation may still be on its way through the outbox.
             (None, _) => {
