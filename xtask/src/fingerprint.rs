@@ -201,13 +201,16 @@ mod tests {
     }
 
     /// Every `href="/…"` and `src="/…"` of `html`.
+    /// The files the page names (links to the app's own pages, which have no extension,
+    /// are not files).
     fn local_references(html: &str) -> Vec<&str> {
         let mut references = Vec::new();
         for attribute in ["href=\"", "src=\""] {
             for (at, _) in html.match_indices(attribute) {
                 let value = &html[at + attribute.len()..];
                 let value = &value[..value.find('"').unwrap()];
-                if value.starts_with('/') {
+                let is_file = value.rsplit('/').next().is_some_and(|n| n.contains('.'));
+                if value.starts_with('/') && (is_file || value == "/") {
                     references.push(value);
                 }
             }
@@ -299,19 +302,27 @@ mod tests {
                 "{area:?}"
             );
         }
-        for (prefix, area) in [
-            ("/accesso", shared::ui::Area::Accesso),
-            ("/mia-pec", shared::ui::Area::Iscritto),
-            ("/ordine", shared::ui::Area::Ordine),
-            ("/fondazione", shared::ui::Area::Fondazione),
+        for (prefixes, area) in [
+            (
+                &["/accesso", shared::ui::path::VERIFICA_MITTENTE][..],
+                shared::ui::Area::Accesso,
+            ),
+            (&["/mia-pec"], shared::ui::Area::Iscritto),
+            (&["/ordine"], shared::ui::Area::Ordine),
+            (&["/fondazione"], shared::ui::Area::Fondazione),
         ] {
-            assert_eq!(shared::ui::Area::of(&format!("{prefix}/x")), area);
+            for prefix in prefixes {
+                assert_eq!(shared::ui::Area::of(&format!("{prefix}/x")), area);
+            }
+            let condition: Vec<String> =
+                prefixes.iter().map(|p| format!("under(\"{p}\")")).collect();
             assert!(
                 boot.contains(&format!(
-                    "if (under(\"{prefix}\")) return \"{}\";",
+                    "if ({}) return \"{}\";",
+                    condition.join(" || "),
                     area.bundle()
                 )),
-                "{prefix}"
+                "{prefixes:?}"
             );
         }
     }
