@@ -90,10 +90,13 @@ pub fn verifica(text: &str) -> Verdetto {
             behalf.as_str()
         ));
     }
+    // A trick that makes an official domain not enough.
+    let mut tricked = false;
     // An official address shown in the name while the real one is another.
     if let Some(shown) = display.as_deref().and_then(address_in) {
         let official_shown = OFFICIAL_SENDER_DOMAINS.contains(&shown.domain());
         if official_shown && shown != judged && on_behalf.is_none() {
+            tricked = true;
             motivi.push(format!(
                 "Il nome del mittente mostra «{}», ma l'indirizzo da cui arriva è «{}»: è un trucco per sembrare ufficiale.",
                 shown.as_str(),
@@ -101,7 +104,6 @@ pub fn verifica(text: &str) -> Verdetto {
             ));
         }
     }
-    let mut tricked = motivi.len() > usize::from(on_behalf.is_some()) + 1;
     if let Some(reply) = field(&headers, &REPLY_TO)
         .and_then(parse_mailbox)
         .map(|(_, a)| a)
