@@ -7,11 +7,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::{ApiError, ErrorCode};
 use shared::catalog::QuoteError;
+use shared::lifecycle::LifecycleError;
 use shared::member::FieldError;
 use thiserror::Error;
 
+use crate::payment::PaymentError;
+use crate::payment::prova::ConfirmError;
+use crate::payment::webhook::WebhookError;
 use crate::repo::layout::LayoutError;
 use crate::service::Forbidden;
+use crate::service::acquisti::AcquistoError;
 use crate::service::activation::ActivationError;
 use crate::service::albo::AlboError;
 use crate::service::audit::AuditError;
@@ -287,6 +292,85 @@ impl From<PrimoAccessoError> for AppError {
             PrimoAccessoError::Stale => AppError::conflict(),
             PrimoAccessoError::Store(e) => e.into(),
             PrimoAccessoError::NoText => AppError::internal(err),
+        }
+    }
+}
+
+impl From<PaymentError> for AppError {
+    fn from(err: PaymentError) -> Self {
+        match err {
+            PaymentError::Unconfigured => AppError::new(ErrorCode::Unavailable, err.to_string()),
+            PaymentError::Unavailable(_) => AppError::new(
+                ErrorCode::Unavailable,
+                "Il servizio di pagamento non risponde: riprova tra qualche minuto. Nessun importo è stato addebitato.",
+            ),
+            PaymentError::UnknownPayment | PaymentError::Refused(_) => AppError::internal(err),
+        }
+    }
+}
+
+impl From<AcquistoError> for AppError {
+    fn from(err: AcquistoError) -> Self {
+        match err {
+            AcquistoError::Forbidden(e) => e.into(),
+            AcquistoError::NotInAlbo => AppError::not_found(
+                "Il tuo codice fiscale non risulta nell'Albo: contatta il tuo Ordine.",
+            ),
+            AcquistoError::NoMailbox => AppError::not_found(
+                "Non hai ancora una casella @ingpec.eu: i servizi a pagamento si acquistano per la propria casella.",
+            ),
+            AcquistoError::Lifecycle(LifecycleError::Quote(e)) => e.into(),
+            AcquistoError::Lifecycle(e) => {
+                AppError::new(ErrorCode::LifecycleRefused, e.to_string())
+            }
+            AcquistoError::NotFound => AppError::not_found("Ordine non trovato."),
+            AcquistoError::Order(e) => AppError::new(ErrorCode::LifecycleRefused, e.to_string()),
+            AcquistoError::Expired => AppError::new(ErrorCode::OrderExpired, err.to_string()),
+            AcquistoError::Payment(e) => e.into(),
+            AcquistoError::BadMonth => AppError::field(
+                ErrorCode::InvalidInput,
+                FieldError::new("mese", err.to_string()),
+            ),
+            AcquistoError::NothingToRefund => {
+                AppError::new(ErrorCode::LifecycleRefused, err.to_string())
+            }
+            AcquistoError::Stale => AppError::conflict(),
+            AcquistoError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<WebhookError> for AppError {
+    fn from(err: WebhookError) -> Self {
+        tracing::warn!(error = %err, "payment event refused");
+        match err {
+            WebhookError::Signature(_) => AppError::new(
+                ErrorCode::BadSignature,
+                "Firma dell'evento di pagamento non valida: evento ignorato.",
+            ),
+            WebhookError::Unreadable(_)
+            | WebhookError::UnknownType(_)
+            | WebhookError::Currency(_)
+            | WebhookError::UnknownOrder(_) => AppError::new(
+                ErrorCode::UnknownEvent,
+                format!("Evento di pagamento non applicabile: {err}."),
+            ),
+            WebhookError::Busy => AppError::conflict(),
+            WebhookError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ConfirmError> for AppError {
+    fn from(err: ConfirmError) -> Self {
+        match err {
+            ConfirmError::NotFound => AppError::not_found(&err.to_string()),
+            ConfirmError::Declined => AppError::new(ErrorCode::PaymentDeclined, err.to_string()),
+            ConfirmError::BadCard => AppError::field(
+                ErrorCode::InvalidInput,
+                FieldError::new("numero_carta", err.to_string()),
+            ),
+            ConfirmError::Store(e) => e.into(),
         }
     }
 }

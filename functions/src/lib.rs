@@ -34,6 +34,8 @@ use auth::local::LocalJwt;
 use blob::BlobStore;
 use blob::local::LocalBlobs;
 use clock::Clock;
+use payment::Payments;
+use payment::prova::TestCheckout;
 use shared::firma::Fiducia;
 use store::ItemStore;
 
@@ -51,13 +53,23 @@ pub struct AppState {
     pub local_blobs: Option<Arc<LocalBlobs>>,
     /// The CAs a contract's signature must lead to.
     pub fiducia: Arc<Fiducia>,
+    /// The card payments' provider.
+    pub payments: Arc<dyn Payments>,
+    /// The local server's test checkout, which takes the test cards itself.
+    pub checkout: Option<Arc<TestCheckout>>,
 }
 
 impl AppState {
     /// The local server's state: tokens it issues itself.
     pub fn local(clock: Arc<dyn Clock>, store: Arc<dyn ItemStore>, jwt: Arc<LocalJwt>) -> Self {
+        let checkout = Arc::new(TestCheckout::new(
+            store.clone(),
+            payment::prova::LOCAL_WEBHOOK_SECRET,
+        ));
         Self {
             clock,
+            payments: checkout.clone(),
+            checkout: Some(checkout),
             store,
             auth: jwt.clone(),
             local_login: Some(jwt),
@@ -96,6 +108,8 @@ impl AppState {
             blobs: Arc::new(blob::Unconfigured),
             local_blobs: None,
             fiducia: Arc::new(Fiducia::default()),
+            payments: Arc::new(payment::Unconfigured),
+            checkout: None,
         }
     }
 }

@@ -84,6 +84,8 @@ async fn every_route_checks_role_and_tenant() {
     let decision = json!({ "approvato": true }).to_string();
     let member_mi = format!("/api/members/{mario_mi}");
     let upsert_path = format!("/api/albo/members/{mario_mi}");
+    let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
+        .to_string();
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
     let matrix: Vec<(&str, &str, Option<&str>, [Expect; 5])> = vec![
         (
@@ -257,6 +259,50 @@ async fn every_route_checks_role_and_tenant() {
             Some(&decision),
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
         ),
+        // Orders are the holder's; payments and refunds the Fondazione's; the
+        // secretariat sees nothing of payments.
+        (
+            "POST",
+            "/api/me/ordini",
+            Some(&order),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/me/ordini",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/me/ordini/sconosciuto",
+            None,
+            [Unauthenticated, Hidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/api/me/ordini/sconosciuto/annulla",
+            Some("{}"),
+            [Unauthenticated, Hidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/api/me/ordini/sconosciuto/pagamento",
+            Some("{}"),
+            [Unauthenticated, Hidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/fondazione/ordini",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            "/api/fondazione/ordini/sconosciuto/rimborsi/pi_x",
+            Some("{}"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in &matrix {
@@ -342,6 +388,14 @@ async fn every_route_is_in_the_openapi_document() {
             "post",
             "/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione",
         ),
+        ("get", "/api/me/ordini"),
+        ("post", "/api/me/ordini"),
+        ("get", "/api/me/ordini/{id}"),
+        ("post", "/api/me/ordini/{id}/annulla"),
+        ("post", "/api/me/ordini/{id}/pagamento"),
+        ("get", "/api/fondazione/ordini"),
+        ("post", "/api/fondazione/ordini/{id}/rimborsi/{riferimento}"),
+        ("post", "/api/pagamenti/webhook"),
     ];
     for (method, path) in expected {
         assert!(

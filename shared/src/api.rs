@@ -60,6 +60,16 @@ pub enum ErrorCode {
     /// The body is not of a type the route accepts.
     UnsupportedMediaType,
     Conflict,
+    /// A payment event whose signature does not hold (tampered, replayed, stale).
+    BadSignature,
+    /// A payment event of a type the server does not handle, or not readable.
+    UnknownEvent,
+    /// The card was declined; nothing was charged.
+    PaymentDeclined,
+    /// The order can no longer be paid: its hour passed.
+    OrderExpired,
+    /// A service the product depends on (the payment provider) does not answer.
+    Unavailable,
     Internal,
     /// A code this build does not know yet (a newer server).
     #[serde(other)]
@@ -80,7 +90,8 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
-            ErrorCode::MalformedRequest => 400,
+            ErrorCode::MalformedRequest | ErrorCode::BadSignature => 400,
+            ErrorCode::Unavailable => 503,
             _ => 422,
         }
     }
@@ -912,5 +923,72 @@ mod dto {
         /// surname with, say, a second one), when he corrects it; empty otherwise.
         #[serde(default)]
         pub cognome_indirizzo: String,
+    }
+
+    /// `POST /api/me/ordini`: what the holder buys; the server prices it at today's
+    /// catalog on his mailbox as it is.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct OrdineRichiesta {
+        pub acquisto: crate::order::Acquisto,
+    }
+
+    /// How the browser completes a payment.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum ModalitaPagamento {
+        /// The local test checkout: no real card, the same order states and webhook.
+        Prova,
+        /// Stripe: the SPA confirms the PaymentIntent with Stripe.js.
+        Stripe,
+    }
+
+    /// `POST /api/me/ordini/{id}/pagamento`: the payment started for the order.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Intent {
+        pub modalita: ModalitaPagamento,
+        /// The provider's reference of the payment (a PaymentIntent id).
+        pub riferimento: String,
+        /// What the browser confirms the payment with.
+        pub client_secret: String,
+        /// Stripe's publishable key, for Stripe.js.
+        #[serde(default)]
+        pub chiave_pubblica: Option<String>,
+        /// Where Stripe.js is served from (localstripe's stand-in in the tests).
+        #[serde(default)]
+        pub script: Option<String>,
+    }
+
+    /// The local test checkout's card form.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PagamentoProva {
+        pub client_secret: String,
+        pub numero_carta: String,
+    }
+
+    /// The answer to a payment event: what it did to its order.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum EsitoEvento {
+        /// The order is paid and what it buys is on its way to the mailbox.
+        Pagato,
+        /// Processed before: nothing done again.
+        GiaElaborato,
+        /// The order could not take the payment: it is to be refunded.
+        DaRimborsare,
+        /// An event about payments that changes no order.
+        Ignorato,
+    }
+
+    /// `GET /api/fondazione/ordini`: a month's orders, and what is waiting for a refund.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct OrdiniMese {
+        pub mese: String,
+        pub ordini: Vec<crate::order::Order>,
     }
 }

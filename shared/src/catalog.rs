@@ -29,6 +29,16 @@ pub enum CatalogId {
     Contratto2009,
 }
 
+impl CatalogId {
+    pub fn nome(self) -> &'static str {
+        match self {
+            CatalogId::Contratto2024 => "Listino 2024",
+            CatalogId::Convenzione2022 => "Convenzione 2022",
+            CatalogId::Contratto2009 => "Contratto 2009",
+        }
+    }
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -17,6 +17,7 @@ use thiserror::Error;
 use crate::address::EmailAddress;
 pub use crate::catalog::ServiceKind;
 use crate::catalog::{Catalog, CatalogId, PlanCode, Quote, QuoteError, Space, SpaceArea};
+use crate::money::Money;
 
 /// Reminders go out at these many days before a scadenza, the last on the day itself.
 pub const REMINDER_DAYS: [i64; 5] = [90, 60, 30, 7, 0];
@@ -131,6 +132,12 @@ pub struct PaidService {
     pub kind: ServiceKind,
     pub purchased_on: NaiveDate,
     pub scadenza: NaiveDate,
+    /// The catalog it was bought (or last renewed) under, and the net price paid: it keeps
+    /// those terms until it lapses, whatever the catalog says later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogo: Option<CatalogId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prezzo: Option<Money>,
 }
 
 /// What a reminder is about.
@@ -609,6 +616,8 @@ impl Mailbox {
             kind,
             purchased_on: today,
             scadenza: one_year_after(today),
+            catalogo: Some(quote.catalog),
+            prezzo: Some(quote.net),
         });
         self.next_service_id += 1;
         Ok(quote)
@@ -628,6 +637,8 @@ impl Mailbox {
         }
         let quote = Catalog::standard().renewal_quote(plan, &service.kind, space_now, today)?;
         service.scadenza = one_year_after(service.scadenza);
+        service.catalogo = Some(quote.catalog);
+        service.prezzo = Some(quote.net);
         Ok(quote)
     }
 

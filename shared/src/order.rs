@@ -74,6 +74,9 @@ pub struct Pagamento {
     pub riferimento: String,
     pub importo: Money,
     pub il: DateTime<Utc>,
+    /// For a payment to refund: why the order could not take it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motivo: Option<MotivoRimborso>,
 }
 
 /// Why a payment cannot go to its order, and is to be refunded.
@@ -89,6 +92,12 @@ pub enum MotivoRimborso {
     ImportoDiverso { atteso: Money, ricevuto: Money },
     #[error("L'ordine era già stato pagato: questo secondo pagamento va restituito.")]
     SecondoPagamento,
+    /// Paid, but the mailbox no longer allows what was ordered, or at that price (it
+    /// changed since the quote: another purchase, a renewal, the catalog, its closure).
+    #[error(
+        "La casella è cambiata dopo l'ordine e l'acquisto non si può più applicare: {spiegazione}."
+    )]
+    OrdineCambiato { spiegazione: String },
 }
 
 /// What a confirmed payment does to its order.
@@ -142,6 +151,9 @@ pub struct Order {
     /// Payments refunded (one the order could not take, or the order's own).
     #[serde(default)]
     pub rimborsi: Vec<Rimborso>,
+    /// The invoice, once paid.
+    #[serde(default)]
+    pub fattura: Option<NumeroFattura>,
 }
 
 impl Order {
@@ -166,6 +178,7 @@ impl Order {
             pagamento: None,
             da_rimborsare: Vec::new(),
             rimborsi: Vec::new(),
+            fattura: None,
         }
     }
 
@@ -175,22 +188,17 @@ impl Order {
 
     /// A payment of `importo` confirmed by the provider under `riferimento` at `il`.
     pub fn incassa(&mut self, riferimento: &str, importo: Money, il: DateTime<Utc>) -> Incasso {
-        if let Some(done) = &self.pagamento {
-            return if done.riferimento == riferimento {
-                Incasso::GiaRegistrato
-            } else {
-                Incasso::DaRimborsare(MotivoRimborso::SecondoPagamento)
-            };
-        }
-        if self
-            .da_rimborsare
+        let known = self
+            .pagamento
             .iter()
-            .any(|r| r.riferimento == riferimento)
-            || self.rimborsi.iter().any(|r| r.riferimento == riferimento)
-        {
+            .chain(&self.da_rimborsare)
+            .any(|p| p.riferimento == riferimento)
+            || self.rimborsi.iter().any(|r| r.riferimento == riferimento);
+        if known {
             return Incasso::GiaRegistrato;
         }
         let motivo = match self.stato {
+            _ if self.pagamento.is_some() => MotivoRimborso::SecondoPagamento,
             StatoOrdine::InAttesaDiPagamento if il > self.scade_il => {
                 self.stato = StatoOrdine::Scaduto;
                 MotivoRimborso::OrdineScaduto
@@ -207,6 +215,7 @@ impl Order {
                     riferimento: riferimento.to_owned(),
                     importo,
                     il,
+                    motivo: None,
                 });
                 return Incasso::Pagato;
             }
@@ -221,8 +230,21 @@ impl Order {
             riferimento: riferimento.to_owned(),
             importo,
             il,
+            motivo: Some(motivo.clone()),
         });
         Incasso::DaRimborsare(motivo)
+    }
+
+    /// The payment just taken cannot buy what was ordered (the mailbox changed since the
+    /// quote): it is to be refunded, and the order is void.
+    pub fn non_applicabile(&mut self, spiegazione: String) -> MotivoRimborso {
+        let motivo = MotivoRimborso::OrdineCambiato { spiegazione };
+        if let Some(mut payment) = self.pagamento.take() {
+            payment.motivo = Some(motivo.clone());
+            self.da_rimborsare.push(payment);
+        }
+        self.stato = StatoOrdine::Annullato;
+        motivo
     }
 
     /// What it buys is active on the mailbox.
@@ -344,6 +366,12 @@ mod tests {
         assert_eq!(
             o.incassa("pi_2", Money::cents(976), at(7)),
             Incasso::DaRimborsare(MotivoRimborso::SecondoPagamento)
+        );
+        assert_eq!(o.da_rimborsare[0].riferimento, "pi_2", "kept, to refund");
+        assert_eq!(
+            o.incassa("pi_2", Money::cents(976), at(8)),
+            Incasso::GiaRegistrato,
+            "kept once"
         );
         o.attiva().unwrap();
         assert_eq!(o.stato, StatoOrdine::Attivato);

@@ -1,23 +1,26 @@
 //! Routes only the local server has: the login with its own accounts
 //! (`POST /api/auth/login`; on AWS, Cognito's hosted login issues the tokens), and the
-//! file store's upload URLs (`PUT /api/local/files/…`; on AWS, S3's presigned PUT).
+//! file store's upload URLs (`PUT /api/local/files/…`; on AWS, S3's presigned PUT), and
+//! the test checkout's card form (`POST /api/local/checkout`; on AWS, Stripe.js).
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{post, put};
-use shared::api::{ErrorCode, LoginRequest, LoginResponse};
+use shared::api::{ErrorCode, EsitoEvento, LoginRequest, LoginResponse, PagamentoProva};
 
 use crate::AppState;
 use crate::blob::local::{AcceptError, Signed, UPLOAD_PATH};
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
+use crate::payment::webhook;
 use crate::service::login::{self, LoginError};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/auth/login", post(login))
+        .route("/api/local/checkout", post(checkout))
         .route(
             &format!("{UPLOAD_PATH}/{{*key}}"),
             // The URL's own size is checked; the limit only stops a body far beyond any.
@@ -47,6 +50,33 @@ async fn login(
         expires_at,
         caller,
     }))
+}
+
+/// The test checkout's card form: pays with a test card, then hands the signed event to
+/// the webhook, as the provider would.
+#[tracing::instrument(skip_all)]
+async fn checkout(
+    State(state): State<AppState>,
+    extract::Json(request): extract::Json<PagamentoProva>,
+) -> Result<Json<EsitoEvento>, AppError> {
+    let checkout = state
+        .checkout
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "Non trovato."))?;
+    let now = state.clock.now();
+    let event = checkout
+        .confirm(&request.client_secret, &request.numero_carta, now)
+        .await?;
+    Ok(Json(
+        webhook::receive(
+            state.store.as_ref(),
+            state.payments.webhook_secret(),
+            &event.header,
+            &event.body,
+            now,
+        )
+        .await?,
+    ))
 }
 
 /// Receives a file at a URL the API signed: its signature, time, size and content must

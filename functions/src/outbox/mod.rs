@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::repo::orders;
 use crate::repo::outbox::{self, Task};
 use crate::store::{ItemStore, StoreError};
 use mailer::{MailError, Mailer};
@@ -108,7 +109,7 @@ pub async fn run_once(
                 run.retried += 1;
             }
         }
-        match outbox::update(store, &command).await {
+        match record_outcome(store, &command).await {
             // Our lease ran out and another dispatcher took it; the provider saw one id.
             Ok(()) => {}
             Err(e) if e.is_condition_failed() => {}
@@ -116,6 +117,39 @@ pub async fn run_once(
         }
     }
     Ok(run)
+}
+
+/// Saves the attempt's outcome; a command done for a paid order activates the order in
+/// the same transaction, so an order is *attivato* exactly when the provider has done it.
+async fn record_outcome(
+    store: &dyn ItemStore,
+    command: &crate::repo::Versioned<outbox::OutboxCommand>,
+) -> Result<(), StoreError> {
+    let order_id = match (&command.value.order, command.value.done_at) {
+        (Some(id), Some(_)) => id,
+        _ => return outbox::update(store, command).await,
+    };
+    // The order may be changing meanwhile (a refund recorded): read it again and retry.
+    for _ in 0..5 {
+        let mut ops = vec![outbox::update_op(command)?];
+        if let Some(order) = orders::get(store, order_id).await? {
+            let mut after = order.value.clone();
+            if after.attiva().is_ok() {
+                ops.push(orders::save(&order, &after)?);
+            }
+        }
+        match crate::repo::commit(store, ops).await {
+            Err(e) if e.is_condition_failed() => {
+                // Was it the command (lease lost: give up) or the order (read again)?
+                let current = outbox::get(store, &command.value.id).await?;
+                if current.is_none_or(|c| c.version != command.version) {
+                    return Err(e);
+                }
+            }
+            other => return other,
+        }
+    }
+    Err(StoreError::condition_failed())
 }
 
 /// Runs the dispatcher every `every` until the process ends (the local server).

@@ -13,6 +13,7 @@ pub mod invoices;
 pub mod layout;
 pub mod login_attempts;
 pub mod members;
+pub mod orders;
 pub mod ordini;
 pub mod outbox;
 pub mod reports;

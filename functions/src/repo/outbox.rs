@@ -34,6 +34,9 @@ pub struct OutboxCommand {
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
     pub done_at: Option<DateTime<Utc>>,
+    /// The paid order this command carries out: activated when it is done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
 }
 
 impl OutboxCommand {
@@ -60,6 +63,7 @@ impl OutboxCommand {
             next_attempt_at: now,
             last_error: None,
             done_at: None,
+            order: None,
         }
     }
 }
@@ -114,6 +118,14 @@ pub async fn update(
             Condition::Version(command.version),
         )
         .await
+}
+
+/// The write of [`update`], to commit with what the outcome changes.
+pub fn update_op(command: &Versioned<OutboxCommand>) -> Result<WriteOp, StoreError> {
+    Ok(WriteOp::Put(
+        item(&command.value, command.version + 1)?,
+        Condition::Version(command.version),
+    ))
 }
 
 /// Commands due by `now`, oldest first.

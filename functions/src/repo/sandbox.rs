@@ -1,6 +1,6 @@
 //! What the sandboxes keep in the store, for local runs and tests: the provider's mailboxes
 //! (each command applied once, its id recorded in the same transaction) and the notices
-//! the mail sandbox sent (each once, under its outbox id).
+//! the mail sandbox sent (each once, under its outbox id), and the test checkout's payments.
 
 use serde::{Deserialize, Serialize};
 use shared::catalog::Space;
@@ -158,4 +158,43 @@ pub async fn sent(store: &dyn ItemStore) -> Result<Vec<SentNotice>, StoreError> 
             return Ok(sent);
         }
     }
+}
+
+/// A payment as the local test checkout holds it (what Stripe keeps of a PaymentIntent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxPayment {
+    pub riferimento: String,
+    pub ordine: String,
+    pub importo: shared::money::Money,
+    pub client_secret: String,
+    pub riuscito: bool,
+    /// Refunds made, by their idempotency key.
+    #[serde(default)]
+    pub rimborsi: Vec<(String, shared::money::Money)>,
+}
+
+pub async fn payment(
+    store: &dyn ItemStore,
+    riferimento: &str,
+) -> Result<Option<Versioned<SandboxPayment>>, StoreError> {
+    super::get_versioned(store, &keys::payment_sandbox(riferimento)).await
+}
+
+/// Saves `after`, created or over the version read.
+pub async fn save_payment(
+    store: &dyn ItemStore,
+    before: Option<&Versioned<SandboxPayment>>,
+    after: &SandboxPayment,
+) -> Result<(), StoreError> {
+    let (version, condition) = match before {
+        None => (1, Condition::NotExists),
+        Some(b) => (b.version + 1, Condition::Version(b.version)),
+    };
+    let item = Item::new(
+        keys::payment_sandbox(&after.riferimento),
+        keys::PAYMENT_SANDBOX,
+        after,
+    )?
+    .with_version(version);
+    store.put(item, condition).await
 }

@@ -58,6 +58,16 @@ pub struct Queued {
 impl<T: Audited> Change<T> {
     /// Every write of the change, and the aggregate as it will be once they commit.
     pub fn into_ops(self, now: DateTime<Utc>) -> Result<(Ops, Versioned<T>, Queued), StoreError> {
+        self.into_ops_for(now, None)
+    }
+
+    /// As [`Self::into_ops`], for a paid `order`: its last provider command carries the
+    /// order's id, so the dispatcher marks the order activated when the provider is done.
+    pub fn into_ops_for(
+        self,
+        now: DateTime<Utc>,
+        order: Option<&str>,
+    ) -> Result<(Ops, Versioned<T>, Queued), StoreError> {
         let Change {
             before,
             mut after,
@@ -104,12 +114,20 @@ impl<T: Audited> Change<T> {
             let address = mailbox.address.as_str();
             let titolare = after.titolare();
             let mut creates = false;
-            for effect in &effects {
+            let last_command = effects
+                .iter()
+                .rposition(|e| matches!(e, Effect::Provider(_)));
+            for (index, effect) in effects.iter().enumerate() {
                 let command = match effect {
                     Effect::Provider(command) => {
                         creates |= matches!(command, ProviderCommand::Create { .. });
                         queued.comandi += 1;
-                        OutboxCommand::provider(address, Command::of(command, &titolare), now)
+                        let mut queued_command =
+                            OutboxCommand::provider(address, Command::of(command, &titolare), now);
+                        if Some(index) == last_command {
+                            queued_command.order = order.map(str::to_owned);
+                        }
+                        queued_command
                     }
                     Effect::Reminder(reminder) => {
                         queued.avvisi += 1;

@@ -8,9 +8,10 @@ use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
     AuditPage, AuditQuery, CaricamentoView, DecisioneRichiesta, MemberFilters, MemberPage,
-    OrdineOverview, PageQuery, RevisionePage, Verifica,
+    OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
+use shared::order::Order;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +19,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::service::contratto::{Deps, revisione};
-use crate::service::{audit, directory, overview};
+use crate::service::{acquisti, audit, directory, overview};
 use crate::verifica;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,6 +31,57 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review_queue))
         .routes(routes!(review_file))
         .routes(routes!(review_decision))
+        .routes(routes!(orders_of_month))
+        .routes(routes!(refund))
+}
+
+/// The month to read orders of.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct MeseQuery {
+    /// `AAAA-MM`, in Italian time; this month if absent.
+    mese: Option<String>,
+}
+
+/// A month's orders with their payments and refunds (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/ordini", tag = "fondazione", security(("bearer" = [])), params(MeseQuery), responses((status = 200, description = "Gli ordini del mese", body = OrdiniMese)))]
+async fn orders_of_month(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<MeseQuery>,
+) -> Result<Json<OrdiniMese>, AppError> {
+    let now = state.clock.now();
+    let mese = query
+        .mese
+        .unwrap_or_else(|| crate::clock::rome_date(now).format("%Y-%m").to_string());
+    Ok(Json(
+        acquisti::month(state.store.as_ref(), &caller, &mese, now).await?,
+    ))
+}
+
+/// Refunds a payment an order could not take (Fondazione): through the payment
+/// provider, once, then recorded on the order.
+#[utoipa::path(
+    post, path = "/api/fondazione/ordini/{id}/rimborsi/{riferimento}", tag = "fondazione", security(("bearer" = [])),
+    params(("id" = String, Path, description = "L'ordine"), ("riferimento" = String, Path, description = "Il pagamento da rimborsare")),
+    responses((status = 200, description = "L'ordine con il rimborso", body = Order))
+)]
+async fn refund(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, riferimento)): Path<(String, String)>,
+) -> Result<Json<Order>, AppError> {
+    Ok(Json(
+        acquisti::refund(
+            state.store.as_ref(),
+            state.payments.as_ref(),
+            &caller,
+            &id,
+            &riferimento,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// A member's code in a path, as issued.

@@ -7,9 +7,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::{Caller, Role};
 use shared::api::{
-    AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView, Me,
-    MemberDetail, PageQuery, PassoRichiesta, PrimoAccessoView, ProfileUpdate, RecoveryUpdate,
+    AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView, Intent, Me,
+    MemberDetail, OrdineRichiesta, PageQuery, PassoRichiesta, PrimoAccessoView, ProfileUpdate,
+    RecoveryUpdate,
 };
+use shared::order::Order;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +20,7 @@ use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::http::idempotency;
 use crate::service::contratto::{self, Deps};
-use crate::service::{primo_accesso, profile};
+use crate::service::{acquisti, primo_accesso, profile};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,6 +33,113 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contract_document))
         .routes(routes!(prepare_upload))
         .routes(routes!(verify_upload))
+        .routes(routes!(own_orders, create_order))
+        .routes(routes!(own_order))
+        .routes(routes!(cancel_order))
+        .routes(routes!(pay_order))
+}
+
+/// The holder's orders, newest first.
+#[utoipa::path(get, path = "/api/me/ordini", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Gli ordini", body = Vec<Order>)))]
+async fn own_orders(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<Order>>, AppError> {
+    Ok(Json(
+        acquisti::own(state.store.as_ref(), &caller, state.clock.now()).await?,
+    ))
+}
+
+/// Orders a paid service for the holder's mailbox, priced at today's catalog; it waits an
+/// hour for its payment. With an `Idempotency-Key`, a retry gets the same order.
+#[utoipa::path(
+    post, path = "/api/me/ordini", tag = "iscritto", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$")),
+    request_body = OrdineRichiesta,
+    responses((status = 201, description = "L'ordine, in attesa di pagamento", body = Order))
+)]
+async fn create_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    extract::Json(request): extract::Json<OrdineRichiesta>,
+) -> Result<Response, AppError> {
+    let fingerprint = serde_json::to_vec(&request).map_err(AppError::internal)?;
+    let (task_state, who) = (state.clone(), caller.clone());
+    let work = async move {
+        let order = acquisti::create(
+            task_state.store.as_ref(),
+            &who,
+            &request,
+            task_state.clock.now(),
+        )
+        .await?;
+        Ok::<_, AppError>(order)
+    };
+    idempotency::run(
+        &state,
+        &caller,
+        &headers,
+        &[b"order", &fingerprint],
+        StatusCode::CREATED,
+        work,
+    )
+    .await
+}
+
+/// One of the holder's orders.
+#[utoipa::path(
+    get, path = "/api/me/ordini/{id}", tag = "iscritto", security(("bearer" = [])),
+    params(("id" = String, Path, description = "L'ordine")),
+    responses((status = 200, description = "L'ordine", body = Order))
+)]
+async fn own_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Order>, AppError> {
+    Ok(Json(
+        acquisti::own_one(state.store.as_ref(), &caller, &id, state.clock.now()).await?,
+    ))
+}
+
+/// Cancels an unpaid order.
+#[utoipa::path(
+    post, path = "/api/me/ordini/{id}/annulla", tag = "iscritto", security(("bearer" = [])),
+    params(("id" = String, Path, description = "L'ordine")),
+    responses((status = 200, description = "L'ordine annullato", body = Order))
+)]
+async fn cancel_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Order>, AppError> {
+    Ok(Json(
+        acquisti::cancel(state.store.as_ref(), &caller, &id, state.clock.now()).await?,
+    ))
+}
+
+/// Starts the card payment of an unpaid order (the same one again on a retry).
+#[utoipa::path(
+    post, path = "/api/me/ordini/{id}/pagamento", tag = "iscritto", security(("bearer" = [])),
+    params(("id" = String, Path, description = "L'ordine")),
+    responses((status = 200, description = "Il pagamento da completare", body = Intent))
+)]
+async fn pay_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Intent>, AppError> {
+    Ok(Json(
+        acquisti::pay(
+            state.store.as_ref(),
+            state.payments.as_ref(),
+            &caller,
+            &id,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// The holder's first access: the steps taken, the next one, the text to read.

@@ -8,6 +8,7 @@ mod catalogo;
 mod fondazione;
 mod iscritto;
 mod ordine;
+mod pagamenti;
 
 use axum::Router;
 use axum::middleware;
@@ -35,6 +36,7 @@ use crate::http;
         (name = "ordine", description = "Il pannello della segreteria dell'Ordine"),
         (name = "fondazione", description = "Ricerca nazionale, verifica giornaliera, registro delle operazioni"),
         (name = "albo", description = "Il flusso dell'Albo Unico"),
+        (name = "pagamenti", description = "Gli eventi firmati del gestore dei pagamenti"),
     )
 )]
 struct ApiDoc;
@@ -194,6 +196,7 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(ordine::router())
         .merge(fondazione::router())
         .merge(albo::router())
+        .merge(pagamenti::router())
         .split_for_parts();
     // On the whole document: the operations exist only once the routes are merged.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);

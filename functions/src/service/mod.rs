@@ -2,6 +2,7 @@
 //! its own error enum with domain meaning; `crate::error` maps them all to the API's
 //! envelope in one place.
 
+pub mod acquisti;
 pub mod activation;
 pub mod albo;
 pub mod audit;

@@ -19,6 +19,9 @@
 //! | invoice numbering of a year | `INVOICES#{year}` | `COUNTER` | – | – |
 //! | invoice | `INVOICES#{year}` | `N#{progressivo:08}` | – | – |
 //! | an order's invoice (one per order) | `INVOICE-OF#{order}` | `INVOICE` | – | – |
+//! | order for a paid service | `ORDER#{id}` | `ORDER` | `ORDERS-OF#{cf}` / `{at}#{id}` | `ORDERS#{Italian month}` / `{at}#{id}` |
+//! | test checkout payment | `PAYMENT-SANDBOX#{riferimento}` | `INTENT` | – | – |
+//! | payment event processed | `PAYMENT-EVENT#{event id}` | `EVENT` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
@@ -234,6 +237,45 @@ pub const INVOICE_PREFIX: &str = "N#";
 /// The mark that an order has its invoice: one number per order, whatever retries.
 pub fn invoice_of_order(order: &str) -> Key {
     Key::new(format!("INVOICE-OF#{order}"), "INVOICE")
+}
+
+pub const ORDER: &str = "order";
+
+pub const PAYMENT_EVENT: &str = "payment-event";
+
+pub fn order(id: &str) -> Key {
+    Key::new(format!("ORDER#{id}"), "ORDER")
+}
+
+pub fn orders_of(cf: &CodiceFiscale) -> String {
+    format!("ORDERS-OF#{cf}")
+}
+
+/// A holder's order among his own, newest last.
+pub fn order_of_holder(cf: &CodiceFiscale, at: DateTime<Utc>, id: &str) -> Key {
+    Key::new(orders_of(cf), audit_sort(at, id))
+}
+
+/// The month an order was made in Italy: the Fondazione reads orders a month at a time.
+pub fn orders_month(month: &str) -> String {
+    format!("ORDERS#{month}")
+}
+
+pub fn order_in_month(at: DateTime<Utc>, id: &str) -> Key {
+    let month = crate::clock::rome_date(at).format("%Y-%m").to_string();
+    Key::new(orders_month(&month), audit_sort(at, id))
+}
+
+pub const PAYMENT_SANDBOX: &str = "payment-sandbox";
+
+/// A payment of the local test checkout.
+pub fn payment_sandbox(riferimento: &str) -> Key {
+    Key::new(format!("PAYMENT-SANDBOX#{riferimento}"), "INTENT")
+}
+
+/// A payment event of the provider, once processed: the same event again changes nothing.
+pub fn payment_event(id: &str) -> Key {
+    Key::new(format!("PAYMENT-EVENT#{id}"), "EVENT")
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ enum Valore {
     StatoCasella,
     Contratto,
     TipoServizio,
+    Importo,
+    Listino,
 }
 
 impl Valore {
@@ -61,6 +63,13 @@ impl Valore {
                 "spazio-extra" => Some("Spazio aggiuntivo".to_owned()),
                 _ => None,
             },
+            Valore::Importo => stored
+                .parse::<i64>()
+                .ok()
+                .map(|c| crate::money::Money::cents(c).to_string()),
+            Valore::Listino => {
+                variant::<crate::catalog::CatalogId>(stored).map(|c| c.nome().to_owned())
+            }
         };
         named.unwrap_or_else(|| stored.to_owned())
     }
@@ -135,6 +144,8 @@ fn casella(field: &str) -> Option<(String, Valore)> {
             "kind.area" => ("spazio", Testo),
             "kind.gb" => ("GB", Testo),
             "purchased_on" => ("acquistato il", Data),
+            "catalogo" => ("listino", Listino),
+            "prezzo" => ("prezzo netto", Importo),
             "scadenza" => ("scadenza", Data),
             other => (other, Testo),
         };

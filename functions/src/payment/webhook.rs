@@ -1,0 +1,288 @@
+//! The payment provider's events: the only word the server trusts about a payment.
+//!
+//! An event is read only once its `Stripe-Signature` holds. A `payment_intent.succeeded`
+//! is applied in one transaction: the event's mark (so it is processed once), the order
+//! turning *pagato* with its invoice number, the mailbox's purchase or renewal with the
+//! provider command through the outbox, and the audit entry. A payment the order cannot
+//! take (expired, cancelled, another amount, a second one, a mailbox that changed since
+//! the quote) is recorded on the order to be refunded: never lost, never applied.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Utc};
+use rand::Rng;
+use serde::Deserialize;
+use shared::api::EsitoEvento;
+use shared::audit::Actor;
+use shared::lifecycle::{Effect, Event, Transition};
+use shared::money::Money;
+use shared::order::{Acquisto, Incasso, MotivoRimborso, Order};
+use thiserror::Error;
+
+use super::signature::{self, SignatureError};
+use crate::clock::rome_date;
+use crate::repo::invoices::{self, Fattura};
+use crate::repo::members;
+use crate::repo::orders::{self, ProcessedEvent};
+use crate::repo::unit_of_work::{Audited, Change};
+use crate::repo::{self, Versioned};
+use crate::store::{ItemStore, StoreError};
+
+/// Tries of one event when concurrent payments take the same invoice number first.
+const ATTEMPTS: u32 = 12;
+
+/// Events about payments that change no order: acknowledged, not applied.
+const IGNORED: [&str; 7] = [
+    "payment_intent.created",
+    "payment_intent.processing",
+    "payment_intent.requires_action",
+    "payment_intent.payment_failed",
+    "payment_intent.canceled",
+    "charge.succeeded",
+    "charge.refunded",
+];
+
+#[derive(Debug, Error)]
+pub enum WebhookError {
+    #[error("firma dell'evento non valida: {0}")]
+    Signature(#[from] SignatureError),
+    #[error("evento non leggibile: {0}")]
+    Unreadable(String),
+    #[error("tipo di evento non gestito: {0}")]
+    UnknownType(String),
+    #[error("valuta non accettata: {0}")]
+    Currency(String),
+    #[error("il pagamento non indica un ordine noto: {0}")]
+    UnknownOrder(String),
+    /// Concurrent payments kept winning the invoice number: the provider retries.
+    #[error("troppe operazioni concorrenti")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Deserialize)]
+struct WireEvent {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    data: WireData,
+}
+
+#[derive(Deserialize)]
+struct WireData {
+    object: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct WireIntent {
+    id: String,
+    #[serde(default)]
+    amount_received: i64,
+    currency: String,
+    #[serde(default)]
+    metadata: std::collections::HashMap<String, String>,
+}
+
+/// A payment the provider says succeeded.
+#[derive(Debug, Clone)]
+pub struct Riuscito {
+    /// The event's id (one per event) or, from the reconciliation, the payment's own.
+    pub evento: String,
+    pub riferimento: String,
+    pub ordine: String,
+    pub importo: Money,
+}
+
+/// Checks `body`'s signature and applies the event it carries.
+pub async fn receive(
+    store: &dyn ItemStore,
+    secret: &[u8],
+    header: &str,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<EsitoEvento, WebhookError> {
+    signature::verify(header, body, secret, now)?;
+    let event: WireEvent =
+        serde_json::from_slice(body).map_err(|e| WebhookError::Unreadable(e.to_string()))?;
+    if IGNORED.contains(&event.kind.as_str()) {
+        tracing::info!(event = %event.id, kind = %event.kind, "payment event ignored");
+        return Ok(EsitoEvento::Ignorato);
+    }
+    if event.kind != "payment_intent.succeeded" {
+        return Err(WebhookError::UnknownType(event.kind));
+    }
+    let intent: WireIntent = serde_json::from_value(event.data.object)
+        .map_err(|e| WebhookError::Unreadable(e.to_string()))?;
+    if !intent.currency.eq_ignore_ascii_case("eur") {
+        return Err(WebhookError::Currency(intent.currency));
+    }
+    let ordine = intent
+        .metadata
+        .get("ordine")
+        .cloned()
+        .ok_or_else(|| WebhookError::UnknownOrder(intent.id.clone()))?;
+    let paid = Riuscito {
+        evento: event.id,
+        riferimento: intent.id,
+        ordine,
+        importo: Money::cents(intent.amount_received),
+    };
+    apply(store, &paid, now).await
+}
+
+/// Applies a succeeded payment to its order, once.
+pub async fn apply(
+    store: &dyn ItemStore,
+    paid: &Riuscito,
+    now: DateTime<Utc>,
+) -> Result<EsitoEvento, WebhookError> {
+    for attempt in 0..ATTEMPTS {
+        if orders::processed(store, &paid.evento).await? {
+            return Ok(EsitoEvento::GiaElaborato);
+        }
+        let order = orders::get(store, &paid.ordine)
+            .await?
+            .ok_or_else(|| WebhookError::UnknownOrder(paid.ordine.clone()))?;
+        let (ops, esito) = plan(store, &order, paid, now).await?;
+        match repo::commit(store, ops).await {
+            Ok(()) => {
+                tracing::info!(order = %paid.ordine, payment = %paid.riferimento, esito = ?esito, "payment applied");
+                return Ok(esito);
+            }
+            Err(e) if e.is_condition_failed() => {
+                // Another payment took the invoice number, or the mailbox changed: read
+                // again after a short random pause, so racing payments spread out.
+                let cap = 10u64 << attempt.min(5);
+                let pause = rand::rng().random_range(1..=cap);
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(WebhookError::Busy)
+}
+
+/// Every write of applying `paid` to `order`, and what it does.
+async fn plan(
+    store: &dyn ItemStore,
+    order: &Versioned<Order>,
+    paid: &Riuscito,
+    now: DateTime<Utc>,
+) -> Result<(repo::Ops, EsitoEvento), WebhookError> {
+    let mut ops = vec![orders::mark_processed(&ProcessedEvent {
+        id: paid.evento.clone(),
+        ordine: Some(paid.ordine.clone()),
+        il: now,
+    })?];
+    let mut after = order.value.clone();
+    match after.incassa(&paid.riferimento, paid.importo, now) {
+        Incasso::GiaRegistrato => return Ok((ops, EsitoEvento::GiaElaborato)),
+        Incasso::DaRimborsare(motivo) => {
+            warn_refund(&after, &motivo);
+            ops.push(orders::save(order, &after)?);
+            return Ok((ops, EsitoEvento::DaRimborsare));
+        }
+        Incasso::Pagato => {}
+    }
+    let today = rome_date(now);
+    let member = members::get(store, &after.codice_fiscale).await?;
+    let applied = match &member {
+        Some(member) => applicable(&member.value, &after, today),
+        None => Err("l'iscritto non risulta più nei dati del portale".to_owned()),
+    };
+    let (member, transition) = match (member, applied) {
+        (Some(member), Ok(transition)) => (member, transition),
+        (_, applied) => {
+            let spiegazione = applied.err().unwrap_or_default();
+            let motivo = after.non_applicabile(spiegazione);
+            warn_refund(&after, &motivo);
+            ops.push(orders::save(order, &after)?);
+            return Ok((ops, EsitoEvento::DaRimborsare));
+        }
+    };
+    let (numero, counter) = invoices::next(store, today.year()).await?;
+    after.fattura = Some(numero);
+    let provider_work = transition
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Provider(_)));
+    if !provider_work {
+        // A renewal changes nothing at the provider: active as soon as it is paid.
+        after.attiva().expect("an order just paid can be activated");
+    }
+    ops.push(orders::save(order, &after)?);
+    ops.push(counter);
+    ops.extend(invoices::issue(&Fattura {
+        numero,
+        ordine: after.id.clone(),
+        emessa_il: now,
+    })?);
+    let mut record = member.value.clone();
+    record.set_mailbox(transition.mailbox);
+    let change = Change {
+        before: Some(member),
+        after: record,
+        effects: transition.effects,
+        actor: Actor::Iscritto(after.codice_fiscale.clone()),
+        action: format!(
+            "{} pagato ({}), ordine {}, fattura {numero}",
+            descrizione(&after),
+            after.totale(),
+            after.id
+        ),
+    };
+    let (change_ops, _, _) = change.into_ops_for(now, Some(&after.id))?;
+    ops.extend(change_ops);
+    Ok((ops, EsitoEvento::Pagato))
+}
+
+/// The mailbox's purchase or renewal, if it still applies at the order's price.
+fn applicable(
+    member: &members::MemberRecord,
+    order: &Order,
+    today: chrono::NaiveDate,
+) -> Result<Transition, String> {
+    let mailbox = member
+        .mailbox
+        .as_ref()
+        .ok_or_else(|| "la casella non esiste più".to_owned())?;
+    if mailbox.address != order.indirizzo {
+        return Err("la casella ha cambiato indirizzo".to_owned());
+    }
+    let event = match order.acquisto {
+        Acquisto::Servizio { servizio } => Event::Acquisto { servizio },
+        Acquisto::Rinnovo { servizio } => Event::Rinnovo {
+            service_id: servizio,
+        },
+    };
+    let transition = mailbox.apply(&event, today).map_err(|e| e.to_string())?;
+    let same_price = transition.charge.as_ref().is_some_and(|q| {
+        q.catalog == order.preventivo.catalog
+            && q.lines == order.preventivo.lines
+            && q.total == order.preventivo.total
+    });
+    if !same_price {
+        return Err("il prezzo di oggi è diverso da quello dell'ordine".to_owned());
+    }
+    Ok(transition)
+}
+
+/// The order's purchase in words (the audit, the receipt).
+pub fn descrizione(order: &Order) -> String {
+    match &order.acquisto {
+        Acquisto::Servizio { servizio } => servizio.descrizione(),
+        Acquisto::Rinnovo { .. } => format!(
+            "rinnovo: {}",
+            order
+                .preventivo
+                .lines
+                .first()
+                .map_or("servizio", |l| l.descrizione.as_str())
+        ),
+    }
+}
+
+fn warn_refund(order: &Order, motivo: &MotivoRimborso) {
+    tracing::warn!(order = %order.id, motivo = %motivo, "payment to be refunded");
+}

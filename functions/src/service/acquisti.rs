@@ -1,0 +1,245 @@
+//! A holder's purchases (DOMAIN.md, Lifecycle 3): he alone buys extra space or Avanzata
+//! for his mailbox, or renews a paid service in the 90 days before its scadenza. The
+//! quote comes from the lifecycle applied to his mailbox as it is today, without keeping
+//! it: the order freezes it. The mailbox changes only when the payment's signed event
+//! arrives ([`crate::payment::webhook`]). The Fondazione reads every order and refunds.
+
+use chrono::{DateTime, Utc};
+use shared::access::{Caller, Role};
+use shared::api::{Intent, OrdineRichiesta, OrdiniMese};
+use shared::lifecycle::{Event, LifecycleError};
+use shared::money::Money;
+use shared::order::{Acquisto, Order, OrderError, Rimborso, StatoOrdine};
+use thiserror::Error;
+
+use super::{Forbidden, ensure, holder_cf};
+use crate::clock::rome_date;
+use crate::payment::{PaymentError, Payments};
+use crate::repo::{self, Versioned, members, orders};
+use crate::store::{ItemStore, StoreError};
+
+#[derive(Debug, Error)]
+pub enum AcquistoError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error("not in the Albo")]
+    NotInAlbo,
+    #[error("no mailbox")]
+    NoMailbox,
+    #[error("{0}")]
+    Lifecycle(#[from] LifecycleError),
+    #[error("order not found")]
+    NotFound,
+    #[error("{0}")]
+    Order(#[from] OrderError),
+    #[error("L'ordine è scaduto: il pagamento va fatto entro un'ora. Crea un nuovo ordine.")]
+    Expired,
+    #[error("{0}")]
+    Payment(#[from] PaymentError),
+    #[error("Il mese va indicato come AAAA-MM (per esempio 2026-11).")]
+    BadMonth,
+    #[error("Questo pagamento non è da rimborsare.")]
+    NothingToRefund,
+    #[error("changed meanwhile")]
+    Stale,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The order the holder asks for, priced at today's catalog on his mailbox.
+pub async fn create(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    richiesta: &OrdineRichiesta,
+    now: DateTime<Utc>,
+) -> Result<Order, AcquistoError> {
+    let cf = holder_cf(caller)?;
+    let member = members::get(store, cf)
+        .await?
+        .ok_or(AcquistoError::NotInAlbo)?;
+    let mailbox = member
+        .value
+        .mailbox
+        .as_ref()
+        .ok_or(AcquistoError::NoMailbox)?;
+    let event = match richiesta.acquisto {
+        Acquisto::Servizio { servizio } => Event::Acquisto { servizio },
+        Acquisto::Rinnovo { servizio } => Event::Rinnovo {
+            service_id: servizio,
+        },
+    };
+    // Applied only to learn the price: nothing is kept until the payment arrives.
+    let transition = mailbox.apply(&event, rome_date(now))?;
+    let preventivo = transition
+        .charge
+        .expect("a purchase or a renewal is always charged");
+    let order = Order::new(
+        uuid::Uuid::now_v7().to_string(),
+        cf.clone(),
+        mailbox.address.clone(),
+        richiesta.acquisto.clone(),
+        preventivo,
+        now,
+    );
+    repo::commit(store, vec![orders::create(&order)?]).await?;
+    tracing::info!(order = %order.id, total = %order.totale(), "order created");
+    Ok(order)
+}
+
+/// The holder's orders, newest first, each as it stands now.
+pub async fn own(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Vec<Order>, AcquistoError> {
+    let cf = holder_cf(caller)?;
+    Ok(orders::of_holder(store, cf)
+        .await?
+        .into_iter()
+        .map(|o| as_of(o.value, now))
+        .collect())
+}
+
+/// One of the holder's orders; another's is not found, as if it did not exist.
+pub async fn own_one(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Order, AcquistoError> {
+    Ok(as_of(holder_order(store, caller, id).await?.value, now))
+}
+
+async fn holder_order(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+) -> Result<Versioned<Order>, AcquistoError> {
+    let cf = holder_cf(caller)?;
+    match orders::get(store, id).await? {
+        Some(order) if &order.value.codice_fiscale == cf => Ok(order),
+        _ => Err(AcquistoError::NotFound),
+    }
+}
+
+/// An unpaid order past its hour reads as expired, before the verifica records it.
+fn as_of(mut order: Order, now: DateTime<Utc>) -> Order {
+    order.scadi(now);
+    order
+}
+
+/// The holder gives up an unpaid order.
+pub async fn cancel(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Order, AcquistoError> {
+    let order = holder_order(store, caller, id).await?;
+    let mut after = order.value.clone();
+    if after.scadi(now) {
+        return Err(AcquistoError::Expired);
+    }
+    after.annulla()?;
+    save(store, &order, &after).await?;
+    Ok(after)
+}
+
+/// Starts (or finds again) the card payment of an unpaid order.
+pub async fn pay(
+    store: &dyn ItemStore,
+    payments: &dyn Payments,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Intent, AcquistoError> {
+    let order = holder_order(store, caller, id).await?;
+    let mut current = order.value.clone();
+    if current.scadi(now) {
+        return Err(AcquistoError::Expired);
+    }
+    if current.stato != StatoOrdine::InAttesaDiPagamento {
+        return Err(OrderError::Stato {
+            stato: current.stato,
+            azione: "pagare",
+        }
+        .into());
+    }
+    Ok(payments.intent(&current).await?)
+}
+
+async fn save(
+    store: &dyn ItemStore,
+    before: &Versioned<Order>,
+    after: &Order,
+) -> Result<(), AcquistoError> {
+    match repo::commit(store, vec![orders::save(before, after)?]).await {
+        Err(e) if e.is_condition_failed() => Err(AcquistoError::Stale),
+        other => Ok(other?),
+    }
+}
+
+/// The Fondazione's register of a month's orders (`YYYY-MM`, Italian time).
+pub async fn month(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    mese: &str,
+    now: DateTime<Utc>,
+) -> Result<OrdiniMese, AcquistoError> {
+    ensure(caller.role == Role::Fondazione)?;
+    let valid = chrono::NaiveDate::parse_from_str(&format!("{mese}-01"), "%Y-%m-%d").is_ok()
+        && mese.len() == 7;
+    if !valid {
+        return Err(AcquistoError::BadMonth);
+    }
+    let ordini = orders::in_month(store, mese)
+        .await?
+        .into_iter()
+        .map(|o| as_of(o.value, now))
+        .collect();
+    Ok(OrdiniMese {
+        mese: mese.to_owned(),
+        ordini,
+    })
+}
+
+/// The Fondazione refunds a payment its order could not take (or the order's own):
+/// through the provider first, with the payment's reference as the refund's key, so a
+/// retry refunds once; then recorded on the order.
+pub async fn refund(
+    store: &dyn ItemStore,
+    payments: &dyn Payments,
+    caller: &Caller,
+    id: &str,
+    riferimento: &str,
+    now: DateTime<Utc>,
+) -> Result<Order, AcquistoError> {
+    ensure(caller.role == Role::Fondazione)?;
+    let order = orders::get(store, id)
+        .await?
+        .ok_or(AcquistoError::NotFound)?;
+    let pending = order
+        .value
+        .da_rimborsare
+        .iter()
+        .find(|p| p.riferimento == riferimento)
+        .cloned()
+        .ok_or(AcquistoError::NothingToRefund)?;
+    let importo: Money = pending.importo;
+    payments
+        .refund(riferimento, importo, &format!("rimborso-{riferimento}"))
+        .await?;
+    let motivo = pending
+        .motivo
+        .unwrap_or(shared::order::MotivoRimborso::SecondoPagamento);
+    let mut after = order.value.clone();
+    after.rimborsato(Rimborso {
+        riferimento: riferimento.to_owned(),
+        importo,
+        motivo,
+        il: now,
+    });
+    save(store, &order, &after).await?;
+    tracing::info!(order = %id, payment = %riferimento, "refunded");
+    Ok(after)
+}

@@ -1,0 +1,472 @@
+//! A holder buys and renews paid services, pays by the local test checkout and the signed
+//! webhook, and gets what he paid for once; every bad input is refused with nothing
+//! activated and no payment lost. On SQLite and on DynamoDB (moto).
+
+mod support;
+
+use std::sync::Arc;
+
+use functions::outbox::mailer::sandbox::SandboxMailer;
+use functions::outbox::provider::sandbox::SandboxProvider;
+use functions::outbox::{self as dispatcher, Channels};
+use functions::payment::prova::LOCAL_WEBHOOK_SECRET;
+use functions::payment::signature;
+use functions::repo::sandbox;
+use functions::store::ItemStore;
+use functions::store::sqlite::SqliteStore;
+use functions::testing::Moto;
+use serde_json::{Value, json};
+use shared::access::Role;
+use support::{Api, NOW, albo_row, caller, cf};
+
+#[tokio::test]
+async fn a_holder_buys_pays_and_renews_on_sqlite() {
+    scenario(Arc::new(SqliteStore::in_memory().unwrap())).await;
+}
+
+#[tokio::test]
+async fn a_holder_buys_pays_and_renews_on_dynamodb() {
+    let moto = Moto::start().await;
+    scenario(Arc::new(moto.store("acquisti").await)).await;
+}
+
+fn extra(area: &str, gb: u32) -> Value {
+    json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "spazio-extra", "area": area, "gb": gb } } })
+}
+
+fn avanzata() -> Value {
+    json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
+}
+
+fn rinnovo(id: u64) -> Value {
+    json!({ "acquisto": { "tipo": "rinnovo", "servizio": id } })
+}
+
+/// A `payment_intent.succeeded` event, signed at `at` (RFC 3339) with `secret`.
+fn event(
+    id: &str,
+    payment: &str,
+    order: &str,
+    cents: i64,
+    at: &str,
+    secret: &str,
+) -> (String, String) {
+    let body = json!({
+        "id": id, "object": "event", "type": "payment_intent.succeeded",
+        "data": { "object": {
+            "id": payment, "object": "payment_intent", "amount": cents, "amount_received": cents,
+            "currency": "eur", "status": "succeeded", "metadata": { "ordine": order },
+        }},
+    })
+    .to_string();
+    let header = signature::sign(body.as_bytes(), secret.as_bytes(), at.parse().unwrap());
+    (header, body)
+}
+
+async fn webhook(api: &Api, (header, body): (String, String)) -> support::Response {
+    api.send(
+        "POST",
+        "/api/pagamenti/webhook",
+        None,
+        Some(axum::body::Body::from(body)),
+        &[
+            ("content-type", "application/json"),
+            ("stripe-signature", &header),
+        ],
+    )
+    .await
+}
+
+/// Starts the order's payment and pays it with `card` at the test checkout.
+async fn checkout(api: &Api, token: &str, order: &str, card: &str) -> support::Response {
+    let intent = api
+        .json(
+            "POST",
+            &format!("/api/me/ordini/{order}/pagamento"),
+            token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(intent.status, 200, "{}", intent.text);
+    assert_eq!(intent.body["modalita"], "prova");
+    confirm(api, intent.body["client_secret"].as_str().unwrap(), card).await
+}
+
+async fn confirm(api: &Api, client_secret: &str, card: &str) -> support::Response {
+    let body = json!({ "client_secret": client_secret, "numero_carta": card }).to_string();
+    api.send(
+        "POST",
+        "/api/local/checkout",
+        None,
+        Some(axum::body::Body::from(body)),
+        &[("content-type", "application/json")],
+    )
+    .await
+}
+
+/// The test checkout's reference of an order's payment.
+fn sandbox_ref(order: &str) -> String {
+    format!("pi_prova_{}", order.replace('-', ""))
+}
+
+async fn dispatch(store: &Arc<dyn ItemStore>, at: &str) {
+    let provider = SandboxProvider::new(store.clone());
+    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
+    let channels = Channels {
+        provider: &provider,
+        mailer: &mailer,
+    };
+    dispatcher::run_once(store.as_ref(), channels, at.parse().unwrap())
+        .await
+        .unwrap();
+}
+
+async fn scenario(store: Arc<dyn ItemStore>) {
+    let api = Api::new(store.clone());
+    let (mario, anna) = (cf("Rossi", "Mario", 1), cf("Bianchi", "Anna", 2));
+    api.register(&[
+        albo_row("Mario", "Rossi", &mario, "MI", "A1"),
+        albo_row("Anna", "Bianchi", &anna, "MI", "A2"),
+    ])
+    .await;
+    api.activate("MI", &mario).await;
+    api.activate("MI", &anna).await;
+    dispatch(&store, NOW).await;
+    let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
+    let other = api.token(&caller(Role::Iscritto, Some(&anna), None));
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let secretariat = api.token(&caller(Role::Segreteria, None, Some("MI")));
+
+    // What Base does not allow, and a renewal of a service he does not have: refused.
+    let archive = api
+        .json("POST", "/api/me/ordini", &holder, &extra("archivio", 2))
+        .await;
+    assert_eq!(archive.status, 422, "{}", archive.text);
+    assert_eq!(archive.body["code"], "quote_area_not_allowed");
+    let unknown = api
+        .json("POST", "/api/me/ordini", &holder, &rinnovo(7))
+        .await;
+    assert_eq!(unknown.status, 422, "{}", unknown.text);
+    assert_eq!(unknown.body["code"], "lifecycle_refused");
+    // Only the holder buys for his mailbox.
+    let by_secretariat = api
+        .json("POST", "/api/me/ordini", &secretariat, &extra("inbox", 2))
+        .await;
+    assert_eq!(by_secretariat.status, 403);
+
+    // 2 GB of inbox: the order has today's price, the same as the public quote.
+    let created = api
+        .json("POST", "/api/me/ordini", &holder, &extra("inbox", 2))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let order = created.body.clone();
+    let id = order["id"].as_str().unwrap().to_owned();
+    assert_eq!(order["stato"], "in-attesa-di-pagamento");
+    let quote = api
+        .send(
+            "POST",
+            "/api/quote",
+            None,
+            Some(axum::body::Body::from(
+                json!({ "plan": "base", "extra": { "inbox_gb": 2, "archivio_gb": 0 } }).to_string(),
+            )),
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_eq!(
+        order["preventivo"]["total"], quote.body["total"],
+        "{}",
+        quote.text
+    );
+    let total = order["preventivo"]["total"].as_i64().unwrap();
+    assert!(total > 0);
+    // Another member does not see it, nor may he pay it.
+    assert_eq!(
+        api.get(&format!("/api/me/ordini/{id}"), &other)
+            .await
+            .status,
+        404
+    );
+    let stolen = api
+        .json(
+            "POST",
+            &format!("/api/me/ordini/{id}/pagamento"),
+            &other,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(stolen.status, 404);
+
+    // Cards: a wrong number and a declined card charge nothing.
+    let bad = checkout(&api, &holder, &id, "1234").await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert_eq!(bad.body["field"], "numero_carta");
+    let declined = checkout(&api, &holder, &id, "4000 0000 0000 0002").await;
+    assert_eq!(
+        declined.body["code"], "payment_declined",
+        "{}",
+        declined.text
+    );
+    let mailbox = api.get("/api/me", &holder).await.body["member"]["mailbox"].clone();
+    assert_eq!(mailbox["space"]["inbox_gb"], 1, "nothing bought yet");
+
+    // Paid: the order is paid and invoiced, the mailbox has the service at its price.
+    let paid = checkout(&api, &holder, &id, "4242 4242 4242 4242").await;
+    assert_eq!(paid.status, 200, "{}", paid.text);
+    assert_eq!(paid.body, "pagato");
+    let order = api.get(&format!("/api/me/ordini/{id}"), &holder).await.body;
+    assert_eq!(order["stato"], "pagato", "{order}");
+    assert_eq!(order["fattura"]["progressivo"], 1);
+    assert_eq!(order["fattura"]["anno"], 2026);
+    let mailbox = api.get("/api/me", &holder).await.body["member"]["mailbox"].clone();
+    assert_eq!(mailbox["space"]["inbox_gb"], 3, "{mailbox}");
+    let service = &mailbox["services"][0];
+    assert_eq!(service["catalogo"], "contratto2024", "{service}");
+    assert_eq!(service["prezzo"], order["preventivo"]["net"]);
+    // Paying again is refused; the same confirmation again is applied once.
+    let pay_again = api
+        .json(
+            "POST",
+            &format!("/api/me/ordini/{id}/pagamento"),
+            &holder,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(pay_again.status, 422, "{}", pay_again.text);
+    let secret = format!("{}_secret_", sandbox_ref(&id));
+    let stored = sandbox::payment(store.as_ref(), &sandbox_ref(&id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.value.client_secret.starts_with(&secret));
+    let again = confirm(&api, &stored.value.client_secret, "4242424242424242").await;
+    assert_eq!(again.body, "gia-elaborato", "{}", again.text);
+    // The provider resizes the mailbox through the outbox: then the order is activated.
+    dispatch(&store, NOW).await;
+    let order = api.get(&format!("/api/me/ordini/{id}"), &holder).await.body;
+    assert_eq!(order["stato"], "attivato", "{order}");
+    let at_provider = sandbox::mailbox(store.as_ref(), "mario.rossi@ingpec.eu")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(at_provider.value.space.inbox_gb, 3);
+
+    // Webhooks: tampered, stale, unsigned, of an unknown type: refused, nothing applied.
+    let secret = LOCAL_WEBHOOK_SECRET;
+    let (header, body) = event("evt_x", "pi_x", &id, total, NOW, secret);
+    let tampered = webhook(
+        &api,
+        (header.clone(), body.replace(&total.to_string(), "1")),
+    )
+    .await;
+    assert_eq!(tampered.status, 400, "{}", tampered.text);
+    assert_eq!(tampered.body["code"], "bad_signature");
+    let stale = webhook(
+        &api,
+        event("evt_s", "pi_s", &id, total, "2026-11-22T09:54:00Z", secret),
+    )
+    .await;
+    assert_eq!(stale.body["code"], "bad_signature", "{}", stale.text);
+    let forged = webhook(&api, event("evt_f", "pi_f", &id, total, NOW, "whsec_other")).await;
+    assert_eq!(forged.body["code"], "bad_signature");
+    let unsigned = webhook(&api, (String::new(), body.clone())).await;
+    assert_eq!(unsigned.status, 400);
+    let odd =
+        json!({ "id": "evt_o", "type": "customer.created", "data": { "object": {} } }).to_string();
+    let odd_header = signature::sign(odd.as_bytes(), secret.as_bytes(), NOW.parse().unwrap());
+    let unknown_type = webhook(&api, (odd_header, odd)).await;
+    assert_eq!(unknown_type.status, 422, "{}", unknown_type.text);
+    assert_eq!(unknown_type.body["code"], "unknown_event");
+
+    // A second payment of the paid order: kept to refund, never applied twice.
+    let second = webhook(&api, event("evt_2", "pi_second", &id, total, NOW, secret)).await;
+    assert_eq!(second.body, "da-rimborsare", "{}", second.text);
+    let order = api.get(&format!("/api/me/ordini/{id}"), &holder).await.body;
+    assert_eq!(order["stato"], "attivato");
+    assert_eq!(order["da_rimborsare"][0]["riferimento"], "pi_second");
+    assert_eq!(
+        order["da_rimborsare"][0]["motivo"]["motivo"],
+        "secondo-pagamento"
+    );
+    let mailbox = api.get("/api/me", &holder).await.body["member"]["mailbox"].clone();
+    assert_eq!(mailbox["space"]["inbox_gb"], 3, "bought once");
+
+    // An amount that differs from the order: to refund, the order still waits.
+    let avanzata_order = api
+        .json("POST", "/api/me/ordini", &holder, &avanzata())
+        .await;
+    assert_eq!(avanzata_order.status, 201, "{}", avanzata_order.text);
+    let av = avanzata_order.body["id"].as_str().unwrap().to_owned();
+    let av_total = avanzata_order.body["preventivo"]["total"].as_i64().unwrap();
+    let short = webhook(
+        &api,
+        event("evt_3", "pi_short", &av, av_total - 100, NOW, secret),
+    )
+    .await;
+    assert_eq!(short.body, "da-rimborsare", "{}", short.text);
+    let waiting = api.get(&format!("/api/me/ordini/{av}"), &holder).await.body;
+    assert_eq!(waiting["stato"], "in-attesa-di-pagamento");
+    assert_eq!(
+        waiting["da_rimborsare"][0]["motivo"]["motivo"],
+        "importo-diverso"
+    );
+
+    // Two orders for Avanzata: the first paid wins, the second no longer applies.
+    let twin = api
+        .json("POST", "/api/me/ordini", &holder, &avanzata())
+        .await;
+    let twin_id = twin.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        checkout(&api, &holder, &av, "4242424242424242").await.body,
+        "pagato"
+    );
+    let late = checkout(&api, &holder, &twin_id, "4242424242424242").await;
+    assert_eq!(late.body, "da-rimborsare", "{}", late.text);
+    let twin = api
+        .get(&format!("/api/me/ordini/{twin_id}"), &holder)
+        .await
+        .body;
+    assert_eq!(twin["stato"], "annullato");
+    assert_eq!(
+        twin["da_rimborsare"][0]["motivo"]["motivo"], "ordine-cambiato",
+        "{twin}"
+    );
+    let avanzata_invoice = api.get(&format!("/api/me/ordini/{av}"), &holder).await.body;
+    assert_eq!(
+        avanzata_invoice["fattura"]["progressivo"], 2,
+        "numbered without gaps"
+    );
+
+    // The Fondazione sees the month's orders and refunds what is to refund, once.
+    assert_eq!(
+        api.get("/api/fondazione/ordini", &secretariat).await.status,
+        403
+    );
+    let month = api
+        .get("/api/fondazione/ordini?mese=2026-11", &fondazione)
+        .await;
+    assert_eq!(month.status, 200, "{}", month.text);
+    assert_eq!(month.body["ordini"].as_array().unwrap().len(), 3);
+    let bad_month = api
+        .get("/api/fondazione/ordini?mese=novembre", &fondazione)
+        .await;
+    assert_eq!(bad_month.body["field"], "mese");
+    let refund_path = format!("/api/fondazione/ordini/{twin_id}/rimborsi/");
+    let refund_ref = twin["da_rimborsare"][0]["riferimento"].as_str().unwrap();
+    let refunded = api
+        .json(
+            "POST",
+            &format!("{refund_path}{refund_ref}"),
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(refunded.status, 200, "{}", refunded.text);
+    assert_eq!(refunded.body["rimborsi"][0]["riferimento"], refund_ref);
+    assert_eq!(refunded.body["stato"], "annullato", "it was never paid for");
+    assert!(
+        refunded.body["da_rimborsare"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let twice = api
+        .json(
+            "POST",
+            &format!("{refund_path}{refund_ref}"),
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(twice.status, 422, "{}", twice.text);
+    let at_checkout = sandbox::payment(store.as_ref(), refund_ref)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(at_checkout.value.rimborsi.len(), 1, "refunded once");
+
+    // An order not paid in its hour expires; a payment that arrives later is kept to refund.
+    let late_buy = api
+        .json("POST", "/api/me/ordini", &holder, &extra("archivio", 5))
+        .await;
+    assert_eq!(late_buy.status, 201, "{}", late_buy.text);
+    let late_id = late_buy.body["id"].as_str().unwrap().to_owned();
+    let later = Api::at(store.clone(), "2026-11-22T11:30:00Z");
+    let expired = later
+        .json(
+            "POST",
+            &format!("/api/me/ordini/{late_id}/pagamento"),
+            &later.token(&caller(Role::Iscritto, Some(&mario), None)),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(expired.body["code"], "order_expired", "{}", expired.text);
+    let late_total = late_buy.body["preventivo"]["total"].as_i64().unwrap();
+    let after_hour = webhook(
+        &later,
+        event(
+            "evt_late",
+            "pi_late",
+            &late_id,
+            late_total,
+            "2026-11-22T11:30:00Z",
+            secret,
+        ),
+    )
+    .await;
+    assert_eq!(after_hour.body, "da-rimborsare", "{}", after_hour.text);
+    let late_order = later
+        .get(
+            &format!("/api/me/ordini/{late_id}"),
+            &later.token(&caller(Role::Iscritto, Some(&mario), None)),
+        )
+        .await
+        .body;
+    assert_eq!(late_order["stato"], "scaduto");
+
+    // Renewal: not before the 90 days, then at the price of that day, active when paid.
+    let service_id = mailbox["services"][0]["id"].as_u64().unwrap();
+    let early = api
+        .json("POST", "/api/me/ordini", &holder, &rinnovo(service_id))
+        .await;
+    assert_eq!(early.status, 422);
+    assert!(
+        early.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("90 giorni"),
+        "{}",
+        early.text
+    );
+    let in_window = "2027-10-01T09:00:00Z";
+    let renewal_api = Api::at(store.clone(), in_window);
+    let renewer = renewal_api.token(&caller(Role::Iscritto, Some(&mario), None));
+    let renewal = renewal_api
+        .json("POST", "/api/me/ordini", &renewer, &rinnovo(service_id))
+        .await;
+    assert_eq!(renewal.status, 201, "{}", renewal.text);
+    let renewal_id = renewal.body["id"].as_str().unwrap().to_owned();
+    let paid = checkout(&renewal_api, &renewer, &renewal_id, "4242424242424242").await;
+    assert_eq!(paid.body, "pagato", "{}", paid.text);
+    let renewed = renewal_api
+        .get(&format!("/api/me/ordini/{renewal_id}"), &renewer)
+        .await
+        .body;
+    assert_eq!(
+        renewed["stato"], "attivato",
+        "nothing for the provider to do"
+    );
+    assert_eq!(
+        renewed["fattura"],
+        json!({ "anno": 2027, "progressivo": 1 })
+    );
+    let services =
+        renewal_api.get("/api/me", &renewer).await.body["member"]["mailbox"]["services"].clone();
+    let renewed_service = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"].as_u64() == Some(service_id))
+        .unwrap();
+    assert_eq!(renewed_service["scadenza"], "2028-11-22", "{services}");
+}
