@@ -53,6 +53,7 @@ fn event(
 ) -> (String, String) {
     let body = json!({
         "id": id, "object": "event", "type": "payment_intent.succeeded",
+        "created": at.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp(),
         "data": { "object": {
             "id": payment, "object": "payment_intent", "amount": cents, "amount_received": cents,
             "currency": "eur", "status": "succeeded", "metadata": { "ordine": order },
@@ -469,4 +470,108 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .find(|s| s["id"].as_u64() == Some(service_id))
         .unwrap();
     assert_eq!(renewed_service["scadenza"], "2028-11-22", "{services}");
+}
+
+#[tokio::test]
+async fn the_verifica_reconciles_and_expires_orders_on_sqlite() {
+    reconciliation(Arc::new(SqliteStore::in_memory().unwrap())).await;
+}
+
+#[tokio::test]
+async fn the_verifica_reconciles_and_expires_orders_on_dynamodb() {
+    let moto = Moto::start().await;
+    reconciliation(Arc::new(moto.store("riconciliazione").await)).await;
+}
+
+/// A payment whose event never came is applied by the next day's verifica, across 29
+/// February and the month's end; an order never paid expires, across the night the clocks
+/// go back.
+async fn reconciliation(store: Arc<dyn ItemStore>) {
+    let leap_day = "2028-02-29T22:30:00Z"; // 1 March in Italy: orders of March.
+    let api = Api::at(store.clone(), leap_day);
+    let mario = cf("Rossi", "Mario", 1);
+    api.register(&[albo_row("Mario", "Rossi", &mario, "MI", "A1")])
+        .await;
+    api.activate("MI", &mario).await;
+    let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
+    let created = api
+        .json("POST", "/api/me/ordini", &holder, &extra("inbox", 2))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let intent = api
+        .json(
+            "POST",
+            &format!("/api/me/ordini/{id}/pagamento"),
+            &holder,
+            &json!({}),
+        )
+        .await;
+    // Paid at the checkout, but the event is lost on its way.
+    let checkout = api.state.checkout.clone().unwrap();
+    checkout
+        .confirm(
+            intent.body["client_secret"].as_str().unwrap(),
+            "4242424242424242",
+            leap_day.parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    let waiting = api.get(&format!("/api/me/ordini/{id}"), &holder).await.body;
+    assert_eq!(waiting["stato"], "in-attesa-di-pagamento");
+
+    // The next night's verifica asks the provider and applies the payment, once.
+    let night = "2028-03-01T01:30:00Z".parse().unwrap();
+    let payments = api.state.payments.clone();
+    let report = functions::verifica::daily(store.as_ref(), payments.as_ref(), night)
+        .await
+        .unwrap();
+    assert_eq!(report.ordini_riconciliati, 1, "{report:?}");
+    let paid = api.get(&format!("/api/me/ordini/{id}"), &holder).await.body;
+    assert_eq!(paid["stato"], "pagato", "{paid}");
+    assert_eq!(paid["fattura"]["anno"], 2028);
+    let again = functions::verifica::daily(store.as_ref(), payments.as_ref(), night)
+        .await
+        .unwrap();
+    assert_eq!(again.ordini_riconciliati, 0, "applied once");
+    // The event arriving late changes nothing more.
+    let (header, body) = checkout
+        .event(
+            &sandbox::payment(store.as_ref(), &sandbox_ref(&id))
+                .await
+                .unwrap()
+                .unwrap()
+                .value,
+            "2028-02-29T22:30:00Z".parse().unwrap(),
+        )
+        .into_parts();
+    let late = webhook(&api, (header, body)).await;
+    assert_eq!(late.body, "gia-elaborato", "{}", late.text);
+    let mailbox = api.get("/api/me", &holder).await.body["member"]["mailbox"].clone();
+    assert_eq!(
+        mailbox["services"].as_array().unwrap().len(),
+        1,
+        "{mailbox}"
+    );
+
+    // The night the clocks go back: an order of the evening before, never paid, expires.
+    let evening = Api::at(store.clone(), "2028-10-28T21:00:00Z");
+    let token = evening.token(&caller(Role::Iscritto, Some(&mario), None));
+    let unpaid = evening
+        .json("POST", "/api/me/ordini", &token, &extra("inbox", 1))
+        .await;
+    let unpaid_id = unpaid.body["id"].as_str().unwrap().to_owned();
+    let report = functions::verifica::daily(
+        store.as_ref(),
+        payments.as_ref(),
+        "2028-10-29T01:30:00Z".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.ordini_scaduti, 1, "{report:?}");
+    let expired = evening
+        .get(&format!("/api/me/ordini/{unpaid_id}"), &token)
+        .await
+        .body;
+    assert_eq!(expired["stato"], "scaduto");
 }

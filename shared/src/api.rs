@@ -779,6 +779,12 @@ mod dto {
         pub comandi: usize,
         /// Members left for the next day after a write failed.
         pub rinviate: usize,
+        /// Orders paid whose event never came, applied by the reconciliation.
+        #[serde(default)]
+        pub ordini_riconciliati: usize,
+        /// Orders not paid in their hour, recorded as expired.
+        #[serde(default)]
+        pub ordini_scaduti: usize,
     }
 
     /// How the SPA signs people in.

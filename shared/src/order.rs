@@ -154,6 +154,10 @@ pub struct Order {
     /// The invoice, once paid.
     #[serde(default)]
     pub fattura: Option<NumeroFattura>,
+    /// The payment started at the provider (a PaymentIntent id): what the daily
+    /// reconciliation asks about when no event came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagamento_avviato: Option<String>,
 }
 
 impl Order {
@@ -179,6 +183,7 @@ impl Order {
             da_rimborsare: Vec::new(),
             rimborsi: Vec::new(),
             fattura: None,
+            pagamento_avviato: None,
         }
     }
 

@@ -81,13 +81,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::new(SandboxMailer::new(store.clone(), sender)),
         Duration::from_secs(1),
     );
-    // Today's verifica before the first request, then one each day.
-    let report = verifica::run(store.as_ref(), now).await?;
-    verifica::spawn_daily(store.clone(), Some(report.giorno));
-
-    let state = AppState::local(Arc::new(SystemClock), store, jwt)
+    let state = AppState::local(Arc::new(SystemClock), store.clone(), jwt)
         .with_local_files(files)
         .with_trust(fiducia);
+    // Today's verifica before the first request, then one each day.
+    let report = verifica::daily(store.as_ref(), state.payments.as_ref(), now).await?;
+    verifica::spawn_daily(store.clone(), state.payments.clone(), Some(report.giorno));
     let app = local::app(state, &spa_dir, local::auth_from_env());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("PEC Ingegneri: http://{}", listener.local_addr()?);

@@ -1,6 +1,7 @@
 //! `pec-sweep`: the daily verifica on AWS Lambda, woken by an EventBridge schedule. It
 //! renews, expires and closes what is due in `PEC_TABLE` and queues the reminders and
-//! provider commands in the outbox, whose stream wakes `pec-outbox`.
+//! provider commands in the outbox, whose stream wakes `pec-outbox`; first, it reconciles
+//! the orders whose payment event never came.
 
 use aws_config::BehaviorVersion;
 use functions::store::dynamodb::DynamoStore;
@@ -15,9 +16,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // A table of another key layout is refused at start, not read wrongly.
     functions::repo::layout::refuse_other(&store).await?;
     let store = &store;
+    // Until a payment provider is configured, nothing is paid to reconcile; unpaid orders
+    // still expire.
+    let payments = &functions::payment::Unconfigured;
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
-            Ok::<_, lambda_runtime::Error>(verifica::run(store, chrono::Utc::now()).await?)
+            let now = chrono::Utc::now();
+            Ok::<_, lambda_runtime::Error>(verifica::daily(store, payments, now).await?)
         },
     ))
     .await

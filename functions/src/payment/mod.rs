@@ -8,6 +8,7 @@
 //! outcome arrives as a signed event through [`webhook`].
 
 pub mod prova;
+pub mod riconciliazione;
 pub mod signature;
 pub mod webhook;
 
@@ -37,6 +38,8 @@ pub enum StatoPagamento {
     Aperto,
     Riuscito {
         importo: Money,
+        /// When it succeeded.
+        il: chrono::DateTime<chrono::Utc>,
     },
 }
 

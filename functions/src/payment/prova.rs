@@ -52,6 +52,16 @@ pub struct SignedEvent {
     pub body: Vec<u8>,
 }
 
+impl SignedEvent {
+    /// The `Stripe-Signature` header and the body, as text.
+    pub fn into_parts(self) -> (String, String) {
+        (
+            self.header,
+            String::from_utf8_lossy(&self.body).into_owned(),
+        )
+    }
+}
+
 impl TestCheckout {
     pub fn new(store: Arc<dyn ItemStore>, secret: impl Into<Vec<u8>>) -> Self {
         Self {
@@ -94,21 +104,23 @@ impl TestCheckout {
             CARTA_RIFIUTATA => return Err(ConfirmError::Declined),
             _ => return Err(ConfirmError::BadCard),
         }
-        if !payment.value.riuscito {
-            let mut after = payment.value.clone();
-            after.riuscito = true;
-            sandbox::save_payment(self.store.as_ref(), Some(&payment), &after).await?;
+        let mut paid = payment.value.clone();
+        if paid.riuscito_il.is_none() {
+            paid.riuscito_il = Some(now);
+            sandbox::save_payment(self.store.as_ref(), Some(&payment), &paid).await?;
         }
-        Ok(self.event(&payment.value, now))
+        Ok(self.event(&paid, now))
     }
 
-    /// The `payment_intent.succeeded` event of `payment`, signed at `now`.
+    /// The `payment_intent.succeeded` event of `payment` (made when it succeeded), sent
+    /// and signed at `now`.
     pub fn event(&self, payment: &SandboxPayment, now: DateTime<Utc>) -> SignedEvent {
+        let created = payment.riuscito_il.unwrap_or(now);
         let body = json!({
             "id": format!("evt_{}", payment.riferimento),
             "object": "event",
             "type": "payment_intent.succeeded",
-            "created": now.timestamp(),
+            "created": created.timestamp(),
             "livemode": false,
             "data": {"object": {
                 "id": payment.riferimento,
@@ -145,7 +157,7 @@ impl Payments for TestCheckout {
                     riferimento: riferimento.clone(),
                     ordine: order.id.clone(),
                     importo: order.totale(),
-                    riuscito: false,
+                    riuscito_il: None,
                     rimborsi: Vec::new(),
                 };
                 match sandbox::save_payment(store, None, &created).await {
@@ -176,12 +188,12 @@ impl Payments for TestCheckout {
             .await
             .map_err(down)?
             .ok_or(PaymentError::UnknownPayment)?;
-        Ok(if payment.value.riuscito {
-            StatoPagamento::Riuscito {
+        Ok(match payment.value.riuscito_il {
+            Some(il) => StatoPagamento::Riuscito {
                 importo: payment.value.importo,
-            }
-        } else {
-            StatoPagamento::Aperto
+                il,
+            },
+            None => StatoPagamento::Aperto,
         })
     }
 

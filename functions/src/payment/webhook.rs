@@ -66,6 +66,8 @@ struct WireEvent {
     id: String,
     #[serde(rename = "type")]
     kind: String,
+    /// When the provider made the event (Unix seconds): when the payment succeeded.
+    created: i64,
     data: WireData,
 }
 
@@ -92,6 +94,9 @@ pub struct Riuscito {
     pub riferimento: String,
     pub ordine: String,
     pub importo: Money,
+    /// When it succeeded at the provider: an order paid within its hour stays paid,
+    /// however late the news arrives.
+    pub il: DateTime<Utc>,
 }
 
 /// Checks `body`'s signature and applies the event it carries.
@@ -122,11 +127,14 @@ pub async fn receive(
         .get("ordine")
         .cloned()
         .ok_or_else(|| WebhookError::UnknownOrder(intent.id.clone()))?;
+    let il = DateTime::from_timestamp(event.created, 0)
+        .ok_or_else(|| WebhookError::Unreadable("created".to_owned()))?;
     let paid = Riuscito {
         evento: event.id,
         riferimento: intent.id,
         ordine,
         importo: Money::cents(intent.amount_received),
+        il,
     };
     apply(store, &paid, now).await
 }
@@ -176,7 +184,7 @@ async fn plan(
         il: now,
     })?];
     let mut after = order.value.clone();
-    match after.incassa(&paid.riferimento, paid.importo, now) {
+    match after.incassa(&paid.riferimento, paid.importo, paid.il) {
         Incasso::GiaRegistrato => return Ok((ops, EsitoEvento::GiaElaborato)),
         Incasso::DaRimborsare(motivo) => {
             warn_refund(&after, &motivo);

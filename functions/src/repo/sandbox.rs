@@ -167,7 +167,9 @@ pub struct SandboxPayment {
     pub ordine: String,
     pub importo: shared::money::Money,
     pub client_secret: String,
-    pub riuscito: bool,
+    /// When the card was charged.
+    #[serde(default)]
+    pub riuscito_il: Option<chrono::DateTime<chrono::Utc>>,
     /// Refunds made, by their idempotency key.
     #[serde(default)]
     pub rimborsi: Vec<(String, shared::money::Money)>,

@@ -165,7 +165,17 @@ pub async fn pay(
         }
         .into());
     }
-    Ok(payments.intent(&current).await?)
+    let intent = payments.intent(&current).await?;
+    if current.pagamento_avviato.as_deref() != Some(&intent.riferimento) {
+        // Recorded for the reconciliation; an order changed meanwhile (paid by this very
+        // payment's event) needs it no more.
+        current.pagamento_avviato = Some(intent.riferimento.clone());
+        match save(store, &order, &current).await {
+            Ok(()) | Err(AcquistoError::Stale) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(intent)
 }
 
 async fn save(

@@ -17,6 +17,8 @@ use shared::lifecycle::{ClosureReason, Effect, Event, ProviderCommand};
 use shared::province::OrdineCode;
 
 use crate::clock::rome_date;
+use crate::payment::Payments;
+use crate::payment::riconciliazione::{self, Riconciliazione};
 use crate::repo::members;
 use crate::repo::unit_of_work::{Audited, Change, Queued};
 use crate::repo::{self, Ops, Versioned, ordini, reports};
@@ -49,9 +51,28 @@ impl std::ops::AddAssign for Sweep {
     }
 }
 
+/// The day's whole verifica: first the payments' reconciliation (a purchase paid without
+/// its event is applied before the mailboxes are looked at), then every mailbox.
+pub async fn daily(
+    store: &dyn ItemStore,
+    payments: &dyn Payments,
+    now: DateTime<Utc>,
+) -> Result<Verifica, StoreError> {
+    let reconciled = riconciliazione::run(store, payments, now).await?;
+    run_with(store, now, reconciled).await
+}
+
 /// Verifies every mailbox, a few Ordini at a time (members are independent items, so on
 /// DynamoDB the round trips of different Ordini overlap).
 pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Verifica, StoreError> {
+    run_with(store, now, Riconciliazione::default()).await
+}
+
+async fn run_with(
+    store: &dyn ItemStore,
+    now: DateTime<Utc>,
+    reconciled: Riconciliazione,
+) -> Result<Verifica, StoreError> {
     let today = rome_date(now);
     let sweep = stream::iter(OrdineCode::all())
         .map(|ordine| verify_ordine(store, ordine, now))
@@ -70,6 +91,8 @@ pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Verifica, 
         avvisi: sweep.avvisi,
         comandi: sweep.comandi,
         rinviate: sweep.rinviate,
+        ordini_riconciliati: reconciled.pagati,
+        ordini_scaduti: reconciled.scaduti,
     };
     reports::save_verifica(store, &report).await?;
     Ok(report)
@@ -233,13 +256,17 @@ fn describe(effect: &Effect) -> Option<String> {
 
 /// Runs the verifica each time the day changes in Rome (now, unless `done` is today),
 /// until the process ends (the local server; on AWS a schedule runs `pec-sweep`).
-pub fn spawn_daily(store: std::sync::Arc<dyn ItemStore>, done: Option<NaiveDate>) {
+pub fn spawn_daily(
+    store: std::sync::Arc<dyn ItemStore>,
+    payments: std::sync::Arc<dyn Payments>,
+    done: Option<NaiveDate>,
+) {
     tokio::spawn(async move {
         let mut last = done;
         loop {
             let now = Utc::now();
             if last != Some(rome_date(now)) {
-                match run(store.as_ref(), now).await {
+                match daily(store.as_ref(), payments.as_ref(), now).await {
                     Ok(_) => last = Some(rome_date(now)),
                     Err(e) => tracing::error!(error = %e, "verifica giornaliera failed"),
                 }
