@@ -298,6 +298,12 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
+            "GET",
+            "/api/fondazione/ordini/export?mese=2026-11",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
             "POST",
             "/api/fondazione/ordini/sconosciuto/rimborsi/pi_x",
             Some("{}"),
@@ -394,6 +400,7 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/me/ordini/{id}/annulla"),
         ("post", "/api/me/ordini/{id}/pagamento"),
         ("get", "/api/fondazione/ordini"),
+        ("get", "/api/fondazione/ordini/export"),
         ("post", "/api/fondazione/ordini/{id}/rimborsi/{riferimento}"),
         ("post", "/api/pagamenti/webhook"),
     ];

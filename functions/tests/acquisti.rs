@@ -348,6 +348,13 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .await;
     assert_eq!(month.status, 200, "{}", month.text);
     assert_eq!(month.body["ordini"].as_array().unwrap().len(), 3);
+    let csv = api
+        .get("/api/fondazione/ordini/export?mese=2026-11", &fondazione)
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.text.starts_with('\u{feff}'), "with a BOM for Excel");
+    assert_eq!(csv.text.lines().count(), 4, "{}", csv.text);
+    assert!(csv.text.contains(";Attivato;"), "{}", csv.text);
     let bad_month = api
         .get("/api/fondazione/ordini?mese=novembre", &fondazione)
         .await;

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review_file))
         .routes(routes!(review_decision))
         .routes(routes!(orders_of_month))
+        .routes(routes!(orders_export))
         .routes(routes!(refund))
 }
 
@@ -57,6 +58,32 @@ async fn orders_of_month(
     Ok(Json(
         acquisti::month(state.store.as_ref(), &caller, &mese, now).await?,
     ))
+}
+
+/// A month's orders as CSV (Fondazione).
+#[utoipa::path(
+    get, path = "/api/fondazione/ordini/export", tag = "fondazione", security(("bearer" = [])), params(MeseQuery),
+    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"))
+)]
+async fn orders_export(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<MeseQuery>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mese = query
+        .mese
+        .unwrap_or_else(|| crate::clock::rome_date(now).format("%Y-%m").to_string());
+    let csv = acquisti::month_csv(state.store.as_ref(), &caller, &mese, now).await?;
+    let filename = format!("attachment; filename=\"ordini-{mese}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 /// Refunds a payment an order could not take (Fondazione): through the payment

@@ -253,3 +253,69 @@ pub async fn refund(
     tracing::info!(order = %id, payment = %riferimento, "refunded");
     Ok(after)
 }
+
+/// The month's orders as CSV for the Fondazione's books (formula-safe cells, `;` as
+/// Italian spreadsheets read it, amounts in euro with a decimal comma).
+pub async fn month_csv(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    mese: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AcquistoError> {
+    let register = month(store, caller, mese, now).await?;
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let encode = |e: csv::Error| StoreError::Encode(e.to_string());
+    writer
+        .write_record([
+            "Ordine",
+            "Data",
+            "Codice fiscale",
+            "Casella PEC",
+            "Acquisto",
+            "Listino",
+            "Imponibile",
+            "IVA",
+            "Totale",
+            "Stato",
+            "Pagamento",
+            "Fattura",
+            "Da rimborsare",
+            "Rimborsato",
+        ])
+        .map_err(encode)?;
+    let euro = |m: Money| format!("{},{:02}", m.as_cents() / 100, m.as_cents().rem_euclid(100));
+    for o in &register.ordini {
+        let sum = |payments: &mut dyn Iterator<Item = Money>| {
+            euro(Money::cents(payments.map(Money::as_cents).sum()))
+        };
+        let row = [
+            o.id.clone(),
+            rome_date(o.creato_il).format("%d/%m/%Y").to_string(),
+            o.codice_fiscale.to_string(),
+            o.indirizzo.to_string(),
+            crate::payment::webhook::descrizione(o),
+            o.preventivo.catalog.nome().to_owned(),
+            euro(o.preventivo.net),
+            euro(o.preventivo.iva),
+            euro(o.preventivo.total),
+            o.stato.nome().to_owned(),
+            o.pagamento
+                .as_ref()
+                .map(|p| p.riferimento.clone())
+                .unwrap_or_default(),
+            o.fattura.map(|f| f.to_string()).unwrap_or_default(),
+            sum(&mut o.da_rimborsare.iter().map(|p| p.importo)),
+            sum(&mut o.rimborsi.iter().map(|r| r.importo)),
+        ];
+        writer
+            .write_record(row.iter().map(|c| shared::csv::safe_cell(c).into_owned()))
+            .map_err(encode)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| StoreError::Encode(e.to_string()))?;
+    let text = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
+    Ok(format!("{}{text}", shared::csv::BOM))
+}
