@@ -12,7 +12,9 @@ use shared::api::{
     MemberFilters, MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, PassoRichiesta,
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
+use shared::api::{EsitoEvento, Intent, OrdineRichiesta, OrdiniMese, PagamentoProva};
 use shared::catalog::{Quote, QuoteRequest};
+use shared::order::Order;
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use shared::province::OrdineCode;
 use thiserror::Error;
@@ -497,4 +499,61 @@ pub async fn primo_accesso_passo(
         Retry::Once,
     )
     .await
+}
+
+/// The holder's orders, newest first.
+pub async fn orders() -> Result<Vec<Order>, ClientError> {
+    get("/api/me/ordini").await
+}
+
+pub async fn order(id: &str) -> Result<Order, ClientError> {
+    get(&format!("/api/me/ordini/{id}")).await
+}
+
+/// Orders a paid service; a retry after a network failure gets the same order.
+pub async fn create_order(request: &OrdineRichiesta) -> Result<Order, ClientError> {
+    let key = new_key();
+    send(
+        || Request::post("/api/me/ordini").header("Idempotency-Key", &key),
+        json(request)?,
+        Retry::Safe,
+    )
+    .await
+}
+
+pub async fn cancel_order(id: &str) -> Result<Order, ClientError> {
+    let path = format!("/api/me/ordini/{id}/annulla");
+    send(|| Request::post(&path), Body::None, Retry::Once).await
+}
+
+/// Starts the order's card payment (the same one again on a retry).
+pub async fn start_payment(id: &str) -> Result<Intent, ClientError> {
+    let path = format!("/api/me/ordini/{id}/pagamento");
+    send(|| Request::post(&path), Body::None, Retry::Safe).await
+}
+
+/// Pays at the local test checkout (the same confirmation again is applied once).
+pub async fn test_checkout(request: &PagamentoProva) -> Result<EsitoEvento, ClientError> {
+    send(
+        || Request::post("/api/local/checkout"),
+        json(request)?,
+        Retry::Safe,
+    )
+    .await
+}
+
+/// A month's orders (Fondazione), `mese` as `YYYY-MM`.
+pub async fn month_orders(mese: &str) -> Result<OrdiniMese, ClientError> {
+    get(&format!("/api/fondazione/ordini?mese={mese}")).await
+}
+
+/// The month's orders as the server's CSV.
+pub async fn month_orders_csv(mese: &str) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!("/api/fondazione/ordini/export?mese={mese}")).await
+}
+
+/// Refunds a payment an order could not take (the refund is keyed: a retry refunds once).
+pub async fn refund(id: &str, riferimento: &str) -> Result<Order, ClientError> {
+    let path = format!("/api/fondazione/ordini/{id}/rimborsi/{riferimento}");
+    send(|| Request::post(&path), Body::None, Retry::Safe).await
 }

@@ -10,12 +10,13 @@ use shared::ui::Area;
 
 use crate::components::guard::Guard;
 use crate::pages::fondazione::{
-    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, overview::OverviewPage,
+    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, orders::PaymentsPage,
+    overview::OverviewPage,
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
-    first_access::FirstAccessPage, history::HistoryPage, mailbox::MailboxPage,
-    plans::MemberPlansPage, profile::ProfilePage, profile::RecoveryPage,
+    first_access::FirstAccessPage, history::HistoryPage, mailbox::MailboxPage, orders::OrderPage,
+    orders::OrdersPage, plans::MemberPlansPage, profile::ProfilePage, profile::RecoveryPage,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::ordine::{
@@ -59,6 +60,8 @@ pub fn iscritto() -> AnyView {
                 <Route path=path!("piani") view=MemberPlansPage/>
                 <Route path=path!("storico") view=HistoryPage/>
                 <Route path=path!("primo-accesso") view=FirstAccessPage/>
+                <Route path=path!("ordini") view=OrdersPage/>
+                <Route path=path!("ordini/:id") view=OrderPage/>
             </ParentRoute>
         </Routes>
     }
@@ -94,6 +97,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("iscritti") view=NationwidePage/>
                     <Route path=path!("registro") view=AuditPage/>
                     <Route path=path!("contratti") view=ReviewPage/>
+                    <Route path=path!("ordini") view=PaymentsPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -1,12 +1,23 @@
 //! How values read on screen, in Italian.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, Local, NaiveDate, Timelike, Utc};
 use shared::catalog::{ExtraSpaceRule, Plan, SpaceLimit};
 use shared::lifecycle::{AlboStatus, CausaCancellazione};
 
 /// `GG/MM/AAAA`, without chrono's strftime machinery (it weighs on the wasm).
 pub fn date(day: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", day.day(), day.month(), day.year())
+}
+
+/// The day `at` is where the person is (the browser's time zone: Italy, for our users).
+pub fn italian_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Local).date_naive()
+}
+
+/// `HH:MM` where the person is.
+pub fn time(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Local);
+    format!("{:02}:{:02}", local.hour(), local.minute())
 }
 
 pub fn annual_fee(plan: &Plan) -> String {

@@ -95,6 +95,7 @@ pub mod path {
     pub const MIA_PEC_PIANI: &str = "/mia-pec/piani";
     pub const MIA_PEC_STORICO: &str = "/mia-pec/storico";
     pub const MIA_PEC_PRIMO_ACCESSO: &str = "/mia-pec/primo-accesso";
+    pub const MIA_PEC_ORDINI: &str = "/mia-pec/ordini";
     pub const ORDINE_ISCRITTI: &str = "/ordine/iscritti";
     pub const ORDINE_ATTIVAZIONI: &str = "/ordine/attivazioni";
     pub const ORDINE_CASELLA: &str = "/ordine/casella";
@@ -104,6 +105,12 @@ pub mod path {
     pub const FONDAZIONE_ALBO: &str = "/fondazione/albo";
     pub const FONDAZIONE_REGISTRO: &str = "/fondazione/registro";
     pub const FONDAZIONE_CONTRATTI: &str = "/fondazione/contratti";
+    pub const FONDAZIONE_ORDINI: &str = "/fondazione/ordini";
+
+    /// One of the holder's orders.
+    pub fn ordine_acquisto(id: &str) -> String {
+        format!("{MIA_PEC_ORDINI}/{id}")
+    }
 
     /// A member's page.
     pub fn iscritto(codice_fiscale: &str) -> String {

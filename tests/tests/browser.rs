@@ -1172,3 +1172,149 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
     ensure!(view["stato"] == "firmato", "{view}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_member_buys_space_and_pays_with_the_test_card() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("member_buys", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("mario.rossi", "pec-demo")
+                .await?;
+            let screen = Screen::new(client.clone());
+            MailboxPage::after_login(client.clone())
+                .text("mailbox-address")
+                .await?;
+            client.goto(&server.url("/mia-pec/piani")).await?;
+            // 2 GB of inbox: the order shows today's price and what lapses if not renewed.
+            screen.click("buy-inbox").await?;
+            screen.fill("buy-gb", "2").await?;
+            screen.click("buy-submit").await?;
+            let status = screen.text_when("order-status", |t| !t.is_empty()).await?;
+            ensure!(status == "In attesa di pagamento", "{status}");
+            ensure!(screen.text("quote-total").await?.contains("9,76"));
+            ensure!(
+                screen
+                    .text("expiry-warning")
+                    .await?
+                    .contains("non saranno più recuperabili")
+            );
+            audit_both(&client, "Ordine da pagare").await?;
+            // A declined card charges nothing; the test card pays.
+            screen.click("pay-start").await?;
+            screen.fill("card-number", "4000 0000 0000 0002").await?;
+            screen.click("pay-submit").await?;
+            let declined = screen.wait_text("pay-error").await?;
+            ensure!(declined.contains("rifiutata"), "{declined}");
+            screen.fill("card-number", "4242 4242 4242 4242").await?;
+            screen.click("pay-submit").await?;
+            // Paid, then active once the provider has resized the mailbox.
+            let active = screen.wait_text("order-active").await?;
+            ensure!(
+                active.contains("2 GB di spazio inbox aggiuntivo"),
+                "{active}"
+            );
+            let invoice = screen.text("order-invoice").await?;
+            ensure!(invoice.starts_with("n. 1/"), "{invoice}");
+            audit_both(&client, "Ordine attivato").await?;
+            client.goto(&server.url("/mia-pec")).await?;
+            let space = screen.text("mailbox-space").await?;
+            ensure!(space.starts_with("3 GB di inbox"), "{space}");
+            ensure!(
+                screen
+                    .text("services")
+                    .await?
+                    .contains("2 GB di spazio inbox")
+            );
+            client.goto(&server.url("/mia-pec/ordini")).await?;
+            ensure!(screen.text("order-row-status").await? == "Attivato");
+            audit_both(&client, "I miei ordini").await?;
+
+            // The Fondazione sees the order, paid and invoiced, in its register.
+            MailboxPage::after_login(client.clone()).log_out().await?;
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("fondazione", "pec-demo")
+                .await?;
+            screen.find("nav-payments").await?;
+            client.goto(&server.url("/fondazione/ordini")).await?;
+            let summary = screen.text("orders-summary").await?;
+            ensure!(
+                summary.starts_with("1 ordini nel mese, incassati € 9,76"),
+                "{summary}"
+            );
+            ensure!(screen.text("order-row-status").await? == "Attivato");
+            audit_both(&client, "Pagamenti della Fondazione").await?;
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
+#[tokio::test]
+async fn a_cancelled_member_keeps_his_mailbox_with_avanzata() -> Result<()> {
+    let server = LocalServer::start().await?;
+    // The Albo cancels Anna: her mailbox would close at its scadenza.
+    let anna = server
+        .get("/api/me", &server.token("anna.dangelo").await?)
+        .await?;
+    let a = &anna["member"]["anagrafica"];
+    let cf = a["codice_fiscale"].as_str().unwrap_or_default().to_owned();
+    let albo = anna["member"]["albo"].clone();
+    let body = serde_json::json!({
+        "nome": a["nome"], "cognome": a["cognome"], "codice_fiscale": cf,
+        "indirizzo": a["indirizzo"], "comune": a["comune"], "provincia": a["provincia"],
+        "cap": a["cap"], "email": a["email"], "ordine": albo["ordine"],
+        "numero_iscrizione": albo["numero_iscrizione"],
+        "stato": "cancellato", "data_stato": "01/11/2026", "causa": "dimissioni",
+    });
+    let cancelled = reqwest::Client::new()
+        .put(server.url(&format!("/api/albo/members/{cf}")))
+        .bearer_auth(server.token("albo").await?)
+        .json(&body)
+        .send()
+        .await?;
+    ensure!(
+        cancelled.status().is_success(),
+        "{}",
+        cancelled.text().await?
+    );
+
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("cancelled_keeps", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("anna.dangelo", "pec-demo")
+                .await?;
+            let screen = Screen::new(client.clone());
+            MailboxPage::after_login(client.clone())
+                .text("mailbox-address")
+                .await?;
+            client.goto(&server.url("/mia-pec/piani")).await?;
+            let note = screen.text("cancelled-keep").await?;
+            ensure!(note.contains("passa a PEC Avanzata"), "{note}");
+            screen.click("buy-avanzata").await?;
+            screen.click("buy-submit").await?;
+            screen.text_when("order-status", |t| !t.is_empty()).await?;
+            screen.click("pay-start").await?;
+            screen.fill("card-number", "4242424242424242").await?;
+            screen.click("pay-submit").await?;
+            screen.wait_text("order-active").await?;
+            client.goto(&server.url("/mia-pec")).await?;
+            ensure!(screen.text("mailbox-plan").await? == "Avanzata");
+            client.goto(&server.url("/mia-pec/piani")).await?;
+            screen.find("member-plan").await?;
+            ensure!(
+                !screen.exists("cancelled-keep").await,
+                "with Avanzata the mailbox is kept"
+            );
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}

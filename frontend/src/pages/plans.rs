@@ -104,7 +104,7 @@ fn serde_plan_code(code: PlanCode) -> String {
 
 /// Reads a whole number of GB from a field as people type it; empty means zero. Space
 /// is sold by the whole GB: "2,5" or "2.5" is refused in words, never read as 2 or 0.
-fn gigabytes(value: &str) -> Result<u32, &'static str> {
+pub fn gigabytes(value: &str) -> Result<u32, &'static str> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(0);

@@ -3,4 +3,5 @@
 pub mod albo;
 pub mod audit;
 pub mod contratti;
+pub mod orders;
 pub mod overview;

@@ -71,7 +71,7 @@ fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoVie
                 <dt>"Piano"</dt>
                 <dd data-testid="mailbox-plan">{mailbox.plan.nome()}</dd>
                 <dt>"Spazio"</dt>
-                <dd>{format!("{} GB di inbox, {} GB di archivio", mailbox.space.inbox_gb, mailbox.space.archivio_gb)}</dd>
+                <dd data-testid="mailbox-space">{format!("{} GB di inbox, {} GB di archivio", mailbox.space.inbox_gb, mailbox.space.archivio_gb)}</dd>
                 <dt>"Attiva dal"</dt>
                 <dd>{format::date(mailbox.activated_on)}</dd>
                 <dt>"Scadenza"</dt>
@@ -103,13 +103,18 @@ fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoVie
             {if has_services {
                 view! {
                     <ul data-testid="services">{services}</ul>
+                    <p><A href=path::MIA_PEC_PIANI attr:data-testid="services-renew">"Rinnova o acquista altri servizi"</A></p>
                     <p class="hint">
                         "Alla scadenza, un servizio non rinnovato viene disattivato e i documenti negli spazi disattivati non sono più recuperabili."
                     </p>
                 }
                 .into_any()
             } else {
-                view! { <p data-testid="services">"Nessun servizio a pagamento attivo."</p> }.into_any()
+                view! {
+                    <p data-testid="services">"Nessun servizio a pagamento attivo. "
+                        <A href=path::MIA_PEC_PIANI attr:data-testid="services-buy">"Acquista spazio o PEC Avanzata"</A></p>
+                }
+                .into_any()
             }}
         </section>
     }

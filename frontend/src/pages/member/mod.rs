@@ -4,5 +4,6 @@ pub mod contract;
 pub mod first_access;
 pub mod history;
 pub mod mailbox;
+pub mod orders;
 pub mod plans;
 pub mod profile;

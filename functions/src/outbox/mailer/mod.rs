@@ -36,7 +36,7 @@ impl Notice {
                 reminder.scadenza.format("%d/%m/%Y")
             ),
             body: format!(
-                "{}\n\nPuoi rinnovare dall'area riservata di PEC Ingegneri, alla voce «Piani e prezzi».\n\n\
+                "{}\n\nPuoi rinnovare dall'area riservata di PEC Ingegneri, alla voce «Acquista e rinnova».\n\n\
                  Gli avvisi sui rinnovi arrivano solo da indirizzi {}: un messaggio sui rinnovi da \
                  qualsiasi altro mittente è spam. Puoi controllare un mittente alla pagina \
                  «Verifica mittente» di PEC Ingegneri.\n",
