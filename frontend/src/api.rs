@@ -542,6 +542,16 @@ pub async fn test_checkout(request: &PagamentoProva) -> Result<EsitoEvento, Clie
     .await
 }
 
+/// The receipt of a paid order, as PDF.
+pub async fn receipt(id: &str) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!("/api/me/ordini/{id}/ricevuta")).await
+}
+
+/// The FatturaPA XML of a paid order.
+pub async fn invoice_xml(id: &str) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!("/api/me/ordini/{id}/fattura")).await
+}
+
 /// A month's orders (Fondazione), `mese` as `YYYY-MM`.
 pub async fn month_orders(mese: &str) -> Result<OrdiniMese, ClientError> {
     get(&format!("/api/fondazione/ordini?mese={mese}")).await

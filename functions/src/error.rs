@@ -335,6 +335,8 @@ impl From<AcquistoError> for AppError {
                 AppError::new(ErrorCode::LifecycleRefused, err.to_string())
             }
             AcquistoError::Stale => AppError::conflict(),
+            AcquistoError::NotInvoiced => AppError::not_found(&err.to_string()),
+            AcquistoError::Pdf(e) => AppError::internal(e),
             AcquistoError::Store(e) => e.into(),
         }
     }

@@ -17,6 +17,7 @@ pub mod http;
 pub mod local;
 pub mod outbox;
 pub mod payment;
+pub mod pdf;
 pub mod repo;
 pub mod routes;
 pub mod service;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub payments: Arc<dyn Payments>,
     /// The local server's test checkout, which takes the test cards itself.
     pub checkout: Option<Arc<TestCheckout>>,
+    /// Who sells, as the invoices say.
+    pub venditore: Arc<shared::fattura::Venditore>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             clock,
             payments: checkout.clone(),
             checkout: Some(checkout),
+            venditore: Arc::new(payment::venditore_from_env()),
             store,
             auth: jwt.clone(),
             local_login: Some(jwt),
@@ -110,6 +114,7 @@ impl AppState {
             fiducia: Arc::new(Fiducia::default()),
             payments: Arc::new(payment::Unconfigured),
             checkout: None,
+            venditore: Arc::new(payment::venditore_from_env()),
         }
     }
 }

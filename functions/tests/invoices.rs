@@ -39,6 +39,7 @@ async fn invoice(store: &dyn ItemStore, order: String) -> NumeroFattura {
         let fattura = invoices::Fattura {
             numero,
             ordine: order.clone(),
+            documento: None,
             emessa_il: Utc::now(),
         };
         let mut ops = vec![take];
@@ -107,6 +108,7 @@ async fn numbered(store: Arc<dyn ItemStore>) {
     let again = invoices::Fattura {
         numero,
         ordine: "order-7".into(),
+        documento: None,
         emessa_il: Utc::now(),
     };
     let mut ops = vec![take];

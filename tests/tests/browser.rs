@@ -1177,6 +1177,7 @@ async fn the_fondazione_approves_a_contract_from_review() -> Result<()> {
 async fn a_member_buys_space_and_pays_with_the_test_card() -> Result<()> {
     let server = LocalServer::start().await?;
     let browser = Browser::start().await?;
+    let browser_downloads = &browser;
     let outcome = browser
         .scenario("member_buys", |client| async move {
             LoginPage::open(client.clone(), &server.url("/accesso"))
@@ -1218,6 +1219,10 @@ async fn a_member_buys_space_and_pays_with_the_test_card() -> Result<()> {
             );
             let invoice = screen.text("order-invoice").await?;
             ensure!(invoice.starts_with("n. 1/"), "{invoice}");
+            // The receipt downloads as a PDF.
+            screen.click("receipt-download").await?;
+            let receipt = browser_downloads.downloaded("ricevuta-").await?;
+            ensure!(receipt.starts_with(b"%PDF-"), "not a PDF");
             audit_both(&client, "Ordine attivato").await?;
             client.goto(&server.url("/mia-pec")).await?;
             let space = screen.text("mailbox-space").await?;

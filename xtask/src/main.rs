@@ -231,6 +231,14 @@ fn test(root: &Path) -> Result<()> {
             ("PEC_MOTO_SERVER", moto),
             ("PEC_AXE_JS", tools.axe_core.to_str().context("not UTF-8")?),
             ("PEC_PYHANKO", tools.pyhanko.to_str().context("not UTF-8")?),
+            (
+                "PEC_FATTURAPA_XSD",
+                tools.fatturapa.xsd.to_str().context("not UTF-8")?,
+            ),
+            (
+                "XML_CATALOG_FILES",
+                tools.fatturapa.catalog.to_str().context("not UTF-8")?,
+            ),
             // Built by this same `cargo test` (functions' integration tests need it), with
             // the same features: building it separately would rebuild the workspace twice.
             ("PEC_LOCAL_BIN", local_bin_str),

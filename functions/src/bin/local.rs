@@ -85,8 +85,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_local_files(files)
         .with_trust(fiducia);
     // Today's verifica before the first request, then one each day.
-    let report = verifica::daily(store.as_ref(), state.payments.as_ref(), now).await?;
-    verifica::spawn_daily(store.clone(), state.payments.clone(), Some(report.giorno));
+    let report = verifica::daily(
+        store.as_ref(),
+        state.payments.as_ref(),
+        &state.venditore,
+        now,
+    )
+    .await?;
+    verifica::spawn_daily(
+        store.clone(),
+        state.payments.clone(),
+        state.venditore.clone(),
+        Some(report.giorno),
+    );
     let app = local::app(state, &spa_dir, local::auth_from_env());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("PEC Ingegneri: http://{}", listener.local_addr()?);

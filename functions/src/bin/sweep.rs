@@ -19,10 +19,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // Until a payment provider is configured, nothing is paid to reconcile; unpaid orders
     // still expire.
     let payments = &functions::payment::Unconfigured;
+    let venditore = &functions::payment::venditore_from_env();
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
             let now = chrono::Utc::now();
-            Ok::<_, lambda_runtime::Error>(verifica::daily(store, payments, now).await?)
+            Ok::<_, lambda_runtime::Error>(verifica::daily(store, payments, venditore, now).await?)
         },
     ))
     .await

@@ -70,6 +70,7 @@ async fn checkout(
     Ok(Json(
         webhook::receive(
             state.store.as_ref(),
+            &state.venditore,
             state.payments.webhook_secret(),
             &event.header,
             &event.body,

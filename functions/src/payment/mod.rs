@@ -18,6 +18,18 @@ use shared::order::Order;
 use thiserror::Error;
 
 pub use shared::api::Intent;
+use shared::fattura::Venditore;
+
+/// The seller of this environment: the Fondazione CNI, with the tax numbers its
+/// configuration gives (`PEC_SELLER_PARTITA_IVA`, `PEC_SELLER_CODICE_FISCALE`; zeros on a
+/// laptop, where nothing is really invoiced).
+pub fn venditore_from_env() -> Venditore {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| "00000000000".to_owned());
+    Venditore::fondazione_cni(
+        &var("PEC_SELLER_PARTITA_IVA"),
+        &var("PEC_SELLER_CODICE_FISCALE"),
+    )
+}
 
 #[derive(Debug, Error)]
 pub enum PaymentError {

@@ -4,6 +4,7 @@
 //! recorded as expired. The provider is asked only about orders that started a payment.
 
 use chrono::{DateTime, Datelike, Months, Utc};
+use shared::fattura::Venditore;
 use shared::order::StatoOrdine;
 
 use super::webhook::{self, Riuscito};
@@ -24,6 +25,7 @@ pub struct Riconciliazione {
 pub async fn run(
     store: &dyn ItemStore,
     payments: &dyn Payments,
+    venditore: &Venditore,
     now: DateTime<Utc>,
 ) -> Result<Riconciliazione, StoreError> {
     let today = rome_date(now);
@@ -46,7 +48,7 @@ pub async fn run(
                             importo,
                             il,
                         };
-                        match webhook::apply(store, &paid, now).await {
+                        match webhook::apply(store, venditore, &paid, now).await {
                             Ok(_) => done.pagati += 1,
                             Err(e) => {
                                 tracing::error!(order = %order.value.id, error = %e, "reconciliation failed")

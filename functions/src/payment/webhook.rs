@@ -14,6 +14,7 @@ use rand::Rng;
 use serde::Deserialize;
 use shared::api::EsitoEvento;
 use shared::audit::Actor;
+use shared::fattura::{Cliente, Venditore};
 use shared::lifecycle::{Effect, Event, Transition};
 use shared::money::Money;
 use shared::order::{Acquisto, Incasso, MotivoRimborso, Order};
@@ -102,6 +103,7 @@ pub struct Riuscito {
 /// Checks `body`'s signature and applies the event it carries.
 pub async fn receive(
     store: &dyn ItemStore,
+    venditore: &Venditore,
     secret: &[u8],
     header: &str,
     body: &[u8],
@@ -136,12 +138,13 @@ pub async fn receive(
         importo: Money::cents(intent.amount_received),
         il,
     };
-    apply(store, &paid, now).await
+    apply(store, venditore, &paid, now).await
 }
 
 /// Applies a succeeded payment to its order, once.
 pub async fn apply(
     store: &dyn ItemStore,
+    venditore: &Venditore,
     paid: &Riuscito,
     now: DateTime<Utc>,
 ) -> Result<EsitoEvento, WebhookError> {
@@ -152,7 +155,7 @@ pub async fn apply(
         let order = orders::get(store, &paid.ordine)
             .await?
             .ok_or_else(|| WebhookError::UnknownOrder(paid.ordine.clone()))?;
-        let (ops, esito) = plan(store, &order, paid, now).await?;
+        let (ops, esito) = plan(store, venditore, &order, paid, now).await?;
         match repo::commit(store, ops).await {
             Ok(()) => {
                 tracing::info!(order = %paid.ordine, payment = %paid.riferimento, esito = ?esito, "payment applied");
@@ -174,6 +177,7 @@ pub async fn apply(
 /// Every write of applying `paid` to `order`, and what it does.
 async fn plan(
     store: &dyn ItemStore,
+    venditore: &Venditore,
     order: &Versioned<Order>,
     paid: &Riuscito,
     now: DateTime<Utc>,
@@ -221,10 +225,12 @@ async fn plan(
     }
     ops.push(orders::save(order, &after)?);
     ops.push(counter);
+    let documento = documento(venditore, &member.value, &after, numero, today);
     ops.extend(invoices::issue(&Fattura {
         numero,
         ordine: after.id.clone(),
         emessa_il: now,
+        documento: Some(documento),
     })?);
     let mut record = member.value.clone();
     record.set_mailbox(transition.mailbox);
@@ -243,6 +249,45 @@ async fn plan(
     let (change_ops, _, _) = change.into_ops_for(now, Some(&after.id))?;
     ops.extend(change_ops);
     Ok((ops, EsitoEvento::Pagato))
+}
+
+/// The invoice of `order` paid today, as it will stay: the seller's data and the holder's
+/// of today, the order's lines and totals.
+fn documento(
+    venditore: &Venditore,
+    member: &members::MemberRecord,
+    order: &Order,
+    numero: shared::order::NumeroFattura,
+    today: chrono::NaiveDate,
+) -> shared::fattura::Fattura {
+    let a = &member.anagrafica;
+    let q = &order.preventivo;
+    shared::fattura::Fattura {
+        numero,
+        data: today,
+        ordine: order.id.clone(),
+        pagamento: order
+            .pagamento
+            .as_ref()
+            .map(|p| p.riferimento.clone())
+            .unwrap_or_default(),
+        venditore: venditore.clone(),
+        cliente: Cliente {
+            nome: a.nome.clone(),
+            cognome: a.cognome.clone(),
+            codice_fiscale: a.codice_fiscale.to_string(),
+            indirizzo: a.indirizzo.clone(),
+            cap: a.cap.as_str().to_owned(),
+            comune: a.comune.clone(),
+            provincia: a.provincia.clone(),
+            pec: order.indirizzo.clone(),
+        },
+        righe: q.lines.clone(),
+        imponibile: q.net,
+        aliquota_iva: q.iva_percent,
+        imposta: q.iva,
+        totale: q.total,
+    }
 }
 
 /// The mailbox's purchase or renewal, if it still applies at the order's price.

@@ -50,12 +50,15 @@ pub async fn next(
     ))
 }
 
-/// An invoice issued: its number and the order it is for.
+/// An invoice issued: its number, the order it is for, and the document as issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fattura {
     pub numero: NumeroFattura,
     pub ordine: String,
     pub emessa_il: DateTime<Utc>,
+    /// What the receipt and the XML say, frozen at issue.
+    #[serde(default)]
+    pub documento: Option<shared::fattura::Fattura>,
 }
 
 /// The writes that record `fattura` under its number, once, and mark its order as
@@ -76,6 +79,19 @@ pub fn issue(fattura: &Fattura) -> Result<Vec<WriteOp>, StoreError> {
         WriteOp::Put(item, Condition::NotExists),
         WriteOp::Put(mark, Condition::NotExists),
     ])
+}
+
+/// The invoice of `order`, if it has one.
+pub async fn of_order(store: &dyn ItemStore, order: &str) -> Result<Option<Fattura>, StoreError> {
+    let Some(mark) = store.get(&keys::invoice_of_order(order)).await? else {
+        return Ok(None);
+    };
+    let numero: NumeroFattura = mark.decode()?;
+    store
+        .get(&keys::invoice(numero.anno, numero.progressivo))
+        .await?
+        .map(|item| item.decode())
+        .transpose()
 }
 
 /// The invoices of `year`, in number order.

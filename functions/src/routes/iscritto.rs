@@ -37,6 +37,58 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(own_order))
         .routes(routes!(cancel_order))
         .routes(routes!(pay_order))
+        .routes(routes!(order_receipt))
+        .routes(routes!(order_invoice))
+}
+
+/// The receipt of a paid order, as PDF/A.
+#[utoipa::path(
+    get, path = "/api/me/ordini/{id}/ricevuta", tag = "iscritto", security(("bearer" = [])),
+    params(("id" = String, Path, description = "L'ordine")),
+    responses((status = 200, description = "La ricevuta", body = Vec<u8>, content_type = "application/pdf"))
+)]
+async fn order_receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (name, pdf) = acquisti::own_receipt(state.store.as_ref(), &caller, &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// The invoice of a paid order, as the FatturaPA XML sent to the SdI.
+#[utoipa::path(
+    get, path = "/api/me/ordini/{id}/fattura", tag = "iscritto", security(("bearer" = [])),
+    params(("id" = String, Path, description = "L'ordine")),
+    responses((status = 200, description = "La fattura elettronica", body = String, content_type = "application/xml"))
+)]
+async fn order_invoice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let fattura = acquisti::own_invoice(state.store.as_ref(), &caller, &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/xml".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", fattura.nome_file()),
+            ),
+        ],
+        acquisti::fattura_xml::render(&fattura),
+    )
+        .into_response())
 }
 
 /// The holder's orders, newest first.

@@ -37,6 +37,7 @@ async fn event(
     Ok(Json(
         webhook::receive(
             state.store.as_ref(),
+            &state.venditore,
             state.payments.webhook_secret(),
             signature,
             &body,

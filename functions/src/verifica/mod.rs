@@ -56,9 +56,10 @@ impl std::ops::AddAssign for Sweep {
 pub async fn daily(
     store: &dyn ItemStore,
     payments: &dyn Payments,
+    venditore: &shared::fattura::Venditore,
     now: DateTime<Utc>,
 ) -> Result<Verifica, StoreError> {
-    let reconciled = riconciliazione::run(store, payments, now).await?;
+    let reconciled = riconciliazione::run(store, payments, venditore, now).await?;
     run_with(store, now, reconciled).await
 }
 
@@ -259,6 +260,7 @@ fn describe(effect: &Effect) -> Option<String> {
 pub fn spawn_daily(
     store: std::sync::Arc<dyn ItemStore>,
     payments: std::sync::Arc<dyn Payments>,
+    venditore: std::sync::Arc<shared::fattura::Venditore>,
     done: Option<NaiveDate>,
 ) {
     tokio::spawn(async move {
@@ -266,7 +268,7 @@ pub fn spawn_daily(
         loop {
             let now = Utc::now();
             if last != Some(rome_date(now)) {
-                match daily(store.as_ref(), payments.as_ref(), now).await {
+                match daily(store.as_ref(), payments.as_ref(), &venditore, now).await {
                     Ok(_) => last = Some(rome_date(now)),
                     Err(e) => tracing::error!(error = %e, "verifica giornaliera failed"),
                 }

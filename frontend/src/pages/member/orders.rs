@@ -314,6 +314,31 @@ fn OrderView(order: Order) -> impl IntoView {
         current.set(cancelled.clone());
         Ok::<_, ClientError>(cancelled)
     });
+    let download = Action::new_local(move |what: &&'static str| {
+        let what = *what;
+        async move {
+            let order = current.get_untracked();
+            let numero = order
+                .fattura
+                .map(|f| format!("{}-{}", f.anno, f.progressivo))
+                .unwrap_or_default();
+            let (bytes, name, mime) = if what == "ricevuta" {
+                (
+                    api::receipt(&order.id).await?,
+                    format!("ricevuta-{numero}.pdf"),
+                    "application/pdf",
+                )
+            } else {
+                (
+                    api::invoice_xml(&order.id).await?,
+                    format!("fattura-{numero}.xml"),
+                    "application/xml",
+                )
+            };
+            crate::components::download::save_bytes(&name, mime, &bytes);
+            Ok::<_, ClientError>(())
+        }
+    });
     let pay_errors = Signal::derive(move || pay.value().get().and_then(Result::err));
     let card_error = field_error(pay_errors, "numero_carta");
     Effect::new(move |_| {
@@ -388,7 +413,17 @@ fn OrderView(order: Order) -> impl IntoView {
             }.into_any()),
             _ => None,
         };
-        view! { {state} {refund} }
+        let documents = o.fattura.map(|_| view! {
+            <div class="actions">
+                <button type="button" class="btn btn-outline-primary" data-testid="receipt-download"
+                    disabled=move || download.pending().get()
+                    on:click=move |_| { download.dispatch("ricevuta"); }>"Scarica la ricevuta (PDF)"</button>
+                <button type="button" class="btn btn-outline-primary" data-testid="invoice-download"
+                    disabled=move || download.pending().get()
+                    on:click=move |_| { download.dispatch("fattura"); }>"Scarica la fattura elettronica (XML)"</button>
+            </div>
+        });
+        view! { {state} {refund} {documents} }
     };
     let waiting = move || current.get().stato == StatoOrdine::InAttesaDiPagamento;
 
@@ -442,6 +477,7 @@ fn OrderView(order: Order) -> impl IntoView {
             {move || start.value().get().and_then(Result::err).map(|e| view! { <ErrorAlert message=e.to_string() testid="pay-error"/> })}
             {move || pay_errors.get().filter(|e| e.field().is_none()).map(|e| view! { <ErrorAlert message=e.to_string() testid="pay-error"/> })}
             {move || cancel.value().get().and_then(Result::err).map(|e| view! { <ErrorAlert message=e.to_string() testid="cancel-error"/> })}
+            {move || download.value().get().and_then(Result::err).map(|e| view! { <ErrorAlert message=e.to_string() testid="download-error"/> })}
         </div>
         <p><A href=path::MIA_PEC_ORDINI>"Tutti i tuoi ordini"</A></p>
     }

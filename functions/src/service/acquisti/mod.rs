@@ -4,6 +4,9 @@
 //! it: the order freezes it. The mailbox changes only when the payment's signed event
 //! arrives ([`crate::payment::webhook`]). The Fondazione reads every order and refunds.
 
+pub mod fattura_xml;
+pub mod ricevuta;
+
 use chrono::{DateTime, Utc};
 use shared::access::{Caller, Role};
 use shared::api::{Intent, OrdineRichiesta, OrdiniMese};
@@ -42,6 +45,10 @@ pub enum AcquistoError {
     NothingToRefund,
     #[error("changed meanwhile")]
     Stale,
+    #[error("L'ordine non è stato pagato: ricevuta e fattura arrivano con il pagamento.")]
+    NotInvoiced,
+    #[error(transparent)]
+    Pdf(#[from] crate::pdf::PdfError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -120,6 +127,45 @@ async fn holder_order(
         Some(order) if &order.value.codice_fiscale == cf => Ok(order),
         _ => Err(AcquistoError::NotFound),
     }
+}
+
+/// The invoice of one of the holder's paid orders, as issued.
+pub async fn own_invoice(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+) -> Result<shared::fattura::Fattura, AcquistoError> {
+    let order = holder_order(store, caller, id).await?;
+    invoice_of(store, &order.value.id).await
+}
+
+async fn invoice_of(
+    store: &dyn ItemStore,
+    order: &str,
+) -> Result<shared::fattura::Fattura, AcquistoError> {
+    crate::repo::invoices::of_order(store, order)
+        .await?
+        .and_then(|f| f.documento)
+        .ok_or(AcquistoError::NotInvoiced)
+}
+
+/// The receipt of one of the holder's paid orders, as PDF, and its file name.
+pub async fn own_receipt(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+) -> Result<(String, Vec<u8>), AcquistoError> {
+    let order = holder_order(store, caller, id).await?;
+    let record = crate::repo::invoices::of_order(store, &order.value.id)
+        .await?
+        .ok_or(AcquistoError::NotInvoiced)?;
+    let fattura = record.documento.ok_or(AcquistoError::NotInvoiced)?;
+    let pdf = ricevuta::render(&fattura, record.emessa_il)?;
+    let name = format!(
+        "ricevuta-{}-{}.pdf",
+        fattura.numero.anno, fattura.numero.progressivo
+    );
+    Ok((name, pdf))
 }
 
 /// An unpaid order past its hour reads as expired, before the verifica records it.
