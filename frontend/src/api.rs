@@ -562,6 +562,17 @@ pub async fn month_orders_csv(mese: &str) -> Result<Vec<u8>, ClientError> {
     get_bytes(&format!("/api/fondazione/ordini/export?mese={mese}")).await
 }
 
+/// A year's invoice register (Fondazione).
+pub async fn invoice_register(anno: i32) -> Result<shared::api::RegistroFatture, ClientError> {
+    get(&format!("/api/fondazione/fatture?anno={anno}")).await
+}
+
+/// Sends the month's invoices not sent yet to the SdI (again: only what is left).
+pub async fn send_invoices(mese: &str) -> Result<shared::api::InvioSdi, ClientError> {
+    let path = format!("/api/fondazione/fatture/invio?mese={mese}");
+    send(|| Request::post(&path), Body::None, Retry::Safe).await
+}
+
 /// Refunds a payment an order could not take (the refund is keyed: a retry refunds once).
 pub async fn refund(id: &str, riferimento: &str) -> Result<Order, ClientError> {
     let path = format!("/api/fondazione/ordini/{id}/rimborsi/{riferimento}");

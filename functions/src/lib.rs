@@ -20,6 +20,7 @@ pub mod payment;
 pub mod pdf;
 pub mod repo;
 pub mod routes;
+pub mod sdi;
 pub mod service;
 pub mod store;
 pub mod telemetry;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub checkout: Option<Arc<TestCheckout>>,
     /// Who sells, as the invoices say.
     pub venditore: Arc<shared::fattura::Venditore>,
+    /// Where the e-invoices are sent: the sandbox keeps them in the file store.
+    pub sdi: Arc<dyn sdi::Sdi>,
 }
 
 impl AppState {
@@ -69,15 +72,17 @@ impl AppState {
             store.clone(),
             payment::prova::LOCAL_WEBHOOK_SECRET,
         ));
+        let blobs: Arc<dyn BlobStore> = Arc::new(blob::memory::MemoryBlobs::default());
         Self {
             clock,
             payments: checkout.clone(),
             checkout: Some(checkout),
             venditore: Arc::new(payment::venditore_from_env()),
+            sdi: Arc::new(sdi::SandboxSdi::new(blobs.clone())),
             store,
             auth: jwt.clone(),
             local_login: Some(jwt),
-            blobs: Arc::new(blob::memory::MemoryBlobs::default()),
+            blobs,
             local_blobs: None,
             fiducia: Arc::new(Fiducia::default()),
         }
@@ -85,6 +90,7 @@ impl AppState {
 
     /// The local server's files in a folder, uploaded through its own signed URLs.
     pub fn with_local_files(mut self, blobs: Arc<LocalBlobs>) -> Self {
+        self.sdi = Arc::new(sdi::SandboxSdi::new(blobs.clone()));
         self.blobs = blobs.clone();
         self.local_blobs = Some(blobs);
         self
@@ -92,6 +98,7 @@ impl AppState {
 
     /// Contracts in another file store (the S3 bucket on AWS).
     pub fn with_files(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.sdi = Arc::new(sdi::SandboxSdi::new(blobs.clone()));
         self.blobs = blobs;
         self
     }
@@ -115,6 +122,7 @@ impl AppState {
             payments: Arc::new(payment::Unconfigured),
             checkout: None,
             venditore: Arc::new(payment::venditore_from_env()),
+            sdi: Arc::new(sdi::SandboxSdi::new(Arc::new(blob::Unconfigured))),
         }
     }
 }

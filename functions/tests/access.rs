@@ -316,6 +316,18 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
+            "GET",
+            "/api/fondazione/fatture?anno=2026",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            "/api/fondazione/fatture/invio?mese=2026-11",
+            Some("{}"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
             "POST",
             "/api/fondazione/ordini/sconosciuto/rimborsi/pi_x",
             Some("{}"),
@@ -415,6 +427,8 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/me/ordini/{id}/fattura"),
         ("get", "/api/fondazione/ordini"),
         ("get", "/api/fondazione/ordini/export"),
+        ("get", "/api/fondazione/fatture"),
+        ("post", "/api/fondazione/fatture/invio"),
         ("post", "/api/fondazione/ordini/{id}/rimborsi/{riferimento}"),
         ("post", "/api/pagamenti/webhook"),
     ];

@@ -422,6 +422,50 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert!(csv.text.starts_with('\u{feff}'), "with a BOM for Excel");
     assert_eq!(csv.text.lines().count(), 4, "{}", csv.text);
     assert!(csv.text.contains(";Attivato;"), "{}", csv.text);
+    // The invoice register, and the month's invoices sent to the SdI once.
+    let register = api
+        .get("/api/fondazione/fatture?anno=2026", &fondazione)
+        .await;
+    assert_eq!(
+        register.body["fatture"].as_array().unwrap().len(),
+        2,
+        "{}",
+        register.text
+    );
+    assert!(register.body["fatture"][0]["inviata_il"].is_null());
+    let sent = api
+        .json(
+            "POST",
+            "/api/fondazione/fatture/invio?mese=2026-11",
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(sent.body["inviate"], 2, "{}", sent.text);
+    let again = api
+        .json(
+            "POST",
+            "/api/fondazione/fatture/invio?mese=2026-11",
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (
+            again.body["inviate"].as_u64(),
+            again.body["gia_inviate"].as_u64()
+        ),
+        (Some(0), Some(2))
+    );
+    let register = api
+        .get("/api/fondazione/fatture?anno=2026", &fondazione)
+        .await;
+    assert!(
+        register.body["fatture"][1]["id_sdi"]
+            .as_str()
+            .unwrap()
+            .starts_with("SANDBOX-")
+    );
     let bad_month = api
         .get("/api/fondazione/ordini?mese=novembre", &fondazione)
         .await;

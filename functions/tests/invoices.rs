@@ -40,6 +40,7 @@ async fn invoice(store: &dyn ItemStore, order: String) -> NumeroFattura {
             numero,
             ordine: order.clone(),
             documento: None,
+            inviata: None,
             emessa_il: Utc::now(),
         };
         let mut ops = vec![take];
@@ -109,6 +110,7 @@ async fn numbered(store: Arc<dyn ItemStore>) {
         numero,
         ordine: "order-7".into(),
         documento: None,
+        inviata: None,
         emessa_il: Utc::now(),
     };
     let mut ops = vec![take];

@@ -990,6 +990,42 @@ mod dto {
         Ignorato,
     }
 
+    /// One invoice of the register.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct VoceRegistro {
+        pub numero: crate::order::NumeroFattura,
+        pub data: NaiveDate,
+        pub ordine: String,
+        pub cliente: String,
+        pub codice_fiscale: String,
+        pub totale: crate::money::Money,
+        pub nome_file: String,
+        /// When it was sent to the SdI, and the SdI's id of the delivery.
+        pub inviata_il: Option<DateTime<Utc>>,
+        pub id_sdi: Option<String>,
+    }
+
+    /// `GET /api/fondazione/fatture`: a year's invoices, in number order.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RegistroFatture {
+        pub anno: i32,
+        pub fatture: Vec<VoceRegistro>,
+    }
+
+    /// `POST /api/fondazione/fatture/invio`: the month's invoices sent to the SdI.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct InvioSdi {
+        pub mese: String,
+        pub inviate: usize,
+        /// Sent before: not sent again.
+        pub gia_inviate: usize,
+        /// Those the SdI did not take, with why (tried again on the next send).
+        pub errori: Vec<String>,
+    }
+
     /// `GET /api/fondazione/ordini`: a month's orders, and what is waiting for a refund.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1251,6 +1251,14 @@ async fn a_member_buys_space_and_pays_with_the_test_card() -> Result<()> {
                 "{summary}"
             );
             ensure!(screen.text("order-row-status").await? == "Attivato");
+            // Its invoice goes to the SdI from the register.
+            ensure!(screen.text("invoice-sdi").await? == "Da inviare");
+            screen.click("invoices-send").await?;
+            let sent = screen.wait_text("invoices-sent").await?;
+            ensure!(sent.starts_with("Inviate 1 fatture"), "{sent}");
+            screen
+                .text_when("invoice-sdi", |t| t.contains("SANDBOX-"))
+                .await?;
             audit_both(&client, "Pagamenti della Fondazione").await?;
             Ok(())
         })

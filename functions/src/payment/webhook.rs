@@ -231,6 +231,7 @@ async fn plan(
         ordine: after.id.clone(),
         emessa_il: now,
         documento: Some(documento),
+        inviata: None,
     })?);
     let mut record = member.value.clone();
     record.set_mailbox(transition.mailbox);

@@ -59,6 +59,27 @@ pub struct Fattura {
     /// What the receipt and the XML say, frozen at issue.
     #[serde(default)]
     pub documento: Option<shared::fattura::Fattura>,
+    /// Its delivery to the SdI, once sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inviata: Option<Invio>,
+}
+
+/// An invoice's delivery to the SdI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invio {
+    pub il: DateTime<Utc>,
+    /// The SdI's id of the delivery.
+    pub id_sdi: String,
+}
+
+/// Records that `fattura` was sent (sending again records the same delivery).
+pub async fn mark_sent(store: &dyn ItemStore, fattura: &Fattura) -> Result<(), StoreError> {
+    let item = Item::new(
+        keys::invoice(fattura.numero.anno, fattura.numero.progressivo),
+        keys::INVOICE,
+        fattura,
+    )?;
+    store.put(item, Condition::Exists).await
 }
 
 /// The writes that record `fattura` under its number, once, and mark its order as

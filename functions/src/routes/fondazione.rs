@@ -34,6 +34,54 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders_of_month))
         .routes(routes!(orders_export))
         .routes(routes!(refund))
+        .routes(routes!(invoice_register))
+        .routes(routes!(send_invoices))
+}
+
+/// The year of an invoice register.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AnnoQuery {
+    /// This year if absent.
+    anno: Option<i32>,
+}
+
+/// A year's invoice register, in number order (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/fatture", tag = "fondazione", security(("bearer" = [])), params(AnnoQuery), responses((status = 200, description = "Il registro delle fatture", body = shared::api::RegistroFatture)))]
+async fn invoice_register(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<AnnoQuery>,
+) -> Result<Json<shared::api::RegistroFatture>, AppError> {
+    use chrono::Datelike;
+    let anno = query.anno.unwrap_or_else(|| state.clock.today().year());
+    Ok(Json(
+        acquisti::register(state.store.as_ref(), &caller, anno).await?,
+    ))
+}
+
+/// Sends the month's invoices not yet sent to the SdI (Fondazione); sending again sends
+/// only what is left.
+#[utoipa::path(post, path = "/api/fondazione/fatture/invio", tag = "fondazione", security(("bearer" = [])), params(MeseQuery), responses((status = 200, description = "Che cosa è stato inviato", body = shared::api::InvioSdi)))]
+async fn send_invoices(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<MeseQuery>,
+) -> Result<Json<shared::api::InvioSdi>, AppError> {
+    let now = state.clock.now();
+    let mese = query
+        .mese
+        .unwrap_or_else(|| crate::clock::rome_date(now).format("%Y-%m").to_string());
+    Ok(Json(
+        acquisti::send_month(
+            state.store.as_ref(),
+            state.sdi.as_ref(),
+            &caller,
+            &mese,
+            now,
+        )
+        .await?,
+    ))
 }
 
 /// The month to read orders of.

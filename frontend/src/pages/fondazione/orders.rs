@@ -110,6 +110,7 @@ pub fn PaymentsPage() -> impl IntoView {
                     view=move |register: OrdiniMese| view! { <Register register filtro/> }/>
             }
         }}
+        <Invoices mese/>
         </Page>
     }
 }
@@ -213,4 +214,92 @@ fn Register(register: OrdiniMese, filtro: RwSignal<Filtro>) -> impl IntoView {
             </table>
         </ScrollTable>
     }
+}
+
+/// The invoice register of the month's year, and the month's invoices sent to the SdI.
+#[component]
+fn Invoices(mese: RwSignal<String>) -> impl IntoView {
+    let anno = move || {
+        mese.get()
+            .split('-')
+            .next()
+            .and_then(|y| y.parse::<i32>().ok())
+            .unwrap_or(2026)
+    };
+    let send = Action::new_local(|mese: &String| {
+        let mese = mese.clone();
+        async move { api::send_invoices(&mese).await }
+    });
+    view! {
+        <section aria-labelledby="invoices-title">
+            <h2 id="invoices-title">{move || format!("Registro delle fatture {}", anno())}</h2>
+            <button type="button" class="btn btn-outline-primary" data-testid="invoices-send"
+                disabled=move || send.pending().get()
+                on:click=move |_| { send.dispatch(mese.get()); }>
+                {move || format!("Invia al Sistema di Interscambio le fatture di {}", mese.get())}
+            </button>
+            <div aria-live="polite">
+                {move || send.value().get().map(|r| match r {
+                    Ok(r) => view! {
+                        <div class="alert alert-success" role="status" data-testid="invoices-sent">
+                            {format!("Inviate {} fatture; {} erano già state inviate.{}", r.inviate, r.gia_inviate,
+                                if r.errori.is_empty() { String::new() } else { format!(" Non inviate: {}", r.errori.join("; ")) })}
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorAlert message=e.to_string() testid="invoices-error"/> }.into_any(),
+                })}
+            </div>
+            {move || {
+                let year = anno();
+                let _sent = send.value().get();
+                view! {
+                    <Loaded what="del registro" load=move || api::invoice_register(year) view=invoice_table/>
+                }
+            }}
+        </section>
+    }
+}
+
+fn invoice_table(register: shared::api::RegistroFatture) -> AnyView {
+    if register.fatture.is_empty() {
+        return view! { <p data-testid="invoices-empty">"Nessuna fattura emessa nell'anno."</p> }
+            .into_any();
+    }
+    let rows = register
+        .fatture
+        .into_iter()
+        .map(|f| {
+            let sent = match (f.inviata_il, f.id_sdi) {
+                (Some(il), Some(id)) => format!("{} ({id})", format::date(format::italian_day(il))),
+                _ => "Da inviare".to_owned(),
+            };
+            view! {
+                <tr>
+                    <td>{f.numero.to_string()}</td>
+                    <td>{format::date(f.data)}</td>
+                    <td>{f.cliente}</td>
+                    <td>{f.codice_fiscale}</td>
+                    <td class="num">{f.totale.to_string()}</td>
+                    <td data-testid="invoice-sdi">{sent}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <ScrollTable label="Registro delle fatture">
+            <table class="table" data-testid="invoices-register">
+                <caption>"Fatture dell'anno, per numero"</caption>
+                <thead><tr>
+                    <th scope="col">"Numero"</th>
+                    <th scope="col">"Data"</th>
+                    <th scope="col">"Cliente"</th>
+                    <th scope="col">"Codice fiscale"</th>
+                    <th scope="col" class="num">"Totale"</th>
+                    <th scope="col">"Inviata al SdI"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </ScrollTable>
+    }
+    .into_any()
 }

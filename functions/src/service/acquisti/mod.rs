@@ -365,3 +365,84 @@ pub async fn month_csv(
     let text = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
     Ok(format!("{}{text}", shared::csv::BOM))
 }
+
+/// The Fondazione's register of `anno`'s invoices, in number order.
+pub async fn register(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    anno: i32,
+) -> Result<shared::api::RegistroFatture, AcquistoError> {
+    ensure(caller.role == Role::Fondazione)?;
+    let fatture = crate::repo::invoices::register(store, anno)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let d = f.documento?;
+            Some(shared::api::VoceRegistro {
+                numero: f.numero,
+                data: d.data,
+                nome_file: d.nome_file(),
+                ordine: f.ordine,
+                cliente: format!("{} {}", d.cliente.nome, d.cliente.cognome),
+                codice_fiscale: d.cliente.codice_fiscale,
+                totale: d.totale,
+                inviata_il: f.inviata.as_ref().map(|i| i.il),
+                id_sdi: f.inviata.map(|i| i.id_sdi),
+            })
+        })
+        .collect();
+    Ok(shared::api::RegistroFatture { anno, fatture })
+}
+
+/// Sends to the SdI the invoices of `mese` (`YYYY-MM`) not sent yet, each recorded as sent
+/// once the SdI took it; one the SdI refuses is reported and tried again next time.
+pub async fn send_month(
+    store: &dyn ItemStore,
+    sdi: &dyn crate::sdi::Sdi,
+    caller: &Caller,
+    mese: &str,
+    now: DateTime<Utc>,
+) -> Result<shared::api::InvioSdi, AcquistoError> {
+    ensure(caller.role == Role::Fondazione)?;
+    let first = chrono::NaiveDate::parse_from_str(&format!("{mese}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| mese.len() == 7)
+        .ok_or(AcquistoError::BadMonth)?;
+    let mut report = shared::api::InvioSdi {
+        mese: mese.to_owned(),
+        inviate: 0,
+        gia_inviate: 0,
+        errori: Vec::new(),
+    };
+    use chrono::Datelike;
+    for mut fattura in crate::repo::invoices::register(store, first.year()).await? {
+        let Some(documento) = &fattura.documento else {
+            continue;
+        };
+        if documento.data.month() != first.month() {
+            continue;
+        }
+        if fattura.inviata.is_some() {
+            report.gia_inviate += 1;
+            continue;
+        }
+        let xml = fattura_xml::render(documento);
+        match sdi.invia(&documento.nome_file(), &xml).await {
+            Ok(id_sdi) => {
+                fattura.inviata = Some(crate::repo::invoices::Invio { il: now, id_sdi });
+                crate::repo::invoices::mark_sent(store, &fattura).await?;
+                report.inviate += 1;
+            }
+            Err(e) => report
+                .errori
+                .push(format!("Fattura {}: {e}", fattura.numero)),
+        }
+    }
+    tracing::info!(
+        mese,
+        inviate = report.inviate,
+        errori = report.errori.len(),
+        "invoices sent to the SdI"
+    );
+    Ok(report)
+}
