@@ -501,6 +501,16 @@ pub async fn primo_accesso_passo(
     .await
 }
 
+/// The holder's mailbox's timeline.
+pub async fn own_timeline() -> Result<shared::api::Prospetto, ClientError> {
+    get("/api/me/prospetto").await
+}
+
+/// A member's mailbox's timeline (Fondazione).
+pub async fn member_timeline(codice_fiscale: &str) -> Result<shared::api::Prospetto, ClientError> {
+    get(&format!("/api/members/{codice_fiscale}/prospetto")).await
+}
+
 /// The holder's orders, newest first.
 pub async fn orders() -> Result<Vec<Order>, ClientError> {
     get("/api/me/ordini").await

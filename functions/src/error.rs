@@ -27,6 +27,7 @@ use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
 use crate::service::primo_accesso::PrimoAccessoError;
 use crate::service::profile::ProfileError;
+use crate::service::prospetto::ProspettoError;
 use crate::service::upload::CsvError;
 use crate::store::StoreError;
 
@@ -373,6 +374,18 @@ impl From<ConfirmError> for AppError {
                 FieldError::new("numero_carta", err.to_string()),
             ),
             ConfirmError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ProspettoError> for AppError {
+    fn from(err: ProspettoError) -> Self {
+        match err {
+            ProspettoError::Forbidden(e) => e.into(),
+            ProspettoError::NoMailbox => {
+                AppError::not_found("Non c'è una casella @ingpec.eu per questo codice fiscale.")
+            }
+            ProspettoError::Store(e) => e.into(),
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct AppState {
     pub venditore: Arc<shared::fattura::Venditore>,
     /// Where the e-invoices are sent: the sandbox keeps them in the file store.
     pub sdi: Arc<dyn sdi::Sdi>,
+    /// The mail provider, asked what a mailbox holds (its commands go through the outbox).
+    pub provider: Arc<dyn outbox::provider::Provider>,
 }
 
 impl AppState {
@@ -79,6 +81,9 @@ impl AppState {
             checkout: Some(checkout),
             venditore: Arc::new(payment::venditore_from_env()),
             sdi: Arc::new(sdi::SandboxSdi::new(blobs.clone())),
+            provider: Arc::new(outbox::provider::sandbox::SandboxProvider::new(
+                store.clone(),
+            )),
             store,
             auth: jwt.clone(),
             local_login: Some(jwt),
@@ -103,6 +108,12 @@ impl AppState {
         self
     }
 
+    /// The provider's API (`PEC_PROVIDER_URL` on AWS).
+    pub fn with_provider(mut self, provider: Arc<dyn outbox::provider::Provider>) -> Self {
+        self.provider = provider;
+        self
+    }
+
     pub fn with_trust(mut self, fiducia: impl Into<Arc<Fiducia>>) -> Self {
         self.fiducia = fiducia.into();
         self
@@ -123,6 +134,7 @@ impl AppState {
             checkout: None,
             venditore: Arc::new(payment::venditore_from_env()),
             sdi: Arc::new(sdi::SandboxSdi::new(Arc::new(blob::Unconfigured))),
+            provider: Arc::new(outbox::provider::Unconfigured),
         }
     }
 }

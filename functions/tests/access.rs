@@ -84,6 +84,7 @@ async fn every_route_checks_role_and_tenant() {
     let decision = json!({ "approvato": true }).to_string();
     let member_mi = format!("/api/members/{mario_mi}");
     let upsert_path = format!("/api/albo/members/{mario_mi}");
+    let timeline_mi = format!("/api/members/{mario_mi}/prospetto");
     let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
         .to_string();
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
@@ -305,6 +306,18 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "GET",
+            "/api/me/prospetto",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            &timeline_mi,
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
             "/api/fondazione/ordini",
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -428,6 +441,8 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/fondazione/ordini"),
         ("get", "/api/fondazione/ordini/export"),
         ("get", "/api/fondazione/fatture"),
+        ("get", "/api/me/prospetto"),
+        ("get", "/api/members/{codice_fiscale}/prospetto"),
         ("post", "/api/fondazione/fatture/invio"),
         ("post", "/api/fondazione/ordini/{id}/rimborsi/{riferimento}"),
         ("post", "/api/pagamenti/webhook"),

@@ -17,6 +17,7 @@ use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
 use serde_json::{Value, json};
 use shared::access::Role;
+use shared::lifecycle::prospetto::Occupazione;
 use support::{Api, NOW, albo_row, caller, cf};
 
 #[tokio::test]
@@ -588,6 +589,80 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .find(|s| s["id"].as_u64() == Some(service_id))
         .unwrap();
     assert_eq!(renewed_service["scadenza"], "2028-11-22", "{services}");
+
+    // Avanzata lapses on 22/11/2027. The timeline says when and what renewing costs; from
+    // 30 days before, the screen and the reminder say what of his 5 GB will not fit.
+    sandbox::fill(
+        store.as_ref(),
+        "mario.rossi@ingpec.eu",
+        Occupazione {
+            inbox_mb: 5 * 1024,
+            archivio_mb: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let timeline = renewal_api.get("/api/me/prospetto", &renewer).await;
+    assert_eq!(timeline.status, 200, "{}", timeline.text);
+    let lapse = timeline.body["eventi"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["tipo"] == "scadenza-servizio" && e["data"] == "2027-11-22")
+        .cloned()
+        .unwrap();
+    assert!(lapse["rinnovo"].as_i64().unwrap() > 0, "{lapse}");
+    assert_eq!(timeline.body["occupazione"]["inbox_mb"], 5 * 1024);
+    assert!(
+        timeline.body["eccedenze"].as_array().unwrap().is_empty(),
+        "52 days before"
+    );
+    let near = Api::at(store.clone(), "2027-10-25T09:00:00Z");
+    let near_token = near.token(&caller(Role::Iscritto, Some(&mario), None));
+    let timeline = near.get("/api/me/prospetto", &near_token).await;
+    let excess = timeline.body["eccedenze"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        excess.contains("scenderà a 3 GB") && excess.contains("2,0 GB di dati non entreranno"),
+        "{}",
+        timeline.text
+    );
+    // The Fondazione sees it too; the secretariat sees nothing of it.
+    let of_member = format!("/api/members/{mario}/prospetto");
+    let near_fondazione = near.token(&caller(Role::Fondazione, None, None));
+    let near_secretariat = near.token(&caller(Role::Segreteria, None, Some("MI")));
+    let seen = near.get(&of_member, &near_fondazione).await;
+    assert_eq!(seen.body["eccedenze"][0], excess.as_str(), "{}", seen.text);
+    assert_eq!(near.get(&of_member, &near_secretariat).await.status, 403);
+    functions::verifica::run(store.as_ref(), "2027-10-23T01:30:00Z".parse().unwrap())
+        .await
+        .unwrap();
+    dispatch(&store, "2027-10-23T02:00:00Z").await;
+    let sent = sandbox::sent(store.as_ref()).await.unwrap();
+    let reminder = sent
+        .iter()
+        .find(|n| {
+            n.notice
+                .subject
+                .contains("PEC Avanzata in scadenza il 22/11/2027")
+                && n.notice.body.contains("non entreranno")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "{:#?}",
+                sent.iter().map(|n| &n.notice.subject).collect::<Vec<_>>()
+            )
+        });
+    assert!(
+        reminder
+            .notice
+            .body
+            .contains("2,0 GB di dati non entreranno"),
+        "{}",
+        reminder.notice.body
+    );
 }
 
 #[tokio::test]

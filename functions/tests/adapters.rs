@@ -221,6 +221,7 @@ async fn the_ses_mailer_sends_from_a_verified_sender_and_reports_refusals() {
         to: vec!["anna.bianchi@ingpec.eu".into()],
         subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),
         body: "Il servizio «PEC Avanzata» scade il 22/11/2027.".into(),
+        controllo_spazio: None,
     };
     SesMailer::new(client.clone(), "avvisi@ingpec.eu".into())
         .send("id-1", &notice)

@@ -126,6 +126,7 @@ async fn pec_outbox_sends_what_is_due_when_the_stream_wakes_it() {
         to: vec!["anna.bianchi@ingpec.eu".into()],
         subject: "PEC Ingegneri: PEC Avanzata in scadenza il 22/11/2027".into(),
         body: "Il servizio «PEC Avanzata» scade il 22/11/2027.".into(),
+        controllo_spazio: None,
     };
     let queued = OutboxCommand::avviso(notice, chrono::Utc::now() - chrono::Duration::minutes(1));
     store

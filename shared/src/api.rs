@@ -990,6 +990,19 @@ mod dto {
         Ignorato,
     }
 
+    /// `GET /api/me/prospetto`: the mailbox's coming events, and the data that will not
+    /// fit when space lapses.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Prospetto {
+        pub indirizzo: EmailAddress,
+        pub eventi: Vec<crate::lifecycle::prospetto::EventoProspetto>,
+        /// What the provider reports the mailbox holds; absent when it did not answer.
+        pub occupazione: Option<crate::lifecycle::prospetto::Occupazione>,
+        /// From 30 days before space lapses: what will not fit, in words.
+        pub eccedenze: Vec<String>,
+    }
+
     /// One invoice of the register.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -849,5 +849,7 @@ pub fn included_space(plan: PlanCode) -> Space {
         .unwrap_or_default()
 }
 
+pub mod prospetto;
+
 #[cfg(test)]
 mod tests;

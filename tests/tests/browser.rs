@@ -1233,6 +1233,16 @@ async fn a_member_buys_space_and_pays_with_the_test_card() -> Result<()> {
                     .await?
                     .contains("2 GB di spazio inbox")
             );
+            // The timeline: when the service lapses, what renewing costs, what is lost.
+            let timeline = screen
+                .text_when("timeline", |t| {
+                    t.contains("Scade «2 GB di spazio inbox aggiuntivo»")
+                })
+                .await?;
+            ensure!(
+                timeline.contains("rinnovo a € 9,76 IVA inclusa"),
+                "{timeline}"
+            );
             client.goto(&server.url("/mia-pec/ordini")).await?;
             ensure!(screen.text("order-row-status").await? == "Attivato");
             audit_both(&client, "I miei ordini").await?;

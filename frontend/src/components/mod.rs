@@ -12,3 +12,4 @@ pub mod member_table;
 pub mod page;
 pub mod quote_table;
 pub mod scroll_table;
+pub mod timeline;

@@ -1,11 +1,13 @@
 //! The API on AWS Lambda behind an API Gateway HTTP API with a JWT authorizer; the
 //! DynamoDB table is `PEC_TABLE`, the contracts bucket `PEC_CONTRACTS_BUCKET`, the trust
-//! store `PEC_TRUST_STORE` and `PEC_TRUST_CRLS`.
+//! store `PEC_TRUST_STORE` and `PEC_TRUST_CRLS`, the provider's API `PEC_PROVIDER_URL`
+//! (asked what a mailbox holds).
 
 use std::sync::Arc;
 
 use aws_config::BehaviorVersion;
 use functions::blob::s3::S3Blobs;
+use functions::outbox::provider::http::HttpProvider;
 use functions::store::dynamodb::DynamoStore;
 use functions::{AppState, router, telemetry};
 
@@ -20,6 +22,10 @@ async fn main() -> Result<(), lambda_http::Error> {
     if let Ok(bucket) = std::env::var("PEC_CONTRACTS_BUCKET") {
         let s3 = aws_sdk_s3::Client::new(&config);
         state = state.with_files(Arc::new(S3Blobs::new(s3, bucket)));
+    }
+    if let Ok(url) = std::env::var("PEC_PROVIDER_URL") {
+        let token = std::env::var("PEC_PROVIDER_TOKEN").ok();
+        state = state.with_provider(Arc::new(HttpProvider::new(url, token)));
     }
     // The trust store packaged with the function (none: every signature to review).
     state = state.with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);

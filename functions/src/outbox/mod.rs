@@ -74,7 +74,21 @@ async fn carry_out(channels: Channels<'_>, id: &str, task: &Task) -> Result<(), 
         Task::Provider { address, command } => {
             Ok(channels.provider.execute(id, address, command).await?)
         }
-        Task::Avviso { notice } => Ok(channels.mailer.send(id, notice).await?),
+        Task::Avviso { notice } => {
+            // A reminder of space that lapses says how much data will not fit, as the
+            // provider reports it now; without an answer, it goes without.
+            let used = match &notice.controllo_spazio {
+                Some(check) => match channels.provider.occupazione(&check.indirizzo).await {
+                    Ok(used) => Some(used),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "used space unknown: reminder sent without it");
+                        None
+                    }
+                },
+                None => None,
+            };
+            Ok(channels.mailer.send(id, &notice.completed(used)).await?)
+        }
     }
 }
 
@@ -184,6 +198,7 @@ mod tests {
     use crate::outbox::provider::Command;
     use crate::repo::outbox::OutboxCommand;
     use crate::store::sqlite::SqliteStore;
+    use shared::lifecycle::prospetto::Occupazione;
 
     /// Counts what it is asked to send, and takes its time, as SES would.
     #[derive(Default)]
@@ -205,6 +220,10 @@ mod tests {
         async fn execute(&self, _: &str, _: &str, _: &Command) -> Result<(), ProviderError> {
             unreachable!("no provider command here")
         }
+
+        async fn occupazione(&self, _: &str) -> Result<Occupazione, ProviderError> {
+            unreachable!("no reminder of lapsing space here")
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -217,6 +236,7 @@ mod tests {
                     to: vec![format!("m{i}@ingpec.eu")],
                     subject: "Promemoria".into(),
                     body: "…".into(),
+                    controllo_spazio: None,
                 };
                 outbox::enqueue(&OutboxCommand::avviso(notice, now)).unwrap()
             })

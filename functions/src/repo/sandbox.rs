@@ -26,6 +26,30 @@ pub struct SandboxMailbox {
     /// The address a renamed mailbox took: commands still sent here apply there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_to: Option<String>,
+    /// What the holder keeps in it (the tests and the demo data set it).
+    #[serde(default)]
+    pub occupazione: shared::lifecycle::prospetto::Occupazione,
+}
+
+/// Sets what the mailbox at `address` holds, as the holder's mail would fill it.
+pub async fn fill(
+    store: &dyn ItemStore,
+    address: &str,
+    occupazione: shared::lifecycle::prospetto::Occupazione,
+) -> Result<bool, StoreError> {
+    let Some(current) = mailbox(store, address).await? else {
+        return Ok(false);
+    };
+    let mut after = current.value.clone();
+    after.occupazione = occupazione;
+    let item = Item::new(
+        keys::provider_mailbox(address),
+        keys::PROVIDER_MAILBOX,
+        &after,
+    )?
+    .with_version(current.version + 1);
+    store.put(item, Condition::Version(current.version)).await?;
+    Ok(true)
 }
 
 pub async fn mailbox(

@@ -132,7 +132,8 @@ impl<T: Audited> Change<T> {
                     Effect::Reminder(reminder) => {
                         queued.avvisi += 1;
                         let recovery = after.recovery_email().map(EmailAddress::as_str);
-                        OutboxCommand::avviso(Notice::reminder(reminder, address, recovery), now)
+                        let notice = Notice::reminder(reminder, address, recovery, mailbox.space());
+                        OutboxCommand::avviso(notice, now)
                     }
                     _ => continue,
                 };

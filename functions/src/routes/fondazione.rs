@@ -35,7 +35,32 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders_export))
         .routes(routes!(refund))
         .routes(routes!(invoice_register))
+        .routes(routes!(member_timeline))
         .routes(routes!(send_invoices))
+}
+
+/// A member's mailbox's coming events (Fondazione).
+#[utoipa::path(
+    get, path = "/api/members/{codice_fiscale}/prospetto", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare")),
+    responses((status = 200, description = "Il prospetto della casella", body = shared::api::Prospetto))
+)]
+async fn member_timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(cf): Path<String>,
+) -> Result<Json<shared::api::Prospetto>, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    Ok(Json(
+        crate::service::prospetto::of_member(
+            state.store.as_ref(),
+            state.provider.as_ref(),
+            &caller,
+            &cf,
+            state.clock.today(),
+        )
+        .await?,
+    ))
 }
 
 /// The year of an invoice register.

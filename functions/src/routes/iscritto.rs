@@ -39,6 +39,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pay_order))
         .routes(routes!(order_receipt))
         .routes(routes!(order_invoice))
+        .routes(routes!(timeline))
+}
+
+/// The mailbox's coming events with dates and amounts, and what will not fit when space
+/// lapses.
+#[utoipa::path(get, path = "/api/me/prospetto", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "Il prospetto della casella", body = shared::api::Prospetto)))]
+async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<shared::api::Prospetto>, AppError> {
+    Ok(Json(
+        crate::service::prospetto::own(
+            state.store.as_ref(),
+            state.provider.as_ref(),
+            &caller,
+            state.clock.today(),
+        )
+        .await?,
+    ))
 }
 
 /// The receipt of a paid order, as PDF/A.

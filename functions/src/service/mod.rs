@@ -13,6 +13,7 @@ pub mod ordine;
 pub mod overview;
 pub mod primo_accesso;
 pub mod profile;
+pub mod prospetto;
 pub mod upload;
 
 use thiserror::Error;

@@ -9,6 +9,7 @@ use shared::ui::path;
 use crate::api;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::timeline::Timeline;
 use crate::format;
 use crate::pages::member::contract::ContractSection;
 
@@ -99,6 +100,7 @@ fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoVie
                 }
                 .into_any()
             }}
+            {mailbox.status.is_open().then(|| view! { <Timeline load=api::own_timeline/> })}
             <h3>"Servizi a pagamento"</h3>
             {if has_services {
                 view! {

@@ -9,6 +9,7 @@ use shared::api::{ActivationPreview, ErrorCode, MemberDetail};
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::page::{Page, set_title};
+use crate::components::timeline::Timeline;
 use crate::format;
 use crate::session::SessionContext;
 
@@ -77,6 +78,11 @@ fn Member(
         .map(|d| d.to_string())
         .unwrap_or_else(|| "Non comunicato".into());
     let registered = albo.stato.is_registered();
+    let has_mailbox = mailbox.as_ref().is_some_and(|m| m.status.is_open());
+    let fondazione = SessionContext::get()
+        .0
+        .get_untracked()
+        .is_some_and(|s| s.caller.role == shared::access::Role::Fondazione);
     // The confirmation replaces the button that had the focus: it takes the focus.
     let activated = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
@@ -110,6 +116,12 @@ fn Member(
             .into_any(),
             _ => view! { <p data-testid="member-no-mailbox">"L'iscritto non ha una casella @ingpec.eu attiva."</p> }.into_any(),
         }}
+        // Payments and what they buy are the Fondazione's and the holder's, not the
+        // secretariat's.
+        {(has_mailbox && fondazione).then(|| {
+            let cf = cf.clone();
+            view! { <Timeline load=move || { let cf = cf.clone(); async move { api::member_timeline(&cf).await } }/> }
+        })}
         {(!registered).then(|| view! {
             <p class="hint">"La casella si attiva solo per chi è iscritto all'Albo."</p>
         })}

@@ -10,7 +10,9 @@ pub mod ses;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use shared::address::{OFFICIAL_SENDER_DOMAINS, is_official_sender};
-use shared::lifecycle::Reminder;
+use shared::catalog::{Space, SpaceArea};
+use shared::lifecycle::prospetto::{EXCESS_NOTICE_DAYS, Eccedenza, Occupazione};
+use shared::lifecycle::{Reminder, ReminderTarget};
 use thiserror::Error;
 
 /// The sender when `PEC_MAIL_FROM` is not set.
@@ -21,11 +23,72 @@ pub struct Notice {
     pub to: Vec<String>,
     pub subject: String,
     pub body: String,
+    /// A reminder from 30 days before space lapses: completed when sent with how much of
+    /// the mailbox's data (as the provider reports it then) will not fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controllo_spazio: Option<ControlloSpazio>,
+}
+
+/// What a lapse leaves of a mailbox's space.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlloSpazio {
+    pub indirizzo: String,
+    pub data: chrono::NaiveDate,
+    /// The space that stays, and the space that goes.
+    pub resta: Space,
+    pub perso: Space,
+}
+
+impl ControlloSpazio {
+    /// The data of `used` that will not fit, in words (nothing if it all fits).
+    pub fn eccedenze(&self, used: Occupazione) -> Vec<Eccedenza> {
+        SpaceArea::ALL
+            .into_iter()
+            .filter(|area| self.perso.get(*area) > 0)
+            .filter_map(|area| {
+                let occupato_mb = match area {
+                    SpaceArea::Inbox => used.inbox_mb,
+                    SpaceArea::Archivio => used.archivio_mb,
+                };
+                let resta_gb = self.resta.get(area);
+                let oltre_mb = occupato_mb.saturating_sub(u64::from(resta_gb) * 1024);
+                (oltre_mb > 0).then_some(Eccedenza {
+                    data: self.data,
+                    area,
+                    resta_gb,
+                    occupato_mb,
+                    oltre_mb,
+                })
+            })
+            .collect()
+    }
 }
 
 impl Notice {
-    /// A reminder, to the mailbox itself and to the recovery email if there is one.
-    pub fn reminder(reminder: &Reminder, address: &str, recovery: Option<&str>) -> Self {
+    /// A reminder, to the mailbox itself and to the recovery email if there is one;
+    /// `space_now` is the mailbox's space before the lapse.
+    pub fn reminder(
+        reminder: &Reminder,
+        address: &str,
+        recovery: Option<&str>,
+        space_now: Space,
+    ) -> Self {
+        let lapses_space = matches!(reminder.target, ReminderTarget::Servizio(_))
+            && reminder.days_before <= EXCESS_NOTICE_DAYS
+            && reminder.space_lost != Space::default();
+        let controllo_spazio = lapses_space.then(|| ControlloSpazio {
+            indirizzo: address.to_owned(),
+            data: reminder.scadenza,
+            resta: Space::new(
+                space_now
+                    .inbox_gb
+                    .saturating_sub(reminder.space_lost.inbox_gb),
+                space_now
+                    .archivio_gb
+                    .saturating_sub(reminder.space_lost.archivio_gb),
+            ),
+            perso: reminder.space_lost,
+        });
         let mut to = vec![address.to_owned()];
         to.extend(recovery.map(str::to_owned));
         Self {
@@ -43,7 +106,19 @@ impl Notice {
                 reminder.messaggio(),
                 official_domains(" o ")
             ),
+            controllo_spazio,
         }
+    }
+
+    /// The notice as sent, with what `used` says will not fit (if anything).
+    pub fn completed(&self, used: Option<Occupazione>) -> Notice {
+        let mut sent = self.clone();
+        if let (Some(check), Some(used)) = (&self.controllo_spazio, used) {
+            for over in check.eccedenze(used) {
+                sent.body = format!("{}\n\n{}\n", sent.body.trim_end(), over.messaggio());
+            }
+        }
+        sent
     }
 }
 
@@ -71,7 +146,12 @@ impl Notice {
                 ),
             )
         };
-        Self { to, subject, body }
+        Self {
+            to,
+            subject,
+            body,
+            controllo_spazio: None,
+        }
     }
 }
 
@@ -139,7 +219,12 @@ mod tests {
                 archivio_gb: 0,
             },
         };
-        let notice = Notice::reminder(&reminder, "mario.rossi@ingpec.eu", Some("m@example.it"));
+        let notice = Notice::reminder(
+            &reminder,
+            "mario.rossi@ingpec.eu",
+            Some("m@example.it"),
+            Space::new(3, 1),
+        );
         assert_eq!(notice.to, ["mario.rossi@ingpec.eu", "m@example.it"]);
         assert_eq!(
             notice.subject,
@@ -147,5 +232,23 @@ mod tests {
         );
         assert!(notice.body.contains("non saranno più recuperabili"));
         assert!(notice.body.contains("@fondazionecni.org"));
+        // 30 days before: sent with what will not fit in the 1 GB that stays.
+        let full = Occupazione {
+            inbox_mb: 2 * 1024 + 512,
+            archivio_mb: 900,
+        };
+        let sent = notice.completed(Some(full));
+        assert!(
+            sent.body
+                .contains("scenderà a 1 GB: oggi la casella ne occupa 2,5 GB, quindi 1,5 GB di dati non entreranno"),
+            "{}",
+            sent.body
+        );
+        assert_eq!(notice.completed(None).body, notice.body);
+        let fits = Occupazione {
+            inbox_mb: 1000,
+            archivio_mb: 0,
+        };
+        assert_eq!(notice.completed(Some(fits)).body, notice.body);
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use shared::lifecycle::prospetto::Occupazione;
+
 use super::{Command, Provider, ProviderError};
 
 pub struct HttpProvider {
@@ -58,5 +60,26 @@ impl Provider for HttpProvider {
                 response.text().await.unwrap_or_default()
             ))),
         }
+    }
+
+    async fn occupazione(&self, address: &str) -> Result<Occupazione, ProviderError> {
+        let mut request = self
+            .client
+            .get(format!("{}/v1/mailboxes/{address}/usage", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(ProviderError::Unavailable(format!("HTTP {status}")));
+        }
+        response
+            .json()
+            .await
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))
     }
 }

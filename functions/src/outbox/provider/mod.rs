@@ -13,6 +13,7 @@ use shared::address::EmailAddress;
 use shared::catalog::Space;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::ProviderCommand;
+use shared::lifecycle::prospetto::Occupazione;
 use shared::member::{RecoveryContacts, Telefono};
 use shared::province::OrdineCode;
 use thiserror::Error;
@@ -108,4 +109,21 @@ pub trait Provider: Send + Sync {
         address: &str,
         command: &Command,
     ) -> Result<(), ProviderError>;
+
+    /// What the mailbox holds now, as the provider measures it.
+    async fn occupazione(&self, address: &str) -> Result<Occupazione, ProviderError>;
+}
+
+/// No provider configured here: nothing to ask.
+pub struct Unconfigured;
+
+#[async_trait]
+impl Provider for Unconfigured {
+    async fn execute(&self, _: &str, _: &str, _: &Command) -> Result<(), ProviderError> {
+        Err(ProviderError::Unavailable("no provider configured".into()))
+    }
+
+    async fn occupazione(&self, _: &str) -> Result<Occupazione, ProviderError> {
+        Err(ProviderError::Unavailable("no provider configured".into()))
+    }
 }

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 
+use shared::lifecycle::prospetto::Occupazione;
+
 use super::{Command, Provider, ProviderError};
 use crate::repo::sandbox::{self, SandboxMailbox};
 use crate::store::{ItemStore, StoreError};
@@ -99,6 +101,7 @@ impl Provider for SandboxProvider {
                 titolare_version: 0,
                 commands: 0,
                 renamed_to: None,
+                occupazione: Occupazione::default(),
             },
             // Not created yet: its creation may still be on its way through the outbox.
             (None, _) => {
@@ -128,5 +131,22 @@ impl Provider for SandboxProvider {
             .await
             .map(|_| ())
             .map_err(unavailable)
+    }
+
+    async fn occupazione(&self, address: &str) -> Result<Occupazione, ProviderError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(ProviderError::Unavailable("sandbox is down".into()));
+        }
+        let mut current = sandbox::mailbox(self.store.as_ref(), address)
+            .await
+            .map_err(unavailable)?;
+        if let Some(to) = current.as_ref().and_then(|m| m.value.renamed_to.clone()) {
+            current = sandbox::mailbox(self.store.as_ref(), &to)
+                .await
+                .map_err(unavailable)?;
+        }
+        current
+            .map(|m| m.value.occupazione)
+            .ok_or_else(|| ProviderError::Unavailable(format!("{address} does not exist yet")))
     }
 }
