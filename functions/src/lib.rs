@@ -108,6 +108,13 @@ impl AppState {
         self
     }
 
+    /// Card payments through Stripe (`PEC_STRIPE_*`), instead of the test checkout.
+    pub fn with_stripe(mut self, config: payment::stripe::StripeConfig) -> Self {
+        self.payments = Arc::new(payment::stripe::StripePayments::new(config));
+        self.checkout = None;
+        self
+    }
+
     /// The provider's API (`PEC_PROVIDER_URL` on AWS).
     pub fn with_provider(mut self, provider: Arc<dyn outbox::provider::Provider>) -> Self {
         self.provider = provider;

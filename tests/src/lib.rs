@@ -5,6 +5,7 @@ pub mod a11y;
 pub mod browser;
 pub mod cdp;
 pub mod idp;
+pub mod localstripe;
 pub mod pages;
 pub mod pki;
 pub mod server;

@@ -232,6 +232,10 @@ fn test(root: &Path) -> Result<()> {
             ("PEC_AXE_JS", tools.axe_core.to_str().context("not UTF-8")?),
             ("PEC_PYHANKO", tools.pyhanko.to_str().context("not UTF-8")?),
             (
+                "PEC_LOCALSTRIPE",
+                tools.localstripe.to_str().context("not UTF-8")?,
+            ),
+            (
                 "PEC_FATTURAPA_XSD",
                 tools.fatturapa.xsd.to_str().context("not UTF-8")?,
             ),

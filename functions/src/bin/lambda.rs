@@ -27,6 +27,9 @@ async fn main() -> Result<(), lambda_http::Error> {
         let token = std::env::var("PEC_PROVIDER_TOKEN").ok();
         state = state.with_provider(Arc::new(HttpProvider::new(url, token)));
     }
+    if let Some(stripe) = functions::payment::stripe::StripeConfig::from_env() {
+        state = state.with_stripe(stripe);
+    }
     // The trust store packaged with the function (none: every signature to review).
     state = state.with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
     let app = router(state);

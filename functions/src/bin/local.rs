@@ -81,9 +81,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Arc::new(SandboxMailer::new(store.clone(), sender)),
         Duration::from_secs(1),
     );
-    let state = AppState::local(Arc::new(SystemClock), store.clone(), jwt)
+    let mut state = AppState::local(Arc::new(SystemClock), store.clone(), jwt)
         .with_local_files(files)
         .with_trust(fiducia);
+    // With Stripe's keys (or a stand-in's), cards go to Stripe; else the test checkout.
+    if let Some(stripe) = functions::payment::stripe::StripeConfig::from_env() {
+        state = state.with_stripe(stripe);
+    }
     // Today's verifica before the first request, then one each day.
     let report = verifica::daily(
         store.as_ref(),

@@ -16,9 +16,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     // A table of another key layout is refused at start, not read wrongly.
     functions::repo::layout::refuse_other(&store).await?;
     let store = &store;
-    // Until a payment provider is configured, nothing is paid to reconcile; unpaid orders
-    // still expire.
-    let payments = &functions::payment::Unconfigured;
+    // With Stripe configured, payments whose event never came are reconciled; without,
+    // unpaid orders still expire.
+    let payments: Box<dyn functions::payment::Payments> =
+        match functions::payment::stripe::StripeConfig::from_env() {
+            Some(config) => Box::new(functions::payment::stripe::StripePayments::new(config)),
+            None => Box::new(functions::payment::Unconfigured),
+        };
+    let payments = payments.as_ref();
     let venditore = &functions::payment::venditore_from_env();
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {

@@ -10,6 +10,7 @@
 pub mod prova;
 pub mod riconciliazione;
 pub mod signature;
+pub mod stripe;
 pub mod webhook;
 
 use async_trait::async_trait;

@@ -80,8 +80,10 @@ struct WireData {
 #[derive(Deserialize)]
 struct WireIntent {
     id: String,
+    amount: i64,
+    /// Stripe's; some stand-ins leave it out, and then the amount is what was charged.
     #[serde(default)]
-    amount_received: i64,
+    amount_received: Option<i64>,
     currency: String,
     #[serde(default)]
     metadata: std::collections::HashMap<String, String>,
@@ -135,7 +137,7 @@ pub async fn receive(
         evento: event.id,
         riferimento: intent.id,
         ordine,
-        importo: Money::cents(intent.amount_received),
+        importo: Money::cents(intent.amount_received.unwrap_or(intent.amount)),
         il,
     };
     apply(store, venditore, &paid, now).await
