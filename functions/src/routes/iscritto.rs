@@ -136,12 +136,17 @@ async fn create_order(
     extract::Json(request): extract::Json<OrdineRichiesta>,
 ) -> Result<Response, AppError> {
     let fingerprint = serde_json::to_vec(&request).map_err(AppError::internal)?;
+    let key = headers
+        .get(idempotency::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (task_state, who) = (state.clone(), caller.clone());
     let work = async move {
         let order = acquisti::create(
             task_state.store.as_ref(),
             &who,
             &request,
+            key.as_deref(),
             task_state.clock.now(),
         )
         .await?;

@@ -53,11 +53,17 @@ pub enum AcquistoError {
     Store(#[from] StoreError),
 }
 
-/// The order the holder asks for, priced at today's catalog on his mailbox.
+/// Order ids made from a holder's idempotency key live in this namespace.
+const ORDER_IDS: uuid::Uuid = uuid::Uuid::from_u128(0x5ec1_0a1e_7e0c_4d1b_9a6f_0e6b_8f3c_2a51);
+
+/// The order the holder asks for, priced at today's catalog on his mailbox. With the
+/// request's idempotency `key`, the order's id comes from it: a retry after a crash that
+/// lost the answer finds the order made, never a second one.
 pub async fn create(
     store: &dyn ItemStore,
     caller: &Caller,
     richiesta: &OrdineRichiesta,
+    key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Order, AcquistoError> {
     let cf = holder_cf(caller)?;
@@ -80,17 +86,34 @@ pub async fn create(
     let preventivo = transition
         .charge
         .expect("a purchase or a renewal is always charged");
+    let id = match key {
+        Some(key) => uuid::Uuid::new_v5(&ORDER_IDS, format!("{cf}/{key}").as_bytes()),
+        None => uuid::Uuid::now_v7(),
+    };
     let order = Order::new(
-        uuid::Uuid::now_v7().to_string(),
+        id.to_string(),
         cf.clone(),
         mailbox.address.clone(),
         richiesta.acquisto.clone(),
         preventivo,
         now,
     );
-    repo::commit(store, vec![orders::create(&order)?]).await?;
-    tracing::info!(order = %order.id, total = %order.totale(), "order created");
-    Ok(order)
+    match repo::commit(store, vec![orders::create(&order)?]).await {
+        Ok(()) => {
+            tracing::info!(order = %order.id, total = %order.totale(), "order created");
+            Ok(order)
+        }
+        // Made before under the same key: that one, if it is the same request.
+        Err(e) if e.is_condition_failed() => match orders::get(store, &order.id).await? {
+            Some(made)
+                if &made.value.codice_fiscale == cf && made.value.acquisto == order.acquisto =>
+            {
+                Ok(as_of(made.value, now))
+            }
+            _ => Err(AcquistoError::Stale),
+        },
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The holder's orders, newest first, each as it stands now.
