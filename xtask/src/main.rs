@@ -128,6 +128,13 @@ fn bench(root: &Path) -> Result<()> {
         &["bench", "--package", "functions", "--bench", "scale"],
         &[],
     )?;
+    // Orders end to end and the invoice numbering under concurrent payments.
+    run(
+        root,
+        "cargo",
+        &["bench", "--package", "functions", "--bench", "orders"],
+        &[],
+    )?;
     // Signed-contract verification per file, beside `openssl cms -verify`.
     run(
         root,

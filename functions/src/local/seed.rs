@@ -29,7 +29,7 @@ use crate::repo::{self, reports};
 use crate::service::albo::{self, AlboInput};
 use crate::service::contratto::{self, Deps};
 use crate::service::{activation, ordine, primo_accesso};
-use crate::store::StoreError;
+use crate::store::{ItemStore, StoreError};
 
 /// The password of every demo account (local use only).
 pub const DEMO_PASSWORD: &str = "pec-demo";
@@ -294,18 +294,28 @@ pub async fn demo(
             continue;
         }
         let ordine = OrdineCode::parse(&input.ordine).expect("seed Ordini are valid");
+        // Anna D'Angelo's mailbox is almost a year old, with extra space bought then: its
+        // scadenza is near, so she can renew it.
+        let activated_at = if n == 3 {
+            now - chrono::Duration::days(320)
+        } else {
+            now
+        };
         if activation::activate(
             store,
             &secretariat(ordine),
             ordine,
             &input.anagrafica.codice_fiscale,
-            now,
+            activated_at,
         )
         .await
         .is_ok()
         {
             mailboxes += 1;
         }
+    }
+    if let Err(e) = bought_a_year_ago(store, &inputs[3], now - chrono::Duration::days(320)).await {
+        tracing::warn!(error = %e, "demo purchase refused");
     }
     let contracts = if demo_ca_trusted {
         contracts(deps, &inputs, now).await
@@ -353,6 +363,43 @@ pub async fn demo(
         mailboxes,
         contracts,
     }))
+}
+
+/// 1 GB of extra inbox bought and paid at `at`, through the order and the payment's event
+/// as a holder and the test checkout would.
+async fn bought_a_year_ago(
+    store: &dyn ItemStore,
+    input: &AlboInput,
+    at: DateTime<Utc>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use shared::catalog::{ServiceKind, SpaceArea};
+    use shared::order::Acquisto;
+    let cf = CodiceFiscale::parse(&input.anagrafica.codice_fiscale)?;
+    let holder = Caller {
+        subject: format!("demo:{cf}"),
+        role: Role::Iscritto,
+        codice_fiscale: Some(cf),
+        ordine: None,
+    };
+    let richiesta = shared::api::OrdineRichiesta {
+        acquisto: Acquisto::Servizio {
+            servizio: ServiceKind::SpazioExtra {
+                area: SpaceArea::Inbox,
+                gb: 1,
+            },
+        },
+    };
+    let order = crate::service::acquisti::create(store, &holder, &richiesta, None, at).await?;
+    let paid = crate::payment::webhook::Riuscito {
+        evento: format!("evt_demo_{}", order.id),
+        riferimento: format!("pi_demo_{}", order.id.replace('-', "")),
+        ordine: order.id.clone(),
+        importo: order.totale(),
+        il: at,
+    };
+    let venditore = crate::payment::venditore_from_env();
+    crate::payment::webhook::apply(store, &venditore, &paid, at).await?;
+    Ok(())
 }
 
 /// The demo CA's certificate as the local trust store, unless a store is configured or
