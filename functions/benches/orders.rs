@@ -36,6 +36,27 @@ struct Bench {
 }
 
 impl Bench {
+    /// One order of `buy` for each holder, its payment started: the client secrets.
+    async fn unpaid(&self, tokens: &[String], buy: &Value) -> Vec<String> {
+        let mut secrets = Vec::new();
+        for token in tokens {
+            let (_, order) = self
+                .send("POST", "/api/me/ordini", token, buy.clone())
+                .await;
+            let id = order["id"].as_str().unwrap().to_owned();
+            let (_, intent) = self
+                .send(
+                    "POST",
+                    &format!("/api/me/ordini/{id}/pagamento"),
+                    token,
+                    json!({}),
+                )
+                .await;
+            secrets.push(intent["client_secret"].as_str().unwrap().to_owned());
+        }
+        secrets
+    }
+
     fn token(&self, role: Role, cf: Option<&str>, ordine: Option<&str>) -> String {
         let caller = Caller {
             subject: "bench".into(),
@@ -211,22 +232,7 @@ async fn run() {
         .iter()
         .map(|cf| bench.token(Role::Iscritto, Some(cf), None))
         .collect();
-    let mut secrets = Vec::new();
-    for token in &tokens {
-        let (_, order) = bench
-            .send("POST", "/api/me/ordini", token, buy.clone())
-            .await;
-        let id = order["id"].as_str().unwrap().to_owned();
-        let (_, intent) = bench
-            .send(
-                "POST",
-                &format!("/api/me/ordini/{id}/pagamento"),
-                token,
-                json!({}),
-            )
-            .await;
-        secrets.push(intent["client_secret"].as_str().unwrap().to_owned());
-    }
+    let secrets = bench.unpaid(&tokens, &buy).await;
     let started = Instant::now();
     let paid = join_all(secrets.iter().zip(&tokens).map(|(secret, token)| {
         bench.send(
@@ -251,22 +257,7 @@ async fn run() {
     let expected: Vec<u32> = (1..=numbers.len() as u32).collect();
     assert_eq!(numbers, expected, "invoice numbers with a gap or a repeat");
     // The peer: 50 more payments of the same holders (2 GB more each), one at a time.
-    let mut secrets = Vec::new();
-    for token in &tokens {
-        let (_, order) = bench
-            .send("POST", "/api/me/ordini", token, buy.clone())
-            .await;
-        let id = order["id"].as_str().unwrap().to_owned();
-        let (_, intent) = bench
-            .send(
-                "POST",
-                &format!("/api/me/ordini/{id}/pagamento"),
-                token,
-                json!({}),
-            )
-            .await;
-        secrets.push(intent["client_secret"].as_str().unwrap().to_owned());
-    }
+    let secrets = bench.unpaid(&tokens, &buy).await;
     let started = Instant::now();
     for (secret, token) in secrets.iter().zip(&tokens) {
         let (status, _) = bench

@@ -111,6 +111,27 @@ pub fn common_headers(headers: &mut HeaderMap) {
     );
 }
 
+/// A file the API made, offered for download as `filename` (`type` its media type).
+pub fn download(
+    content_type: &str,
+    filename: &str,
+    body: impl axum::response::IntoResponse,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The single-page app's Content-Security-Policy: its own code only (the wasm needs
 /// `wasm-unsafe-eval`), nothing inline, no framing; `connect_src` adds the sign-in
 /// server's origin when the app signs in through a hosted login.

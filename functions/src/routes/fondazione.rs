@@ -148,15 +148,11 @@ async fn orders_export(
         .mese
         .unwrap_or_else(|| crate::clock::rome_date(now).format("%Y-%m").to_string());
     let csv = acquisti::month_csv(state.store.as_ref(), &caller, &mese, now).await?;
-    let filename = format!("attachment; filename=\"ordini-{mese}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, filename),
-        ],
+    Ok(crate::http::download(
+        "text/csv; charset=utf-8",
+        &format!("ordini-{mese}.csv"),
         csv,
-    )
-        .into_response())
+    ))
 }
 
 /// Refunds a payment an order could not take (Fondazione): through the payment

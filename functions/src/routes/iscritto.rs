@@ -72,17 +72,7 @@ async fn order_receipt(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (name, pdf) = acquisti::own_receipt(state.store.as_ref(), &caller, &id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(crate::http::download("application/pdf", &name, pdf))
 }
 
 /// The invoice of a paid order, as the FatturaPA XML sent to the SdI.
@@ -97,17 +87,11 @@ async fn order_invoice(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let fattura = acquisti::own_invoice(state.store.as_ref(), &caller, &id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/xml".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", fattura.nome_file()),
-            ),
-        ],
+    Ok(crate::http::download(
+        "application/xml",
+        &fattura.nome_file(),
         acquisti::fattura_xml::render(&fattura),
-    )
-        .into_response())
+    ))
 }
 
 /// The holder's orders, newest first.

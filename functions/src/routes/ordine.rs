@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use shared::access::Caller;
 use shared::api::{
     ActivationPreview, ActivationRequest, MemberDetail, MemberFilters, MemberPage, OrdineMailbox,
@@ -86,19 +86,12 @@ async fn export(
     OrdineParam(ordine): OrdineParam,
 ) -> Result<Response, AppError> {
     let csv = directory::export_csv(state.store.as_ref(), &caller, ordine).await?;
-    let filename = format!(
-        "attachment; filename=\"iscritti-{}-{}.csv\"",
-        ordine,
-        state.clock.today()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, filename),
-        ],
+    let filename = format!("iscritti-{}-{}.csv", ordine, state.clock.today());
+    Ok(crate::http::download(
+        "text/csv; charset=utf-8",
+        &filename,
         csv,
-    )
-        .into_response())
+    ))
 }
 
 /// The Ordine's own mailbox.
