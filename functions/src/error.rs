@@ -336,7 +336,10 @@ impl From<AcquistoError> for AppError {
                 AppError::new(ErrorCode::LifecycleRefused, err.to_string())
             }
             AcquistoError::Stale => AppError::conflict(),
-            AcquistoError::NotInvoiced => AppError::not_found(&err.to_string()),
+            // The order is there; its invoice comes with the payment.
+            AcquistoError::NotInvoiced => {
+                AppError::new(ErrorCode::LifecycleRefused, err.to_string())
+            }
             AcquistoError::Pdf(e) => AppError::internal(e),
             AcquistoError::Store(e) => e.into(),
         }

@@ -328,7 +328,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         (header.clone(), body.replace(&total.to_string(), "1")),
     )
     .await;
-    assert_eq!(tampered.status, 400, "{}", tampered.text);
+    assert_eq!(tampered.status, 401, "{}", tampered.text);
     assert_eq!(tampered.body["code"], "bad_signature");
     let stale = webhook(
         &api,
@@ -339,7 +339,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     let forged = webhook(&api, event("evt_f", "pi_f", &id, total, NOW, "whsec_other")).await;
     assert_eq!(forged.body["code"], "bad_signature");
     let unsigned = webhook(&api, (String::new(), body.clone())).await;
-    assert_eq!(unsigned.status, 400);
+    assert_eq!(unsigned.status, 401);
     let odd =
         json!({ "id": "evt_o", "type": "customer.created", "data": { "object": {} } }).to_string();
     let odd_header = signature::sign(odd.as_bytes(), secret.as_bytes(), NOW.parse().unwrap());

@@ -60,7 +60,8 @@ pub enum ErrorCode {
     /// The body is not of a type the route accepts.
     UnsupportedMediaType,
     Conflict,
-    /// A payment event whose signature does not hold (tampered, replayed, stale).
+    /// A payment event whose signature does not hold (tampered, replayed, stale): the
+    /// sender is not authenticated.
     BadSignature,
     /// A payment event of a type the server does not handle, or not readable.
     UnknownEvent,
@@ -80,7 +81,7 @@ impl ErrorCode {
     /// The HTTP status that carries this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Unauthorized => 401,
+            ErrorCode::Unauthorized | ErrorCode::BadSignature => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
@@ -90,7 +91,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
-            ErrorCode::MalformedRequest | ErrorCode::BadSignature => 400,
+            ErrorCode::MalformedRequest => 400,
             ErrorCode::Unavailable => 503,
             _ => 422,
         }

@@ -301,10 +301,34 @@ static STANDARD: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog
 /// What a member can buy for his mailbox, each for one year.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "tipo")]
+#[serde(rename_all = "kebab-case", tag = "tipo", try_from = "ServiceKindWire")]
 pub enum ServiceKind {
     Avanzata,
     SpazioExtra { area: SpaceArea, gb: u32 },
+}
+
+/// [`ServiceKind`] as read: serde's tagged enums would also take a variant's number for
+/// its name (`"tipo": 0`), which the API's schema does not allow; the tag is read as text.
+#[derive(Deserialize)]
+struct ServiceKindWire {
+    tipo: String,
+    #[serde(default)]
+    area: Option<SpaceArea>,
+    #[serde(default)]
+    gb: Option<u32>,
+}
+
+impl TryFrom<ServiceKindWire> for ServiceKind {
+    type Error = String;
+
+    fn try_from(wire: ServiceKindWire) -> Result<Self, String> {
+        match (wire.tipo.as_str(), wire.area, wire.gb) {
+            ("avanzata", _, _) => Ok(ServiceKind::Avanzata),
+            ("spazio-extra", Some(area), Some(gb)) => Ok(ServiceKind::SpazioExtra { area, gb }),
+            ("spazio-extra", _, _) => Err("spazio-extra needs area and gb".into()),
+            (other, _, _) => Err(format!("unknown service {other:?}")),
+        }
+    }
 }
 
 impl ServiceKind {

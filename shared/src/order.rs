@@ -22,12 +22,38 @@ pub const PAYMENT_WINDOW: Duration = Duration::hours(1);
 /// What an order buys.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "tipo")]
+#[serde(rename_all = "kebab-case", tag = "tipo", try_from = "AcquistoWire")]
 pub enum Acquisto {
     /// A new service: extra space, or the upgrade to Avanzata.
     Servizio { servizio: ServiceKind },
     /// One more year of a service the mailbox has (its id on the mailbox).
     Rinnovo { servizio: u32 },
+}
+
+/// [`Acquisto`] as read, its tag as text (never a variant's number).
+#[derive(Deserialize)]
+struct AcquistoWire {
+    tipo: String,
+    servizio: ServizioWire,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ServizioWire {
+    Nuovo(ServiceKind),
+    Id(u32),
+}
+
+impl TryFrom<AcquistoWire> for Acquisto {
+    type Error = String;
+
+    fn try_from(wire: AcquistoWire) -> Result<Self, String> {
+        match (wire.tipo.as_str(), wire.servizio) {
+            ("servizio", ServizioWire::Nuovo(servizio)) => Ok(Acquisto::Servizio { servizio }),
+            ("rinnovo", ServizioWire::Id(servizio)) => Ok(Acquisto::Rinnovo { servizio }),
+            (other, _) => Err(format!("unknown purchase {other:?}")),
+        }
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -463,5 +489,28 @@ mod tests {
             .to_string(),
             "42/2026"
         );
+    }
+
+    #[test]
+    fn a_purchase_is_read_by_its_names_never_by_a_variant_number() {
+        let read = |json: &str| serde_json::from_str::<Acquisto>(json);
+        assert_eq!(
+            read(r#"{"tipo":"servizio","servizio":{"tipo":"spazio-extra","area":"inbox","gb":2}}"#)
+                .unwrap(),
+            Acquisto::Servizio {
+                servizio: ServiceKind::SpazioExtra {
+                    area: crate::catalog::SpaceArea::Inbox,
+                    gb: 2
+                }
+            }
+        );
+        assert_eq!(
+            read(r#"{"tipo":"rinnovo","servizio":3}"#).unwrap(),
+            Acquisto::Rinnovo { servizio: 3 }
+        );
+        assert!(read(r#"{"tipo":"servizio","servizio":{"tipo":0}}"#).is_err());
+        assert!(read(r#"{"tipo":0,"servizio":{"tipo":"avanzata"}}"#).is_err());
+        assert!(read(r#"{"tipo":"servizio","servizio":{"tipo":"spazio-extra","gb":2}}"#).is_err());
+        assert!(read(r#"{"tipo":"rinnovo","servizio":{"tipo":"avanzata"}}"#).is_err());
     }
 }

@@ -116,7 +116,7 @@ async fn a_card_payment_through_stripe_activates_once_and_a_second_one_is_refund
         .body("{}")
         .send()
         .await?;
-    ensure!(forged.status() == 400, "{}", forged.status());
+    ensure!(forged.status() == 401, "{}", forged.status());
 
     // The twin, paid too, no longer applies: kept to refund, and the Fondazione refunds
     // it through Stripe.

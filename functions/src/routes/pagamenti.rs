@@ -23,7 +23,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     post, path = "/api/pagamenti/webhook", tag = "pagamenti",
     params(("Stripe-Signature" = String, Header, description = "t=<secondi>,v1=<HMAC-SHA256 esadecimale>")),
     request_body(content = String, content_type = "application/json", description = "L'evento del gestore dei pagamenti"),
-    responses((status = 200, description = "Che cosa ha fatto l'evento", body = EsitoEvento))
+    responses(
+        (status = 200, description = "Che cosa ha fatto l'evento", body = EsitoEvento),
+        (status = 401, description = "Firma assente, non valida o scaduta", body = shared::api::ApiError),
+    )
 )]
 async fn event(
     State(state): State<AppState>,
