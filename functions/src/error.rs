@@ -372,6 +372,7 @@ impl From<ConfirmError> for AppError {
         match err {
             ConfirmError::NotFound => AppError::not_found(&err.to_string()),
             ConfirmError::Declined => AppError::new(ErrorCode::PaymentDeclined, err.to_string()),
+            ConfirmError::NotPayable => AppError::new(ErrorCode::OrderExpired, err.to_string()),
             ConfirmError::BadCard => AppError::field(
                 ErrorCode::InvalidInput,
                 FieldError::new("numero_carta", err.to_string()),

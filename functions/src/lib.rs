@@ -103,7 +103,6 @@ impl AppState {
 
     /// Contracts in another file store (the S3 bucket on AWS).
     pub fn with_files(mut self, blobs: Arc<dyn BlobStore>) -> Self {
-        self.sdi = Arc::new(sdi::SandboxSdi::new(blobs.clone()));
         self.blobs = blobs;
         self
     }
@@ -140,7 +139,7 @@ impl AppState {
             payments: Arc::new(payment::Unconfigured),
             checkout: None,
             venditore: Arc::new(payment::venditore_from_env()),
-            sdi: Arc::new(sdi::SandboxSdi::new(Arc::new(blob::Unconfigured))),
+            sdi: Arc::new(sdi::Unconfigured),
             provider: Arc::new(outbox::provider::Unconfigured),
         }
     }

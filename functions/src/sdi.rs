@@ -24,6 +24,19 @@ pub trait Sdi: Send + Sync {
     async fn invia(&self, nome_file: &str, xml: &[u8]) -> Result<String, SdiError>;
 }
 
+/// No channel to the SdI configured (AWS, until the Fondazione's intermediary is wired):
+/// nothing is marked sent.
+pub struct Unconfigured;
+
+#[async_trait]
+impl Sdi for Unconfigured {
+    async fn invia(&self, _: &str, _: &[u8]) -> Result<String, SdiError> {
+        Err(SdiError::Unavailable(
+            "nessun canale verso il SdI è configurato su questo ambiente".into(),
+        ))
+    }
+}
+
 /// Keeps what it is sent in the file store.
 pub struct SandboxSdi {
     files: Arc<dyn BlobStore>,

@@ -483,7 +483,10 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .await;
     assert_eq!(refunded.status, 200, "{}", refunded.text);
     assert_eq!(refunded.body["rimborsi"][0]["riferimento"], refund_ref);
-    assert_eq!(refunded.body["stato"], "annullato", "it was never paid for");
+    assert_eq!(
+        refunded.body["stato"], "rimborsato",
+        "its own payment, refunded"
+    );
     assert!(
         refunded.body["da_rimborsare"]
             .as_array()
@@ -511,7 +514,23 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         .await;
     assert_eq!(late_buy.status, 201, "{}", late_buy.text);
     let late_id = late_buy.body["id"].as_str().unwrap().to_owned();
+    // Its payment started in time, the card given after the hour: not charged.
+    let started = api
+        .json(
+            "POST",
+            &format!("/api/me/ordini/{late_id}/pagamento"),
+            &holder,
+            &json!({}),
+        )
+        .await;
     let later = Api::at(store.clone(), "2026-11-22T11:30:00Z");
+    let too_late = confirm(
+        &later,
+        started.body["client_secret"].as_str().unwrap(),
+        "4242424242424242",
+    )
+    .await;
+    assert_eq!(too_late.body["code"], "order_expired", "{}", too_late.text);
     let expired = later
         .json(
             "POST",

@@ -250,6 +250,18 @@ impl Order {
                 });
                 return Incasso::Pagato;
             }
+            // Recorded expired before the news of a payment made in time (a lost event):
+            // the payment stands.
+            StatoOrdine::Scaduto if il <= self.scade_il && importo == self.totale() => {
+                self.stato = StatoOrdine::Pagato;
+                self.pagamento = Some(Pagamento {
+                    riferimento: riferimento.to_owned(),
+                    importo,
+                    il,
+                    motivo: None,
+                });
+                return Incasso::Pagato;
+            }
             StatoOrdine::Scaduto => MotivoRimborso::OrdineScaduto,
             StatoOrdine::Annullato => MotivoRimborso::OrdineAnnullato,
             // Paid, activated or refunded without a payment recorded cannot be: treat as
@@ -304,10 +316,12 @@ impl Order {
     /// A payment refunded, recorded whatever the order's state (a refund made is a fact):
     /// the order's own turns it *rimborsato*; one it could not take leaves it as it is.
     pub fn rimborsato(&mut self, rimborso: Rimborso) {
+        // The order's own payment: the one it took, or the one it took and could not apply.
         let own = self
             .pagamento
             .as_ref()
-            .is_some_and(|p| p.riferimento == rimborso.riferimento);
+            .is_some_and(|p| p.riferimento == rimborso.riferimento)
+            || matches!(rimborso.motivo, MotivoRimborso::OrdineCambiato { .. });
         if own {
             self.stato = StatoOrdine::Rimborsato;
         }

@@ -40,6 +40,10 @@ pub enum ConfirmError {
         "La carta è stata rifiutata: nessun importo è stato addebitato. Prova con un'altra carta."
     )]
     Declined,
+    #[error(
+        "L'ordine non è più da pagare (scaduto, annullato o già pagato): nessun importo è stato addebitato."
+    )]
+    NotPayable,
     #[error("Numero di carta non valido. Nel pagamento di prova usa la carta 4242 4242 4242 4242.")]
     BadCard,
     #[error(transparent)]
@@ -99,6 +103,17 @@ impl TestCheckout {
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
             .collect();
+        // As Stripe refuses to charge a cancelled PaymentIntent: an order cancelled or past
+        // its hour is not charged.
+        let payable = crate::repo::orders::get(self.store.as_ref(), &payment.value.ordine)
+            .await?
+            .is_some_and(|o| {
+                o.value.stato == shared::order::StatoOrdine::InAttesaDiPagamento
+                    && now <= o.value.scade_il
+            });
+        if !payable && payment.value.riuscito_il.is_none() {
+            return Err(ConfirmError::NotPayable);
+        }
         match digits.as_str() {
             CARTA_OK => {}
             CARTA_RIFIUTATA => return Err(ConfirmError::Declined),

@@ -121,7 +121,9 @@ impl StripePayments {
     }
 
     async fn retrieve(&self, id: &str) -> Result<PaymentIntent, PaymentError> {
-        self.call(self.client.get(self.url(&format!("payment_intents/{id}"))))
+        // With its charge, whose time is when the card was charged.
+        let url = self.url(&format!("payment_intents/{id}"));
+        self.call(self.client.get(url).query(&[("expand[]", "latest_charge")]))
             .await
     }
 

@@ -126,11 +126,16 @@ pub async fn receive(
     if !intent.currency.eq_ignore_ascii_case("eur") {
         return Err(WebhookError::Currency(intent.currency));
     }
-    let ordine = intent
-        .metadata
-        .get("ordine")
-        .cloned()
-        .ok_or_else(|| WebhookError::UnknownOrder(intent.id.clone()))?;
+    // A payment of the same Stripe account that is not one of our orders (another use of
+    // the account, another stage's): acknowledged, or Stripe would resend it for days.
+    let Some(ordine) = intent.metadata.get("ordine").cloned() else {
+        tracing::warn!(event = %event.id, payment = %intent.id, "payment without an order: ignored");
+        return Ok(EsitoEvento::Ignorato);
+    };
+    if orders::get(store, &ordine).await?.is_none() {
+        tracing::warn!(event = %event.id, %ordine, "payment for an order not here: ignored");
+        return Ok(EsitoEvento::Ignorato);
+    }
     let il = DateTime::from_timestamp(event.created, 0)
         .ok_or_else(|| WebhookError::Unreadable("created".to_owned()))?;
     let paid = Riuscito {

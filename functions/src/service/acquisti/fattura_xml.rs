@@ -39,9 +39,21 @@ fn within(w: &mut Xml, tag: &str, body: impl FnOnce(&mut Xml)) {
     close(w, tag);
 }
 
-/// At most `max` characters of `text` (FatturaPA limits are in characters).
+/// At most `max` characters of `text` (FatturaPA limits are in characters), in the
+/// Latin-1 its text types allow: typographic quotes and dashes as their plain forms,
+/// anything else beyond Latin-1 transliterated (`Ł` → `L`).
 fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' => out.push('"'),
+            '\u{2013}' | '\u{2014}' => out.push('-'),
+            c if u32::from(c) <= 0xFF => out.push(c),
+            c => out.push_str(deunicode::deunicode_char(c).unwrap_or("?")),
+        }
+    }
+    out.chars().take(max).collect()
 }
 
 fn sede(w: &mut Xml, indirizzo: &str, cap: &str, comune: &str, provincia: &str) {

@@ -311,16 +311,33 @@ pub async fn refund(
     let motivo = pending
         .motivo
         .unwrap_or(shared::order::MotivoRimborso::SecondoPagamento);
-    let mut after = order.value.clone();
-    after.rimborsato(Rimborso {
+    let rimborso = Rimborso {
         riferimento: riferimento.to_owned(),
         importo,
         motivo,
         il: now,
-    });
-    save(store, &order, &after).await?;
-    tracing::info!(order = %id, payment = %riferimento, "refunded");
-    Ok(after)
+    };
+    // The money is back: record it, on the order as it is now if it moved meanwhile (the
+    // outbox activating it), so a refund made is never left unrecorded.
+    let mut current = order;
+    for _ in 0..5 {
+        let mut after = current.value.clone();
+        after.rimborsato(rimborso.clone());
+        match save(store, &current, &after).await {
+            Ok(()) => {
+                tracing::info!(order = %id, payment = %riferimento, "refunded");
+                return Ok(after);
+            }
+            Err(AcquistoError::Stale) => {
+                current = orders::get(store, id)
+                    .await?
+                    .ok_or(AcquistoError::NotFound)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tracing::error!(order = %id, payment = %riferimento, "refund made, not recorded");
+    Err(AcquistoError::Stale)
 }
 
 /// The month's orders as CSV for the Fondazione's books (formula-safe cells, `;` as
@@ -374,7 +391,8 @@ pub async fn month_csv(
                 .as_ref()
                 .map(|p| p.riferimento.clone())
                 .unwrap_or_default(),
-            o.fattura.map(|f| f.to_string()).unwrap_or_default(),
+            // "n. 1/2026": a bare "1/2026" opens in Excel as a date.
+            o.fattura.map(|f| format!("n. {f}")).unwrap_or_default(),
             sum(&mut o.da_rimborsare.iter().map(|p| p.importo)),
             sum(&mut o.rimborsi.iter().map(|r| r.importo)),
         ];

@@ -141,4 +141,21 @@ mod tests {
         assert!(xml.contains("<ImportoTotaleDocumento>9.76</ImportoTotaleDocumento>"));
         assert!(xml.contains("<Numero>7/2026</Numero>"));
     }
+
+    #[test]
+    fn the_xml_keeps_to_latin_1_as_the_xsd_wants() {
+        let mut f = fattura();
+        f.cliente.nome = "Łukasz".into();
+        f.cliente.cognome = "D\u{2019}Angelo – Rossi".into();
+        let xml = String::from_utf8(super::super::fattura_xml::render(&f)).unwrap();
+        assert!(xml.contains("<Nome>Lukasz</Nome>"), "{xml}");
+        assert!(
+            xml.contains("<Cognome>D&apos;Angelo - Rossi</Cognome>"),
+            "{xml}"
+        );
+        assert!(
+            xml.chars().all(|c| u32::from(c) <= 0xFF),
+            "beyond Latin-1: {xml}"
+        );
+    }
 }
