@@ -434,15 +434,20 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         register.text
     );
     assert!(register.body["fatture"][0]["inviata_il"].is_null());
-    let sent = api
-        .json(
+    // Two sends at once (a double click, a retry): each invoice goes once.
+    let empty = json!({});
+    let send = || {
+        api.json(
             "POST",
             "/api/fondazione/fatture/invio?mese=2026-11",
             &fondazione,
-            &json!({}),
+            &empty,
         )
-        .await;
-    assert_eq!(sent.body["inviate"], 2, "{}", sent.text);
+    };
+    let (first, second) = tokio::join!(send(), send());
+    let sent_once =
+        first.body["inviate"].as_u64().unwrap() + second.body["inviate"].as_u64().unwrap();
+    assert_eq!(sent_once, 2, "{} {}", first.text, second.text);
     let again = api
         .json(
             "POST",

@@ -41,6 +41,7 @@ async fn invoice(store: &dyn ItemStore, order: String) -> NumeroFattura {
             ordine: order.clone(),
             documento: None,
             inviata: None,
+            invio_in_corso: None,
             emessa_il: Utc::now(),
         };
         let mut ops = vec![take];
@@ -111,6 +112,7 @@ async fn numbered(store: Arc<dyn ItemStore>) {
         ordine: "order-7".into(),
         documento: None,
         inviata: None,
+        invio_in_corso: None,
         emessa_il: Utc::now(),
     };
     let mut ops = vec![take];

@@ -239,6 +239,7 @@ async fn plan(
         emessa_il: now,
         documento: Some(documento),
         inviata: None,
+        invio_in_corso: None,
     })?);
     let mut record = member.value.clone();
     record.set_mailbox(transition.mailbox);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::order::NumeroFattura;
 
-use super::get_versioned;
+use super::{Versioned, get_versioned};
 use crate::store::{Condition, Item, ItemStore, Query, SortKey, StoreError, WriteOp, keys};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +62,9 @@ pub struct Fattura {
     /// Its delivery to the SdI, once sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviata: Option<Invio>,
+    /// Claimed for sending at this time: another sender leaves it alone meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invio_in_corso: Option<DateTime<Utc>>,
 }
 
 /// An invoice's delivery to the SdI.
@@ -72,14 +75,25 @@ pub struct Invio {
     pub id_sdi: String,
 }
 
-/// Records that `fattura` was sent (sending again records the same delivery).
-pub async fn mark_sent(store: &dyn ItemStore, fattura: &Fattura) -> Result<(), StoreError> {
+/// Saves `after` over the invoice as read, unless another writer changed it since (the
+/// SdI's sending claims an invoice, then records its delivery, each on the version read).
+pub async fn save(
+    store: &dyn ItemStore,
+    before: &Versioned<Fattura>,
+    after: &Fattura,
+) -> Result<Versioned<Fattura>, StoreError> {
+    let version = before.version + 1;
     let item = Item::new(
-        keys::invoice(fattura.numero.anno, fattura.numero.progressivo),
+        keys::invoice(after.numero.anno, after.numero.progressivo),
         keys::INVOICE,
-        fattura,
-    )?;
-    store.put(item, Condition::Exists).await
+        after,
+    )?
+    .with_version(version);
+    store.put(item, Condition::Version(before.version)).await?;
+    Ok(Versioned {
+        value: after.clone(),
+        version,
+    })
 }
 
 /// The writes that record `fattura` under its number, once, and mark its order as
@@ -117,6 +131,18 @@ pub async fn of_order(store: &dyn ItemStore, order: &str) -> Result<Option<Fattu
 
 /// The invoices of `year`, in number order.
 pub async fn register(store: &dyn ItemStore, year: i32) -> Result<Vec<Fattura>, StoreError> {
+    Ok(register_versioned(store, year)
+        .await?
+        .into_iter()
+        .map(|f| f.value)
+        .collect())
+}
+
+/// [`register`], each invoice with the version read.
+pub async fn register_versioned(
+    store: &dyn ItemStore,
+    year: i32,
+) -> Result<Vec<Versioned<Fattura>>, StoreError> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
@@ -132,7 +158,7 @@ pub async fn register(store: &dyn ItemStore, year: i32) -> Result<Vec<Fattura>, 
             )
             .await?;
         for item in &page.items {
-            out.push(item.decode()?);
+            out.push(Versioned::decode(item)?);
         }
         cursor = page.cursor;
         if cursor.is_none() {

@@ -407,6 +407,9 @@ pub async fn month_csv(
     Ok(format!("{}{text}", shared::csv::BOM))
 }
 
+/// How long a send claims an invoice: after it, a send that stopped midway is retried.
+const SENDING_LEASE: chrono::Duration = chrono::Duration::minutes(5);
+
 /// The Fondazione's register of `anno`'s invoices, in number order.
 pub async fn register(
     store: &dyn ItemStore,
@@ -455,28 +458,57 @@ pub async fn send_month(
         gia_inviate: 0,
         errori: Vec::new(),
     };
+    use crate::repo::invoices::{self, Invio};
     use chrono::Datelike;
-    for mut fattura in crate::repo::invoices::register(store, first.year()).await? {
-        let Some(documento) = &fattura.documento else {
+    for read in invoices::register_versioned(store, first.year()).await? {
+        let Some(documento) = read.value.documento.clone() else {
             continue;
         };
         if documento.data.month() != first.month() {
             continue;
         }
-        if fattura.inviata.is_some() {
+        if read.value.inviata.is_some() {
             report.gia_inviate += 1;
             continue;
         }
-        let xml = fattura_xml::render(documento);
+        let numero = read.value.numero;
+        let busy = read
+            .value
+            .invio_in_corso
+            .is_some_and(|since| now - since < SENDING_LEASE);
+        if busy {
+            report
+                .errori
+                .push(format!("Fattura {numero}: invio già in corso"));
+            continue;
+        }
+        // Claimed first, on the version read: two sends at once never send one twice.
+        let mut claim = read.value.clone();
+        claim.invio_in_corso = Some(now);
+        let claimed = match invoices::save(store, &read, &claim).await {
+            Ok(claimed) => claimed,
+            Err(e) if e.is_condition_failed() => {
+                report
+                    .errori
+                    .push(format!("Fattura {numero}: invio già in corso"));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut done = claim.clone();
+        done.invio_in_corso = None;
+        let xml = fattura_xml::render(&documento);
         match sdi.invia(&documento.nome_file(), &xml).await {
             Ok(id_sdi) => {
-                fattura.inviata = Some(crate::repo::invoices::Invio { il: now, id_sdi });
-                crate::repo::invoices::mark_sent(store, &fattura).await?;
+                done.inviata = Some(Invio { il: now, id_sdi });
+                invoices::save(store, &claimed, &done).await?;
                 report.inviate += 1;
             }
-            Err(e) => report
-                .errori
-                .push(format!("Fattura {}: {e}", fattura.numero)),
+            Err(e) => {
+                // Released, for the next send.
+                invoices::save(store, &claimed, &done).await?;
+                report.errori.push(format!("Fattura {numero}: {e}"));
+            }
         }
     }
     tracing::info!(
