@@ -814,7 +814,19 @@ async fn a_secretariat_activates_with_the_keyboard_alone() -> Result<()> {
             screen.type_keys("pec-demo").await?;
             screen.press(Key::Enter).await?;
 
-            // Back to the member.
+            // Back to the member: the login loads the panel's page, and a command sent while
+            // it loads is aborted by the navigation, so wait for the page's address first.
+            let member_path = format!("/ordine/iscritti/{cf}");
+            for _ in 0..100 {
+                if client
+                    .current_url()
+                    .await
+                    .is_ok_and(|url| url.path() == member_path)
+                {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
             screen.find("member-no-mailbox").await?;
             ensure!(
                 client.current_url().await?.path() == format!("/ordine/iscritti/{cf}"),
