@@ -213,6 +213,20 @@ impl Order {
         }
     }
 
+    /// What it buys, in words (its page, the audit, the register).
+    pub fn descrizione(&self) -> String {
+        match &self.acquisto {
+            Acquisto::Servizio { servizio } => servizio.descrizione(),
+            Acquisto::Rinnovo { .. } => format!(
+                "Rinnovo: {}",
+                self.preventivo
+                    .lines
+                    .first()
+                    .map_or("servizio", |l| l.descrizione.as_str())
+            ),
+        }
+    }
+
     pub fn totale(&self) -> Money {
         self.preventivo.total
     }

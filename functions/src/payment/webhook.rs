@@ -250,7 +250,7 @@ async fn plan(
         actor: Actor::Iscritto(after.codice_fiscale.clone()),
         action: format!(
             "{} pagato ({}), ordine {}, fattura {numero}",
-            descrizione(&after),
+            after.descrizione(),
             after.totale(),
             after.id
         ),
@@ -328,21 +328,6 @@ fn applicable(
         return Err("il prezzo di oggi è diverso da quello dell'ordine".to_owned());
     }
     Ok(transition)
-}
-
-/// The order's purchase in words (the audit, the receipt).
-pub fn descrizione(order: &Order) -> String {
-    match &order.acquisto {
-        Acquisto::Servizio { servizio } => servizio.descrizione(),
-        Acquisto::Rinnovo { .. } => format!(
-            "rinnovo: {}",
-            order
-                .preventivo
-                .lines
-                .first()
-                .map_or("servizio", |l| l.descrizione.as_str())
-        ),
-    }
 }
 
 fn warn_refund(order: &Order, motivo: &MotivoRimborso) {

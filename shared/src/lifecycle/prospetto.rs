@@ -203,31 +203,32 @@ impl Mailbox {
             if !(0..=EXCESS_NOTICE_DAYS).contains(&days) {
                 continue;
             }
-            let lost = self.space_lost_with(service.id);
-            let stays = Space::new(
-                self.space().inbox_gb.saturating_sub(lost.inbox_gb),
-                self.space().archivio_gb.saturating_sub(lost.archivio_gb),
-            );
-            for area in SpaceArea::ALL {
-                if lost.get(area) == 0 {
-                    continue;
-                }
-                let resta_gb = stays.get(area);
-                let occupato_mb = used.mb(area);
-                let oltre_mb = occupato_mb.saturating_sub(u64::from(resta_gb) * 1024);
-                if oltre_mb > 0 {
-                    out.push(Eccedenza {
-                        data: service.scadenza,
-                        area,
-                        resta_gb,
-                        occupato_mb,
-                        oltre_mb,
-                    });
-                }
-            }
+            let perso = self.space_lost_with(service.id);
+            out.extend(eccedenze(service.scadenza, self.space(), perso, used));
         }
         out
     }
+}
+
+/// The data of `used` that will not fit on `data`, when `perso` goes out of `space`: by
+/// area that loses space, what exceeds the GB that stay.
+pub fn eccedenze(data: NaiveDate, space: Space, perso: Space, used: Occupazione) -> Vec<Eccedenza> {
+    SpaceArea::ALL
+        .into_iter()
+        .filter(|area| perso.get(*area) > 0)
+        .filter_map(|area| {
+            let resta_gb = space.get(area).saturating_sub(perso.get(area));
+            let occupato_mb = used.mb(area);
+            let oltre_mb = occupato_mb.saturating_sub(u64::from(resta_gb) * 1024);
+            (oltre_mb > 0).then_some(Eccedenza {
+                data,
+                area,
+                resta_gb,
+                occupato_mb,
+                oltre_mb,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -248,9 +249,9 @@ mod tests {
         .mailbox
     }
 
-    #[test]
-    fn the_timeline_lists_reminders_scadenze_and_the_free_renewal_in_order() {
-        let bought = mailbox()
+    /// 2 GB of extra inbox bought on 1 March 2026.
+    fn with_2_gb_bought_on_1_march() -> Mailbox {
+        mailbox()
             .apply(
                 &Event::Acquisto {
                     servizio: ServiceKind::SpazioExtra {
@@ -261,7 +262,12 @@ mod tests {
                 day("2026-03-01"),
             )
             .unwrap()
-            .mailbox;
+            .mailbox
+    }
+
+    #[test]
+    fn the_timeline_lists_reminders_scadenze_and_the_free_renewal_in_order() {
+        let bought = with_2_gb_bought_on_1_march();
         let events = bought.prospetto(day("2026-11-30"));
         let kinds: Vec<_> = events.iter().map(|e| (e.data, e.tipo)).collect();
         assert_eq!(
@@ -327,18 +333,7 @@ mod tests {
 
     #[test]
     fn data_that_will_not_fit_is_told_from_30_days_before() {
-        let bought = mailbox()
-            .apply(
-                &Event::Acquisto {
-                    servizio: ServiceKind::SpazioExtra {
-                        area: SpaceArea::Inbox,
-                        gb: 2,
-                    },
-                },
-                day("2026-03-01"),
-            )
-            .unwrap()
-            .mailbox;
+        let bought = with_2_gb_bought_on_1_march();
         let used = Occupazione {
             inbox_mb: 2 * 1024 + 410,
             archivio_mb: 0,

@@ -14,7 +14,6 @@ use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::components::scroll_table::ScrollTable;
 use crate::format;
-use crate::pages::member::orders::descrizione;
 
 /// The filter of the register: every order, one state, or those with a refund to make.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -174,7 +173,7 @@ fn Register(register: OrdiniMese, filtro: RwSignal<Filtro>) -> impl IntoView {
                         <td>{format::date(format::italian_day(o.creato_il))}</td>
                         <td>{o.codice_fiscale.to_string()}</td>
                         <td>{o.indirizzo.to_string()}</td>
-                        <td>{descrizione(&o)}</td>
+                        <td>{o.descrizione()}</td>
                         <td class="num">{o.totale().to_string()}</td>
                         <td data-testid="order-row-status">{o.stato.nome()}</td>
                         <td>{o.fattura.map(|f| f.to_string()).unwrap_or_default()}</td>

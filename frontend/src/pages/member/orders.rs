@@ -200,7 +200,7 @@ fn orders_table(orders: Vec<Order>) -> AnyView {
         .into_iter()
         .map(|o| {
             let href = path::ordine_acquisto(&o.id);
-            let what = descrizione(&o);
+            let what = o.descrizione();
             view! {
                 <tr>
                     <td>{format::date(format::italian_day(o.creato_il))}</td>
@@ -228,21 +228,6 @@ fn orders_table(orders: Vec<Order>) -> AnyView {
         </ScrollTable>
     }
     .into_any()
-}
-
-/// What an order buys, in words.
-pub fn descrizione(order: &Order) -> String {
-    match &order.acquisto {
-        Acquisto::Servizio { servizio } => servizio.descrizione(),
-        Acquisto::Rinnovo { .. } => format!(
-            "Rinnovo: {}",
-            order
-                .preventivo
-                .lines
-                .first()
-                .map_or("servizio", |l| l.descrizione.as_str())
-        ),
-    }
 }
 
 /// One order: its price, its payment, what became of it.
@@ -365,7 +350,7 @@ fn OrderView(order: Order) -> impl IntoView {
         view! {
             <dl class="facts">
                 <dt>"Acquisto"</dt>
-                <dd data-testid="order-what">{descrizione(&o)}</dd>
+                <dd data-testid="order-what">{o.descrizione()}</dd>
                 <dt>"Casella"</dt>
                 <dd>{o.indirizzo.to_string()}</dd>
                 <dt>"Ordine"</dt>
@@ -401,7 +386,7 @@ fn OrderView(order: Order) -> impl IntoView {
             }.into_any()),
             StatoOrdine::Attivato => Some(view! {
                 <div class="alert alert-success" role="status" data-testid="order-active">
-                    {format!("Fatto: «{}» è attivo sulla tua casella.", descrizione(&o))}
+                    {format!("Fatto: «{}» è attivo sulla tua casella.", o.descrizione())}
                     " "<A href=path::MIA_PEC>"Vedi la tua casella"</A>
                 </div>
             }.into_any()),

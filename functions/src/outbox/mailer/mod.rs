@@ -10,8 +10,8 @@ pub mod ses;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use shared::address::{OFFICIAL_SENDER_DOMAINS, is_official_sender};
-use shared::catalog::{Space, SpaceArea};
-use shared::lifecycle::prospetto::{EXCESS_NOTICE_DAYS, Eccedenza, Occupazione};
+use shared::catalog::Space;
+use shared::lifecycle::prospetto::{EXCESS_NOTICE_DAYS, Occupazione, eccedenze};
 use shared::lifecycle::{Reminder, ReminderTarget};
 use thiserror::Error;
 
@@ -29,39 +29,14 @@ pub struct Notice {
     pub controllo_spazio: Option<ControlloSpazio>,
 }
 
-/// What a lapse leaves of a mailbox's space.
+/// What a lapse takes from a mailbox's space.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControlloSpazio {
     pub indirizzo: String,
     pub data: chrono::NaiveDate,
-    /// The space that stays, and the space that goes.
-    pub resta: Space,
+    /// The space before the lapse, and the space that goes.
+    pub spazio: Space,
     pub perso: Space,
-}
-
-impl ControlloSpazio {
-    /// The data of `used` that will not fit, in words (nothing if it all fits).
-    pub fn eccedenze(&self, used: Occupazione) -> Vec<Eccedenza> {
-        SpaceArea::ALL
-            .into_iter()
-            .filter(|area| self.perso.get(*area) > 0)
-            .filter_map(|area| {
-                let occupato_mb = match area {
-                    SpaceArea::Inbox => used.inbox_mb,
-                    SpaceArea::Archivio => used.archivio_mb,
-                };
-                let resta_gb = self.resta.get(area);
-                let oltre_mb = occupato_mb.saturating_sub(u64::from(resta_gb) * 1024);
-                (oltre_mb > 0).then_some(Eccedenza {
-                    data: self.data,
-                    area,
-                    resta_gb,
-                    occupato_mb,
-                    oltre_mb,
-                })
-            })
-            .collect()
-    }
 }
 
 impl Notice {
@@ -79,14 +54,7 @@ impl Notice {
         let controllo_spazio = lapses_space.then(|| ControlloSpazio {
             indirizzo: address.to_owned(),
             data: reminder.scadenza,
-            resta: Space::new(
-                space_now
-                    .inbox_gb
-                    .saturating_sub(reminder.space_lost.inbox_gb),
-                space_now
-                    .archivio_gb
-                    .saturating_sub(reminder.space_lost.archivio_gb),
-            ),
+            spazio: space_now,
             perso: reminder.space_lost,
         });
         let mut to = vec![address.to_owned()];
@@ -114,7 +82,7 @@ impl Notice {
     pub fn completed(&self, used: Option<Occupazione>) -> Notice {
         let mut sent = self.clone();
         if let (Some(check), Some(used)) = (&self.controllo_spazio, used) {
-            for over in check.eccedenze(used) {
+            for over in eccedenze(check.data, check.spazio, check.perso, used) {
                 sent.body = format!("{}\n\n{}\n", sent.body.trim_end(), over.messaggio());
             }
         }

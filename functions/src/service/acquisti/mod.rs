@@ -381,7 +381,7 @@ pub async fn month_csv(
             rome_date(o.creato_il).format("%d/%m/%Y").to_string(),
             o.codice_fiscale.to_string(),
             o.indirizzo.to_string(),
-            crate::payment::webhook::descrizione(o),
+            o.descrizione(),
             o.preventivo.catalog.nome().to_owned(),
             euro(o.preventivo.net),
             euro(o.preventivo.iva),
