@@ -16,6 +16,7 @@ mod oidc;
 mod pages;
 mod precheck;
 mod session;
+mod stripe_js;
 
 use leptos::prelude::*;
 use leptos_router::components::Router;

@@ -88,6 +88,49 @@ impl LocalStripe {
             .await?;
         Ok(confirmed["status"].as_str().unwrap_or_default().to_owned())
     }
+
+    /// The PaymentIntent made for the order `ordine` (its `metadata[ordine]`).
+    pub async fn intent_of(&self, secret_key: &str, ordine: &str) -> Result<String> {
+        let list: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/v1/payment_intents", self.base))
+            .bearer_auth(secret_key)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        list["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|pi| pi["metadata"]["ordine"] == ordine)
+            .and_then(|pi| pi["id"].as_str())
+            .map(str::to_owned)
+            .with_context(|| format!("no PaymentIntent for order {ordine}: {list}"))
+    }
+
+    /// A card payment method of `number` (say, one whose bank asks for 3-D Secure).
+    pub async fn card(&self, secret_key: &str, number: &str) -> Result<String> {
+        let method: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/v1/payment_methods", self.base))
+            .bearer_auth(secret_key)
+            .form(&[
+                ("type", "card"),
+                ("card[number]", number),
+                ("card[exp_month]", "12"),
+                ("card[exp_year]", "2030"),
+                ("card[cvc]", "123"),
+            ])
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        method["id"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("no payment method: {method}"))
+    }
 }
 
 impl Drop for LocalStripe {

@@ -54,6 +54,21 @@ async fn a_card_payment_through_stripe_activates_once_and_a_second_one_is_refund
             &["payment_intent.succeeded", "payment_intent.payment_failed"],
         )
         .await?;
+    // The page may load Stripe.js and call Stripe, and nothing else.
+    let page = reqwest::get(server.url("/mia-pec")).await?;
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let base = &stripe.base;
+    ensure!(
+        csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {base};"))
+            && csp.contains(&format!("frame-src {base};"))
+            && csp.contains(&format!("connect-src 'self' {base};")),
+        "{csp}"
+    );
     let mario = Holder::log_in(&server, "mario.rossi").await?;
     let buy = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } });
     let (status, order) = mario.post("/api/me/ordini", &buy).await?;

@@ -132,15 +132,41 @@ pub fn download(
         .into_response()
 }
 
+/// Other origins the single-page app's page reaches, by CSP directive: the sign-in
+/// server, the payment provider's script, its frames and its API.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThirdParties {
+    pub script: Vec<String>,
+    pub frame: Vec<String>,
+    pub connect: Vec<String>,
+}
+
+impl ThirdParties {
+    /// These and `other`'s.
+    pub fn and(mut self, other: ThirdParties) -> Self {
+        self.script.extend(other.script);
+        self.frame.extend(other.frame);
+        self.connect.extend(other.connect);
+        self
+    }
+}
+
 /// The single-page app's Content-Security-Policy: its own code only (the wasm needs
-/// `wasm-unsafe-eval`), nothing inline, no framing; `connect_src` adds the sign-in
-/// server's origin when the app signs in through a hosted login.
-pub fn app_csp(connect_src: Option<&str>) -> String {
+/// `wasm-unsafe-eval`), nothing inline, no framing of it; `others` adds the origins of the
+/// sign-in server and of the payment provider.
+pub fn app_csp(others: &ThirdParties) -> String {
+    let with = |sources: &[String]| -> String { sources.iter().map(|s| format!(" {s}")).collect() };
+    let frame = if others.frame.is_empty() {
+        "'none'".to_owned()
+    } else {
+        with(&others.frame).trim_start().to_owned()
+    };
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'{}; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        connect_src.map(|s| format!(" {s}")).unwrap_or_default()
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'{}; frame-src {frame}; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        with(&others.script),
+        with(&others.connect),
     )
 }
 
@@ -181,13 +207,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_app_policy_allows_no_inline_code_and_names_the_sign_in_origin() {
-        let csp =
-            app_csp(origin("https://pec.auth.eu-south-1.amazoncognito.com/oauth2").as_deref());
+    fn the_app_policy_allows_no_inline_code_and_names_the_third_parties() {
+        let sign_in = ThirdParties {
+            connect: origin("https://pec.auth.eu-south-1.amazoncognito.com/oauth2")
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        let csp = app_csp(&sign_in);
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("connect-src 'self' https://pec.auth.eu-south-1.amazoncognito.com;"));
+        assert!(csp.contains("frame-src 'none';"));
         assert!(csp.contains("frame-ancestors 'none'"));
+        let stripe = ThirdParties {
+            script: vec!["https://js.stripe.com".into()],
+            frame: vec![
+                "https://js.stripe.com".into(),
+                "https://hooks.stripe.com".into(),
+            ],
+            connect: vec!["https://api.stripe.com".into()],
+        };
+        let csp = app_csp(&sign_in.and(stripe));
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' https://js.stripe.com;"));
+        assert!(csp.contains("frame-src https://js.stripe.com https://hooks.stripe.com;"));
+        assert!(csp.contains(
+            "connect-src 'self' https://pec.auth.eu-south-1.amazoncognito.com https://api.stripe.com;"
+        ));
         assert_eq!(
             origin("http://127.0.0.1:9/x").as_deref(),
             Some("http://127.0.0.1:9")

@@ -45,11 +45,14 @@ pub fn app(state: AppState, spa_dir: &Path, auth: AuthConfig) -> Router {
             }
         }
     });
-    let sign_in = match &auth {
-        AuthConfig::Oidc { authority, .. } => http::origin(authority),
-        AuthConfig::Local => None,
+    let sign_in = http::ThirdParties {
+        connect: match &auth {
+            AuthConfig::Oidc { authority, .. } => http::origin(authority).into_iter().collect(),
+            AuthConfig::Local => Vec::new(),
+        },
+        ..Default::default()
     };
-    let csp = http::app_csp(sign_in.as_deref());
+    let csp = http::app_csp(&sign_in.and(state.payments.browser_origins()));
     let csp = HeaderValue::from_str(&csp).expect("a header value");
     let config = Json(SpaConfig { auth });
     let spa = Router::new()

@@ -75,6 +75,11 @@ pub trait Payments: Send + Sync {
 
     /// The secret the provider's events are signed with.
     fn webhook_secret(&self) -> &[u8];
+
+    /// What the browser loads and calls to pay, for the page's Content-Security-Policy.
+    fn browser_origins(&self) -> crate::http::ThirdParties {
+        crate::http::ThirdParties::default()
+    }
 }
 
 /// No provider configured: orders can be made, not paid.

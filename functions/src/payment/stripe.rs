@@ -13,6 +13,10 @@ use shared::money::Money;
 use shared::order::Order;
 
 use super::{PaymentError, Payments, StatoPagamento};
+use crate::http::{ThirdParties, origin};
+
+/// Where Stripe serves Stripe.js.
+const STRIPE_JS_ORIGIN: &str = "https://js.stripe.com";
 
 /// What a Stripe account is reached with.
 #[derive(Clone)]
@@ -37,7 +41,7 @@ impl StripeConfig {
             publishable_key: var("PEC_STRIPE_PUBLISHABLE_KEY").unwrap_or_default(),
             webhook_secret: var("PEC_STRIPE_WEBHOOK_SECRET").unwrap_or_default(),
             api: var("PEC_STRIPE_API").unwrap_or_else(|| "https://api.stripe.com".into()),
-            script: var("PEC_STRIPE_JS").unwrap_or_else(|| "https://js.stripe.com/v3/".into()),
+            script: var("PEC_STRIPE_JS").unwrap_or_else(|| format!("{STRIPE_JS_ORIGIN}/v3/")),
         })
     }
 }
@@ -204,5 +208,19 @@ impl Payments for StripePayments {
 
     fn webhook_secret(&self) -> &[u8] {
         self.config.webhook_secret.as_bytes()
+    }
+
+    /// Stripe.js, its frames (the card field, 3-D Secure) and the API it calls.
+    fn browser_origins(&self) -> ThirdParties {
+        let script: Vec<String> = origin(&self.config.script).into_iter().collect();
+        let mut frame = script.clone();
+        if script.iter().any(|s| s == STRIPE_JS_ORIGIN) {
+            frame.push("https://hooks.stripe.com".to_owned());
+        }
+        ThirdParties {
+            script,
+            frame,
+            connect: origin(&self.config.api).into_iter().collect(),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The member's reserved area.
 
+pub mod card_payment;
 pub mod contract;
 pub mod first_access;
 pub mod history;

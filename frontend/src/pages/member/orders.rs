@@ -18,6 +18,7 @@ use crate::components::page::Page;
 use crate::components::quote_table::QuoteTable;
 use crate::components::scroll_table::ScrollTable;
 use crate::format;
+use crate::pages::member::card_payment::StripeCheckout;
 use crate::pages::plans::{ExpiryWarning, gigabytes};
 
 /// What the form buys.
@@ -256,21 +257,24 @@ fn OrderView(order: Order) -> impl IntoView {
     let intent = RwSignal::new(None::<Intent>);
     let card = RwSignal::new(String::new());
 
-    // Reads the order again until a payment or an activation has settled it.
-    let follow = move || {
+    // Reads the order again until a payment or an activation has settled it; after a
+    // card payment confirmed with the provider, until its event has reached the server.
+    let follow_until = move |payment_confirmed: bool| {
         leptos::task::spawn_local(async move {
             for _ in 0..60 {
                 api::sleep(1000).await;
                 if let Ok(fresh) = api::order(&id.get_value()).await {
-                    let done = !settling(fresh.stato);
+                    let waiting = settling(fresh.stato)
+                        || (payment_confirmed && fresh.stato == StatoOrdine::InAttesaDiPagamento);
                     current.set(fresh);
-                    if done {
+                    if !waiting {
                         return;
                     }
                 }
             }
         });
     };
+    let follow = move || follow_until(false);
     if settling(current.get_untracked().stato) {
         follow();
     }
@@ -453,8 +457,10 @@ fn OrderView(order: Order) -> impl IntoView {
                         </button>
                     </form>
                 }.into_any(),
-                Some(_) => view! {
-                    <ErrorAlert message="Il pagamento con carta non è ancora disponibile su questo ambiente." testid="pay-unavailable"/>
+                Some(started) => view! {
+                    <StripeCheckout intent=started
+                        total=current.get_untracked().totale().to_string()
+                        on_confirmed=move || follow_until(true)/>
                 }.into_any(),
             }}
         </Show>
