@@ -175,5 +175,41 @@ async fn a_card_payment_through_stripe_activates_once_and_a_second_one_is_refund
         at_stripe["latest_charge"]["amount_refunded"] == void["preventivo"]["total"],
         "{at_stripe}"
     );
+
+    // An order cancelled after its payment started closes its PaymentIntent at Stripe:
+    // the card field still open in another tab can no longer pay it.
+    let more = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "spazio-extra", "area": "inbox", "gb": 1 } } });
+    let (status, dropped) = mario.post("/api/me/ordini", &more).await?;
+    ensure!(status == 201, "{dropped}");
+    let dropped_id = dropped["id"].as_str().unwrap_or_default().to_owned();
+    let (_, dropped_intent) = mario
+        .post(
+            &format!("/api/me/ordini/{dropped_id}/pagamento"),
+            &json!({}),
+        )
+        .await?;
+    let dropped_pi = dropped_intent["riferimento"].as_str().unwrap_or_default();
+    let (status, cancelled) = mario
+        .post(&format!("/api/me/ordini/{dropped_id}/annulla"), &json!({}))
+        .await?;
+    ensure!(
+        status == 200 && cancelled["stato"] == "annullato",
+        "{cancelled}"
+    );
+    let at_stripe: Value = reqwest::Client::new()
+        .get(format!("{}/v1/payment_intents/{dropped_pi}", stripe.base))
+        .bearer_auth(SECRET_KEY)
+        .send()
+        .await?
+        .json()
+        .await?;
+    ensure!(at_stripe["status"] == "canceled", "{at_stripe}");
+    let charged = stripe.pay(SECRET_KEY, dropped_pi, "pm_card_visa").await;
+    ensure!(
+        charged
+            .as_deref()
+            .map_or(true, |status| status != "succeeded"),
+        "a cancelled order was charged: {charged:?}"
+    );
     Ok(())
 }

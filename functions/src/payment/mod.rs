@@ -19,6 +19,18 @@ use shared::order::Order;
 use thiserror::Error;
 
 pub use shared::api::Intent;
+
+/// Closes, as far as the provider allows, the payment started for an order that can no
+/// longer be paid; a failure is logged, since a payment made anyway is refunded.
+pub async fn close_started(payments: &dyn Payments, order: &Order) {
+    let Some(riferimento) = &order.pagamento_avviato else {
+        return;
+    };
+    match payments.cancel(riferimento).await {
+        Ok(()) | Err(PaymentError::Unconfigured) => {}
+        Err(e) => tracing::warn!(order = %order.id, error = %e, "payment not closed"),
+    }
+}
 use shared::fattura::Venditore;
 
 /// The seller of this environment: the Fondazione CNI, with the tax numbers its
@@ -73,6 +85,10 @@ pub trait Payments: Send + Sync {
         key: &str,
     ) -> Result<String, PaymentError>;
 
+    /// Closes the payment `riferimento` of an order cancelled or expired, so that it can
+    /// no longer be paid; one already made stands (its event is refunded as usual).
+    async fn cancel(&self, riferimento: &str) -> Result<(), PaymentError>;
+
     /// The secret the provider's events are signed with.
     fn webhook_secret(&self) -> &[u8];
 
@@ -96,6 +112,10 @@ impl Payments for Unconfigured {
     }
 
     async fn refund(&self, _: &str, _: Money, _: &str) -> Result<String, PaymentError> {
+        Err(PaymentError::Unconfigured)
+    }
+
+    async fn cancel(&self, _: &str) -> Result<(), PaymentError> {
         Err(PaymentError::Unconfigured)
     }
 

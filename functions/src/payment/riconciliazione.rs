@@ -1,7 +1,7 @@
 //! The daily verifica's reconciliation of payments: an order still waiting whose payment
 //! succeeded at the provider (the webhook never came, or came while the API was down) is
 //! applied as the event would have been; an order past its hour with nothing paid is
-//! recorded as expired. The provider is asked only about orders that started a payment.
+//! recorded as expired, and its payment closed at the provider. The provider is asked only about orders that started a payment.
 
 use chrono::{DateTime, Datelike, Months, Utc};
 use shared::fattura::Venditore;
@@ -69,7 +69,10 @@ pub async fn run(
             let mut after = order.value.clone();
             if after.scadi(now) {
                 match repo::commit(store, vec![orders::save(&order, &after)?]).await {
-                    Ok(()) => done.scaduti += 1,
+                    Ok(()) => {
+                        done.scaduti += 1;
+                        super::close_started(payments, &after).await;
+                    }
                     // Paid or cancelled meanwhile: that stands.
                     Err(e) if e.is_condition_failed() => {}
                     Err(e) => return Err(e),

@@ -206,6 +206,12 @@ impl Payments for StripePayments {
         Ok(refund.id)
     }
 
+    async fn cancel(&self, riferimento: &str) -> Result<(), PaymentError> {
+        let url = self.url(&format!("payment_intents/{riferimento}/cancel"));
+        let _: PaymentIntent = self.call(self.client.post(url)).await?;
+        Ok(())
+    }
+
     fn webhook_secret(&self) -> &[u8] {
         self.config.webhook_secret.as_bytes()
     }

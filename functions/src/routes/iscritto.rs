@@ -175,7 +175,14 @@ async fn cancel_order(
     Path(id): Path<String>,
 ) -> Result<Json<Order>, AppError> {
     Ok(Json(
-        acquisti::cancel(state.store.as_ref(), &caller, &id, state.clock.now()).await?,
+        acquisti::cancel(
+            state.store.as_ref(),
+            state.payments.as_ref(),
+            &caller,
+            &id,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 

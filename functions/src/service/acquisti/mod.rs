@@ -200,6 +200,7 @@ fn as_of(mut order: Order, now: DateTime<Utc>) -> Order {
 /// The holder gives up an unpaid order.
 pub async fn cancel(
     store: &dyn ItemStore,
+    payments: &dyn Payments,
     caller: &Caller,
     id: &str,
     now: DateTime<Utc>,
@@ -211,6 +212,7 @@ pub async fn cancel(
     }
     after.annulla()?;
     save(store, &order, &after).await?;
+    crate::payment::close_started(payments, &after).await;
     Ok(after)
 }
 
