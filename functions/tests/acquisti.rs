@@ -700,6 +700,111 @@ async fn the_verifica_reconciles_and_expires_orders_on_dynamodb() {
     reconciliation(Arc::new(moto.store("riconciliazione").await)).await;
 }
 
+#[tokio::test]
+async fn a_renewal_paid_on_its_scadenza_renews_after_midnight_on_sqlite() {
+    paid_on_the_scadenza(Arc::new(SqliteStore::in_memory().unwrap())).await;
+}
+
+/// A renewal paid in the last minutes of its scadenza renews, whether its event arrives
+/// after midnight or the night's verifica reconciles it first.
+async fn paid_on_the_scadenza(store: Arc<dyn ItemStore>) {
+    let bought = "2026-03-10T10:00:00Z";
+    let api = Api::at(store.clone(), bought);
+    let mario = cf("Rossi", "Mario", 1);
+    api.register(&[albo_row("Mario", "Rossi", &mario, "MI", "A1")])
+        .await;
+    api.activate("MI", &mario).await;
+    dispatch(&store, bought).await;
+    let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
+    for gb in [1, 2] {
+        let order = api
+            .json("POST", "/api/me/ordini", &holder, &extra("inbox", gb))
+            .await;
+        let id = order.body["id"].as_str().unwrap().to_owned();
+        let paid = checkout(&api, &holder, &id, "4242424242424242").await;
+        assert_eq!(paid.body, "pagato", "{}", paid.text);
+        dispatch(&store, bought).await;
+    }
+    let services = api.get("/api/me", &holder).await.body["member"]["mailbox"]["services"].clone();
+    let ids: Vec<u64> = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{services}");
+
+    // 23:50 in Rome on the scadenza: both renewals are ordered and paid.
+    let last_minutes = "2027-03-10T22:50:00Z";
+    let evening = Api::at(store.clone(), last_minutes);
+    let token = evening.token(&caller(Role::Iscritto, Some(&mario), None));
+    let checkout_of = evening.state.checkout.clone().unwrap();
+    let mut events = Vec::new();
+    for service in &ids {
+        let order = evening
+            .json("POST", "/api/me/ordini", &token, &rinnovo(*service))
+            .await;
+        assert_eq!(order.status, 201, "{}", order.text);
+        let id = order.body["id"].as_str().unwrap().to_owned();
+        let intent = evening
+            .json(
+                "POST",
+                &format!("/api/me/ordini/{id}/pagamento"),
+                &token,
+                &json!({}),
+            )
+            .await;
+        checkout_of
+            .confirm(
+                intent.body["client_secret"].as_str().unwrap(),
+                "4242424242424242",
+                "2027-03-10T22:55:00Z".parse().unwrap(),
+            )
+            .await
+            .unwrap();
+        events.push(id);
+    }
+    // The first's event arrives (signed as it is sent) at 00:05, the next day in Rome.
+    let (first, second) = (events[0].clone(), events[1].clone());
+    let delivered = "2027-03-10T23:05:00Z";
+    let after_midnight = Api::at(store.clone(), delivered);
+    let payment = sandbox::payment(store.as_ref(), &sandbox_ref(&first))
+        .await
+        .unwrap()
+        .unwrap()
+        .value;
+    let event = checkout_of.event(&payment, delivered.parse().unwrap());
+    let applied = webhook(&after_midnight, event.into_parts()).await;
+    assert_eq!(applied.body, "pagato", "{}", applied.text);
+    // The second's never comes: the night's verifica finds it paid and renews it before
+    // it lapses anything.
+    let report = functions::verifica::daily(
+        store.as_ref(),
+        after_midnight.state.payments.as_ref(),
+        &after_midnight.state.venditore,
+        "2027-03-11T01:30:00Z".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.ordini_riconciliati, 1, "{report:?}");
+    for id in [&first, &second] {
+        let order = after_midnight
+            .get(&format!("/api/me/ordini/{id}"), &token)
+            .await
+            .body;
+        assert_eq!(order["stato"], "attivato", "{order}");
+        assert!(
+            order["da_rimborsare"].as_array().unwrap().is_empty(),
+            "{order}"
+        );
+    }
+    let services =
+        after_midnight.get("/api/me", &token).await.body["member"]["mailbox"]["services"].clone();
+    for service in services.as_array().unwrap() {
+        assert_eq!(service["scadenza"], "2028-03-10", "{services}");
+    }
+}
+
 /// A payment whose event never came is applied by the next day's verifica, across 29
 /// February and the month's end; an order never paid expires, across the night the clocks
 /// go back.

@@ -205,9 +205,12 @@ async fn plan(
         Incasso::Pagato => {}
     }
     let today = rome_date(now);
+    // Applied as of the day the holder paid: a renewal paid on its scadenza whose event
+    // (or the verifica's reconciliation) comes after midnight still renews.
+    let paid_on = rome_date(paid.il).min(today);
     let member = members::get(store, &after.codice_fiscale).await?;
     let applied = match &member {
-        Some(member) => applicable(&member.value, &after, today),
+        Some(member) => applicable(&member.value, &after, paid_on),
         None => Err("l'iscritto non risulta più nei dati del portale".to_owned()),
     };
     let (member, transition) = match (member, applied) {
@@ -299,11 +302,12 @@ fn documento(
     }
 }
 
-/// The mailbox's purchase or renewal, if it still applies at the order's price.
+/// The mailbox's purchase or renewal on the day it was paid, if it still applies at the
+/// order's price.
 fn applicable(
     member: &members::MemberRecord,
     order: &Order,
-    today: chrono::NaiveDate,
+    paid_on: chrono::NaiveDate,
 ) -> Result<Transition, String> {
     let mailbox = member
         .mailbox
@@ -318,7 +322,7 @@ fn applicable(
             service_id: servizio,
         },
     };
-    let transition = mailbox.apply(&event, today).map_err(|e| e.to_string())?;
+    let transition = mailbox.apply(&event, paid_on).map_err(|e| e.to_string())?;
     let same_price = transition.charge.as_ref().is_some_and(|q| {
         q.catalog == order.preventivo.catalog
             && q.lines == order.preventivo.lines
