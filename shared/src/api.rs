@@ -299,6 +299,9 @@ mod dto {
     pub struct Me {
         pub caller: Caller,
         pub member: Option<MemberDetail>,
+        /// Today in Italy by the server's clock: what the screens date windows by (a
+        /// renewal's, say), whatever the browser's clock or time zone.
+        pub oggi: NaiveDate,
     }
 
     /// `POST /api/auth/login` (local accounts only).

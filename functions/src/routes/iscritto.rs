@@ -333,7 +333,12 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<Me>, A
         Role::Iscritto => Some(profile::me(state.store.as_ref(), &caller).await?),
         _ => None,
     };
-    Ok(Json(Me { caller, member }))
+    let oggi = crate::clock::rome_date(state.clock.now());
+    Ok(Json(Me {
+        caller,
+        member,
+        oggi,
+    }))
 }
 
 /// Changes the holder's anagrafica (not name, surname, codice fiscale).

@@ -124,10 +124,10 @@ pub fn BuyForm(mailbox: MailboxView) -> impl IntoView {
     }
 }
 
-/// The paid services of the mailbox, each renewable in the 90 days before its scadenza.
+/// The paid services of the mailbox, each renewable in the 90 days before its scadenza
+/// (counted from `today` in Italy, as the server has it).
 #[component]
-pub fn RenewList(mailbox: MailboxView) -> impl IntoView {
-    let today = chrono::Local::now().date_naive();
+pub fn RenewList(mailbox: MailboxView, today: chrono::NaiveDate) -> impl IntoView {
     let navigate = use_navigate();
     let renew = Action::new_local(|id: &u32| {
         let request = OrdineRichiesta {

@@ -15,6 +15,7 @@ pub fn MemberPlansPage() -> impl IntoView {
         <Page title="Acquista e rinnova">
         <Loaded what="della casella" load=api::me view=|me: api::Me| {
             let registered = me.member.as_ref().is_none_or(|m| m.albo.stato.is_registered());
+            let today = me.oggi;
             let mailbox = me.member.and_then(|m| m.mailbox);
             // No longer on the Albo, on Base: the mailbox closes at its scadenza unless
             // he moves to Avanzata (DOMAIN.md, Lifecycle 2).
@@ -39,7 +40,7 @@ pub fn MemberPlansPage() -> impl IntoView {
                 <p>"Il preventivo parte dal tuo piano e dallo spazio che hai già. I servizi acquistati durano un anno dalla data di acquisto. "
                     <a href="/piani" rel="external">"Vedi tutti i piani"</a>"."</p>
                 <ExpiryWarning/>
-                {mailbox.clone().filter(|m| m.status.is_open()).map(|m| view! { <RenewList mailbox=m.clone()/> <BuyForm mailbox=m/> })}
+                {mailbox.clone().filter(|m| m.status.is_open()).map(|m| view! { <RenewList mailbox=m.clone() today/> <BuyForm mailbox=m/> })}
                 <QuoteCalculator current=mailbox/>
             }
         }/>
