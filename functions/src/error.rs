@@ -22,6 +22,7 @@ use crate::service::albo::AlboError;
 use crate::service::audit::AuditError;
 use crate::service::contratto::{ContrattoError, pdf};
 use crate::service::directory::DirectoryError;
+use crate::service::disdetta::DisdettaServiceError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
@@ -268,6 +269,26 @@ impl From<ContrattoError> for AppError {
             e @ (ContrattoError::NoText | ContrattoError::Pdf(_) | ContrattoError::Blob(_)) => {
                 AppError::internal(e)
             }
+        }
+    }
+}
+
+impl From<DisdettaServiceError> for AppError {
+    fn from(err: DisdettaServiceError) -> Self {
+        let refused = |err: &DisdettaServiceError| {
+            AppError::new(ErrorCode::LifecycleRefused, err.to_string())
+        };
+        match err {
+            DisdettaServiceError::Forbidden(e) => e.into(),
+            DisdettaServiceError::NoMailbox | DisdettaServiceError::NotFound => {
+                AppError::not_found(&err.to_string())
+            }
+            DisdettaServiceError::NotAllowed(_)
+            | DisdettaServiceError::Lifecycle(_)
+            | DisdettaServiceError::AlreadyDecided => refused(&err),
+            DisdettaServiceError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
+            DisdettaServiceError::Busy => AppError::conflict(),
+            DisdettaServiceError::Store(e) => e.into(),
         }
     }
 }

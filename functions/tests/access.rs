@@ -85,6 +85,9 @@ async fn every_route_checks_role_and_tenant() {
     let member_mi = format!("/api/members/{mario_mi}");
     let upsert_path = format!("/api/albo/members/{mario_mi}");
     let timeline_mi = format!("/api/members/{mario_mi}/prospetto");
+    let disdetta = json!({ "indirizzo": "mario.rossi@ingpec.eu", "dichiarazione_accettata": true })
+        .to_string();
+    let disdetta_decision = format!("/api/fondazione/disdette/{mario_mi}/decisione");
     let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
         .to_string();
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
@@ -312,6 +315,32 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "GET",
+            "/api/me/disdetta",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/api/me/disdetta",
+            Some(&disdetta),
+            // Reaches the rule (refused: the Albo lists no other domicilio for Mario).
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/fondazione/disdette",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &disdetta_decision,
+            Some(&decision),
+            // No request of Mario's to decide.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "GET",
             &timeline_mi,
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -446,6 +475,13 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/fondazione/fatture/invio"),
         ("post", "/api/fondazione/ordini/{id}/rimborsi/{riferimento}"),
         ("post", "/api/pagamenti/webhook"),
+        ("get", "/api/me/disdetta"),
+        ("post", "/api/me/disdetta"),
+        ("get", "/api/fondazione/disdette"),
+        (
+            "post",
+            "/api/fondazione/disdette/{codice_fiscale}/decisione",
+        ),
     ];
     for (method, path) in expected {
         assert!(

@@ -106,6 +106,11 @@ impl Caller {
         self.role == Role::Fondazione
     }
 
+    /// Disdette are the Fondazione's to carry out (DOMAIN.md, Lifecycle 7).
+    pub fn can_decide_disdette(&self) -> bool {
+        self.role == Role::Fondazione
+    }
+
     pub fn can_read_audit(&self) -> bool {
         self.role == Role::Fondazione
     }

@@ -907,6 +907,54 @@ mod dto {
         pub motivo: String,
     }
 
+    /// `GET /api/me/disdetta`: whether the holder may ask to close his mailbox now, why
+    /// not, the domicilio digitale the Albo lists, the declaration, and his request.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DisdettaView {
+        /// His open mailbox, if any.
+        pub indirizzo: Option<EmailAddress>,
+        /// Whether he is registered in the Albo (then another domicilio is needed).
+        pub iscritto: bool,
+        pub domicilio_digitale: Option<EmailAddress>,
+        /// Whether he may file a request now.
+        pub ammessa: bool,
+        /// Why not, when not.
+        pub motivo: Option<String>,
+        pub dichiarazione: String,
+        pub richiesta: Option<crate::disdetta::Disdetta>,
+    }
+
+    /// `POST /api/me/disdetta`: the form; the holder types the address he closes.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DisdettaRichiesta {
+        pub indirizzo: String,
+        pub dichiarazione_accettata: bool,
+    }
+
+    /// A disdetta in the Fondazione's queue, with the holder and the Albo as they are now.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DisdettaInCoda {
+        pub disdetta: crate::disdetta::Disdetta,
+        pub nome: String,
+        pub cognome: String,
+        pub ordine: OrdineCode,
+        pub albo: AlboStatus,
+        pub domicilio_oggi: Option<EmailAddress>,
+        /// Why approving would be refused today (the Albo changed since), if it would.
+        pub ostacolo: Option<String>,
+    }
+
+    /// `GET /api/fondazione/disdette`: the requests to decide, oldest first.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DisdettePage {
+        pub items: Vec<DisdettaInCoda>,
+        pub cursor: Option<String>,
+    }
+
     /// `GET /api/me/primo-accesso`: the steps taken, the next, and the text to read.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

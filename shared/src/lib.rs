@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod codice_fiscale;
 pub mod contratto;
 pub mod csv;
+pub mod disdetta;
 pub mod fattura;
 pub mod firma;
 pub mod lifecycle;

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod audit;
 pub mod contratti;
+pub mod disdette;
 pub mod idempotency;
 pub mod invoices;
 pub mod layout;

@@ -7,10 +7,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
-    AuditPage, AuditQuery, CaricamentoView, DecisioneRichiesta, MemberFilters, MemberPage,
+    AuditPage, AuditQuery, CaricamentoView, DecisioneRichiesta, DisdettePage, MemberFilters,
+    MemberPage,
     OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
+use shared::disdetta::Disdetta;
 use shared::order::Order;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,7 +21,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::service::contratto::{Deps, revisione};
-use crate::service::{acquisti, audit, directory, overview};
+use crate::service::{acquisti, audit, directory, disdetta, overview};
 use crate::verifica;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,6 +39,48 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invoice_register))
         .routes(routes!(member_timeline))
         .routes(routes!(send_invoices))
+        .routes(routes!(disdette_queue))
+        .routes(routes!(disdetta_decision))
+}
+
+/// The disdette waiting for a decision, oldest first, with the Albo as it is now
+/// (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/disdette", tag = "fondazione", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le disdette da decidere", body = DisdettePage)))]
+async fn disdette_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<DisdettePage>, AppError> {
+    Ok(Json(
+        disdetta::queue(state.store.as_ref(), &caller, page.cursor).await?,
+    ))
+}
+
+/// Approves a disdetta, which closes the mailbox, or rejects it with a reason
+/// (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/disdette/{codice_fiscale}/decisione", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare")),
+    request_body = DecisioneRichiesta,
+    responses((status = 200, description = "La disdetta dopo la decisione", body = Disdetta))
+)]
+async fn disdetta_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(cf): Path<String>,
+    extract::Json(request): extract::Json<DecisioneRichiesta>,
+) -> Result<Json<Disdetta>, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    Ok(Json(
+        disdetta::decide(
+            state.store.as_ref(),
+            &caller,
+            &cf,
+            &request,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// A member's mailbox's coming events (Fondazione).

@@ -7,10 +7,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::{Caller, Role};
 use shared::api::{
-    AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView, Intent, Me,
+    AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView,
+    DisdettaRichiesta, DisdettaView, Intent, Me,
     MemberDetail, OrdineRichiesta, PageQuery, PassoRichiesta, PrimoAccessoView, ProfileUpdate,
     RecoveryUpdate,
 };
+use shared::disdetta::Disdetta;
 use shared::order::Order;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +22,7 @@ use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::http::idempotency;
 use crate::service::contratto::{self, Deps};
-use crate::service::{acquisti, primo_accesso, profile};
+use crate::service::{acquisti, disdetta, primo_accesso, profile};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,6 +42,30 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(order_receipt))
         .routes(routes!(order_invoice))
         .routes(routes!(timeline))
+        .routes(routes!(disdetta_view, disdetta_request))
+}
+
+/// Whether the holder may ask to close his mailbox, the Albo's domicilio digitale, and
+/// his request.
+#[utoipa::path(get, path = "/api/me/disdetta", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "La disdetta della casella", body = DisdettaView)))]
+async fn disdetta_view(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<DisdettaView>, AppError> {
+    Ok(Json(disdetta::view(state.store.as_ref(), &caller).await?))
+}
+
+/// Files the holder's request to close his mailbox at once (the same request again
+/// answers the one waiting).
+#[utoipa::path(post, path = "/api/me/disdetta", tag = "iscritto", security(("bearer" = [])), request_body = DisdettaRichiesta, responses((status = 200, description = "La richiesta di disdetta", body = Disdetta)))]
+async fn disdetta_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    extract::Json(form): extract::Json<DisdettaRichiesta>,
+) -> Result<Json<Disdetta>, AppError> {
+    Ok(Json(
+        disdetta::request(state.store.as_ref(), &caller, &form, state.clock.now()).await?,
+    ))
 }
 
 /// The mailbox's coming events with dates and amounts, and what will not fit when space

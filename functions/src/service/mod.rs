@@ -8,6 +8,7 @@ pub mod albo;
 pub mod audit;
 pub mod contratto;
 pub mod directory;
+pub mod disdetta;
 pub mod login;
 pub mod ordine;
 pub mod overview;

@@ -45,6 +45,7 @@ pub const LAYOUT: u32 = 2;
 pub const MEMBER: &str = "member";
 pub const CONTRACT: &str = "contract";
 pub const SIGNED_CONTRACT: &str = "signed-contract";
+pub const DISDETTA: &str = "disdetta";
 pub const ADDRESS: &str = "address";
 pub const ORDINE: &str = "ordine";
 pub const ACCOUNT: &str = "account";
@@ -91,6 +92,21 @@ pub fn contract_review(at: DateTime<Utc>, cf: &CodiceFiscale, sha256: &str) -> K
     Key::new(
         CONTRACT_REVIEW,
         format!("{}#{cf}#{sha256}", at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+    )
+}
+
+/// The holder's disdetta (one at a time: a rejected one is replaced by the next).
+pub fn disdetta(cf: &CodiceFiscale) -> Key {
+    Key::new(member_partition(cf), "DISDETTA")
+}
+
+/// The Fondazione's queue of disdette to decide, oldest first.
+pub const DISDETTE_QUEUE: &str = "REVIEW#DISDETTE";
+
+pub fn disdetta_queue(at: DateTime<Utc>, cf: &CodiceFiscale) -> Key {
+    Key::new(
+        DISDETTE_QUEUE,
+        format!("{}#{cf}", at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
     )
 }
 

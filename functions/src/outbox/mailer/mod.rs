@@ -123,6 +123,35 @@ impl Notice {
     }
 }
 
+impl Notice {
+    /// The Fondazione's decision on a disdetta, to the mailbox (while it still receives),
+    /// the recovery email and the domicilio the Albo lists.
+    pub fn disdetta_decision(to: Vec<String>, address: &str, approved: bool, motivo: &str) -> Self {
+        let (subject, body) = if approved {
+            (
+                format!("PEC Ingegneri: la casella {address} è stata chiusa"),
+                format!(
+                    "La Fondazione CNI ha accolto la tua richiesta di disdetta: la casella {address} è chiusa e non riceve né invia più messaggi. Il suo indirizzo resta riservato e non sarà assegnato ad altri.\n"
+                ),
+            )
+        } else {
+            (
+                "PEC Ingegneri: la richiesta di disdetta non è stata accolta".to_owned(),
+                format!(
+                    "La Fondazione CNI non ha accolto la tua richiesta di disdetta della casella {address}, che resta attiva.\n\nMotivo: {motivo}\n\n\
+                     Puoi presentare una nuova richiesta dall'area riservata di PEC Ingegneri, alla pagina «Disdetta».\n"
+                ),
+            )
+        };
+        Self {
+            to,
+            subject,
+            body,
+            controllo_spazio: None,
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum MailError {
     /// Worth retrying later (outage, throttling).
