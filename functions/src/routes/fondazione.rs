@@ -8,8 +8,7 @@ use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
     AuditPage, AuditQuery, CaricamentoView, DecisioneRichiesta, DisdettePage, MemberFilters,
-    MemberPage,
-    OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
+    MemberPage, OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;

@@ -8,9 +8,8 @@ use axum::response::{IntoResponse, Response};
 use shared::access::{Caller, Role};
 use shared::api::{
     AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView,
-    DisdettaRichiesta, DisdettaView, Intent, Me,
-    MemberDetail, OrdineRichiesta, PageQuery, PassoRichiesta, PrimoAccessoView, ProfileUpdate,
-    RecoveryUpdate,
+    DisdettaRichiesta, DisdettaView, Intent, Me, MemberDetail, OrdineRichiesta, PageQuery,
+    PassoRichiesta, PrimoAccessoView, ProfileUpdate, RecoveryUpdate,
 };
 use shared::disdetta::Disdetta;
 use shared::order::Order;

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
-use shared::api::{DecisioneRichiesta, DisdettaInCoda, DisdettaRichiesta, DisdettaView, DisdettePage};
+use shared::api::{
+    DecisioneRichiesta, DisdettaInCoda, DisdettaRichiesta, DisdettaView, DisdettePage,
+};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::{DICHIARAZIONE, Disdetta, EsitoDisdetta};
 use shared::lifecycle::{DisdettaError, Event, LifecycleError, Mailbox, disdetta_eligibility};
@@ -70,7 +72,10 @@ async fn member_of(
 }
 
 /// What the holder's disdetta page shows.
-pub async fn view(store: &dyn ItemStore, caller: &Caller) -> Result<DisdettaView, DisdettaServiceError> {
+pub async fn view(
+    store: &dyn ItemStore,
+    caller: &Caller,
+) -> Result<DisdettaView, DisdettaServiceError> {
     let cf = holder_cf(caller)?;
     let member = member_of(store, cf).await?.value;
     let richiesta = disdette::get(store, cf).await?.map(|d| d.value);
@@ -107,10 +112,17 @@ pub async fn request(
             return Ok(waiting.value.clone());
         }
     }
-    if !form.indirizzo.trim().eq_ignore_ascii_case(mailbox.address.as_str()) {
+    if !form
+        .indirizzo
+        .trim()
+        .eq_ignore_ascii_case(mailbox.address.as_str())
+    {
         return Err(DisdettaServiceError::Invalid(FieldError::new(
             "indirizzo",
-            format!("Scrivi l'indirizzo della casella da chiudere: {}.", mailbox.address),
+            format!(
+                "Scrivi l'indirizzo della casella da chiudere: {}.",
+                mailbox.address
+            ),
         )));
     }
     if !form.dichiarazione_accettata {
@@ -247,14 +259,22 @@ pub async fn decide(
         )
     };
     let mut to = vec![decided.indirizzo.to_string()];
-    to.extend(member.value.recovery.email.as_ref().map(ToString::to_string));
+    to.extend(
+        member
+            .value
+            .recovery
+            .email
+            .as_ref()
+            .map(ToString::to_string),
+    );
     to.extend(
         domicilio
             .as_ref()
             .filter(|d| **d != decided.indirizzo)
             .map(ToString::to_string),
     );
-    let notice = Notice::disdetta_decision(to, decided.indirizzo.as_str(), decision.approvato, motivo);
+    let notice =
+        Notice::disdetta_decision(to, decided.indirizzo.as_str(), decision.approvato, motivo);
     let change = Change {
         before: Some(member),
         after: record,
