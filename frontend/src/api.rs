@@ -12,8 +12,12 @@ use shared::api::{
     MemberFilters, MemberPage, Mode, OrdineMailbox, OrdineOverview, PageQuery, PassoRichiesta,
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
-use shared::api::{EsitoEvento, Intent, OrdineRichiesta, OrdiniMese, PagamentoProva};
+use shared::api::{
+    DisdettaRichiesta, DisdettaView, DisdettePage, EsitoEvento, Intent, OrdineRichiesta,
+    OrdiniMese, PagamentoProva,
+};
 use shared::catalog::{Quote, QuoteRequest};
+use shared::disdetta::Disdetta;
 use shared::order::Order;
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use shared::province::OrdineCode;
@@ -481,6 +485,42 @@ pub async fn decide(
     request: &DecisioneRichiesta,
 ) -> Result<CaricamentoView, ClientError> {
     let path = format!("/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione");
+    send(|| Request::post(&path), json(request)?, Retry::Safe).await
+}
+
+/// Whether the holder may ask to close his mailbox, and his request.
+pub async fn disdetta() -> Result<DisdettaView, ClientError> {
+    get("/api/me/disdetta").await
+}
+
+/// Files the holder's disdetta (a retry answers the request filed).
+pub async fn request_disdetta(form: &DisdettaRichiesta) -> Result<Disdetta, ClientError> {
+    send(
+        || Request::post("/api/me/disdetta"),
+        json(form)?,
+        Retry::Safe,
+    )
+    .await
+}
+
+/// The disdette waiting for the Fondazione.
+pub async fn disdette(cursor: Option<&str>) -> Result<DisdettePage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!(
+        "/api/fondazione/disdette?{}",
+        query_string(&query)
+    ))
+    .await
+}
+
+/// The Fondazione's decision on the disdetta of `codice_fiscale`.
+pub async fn decide_disdetta(
+    codice_fiscale: &str,
+    request: &DecisioneRichiesta,
+) -> Result<Disdetta, ClientError> {
+    let path = format!("/api/fondazione/disdette/{codice_fiscale}/decisione");
     send(|| Request::post(&path), json(request)?, Retry::Safe).await
 }
 

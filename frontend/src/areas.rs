@@ -10,13 +10,14 @@ use shared::ui::Area;
 
 use crate::components::guard::Guard;
 use crate::pages::fondazione::{
-    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, orders::PaymentsPage,
-    overview::OverviewPage,
+    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, disdette::DisdettePage,
+    orders::PaymentsPage, overview::OverviewPage,
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
-    first_access::FirstAccessPage, history::HistoryPage, mailbox::MailboxPage, orders::OrderPage,
-    orders::OrdersPage, plans::MemberPlansPage, profile::ProfilePage, profile::RecoveryPage,
+    disdetta::DisdettaPage, first_access::FirstAccessPage, history::HistoryPage,
+    mailbox::MailboxPage, orders::OrderPage, orders::OrdersPage, plans::MemberPlansPage,
+    profile::ProfilePage, profile::RecoveryPage,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::ordine::{
@@ -62,6 +63,7 @@ pub fn iscritto() -> AnyView {
                 <Route path=path!("primo-accesso") view=FirstAccessPage/>
                 <Route path=path!("ordini") view=OrdersPage/>
                 <Route path=path!("ordini/:id") view=OrderPage/>
+                <Route path=path!("disdetta") view=DisdettaPage/>
             </ParentRoute>
         </Routes>
     }
@@ -98,6 +100,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("registro") view=AuditPage/>
                     <Route path=path!("contratti") view=ReviewPage/>
                     <Route path=path!("ordini") view=PaymentsPage/>
+                    <Route path=path!("disdette") view=DisdettePage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -161,7 +161,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     let refiled = api.json("POST", "/api/me/disdetta", &holder, &form).await;
     assert_eq!(refiled.status, 200, "{}", refiled.text);
     assert!(refiled.body["esito"].is_null());
-    api.register(&[mario_row.clone()]).await;
+    api.register(std::slice::from_ref(&mario_row)).await;
     let queue = api.get("/api/fondazione/disdette", &fondazione).await;
     assert!(
         queue.body["items"][0]["ostacolo"].as_str().is_some(),

@@ -96,6 +96,7 @@ pub mod path {
     pub const MIA_PEC_STORICO: &str = "/mia-pec/storico";
     pub const MIA_PEC_PRIMO_ACCESSO: &str = "/mia-pec/primo-accesso";
     pub const MIA_PEC_ORDINI: &str = "/mia-pec/ordini";
+    pub const MIA_PEC_DISDETTA: &str = "/mia-pec/disdetta";
     pub const ORDINE_ISCRITTI: &str = "/ordine/iscritti";
     pub const ORDINE_ATTIVAZIONI: &str = "/ordine/attivazioni";
     pub const ORDINE_CASELLA: &str = "/ordine/casella";
@@ -106,6 +107,7 @@ pub mod path {
     pub const FONDAZIONE_REGISTRO: &str = "/fondazione/registro";
     pub const FONDAZIONE_CONTRATTI: &str = "/fondazione/contratti";
     pub const FONDAZIONE_ORDINI: &str = "/fondazione/ordini";
+    pub const FONDAZIONE_DISDETTE: &str = "/fondazione/disdette";
 
     /// One of the holder's orders.
     pub fn ordine_acquisto(id: &str) -> String {

@@ -1432,6 +1432,96 @@ async fn a_member_pays_through_stripe_js_with_3d_secure() -> Result<()> {
     outcome
 }
 
+/// A member whose domicilio digitale is another PEC files a disdetta; the Fondazione
+/// approves it and the mailbox closes.
+#[tokio::test]
+async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_approves() -> Result<()>
+{
+    let server = LocalServer::start().await?;
+    // The Albo lists a PEC of another provider as Mario's domicilio digitale.
+    let mario = server
+        .get("/api/me", &server.token("mario.rossi").await?)
+        .await?;
+    let a = &mario["member"]["anagrafica"];
+    let cf = a["codice_fiscale"].as_str().unwrap_or_default().to_owned();
+    let albo = mario["member"]["albo"].clone();
+    let body = serde_json::json!({
+        "nome": a["nome"], "cognome": a["cognome"], "codice_fiscale": cf,
+        "indirizzo": a["indirizzo"], "comune": a["comune"], "provincia": a["provincia"],
+        "cap": a["cap"], "email": a["email"], "ordine": albo["ordine"],
+        "numero_iscrizione": albo["numero_iscrizione"],
+        "domicilio_digitale": "mario.rossi@altrapec.it",
+    });
+    let listed = reqwest::Client::new()
+        .put(server.url(&format!("/api/albo/members/{cf}")))
+        .bearer_auth(server.token("albo").await?)
+        .json(&body)
+        .send()
+        .await?;
+    ensure!(listed.status().is_success(), "{}", listed.text().await?);
+    let address = mario["member"]["mailbox"]["address"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("disdetta", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("mario.rossi", "pec-demo")
+                .await?;
+            let screen = Screen::new(client.clone());
+            MailboxPage::after_login(client.clone())
+                .text("mailbox-address")
+                .await?;
+            screen.click("nav-disdetta").await?;
+            let domicilio = screen.text("disdetta-domicilio").await?;
+            ensure!(domicilio == "mario.rossi@altrapec.it", "{domicilio}");
+            // The address must be typed and the declaration accepted.
+            screen.click("disdetta-submit").await?;
+            screen.wait_text("disdetta-indirizzo-error").await?;
+            screen.fill("disdetta-indirizzo", &address).await?;
+            screen.tick("disdetta-accetto").await?;
+            audit_both(&client, "Disdetta").await?;
+            screen.click("disdetta-submit").await?;
+            let status = screen.wait_text("disdetta-status").await?;
+            ensure!(
+                status.contains("La Fondazione CNI la esaminerà"),
+                "{status}"
+            );
+            ensure!(!screen.exists("disdetta-form").await, "filed once");
+
+            MailboxPage::after_login(client.clone()).log_out().await?;
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("fondazione", "pec-demo")
+                .await?;
+            screen.click("nav-disdette").await?;
+            let item = screen.text("disdetta-item").await?;
+            ensure!(item.contains(&address), "{item}");
+            ensure!(screen.text("disdetta-domicilio-oggi").await? == "mario.rossi@altrapec.it");
+            audit_both(&client, "Disdette della Fondazione").await?;
+            screen.click("disdetta-approve").await?;
+            let done = screen.wait_text("disdetta-done").await?;
+            ensure!(done.starts_with("Approvata"), "{done}");
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome?;
+    let after = server
+        .get("/api/me", &server.token("mario.rossi").await?)
+        .await?;
+    ensure!(
+        after["member"]["mailbox"]["status"] == "chiusa",
+        "{}",
+        after["member"]["mailbox"]
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_cancelled_member_keeps_his_mailbox_with_avanzata() -> Result<()> {
     let server = LocalServer::start().await?;

@@ -31,6 +31,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::MIA_PEC_PIANI, "Acquista e rinnova", "nav-plans"),
             (path::MIA_PEC_ORDINI, "I miei ordini", "nav-orders"),
             (path::MIA_PEC_STORICO, "Storico", "nav-history"),
+            (path::MIA_PEC_DISDETTA, "Disdetta", "nav-disdetta"),
             (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
         ],
         Some(Role::Segreteria) => &[
@@ -56,6 +57,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             ),
             (path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo"),
             (path::FONDAZIONE_CONTRATTI, "Contratti", "nav-review"),
+            (path::FONDAZIONE_DISDETTE, "Disdette", "nav-disdette"),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],

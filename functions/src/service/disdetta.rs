@@ -107,10 +107,11 @@ pub async fn request(
     let member = member_of(store, cf).await?;
     let mailbox = obstacle(&member.value)?;
     let previous = disdette::get(store, cf).await?;
-    if let Some(waiting) = previous.as_ref().filter(|d| !d.value.sostituibile()) {
-        if waiting.value.indirizzo == mailbox.address {
-            return Ok(waiting.value.clone());
-        }
+    if let Some(waiting) = previous
+        .as_ref()
+        .filter(|d| !d.value.sostituibile() && d.value.indirizzo == mailbox.address)
+    {
+        return Ok(waiting.value.clone());
     }
     if !form
         .indirizzo
@@ -182,7 +183,7 @@ pub async fn queue(
             nome: m.anagrafica.nome.clone(),
             cognome: m.anagrafica.cognome.clone(),
             ordine: m.albo.ordine,
-            albo: m.albo.stato.clone(),
+            albo: m.albo.stato,
             domicilio_oggi: m.albo.domicilio_digitale.clone(),
             ostacolo: obstacle(m).err().map(|e| e.to_string()),
             disdetta,

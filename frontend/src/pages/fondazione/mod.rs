@@ -3,5 +3,6 @@
 pub mod albo;
 pub mod audit;
 pub mod contratti;
+pub mod disdette;
 pub mod orders;
 pub mod overview;

@@ -2,6 +2,7 @@
 
 pub mod card_payment;
 pub mod contract;
+pub mod disdetta;
 pub mod first_access;
 pub mod history;
 pub mod mailbox;
