@@ -13,8 +13,8 @@ use shared::api::{
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::api::{
-    DisdettaRichiesta, DisdettaView, DisdettePage, EsitoEvento, Intent, OrdineRichiesta,
-    OrdiniMese, PagamentoProva,
+    Code, DecessiPage, DisdettaRichiesta, DisdettaView, DisdettePage, EsitoEvento, Intent,
+    OrdineRichiesta, OrdiniMese, PagamentoProva,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::disdetta::Disdetta;
@@ -513,6 +513,19 @@ pub async fn disdette(cursor: Option<&str>) -> Result<DisdettePage, ClientError>
         query_string(&query)
     ))
     .await
+}
+
+/// The deceased holders whose mailbox is still open.
+pub async fn decessi(cursor: Option<&str>) -> Result<DecessiPage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!("/api/fondazione/decessi?{}", query_string(&query))).await
+}
+
+/// How much waits in each of the Fondazione's queues.
+pub async fn queue_counts() -> Result<Code, ClientError> {
+    get("/api/fondazione/code").await
 }
 
 /// The Fondazione's decision on the disdetta of `codice_fiscale`.

@@ -10,8 +10,8 @@ use shared::ui::Area;
 
 use crate::components::guard::Guard;
 use crate::pages::fondazione::{
-    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, disdette::DisdettePage,
-    orders::PaymentsPage, overview::OverviewPage,
+    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, decessi::DecessiPage,
+    disdette::DisdettePage, orders::PaymentsPage, overview::OverviewPage,
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
@@ -101,6 +101,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("contratti") view=ReviewPage/>
                     <Route path=path!("ordini") view=PaymentsPage/>
                     <Route path=path!("disdette") view=DisdettePage/>
+                    <Route path=path!("decessi") view=DecessiPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -20,6 +20,7 @@ use crate::service::acquisti::AcquistoError;
 use crate::service::activation::ActivationError;
 use crate::service::albo::AlboError;
 use crate::service::audit::AuditError;
+use crate::service::code::CodeError;
 use crate::service::contratto::{ContrattoError, pdf};
 use crate::service::directory::DirectoryError;
 use crate::service::disdetta::DisdettaServiceError;
@@ -269,6 +270,15 @@ impl From<ContrattoError> for AppError {
             e @ (ContrattoError::NoText | ContrattoError::Pdf(_) | ContrattoError::Blob(_)) => {
                 AppError::internal(e)
             }
+        }
+    }
+}
+
+impl From<CodeError> for AppError {
+    fn from(err: CodeError) -> Self {
+        match err {
+            CodeError::Forbidden(e) => e.into(),
+            CodeError::Store(e) => e.into(),
         }
     }
 }

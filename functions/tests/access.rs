@@ -333,6 +333,18 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
+            "GET",
+            "/api/fondazione/decessi",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/fondazione/code",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
             "POST",
             &disdetta_decision,
             Some(&decision),
@@ -478,6 +490,8 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/me/disdetta"),
         ("post", "/api/me/disdetta"),
         ("get", "/api/fondazione/disdette"),
+        ("get", "/api/fondazione/decessi"),
+        ("get", "/api/fondazione/code"),
         (
             "post",
             "/api/fondazione/disdette/{codice_fiscale}/decisione",

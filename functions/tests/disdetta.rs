@@ -239,3 +239,65 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert_eq!(page.body["iscritto"], false, "{}", page.text);
     assert_eq!(page.body["ammessa"], true, "{}", page.text);
 }
+
+#[tokio::test]
+async fn a_death_waits_in_the_fondazione_queue_until_the_mailbox_closes() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    let luca = cf("Verdi", "Luca", 3);
+    let row = albo_row("Luca", "Verdi", &luca, "MI", "A3");
+    api.register(std::slice::from_ref(&row)).await;
+    api.activate("MI", &luca).await;
+    dispatch(&store).await;
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let counts = api.get("/api/fondazione/code", &fondazione).await;
+    assert_eq!(counts.body["decessi"], 0, "{}", counts.text);
+
+    // The Albo records his death: the Fondazione sees it, with when the mailbox closes.
+    api.register(&[row.replace("iscritto;;;", "cancellato;20/11/2026;decesso;")])
+        .await;
+    let deaths = api.get("/api/fondazione/decessi", &fondazione).await;
+    assert_eq!(deaths.status, 200, "{}", deaths.text);
+    let items = deaths.body["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "{}", deaths.text);
+    assert_eq!(items[0]["deceduto_il"], "2026-11-20");
+    assert_eq!(items[0]["disdetta_in_attesa"], false);
+    let scadenza = items[0]["scadenza"].as_str().unwrap().to_owned();
+    let counts = api.get("/api/fondazione/code", &fondazione).await;
+    assert_eq!(counts.body["decessi"], 1, "{}", counts.text);
+    let secretariat = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    assert_eq!(
+        api.get("/api/fondazione/decessi", &secretariat)
+            .await
+            .status,
+        403
+    );
+
+    // Not renewed: the day after its scadenza the verifica closes it, and the item goes.
+    let after: chrono::NaiveDate = scadenza.parse().unwrap();
+    let night = after
+        .succ_opt()
+        .unwrap()
+        .and_hms_opt(1, 30, 0)
+        .unwrap()
+        .and_utc();
+    let verifica = Api::at(store.clone(), &night.to_rfc3339());
+    functions::verifica::daily(
+        store.as_ref(),
+        verifica.state.payments.as_ref(),
+        &verifica.state.venditore,
+        night,
+    )
+    .await
+    .unwrap();
+    let deaths = api.get("/api/fondazione/decessi", &fondazione).await;
+    assert!(
+        deaths.body["items"].as_array().unwrap().is_empty(),
+        "{}",
+        deaths.text
+    );
+    assert_eq!(
+        api.get("/api/fondazione/code", &fondazione).await.body["decessi"],
+        0
+    );
+}

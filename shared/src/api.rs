@@ -947,6 +947,46 @@ mod dto {
         pub ostacolo: Option<String>,
     }
 
+    /// A deceased holder whose mailbox is still open: it is not renewed and sends no
+    /// reminders; it closes at its scadenza, or earlier at the heirs' disdetta.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DecessoInCoda {
+        pub codice_fiscale: CodiceFiscale,
+        pub nome: String,
+        pub cognome: String,
+        pub ordine: OrdineCode,
+        /// When the Albo recorded the death.
+        pub deceduto_il: NaiveDate,
+        pub indirizzo: EmailAddress,
+        /// When the mailbox closes if nobody asks earlier.
+        pub scadenza: NaiveDate,
+        /// Whether a disdetta waits for the Fondazione.
+        pub disdetta_in_attesa: bool,
+    }
+
+    /// `GET /api/fondazione/decessi`: oldest death first.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DecessiPage {
+        pub items: Vec<DecessoInCoda>,
+        pub cursor: Option<String>,
+    }
+
+    /// `GET /api/fondazione/code`: how much waits in each of the Fondazione's queues (a
+    /// queue longer than [`Code::MAX`] counts as that).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Code {
+        pub contratti: u32,
+        pub disdette: u32,
+        pub decessi: u32,
+    }
+
+    impl Code {
+        pub const MAX: u32 = 999;
+    }
+
     /// `GET /api/fondazione/disdette`: the requests to decide, oldest first.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1498,6 +1498,11 @@ async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_app
                 .await?
                 .log_in("fondazione", "pec-demo")
                 .await?;
+            // The header counts what waits in each queue.
+            let waiting = screen
+                .text_when("nav-disdette-count", |t| !t.is_empty())
+                .await?;
+            ensure!(waiting.starts_with('1'), "{waiting}");
             screen.click("nav-disdette").await?;
             let item = screen.text("disdetta-item").await?;
             ensure!(item.contains(&address), "{item}");
@@ -1506,6 +1511,10 @@ async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_app
             screen.click("disdetta-approve").await?;
             let done = screen.wait_text("disdetta-done").await?;
             ensure!(done.starts_with("Approvata"), "{done}");
+            // The deaths the Albo recorded, whose mailbox is still open.
+            screen.click("nav-decessi").await?;
+            screen.find("page-title").await?;
+            audit_both(&client, "Decessi").await?;
             Ok(())
         })
         .await;

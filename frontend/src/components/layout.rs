@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use shared::access::Role;
+use shared::api::Code;
 use shared::ui::{Area, path};
 use wasm_bindgen::JsCast;
 
@@ -58,6 +59,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo"),
             (path::FONDAZIONE_CONTRATTI, "Contratti", "nav-review"),
             (path::FONDAZIONE_DISDETTE, "Disdette", "nav-disdette"),
+            (path::FONDAZIONE_DECESSI, "Decessi", "nav-decessi"),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
@@ -94,21 +96,45 @@ fn entry(
     area: Area,
     (href, label, testid): (&'static str, &'static str, &'static str),
     exact: bool,
+    waiting: Option<u32>,
 ) -> AnyView {
+    // How many items wait in the queue the entry leads to.
+    let badge = waiting.filter(|n| *n > 0).map(|n| {
+        let shown = if n >= Code::MAX {
+            format!("{n}+")
+        } else {
+            n.to_string()
+        };
+        view! {
+            <span class="badge bg-light text-dark ms-1" data-testid=format!("{testid}-count")>
+                {shown}<span class="visually-hidden">" in attesa"</span>
+            </span>
+        }
+    });
     if Area::of(href) == area {
         view! {
             <li class="nav-item">
-                <A href=href exact attr:class="nav-link" attr:data-testid=testid><span>{label}</span></A>
+                <A href=href exact attr:class="nav-link" attr:data-testid=testid><span>{label}</span>{badge}</A>
             </li>
         }
         .into_any()
     } else {
         view! {
             <li class="nav-item">
-                <a href=href rel="external" class="nav-link" data-testid=testid><span>{label}</span></a>
+                <a href=href rel="external" class="nav-link" data-testid=testid><span>{label}</span>{badge}</a>
             </li>
         }
         .into_any()
+    }
+}
+
+/// The count of the Fondazione's queue an entry leads to.
+fn waiting_in(code: &Code, testid: &str) -> Option<u32> {
+    match testid {
+        "nav-review" => Some(code.contratti),
+        "nav-disdette" => Some(code.disdette),
+        "nav-decessi" => Some(code.decessi),
+        _ => None,
     }
 }
 
@@ -138,15 +164,33 @@ pub fn Header(area: Area) -> impl IntoView {
             close();
         }
     };
+    // The Fondazione's queues, counted again on each page.
+    let code = RwSignal::new(None::<Code>);
+    Effect::new(move |_| {
+        location.pathname.track();
+        let fondazione = session
+            .0
+            .get()
+            .is_some_and(|s| s.caller.role == Role::Fondazione);
+        if fondazione {
+            leptos::task::spawn_local(async move {
+                if let Ok(counts) = crate::api::queue_counts().await {
+                    code.set(Some(counts));
+                }
+            });
+        }
+    });
     let nav = move || {
         let role = session.0.get().map(|s| s.caller.role);
         let links = links(role);
+        let code = code.get();
         links
             .iter()
             .map(|&link| {
                 let below = format!("{}/", link.0);
                 let exact = links.iter().any(|(other, ..)| other.starts_with(&below));
-                entry(area, link, exact)
+                let waiting = code.as_ref().and_then(|c| waiting_in(c, link.2));
+                entry(area, link, exact, waiting)
             })
             .collect_view()
     };

@@ -10,7 +10,7 @@ use shared::address::EmailAddress;
 use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::contratto::PassoAccettato;
-use shared::lifecycle::Mailbox;
+use shared::lifecycle::{AlboStatus, CausaCancellazione, Mailbox};
 use shared::member::{AlboRecord, Anagrafica, RecoveryContacts};
 use shared::province::OrdineCode;
 
@@ -81,18 +81,25 @@ impl Audited for MemberRecord {
         self.audit_head = Some(head);
     }
 
+    /// A deceased holder with an open mailbox is also in the Fondazione's queue of deaths,
+    /// until the mailbox closes.
     fn item(&self, version: u64) -> Result<Item, StoreError> {
         let a = &self.anagrafica;
-        Ok(
-            Item::new(keys::member(&a.codice_fiscale), keys::MEMBER, self)?
-                .with_gsi1(keys::member_in_ordine(
-                    self.albo.ordine,
-                    &a.cognome,
-                    &a.nome,
-                    &a.codice_fiscale,
-                ))
-                .with_version(version),
-        )
+        let item = Item::new(keys::member(&a.codice_fiscale), keys::MEMBER, self)?
+            .with_gsi1(keys::member_in_ordine(
+                self.albo.ordine,
+                &a.cognome,
+                &a.nome,
+                &a.codice_fiscale,
+            ))
+            .with_version(version);
+        Ok(match self.albo.stato {
+            AlboStatus::Cancellato {
+                dal,
+                causa: CausaCancellazione::Decesso,
+            } if self.has_open_mailbox() => item.with_gsi2(keys::decesso(dal, &a.codice_fiscale)),
+            _ => item,
+        })
     }
 
     fn mailbox(&self) -> Option<&Mailbox> {
@@ -122,6 +129,11 @@ impl Audited for MemberRecord {
     fn recovery_email(&self) -> Option<&EmailAddress> {
         self.recovery.email.as_ref()
     }
+}
+
+/// The deceased holders whose mailbox is open, oldest death first, a page at a time.
+pub fn deaths(limit: usize) -> Query {
+    Query::new(Some(Index::Gsi2), keys::DECESSI_QUEUE, SortKey::All).limit(limit)
 }
 
 pub async fn get(

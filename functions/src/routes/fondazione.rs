@@ -7,8 +7,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
-    AuditPage, AuditQuery, CaricamentoView, DecisioneRichiesta, DisdettePage, MemberFilters,
-    MemberPage, OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
+    AuditPage, AuditQuery, CaricamentoView, Code, DecessiPage, DecisioneRichiesta, DisdettePage,
+    MemberFilters, MemberPage, OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;
@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::service::contratto::{Deps, revisione};
-use crate::service::{acquisti, audit, directory, disdetta, overview};
+use crate::service::{acquisti, audit, code, directory, disdetta, overview};
 use crate::verifica;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -39,7 +39,30 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(member_timeline))
         .routes(routes!(send_invoices))
         .routes(routes!(disdette_queue))
+        .routes(routes!(deaths_queue))
+        .routes(routes!(queue_counts))
         .routes(routes!(disdetta_decision))
+}
+
+/// The deceased holders whose mailbox is still open, oldest death first (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/decessi", tag = "fondazione", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "I decessi con la casella ancora aperta", body = DecessiPage)))]
+async fn deaths_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<DecessiPage>, AppError> {
+    Ok(Json(
+        code::deaths(state.store.as_ref(), &caller, page.cursor).await?,
+    ))
+}
+
+/// How much waits in each of the Fondazione's queues (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/code", tag = "fondazione", security(("bearer" = [])), responses((status = 200, description = "Quanto attende in ogni coda", body = Code)))]
+async fn queue_counts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Code>, AppError> {
+    Ok(Json(code::counts(state.store.as_ref(), &caller).await?))
 }
 
 /// The disdette waiting for a decision, oldest first, with the Albo as it is now

@@ -100,6 +100,13 @@ pub fn disdetta(cf: &CodiceFiscale) -> Key {
     Key::new(member_partition(cf), "DISDETTA")
 }
 
+/// The Fondazione's queue of deceased holders whose mailbox is open, oldest death first.
+pub const DECESSI_QUEUE: &str = "REVIEW#DECESSI";
+
+pub fn decesso(dal: chrono::NaiveDate, cf: &CodiceFiscale) -> Key {
+    Key::new(DECESSI_QUEUE, format!("{dal}#{cf}"))
+}
+
 /// The Fondazione's queue of disdette to decide, oldest first.
 pub const DISDETTE_QUEUE: &str = "REVIEW#DISDETTE";
 

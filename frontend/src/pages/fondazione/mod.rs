@@ -3,6 +3,7 @@
 pub mod albo;
 pub mod audit;
 pub mod contratti;
+pub mod decessi;
 pub mod disdette;
 pub mod orders;
 pub mod overview;
