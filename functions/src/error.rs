@@ -24,6 +24,7 @@ use crate::service::code::CodeError;
 use crate::service::contratto::{ContrattoError, pdf};
 use crate::service::directory::DirectoryError;
 use crate::service::disdetta::DisdettaServiceError;
+use crate::service::domicilio::DomicilioError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
@@ -270,6 +271,21 @@ impl From<ContrattoError> for AppError {
             e @ (ContrattoError::NoText | ContrattoError::Pdf(_) | ContrattoError::Blob(_)) => {
                 AppError::internal(e)
             }
+        }
+    }
+}
+
+impl From<DomicilioError> for AppError {
+    fn from(err: DomicilioError) -> Self {
+        match err {
+            DomicilioError::Forbidden(e) => e.into(),
+            DomicilioError::NotFound => AppError::not_found(&err.to_string()),
+            DomicilioError::NotInBreach(_) => {
+                AppError::new(ErrorCode::LifecycleRefused, err.to_string())
+            }
+            DomicilioError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
+            DomicilioError::Busy => AppError::conflict(),
+            DomicilioError::Store(e) => e.into(),
         }
     }
 }

@@ -88,6 +88,9 @@ async fn every_route_checks_role_and_tenant() {
     let disdetta = json!({ "indirizzo": "mario.rossi@ingpec.eu", "dichiarazione_accettata": true })
         .to_string();
     let disdetta_decision = format!("/api/fondazione/disdette/{mario_mi}/decisione");
+    let diffida_mi = format!("/api/ordini/MI/domicilio/{mario_mi}/diffida");
+    let diffida_wrong_ordine = format!("/api/ordini/MI/domicilio/{anna_rm}/diffida");
+    let diffida = json!({ "data": "2026-11-20", "canale": "pec" }).to_string();
     let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
         .to_string();
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
@@ -334,6 +337,32 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "GET",
+            "/api/ordini/MI/domicilio",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/domicilio/export",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &diffida_mi,
+            Some(&diffida),
+            // The Fondazione may (Mario has no domicilio); Rome's secretariat may not.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &diffida_wrong_ordine,
+            Some(&diffida),
+            // Anna is Rome's: not found under Milan, even for the Fondazione.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "GET",
             "/api/fondazione/decessi",
             None,
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -491,6 +520,12 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/me/disdetta"),
         ("get", "/api/fondazione/disdette"),
         ("get", "/api/fondazione/decessi"),
+        ("get", "/api/ordini/{ordine}/domicilio"),
+        ("get", "/api/ordini/{ordine}/domicilio/export"),
+        (
+            "post",
+            "/api/ordini/{ordine}/domicilio/{codice_fiscale}/diffida",
+        ),
         ("get", "/api/fondazione/code"),
         (
             "post",

@@ -765,6 +765,16 @@ mod dto {
         pub in_scadenza: u32,
         /// Registered members without a domicilio digitale.
         pub senza_domicilio: u32,
+        /// Registered members whose domicilio is an @ingpec.eu address that is not their
+        /// open mailbox.
+        #[serde(default)]
+        pub domicilio_non_attivo: u32,
+        /// Diffide whose 30 days are running.
+        #[serde(default)]
+        pub diffide_in_corso: u32,
+        /// Members whose diffida's term passed in breach: to propose for suspension.
+        #[serde(default)]
+        pub da_sospendere: u32,
     }
 
     /// The last daily verifica: when it ran and what it did (Fondazione).
@@ -985,6 +995,47 @@ mod dto {
 
     impl Code {
         pub const MAX: u32 = 999;
+    }
+
+    /// A member of the Ordine whose domicilio digitale is amiss, or who was warned.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RigaDomicilio {
+        pub codice_fiscale: CodiceFiscale,
+        pub nome: String,
+        pub cognome: String,
+        pub numero_iscrizione: String,
+        pub domicilio: Option<EmailAddress>,
+        /// His open mailbox of ours, if any.
+        pub casella: Option<EmailAddress>,
+        /// None: compliant now (after a diffida).
+        pub situazione: Option<crate::domicilio::Situazione>,
+        pub diffida: Option<crate::domicilio::Diffida>,
+        pub stato: crate::domicilio::StatoDiffida,
+    }
+
+    /// `GET /api/ordini/{ordine}/domicilio`: the Ordine's members and the duty, with the
+    /// counts.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DomicilioReport {
+        pub ordine: OrdineCode,
+        pub oggi: NaiveDate,
+        pub righe: Vec<RigaDomicilio>,
+        pub mancanti: u32,
+        pub non_attivi: u32,
+        pub caselle_non_domicilio: u32,
+        pub in_corso: u32,
+        pub da_sospendere: u32,
+    }
+
+    /// `POST /api/ordini/{ordine}/domicilio/{codice_fiscale}/diffida`: the diffida sent.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DiffidaRichiesta {
+        /// When it was sent (not in the future).
+        pub data: NaiveDate,
+        pub canale: crate::domicilio::CanaleDiffida,
     }
 
     /// `GET /api/fondazione/disdette`: the requests to decide, oldest first.

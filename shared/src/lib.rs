@@ -21,6 +21,7 @@ pub mod codice_fiscale;
 pub mod contratto;
 pub mod csv;
 pub mod disdetta;
+pub mod domicilio;
 pub mod fattura;
 pub mod firma;
 pub mod lifecycle;

@@ -33,6 +33,9 @@ pub struct MemberRecord {
     /// The steps of his first access, each with its time and the text it was taken on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub primo_accesso: Vec<PassoAccettato>,
+    /// The last diffida his Ordine sent him about the domicilio digitale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diffida: Option<shared::domicilio::Diffida>,
     /// The hash of the newest audit entry of this member (the chain's head).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_head: Option<String>,
@@ -47,6 +50,7 @@ impl MemberRecord {
             recovery: RecoveryContacts::default(),
             mailbox: None,
             primo_accesso: Vec::new(),
+            diffida: None,
             audit_head: None,
         }
     }

@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use shared::access::Caller;
 use shared::api::{
-    ActivationPreview, ActivationRequest, MemberDetail, MemberFilters, MemberPage, OrdineMailbox,
+    ActivationPreview, ActivationRequest, DiffidaRichiesta, DomicilioReport, MemberDetail,
+    MemberFilters, MemberPage, OrdineMailbox, RigaDomicilio,
 };
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use utoipa_axum::router::OpenApiRouter;
@@ -19,7 +20,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, CfParam, OrdineParam, Query, Upload};
 use crate::http::idempotency;
-use crate::service::{activation, directory, ordine};
+use crate::service::{activation, directory, domicilio, ordine};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,6 +32,75 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(activate))
         .routes(routes!(preview))
         .routes(routes!(bulk))
+        .routes(routes!(domicilio_report))
+        .routes(routes!(domicilio_export))
+        .routes(routes!(record_diffida))
+}
+
+/// The Ordine's members and the domicilio-digitale duty (DL 76/2020): who has none, or one
+/// that is not a working mailbox of ours, and the diffide.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/domicilio", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
+    responses((status = 200, description = "Il domicilio digitale degli iscritti", body = DomicilioReport))
+)]
+async fn domicilio_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+) -> Result<Json<DomicilioReport>, AppError> {
+    Ok(Json(
+        domicilio::report(state.store.as_ref(), &caller, ordine, state.clock.today()).await?,
+    ))
+}
+
+/// The same, as CSV.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/domicilio/export", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla della provincia")),
+    responses((status = 200, description = "Il CSV", content_type = "text/csv"))
+)]
+async fn domicilio_export(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+) -> Result<Response, AppError> {
+    let today = state.clock.today();
+    let csv = domicilio::export_csv(state.store.as_ref(), &caller, ordine, today).await?;
+    let filename = format!("domicilio-digitale-{ordine}-{today}.csv");
+    Ok(crate::http::download(
+        "text/csv; charset=utf-8",
+        &filename,
+        csv,
+    ))
+}
+
+/// Records the diffida the Ordine sent a member without a working domicilio digitale.
+#[utoipa::path(
+    post, path = "/api/ordini/{ordine}/domicilio/{codice_fiscale}/diffida", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla della provincia"), ("codice_fiscale" = String, Path, description = "Codice fiscale, come rilasciato")),
+    request_body = DiffidaRichiesta,
+    responses((status = 200, description = "L'iscritto con la diffida", body = RigaDomicilio))
+)]
+async fn record_diffida(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    CfParam(codice_fiscale): CfParam,
+    extract::Json(request): extract::Json<DiffidaRichiesta>,
+) -> Result<Json<RigaDomicilio>, AppError> {
+    Ok(Json(
+        domicilio::record_diffida(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            &codice_fiscale,
+            &request,
+            state.clock.now(),
+            state.clock.today(),
+        )
+        .await?,
+    ))
 }
 
 /// The members currently registered in the Ordine.

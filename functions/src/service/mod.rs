@@ -10,6 +10,7 @@ pub mod code;
 pub mod contratto;
 pub mod directory;
 pub mod disdetta;
+pub mod domicilio;
 pub mod login;
 pub mod ordine;
 pub mod overview;

@@ -8,6 +8,7 @@ use futures::{StreamExt, TryStreamExt, stream};
 use shared::access::{Caller, Role};
 use shared::api::OrdineOverview;
 use shared::catalog::PlanCode;
+use shared::domicilio::{self, Situazione, StatoDiffida};
 use shared::lifecycle::StatoContratto;
 use shared::province::OrdineCode;
 
@@ -62,6 +63,9 @@ async fn ordine_counts(
         da_firmare: 0,
         in_scadenza: 0,
         senza_domicilio: 0,
+        domicilio_non_attivo: 0,
+        diffide_in_corso: 0,
+        da_sospendere: 0,
     };
     let mut pages = pin!(members::pages_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
@@ -74,8 +78,16 @@ async fn ordine_counts(
 
 fn tally(counts: &mut OrdineOverview, record: &MemberRecord, today: NaiveDate) {
     counts.iscritti += 1;
-    if record.albo.stato.is_registered() && record.albo.domicilio_digitale.is_none() {
-        counts.senza_domicilio += 1;
+    let situazione = domicilio::situazione(&record.albo, record.mailbox.as_ref());
+    match situazione {
+        Some(Situazione::Mancante) => counts.senza_domicilio += 1,
+        Some(Situazione::NonAttivo) => counts.domicilio_non_attivo += 1,
+        _ => {}
+    }
+    match domicilio::stato_diffida(situazione, record.diffida.as_ref(), today) {
+        StatoDiffida::InCorso { .. } => counts.diffide_in_corso += 1,
+        StatoDiffida::DaSospendere { .. } => counts.da_sospendere += 1,
+        _ => {}
     }
     let Some(mailbox) = record.mailbox.as_ref().filter(|m| m.status.is_open()) else {
         return;

@@ -34,6 +34,7 @@ pub fn DecessiPage() -> impl IntoView {
                 let rows = page.items.into_iter().map(|d| view! { <Row d/> }).collect_view();
                 view! {
                     <ScrollTable label="Decessi con la casella aperta">
+                        <table class="table table-striped table-sm" data-testid="decessi-table">
                         <thead><tr>
                             <th scope="col">"Intestatario"</th>
                             <th scope="col">"Ordine"</th>
@@ -43,6 +44,7 @@ pub fn DecessiPage() -> impl IntoView {
                             <th scope="col">"Disdetta"</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
+                        </table>
                     </ScrollTable>
                     {next.map(|next| view! {
                         <button type="button" class="btn btn-outline-primary" data-testid="decessi-next"

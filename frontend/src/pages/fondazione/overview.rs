@@ -41,7 +41,7 @@ fn last_verifica(verifica: Option<Verifica>) -> impl IntoView {
 }
 
 fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
-    let total = ordini.iter().fold([0u32; 6], |mut t, o| {
+    let total = ordini.iter().fold([0u32; 9], |mut t, o| {
         for (slot, n) in t.iter_mut().zip([
             o.iscritti,
             o.caselle,
@@ -49,6 +49,9 @@ fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
             o.da_firmare,
             o.in_scadenza,
             o.senza_domicilio,
+            o.domicilio_non_attivo,
+            o.diffide_in_corso,
+            o.da_sospendere,
         ]) {
             *slot += n;
         }
@@ -66,6 +69,9 @@ fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
                     <td class="num">{o.da_firmare}</td>
                     <td class="num">{o.in_scadenza}</td>
                     <td class="num">{o.senza_domicilio}</td>
+                    <td class="num">{o.domicilio_non_attivo}</td>
+                    <td class="num">{o.diffide_in_corso}</td>
+                    <td class="num">{o.da_sospendere}</td>
                 </tr>
             }
         })
@@ -82,6 +88,9 @@ fn table(ordini: Vec<OrdineOverview>) -> impl IntoView {
                         <th scope="col" class="num">"Contratto da firmare"</th>
                         <th scope="col" class="num">"In scadenza (90 giorni)"</th>
                         <th scope="col" class="num">"Senza domicilio digitale"</th>
+                        <th scope="col" class="num">"Domicilio non attivo"</th>
+                        <th scope="col" class="num">"Diffide in corso"</th>
+                        <th scope="col" class="num">"Da sospendere"</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
