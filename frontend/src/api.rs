@@ -13,8 +13,9 @@ use shared::api::{
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::api::{
-    Code, DecessiPage, DisdettaRichiesta, DisdettaView, DisdettePage, EsitoEvento, Intent,
-    OrdineRichiesta, OrdiniMese, PagamentoProva,
+    Code, DecessiPage, DiffidaRichiesta, DisdettaRichiesta, DisdettaView, DisdettePage,
+    DomicilioReport, EsitoEvento, Intent, OrdineRichiesta, OrdiniMese, PagamentoProva,
+    RigaDomicilio,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::disdetta::Disdetta;
@@ -280,6 +281,26 @@ pub async fn ordine_mailbox(ordine: &str) -> Result<OrdineMailbox, ClientError> 
 /// The Ordine's members as the server wrote the CSV (UTF-8 with BOM).
 pub async fn export(ordine: &str) -> Result<Vec<u8>, ClientError> {
     get_bytes(&format!("/api/ordini/{ordine}/export")).await
+}
+
+/// The Ordine's members and the domicilio-digitale duty.
+pub async fn domicilio(ordine: &str) -> Result<DomicilioReport, ClientError> {
+    get(&format!("/api/ordini/{ordine}/domicilio")).await
+}
+
+/// The same, as CSV.
+pub async fn domicilio_export(ordine: &str) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!("/api/ordini/{ordine}/domicilio/export")).await
+}
+
+/// Records the diffida sent to a member.
+pub async fn record_diffida(
+    ordine: &str,
+    codice_fiscale: &str,
+    request: &DiffidaRichiesta,
+) -> Result<RigaDomicilio, ClientError> {
+    let path = format!("/api/ordini/{ordine}/domicilio/{codice_fiscale}/diffida");
+    send(|| Request::post(&path), json(request)?, Retry::Safe).await
 }
 
 /// The audit log of a target or of a day.

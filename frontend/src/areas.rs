@@ -21,8 +21,8 @@ use crate::pages::member::{
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::ordine::{
-    bulk::BulkActivationPage, mailbox::OrdineMailboxPage, member::MemberPage, members::MembersPage,
-    members::NationwidePage, profilo::ProfiloPage,
+    bulk::BulkActivationPage, domicilio::DomicilioPage, mailbox::OrdineMailboxPage,
+    member::MemberPage, members::MembersPage, members::NationwidePage, profilo::ProfiloPage,
 };
 use crate::pages::plans::PlansPage;
 use crate::pages::sender::SenderCheckPage;
@@ -81,6 +81,7 @@ pub fn ordine() -> AnyView {
                     <Route path=path!("attivazioni") view=BulkActivationPage/>
                     <Route path=path!("casella") view=OrdineMailboxPage/>
                     <Route path=path!("profilo") view=ProfiloPage/>
+                    <Route path=path!("domicilio") view=DomicilioPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -101,6 +101,7 @@ pub mod path {
     pub const ORDINE_ATTIVAZIONI: &str = "/ordine/attivazioni";
     pub const ORDINE_CASELLA: &str = "/ordine/casella";
     pub const ORDINE_PROFILO: &str = "/ordine/profilo";
+    pub const ORDINE_DOMICILIO: &str = "/ordine/domicilio";
     pub const FONDAZIONE: &str = "/fondazione";
     pub const FONDAZIONE_ISCRITTI: &str = "/fondazione/iscritti";
     pub const FONDAZIONE_ALBO: &str = "/fondazione/albo";

@@ -1531,6 +1531,69 @@ async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_app
     Ok(())
 }
 
+/// A secretariat records the diffida it sent a member without a domicilio digitale and
+/// sees the 30 days' term.
+#[tokio::test]
+async fn a_secretariat_records_a_diffida_and_sees_the_deadline() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let outcome = browser
+        .scenario("diffida", |client| async move {
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("segreteria.mi", "pec-demo")
+                .await?;
+            let screen = Screen::new(client.clone());
+            screen.click("nav-domicilio").await?;
+            let summary = screen.text("domicilio-summary").await?;
+            ensure!(
+                summary.starts_with("Senza domicilio digitale: "),
+                "{summary}"
+            );
+            audit_both(&client, "Domicilio digitale").await?;
+            // The first member to warn: his row, by the link to his page.
+            let row = client
+                .wait()
+                .for_element(Locator::Css(
+                    "tr[data-testid=domicilio-row]:has([data-testid=diffida-form])",
+                ))
+                .await?;
+            let link = row
+                .find(Locator::Css("a"))
+                .await?
+                .attr("href")
+                .await?
+                .unwrap_or_default();
+            let cf = link.rsplit('/').next().unwrap_or_default().to_owned();
+            row.find(Locator::Css("[data-testid=diffida-submit]"))
+                .await?
+                .click()
+                .await?;
+            let stato =
+                format!("//tr[.//a[contains(@href,'{cf}')]]//*[@data-testid='domicilio-stato']");
+            let mut text = String::new();
+            for _ in 0..50 {
+                text = client.find(Locator::XPath(&stato)).await?.text().await?;
+                if text.starts_with("Diffidato") {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            let termine = text
+                .strip_prefix("Diffidato: termine il ")
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%d/%m/%Y").ok());
+            let expected = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+            ensure!(
+                termine.is_some_and(|t| (t - expected).num_days().abs() <= 1),
+                "{text}"
+            );
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome
+}
+
 #[tokio::test]
 async fn a_cancelled_member_keeps_his_mailbox_with_avanzata() -> Result<()> {
     let server = LocalServer::start().await?;

@@ -39,6 +39,11 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::ORDINE_ISCRITTI, "Iscritti", "nav-members"),
             (path::ORDINE_ATTIVAZIONI, "Attivazione massiva", "nav-bulk"),
             (
+                path::ORDINE_DOMICILIO,
+                "Domicilio digitale",
+                "nav-domicilio",
+            ),
+            (
                 path::ORDINE_CASELLA,
                 "Casella dell'Ordine",
                 "nav-ordine-mailbox",

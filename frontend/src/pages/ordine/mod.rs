@@ -1,6 +1,7 @@
 //! The secretariat's panel.
 
 pub mod bulk;
+pub mod domicilio;
 pub mod mailbox;
 pub mod member;
 pub mod members;
