@@ -9,6 +9,7 @@ use shared::access::Role;
 use shared::ui::Area;
 
 use crate::components::guard::Guard;
+use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
     albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, decessi::DecessiPage,
     disdette::DisdettePage, orders::PaymentsPage, overview::OverviewPage,
@@ -33,6 +34,7 @@ pub fn pubblico() -> AnyView {
         <Routes fallback=|| view! { <Elsewhere here=Area::Pubblico/> }>
             <Route path=path!("/") view=PlansPage/>
             <Route path=path!("/piani") view=PlansPage/>
+            <Route path=path!("/assistenza") view=AssistancePage/>
         </Routes>
     }
     .into_any()

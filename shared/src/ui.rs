@@ -87,6 +87,7 @@ pub mod path {
     pub const HOME: &str = "/";
     pub const PIANI: &str = "/piani";
     pub const VERIFICA_MITTENTE: &str = "/verifica-mittente";
+    pub const ASSISTENZA: &str = "/assistenza";
     pub const ACCESSO: &str = "/accesso";
     pub const ACCESSO_CALLBACK: &str = "/accesso/callback";
     pub const MIA_PEC: &str = "/mia-pec";

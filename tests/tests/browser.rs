@@ -688,6 +688,7 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             }
 
             check!("Pagina inesistente", "/pagina-che-non-esiste", "page-title");
+            check!("Assistenza", "/assistenza", "assistance-sender-check");
             let login = LoginPage::open(client.clone(), &server.url("/accesso")).await?;
             audit_here!("Accedi");
             login.log_in("mario.rossi", "sbagliata").await?;

@@ -20,6 +20,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
         None => &[
             (path::PIANI, "Piani e prezzi", "nav-plans"),
             (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
+            (path::ASSISTENZA, "Assistenza", "nav-assistance"),
         ],
         Some(Role::Iscritto) => &[
             (path::MIA_PEC, "La mia PEC", "nav-mailbox"),
@@ -34,6 +35,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::MIA_PEC_STORICO, "Storico", "nav-history"),
             (path::MIA_PEC_DISDETTA, "Disdetta", "nav-disdetta"),
             (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
+            (path::ASSISTENZA, "Assistenza", "nav-assistance"),
         ],
         Some(Role::Segreteria) => &[
             (path::ORDINE_ISCRITTI, "Iscritti", "nav-members"),

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod assistance;
 pub mod fondazione;
 pub mod login;
 pub mod member;
