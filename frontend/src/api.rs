@@ -13,9 +13,9 @@ use shared::api::{
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::api::{
-    Code, DecessiPage, DiffidaRichiesta, DisdettaRichiesta, DisdettaView, DisdettePage,
-    DomicilioReport, EsitoEvento, Intent, OrdineRichiesta, OrdiniMese, PagamentoProva,
-    RigaDomicilio,
+    Code, ComandiPage, DecessiPage, DiffidaRichiesta, DisdettaRichiesta, DisdettaView,
+    DisdettePage, DomicilioReport, EsitoEvento, Intent, OrdineRichiesta, OrdiniMese,
+    PagamentoProva, RigaDomicilio,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::disdetta::Disdetta;
@@ -88,6 +88,19 @@ async fn send<T: DeserializeOwned>(
 ) -> Result<T, ClientError> {
     let response = fetch(make, &body, retry).await?;
     decode(response).await
+}
+
+/// A request answered with no body (204).
+async fn send_no_content(
+    make: impl Fn() -> RequestBuilder,
+    body: Body,
+    retry: Retry,
+) -> Result<(), ClientError> {
+    let response = fetch(make, &body, retry).await?;
+    if response.ok() {
+        return Ok(());
+    }
+    Err(failure(response).await)
 }
 
 async fn fetch(
@@ -542,6 +555,20 @@ pub async fn decessi(cursor: Option<&str>) -> Result<DecessiPage, ClientError> {
         cursor: cursor.map(str::to_owned),
     };
     get(&format!("/api/fondazione/decessi?{}", query_string(&query))).await
+}
+
+/// The commands the provider or the mail service refused.
+pub async fn comandi(cursor: Option<&str>) -> Result<ComandiPage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!("/api/fondazione/comandi?{}", query_string(&query))).await
+}
+
+/// Sends a refused command again (`riprova`) or drops it (`scarta`).
+pub async fn act_on_command(id: &str, action: &str) -> Result<(), ClientError> {
+    let path = format!("/api/fondazione/comandi/{id}/{action}");
+    send_no_content(|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// How much waits in each of the Fondazione's queues.

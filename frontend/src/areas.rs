@@ -11,8 +11,8 @@ use shared::ui::Area;
 use crate::components::guard::Guard;
 use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
-    albo::AlboImportPage, audit::AuditPage, contratti::ReviewPage, decessi::DecessiPage,
-    disdette::DisdettePage, orders::PaymentsPage, overview::OverviewPage,
+    albo::AlboImportPage, audit::AuditPage, comandi::ComandiPage, contratti::ReviewPage,
+    decessi::DecessiPage, disdette::DisdettePage, orders::PaymentsPage, overview::OverviewPage,
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
@@ -105,6 +105,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("ordini") view=PaymentsPage/>
                     <Route path=path!("disdette") view=DisdettePage/>
                     <Route path=path!("decessi") view=DecessiPage/>
+                    <Route path=path!("comandi") view=ComandiPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -294,6 +294,9 @@ impl From<CodeError> for AppError {
     fn from(err: CodeError) -> Self {
         match err {
             CodeError::Forbidden(e) => e.into(),
+            CodeError::NotParked => AppError::not_found(&err.to_string()),
+            CodeError::CarriesOrder => AppError::new(ErrorCode::LifecycleRefused, err.to_string()),
+            CodeError::Busy => AppError::conflict(),
             CodeError::Store(e) => e.into(),
         }
     }

@@ -374,6 +374,24 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
+            "GET",
+            "/api/fondazione/comandi",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            "/api/fondazione/comandi/sconosciuto/riprova",
+            Some("{}"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "POST",
+            "/api/fondazione/comandi/sconosciuto/scarta",
+            Some("{}"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
             "POST",
             &disdetta_decision,
             Some(&decision),
@@ -527,6 +545,9 @@ async fn every_route_is_in_the_openapi_document() {
             "/api/ordini/{ordine}/domicilio/{codice_fiscale}/diffida",
         ),
         ("get", "/api/fondazione/code"),
+        ("get", "/api/fondazione/comandi"),
+        ("post", "/api/fondazione/comandi/{id}/riprova"),
+        ("post", "/api/fondazione/comandi/{id}/scarta"),
         (
             "post",
             "/api/fondazione/disdette/{codice_fiscale}/decisione",

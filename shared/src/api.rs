@@ -991,6 +991,32 @@ mod dto {
         pub contratti: u32,
         pub disdette: u32,
         pub decessi: u32,
+        /// Commands the provider or the mail service refused.
+        #[serde(default)]
+        pub comandi_fermi: u32,
+    }
+
+    /// A command the provider or the mail service refused, with its answer.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ComandoFermo {
+        pub id: String,
+        /// What it does, in words.
+        pub descrizione: String,
+        pub creato_il: DateTime<Utc>,
+        pub tentativi: u32,
+        /// The refusal, as the provider or the mail service gave it.
+        pub risposta: Option<String>,
+        /// Whether it carries out a paid order (it may not be discarded).
+        pub per_ordine: Option<String>,
+    }
+
+    /// `GET /api/fondazione/comandi`: oldest first.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ComandiPage {
+        pub items: Vec<ComandoFermo>,
+        pub cursor: Option<String>,
     }
 
     impl Code {

@@ -111,6 +111,7 @@ pub mod path {
     pub const FONDAZIONE_ORDINI: &str = "/fondazione/ordini";
     pub const FONDAZIONE_DISDETTE: &str = "/fondazione/disdette";
     pub const FONDAZIONE_DECESSI: &str = "/fondazione/decessi";
+    pub const FONDAZIONE_COMANDI: &str = "/fondazione/comandi";
 
     /// One of the holder's orders.
     pub fn ordine_acquisto(id: &str) -> String {

@@ -759,6 +759,8 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
                 "member-row"
             );
             check!("Registro", "/fondazione/registro", "audit-row");
+            check!("Comandi fermi", "/fondazione/comandi", "comandi-empty");
+            check!("Decessi", "/fondazione/decessi", "page-title");
             // The demo's uploads signed by a CA outside the trust store.
             check!(
                 "Contratti in revisione",

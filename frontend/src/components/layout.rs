@@ -67,6 +67,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::FONDAZIONE_CONTRATTI, "Contratti", "nav-review"),
             (path::FONDAZIONE_DISDETTE, "Disdette", "nav-disdette"),
             (path::FONDAZIONE_DECESSI, "Decessi", "nav-decessi"),
+            (path::FONDAZIONE_COMANDI, "Comandi fermi", "nav-comandi"),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
@@ -141,6 +142,7 @@ fn waiting_in(code: &Code, testid: &str) -> Option<u32> {
         "nav-review" => Some(code.contratti),
         "nav-disdette" => Some(code.disdette),
         "nav-decessi" => Some(code.decessi),
+        "nav-comandi" => Some(code.comandi_fermi),
         _ => None,
     }
 }

@@ -19,8 +19,6 @@ use provider::{Provider, ProviderError};
 
 /// How many commands one run takes.
 const BATCH: usize = 50;
-/// A refused command waits this long before it is tried again.
-const PARKED: Duration = Duration::days(1);
 /// A command being carried out is leased for this long: another dispatcher that sees it
 /// due meanwhile (the stream and the schedule wake several) leaves it alone. Far longer
 /// than a call to the provider or to SES may take.
@@ -112,12 +110,14 @@ pub async fn run_once(
                 run.done += 1;
             }
             Err(failure) => {
+                // A refusal would be refused again: it waits for a person.
+                c.parcheggiato = !failure.transient;
                 let wait = if failure.transient {
                     backoff(c.attempts)
                 } else {
-                    PARKED
+                    Duration::zero()
                 };
-                tracing::warn!(command = %c.id, task = ?c.task, error = %failure.text, "outbox task failed");
+                tracing::warn!(command = %c.id, task = ?c.task, error = %failure.text, parked = c.parcheggiato, "outbox task failed");
                 c.next_attempt_at = now + wait;
                 c.last_error = Some(failure.text);
                 run.retried += 1;

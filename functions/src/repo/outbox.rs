@@ -1,7 +1,7 @@
 //! Work for the outside world (provider commands, notices by email), written in the same
 //! transaction as the change that needs it and carried out later by the dispatcher, so an
 //! outage never loses or doubles an activation or a reminder. Pending entries are on GSI2
-//! by the time they are due.
+//! by the time they are due; refused ones in the Fondazione's queue.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,13 @@ pub struct OutboxCommand {
     /// The paid order this command carries out: activated when it is done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
+    /// Refused by the provider or the mail service: it waits for the Fondazione to retry
+    /// or discard it.
+    #[serde(default)]
+    pub parcheggiato: bool,
+    /// Who discarded it instead of carrying it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scartato_da: Option<String>,
 }
 
 impl OutboxCommand {
@@ -64,6 +71,8 @@ impl OutboxCommand {
             last_error: None,
             done_at: None,
             order: None,
+            parcheggiato: false,
+            scartato_da: None,
         }
     }
 }
@@ -71,6 +80,9 @@ impl OutboxCommand {
 fn item(command: &OutboxCommand, version: u64) -> Result<Item, StoreError> {
     let item = Item::new(keys::outbox(&command.id), keys::OUTBOX, command)?.with_version(version);
     Ok(match command.done_at {
+        None if command.parcheggiato => {
+            item.with_gsi2(keys::outbox_parked(command.created_at, &command.id))
+        }
         None => item.with_gsi2(keys::outbox_pending(command.next_attempt_at, &command.id)),
         // Done: off the pending index, and gone after 30 days.
         Some(done) => item.expiring_at(done.timestamp() + 30 * 86_400),
@@ -145,6 +157,11 @@ pub async fn due(
         )
         .await?;
     page.items.iter().map(Versioned::decode).collect()
+}
+
+/// The refused commands, oldest first, a page at a time.
+pub fn parked(limit: usize) -> Query {
+    Query::new(Some(Index::Gsi2), keys::OUTBOX_PARKED, SortKey::All).limit(limit)
 }
 
 pub async fn get(

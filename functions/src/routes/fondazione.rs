@@ -3,12 +3,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
-    AuditPage, AuditQuery, CaricamentoView, Code, DecessiPage, DecisioneRichiesta, DisdettePage,
-    MemberFilters, MemberPage, OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
+    AuditPage, AuditQuery, CaricamentoView, Code, ComandiPage, DecessiPage, DecisioneRichiesta,
+    DisdettePage, MemberFilters, MemberPage, OrdineOverview, OrdiniMese, PageQuery, RevisionePage,
+    Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;
@@ -41,6 +42,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(disdette_queue))
         .routes(routes!(deaths_queue))
         .routes(routes!(queue_counts))
+        .routes(routes!(parked_commands))
+        .routes(routes!(retry_command))
+        .routes(routes!(discard_command))
         .routes(routes!(disdetta_decision))
 }
 
@@ -54,6 +58,48 @@ async fn deaths_queue(
     Ok(Json(
         code::deaths(state.store.as_ref(), &caller, page.cursor).await?,
     ))
+}
+
+/// The commands the provider or the mail service refused, with the refusal (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/comandi", tag = "fondazione", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "I comandi fermi", body = ComandiPage)))]
+async fn parked_commands(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<ComandiPage>, AppError> {
+    Ok(Json(
+        code::parked(state.store.as_ref(), &caller, page.cursor).await?,
+    ))
+}
+
+/// Sends a refused command again now (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/comandi/{id}/riprova", tag = "fondazione", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Il comando")),
+    responses((status = 204, description = "Di nuovo in coda"))
+)]
+async fn retry_command(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    code::retry(state.store.as_ref(), &caller, &id, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Drops a refused command for good (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/comandi/{id}/scarta", tag = "fondazione", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Il comando")),
+    responses((status = 204, description = "Scartato"))
+)]
+async fn discard_command(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    code::discard(state.store.as_ref(), &caller, &id, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// How much waits in each of the Fondazione's queues (Fondazione).

@@ -1,15 +1,18 @@
-//! The Fondazione's work queues: the deceased holders whose mailbox is still open, and how
-//! much waits in each queue (contracts to review, disdette, deaths), for the console's
-//! header.
+//! The Fondazione's work queues: the deceased holders whose mailbox is still open, the
+//! commands the provider or the mail service refused (retried or discarded by an
+//! operator), and how much waits in each queue, for the console's header.
 
+use chrono::{DateTime, Utc};
 use shared::access::Caller;
-use shared::api::{Code, DecessiPage, DecessoInCoda};
+use shared::api::{Code, ComandiPage, ComandoFermo, DecessiPage, DecessoInCoda};
 use shared::disdetta::StatoDisdetta;
 use shared::lifecycle::AlboStatus;
 use thiserror::Error;
 
 use super::{Forbidden, ensure};
-use crate::repo::{contratti, disdette, members};
+use crate::outbox::provider::Command;
+use crate::repo::outbox::{self, OutboxCommand, Task};
+use crate::repo::{Versioned, contratti, disdette, members};
 use crate::store::{ItemStore, Query, StoreError};
 
 /// Deaths shown at once.
@@ -19,6 +22,14 @@ const PAGE: usize = 50;
 pub enum CodeError {
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
+    #[error("Comando non trovato tra quelli fermi.")]
+    NotParked,
+    #[error(
+        "Questo comando porta a termine un ordine pagato: ritentalo, oppure rimborsa l'ordine dalla pagina «Pagamenti»."
+    )]
+    CarriesOrder,
+    #[error("contention")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -55,6 +66,116 @@ pub async fn deaths(
     Ok(DecessiPage { items, cursor })
 }
 
+/// What `task` does, in words.
+fn describe(task: &Task) -> String {
+    match task {
+        Task::Provider { address, command } => {
+            let what = match command.as_ref() {
+                Command::Create { .. } => "creazione",
+                Command::Resize { .. } => "modifica dello spazio",
+                Command::Block => "blocco",
+                Command::Unblock => "sblocco",
+                Command::Close => "chiusura",
+                Command::Rename { .. } => "cambio di indirizzo",
+                Command::UpdateHolder { .. } => "aggiornamento dei dati del titolare",
+            };
+            format!("Al gestore: {what} della casella {address}")
+        }
+        Task::Avviso { notice } => {
+            format!("Avviso «{}» a {}", notice.subject, notice.to.join(", "))
+        }
+    }
+}
+
+/// The refused commands, oldest first, with the refusal.
+pub async fn parked(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    cursor: Option<String>,
+) -> Result<ComandiPage, CodeError> {
+    ensure(caller.can_decide_disdette())?;
+    let page = store.query(&outbox::parked(PAGE).after(cursor)).await?;
+    let items = page
+        .items
+        .iter()
+        .map(|item| {
+            let c: OutboxCommand = item.decode()?;
+            Ok(ComandoFermo {
+                descrizione: describe(&c.task),
+                creato_il: c.created_at,
+                tentativi: c.attempts,
+                risposta: c.last_error.clone(),
+                per_ordine: c.order.clone(),
+                id: c.id,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(ComandiPage {
+        items,
+        cursor: page.cursor,
+    })
+}
+
+async fn command(store: &dyn ItemStore, id: &str) -> Result<Versioned<OutboxCommand>, CodeError> {
+    outbox::get(store, id).await?.ok_or(CodeError::NotParked)
+}
+
+async fn save(store: &dyn ItemStore, command: &Versioned<OutboxCommand>) -> Result<(), CodeError> {
+    match outbox::update(store, command).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_condition_failed() => Err(CodeError::Busy),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sends a refused command again at once (once the cause is fixed at the provider).
+pub async fn retry(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CodeError> {
+    ensure(caller.can_decide_disdette())?;
+    let mut command = command(store, id).await?;
+    if !command.value.parcheggiato {
+        // Retried already (a repeated request), or carried out meanwhile.
+        return Ok(());
+    }
+    command.value.parcheggiato = false;
+    command.value.next_attempt_at = now;
+    save(store, &command).await?;
+    tracing::info!(command = %id, by = %caller.actor(), "parked command retried");
+    Ok(())
+}
+
+/// Drops a refused command for good (what it would do is no longer wanted); one that
+/// carries out a paid order may not be dropped.
+pub async fn discard(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CodeError> {
+    ensure(caller.can_decide_disdette())?;
+    let mut command = command(store, id).await?;
+    if command.value.scartato_da.is_some() {
+        // Discarded already: a repeated request.
+        return Ok(());
+    }
+    if !command.value.parcheggiato {
+        return Err(CodeError::NotParked);
+    }
+    if command.value.order.is_some() {
+        return Err(CodeError::CarriesOrder);
+    }
+    command.value.parcheggiato = false;
+    command.value.done_at = Some(now);
+    command.value.scartato_da = Some(caller.actor().to_string());
+    save(store, &command).await?;
+    tracing::info!(command = %id, by = %caller.actor(), "parked command discarded");
+    Ok(())
+}
+
 /// How many items `query` holds, up to [`Code::MAX`].
 async fn count(store: &dyn ItemStore, query: Query) -> Result<u32, StoreError> {
     let mut total = 0usize;
@@ -77,5 +198,6 @@ pub async fn counts(store: &dyn ItemStore, caller: &Caller) -> Result<Code, Code
         contratti: count(store, contratti::review_queue(limit)).await?,
         disdette: count(store, disdette::queue(limit)).await?,
         decessi: count(store, members::deaths(limit)).await?,
+        comandi_fermi: count(store, outbox::parked(limit)).await?,
     })
 }

@@ -207,6 +207,16 @@ pub fn outbox_pending(due: DateTime<Utc>, id: &str) -> Key {
     )
 }
 
+/// The commands the provider or the mail service refused, waiting for the Fondazione.
+pub const OUTBOX_PARKED: &str = "REVIEW#OUTBOX";
+
+pub fn outbox_parked(created: DateTime<Utc>, id: &str) -> Key {
+    Key::new(
+        OUTBOX_PARKED,
+        format!("{}#{id}", created.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
+    )
+}
+
 /// The GSI2 sort key up to which pending commands are due at `now`.
 pub fn outbox_due_until(now: DateTime<Utc>) -> String {
     format!("{}#~", now.format("%Y-%m-%dT%H:%M:%S%.6fZ"))

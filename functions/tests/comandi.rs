@@ -1,0 +1,189 @@
+//! Commands the provider refuses wait in the Fondazione's queue, with the refusal, instead
+//! of being sent again and again: an operator sends one again once the cause is fixed, or
+//! discards it; one that carries out a paid order may only be retried.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use functions::outbox::mailer::sandbox::SandboxMailer;
+use functions::outbox::provider::{Command, Provider, ProviderError};
+use functions::outbox::{self as dispatcher, Channels};
+use functions::repo::outbox::{self, OutboxCommand};
+use functions::store::ItemStore;
+use functions::store::sqlite::SqliteStore;
+use serde_json::json;
+use shared::access::Role;
+use shared::lifecycle::prospetto::Occupazione;
+use support::{Api, NOW, albo_row, caller, cf};
+
+/// A provider that refuses every command until told to accept.
+#[derive(Default)]
+struct Refusing {
+    accept: AtomicBool,
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl Provider for Refusing {
+    async fn execute(&self, _: &str, address: &str, _: &Command) -> Result<(), ProviderError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.accept.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(ProviderError::Refused(format!(
+                "HTTP 422 {address}: dominio non abilitato"
+            )))
+        }
+    }
+
+    async fn occupazione(&self, _: &str) -> Result<Occupazione, ProviderError> {
+        Ok(Occupazione::default())
+    }
+}
+
+async fn dispatch(store: &Arc<dyn ItemStore>, provider: &Refusing, at: &str) {
+    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
+    let channels = Channels {
+        provider,
+        mailer: &mailer,
+    };
+    dispatcher::run_once(store.as_ref(), channels, at.parse().unwrap())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn refused_commands_wait_for_the_fondazione() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    let (mario, anna) = (cf("Rossi", "Mario", 1), cf("Bianchi", "Anna", 2));
+    api.register(&[
+        albo_row("Mario", "Rossi", &mario, "MI", "A1"),
+        albo_row("Anna", "Bianchi", &anna, "MI", "A2"),
+    ])
+    .await;
+    api.activate("MI", &mario).await;
+    api.activate("MI", &anna).await;
+    let provider = Refusing::default();
+    dispatch(&store, &provider, NOW).await;
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 2);
+    // Refused: not sent again by later runs.
+    dispatch(&store, &provider, "2026-11-25T10:00:00Z").await;
+    assert_eq!(
+        provider.calls.load(Ordering::SeqCst),
+        2,
+        "parked, not retried"
+    );
+
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let counts = api.get("/api/fondazione/code", &fondazione).await;
+    assert_eq!(counts.body["comandi_fermi"], 2, "{}", counts.text);
+    let page = api.get("/api/fondazione/comandi", &fondazione).await;
+    let items = page.body["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "{}", page.text);
+    assert!(
+        items[0]["descrizione"]
+            .as_str()
+            .unwrap()
+            .starts_with("Al gestore: creazione della casella")
+    );
+    assert!(
+        items[0]["risposta"]
+            .as_str()
+            .unwrap()
+            .contains("dominio non abilitato")
+    );
+    let first = items[0]["id"].as_str().unwrap().to_owned();
+    let second = items[1]["id"].as_str().unwrap().to_owned();
+
+    // The cause fixed at the provider, the first is sent again and carried out.
+    provider.accept.store(true, Ordering::SeqCst);
+    let retried = api
+        .json(
+            "POST",
+            &format!("/api/fondazione/comandi/{first}/riprova"),
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(retried.status, 204, "{}", retried.text);
+    let again = api
+        .json(
+            "POST",
+            &format!("/api/fondazione/comandi/{first}/riprova"),
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(again.status, 204, "a repeated request changes nothing");
+    dispatch(&store, &provider, NOW).await;
+    assert_eq!(
+        provider.calls.load(Ordering::SeqCst),
+        3,
+        "only the retried one"
+    );
+    let done = outbox::get(store.as_ref(), &first).await.unwrap().unwrap();
+    assert!(done.value.done_at.is_some());
+
+    // The second is discarded: never sent, off the queue, the operator recorded.
+    let secretariat = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let path = format!("/api/fondazione/comandi/{second}/scarta");
+    assert_eq!(
+        api.json("POST", &path, &secretariat, &json!({}))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        api.json("POST", &path, &fondazione, &json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        api.json("POST", &path, &fondazione, &json!({}))
+            .await
+            .status,
+        204
+    );
+    let dropped = outbox::get(store.as_ref(), &second).await.unwrap().unwrap();
+    assert!(dropped.value.done_at.is_some() && dropped.value.scartato_da.is_some());
+    dispatch(&store, &provider, "2026-11-26T10:00:00Z").await;
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 3);
+    let page = api.get("/api/fondazione/comandi", &fondazione).await;
+    assert!(page.body["items"].as_array().unwrap().is_empty());
+
+    // A refused command that activates a paid order may be retried, never discarded.
+    provider.accept.store(false, Ordering::SeqCst);
+    let mut paid = OutboxCommand::provider(
+        "mario.rossi@ingpec.eu",
+        Command::Resize {
+            space: shared::catalog::Space::default(),
+        },
+        NOW.parse().unwrap(),
+    );
+    paid.order = Some("ordine-pagato".into());
+    store
+        .transact(vec![outbox::enqueue(&paid).unwrap()])
+        .await
+        .unwrap();
+    dispatch(&store, &provider, NOW).await;
+    let refused = api
+        .json(
+            "POST",
+            &format!("/api/fondazione/comandi/{}/scarta", paid.id),
+            &fondazione,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(
+        refused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("ordine pagato")
+    );
+}
