@@ -13,8 +13,8 @@ use shared::api::{
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::api::{
-    Code, ComandiPage, DecessiPage, DiffidaRichiesta, DisdettaRichiesta, DisdettaView,
-    DisdettePage, DomicilioReport, EsitoEvento, Intent, OrdineRichiesta, OrdiniMese,
+    CaselleOrdini, Code, ComandiPage, DecessiPage, DiffidaRichiesta, DisdettaRichiesta,
+    DisdettaView, DisdettePage, DomicilioReport, EsitoEvento, Intent, OrdineRichiesta, OrdiniMese,
     PagamentoProva, RigaDomicilio,
 };
 use shared::catalog::{Quote, QuoteRequest};
@@ -569,6 +569,16 @@ pub async fn comandi(cursor: Option<&str>) -> Result<ComandiPage, ClientError> {
 pub async fn act_on_command(id: &str, action: &str) -> Result<(), ClientError> {
     let path = format!("/api/fondazione/comandi/{id}/{action}");
     send_no_content(|| Request::post(&path), Body::None, Retry::Safe).await
+}
+
+/// Creates the own mailbox of every Ordine that has none.
+pub async fn create_ordini_mailboxes() -> Result<CaselleOrdini, ClientError> {
+    send(
+        || Request::post("/api/fondazione/caselle-ordini"),
+        Body::None,
+        Retry::Safe,
+    )
+    .await
 }
 
 /// How much waits in each of the Fondazione's queues.

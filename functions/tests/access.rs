@@ -374,6 +374,12 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
+            "POST",
+            "/api/fondazione/caselle-ordini",
+            Some("{}"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
             "GET",
             "/api/fondazione/comandi",
             None,
@@ -546,6 +552,7 @@ async fn every_route_is_in_the_openapi_document() {
         ),
         ("get", "/api/fondazione/code"),
         ("get", "/api/fondazione/comandi"),
+        ("post", "/api/fondazione/caselle-ordini"),
         ("post", "/api/fondazione/comandi/{id}/riprova"),
         ("post", "/api/fondazione/comandi/{id}/scarta"),
         (

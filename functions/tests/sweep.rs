@@ -335,3 +335,58 @@ async fn the_ordine_s_own_mailbox_renews_like_a_registered_member_s() {
         registro.text
     );
 }
+
+#[tokio::test]
+async fn the_fondazione_creates_every_ordine_s_missing_mailbox_in_one_step() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let mi = shared::province::OrdineCode::parse("MI").unwrap();
+    functions::service::ordine::create_mailbox(
+        store.as_ref(),
+        shared::audit::Actor::Sistema,
+        mi,
+        at(support::NOW),
+    )
+    .await
+    .unwrap();
+    let api = Api::new(store.clone());
+    let secretariat = api.token(&caller(shared::access::Role::Segreteria, None, Some("RM")));
+    let refused = api
+        .json(
+            "POST",
+            "/api/fondazione/caselle-ordini",
+            &secretariat,
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let fondazione = api.token(&caller(shared::access::Role::Fondazione, None, None));
+    let ordini = shared::province::OrdineCode::all().count();
+    let first = api
+        .json(
+            "POST",
+            "/api/fondazione/caselle-ordini",
+            &fondazione,
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["presenti"], 1);
+    assert_eq!(first.body["create"], ordini - 1);
+    let again = api
+        .json(
+            "POST",
+            "/api/fondazione/caselle-ordini",
+            &fondazione,
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(again.body["create"], 0, "a second run creates nothing");
+    let rome = api.get("/api/ordini/RM/mailbox", &fondazione).await;
+    assert_eq!(rome.status, 200, "{}", rome.text);
+    assert!(
+        rome.body["mailbox"]["address"]
+            .as_str()
+            .unwrap()
+            .ends_with("@ingpec.eu")
+    );
+}

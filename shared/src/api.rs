@@ -1064,6 +1064,16 @@ mod dto {
         pub canale: crate::domicilio::CanaleDiffida,
     }
 
+    /// `POST /api/fondazione/caselle-ordini`: what creating the Ordini's own mailboxes did.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CaselleOrdini {
+        /// Mailboxes created now.
+        pub create: u32,
+        /// Ordini that had theirs already.
+        pub presenti: u32,
+    }
+
     /// `GET /api/fondazione/disdette`: the requests to decide, oldest first.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1518,6 +1518,11 @@ async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_app
             screen.click("nav-decessi").await?;
             screen.find("page-title").await?;
             audit_both(&client, "Decessi").await?;
+            // Every Ordine's own mailbox, in one step; a second changes nothing.
+            screen.click("nav-ordini").await?;
+            screen.click("ordini-mailboxes").await?;
+            let created = screen.wait_text("ordini-mailboxes-done").await?;
+            ensure!(created.starts_with("Caselle create: "), "{created}");
             Ok(())
         })
         .await;

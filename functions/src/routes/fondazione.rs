@@ -7,9 +7,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
-    AuditPage, AuditQuery, CaricamentoView, Code, ComandiPage, DecessiPage, DecisioneRichiesta,
-    DisdettePage, MemberFilters, MemberPage, OrdineOverview, OrdiniMese, PageQuery, RevisionePage,
-    Verifica,
+    AuditPage, AuditQuery, CaricamentoView, CaselleOrdini, Code, ComandiPage, DecessiPage,
+    DecisioneRichiesta, DisdettePage, MemberFilters, MemberPage, OrdineOverview, OrdiniMese,
+    PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;
@@ -43,6 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deaths_queue))
         .routes(routes!(queue_counts))
         .routes(routes!(parked_commands))
+        .routes(routes!(create_ordini_mailboxes))
         .routes(routes!(retry_command))
         .routes(routes!(discard_command))
         .routes(routes!(disdetta_decision))
@@ -57,6 +58,22 @@ async fn deaths_queue(
 ) -> Result<Json<DecessiPage>, AppError> {
     Ok(Json(
         code::deaths(state.store.as_ref(), &caller, page.cursor).await?,
+    ))
+}
+
+/// Creates the own mailbox of every Ordine that has none (Fondazione).
+#[utoipa::path(post, path = "/api/fondazione/caselle-ordini", tag = "fondazione", security(("bearer" = [])), responses((status = 200, description = "Le caselle create", body = CaselleOrdini)))]
+async fn create_ordini_mailboxes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<CaselleOrdini>, AppError> {
+    Ok(Json(
+        crate::service::ordine::create_missing_mailboxes(
+            state.store.as_ref(),
+            &caller,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }
 

@@ -103,6 +103,31 @@ pub async fn update_profilo(
     }
 }
 
+/// Creates the own mailbox of every Ordine that has none (the Fondazione, in one step); a
+/// second run creates nothing. The daily verifica renews them.
+pub async fn create_missing_mailboxes(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<shared::api::CaselleOrdini, OrdineError> {
+    ensure(caller.role == shared::access::Role::Fondazione)?;
+    let mut outcome = shared::api::CaselleOrdini {
+        create: 0,
+        presenti: 0,
+    };
+    for ordine in OrdineCode::all() {
+        if create_mailbox(store, caller.actor(), ordine, now).await? {
+            outcome.create += 1;
+        } else {
+            outcome.presenti += 1;
+        }
+    }
+    if outcome.create > 0 {
+        tracing::info!(created = outcome.create, by = %caller.actor(), "Ordini's mailboxes created");
+    }
+    Ok(outcome)
+}
+
 /// Attempts when another write takes the address or changes the Ordine at the same moment.
 const ATTEMPTS: usize = 8;
 

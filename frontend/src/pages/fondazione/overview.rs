@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use shared::api::{OrdineOverview, Verifica};
 
 use crate::api;
+use crate::components::alert::ErrorAlert;
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::components::scroll_table::ScrollTable;
@@ -14,8 +15,34 @@ pub fn OverviewPage() -> impl IntoView {
         <Page title="Ordini">
         <p class="lead">"Iscritti e caselle di ogni Ordine, contati ora."</p>
         <Loaded what="dell'ultima verifica" load=api::verifica view=last_verifica/>
+        <OrdiniMailboxes/>
         <Loaded what="degli Ordini" load=api::ordini view=table/>
         </Page>
+    }
+}
+
+/// Creates, in one step, the own mailbox of every Ordine that has none.
+#[component]
+fn OrdiniMailboxes() -> impl IntoView {
+    let create = Action::new_local(|_: &()| api::create_ordini_mailboxes());
+    view! {
+        <p>
+            "Ogni Ordine ha una propria casella @ingpec.eu, rinnovata ogni anno dalla verifica giornaliera. "
+        <button type="button" class="btn btn-outline-primary" data-testid="ordini-mailboxes"
+            disabled=move || create.pending().get() on:click=move |_| { create.dispatch(()); }>
+            "Crea le caselle mancanti degli Ordini"
+        </button>
+        </p>
+        <div aria-live="polite">
+            {move || create.value().get().map(|outcome| match outcome {
+                Ok(o) => view! {
+                    <p class="alert alert-success mt-2" role="status" data-testid="ordini-mailboxes-done">
+                        {format!("Caselle create: {}. Ordini che l'avevano già: {}.", o.create, o.presenti)}
+                    </p>
+                }.into_any(),
+                Err(e) => view! { <ErrorAlert message=e.to_string() testid="ordini-mailboxes-error"/> }.into_any(),
+            })}
+        </div>
     }
 }
 
