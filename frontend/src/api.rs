@@ -13,9 +13,9 @@ use shared::api::{
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::api::{
-    CaselleOrdini, Code, ComandiPage, DecessiPage, DiffidaRichiesta, DisdettaRichiesta,
-    DisdettaView, DisdettePage, DomicilioReport, EsitoEvento, Intent, OrdineRichiesta, OrdiniMese,
-    PagamentoProva, RigaDomicilio,
+    BloccatePage, CaselleOrdini, Code, ComandiPage, DecessiPage, DiffidaRichiesta,
+    DisdettaRichiesta, DisdettaView, DisdettePage, DomicilioReport, EsitoEvento, Intent,
+    OrdineRichiesta, OrdiniMese, PagamentoProva, RigaDomicilio,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::disdetta::Disdetta;
@@ -579,6 +579,25 @@ pub async fn create_ordini_mailboxes() -> Result<CaselleOrdini, ClientError> {
         Retry::Safe,
     )
     .await
+}
+
+/// The living holders whose mailbox is blocked.
+pub async fn bloccate(cursor: Option<&str>) -> Result<BloccatePage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!(
+        "/api/fondazione/bloccate?{}",
+        query_string(&query)
+    ))
+    .await
+}
+
+/// Blocks or unblocks a holder's mailbox at the provider.
+pub async fn set_blocked(codice_fiscale: &str, block: bool) -> Result<(), ClientError> {
+    let action = if block { "blocco" } else { "sblocco" };
+    let path = format!("/api/fondazione/caselle/{codice_fiscale}/{action}");
+    send_no_content(|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// How much waits in each of the Fondazione's queues.

@@ -11,8 +11,9 @@ use shared::ui::Area;
 use crate::components::guard::Guard;
 use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
-    albo::AlboImportPage, audit::AuditPage, comandi::ComandiPage, contratti::ReviewPage,
-    decessi::DecessiPage, disdette::DisdettePage, orders::PaymentsPage, overview::OverviewPage,
+    albo::AlboImportPage, audit::AuditPage, bloccate::BloccatePage, comandi::ComandiPage,
+    contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, orders::PaymentsPage,
+    overview::OverviewPage,
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
@@ -106,6 +107,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("disdette") view=DisdettePage/>
                     <Route path=path!("decessi") view=DecessiPage/>
                     <Route path=path!("comandi") view=ComandiPage/>
+                    <Route path=path!("bloccate") view=BloccatePage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

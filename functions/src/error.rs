@@ -297,6 +297,8 @@ impl From<CodeError> for AppError {
             CodeError::NotParked => AppError::not_found(&err.to_string()),
             CodeError::CarriesOrder => AppError::new(ErrorCode::LifecycleRefused, err.to_string()),
             CodeError::Busy => AppError::conflict(),
+            CodeError::NoMailbox => AppError::not_found(&err.to_string()),
+            CodeError::Lifecycle(e) => AppError::new(ErrorCode::LifecycleRefused, e.to_string()),
             CodeError::Store(e) => e.into(),
         }
     }

@@ -89,6 +89,8 @@ async fn every_route_checks_role_and_tenant() {
         .to_string();
     let disdetta_decision = format!("/api/fondazione/disdette/{mario_mi}/decisione");
     let diffida_mi = format!("/api/ordini/MI/domicilio/{mario_mi}/diffida");
+    let unblock_mi = format!("/api/fondazione/caselle/{mario_mi}/sblocco");
+    let block_rm = format!("/api/fondazione/caselle/{anna_rm}/blocco");
     let diffida_wrong_ordine = format!("/api/ordini/MI/domicilio/{anna_rm}/diffida");
     let diffida = json!({ "data": "2026-11-20", "canale": "pec" }).to_string();
     let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
@@ -374,6 +376,26 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
         ),
         (
+            "GET",
+            "/api/fondazione/bloccate",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &unblock_mi,
+            Some("{}"),
+            // Reaches the rule: Mario's mailbox is not blocked.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &block_rm,
+            Some("{}"),
+            // Anna has no mailbox to block.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
             "POST",
             "/api/fondazione/caselle-ordini",
             Some("{}"),
@@ -553,6 +575,9 @@ async fn every_route_is_in_the_openapi_document() {
         ("get", "/api/fondazione/code"),
         ("get", "/api/fondazione/comandi"),
         ("post", "/api/fondazione/caselle-ordini"),
+        ("get", "/api/fondazione/bloccate"),
+        ("post", "/api/fondazione/caselle/{codice_fiscale}/blocco"),
+        ("post", "/api/fondazione/caselle/{codice_fiscale}/sblocco"),
         ("post", "/api/fondazione/comandi/{id}/riprova"),
         ("post", "/api/fondazione/comandi/{id}/scarta"),
         (

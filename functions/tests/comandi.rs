@@ -187,3 +187,71 @@ async fn refused_commands_wait_for_the_fondazione() {
             .contains("ordine pagato")
     );
 }
+
+#[tokio::test]
+async fn the_fondazione_blocks_and_unblocks_a_mailbox_at_the_provider() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    let mario = cf("Rossi", "Mario", 1);
+    api.register(&[albo_row("Mario", "Rossi", &mario, "MI", "A1")])
+        .await;
+    api.activate("MI", &mario).await;
+    let provider = Refusing::default();
+    provider.accept.store(true, Ordering::SeqCst);
+    dispatch(&store, &provider, NOW).await;
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
+    let block = format!("/api/fondazione/caselle/{mario}/blocco");
+    let unblock = format!("/api/fondazione/caselle/{mario}/sblocco");
+    let none = api.json("POST", &unblock, &fondazione, &json!({})).await;
+    assert_eq!(none.status, 422, "not blocked: {}", none.text);
+
+    assert_eq!(
+        api.json("POST", &block, &fondazione, &json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        api.json("POST", &block, &fondazione, &json!({}))
+            .await
+            .status,
+        204
+    );
+    let me = api.get("/api/me", &holder).await.body;
+    assert_eq!(me["member"]["mailbox"]["status"], "bloccata");
+    let queue = api.get("/api/fondazione/bloccate", &fondazione).await;
+    assert_eq!(queue.body["items"][0]["cognome"], "Rossi", "{}", queue.text);
+    assert_eq!(
+        api.get("/api/fondazione/code", &fondazione).await.body["bloccate"],
+        1
+    );
+    // One block command reaches the provider, however often it was asked.
+    let before = provider.calls.load(Ordering::SeqCst);
+    dispatch(&store, &provider, NOW).await;
+    assert_eq!(provider.calls.load(Ordering::SeqCst), before + 1);
+
+    assert_eq!(
+        api.json("POST", &unblock, &fondazione, &json!({}))
+            .await
+            .status,
+        204
+    );
+    dispatch(&store, &provider, NOW).await;
+    assert_eq!(provider.calls.load(Ordering::SeqCst), before + 2);
+    assert_eq!(
+        api.get("/api/me", &holder).await.body["member"]["mailbox"]["status"],
+        "attiva"
+    );
+    assert!(
+        api.get("/api/fondazione/bloccate", &fondazione).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let history = api.get("/api/me/history", &holder).await.text;
+    assert!(
+        history.contains("bloccata dalla Fondazione")
+            && history.contains("sbloccata dalla Fondazione")
+    );
+}

@@ -994,6 +994,28 @@ mod dto {
         /// Commands the provider or the mail service refused.
         #[serde(default)]
         pub comandi_fermi: u32,
+        /// Blocked mailboxes.
+        #[serde(default)]
+        pub bloccate: u32,
+    }
+
+    /// A blocked mailbox of a living holder.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CasellaBloccata {
+        pub codice_fiscale: CodiceFiscale,
+        pub nome: String,
+        pub cognome: String,
+        pub ordine: OrdineCode,
+        pub indirizzo: EmailAddress,
+    }
+
+    /// `GET /api/fondazione/bloccate`.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BloccatePage {
+        pub items: Vec<CasellaBloccata>,
+        pub cursor: Option<String>,
     }
 
     /// A command the provider or the mail service refused, with its answer.

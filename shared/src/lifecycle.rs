@@ -327,10 +327,15 @@ pub enum Event {
     Contratto {
         stato: StatoContratto,
     },
-    /// The provider blocked the mailbox.
-    Blocco,
-    /// The provider unblocked it.
-    Sblocco,
+    /// The mailbox blocked: by the provider (it reports it), or by the Fondazione (the
+    /// provider is told).
+    Blocco {
+        da: Origine,
+    },
+    /// Unblocked, likewise.
+    Sblocco {
+        da: Origine,
+    },
     /// The Albo changed the holder's standing.
     Albo {
         stato: AlboStatus,
@@ -341,6 +346,16 @@ pub enum Event {
     },
     /// The daily sweep: expiries, renewals, reminders.
     Verifica,
+}
+
+/// Who blocked or unblocked a mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origine {
+    /// The provider did, and reports it.
+    Gestore,
+    /// A Fondazione operator did: the provider carries it out.
+    Fondazione,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -564,16 +579,24 @@ impl Mailbox {
                 next.accepts_signed_contract()?;
                 next.contratto = *stato;
             }
-            Event::Blocco => {
+            Event::Blocco { da } => {
                 next.ensure_open()?;
-                next.status = MailboxStatus::Bloccata;
+                if next.status != MailboxStatus::Bloccata {
+                    next.status = MailboxStatus::Bloccata;
+                    if *da == Origine::Fondazione {
+                        effects.push(Effect::Provider(ProviderCommand::Block));
+                    }
+                }
             }
-            Event::Sblocco => {
+            Event::Sblocco { da } => {
                 next.ensure_open()?;
                 if next.status != MailboxStatus::Bloccata {
                     return Err(LifecycleError::NotBlocked);
                 }
                 next.status = MailboxStatus::Attiva;
+                if *da == Origine::Fondazione {
+                    effects.push(Effect::Provider(ProviderCommand::Unblock));
+                }
             }
             Event::Albo { stato } => next.albo_changed(*stato, &mut effects),
             Event::Disdetta { domicilio_digitale } => {

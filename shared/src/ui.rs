@@ -112,6 +112,7 @@ pub mod path {
     pub const FONDAZIONE_DISDETTE: &str = "/fondazione/disdette";
     pub const FONDAZIONE_DECESSI: &str = "/fondazione/decessi";
     pub const FONDAZIONE_COMANDI: &str = "/fondazione/comandi";
+    pub const FONDAZIONE_BLOCCATE: &str = "/fondazione/bloccate";
 
     /// One of the holder's orders.
     pub fn ordine_acquisto(id: &str) -> String {

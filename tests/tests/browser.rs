@@ -761,6 +761,7 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Registro", "/fondazione/registro", "audit-row");
             check!("Comandi fermi", "/fondazione/comandi", "comandi-empty");
             check!("Decessi", "/fondazione/decessi", "page-title");
+            check!("Caselle bloccate", "/fondazione/bloccate", "page-title");
             // The demo's uploads signed by a CA outside the trust store.
             check!(
                 "Contratti in revisione",
@@ -1511,6 +1512,19 @@ async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_app
             ensure!(item.contains(&address), "{item}");
             ensure!(screen.text("disdetta-domicilio-oggi").await? == "mario.rossi@altrapec.it");
             audit_both(&client, "Disdette della Fondazione").await?;
+            // Blocked and unblocked at the provider from his page, then back here.
+            client
+                .goto(&server.url(&format!("/ordine/iscritti/{cf}")))
+                .await?;
+            screen.click("member-block-toggle").await?;
+            let blocked = screen
+                .text_when("member-block", |t| t.starts_with("La casella è bloccata"))
+                .await?;
+            ensure!(blocked.contains("Sblocca"), "{blocked}");
+            screen.click("nav-bloccate").await?;
+            screen.click("bloccata-sblocca").await?;
+            screen.wait_text("bloccata-done").await?;
+            screen.click("nav-disdette").await?;
             screen.click("disdetta-approve").await?;
             let done = screen.wait_text("disdetta-done").await?;
             ensure!(done.starts_with("Approvata"), "{done}");

@@ -68,6 +68,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::FONDAZIONE_DISDETTE, "Disdette", "nav-disdette"),
             (path::FONDAZIONE_DECESSI, "Decessi", "nav-decessi"),
             (path::FONDAZIONE_COMANDI, "Comandi fermi", "nav-comandi"),
+            (path::FONDAZIONE_BLOCCATE, "Bloccate", "nav-bloccate"),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
@@ -143,6 +144,7 @@ fn waiting_in(code: &Code, testid: &str) -> Option<u32> {
         "nav-disdette" => Some(code.disdette),
         "nav-decessi" => Some(code.decessi),
         "nav-comandi" => Some(code.comandi_fermi),
+        "nav-bloccate" => Some(code.bloccate),
         _ => None,
     }
 }

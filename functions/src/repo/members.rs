@@ -10,7 +10,7 @@ use shared::address::EmailAddress;
 use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::contratto::PassoAccettato;
-use shared::lifecycle::{AlboStatus, CausaCancellazione, Mailbox};
+use shared::lifecycle::{AlboStatus, CausaCancellazione, Mailbox, MailboxStatus};
 use shared::member::{AlboRecord, Anagrafica, RecoveryContacts};
 use shared::province::OrdineCode;
 
@@ -86,7 +86,8 @@ impl Audited for MemberRecord {
     }
 
     /// A deceased holder with an open mailbox is also in the Fondazione's queue of deaths,
-    /// until the mailbox closes.
+    /// until the mailbox closes; a living holder's blocked mailbox in the queue of blocked
+    /// ones, until it is unblocked or closed.
     fn item(&self, version: u64) -> Result<Item, StoreError> {
         let a = &self.anagrafica;
         let item = Item::new(keys::member(&a.codice_fiscale), keys::MEMBER, self)?
@@ -102,6 +103,13 @@ impl Audited for MemberRecord {
                 dal,
                 causa: CausaCancellazione::Decesso,
             } if self.has_open_mailbox() => item.with_gsi2(keys::decesso(dal, &a.codice_fiscale)),
+            _ if self
+                .mailbox
+                .as_ref()
+                .is_some_and(|m| m.status == MailboxStatus::Bloccata) =>
+            {
+                item.with_gsi2(keys::bloccata(&a.codice_fiscale))
+            }
             _ => item,
         })
     }
@@ -133,6 +141,11 @@ impl Audited for MemberRecord {
     fn recovery_email(&self) -> Option<&EmailAddress> {
         self.recovery.email.as_ref()
     }
+}
+
+/// The living holders whose mailbox is blocked, by codice fiscale, a page at a time.
+pub fn blocked(limit: usize) -> Query {
+    Query::new(Some(Index::Gsi2), keys::BLOCCATE_QUEUE, SortKey::All).limit(limit)
 }
 
 /// The deceased holders whose mailbox is open, oldest death first, a page at a time.

@@ -7,9 +7,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
-    AuditPage, AuditQuery, CaricamentoView, CaselleOrdini, Code, ComandiPage, DecessiPage,
-    DecisioneRichiesta, DisdettePage, MemberFilters, MemberPage, OrdineOverview, OrdiniMese,
-    PageQuery, RevisionePage, Verifica,
+    AuditPage, AuditQuery, BloccatePage, CaricamentoView, CaselleOrdini, Code, ComandiPage,
+    DecessiPage, DecisioneRichiesta, DisdettePage, MemberFilters, MemberPage, OrdineOverview,
+    OrdiniMese, PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;
@@ -44,6 +44,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue_counts))
         .routes(routes!(parked_commands))
         .routes(routes!(create_ordini_mailboxes))
+        .routes(routes!(blocked_mailboxes))
+        .routes(routes!(block_mailbox))
+        .routes(routes!(unblock_mailbox))
         .routes(routes!(retry_command))
         .routes(routes!(discard_command))
         .routes(routes!(disdetta_decision))
@@ -59,6 +62,50 @@ async fn deaths_queue(
     Ok(Json(
         code::deaths(state.store.as_ref(), &caller, page.cursor).await?,
     ))
+}
+
+/// The living holders whose mailbox is blocked (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/bloccate", tag = "fondazione", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le caselle bloccate", body = BloccatePage)))]
+async fn blocked_mailboxes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<BloccatePage>, AppError> {
+    Ok(Json(
+        code::blocked(state.store.as_ref(), &caller, page.cursor).await?,
+    ))
+}
+
+/// Blocks a holder's mailbox at the provider (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/caselle/{codice_fiscale}/blocco", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare")),
+    responses((status = 204, description = "Bloccata"))
+)]
+async fn block_mailbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(cf): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    code::set_blocked(state.store.as_ref(), &caller, &cf, true, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unblocks a holder's mailbox at the provider (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/caselle/{codice_fiscale}/sblocco", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare")),
+    responses((status = 204, description = "Sbloccata"))
+)]
+async fn unblock_mailbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(cf): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    code::set_blocked(state.store.as_ref(), &caller, &cf, false, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Creates the own mailbox of every Ordine that has none (Fondazione).

@@ -4,14 +4,19 @@
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
-use shared::api::{Code, ComandiPage, ComandoFermo, DecessiPage, DecessoInCoda};
+use shared::api::{
+    BloccatePage, CasellaBloccata, Code, ComandiPage, ComandoFermo, DecessiPage, DecessoInCoda,
+};
+use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::StatoDisdetta;
 use shared::lifecycle::AlboStatus;
+use shared::lifecycle::{Event, LifecycleError, MailboxStatus, Origine};
 use thiserror::Error;
 
 use super::{Forbidden, ensure};
 use crate::outbox::provider::Command;
 use crate::repo::outbox::{self, OutboxCommand, Task};
+use crate::repo::unit_of_work::{Audited, Change};
 use crate::repo::{Versioned, contratti, disdette, members};
 use crate::store::{ItemStore, Query, StoreError};
 
@@ -30,6 +35,10 @@ pub enum CodeError {
     CarriesOrder,
     #[error("contention")]
     Busy,
+    #[error("L'iscritto non ha una casella @ingpec.eu.")]
+    NoMailbox,
+    #[error("{0}")]
+    Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -176,6 +185,79 @@ pub async fn discard(
     Ok(())
 }
 
+/// The living holders whose mailbox is blocked.
+pub async fn blocked(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    cursor: Option<String>,
+) -> Result<BloccatePage, CodeError> {
+    ensure(caller.can_decide_disdette())?;
+    let page = store.query(&members::blocked(PAGE).after(cursor)).await?;
+    let (records, cursor) = members::decode_page(page)?;
+    let items = records
+        .into_iter()
+        .filter_map(|r| {
+            let m = r.value;
+            let mailbox = m.mailbox?;
+            Some(CasellaBloccata {
+                codice_fiscale: m.anagrafica.codice_fiscale,
+                nome: m.anagrafica.nome,
+                cognome: m.anagrafica.cognome,
+                ordine: m.albo.ordine,
+                indirizzo: mailbox.address,
+            })
+        })
+        .collect();
+    Ok(BloccatePage { items, cursor })
+}
+
+/// Blocks (`blocca`) or unblocks the mailbox of `cf` at the provider, as a Fondazione
+/// operator; blocking one blocked already changes nothing.
+pub async fn set_blocked(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    cf: &CodiceFiscale,
+    blocca: bool,
+    now: DateTime<Utc>,
+) -> Result<MailboxStatus, CodeError> {
+    ensure(caller.can_decide_disdette())?;
+    let member = members::get(store, cf).await?.ok_or(CodeError::NoMailbox)?;
+    let mailbox = member.value.mailbox.clone().ok_or(CodeError::NoMailbox)?;
+    let event = if blocca {
+        Event::Blocco {
+            da: Origine::Fondazione,
+        }
+    } else {
+        Event::Sblocco {
+            da: Origine::Fondazione,
+        }
+    };
+    let transition = mailbox.apply(&event, crate::clock::rome_date(now))?;
+    if transition.effects.is_empty() && transition.mailbox == mailbox {
+        return Ok(mailbox.status);
+    }
+    let status = transition.mailbox.status;
+    let mut after = member.value.clone();
+    after.set_mailbox(transition.mailbox);
+    let change = Change {
+        before: Some(member),
+        after,
+        effects: transition.effects,
+        actor: caller.actor(),
+        action: if blocca {
+            format!("casella {} bloccata dalla Fondazione", mailbox.address)
+        } else {
+            format!("casella {} sbloccata dalla Fondazione", mailbox.address)
+        },
+    };
+    let (ops, _, _) = change.into_ops(now)?;
+    match crate::repo::commit(store, ops).await {
+        Ok(()) => Ok(status),
+        Err(e) if e.is_condition_failed() => Err(CodeError::Busy),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// How many items `query` holds, up to [`Code::MAX`].
 async fn count(store: &dyn ItemStore, query: Query) -> Result<u32, StoreError> {
     let mut total = 0usize;
@@ -199,5 +281,6 @@ pub async fn counts(store: &dyn ItemStore, caller: &Caller) -> Result<Code, Code
         disdette: count(store, disdette::queue(limit)).await?,
         decessi: count(store, members::deaths(limit)).await?,
         comandi_fermi: count(store, outbox::parked(limit)).await?,
+        bloccate: count(store, members::blocked(limit)).await?,
     })
 }

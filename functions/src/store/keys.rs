@@ -107,6 +107,13 @@ pub fn decesso(dal: chrono::NaiveDate, cf: &CodiceFiscale) -> Key {
     Key::new(DECESSI_QUEUE, format!("{dal}#{cf}"))
 }
 
+/// The blocked mailboxes of living holders (a deceased one's is in the deaths' queue).
+pub const BLOCCATE_QUEUE: &str = "REVIEW#BLOCCATE";
+
+pub fn bloccata(cf: &CodiceFiscale) -> Key {
+    Key::new(BLOCCATE_QUEUE, cf.to_string())
+}
+
 /// The Fondazione's queue of disdette to decide, oldest first.
 pub const DISDETTE_QUEUE: &str = "REVIEW#DISDETTE";
 

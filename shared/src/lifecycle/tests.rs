@@ -405,17 +405,64 @@ fn disdetta_needs_another_domicilio_for_a_registered_member() {
 #[test]
 fn blocked_until_the_provider_unblocks() {
     let m = activated(date(2025, 1, 10));
-    let blocked = apply(&m, Event::Blocco, date(2025, 2, 10)).mailbox;
+    let reported = m
+        .apply(
+            &Event::Blocco {
+                da: Origine::Gestore,
+            },
+            date(2025, 2, 10),
+        )
+        .unwrap();
+    let blocked = reported.mailbox;
     assert_eq!(blocked.status, MailboxStatus::Bloccata);
+    assert!(reported.effects.is_empty(), "the provider did it already");
     assert_eq!(
-        m.apply(&Event::Sblocco, date(2025, 2, 11)),
+        m.apply(
+            &Event::Sblocco {
+                da: Origine::Gestore
+            },
+            date(2025, 2, 11)
+        ),
         Err(LifecycleError::NotBlocked)
     );
+    let unblocked = blocked
+        .apply(
+            &Event::Sblocco {
+                da: Origine::Fondazione,
+            },
+            date(2025, 2, 11),
+        )
+        .unwrap();
+    assert_eq!(unblocked.mailbox.status, MailboxStatus::Attiva);
     assert_eq!(
-        apply(&blocked, Event::Sblocco, date(2025, 2, 11))
-            .mailbox
-            .status,
-        MailboxStatus::Attiva
+        unblocked.effects,
+        vec![Effect::Provider(ProviderCommand::Unblock)],
+        "the Fondazione's unblock goes to the provider"
+    );
+    let by_operator = m
+        .apply(
+            &Event::Blocco {
+                da: Origine::Fondazione,
+            },
+            date(2025, 2, 12),
+        )
+        .unwrap();
+    assert_eq!(
+        by_operator.effects,
+        vec![Effect::Provider(ProviderCommand::Block)]
+    );
+    let again = by_operator
+        .mailbox
+        .apply(
+            &Event::Blocco {
+                da: Origine::Fondazione,
+            },
+            date(2025, 2, 12),
+        )
+        .unwrap();
+    assert!(
+        again.effects.is_empty(),
+        "blocking a blocked mailbox sends nothing"
     );
 }
 
@@ -486,8 +533,8 @@ fn event() -> impl Strategy<Value = Event> {
         2 => (1u32..30).prop_map(|gb| buy(extra(Archivio, gb))),
         3 => (1u32..6).prop_map(|id| Event::Rinnovo { service_id: id }),
         1 => Just(Event::PrimoAccesso),
-        1 => Just(Event::Blocco),
-        1 => Just(Event::Sblocco),
+        1 => Just(Event::Blocco { da: Origine::Gestore }),
+        1 => Just(Event::Sblocco { da: Origine::Fondazione }),
         1 => Just(Event::Albo { stato: AlboStatus::Iscritto }),
         1 => (0i64..400, prop_oneof![Just(CausaCancellazione::Dimissioni), Just(CausaCancellazione::Decesso)])
             .prop_map(|(back, causa)| Event::Albo {

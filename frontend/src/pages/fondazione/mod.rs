@@ -2,6 +2,7 @@
 
 pub mod albo;
 pub mod audit;
+pub mod bloccate;
 pub mod comandi;
 pub mod contratti;
 pub mod decessi;

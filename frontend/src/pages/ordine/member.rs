@@ -79,6 +79,7 @@ fn Member(
         .unwrap_or_else(|| "Non comunicato".into());
     let registered = albo.stato.is_registered();
     let has_mailbox = mailbox.as_ref().is_some_and(|m| m.status.is_open());
+    let mailbox_status = mailbox.as_ref().map(|m| m.status);
     let fondazione = SessionContext::get()
         .0
         .get_untracked()
@@ -118,6 +119,10 @@ fn Member(
         }}
         // Payments and what they buy are the Fondazione's and the holder's, not the
         // secretariat's.
+        {(has_mailbox && fondazione).then(|| {
+            let blocked = mailbox_status == Some(shared::lifecycle::MailboxStatus::Bloccata);
+            view! { <BlockControl cf=cf.clone() blocked/> }
+        })}
         {(has_mailbox && fondazione).then(|| {
             let cf = cf.clone();
             view! { <Timeline load=move || { let cf = cf.clone(); async move { api::member_timeline(&cf).await } }/> }
@@ -209,5 +214,35 @@ fn Activation(
                 _ => None,
             }}
         </div>
+    }
+}
+
+/// The Fondazione blocks or unblocks the mailbox at the provider.
+#[component]
+fn BlockControl(cf: String, blocked: bool) -> impl IntoView {
+    let blocked = RwSignal::new(blocked);
+    let cf = StoredValue::new(cf);
+    let toggle = Action::new_local(move |block: &bool| {
+        let block = *block;
+        async move {
+            api::set_blocked(&cf.get_value(), block).await?;
+            blocked.set(block);
+            Ok::<_, api::ClientError>(())
+        }
+    });
+    view! {
+        <p data-testid="member-block">
+            {move || if blocked.get() {
+                "La casella è bloccata presso il gestore. "
+            } else {
+                ""
+            }}
+            <button type="button" class="btn btn-outline-danger btn-sm" data-testid="member-block-toggle"
+                disabled=move || toggle.pending().get()
+                on:click=move |_| { toggle.dispatch(!blocked.get_untracked()); }>
+                {move || if blocked.get() { "Sblocca la casella" } else { "Blocca la casella" }}
+            </button>
+        </p>
+        {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ErrorAlert message=e.to_string() testid="member-block-error"/> })}
     }
 }

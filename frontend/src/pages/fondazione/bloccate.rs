@@ -1,0 +1,66 @@
+//! *Bloccate*: the living holders whose mailbox is blocked (by the provider or by the
+//! Fondazione), with the unblock that goes to the provider. A mailbox is blocked from the
+//! holder's page.
+
+use leptos::prelude::*;
+use shared::api::{BloccatePage, CasellaBloccata};
+use shared::ui::path;
+
+use crate::api;
+use crate::components::alert::ErrorAlert;
+use crate::components::loaded::Loaded;
+use crate::components::page::Page;
+
+#[component]
+pub fn BloccatePage() -> impl IntoView {
+    let cursor = RwSignal::new(None::<String>);
+    view! {
+        <Page title="Caselle bloccate">
+        <p class="lead">"Le caselle bloccate presso il gestore. Sbloccarne una la riattiva subito."</p>
+        <Loaded what="delle caselle bloccate"
+            load=move || {
+                let cursor = cursor.get();
+                async move { api::bloccate(cursor.as_deref()).await }
+            }
+            view=move |page: BloccatePage| {
+                let next = page.cursor.clone();
+                let empty = page.items.is_empty();
+                let items = page.items.into_iter().map(|b| view! { <Bloccata b/> }).collect_view();
+                view! {
+                    {empty.then(|| view! { <p data-testid="bloccate-empty">"Nessuna casella bloccata."</p> })}
+                    <ul class="list-unstyled">{items}</ul>
+                    {next.map(|next| view! {
+                        <button type="button" class="btn btn-outline-primary" data-testid="bloccate-next"
+                            on:click=move |_| cursor.set(Some(next.clone()))>"Successive"</button>
+                    })}
+                }
+            }/>
+        </Page>
+    }
+}
+
+#[component]
+fn Bloccata(b: CasellaBloccata) -> impl IntoView {
+    let cf = StoredValue::new(b.codice_fiscale.to_string());
+    let unblock =
+        Action::new_local(
+            move |_: &()| async move { api::set_blocked(&cf.get_value(), false).await },
+        );
+    let member = path::iscritto(&b.codice_fiscale.to_string());
+    view! {
+        <li class="card mb-2" data-testid="bloccata-item">
+            <div class="card-body">
+                <p class="mb-1"><a href=member rel="external">{format!("{} {}", b.cognome, b.nome)}</a>
+                    {format!(" · {} · {}", b.indirizzo, b.ordine.nome())}</p>
+                {move || match unblock.value().get() {
+                    Some(Ok(())) => view! { <p class="alert alert-success" role="status" data-testid="bloccata-done">"Sbloccata: il gestore la riattiva."</p> }.into_any(),
+                    other => view! {
+                        <button type="button" class="btn btn-outline-primary btn-sm" data-testid="bloccata-sblocca"
+                            disabled=move || unblock.pending().get() on:click=move |_| { unblock.dispatch(()); }>"Sblocca"</button>
+                        {other.and_then(Result::err).map(|e| view! { <ErrorAlert message=e.to_string() testid="bloccata-error"/> })}
+                    }.into_any(),
+                }}
+            </div>
+        </li>
+    }
+}
