@@ -1198,14 +1198,8 @@ async fn a_member_buys_space_and_pays_with_the_test_card() -> Result<()> {
     let browser_downloads = &browser;
     let outcome = browser
         .scenario("member_buys", |client| async move {
-            LoginPage::open(client.clone(), &server.url("/accesso"))
-                .await?
-                .log_in("mario.rossi", "pec-demo")
-                .await?;
+            MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "mario.rossi").await?;
             let screen = Screen::new(client.clone());
-            MailboxPage::after_login(client.clone())
-                .text("mailbox-address")
-                .await?;
             client.goto(&server.url("/mia-pec/piani")).await?;
             // 2 GB of inbox: the order shows today's price and what lapses if not renewed.
             screen.click("buy-inbox").await?;
@@ -1348,14 +1342,8 @@ async fn a_member_pays_through_stripe_js_with_3d_secure() -> Result<()> {
     let stripe_side = &stripe;
     let outcome = browser
         .scenario("member_pays_stripe", |client| async move {
-            LoginPage::open(client.clone(), &server.url("/accesso"))
-                .await?
-                .log_in("mario.rossi", "pec-demo")
-                .await?;
+            MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "mario.rossi").await?;
             let screen = Screen::new(client.clone());
-            MailboxPage::after_login(client.clone())
-                .text("mailbox-address")
-                .await?;
             client.goto(&server.url("/mia-pec/piani")).await?;
             screen.click("buy-avanzata").await?;
             screen.click("buy-submit").await?;
@@ -1472,14 +1460,8 @@ async fn a_member_with_another_domicilio_files_a_disdetta_and_the_fondazione_app
     let server = &server;
     let outcome = browser
         .scenario("disdetta", |client| async move {
-            LoginPage::open(client.clone(), &server.url("/accesso"))
-                .await?
-                .log_in("mario.rossi", "pec-demo")
-                .await?;
+            MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "mario.rossi").await?;
             let screen = Screen::new(client.clone());
-            MailboxPage::after_login(client.clone())
-                .text("mailbox-address")
-                .await?;
             screen.click("nav-disdetta").await?;
             let domicilio = screen.text("disdetta-domicilio").await?;
             ensure!(domicilio == "mario.rossi@altrapec.it", "{domicilio}");
@@ -1648,14 +1630,8 @@ async fn a_cancelled_member_keeps_his_mailbox_with_avanzata() -> Result<()> {
     let browser = Browser::start().await?;
     let outcome = browser
         .scenario("cancelled_keeps", |client| async move {
-            LoginPage::open(client.clone(), &server.url("/accesso"))
-                .await?
-                .log_in("anna.dangelo", "pec-demo")
-                .await?;
+            MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "anna.dangelo").await?;
             let screen = Screen::new(client.clone());
-            MailboxPage::after_login(client.clone())
-                .text("mailbox-address")
-                .await?;
             client.goto(&server.url("/mia-pec/piani")).await?;
             let note = screen.text("cancelled-keep").await?;
             ensure!(note.contains("passa a PEC Avanzata"), "{note}");
@@ -1687,14 +1663,8 @@ async fn a_member_renews_his_extra_space_in_its_window() -> Result<()> {
     let browser = Browser::start().await?;
     let outcome = browser
         .scenario("member_renews", |client| async move {
-            LoginPage::open(client.clone(), &server.url("/accesso"))
-                .await?
-                .log_in("anna.dangelo", "pec-demo")
-                .await?;
+            MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "anna.dangelo").await?;
             let screen = Screen::new(client.clone());
-            MailboxPage::after_login(client.clone())
-                .text("mailbox-address")
-                .await?;
             // Her extra inbox, bought almost a year ago, lapses soon: the timeline says
             // so, and renewing is open.
             let timeline = screen

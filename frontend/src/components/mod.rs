@@ -10,6 +10,7 @@ pub mod layout;
 pub mod loaded;
 pub mod member_table;
 pub mod page;
+pub mod queue;
 pub mod quote_table;
 pub mod scroll_table;
 pub mod timeline;

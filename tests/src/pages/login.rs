@@ -5,6 +5,9 @@ use fantoccini::Client;
 
 use super::Screen;
 
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "pec-demo";
+
 pub struct LoginPage(Screen);
 
 impl LoginPage {

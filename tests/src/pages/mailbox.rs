@@ -13,6 +13,17 @@ impl MailboxPage {
         Self(Screen::new(client))
     }
 
+    /// Signs the demo member `username` in at `login_url` and waits for his mailbox.
+    pub async fn signed_in(client: Client, login_url: &str, username: &str) -> Result<Self> {
+        super::login::LoginPage::open(client.clone(), login_url)
+            .await?
+            .log_in(username, super::login::DEMO_PASSWORD)
+            .await?;
+        let page = Self::after_login(client);
+        page.text("mailbox-address").await?;
+        Ok(page)
+    }
+
     pub async fn text(&self, id: &str) -> Result<String> {
         self.0.text(id).await
     }

@@ -3,38 +3,23 @@
 //! holder's page.
 
 use leptos::prelude::*;
-use shared::api::{BloccatePage, CasellaBloccata};
+use shared::api::CasellaBloccata;
 use shared::ui::path;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
-use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::queue::Queue;
 
 #[component]
 pub fn BloccatePage() -> impl IntoView {
-    let cursor = RwSignal::new(None::<String>);
     view! {
         <Page title="Caselle bloccate">
         <p class="lead">"Le caselle bloccate presso il gestore. Sbloccarne una la riattiva subito."</p>
-        <Loaded what="delle caselle bloccate"
-            load=move || {
-                let cursor = cursor.get();
-                async move { api::bloccate(cursor.as_deref()).await }
-            }
-            view=move |page: BloccatePage| {
-                let next = page.cursor.clone();
-                let empty = page.items.is_empty();
-                let items = page.items.into_iter().map(|b| view! { <Bloccata b/> }).collect_view();
-                view! {
-                    {empty.then(|| view! { <p data-testid="bloccate-empty">"Nessuna casella bloccata."</p> })}
-                    <ul class="list-unstyled">{items}</ul>
-                    {next.map(|next| view! {
-                        <button type="button" class="btn btn-outline-primary" data-testid="bloccate-next"
-                            on:click=move |_| cursor.set(Some(next.clone()))>"Successive"</button>
-                    })}
-                }
-            }/>
+        <Queue what="delle caselle bloccate" testid="bloccate"
+            empty="Nessuna casella bloccata."
+            load=|cursor| async move { api::bloccate(cursor.as_deref()).await }
+            item=|b| view! { <Bloccata b/> }/>
         </Page>
     }
 }

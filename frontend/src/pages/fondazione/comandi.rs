@@ -3,40 +3,25 @@
 //! wanted is discarded (not one that activates a paid order).
 
 use leptos::prelude::*;
-use shared::api::{ComandiPage, ComandoFermo};
+use shared::api::ComandoFermo;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
-use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::queue::Queue;
 use crate::format;
 
 #[component]
 pub fn ComandiPage() -> impl IntoView {
-    let cursor = RwSignal::new(None::<String>);
     view! {
         <Page title="Comandi fermi">
         <p class="lead">
             "I comandi che il gestore o il servizio di posta hanno rifiutato: non vengono ripetuti da soli. Risolta la causa, inviali di nuovo; se non servono più, scartali."
         </p>
-        <Loaded what="dei comandi fermi"
-            load=move || {
-                let cursor = cursor.get();
-                async move { api::comandi(cursor.as_deref()).await }
-            }
-            view=move |page: ComandiPage| {
-                let next = page.cursor.clone();
-                let empty = page.items.is_empty();
-                let items = page.items.into_iter().map(|c| view! { <Fermo c/> }).collect_view();
-                view! {
-                    {empty.then(|| view! { <p data-testid="comandi-empty">"Nessun comando fermo."</p> })}
-                    <ul class="reviews list-unstyled">{items}</ul>
-                    {next.map(|next| view! {
-                        <button type="button" class="btn btn-outline-primary" data-testid="comandi-next"
-                            on:click=move |_| cursor.set(Some(next.clone()))>"Successivi"</button>
-                    })}
-                }
-            }/>
+        <Queue what="dei comandi fermi" testid="comandi"
+            empty="Nessun comando fermo."
+            load=|cursor| async move { api::comandi(cursor.as_deref()).await }
+            item=|c| view! { <Fermo c/> }/>
         </Page>
     }
 }

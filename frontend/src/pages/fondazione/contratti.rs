@@ -3,19 +3,18 @@
 //! rejects it with a reason the holder reads.
 
 use leptos::prelude::*;
-use shared::api::{ContrattoInRevisione, DecisioneRichiesta, RevisionePage};
+use shared::api::{ContrattoInRevisione, DecisioneRichiesta};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::download;
 use crate::components::form::focus_first_error;
-use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::queue::Queue;
 use crate::format;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let cursor = RwSignal::new(None::<String>);
     // Decided here: the list drops them without reloading.
     let decided = RwSignal::new(Vec::<String>::new());
     view! {
@@ -23,28 +22,10 @@ pub fn ReviewPage() -> impl IntoView {
         <p class="lead">
             "I contratti firmati che la verifica automatica non ha potuto accettare: firma di un certificatore fuori dall'elenco di fiducia, PDF con una firma visibile o con altre modifiche oltre alla firma, scansione di una firma autografa. Dal più vecchio."
         </p>
-        <Loaded what="dei contratti in revisione"
-            load=move || {
-                let cursor = cursor.get();
-                async move { api::review_queue(cursor.as_deref()).await }
-            }
-            view=move |page: RevisionePage| {
-                let next = page.cursor.clone();
-                let empty = page.items.is_empty();
-                let items = page
-                    .items
-                    .into_iter()
-                    .map(|item| view! { <Review item decided/> })
-                    .collect_view();
-                view! {
-                    {empty.then(|| view! { <p data-testid="review-empty">"Nessun contratto in revisione."</p> })}
-                    <ul class="reviews list-unstyled">{items}</ul>
-                    {next.map(|next| view! {
-                        <button type="button" class="btn btn-outline-primary" data-testid="review-next"
-                            on:click=move |_| cursor.set(Some(next.clone()))>"Contratti successivi"</button>
-                    })}
-                }
-            }/>
+        <Queue what="dei contratti in revisione" testid="review"
+            empty="Nessun contratto in revisione."
+            load=|cursor| async move { api::review_queue(cursor.as_deref()).await }
+            item=move |item| view! { <Review item decided/> }/>
         </Page>
     }
 }

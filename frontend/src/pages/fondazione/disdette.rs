@@ -3,45 +3,26 @@
 //! (the mailbox closes) or rejects with a reason the holder reads.
 
 use leptos::prelude::*;
-use shared::api::{DecisioneRichiesta, DisdettaInCoda, DisdettePage};
+use shared::api::{DecisioneRichiesta, DisdettaInCoda};
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
 use crate::components::form::focus_first_error;
-use crate::components::loaded::Loaded;
 use crate::components::page::Page;
+use crate::components::queue::Queue;
 use crate::format;
 
 #[component]
 pub fn DisdettePage() -> impl IntoView {
-    let cursor = RwSignal::new(None::<String>);
     view! {
         <Page title="Disdette">
         <p class="lead">
             "Le richieste di chiusura immediata delle caselle, dalla più vecchia. Un iscritto all'Albo può disdire solo se l'Albo indica come suo domicilio digitale un'altra PEC; chi è cancellato può sempre."
         </p>
-        <Loaded what="delle disdette"
-            load=move || {
-                let cursor = cursor.get();
-                async move { api::disdette(cursor.as_deref()).await }
-            }
-            view=move |page: DisdettePage| {
-                let next = page.cursor.clone();
-                let empty = page.items.is_empty();
-                let items = page
-                    .items
-                    .into_iter()
-                    .map(|item| view! { <Request item/> })
-                    .collect_view();
-                view! {
-                    {empty.then(|| view! { <p data-testid="disdette-empty">"Nessuna disdetta da decidere."</p> })}
-                    <ul class="reviews list-unstyled">{items}</ul>
-                    {next.map(|next| view! {
-                        <button type="button" class="btn btn-outline-primary" data-testid="disdette-next"
-                            on:click=move |_| cursor.set(Some(next.clone()))>"Richieste successive"</button>
-                    })}
-                }
-            }/>
+        <Queue what="delle disdette" testid="disdette"
+            empty="Nessuna disdetta da decidere."
+            load=|cursor| async move { api::disdette(cursor.as_deref()).await }
+            item=|item| view! { <Request item/> }/>
         </Page>
     }
 }
