@@ -295,7 +295,9 @@ impl From<CodeError> for AppError {
         match err {
             CodeError::Forbidden(e) => e.into(),
             CodeError::NotParked => AppError::not_found(&err.to_string()),
-            CodeError::CarriesOrder => AppError::new(ErrorCode::LifecycleRefused, err.to_string()),
+            CodeError::CarriesOrder | CodeError::ChangesMailbox => {
+                AppError::new(ErrorCode::LifecycleRefused, err.to_string())
+            }
             CodeError::Busy => AppError::conflict(),
             CodeError::NoMailbox => AppError::not_found(&err.to_string()),
             CodeError::Lifecycle(e) => AppError::new(ErrorCode::LifecycleRefused, e.to_string()),

@@ -128,7 +128,8 @@ async fn refused_commands_wait_for_the_fondazione() {
     let done = outbox::get(store.as_ref(), &first).await.unwrap().unwrap();
     assert!(done.value.done_at.is_some());
 
-    // The second is discarded: never sent, off the queue, the operator recorded.
+    // The second creates a mailbox our records count as created: it may not be dropped,
+    // only sent again.
     let secretariat = api.token(&caller(Role::Segreteria, None, Some("MI")));
     let path = format!("/api/fondazione/comandi/{second}/scarta");
     assert_eq!(
@@ -137,6 +138,43 @@ async fn refused_commands_wait_for_the_fondazione() {
             .status,
         403
     );
+    let kept = api.json("POST", &path, &fondazione, &json!({})).await;
+    assert_eq!(kept.status, 422, "{}", kept.text);
+    let page = api.get("/api/fondazione/comandi", &fondazione).await;
+    assert_eq!(page.body["items"][0]["scartabile"], false, "{}", page.text);
+    api.json(
+        "POST",
+        &format!("/api/fondazione/comandi/{second}/riprova"),
+        &fondazione,
+        &json!({}),
+    )
+    .await;
+    dispatch(&store, &provider, NOW).await;
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 4);
+
+    // The holder's data refused: dropped (the next change sends them whole), never sent.
+    provider.accept.store(false, Ordering::SeqCst);
+    let holder_data = OutboxCommand::provider(
+        "mario.rossi@ingpec.eu",
+        Command::UpdateHolder {
+            titolare: functions::outbox::provider::Titolare::Ordine {
+                ordine: shared::province::OrdineCode::parse("MI").unwrap(),
+                denominazione: "Ordine degli Ingegneri della Provincia di Milano".into(),
+                email: None,
+                telefono: None,
+                indirizzo: None,
+            },
+            version: 2,
+        },
+        NOW.parse().unwrap(),
+    );
+    store
+        .transact(vec![outbox::enqueue(&holder_data).unwrap()])
+        .await
+        .unwrap();
+    dispatch(&store, &provider, NOW).await;
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 5);
+    let path = format!("/api/fondazione/comandi/{}/scarta", holder_data.id);
     assert_eq!(
         api.json("POST", &path, &fondazione, &json!({}))
             .await
@@ -149,12 +187,19 @@ async fn refused_commands_wait_for_the_fondazione() {
             .status,
         204
     );
-    let dropped = outbox::get(store.as_ref(), &second).await.unwrap().unwrap();
+    let dropped = outbox::get(store.as_ref(), &holder_data.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(dropped.value.done_at.is_some() && dropped.value.scartato_da.is_some());
     dispatch(&store, &provider, "2026-11-26T10:00:00Z").await;
-    assert_eq!(provider.calls.load(Ordering::SeqCst), 3);
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 5, "never sent");
     let page = api.get("/api/fondazione/comandi", &fondazione).await;
-    assert!(page.body["items"].as_array().unwrap().is_empty());
+    assert!(
+        page.body["items"].as_array().unwrap().is_empty(),
+        "{}",
+        page.text
+    );
 
     // A refused command that activates a paid order may be retried, never discarded.
     provider.accept.store(false, Ordering::SeqCst);
@@ -203,8 +248,9 @@ async fn the_fondazione_blocks_and_unblocks_a_mailbox_at_the_provider() {
     let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
     let block = format!("/api/fondazione/caselle/{mario}/blocco");
     let unblock = format!("/api/fondazione/caselle/{mario}/sblocco");
+    // Unblocking one not blocked (a repeated request) changes nothing.
     let none = api.json("POST", &unblock, &fondazione, &json!({})).await;
-    assert_eq!(none.status, 422, "not blocked: {}", none.text);
+    assert_eq!(none.status, 204, "{}", none.text);
 
     assert_eq!(
         api.json("POST", &block, &fondazione, &json!({}))

@@ -124,9 +124,21 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         json!({ "stato": "in-corso", "termine": "2026-12-20" })
     );
     let twice = api.json("POST", &path, &milano, &sent).await;
-    assert_eq!(twice.status, 422, "{}", twice.text);
+    assert_eq!(
+        twice.body, warned.body,
+        "a retry answers the diffida recorded"
+    );
+    let another = api
+        .json(
+            "POST",
+            &path,
+            &milano,
+            &json!({ "data": "2026-11-21", "canale": "pec" }),
+        )
+        .await;
+    assert_eq!(another.status, 422, "{}", another.text);
     assert!(
-        twice.body["message"]
+        another.body["message"]
             .as_str()
             .unwrap()
             .contains("20/12/2026")

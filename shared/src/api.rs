@@ -933,6 +933,8 @@ mod dto {
         pub motivo: Option<String>,
         pub dichiarazione: String,
         pub richiesta: Option<crate::disdetta::Disdetta>,
+        /// Today in Italy, the date a request filed now bears.
+        pub oggi: NaiveDate,
     }
 
     /// `POST /api/me/disdetta`: the form; the holder types the address he closes.
@@ -1029,8 +1031,11 @@ mod dto {
         pub tentativi: u32,
         /// The refusal, as the provider or the mail service gave it.
         pub risposta: Option<String>,
-        /// Whether it carries out a paid order (it may not be discarded).
+        /// Whether it carries out a paid order.
         pub per_ordine: Option<String>,
+        /// Whether it may be discarded (a notice, the holder's data); else only retried.
+        #[serde(default)]
+        pub scartabile: bool,
     }
 
     /// `GET /api/fondazione/comandi`: oldest first.

@@ -83,6 +83,10 @@ pub struct Diffida {
     /// Who recorded it, and when.
     pub registrata_da: String,
     pub registrata_il: DateTime<Utc>,
+    /// The day the Albo first listed a working domicilio after it: the diffida is spent,
+    /// and a later breach needs a new one.
+    #[serde(default)]
+    pub adempiuta_il: Option<NaiveDate>,
 }
 
 impl Diffida {
@@ -151,7 +155,9 @@ pub fn stato_diffida(
 ) -> StatoDiffida {
     let inadempiente = situazione.is_some_and(Situazione::inadempiente);
     match (inadempiente, diffida) {
+        // Never warned, or warned for an earlier breach he then remedied.
         (true, None) => StatoDiffida::DaDiffidare,
+        (true, Some(d)) if d.adempiuta_il.is_some() => StatoDiffida::DaDiffidare,
         (true, Some(d)) if today <= d.termine() => StatoDiffida::InCorso {
             termine: d.termine(),
         },
@@ -161,6 +167,22 @@ pub fn stato_diffida(
         (false, Some(_)) => StatoDiffida::Adempiuto,
         (false, None) => StatoDiffida::Regolare,
     }
+}
+
+/// The diffida as it stands after the Albo's change to `albo`: spent on the day a breach
+/// is remedied (a later breach needs a new diffida, with its own 30 days).
+pub fn dopo_albo(
+    diffida: Option<&Diffida>,
+    albo: &AlboRecord,
+    mailbox: Option<&Mailbox>,
+    today: NaiveDate,
+) -> Option<Diffida> {
+    let mut d = diffida?.clone();
+    let remedied = !situazione(albo, mailbox).is_some_and(Situazione::inadempiente);
+    if remedied && d.adempiuta_il.is_none() {
+        d.adempiuta_il = Some(today);
+    }
+    Some(d)
 }
 
 /// A domicilio the Albo lists, for a screen: the address or «nessuno».
@@ -232,6 +254,7 @@ mod tests {
             canale: CanaleDiffida::Pec,
             registrata_da: "segreteria MI".into(),
             registrata_il: "2026-10-31T10:00:00Z".parse().unwrap(),
+            adempiuta_il: None,
         };
         assert_eq!(diffida.termine(), day("2026-11-30"));
         let missing = Some(Situazione::Mancante);
@@ -255,6 +278,20 @@ mod tests {
         assert_eq!(
             stato_diffida(None, Some(&diffida), day("2026-12-01")),
             StatoDiffida::Adempiuto
+        );
+        // Remedied, then in breach again: a new diffida is needed, with its own 30 days.
+        let mut registered = albo(Some("rossi@altrapec.it"));
+        let spent = dopo_albo(Some(&diffida), &registered, None, day("2026-11-10")).unwrap();
+        assert_eq!(spent.adempiuta_il, Some(day("2026-11-10")));
+        registered.domicilio_digitale = None;
+        assert_eq!(
+            dopo_albo(Some(&spent), &registered, None, day("2027-03-01")),
+            Some(spent.clone()),
+            "spent stays spent"
+        );
+        assert_eq!(
+            stato_diffida(missing, Some(&spent), day("2027-03-01")),
+            StatoDiffida::DaDiffidare
         );
         assert_eq!(
             stato_diffida(

@@ -425,9 +425,10 @@ pub fn disdetta_eligibility(
     domicilio_digitale: Option<&EmailAddress>,
     mailbox: &EmailAddress,
 ) -> Result<(), DisdettaError> {
+    // Another PEC of ours is no domicilio once this one closes (he has one mailbox).
     match (albo.is_registered(), domicilio_digitale) {
         (false, _) => Ok(()),
-        (true, Some(other)) if other != mailbox => Ok(()),
+        (true, Some(other)) if other != mailbox && !other.is_ingpec() => Ok(()),
         (true, _) => Err(DisdettaError::NoOtherDomicilio),
     }
 }

@@ -51,7 +51,9 @@ async fn disdetta_view(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<DisdettaView>, AppError> {
-    Ok(Json(disdetta::view(state.store.as_ref(), &caller).await?))
+    Ok(Json(
+        disdetta::view(state.store.as_ref(), &caller, state.clock.today()).await?,
+    ))
 }
 
 /// Files the holder's request to close his mailbox at once (the same request again

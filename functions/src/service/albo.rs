@@ -414,6 +414,12 @@ async fn plan(
         Some(current) => {
             let mut record = current.value.clone();
             record.anagrafica = anagrafica;
+            record.diffida = shared::domicilio::dopo_albo(
+                record.diffida.as_ref(),
+                &albo,
+                record.mailbox.as_ref(),
+                today,
+            );
             record.albo = albo;
             record
         }

@@ -30,9 +30,13 @@ pub enum CodeError {
     #[error("Comando non trovato tra quelli fermi.")]
     NotParked,
     #[error(
-        "Questo comando porta a termine un ordine pagato: ritentalo, oppure rimborsa l'ordine dalla pagina «Pagamenti»."
+        "Questo comando porta a termine un ordine pagato: si può solo inviare di nuovo, risolta la causa con il gestore."
     )]
     CarriesOrder,
+    #[error(
+        "Questo comando cambia la casella presso il gestore e i dati del portale lo danno già per eseguito: si può solo inviare di nuovo, risolta la causa con il gestore."
+    )]
+    ChangesMailbox,
     #[error("contention")]
     Busy,
     #[error("L'iscritto non ha una casella @ingpec.eu.")]
@@ -115,6 +119,7 @@ pub async fn parked(
                 tentativi: c.attempts,
                 risposta: c.last_error.clone(),
                 per_ordine: c.order.clone(),
+                scartabile: c.order.is_none() && discardable(&c.task),
                 id: c.id,
             })
         })
@@ -157,6 +162,16 @@ pub async fn retry(
     Ok(())
 }
 
+/// Whether dropping `task` leaves our records true: a notice, or the holder's data (the
+/// next change sends them whole); not a command our records already count as done at the
+/// provider (a creation, a closure, a block…), which may only be sent again.
+fn discardable(task: &Task) -> bool {
+    match task {
+        Task::Avviso { .. } => true,
+        Task::Provider { command, .. } => matches!(command.as_ref(), Command::UpdateHolder { .. }),
+    }
+}
+
 /// Drops a refused command for good (what it would do is no longer wanted); one that
 /// carries out a paid order may not be dropped.
 pub async fn discard(
@@ -176,6 +191,9 @@ pub async fn discard(
     }
     if command.value.order.is_some() {
         return Err(CodeError::CarriesOrder);
+    }
+    if !discardable(&command.value.task) {
+        return Err(CodeError::ChangesMailbox);
     }
     command.value.parcheggiato = false;
     command.value.done_at = Some(now);
@@ -223,6 +241,10 @@ pub async fn set_blocked(
     ensure(caller.can_decide_disdette())?;
     let member = members::get(store, cf).await?.ok_or(CodeError::NoMailbox)?;
     let mailbox = member.value.mailbox.clone().ok_or(CodeError::NoMailbox)?;
+    if !blocca && mailbox.status == MailboxStatus::Attiva {
+        // Unblocked already (a repeated request).
+        return Ok(mailbox.status);
+    }
     let event = if blocca {
         Event::Blocco {
             da: Origine::Fondazione,

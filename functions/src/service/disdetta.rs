@@ -75,6 +75,7 @@ async fn member_of(
 pub async fn view(
     store: &dyn ItemStore,
     caller: &Caller,
+    today: chrono::NaiveDate,
 ) -> Result<DisdettaView, DisdettaServiceError> {
     let cf = holder_cf(caller)?;
     let member = member_of(store, cf).await?.value;
@@ -92,6 +93,7 @@ pub async fn view(
         motivo: allowed.err().map(|e| e.to_string()),
         dichiarazione: DICHIARAZIONE.to_owned(),
         richiesta,
+        oggi: today,
     })
 }
 
@@ -226,7 +228,9 @@ pub async fn decide(
     let mut record = member.value.clone();
     let domicilio = member.value.albo.domicilio_digitale.clone();
     let mut effects = Vec::new();
-    if decision.approvato {
+    let open = member.value.has_open_mailbox();
+    // A mailbox closed meanwhile (its scadenza, a death): approving settles the request.
+    if decision.approvato && open {
         let mailbox = obstacle(&member.value)?;
         let transition = mailbox.apply(
             &Event::Disdetta {
@@ -274,8 +278,13 @@ pub async fn decide(
             .filter(|d| **d != decided.indirizzo)
             .map(ToString::to_string),
     );
-    let notice =
-        Notice::disdetta_decision(to, decided.indirizzo.as_str(), decision.approvato, motivo);
+    let notice = Notice::disdetta_decision(
+        to,
+        decided.indirizzo.as_str(),
+        decision.approvato,
+        motivo,
+        open && !decision.approvato,
+    );
     let change = Change {
         before: Some(member),
         after: record,

@@ -137,6 +137,13 @@ pub async fn record_diffida(
         )));
     }
     let record = &member.value;
+    // The same diffida sent again (a retry): answered as recorded.
+    let repeated = record.diffida.as_ref().is_some_and(|d| {
+        d.data == request.data && d.canale == request.canale && d.adempiuta_il.is_none()
+    });
+    if let (true, Some(r)) = (repeated, row(record, today)) {
+        return Ok(r);
+    }
     let situazione = domicilio::situazione(&record.albo, record.mailbox.as_ref());
     if !situazione.is_some_and(Situazione::inadempiente) {
         return Err(DomicilioError::NotInBreach(format!(
@@ -159,6 +166,7 @@ pub async fn record_diffida(
         canale: request.canale,
         registrata_da: caller.actor().to_string(),
         registrata_il: now,
+        adempiuta_il: None,
     };
     let mut after = record.clone();
     after.diffida = Some(diffida.clone());

@@ -353,7 +353,9 @@ fn disdetta_needs_another_domicilio_for_a_registered_member() {
     let m = activated(date(2025, 1, 10));
     let own = Some(address());
     let other = Some(EmailAddress::parse("mario.rossi@pec.it").unwrap());
-    for domicilio in [None, own] {
+    // Another address of ours is no domicilio once his one mailbox closes.
+    let ours = Some(EmailAddress::parse("mario.rossi2@ingpec.eu").unwrap());
+    for domicilio in [None, own, ours] {
         let err = m
             .apply(
                 &Event::Disdetta {

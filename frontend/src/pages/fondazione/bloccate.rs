@@ -41,6 +41,7 @@ fn Bloccata(b: CasellaBloccata) -> impl IntoView {
                     Some(Ok(())) => view! { <p class="alert alert-success" role="status" data-testid="bloccata-done">"Sbloccata: il gestore la riattiva."</p> }.into_any(),
                     other => view! {
                         <button type="button" class="btn btn-outline-primary btn-sm" data-testid="bloccata-sblocca"
+                            aria-label=format!("Sblocca la casella {}", b.indirizzo)
                             disabled=move || unblock.pending().get() on:click=move |_| { unblock.dispatch(()); }>"Sblocca"</button>
                         {other.and_then(Result::err).map(|e| view! { <ErrorAlert message=e.to_string() testid="bloccata-error"/> })}
                     }.into_any(),

@@ -38,7 +38,7 @@ fn Fermo(c: ComandoFermo) -> impl IntoView {
         }
     });
     let done = move || matches!(act.value().get(), Some(Ok(_)));
-    let per_ordine = c.per_ordine.is_some();
+    let scartabile = c.scartabile;
     view! {
         <li class="review card mb-3" data-testid="comando-item">
             <div class="card-body">
@@ -46,7 +46,8 @@ fn Fermo(c: ComandoFermo) -> impl IntoView {
                 <p class="small">{format!("Creato il {} alle {}, tentativi: {}",
                     format::date(format::italian_day(c.creato_il)), format::time(c.creato_il), c.tentativi)}</p>
                 <p data-testid="comando-risposta"><strong>"Risposta: "</strong>{c.risposta.clone().unwrap_or_default()}</p>
-                {c.per_ordine.clone().map(|o| view! { <p class="small">{format!("Porta a termine l'ordine pagato n. {o}: non si può scartare.")}</p> })}
+                {c.per_ordine.clone().map(|o| view! { <p class="small">{format!("Porta a termine l'ordine pagato n. {o}.")}</p> })}
+                {(!scartabile).then(|| view! { <p class="small">"Cambia la casella presso il gestore: si può solo inviare di nuovo."</p> })}
                 <Show when=move || !done() fallback=move || view! {
                     <p class="alert alert-success" role="status" data-testid="comando-done">
                         {move || match act.value().get() {
@@ -59,7 +60,7 @@ fn Fermo(c: ComandoFermo) -> impl IntoView {
                         disabled=move || act.pending().get() on:click=move |_| { act.dispatch("riprova"); }>
                         "Invia di nuovo"
                     </button>
-                    {(!per_ordine).then(|| view! {
+                    {scartabile.then(|| view! {
                         <button type="button" class="btn btn-outline-danger" data-testid="comando-scarta"
                             disabled=move || act.pending().get() on:click=move |_| { act.dispatch("scarta"); }>
                             "Scarta"

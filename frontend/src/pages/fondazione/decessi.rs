@@ -1,6 +1,6 @@
 //! *Decessi*: holders the Albo records as deceased whose mailbox is still open, oldest
 //! death first. Their mailbox sends no reminders and is not renewed: it closes at its
-//! scadenza, or earlier when the Fondazione approves the heirs' disdetta.
+//! scadenza (the heirs' own request from a public page is still to come).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -19,7 +19,7 @@ pub fn DecessiPage() -> impl IntoView {
     view! {
         <Page title="Decessi">
         <p class="lead">
-            "Gli intestatari deceduti secondo l'Albo la cui casella è ancora aperta. La casella non riceve avvisi e non viene rinnovata: si chiude alla scadenza, o prima se la Fondazione accoglie la disdetta degli eredi."
+            "Gli intestatari deceduti secondo l'Albo la cui casella è ancora aperta. La casella non riceve avvisi e non viene rinnovata: si chiude alla scadenza. Gli eredi che ne chiedono la chiusura prima scrivono all'assistenza della Fondazione."
         </p>
         <Loaded what="dei decessi"
             load=move || {

@@ -86,11 +86,12 @@ fn Request(item: DisdettaInCoda) -> impl IntoView {
                         <label for=motivo_id.clone() class="form-label">"Motivo del rifiuto (il titolare lo leggerà)"</label>
                         <textarea id=motivo_id.clone() class="form-control" rows="2" data-testid="disdetta-motivo"
                             aria-invalid=move || motivo_error.get().is_some().to_string()
+                            aria-describedby=format!("{motivo_id}-error")
                             prop:value=move || motivo.get()
                             on:input:target=move |ev| motivo.set(ev.target().value())></textarea>
-                        {move || motivo_error.get().map(|m| view! {
-                            <div class="invalid-feedback d-block">{m}</div>
-                        })}
+                        <div id=format!("{motivo_id}-error") class="invalid-feedback d-block">
+                            {move || motivo_error.get()}
+                        </div>
                     </div>
                     <div class="mt-2">
                         <button type="button" class="btn btn-danger me-2" data-testid="disdetta-approve"

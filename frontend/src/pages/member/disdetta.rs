@@ -88,7 +88,7 @@ fn Disdetta(view: DisdettaView) -> impl IntoView {
     } else {
         "Non risulti più iscritto all'Albo: puoi chiedere la disdetta in qualsiasi momento."
     };
-    let today = format::date(chrono::Local::now().date_naive());
+    let today = format::date(view.oggi);
     let mailbox = view.indirizzo.clone();
     let ammessa = view.ammessa;
     let motivo = view.motivo.clone().unwrap_or_default();

@@ -122,18 +122,26 @@ fn Row(r: RigaDomicilio, sigla: String, today: chrono::NaiveDate) -> impl IntoVi
         None => {}
     });
     let errors = Signal::derive(move || record.value().get().and_then(Result::err));
-    let data_error = field_error(errors, "data");
+    let server_data_error = field_error(errors, "data");
+    let typed_error = RwSignal::new(None::<String>);
+    let data_error = Signal::derive(move || typed_error.get().or_else(|| server_data_error.get()));
     let general = move || errors.get().filter(|e| e.field().is_none());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match data.get_untracked().parse() {
             Ok(day) => {
+                typed_error.set(None);
                 record.dispatch(DiffidaRichiesta {
                     data: day,
                     canale: canale.get_untracked(),
                 });
             }
-            Err(_) => focus_first_error(),
+            Err(_) => {
+                typed_error.set(Some(
+                    "Indica la data in cui la diffida è stata inviata.".to_owned(),
+                ));
+                focus_first_error();
+            }
         }
     };
     let may_warn = move || {
@@ -143,6 +151,7 @@ fn Row(r: RigaDomicilio, sigla: String, today: chrono::NaiveDate) -> impl IntoVi
         )
     };
     let date_id = format!("{id}-data");
+    let who_name = format!("{} {}", r.cognome, r.nome);
     let canale_id = format!("{id}-canale");
     let options = || {
         CanaleDiffida::ALL
@@ -164,13 +173,16 @@ fn Row(r: RigaDomicilio, sigla: String, today: chrono::NaiveDate) -> impl IntoVi
                 })}
                 <Show when=may_warn>
                     <form class="diffida-form mt-2" on:submit=submit novalidate data-testid="diffida-form">
-                        <label for=date_id.clone() class="form-label small">"Diffida inviata il"</label>
+                        <label for=date_id.clone() class="form-label small">"Diffida inviata il"
+                            <span class="visually-hidden">{format!(" a {who_name}")}</span></label>
                         <input id=date_id.clone() type="date" class="form-control form-control-sm" data-testid="diffida-data"
                             aria-invalid=move || data_error.get().is_some().to_string()
+                            aria-describedby=format!("{date_id}-error")
                             prop:value=move || data.get()
                             on:input:target=move |ev| data.set(ev.target().value())/>
-                        {move || data_error.get().map(|m| view! { <div class="invalid-feedback d-block">{m}</div> })}
-                        <label for=canale_id.clone() class="form-label small">"Canale"</label>
+                        <div id=format!("{date_id}-error") class="invalid-feedback d-block">{move || data_error.get()}</div>
+                        <label for=canale_id.clone() class="form-label small">"Canale"
+                            <span class="visually-hidden">{format!(" della diffida a {who_name}")}</span></label>
                         <select id=canale_id.clone() class="form-select form-select-sm" data-testid="diffida-canale"
                             on:change:target=move |ev| {
                                 let chosen = CanaleDiffida::ALL
@@ -181,7 +193,8 @@ fn Row(r: RigaDomicilio, sigla: String, today: chrono::NaiveDate) -> impl IntoVi
                             {options()}
                         </select>
                         <button type="submit" class="btn btn-primary btn-sm mt-1" data-testid="diffida-submit"
-                            disabled=move || record.pending().get()>"Registra la diffida"</button>
+                            disabled=move || record.pending().get()>"Registra la diffida"
+                            <span class="visually-hidden">{format!(" a {who_name}")}</span></button>
                     </form>
                 </Show>
                 {move || general().map(|e| view! { <ErrorAlert message=e.to_string() testid="diffida-error"/> })}

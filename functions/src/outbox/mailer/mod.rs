@@ -126,7 +126,19 @@ impl Notice {
 impl Notice {
     /// The Fondazione's decision on a disdetta, to the mailbox (while it still receives),
     /// the recovery email and the domicilio the Albo lists.
-    pub fn disdetta_decision(to: Vec<String>, address: &str, approved: bool, motivo: &str) -> Self {
+    /// `still_open`: the mailbox stays active (a rejection while it is open).
+    pub fn disdetta_decision(
+        to: Vec<String>,
+        address: &str,
+        approved: bool,
+        motivo: &str,
+        still_open: bool,
+    ) -> Self {
+        let stands = if still_open {
+            "che resta attiva"
+        } else {
+            "che risulta già chiusa"
+        };
         let (subject, body) = if approved {
             (
                 format!("PEC Ingegneri: la casella {address} è stata chiusa"),
@@ -138,7 +150,7 @@ impl Notice {
             (
                 "PEC Ingegneri: la richiesta di disdetta non è stata accolta".to_owned(),
                 format!(
-                    "La Fondazione CNI non ha accolto la tua richiesta di disdetta della casella {address}, che resta attiva.\n\nMotivo: {motivo}\n\n\
+                    "La Fondazione CNI non ha accolto la tua richiesta di disdetta della casella {address}, {stands}.\n\nMotivo: {motivo}\n\n\
                      Puoi presentare una nuova richiesta dall'area riservata di PEC Ingegneri, alla pagina «Disdetta».\n"
                 ),
             )
