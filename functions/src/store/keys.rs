@@ -3,7 +3,8 @@
 //!
 //! | entity | PK | SK | GSI1 (PK / SK) | GSI2 (PK / SK) |
 //! |---|---|---|---|---|
-//! | member | `MEMBER#{cf}` | `PROFILE` | `ORDINE#{ordine}` / `MEMBER#{cognome}#{nome}#{cf}` | – |
+//! | member | `MEMBER#{cf}` | `PROFILE` | `ORDINE#{ordine}` / `MEMBER#{cognome}#{nome}#{cf}` | `REVIEW#DECESSI` / `{death day}#{cf}` while deceased with an open mailbox; else `REVIEW#BLOCCATE` / `{cf}` while blocked |
+//! | a holder's disdetta (the latest) | `MEMBER#{cf}` | `DISDETTA` | – | `REVIEW#DISDETTE` / `{at}#{cf}` while undecided |
 //! | contract issued to a member | `MEMBER#{cf}` | `CONTRACT#{documento}` | – | – |
 //! | signed contract uploaded | `MEMBER#{cf}` | `SIGNED#{sha256}` | – | `REVIEW#CONTRACTS` / `{at}#{cf}#{sha256}` while in review |
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
@@ -12,7 +13,7 @@
 //! | login attempts of a username | `ACCOUNT#{username}` | `ATTEMPTS` | – | – |
 //! | idempotency record | `IDEMPOTENCY#{subject}#{key}` | `RECORD` | – | – |
 //! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{Italian date}` / `{at}#{id}` |
-//! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending |
+//! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending; `REVIEW#OUTBOX` / `{created}#{id}` while refused (parked) |
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
 //! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
 //! | mail sandbox notice | `SENTMAIL` | `{id}` | – | – |
