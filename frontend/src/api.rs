@@ -13,9 +13,9 @@ use shared::api::{
     PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RevisionePage, SpaConfig, Verifica,
 };
 use shared::api::{
-    BloccatePage, CaselleOrdini, Code, ComandiPage, DecessiPage, DiffidaRichiesta,
-    DisdettaRichiesta, DisdettaView, DisdettePage, DomicilioReport, EsitoEvento, Intent,
-    OrdineRichiesta, OrdiniMese, PagamentoProva, RigaDomicilio,
+    BloccatePage, CaselleOrdini, Code, ComandiPage, DecessiPage, DecisioneDisdetta,
+    DiffidaRichiesta, DisdettaRichiesta, DisdettaView, DisdettePage, DomicilioReport, EsitoEvento,
+    Intent, OrdineRichiesta, OrdiniMese, PagamentoProva, RigaDomicilio,
 };
 use shared::catalog::{Quote, QuoteRequest};
 use shared::disdetta::Disdetta;
@@ -608,7 +608,7 @@ pub async fn queue_counts() -> Result<Code, ClientError> {
 /// The Fondazione's decision on the disdetta of `codice_fiscale`.
 pub async fn decide_disdetta(
     codice_fiscale: &str,
-    request: &DecisioneRichiesta,
+    request: &DecisioneDisdetta,
 ) -> Result<Disdetta, ClientError> {
     let path = format!("/api/fondazione/disdette/{codice_fiscale}/decisione");
     send(|| Request::post(&path), json(request)?, Retry::Safe).await

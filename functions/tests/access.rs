@@ -82,6 +82,8 @@ async fn every_route_checks_role_and_tenant() {
     let review_file = format!("/api/contratti/revisione/{mario_mi}/{sha}/file");
     let review_decision = format!("/api/contratti/revisione/{mario_mi}/{sha}/decisione");
     let decision = json!({ "approvato": true }).to_string();
+    let disdetta_decided =
+        json!({ "approvato": true, "richiesta_il": "2026-11-22T10:00:00Z" }).to_string();
     let member_mi = format!("/api/members/{mario_mi}");
     let upsert_path = format!("/api/albo/members/{mario_mi}");
     let timeline_mi = format!("/api/members/{mario_mi}/prospetto");
@@ -422,7 +424,7 @@ async fn every_route_checks_role_and_tenant() {
         (
             "POST",
             &disdetta_decision,
-            Some(&decision),
+            Some(&disdetta_decided),
             // No request of Mario's to decide.
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
         ),

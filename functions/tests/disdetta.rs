@@ -15,7 +15,7 @@ use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
 use serde_json::json;
 use shared::access::Role;
-use support::{Api, NOW, albo_row, caller, cf};
+use support::{Api, albo_row, caller, cf};
 
 #[tokio::test]
 async fn a_holder_files_a_disdetta_and_the_fondazione_decides_on_sqlite() {
@@ -41,9 +41,14 @@ async fn dispatch(store: &Arc<dyn ItemStore>) {
         provider: &provider,
         mailer: &mailer,
     };
-    dispatcher::run_once(store.as_ref(), channels, NOW.parse().unwrap())
-        .await
-        .unwrap();
+    // Late in the day: whatever the scenario queued is due.
+    dispatcher::run_once(
+        store.as_ref(),
+        channels,
+        "2026-11-22T23:00:00Z".parse().unwrap(),
+    )
+    .await
+    .unwrap();
 }
 
 async fn scenario(store: Arc<dyn ItemStore>) {
@@ -138,15 +143,20 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert!(items[0]["ostacolo"].is_null());
     let decide = format!("/api/fondazione/disdette/{mario}/decisione");
     let secretariat = api.token(&caller(Role::Segreteria, None, Some("MI")));
-    let approve = json!({ "approvato": true });
+    let filed_at = filed.body["richiesta_il"].clone();
+    let approve = json!({ "approvato": true, "richiesta_il": filed_at });
     let by_ordine = api.json("POST", &decide, &secretariat, &approve).await;
     assert_eq!(by_ordine.status, 403);
     let bare = api
-        .json("POST", &decide, &fondazione, &json!({ "approvato": false }))
+        .json(
+            "POST",
+            &decide,
+            &fondazione,
+            &json!({ "approvato": false, "richiesta_il": filed_at }),
+        )
         .await;
     assert_eq!(bare.body["field"], "motivo", "{}", bare.text);
-    let reject =
-        json!({ "approvato": false, "motivo": "La firma sulla richiesta non corrisponde." });
+    let reject = json!({ "approvato": false, "motivo": "La firma sulla richiesta non corrisponde.", "richiesta_il": filed_at });
     let rejected = api.json("POST", &decide, &fondazione, &reject).await;
     assert_eq!(rejected.status, 200, "{}", rejected.text);
     assert_eq!(rejected.body["esito"]["approvata"], false);
@@ -158,9 +168,16 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     // A new request replaces the rejected one. The Albo then drops his other PEC: the
     // queue says so and approval is refused; once it lists one again, approval closes
     // the mailbox.
+    let api = Api::at(store.clone(), "2026-11-22T10:30:00Z");
+    let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
     let refiled = api.json("POST", "/api/me/disdetta", &holder, &form).await;
     assert_eq!(refiled.status, 200, "{}", refiled.text);
     assert!(refiled.body["esito"].is_null());
+    // A decision sent for the first request does not decide the new one.
+    let stale = api.json("POST", &decide, &fondazione, &approve).await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+    let approve = json!({ "approvato": true, "richiesta_il": refiled.body["richiesta_il"] });
     api.register(std::slice::from_ref(&mario_row)).await;
     let queue = api.get("/api/fondazione/disdette", &fondazione).await;
     assert!(

@@ -945,6 +945,19 @@ mod dto {
         pub dichiarazione_accettata: bool,
     }
 
+    /// `POST /api/fondazione/disdette/{codice_fiscale}/decisione`: the decision on the
+    /// request filed at `richiesta_il` (one filed later is not decided by it).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DecisioneDisdetta {
+        pub approvato: bool,
+        /// Required to reject: the holder reads it.
+        #[serde(default)]
+        pub motivo: String,
+        /// When the request decided on was filed, as the queue showed it.
+        pub richiesta_il: DateTime<Utc>,
+    }
+
     /// A disdetta in the Fondazione's queue, with the holder and the Albo as they are now.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

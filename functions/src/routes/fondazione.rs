@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
     AuditPage, AuditQuery, BloccatePage, CaricamentoView, CaselleOrdini, Code, ComandiPage,
-    DecessiPage, DecisioneRichiesta, DisdettePage, MemberFilters, MemberPage, OrdineOverview,
-    OrdiniMese, PageQuery, RevisionePage, Verifica,
+    DecessiPage, DecisioneDisdetta, DecisioneRichiesta, DisdettePage, MemberFilters, MemberPage,
+    OrdineOverview, OrdiniMese, PageQuery, RevisionePage, Verifica,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;
@@ -193,14 +193,14 @@ async fn disdette_queue(
 #[utoipa::path(
     post, path = "/api/fondazione/disdette/{codice_fiscale}/decisione", tag = "fondazione", security(("bearer" = [])),
     params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare")),
-    request_body = DecisioneRichiesta,
+    request_body = DecisioneDisdetta,
     responses((status = 200, description = "La disdetta dopo la decisione", body = Disdetta))
 )]
 async fn disdetta_decision(
     State(state): State<AppState>,
     caller: Caller,
     Path(cf): Path<String>,
-    extract::Json(request): extract::Json<DecisioneRichiesta>,
+    extract::Json(request): extract::Json<DecisioneDisdetta>,
 ) -> Result<Json<Disdetta>, AppError> {
     let cf = codice_fiscale(&cf)?;
     Ok(Json(

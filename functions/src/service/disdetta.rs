@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
 use shared::api::{
-    DecisioneRichiesta, DisdettaInCoda, DisdettaRichiesta, DisdettaView, DisdettePage,
+    DecisioneDisdetta, DisdettaInCoda, DisdettaRichiesta, DisdettaView, DisdettePage,
 };
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::{DICHIARAZIONE, Disdetta, EsitoDisdetta};
@@ -197,13 +197,14 @@ pub async fn queue(
     })
 }
 
-/// Approves (the mailbox closes) or rejects (with a reason) the request of `cf`. The same
-/// decision again answers as the first; another decision on a decided one is refused.
+/// Approves (the mailbox closes) or rejects (with a reason) the request of `cf` filed at
+/// the time the decision names. The same decision again answers as the first; another
+/// decision on a decided one is refused; a request filed since is not touched (409).
 pub async fn decide(
     store: &dyn ItemStore,
     caller: &Caller,
     cf: &CodiceFiscale,
-    decision: &DecisioneRichiesta,
+    decision: &DecisioneDisdetta,
     now: DateTime<Utc>,
 ) -> Result<Disdetta, DisdettaServiceError> {
     ensure(caller.can_decide_disdette())?;
@@ -217,6 +218,10 @@ pub async fn decide(
     let request = disdette::get(store, cf)
         .await?
         .ok_or(DisdettaServiceError::NotFound)?;
+    if request.value.richiesta_il != decision.richiesta_il {
+        // The holder filed another request since the operator read this one.
+        return Err(DisdettaServiceError::Busy);
+    }
     if let Some(esito) = &request.value.esito {
         return if esito.approvata == decision.approvato {
             Ok(request.value)

@@ -3,7 +3,7 @@
 //! (the mailbox closes) or rejects with a reason the holder reads.
 
 use leptos::prelude::*;
-use shared::api::{DecisioneRichiesta, DisdettaInCoda};
+use shared::api::{DecisioneDisdetta, DisdettaInCoda};
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
@@ -30,12 +30,14 @@ pub fn DisdettePage() -> impl IntoView {
 #[component]
 fn Request(item: DisdettaInCoda) -> impl IntoView {
     let cf = StoredValue::new(item.disdetta.codice_fiscale.to_string());
+    let richiesta_il = item.disdetta.richiesta_il;
     let motivo = RwSignal::new(String::new());
     let motivo_error = RwSignal::new(None::<String>);
     let decide = Action::new_local(move |approvato: &bool| {
-        let request = DecisioneRichiesta {
+        let request = DecisioneDisdetta {
             approvato: *approvato,
             motivo: motivo.get_untracked(),
+            richiesta_il,
         };
         async move { api::decide_disdetta(&cf.get_value(), &request).await }
     });
