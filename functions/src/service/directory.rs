@@ -8,7 +8,6 @@ use shared::access::{Caller, Role};
 use shared::address::EmailAddress;
 use shared::api::{MailboxView, MemberDetail, MemberFilters, MemberPage, MemberSummary};
 use shared::codice_fiscale::CodiceFiscale;
-use shared::csv::safe_cell;
 use shared::member::FieldError;
 use shared::province::OrdineCode;
 use thiserror::Error;
@@ -16,6 +15,7 @@ use thiserror::Error;
 use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::{Versioned, addresses};
+use crate::service::spreadsheet::SpreadsheetCsv;
 use crate::store::{ItemStore, Query, StoreError};
 
 /// How many index pages one request may read while filtering, to bound its cost.
@@ -271,9 +271,6 @@ pub async fn export_csv(
     ordine: OrdineCode,
 ) -> Result<String, DirectoryError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
     let header = [
         "Nome",
         "Cognome",
@@ -294,12 +291,7 @@ pub async fn export_csv(
         "Scadenza",
         "Contratto",
     ];
-    let write = |writer: &mut csv::Writer<Vec<u8>>, cells: &[&str]| {
-        writer
-            .write_record(cells.iter().map(|c| safe_cell(c).into_owned()))
-            .map_err(|e| StoreError::Encode(e.to_string()))
-    };
-    write(&mut writer, &header)?;
+    let mut file = SpreadsheetCsv::new(&header)?;
     let mut pages = std::pin::pin!(members::pages_in_ordine(store, ordine));
     while let Some(members) = pages.try_next().await? {
         for m in members
@@ -310,37 +302,30 @@ pub async fn export_csv(
             let scadenza = mailbox
                 .map(|m| m.scadenza.format("%d/%m/%Y").to_string())
                 .unwrap_or_default();
-            write(
-                &mut writer,
-                &[
-                    &a.nome,
-                    &a.cognome,
-                    a.codice_fiscale.as_str(),
-                    &a.indirizzo,
-                    &a.comune,
-                    &a.provincia,
-                    a.cap.as_str(),
-                    a.email.as_str(),
-                    a.telefono.as_ref().map(|t| t.as_str()).unwrap_or_default(),
-                    albo.ordine.as_str(),
-                    &albo.numero_iscrizione,
-                    albo.stato.nome(),
-                    albo.domicilio_digitale
-                        .as_ref()
-                        .map(|d| d.as_str())
-                        .unwrap_or_default(),
-                    mailbox.map(|m| m.address.as_str()).unwrap_or_default(),
-                    mailbox.map(|m| m.status.nome()).unwrap_or_default(),
-                    mailbox.map(|m| m.plan().nome()).unwrap_or_default(),
-                    &scadenza,
-                    mailbox.map(|m| m.contratto.nome()).unwrap_or_default(),
-                ],
-            )?;
+            file.row(&[
+                &a.nome,
+                &a.cognome,
+                a.codice_fiscale.as_str(),
+                &a.indirizzo,
+                &a.comune,
+                &a.provincia,
+                a.cap.as_str(),
+                a.email.as_str(),
+                a.telefono.as_ref().map(|t| t.as_str()).unwrap_or_default(),
+                albo.ordine.as_str(),
+                &albo.numero_iscrizione,
+                albo.stato.nome(),
+                albo.domicilio_digitale
+                    .as_ref()
+                    .map(|d| d.as_str())
+                    .unwrap_or_default(),
+                mailbox.map(|m| m.address.as_str()).unwrap_or_default(),
+                mailbox.map(|m| m.status.nome()).unwrap_or_default(),
+                mailbox.map(|m| m.plan().nome()).unwrap_or_default(),
+                &scadenza,
+                mailbox.map(|m| m.contratto.nome()).unwrap_or_default(),
+            ])?;
         }
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| StoreError::Encode(e.to_string()))?;
-    let csv = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
-    Ok(format!("{}{csv}", shared::csv::BOM))
+    Ok(file.finish()?)
 }

@@ -10,7 +10,6 @@ use futures::TryStreamExt;
 use shared::access::Caller;
 use shared::api::{DiffidaRichiesta, DomicilioReport, RigaDomicilio};
 use shared::codice_fiscale::CodiceFiscale;
-use shared::csv::safe_cell;
 use shared::domicilio::{self, Diffida, Situazione, StatoDiffida};
 use shared::member::FieldError;
 use shared::province::OrdineCode;
@@ -20,6 +19,7 @@ use super::{Forbidden, ensure};
 use crate::repo;
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
+use crate::service::spreadsheet::SpreadsheetCsv;
 use crate::store::{ItemStore, StoreError};
 
 /// How far back a diffida may be dated.
@@ -199,25 +199,19 @@ pub async fn export_csv(
     today: NaiveDate,
 ) -> Result<String, DomicilioError> {
     let report = report(store, caller, ordine, today).await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let encode = |e: csv::Error| StoreError::Encode(e.to_string());
-    writer
-        .write_record([
-            "Cognome",
-            "Nome",
-            "Codice fiscale",
-            "Numero di iscrizione",
-            "Domicilio digitale",
-            "Casella PEC",
-            "Situazione",
-            "Diffida inviata il",
-            "Canale",
-            "Termine",
-            "Stato",
-        ])
-        .map_err(encode)?;
+    let mut file = SpreadsheetCsv::new(&[
+        "Cognome",
+        "Nome",
+        "Codice fiscale",
+        "Numero di iscrizione",
+        "Domicilio digitale",
+        "Casella PEC",
+        "Situazione",
+        "Diffida inviata il",
+        "Canale",
+        "Termine",
+        "Stato",
+    ])?;
     for r in &report.righe {
         let date = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
         let cells = [
@@ -244,14 +238,7 @@ pub async fn export_csv(
                 .unwrap_or_default(),
             r.stato.nome(),
         ];
-        writer
-            .write_record(cells.iter().map(|c| safe_cell(c).into_owned()))
-            .map_err(encode)?;
+        file.row(&cells)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| StoreError::Encode(e.to_string()))?;
-    let csv = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
-    // The BOM: Excel reads the accents right.
-    Ok(format!("{}{csv}", shared::csv::BOM))
+    Ok(file.finish()?)
 }

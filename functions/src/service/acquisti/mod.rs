@@ -19,6 +19,7 @@ use super::{Forbidden, ensure, holder_cf};
 use crate::clock::rome_date;
 use crate::payment::{PaymentError, Payments};
 use crate::repo::{self, Versioned, members, orders};
+use crate::service::spreadsheet::SpreadsheetCsv;
 use crate::store::{ItemStore, StoreError};
 
 #[derive(Debug, Error)]
@@ -351,28 +352,22 @@ pub async fn month_csv(
     now: DateTime<Utc>,
 ) -> Result<String, AcquistoError> {
     let register = month(store, caller, mese, now).await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let encode = |e: csv::Error| StoreError::Encode(e.to_string());
-    writer
-        .write_record([
-            "Ordine",
-            "Data",
-            "Codice fiscale",
-            "Casella PEC",
-            "Acquisto",
-            "Listino",
-            "Imponibile",
-            "IVA",
-            "Totale",
-            "Stato",
-            "Pagamento",
-            "Fattura",
-            "Da rimborsare",
-            "Rimborsato",
-        ])
-        .map_err(encode)?;
+    let mut file = SpreadsheetCsv::new(&[
+        "Ordine",
+        "Data",
+        "Codice fiscale",
+        "Casella PEC",
+        "Acquisto",
+        "Listino",
+        "Imponibile",
+        "IVA",
+        "Totale",
+        "Stato",
+        "Pagamento",
+        "Fattura",
+        "Da rimborsare",
+        "Rimborsato",
+    ])?;
     let euro = |m: Money| format!("{},{:02}", m.as_cents() / 100, m.as_cents().rem_euclid(100));
     for o in &register.ordini {
         let sum = |payments: &mut dyn Iterator<Item = Money>| {
@@ -398,15 +393,9 @@ pub async fn month_csv(
             sum(&mut o.da_rimborsare.iter().map(|p| p.importo)),
             sum(&mut o.rimborsi.iter().map(|r| r.importo)),
         ];
-        writer
-            .write_record(row.iter().map(|c| shared::csv::safe_cell(c).into_owned()))
-            .map_err(encode)?;
+        file.row(&row)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| StoreError::Encode(e.to_string()))?;
-    let text = String::from_utf8(bytes).expect("CSV of UTF-8 strings");
-    Ok(format!("{}{text}", shared::csv::BOM))
+    Ok(file.finish()?)
 }
 
 /// How long a send claims an invoice: after it, a send that stopped midway is retried.
