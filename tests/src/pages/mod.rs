@@ -14,6 +14,13 @@ use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
+/// What chromedriver answers to a command that a page load interrupted.
+const NAVIGATION: &str = "aborted by navigation";
+
+fn aborted_by_navigation(error: &fantoccini::error::CmdError) -> bool {
+    error.to_string().contains(NAVIGATION)
+}
+
 /// The CSS selector of a `data-testid`.
 pub fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
@@ -31,13 +38,26 @@ impl Screen {
         Self { client }
     }
 
+    /// Waits (15 s at most) for `id`. A page that loads another one (a redirect to the
+    /// login, the login to the area) can end a lookup with "aborted by navigation": the
+    /// lookup is made again on the page that follows.
     pub async fn find(&self, id: &str) -> Result<Element> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css(&testid(id)))
-            .await?)
+        let mut attempts = 0;
+        loop {
+            match self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::Css(&testid(id)))
+                .await
+            {
+                Err(e) if aborted_by_navigation(&e) && attempts < 5 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                outcome => return Ok(outcome?),
+            }
+        }
     }
 
     /// The text of `id`, once it is rendered (read again if it is re-rendered meanwhile).
@@ -146,14 +166,23 @@ impl Screen {
 impl Screen {
     /// The `data-testid` of the focused element ("" for one without).
     pub async fn focused(&self) -> Result<String> {
-        let id = self
-            .client
-            .execute(
-                "return document.activeElement ? (document.activeElement.getAttribute('data-testid') || '') : '';",
-                vec![],
-            )
-            .await?;
-        Ok(id.as_str().unwrap_or_default().to_owned())
+        let mut attempts = 0;
+        loop {
+            match self
+                .client
+                .execute(
+                    "return document.activeElement ? (document.activeElement.getAttribute('data-testid') || '') : '';",
+                    vec![],
+                )
+                .await
+            {
+                Err(e) if aborted_by_navigation(&e) && attempts < 5 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                outcome => return Ok(outcome?.as_str().unwrap_or_default().to_owned()),
+            }
+        }
     }
 
     /// Sends `key` to the focused element (the page's body when none has it). A key that
@@ -161,7 +190,7 @@ impl Screen {
     /// navigation": the key was pressed.
     pub async fn press(&self, key: Key) -> Result<()> {
         match self.type_keys(&String::from(char::from(key))).await {
-            Err(e) if e.to_string().contains("aborted by navigation") => Ok(()),
+            Err(e) if e.chain().any(|e| e.to_string().contains(NAVIGATION)) => Ok(()),
             outcome => outcome,
         }
     }
