@@ -31,6 +31,7 @@ use crate::service::overview::OverviewError;
 use crate::service::primo_accesso::PrimoAccessoError;
 use crate::service::profile::ProfileError;
 use crate::service::prospetto::ProspettoError;
+use crate::service::richieste::RichiestaError;
 use crate::service::upload::CsvError;
 use crate::store::StoreError;
 
@@ -322,6 +323,37 @@ impl From<DisdettaServiceError> for AppError {
             DisdettaServiceError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
             DisdettaServiceError::Busy => AppError::conflict(),
             DisdettaServiceError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<RichiestaError> for AppError {
+    fn from(err: RichiestaError) -> Self {
+        let refused = |code: ErrorCode, err: &RichiestaError| AppError::new(code, err.to_string());
+        match err {
+            RichiestaError::Forbidden(e) => e.into(),
+            RichiestaError::CodiceFiscale(e) => {
+                ApiError::codice_fiscale(&e, "codice_fiscale").into()
+            }
+            RichiestaError::Invalid(errors) => AppError::fields(errors),
+            RichiestaError::HasMailbox => refused(ErrorCode::AlreadyActive, &err),
+            RichiestaError::OtherPerson => AppError::field(
+                ErrorCode::InvalidInput,
+                FieldError::new("cognome", err.to_string()),
+            ),
+            RichiestaError::NotInOrdine => AppError::field(
+                ErrorCode::NotInOrdine,
+                FieldError::new("ordine", err.to_string()),
+            ),
+            RichiestaError::NotRegistered => refused(ErrorCode::NotRegistered, &err),
+            RichiestaError::AlreadyWaiting(..)
+            | RichiestaError::AlreadyDecided
+            | RichiestaError::NotActivable(_) => refused(ErrorCode::LifecycleRefused, &err),
+            RichiestaError::NotFound => AppError::not_found(&err.to_string()),
+            RichiestaError::Activation(e) => e.into(),
+            RichiestaError::Busy => AppError::conflict(),
+            RichiestaError::Blob(e) => AppError::internal(e),
+            RichiestaError::Store(e) => e.into(),
         }
     }
 }

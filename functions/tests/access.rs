@@ -95,6 +95,12 @@ async fn every_route_checks_role_and_tenant() {
     let block_rm = format!("/api/fondazione/caselle/{anna_rm}/blocco");
     let diffida_wrong_ordine = format!("/api/ordini/MI/domicilio/{anna_rm}/diffida");
     let diffida = json!({ "data": "2026-11-20", "canale": "pec" }).to_string();
+    let richiesta_document = format!("/api/ordini/MI/richieste/{mario_mi}/documento");
+    let richiesta_decision = format!("/api/ordini/MI/richieste/{mario_mi}/decisione");
+    let richiesta_decided =
+        json!({ "attivare": true, "presentata_il": "2026-11-22T10:00:00Z" }).to_string();
+    let document_to_send =
+        json!({ "codice_fiscale": anna_rm, "sha256": sha, "dimensione": 1000 }).to_string();
     let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
         .to_string();
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
@@ -428,6 +434,46 @@ async fn every_route_checks_role_and_tenant() {
             // No request of Mario's to decide.
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
         ),
+        // Activation requests: the form is public; the queue is the Ordine's (and the
+        // Fondazione's, which follows the late ones).
+        (
+            "POST",
+            "/api/richieste-attivazione/documento",
+            Some(&document_to_send),
+            [Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
+        (
+            "POST",
+            "/api/richieste-attivazione",
+            Some("{}"),
+            // Reaches the form's checks (nothing filled in).
+            [Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/richieste",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            &richiesta_document,
+            None,
+            // Mario asked for nothing.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "POST",
+            &richiesta_decision,
+            Some(&richiesta_decided),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
+        ),
+        (
+            "GET",
+            "/api/fondazione/richieste",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
         (
             "GET",
             &timeline_mi,
@@ -586,6 +632,18 @@ async fn every_route_is_in_the_openapi_document() {
             "post",
             "/api/fondazione/disdette/{codice_fiscale}/decisione",
         ),
+        ("post", "/api/richieste-attivazione/documento"),
+        ("post", "/api/richieste-attivazione"),
+        ("get", "/api/ordini/{ordine}/richieste"),
+        (
+            "get",
+            "/api/ordini/{ordine}/richieste/{codice_fiscale}/documento",
+        ),
+        (
+            "post",
+            "/api/ordini/{ordine}/richieste/{codice_fiscale}/decisione",
+        ),
+        ("get", "/api/fondazione/richieste"),
     ];
     for (method, path) in expected {
         assert!(

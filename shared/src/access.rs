@@ -111,6 +111,12 @@ impl Caller {
         self.role == Role::Fondazione
     }
 
+    /// The Ordini's activation requests left waiting too long are the Fondazione's to
+    /// follow up.
+    pub fn can_follow_ordini(&self) -> bool {
+        self.role == Role::Fondazione
+    }
+
     pub fn can_read_audit(&self) -> bool {
         self.role == Role::Fondazione
     }

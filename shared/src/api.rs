@@ -1012,6 +1012,9 @@ mod dto {
         /// Blocked mailboxes.
         #[serde(default)]
         pub bloccate: u32,
+        /// Activation requests an Ordine has left waiting more than 30 days.
+        #[serde(default)]
+        pub richieste_ferme: u32,
     }
 
     /// A blocked mailbox of a living holder.
@@ -1112,6 +1115,80 @@ mod dto {
         pub create: u32,
         /// Ordini that had theirs already.
         pub presenti: u32,
+    }
+
+    /// `POST /api/richieste-attivazione/documento`: a document about to be sent, by its
+    /// size and content.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DocumentoDaInviare {
+        /// The codice fiscale of the person the document is for.
+        pub codice_fiscale: String,
+        pub sha256: String,
+        pub dimensione: u64,
+    }
+
+    /// Where to send the document: one PUT of its size and content, for ten minutes.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DocumentoPronto {
+        pub sha256: String,
+        pub url: String,
+        pub intestazioni: Vec<Intestazione>,
+    }
+
+    /// `POST /api/richieste-attivazione`: the public form, the Modello Anagrafiche with the
+    /// Ordine asked and the identity document sent.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct RichiestaAttivazioneForm {
+        pub ordine: String,
+        pub anagrafica: crate::member::AnagraficaInput,
+        pub pre_iscrizione: bool,
+        /// The SHA-256 of the identity document sent.
+        pub documento: String,
+        /// The privacy notice read.
+        pub informativa_accettata: bool,
+    }
+
+    /// The answer to the form: the request as filed.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RichiestaRicevuta {
+        pub ordine: OrdineCode,
+        pub presentata_il: DateTime<Utc>,
+        pub email: EmailAddress,
+    }
+
+    /// A request in a queue, with the Albo's check of it today.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RichiestaInCoda {
+        pub richiesta: crate::richiesta::RichiestaAttivazione,
+        pub controllo: crate::richiesta::ControlloAlbo,
+        pub spiegazione: String,
+        pub giorni_di_attesa: i64,
+    }
+
+    /// `GET /api/ordini/{ordine}/richieste` and `GET /api/fondazione/richieste`: oldest
+    /// first.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RichiestePage {
+        pub items: Vec<RichiestaInCoda>,
+        pub cursor: Option<String>,
+    }
+
+    /// `POST /api/ordini/{ordine}/richieste/{cf}/decisione`: activate, or decline with a
+    /// reason, the request filed at `presentata_il`.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DecisioneAttivazione {
+        pub attivare: bool,
+        #[serde(default)]
+        pub motivo: String,
+        pub presentata_il: DateTime<Utc>,
     }
 
     /// `GET /api/fondazione/disdette`: the requests to decide, oldest first.

@@ -11,6 +11,7 @@
 //! - [`api`]: the HTTP API's DTOs and error envelope.
 //! - [`ui`]: the app's paths and areas (one bundle each), shared with the browser tests.
 //! - [`csv`]: cells that spreadsheets will not run as formulas.
+//! - [`disdetta`], [`domicilio`], [`richiesta`]: leaving, the domicilio duty, asking for a mailbox.
 
 pub mod access;
 pub mod address;
@@ -31,6 +32,7 @@ pub mod money;
 pub mod order;
 pub mod ordine;
 pub mod province;
+pub mod richiesta;
 pub mod text;
 pub mod ui;
 

@@ -18,6 +18,7 @@ pub mod orders;
 pub mod ordini;
 pub mod outbox;
 pub mod reports;
+pub mod richieste;
 pub mod sandbox;
 pub mod unit_of_work;
 

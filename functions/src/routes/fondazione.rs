@@ -50,6 +50,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retry_command))
         .routes(routes!(discard_command))
         .routes(routes!(disdetta_decision))
+        .routes(routes!(late_requests))
 }
 
 /// The deceased holders whose mailbox is still open, oldest death first (Fondazione).
@@ -166,13 +167,34 @@ async fn discard_command(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Every Ordine's activation requests waiting more than 30 days, oldest first
+/// (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/richieste", tag = "fondazione", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "Le richieste di attivazione ferme da più di 30 giorni", body = shared::api::RichiestePage)))]
+async fn late_requests(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<shared::api::RichiestePage>, AppError> {
+    Ok(Json(
+        crate::service::richieste::late(
+            state.store.as_ref(),
+            &caller,
+            page.cursor,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
 /// How much waits in each of the Fondazione's queues (Fondazione).
 #[utoipa::path(get, path = "/api/fondazione/code", tag = "fondazione", security(("bearer" = [])), responses((status = 200, description = "Quanto attende in ogni coda", body = Code)))]
 async fn queue_counts(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Code>, AppError> {
-    Ok(Json(code::counts(state.store.as_ref(), &caller).await?))
+    Ok(Json(
+        code::counts(state.store.as_ref(), &caller, state.clock.now()).await?,
+    ))
 }
 
 /// The disdette waiting for a decision, oldest first, with the Albo as it is now

@@ -9,6 +9,7 @@ mod fondazione;
 mod iscritto;
 mod ordine;
 mod pagamenti;
+mod richieste;
 
 use axum::Router;
 use axum::middleware;
@@ -37,6 +38,7 @@ use crate::http;
         (name = "fondazione", description = "Ricerca nazionale, verifica giornaliera, registro delle operazioni"),
         (name = "albo", description = "Il flusso dell'Albo Unico"),
         (name = "pagamenti", description = "Gli eventi firmati del gestore dei pagamenti"),
+        (name = "richieste", description = "Le richieste di chi non ha un account: l'attivazione di una casella"),
     )
 )]
 struct ApiDoc;
@@ -197,6 +199,7 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(fondazione::router())
         .merge(albo::router())
         .merge(pagamenti::router())
+        .merge(richieste::router())
         .split_for_parts();
     // On the whole document: the operations exist only once the routes are merged.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);

@@ -4,14 +4,17 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
-    ActivationPreview, ActivationRequest, DiffidaRichiesta, DomicilioReport, MemberDetail,
-    MemberFilters, MemberPage, OrdineMailbox, RigaDomicilio,
+    ActivationPreview, ActivationRequest, DecisioneAttivazione, DiffidaRichiesta, DomicilioReport,
+    MemberDetail, MemberFilters, MemberPage, OrdineMailbox, PageQuery, RichiestePage,
+    RigaDomicilio,
 };
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
+use shared::richiesta::RichiestaAttivazione;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,7 +23,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, CfParam, OrdineParam, Query, Upload};
 use crate::http::idempotency;
-use crate::service::{activation, directory, domicilio, ordine};
+use crate::service::{activation, directory, domicilio, ordine, richieste};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -35,6 +38,99 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(domicilio_report))
         .routes(routes!(domicilio_export))
         .routes(routes!(record_diffida))
+        .routes(routes!(richieste_queue))
+        .routes(routes!(richiesta_document))
+        .routes(routes!(richiesta_decision))
+}
+
+/// The activation requests waiting for the Ordine, oldest first, each with the Albo's
+/// check today.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/richieste", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla dell'Ordine"), PageQuery),
+    responses((status = 200, description = "Le richieste di attivazione in attesa", body = RichiestePage))
+)]
+async fn richieste_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    Query(page): Query<PageQuery>,
+) -> Result<Json<RichiestePage>, AppError> {
+    Ok(Json(
+        richieste::queue(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            page.cursor,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// The identity document a request came with, as it was sent.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/richieste/{codice_fiscale}/documento", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla dell'Ordine"), ("codice_fiscale" = String, Path, description = "Codice fiscale di chi chiede")),
+    responses((status = 200, description = "Il documento d'identità (PDF, JPEG o PNG)", content_type = "application/octet-stream"))
+)]
+async fn richiesta_document(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    CfParam(cf): CfParam,
+) -> Result<Response, AppError> {
+    let (tipo, bytes) = richieste::document(
+        state.store.as_ref(),
+        state.blobs.as_ref(),
+        &caller,
+        ordine,
+        &cf,
+    )
+    .await?;
+    // Always a download: a file from the public is never rendered on the portal's origin.
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"documento-{cf}.{}\"",
+                    tipo.estensione()
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Activates the requester's mailbox, or declines the request with a reason; the
+/// requester is told by email.
+#[utoipa::path(
+    post, path = "/api/ordini/{ordine}/richieste/{codice_fiscale}/decisione", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla dell'Ordine"), ("codice_fiscale" = String, Path, description = "Codice fiscale di chi chiede")),
+    request_body = DecisioneAttivazione,
+    responses((status = 200, description = "La richiesta dopo la decisione", body = RichiestaAttivazione))
+)]
+async fn richiesta_decision(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    CfParam(cf): CfParam,
+    extract::Json(decision): extract::Json<DecisioneAttivazione>,
+) -> Result<Json<RichiestaAttivazione>, AppError> {
+    Ok(Json(
+        richieste::decide(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            &cf,
+            &decision,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// The Ordine's members and the domicilio-digitale duty (DL 76/2020): who has none, or one

@@ -21,7 +21,7 @@ use super::upload::{self, CsvError};
 use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
-use crate::repo::{self, Versioned, addresses};
+use crate::repo::{self, Ops, Versioned, addresses};
 use crate::store::{ItemStore, StoreError};
 
 /// Attempts when another activation takes the same address at the same moment.
@@ -86,11 +86,35 @@ pub async fn activate(
     codice_fiscale: &str,
     now: DateTime<Utc>,
 ) -> Result<MailboxView, ActivationError> {
-    ensure(caller.can_manage_ordine(ordine))?;
     let cf = CodiceFiscale::parse(codice_fiscale)?;
+    let mailbox = activate_with(
+        store,
+        caller,
+        ordine,
+        &cf,
+        now,
+        "attivazione casella",
+        |_| Ok(Vec::new()),
+    )
+    .await?;
+    Ok(MailboxView::of(&mailbox))
+}
+
+/// Activates `cf`'s mailbox, recording `action`; `also` gives, for the mailbox made, more
+/// writes of the same transaction (the decision on his request, its notice).
+pub(crate) async fn activate_with(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    ordine: OrdineCode,
+    cf: &CodiceFiscale,
+    now: DateTime<Utc>,
+    action: &str,
+    also: impl Fn(&Mailbox) -> Result<Ops, StoreError>,
+) -> Result<Mailbox, ActivationError> {
+    ensure(caller.can_manage_ordine(ordine))?;
     let today = crate::clock::rome_date(now);
     for _ in 0..ATTEMPTS {
-        let member = member_of(store, caller, ordine, &cf).await?;
+        let member = member_of(store, caller, ordine, cf).await?;
         let record = &member.value;
         activation_eligibility(&record.albo.stato, record.has_open_mailbox())?;
         let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
@@ -106,14 +130,15 @@ pub async fn activate(
             after,
             effects: transition.effects,
             actor: caller.actor(),
-            action: "attivazione casella".into(),
+            action: action.to_owned(),
         };
         let (mut ops, _, _) = change.into_ops(now)?;
         ops.push(reserve);
+        ops.extend(also(&transition.mailbox)?);
         match repo::commit(store, ops).await {
             Ok(()) => {
                 tracing::info!(address = %transition.mailbox.address, %ordine, "mailbox activated");
-                return Ok(MailboxView::of(&transition.mailbox));
+                return Ok(transition.mailbox);
             }
             // The address went to a concurrent activation, or the member changed: read again.
             Err(e) if e.is_condition_failed() => continue,

@@ -295,7 +295,11 @@ async fn count(store: &dyn ItemStore, query: Query) -> Result<u32, StoreError> {
 }
 
 /// How much waits in each queue.
-pub async fn counts(store: &dyn ItemStore, caller: &Caller) -> Result<Code, CodeError> {
+pub async fn counts(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Code, CodeError> {
     ensure(caller.can_decide_disdette() && caller.can_review_contracts())?;
     let limit = Code::MAX as usize;
     Ok(Code {
@@ -304,5 +308,6 @@ pub async fn counts(store: &dyn ItemStore, caller: &Caller) -> Result<Code, Code
         decessi: count(store, members::deaths(limit)).await?,
         comandi_fermi: count(store, outbox::parked(limit)).await?,
         bloccate: count(store, members::blocked(limit)).await?,
+        richieste_ferme: count(store, super::richieste::late_query(now, limit)).await?,
     })
 }

@@ -17,6 +17,7 @@ pub mod overview;
 pub mod primo_accesso;
 pub mod profile;
 pub mod prospetto;
+pub mod richieste;
 pub mod spreadsheet;
 pub mod upload;
 

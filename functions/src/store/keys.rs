@@ -7,6 +7,7 @@
 //! | a holder's disdetta (the latest) | `MEMBER#{cf}` | `DISDETTA` | – | `REVIEW#DISDETTE` / `{at}#{cf}` while undecided |
 //! | contract issued to a member | `MEMBER#{cf}` | `CONTRACT#{documento}` | – | – |
 //! | signed contract uploaded | `MEMBER#{cf}` | `SIGNED#{sha256}` | – | `REVIEW#CONTRACTS` / `{at}#{cf}#{sha256}` while in review |
+//! | activation request (a person's latest) | `RICHIESTA#{cf}` | `ATTIVAZIONE` | `RICHIESTE#{ordine}` / `{at}#{cf}` while waiting | `REVIEW#RICHIESTE` / `{at}#{cf}` while waiting |
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
 //! | Ordine (profile, own mailbox) | `ORDINE#{ordine}` | `ORDINE` | – | – |
 //! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
@@ -47,6 +48,7 @@ pub const MEMBER: &str = "member";
 pub const CONTRACT: &str = "contract";
 pub const SIGNED_CONTRACT: &str = "signed-contract";
 pub const DISDETTA: &str = "disdetta";
+pub const RICHIESTA: &str = "richiesta-attivazione";
 pub const ADDRESS: &str = "address";
 pub const ORDINE: &str = "ordine";
 pub const ACCOUNT: &str = "account";
@@ -123,6 +125,36 @@ pub fn disdetta_queue(at: DateTime<Utc>, cf: &CodiceFiscale) -> Key {
         DISDETTE_QUEUE,
         format!("{}#{cf}", at.format("%Y-%m-%dT%H:%M:%S%.6fZ")),
     )
+}
+
+fn instant(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// A person's activation request (one at a time: a decided one is replaced by the next).
+pub fn richiesta(cf: &CodiceFiscale) -> Key {
+    Key::new(format!("RICHIESTA#{cf}"), "ATTIVAZIONE")
+}
+
+/// The requests waiting for an Ordine's secretariat, oldest first.
+pub fn richieste_ordine(ordine: OrdineCode) -> String {
+    format!("RICHIESTE#{ordine}")
+}
+
+pub fn richiesta_in_ordine(ordine: OrdineCode, at: DateTime<Utc>, cf: &CodiceFiscale) -> Key {
+    Key::new(richieste_ordine(ordine), format!("{}#{cf}", instant(at)))
+}
+
+/// Every Ordine's waiting requests, oldest first: the Fondazione follows the late ones.
+pub const RICHIESTE_QUEUE: &str = "REVIEW#RICHIESTE";
+
+pub fn richiesta_queue(at: DateTime<Utc>, cf: &CodiceFiscale) -> Key {
+    Key::new(RICHIESTE_QUEUE, format!("{}#{cf}", instant(at)))
+}
+
+/// The sort keys of the requests filed up to `at` (each key continues with `#{cf}`).
+pub fn richieste_until(at: DateTime<Utc>) -> String {
+    format!("{}#~", instant(at))
 }
 
 pub fn ordine_members(ordine: OrdineCode) -> String {

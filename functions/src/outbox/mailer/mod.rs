@@ -164,6 +164,42 @@ impl Notice {
     }
 }
 
+impl Notice {
+    /// The secretariat's decision on an activation request, to the email the requester
+    /// gave: the address activated, or the reason it was declined.
+    pub fn richiesta_decision(
+        to: &str,
+        ordine: &str,
+        indirizzo: Option<&str>,
+        motivo: &str,
+    ) -> Self {
+        let (subject, body) = match indirizzo {
+            Some(address) => (
+                format!("PEC Ingegneri: la tua casella {address} è attiva"),
+                format!(
+                    "La segreteria dell'{ordine} ha accolto la tua richiesta: la casella PEC {address} è attiva.\n\n\
+                     Riceverai dal gestore le credenziali per il primo accesso. Al primo accesso all'area riservata di PEC Ingegneri \
+                     troverai il contratto da firmare digitalmente e caricare.\n"
+                ),
+            ),
+            None => (
+                "PEC Ingegneri: la richiesta di attivazione non è stata accolta".to_owned(),
+                format!(
+                    "La segreteria dell'{ordine} non ha accolto la tua richiesta di attivazione di una casella PEC @ingpec.eu.\n\n\
+                     Motivo: {motivo}\n\n\
+                     Puoi presentare una nuova richiesta dalla pagina «Richiedi la PEC» di PEC Ingegneri, o scrivere alla segreteria del tuo Ordine.\n"
+                ),
+            ),
+        };
+        Self {
+            to: vec![to.to_owned()],
+            subject,
+            body,
+            controllo_spazio: None,
+        }
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum MailError {
     /// Worth retrying later (outage, throttling).

@@ -1,0 +1,59 @@
+//! The public requests of people without an account: an engineer asks his Ordine for a
+//! mailbox, with his identity document. No token: the Albo's check and the secretariat's
+//! reading of the document stand for it.
+
+use axum::Json;
+use axum::extract::State;
+use shared::api::{
+    DocumentoDaInviare, DocumentoPronto, RichiestaAttivazioneForm, RichiestaRicevuta,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::http::extract;
+use crate::service::richieste;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(prepare_document))
+        .routes(routes!(submit))
+}
+
+/// Where to send the identity document: one PUT of its size and SHA-256, for ten minutes.
+#[utoipa::path(
+    post, path = "/api/richieste-attivazione/documento", tag = "richieste",
+    request_body = DocumentoDaInviare,
+    responses((status = 200, description = "Dove inviare il documento", body = DocumentoPronto))
+)]
+async fn prepare_document(
+    State(state): State<AppState>,
+    extract::Json(request): extract::Json<DocumentoDaInviare>,
+) -> Result<Json<DocumentoPronto>, AppError> {
+    Ok(Json(
+        richieste::prepare_document(state.blobs.as_ref(), &request, state.clock.now()).await?,
+    ))
+}
+
+/// Files a request for a mailbox with the Ordine chosen. The same form again answers the
+/// request filed.
+#[utoipa::path(
+    post, path = "/api/richieste-attivazione", tag = "richieste",
+    request_body = RichiestaAttivazioneForm,
+    responses((status = 200, description = "La richiesta presentata", body = RichiestaRicevuta))
+)]
+async fn submit(
+    State(state): State<AppState>,
+    extract::Json(form): extract::Json<RichiestaAttivazioneForm>,
+) -> Result<Json<RichiestaRicevuta>, AppError> {
+    Ok(Json(
+        richieste::submit(
+            state.store.as_ref(),
+            state.blobs.as_ref(),
+            &form,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}

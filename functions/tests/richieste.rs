@@ -1,0 +1,402 @@
+//! Activation requests: an engineer without a mailbox asks his Ordine from the public
+//! page with his identity document; bad requests are refused with nothing written; the
+//! secretariat sees the Albo's check, reads the document, declines with a reason or
+//! activates; the requester is told by email; the Fondazione sees the requests left
+//! waiting more than 30 days. On SQLite and DynamoDB (moto).
+
+mod support;
+
+use std::sync::Arc;
+
+use functions::outbox::mailer::sandbox::SandboxMailer;
+use functions::outbox::provider::sandbox::SandboxProvider;
+use functions::outbox::{self as dispatcher, Channels};
+use functions::repo::sandbox;
+use functions::store::ItemStore;
+use functions::store::sqlite::SqliteStore;
+use functions::testing::Moto;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use shared::access::Role;
+use support::{Api, albo_row, caller, cf};
+
+#[tokio::test]
+async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_sqlite() {
+    scenario(Arc::new(SqliteStore::in_memory().unwrap())).await;
+}
+
+#[tokio::test]
+async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_dynamodb() {
+    let moto = Moto::start().await;
+    scenario(Arc::new(moto.store("richieste").await)).await;
+}
+
+/// A small PDF, as a scanner would make it.
+const ID_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Sends `bytes` as `cf`'s identity document, as the browser does: asks where, PUTs it
+/// there (the test's file store is in memory: the URL names the key). Its SHA-256.
+async fn send_document(api: &Api, cf: &str, bytes: &[u8]) -> String {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let body = json!({ "codice_fiscale": cf, "sha256": sha256, "dimensione": bytes.len() });
+    let ready = public(api, "/api/richieste-attivazione/documento", &body).await;
+    assert_eq!(ready.status, 200, "{}", ready.text);
+    let url = ready.body["url"].as_str().unwrap();
+    let key = url
+        .strip_prefix("memory://")
+        .and_then(|rest| rest.split('?').next())
+        .unwrap();
+    api.state
+        .blobs
+        .put(key, bytes.to_vec(), "application/octet-stream")
+        .await
+        .unwrap();
+    sha256
+}
+
+/// A POST without a token.
+async fn public(api: &Api, path: &str, body: &Value) -> support::Response {
+    api.send(
+        "POST",
+        path,
+        None,
+        Some(axum::body::Body::from(body.to_string())),
+        &[("content-type", "application/json")],
+    )
+    .await
+}
+
+fn form(nome: &str, cognome: &str, cf: &str, documento: &str, pre: bool) -> Value {
+    json!({
+        "ordine": "MI",
+        "anagrafica": {
+            "nome": nome, "cognome": cognome, "codice_fiscale": cf,
+            "indirizzo": "Via Dante 3", "comune": "Milano", "provincia": "MI", "cap": "20121",
+            "email": format!("{}@example.it", nome.to_lowercase()), "telefono": "333 1234567"
+        },
+        "pre_iscrizione": pre,
+        "documento": documento,
+        "informativa_accettata": true,
+    })
+}
+
+async fn dispatch(store: &Arc<dyn ItemStore>) {
+    let provider = SandboxProvider::new(store.clone());
+    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
+    let channels = Channels {
+        provider: &provider,
+        mailer: &mailer,
+    };
+    dispatcher::run_once(
+        store.as_ref(),
+        channels,
+        "2026-11-22T23:00:00Z".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+async fn scenario(store: Arc<dyn ItemStore>) {
+    let api = Api::new(store.clone());
+    let (mario, anna, giulia) = (
+        cf("Rossi", "Mario", 1),
+        cf("Bianchi", "Anna", 2),
+        cf("Verdi", "Giulia", 3),
+    );
+    api.register(&[
+        albo_row("Mario", "Rossi", &mario, "MI", "A1"),
+        albo_row("Anna", "Bianchi", &anna, "MI", "A2"),
+    ])
+    .await;
+    api.activate("MI", &anna).await;
+    let milano = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let roma = api.token(&caller(Role::Segreteria, None, Some("RM")));
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let queue = |token: String| {
+        let api = &api;
+        async move { api.get("/api/ordini/MI/richieste", &token).await }
+    };
+
+    // A document that is no PDF nor image, one larger than allowed: refused.
+    let html = send_document(&api, &mario, b"<html><script>alert(1)</script></html>").await;
+    let refused = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Mario", "Rossi", &mario, &html, false),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["field"], "documento", "{}", refused.text);
+    let too_large = public(
+        &api,
+        "/api/richieste-attivazione/documento",
+        &json!({ "codice_fiscale": mario, "sha256": "ab".repeat(32), "dimensione": 9 * 1024 * 1024 }),
+    )
+    .await;
+    assert_eq!(too_large.status, 422, "{}", too_large.text);
+
+    let document = send_document(&api, &mario, ID_PDF).await;
+    // Another person's name on Mario's code; no privacy notice; someone with a mailbox;
+    // someone the Albo does not list who is not registering: each refused, in Italian.
+    let other = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Maria", "Rossi", &mario, &document, false),
+    )
+    .await;
+    assert_eq!(other.status, 422, "{}", other.text);
+    assert!(other.text.contains("altro nome"), "{}", other.text);
+    let mut no_notice = form("Mario", "Rossi", &mario, &document, false);
+    no_notice["informativa_accettata"] = json!(false);
+    let no_notice = public(&api, "/api/richieste-attivazione", &no_notice).await;
+    assert_eq!(
+        no_notice.body["field"], "informativa_accettata",
+        "{}",
+        no_notice.text
+    );
+    let anna_document = send_document(&api, &anna, ID_PDF).await;
+    let has_one = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Anna", "Bianchi", &anna, &anna_document, false),
+    )
+    .await;
+    assert_eq!(has_one.body["code"], "already_active", "{}", has_one.text);
+    let giulia_document = send_document(&api, &giulia, ID_PDF).await;
+    let not_listed = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Giulia", "Verdi", &giulia, &giulia_document, false),
+    )
+    .await;
+    assert_eq!(
+        not_listed.body["code"], "not_in_ordine",
+        "{}",
+        not_listed.text
+    );
+    // Without a document sent.
+    let no_document = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Mario", "Rossi", &mario, "", false),
+    )
+    .await;
+    assert_eq!(
+        no_document.body["field"], "documento",
+        "{}",
+        no_document.text
+    );
+    let listed = queue(milano.clone()).await;
+    assert_eq!(
+        listed.body["items"],
+        json!([]),
+        "nothing written: {}",
+        listed.text
+    );
+
+    // Giulia is registering now; Mario is registered. The same form again answers the
+    // request filed; a different one while it waits is refused.
+    let giulia_filed = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Giulia", "Verdi", &giulia, &giulia_document, true),
+    )
+    .await;
+    assert_eq!(giulia_filed.status, 200, "{}", giulia_filed.text);
+    let filed = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Mario", "Rossi", &mario, &document, false),
+    )
+    .await;
+    assert_eq!(filed.status, 200, "{}", filed.text);
+    assert_eq!(filed.body["email"], "mario@example.it");
+    let again = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Mario", "Rossi", &mario, &document, false),
+    )
+    .await;
+    assert_eq!(again.body, filed.body);
+    let mut changed = form("Mario", "Rossi", &mario, &document, false);
+    changed["anagrafica"]["telefono"] = json!("333 7654321");
+    let changed = public(&api, "/api/richieste-attivazione", &changed).await;
+    assert_eq!(changed.status, 422, "{}", changed.text);
+    assert!(
+        changed.text.contains("già una tua richiesta"),
+        "{}",
+        changed.text
+    );
+
+    // Rome's secretariat sees nothing of Milan's; Milan's sees both with the Albo's check.
+    assert_eq!(queue(roma.clone()).await.status, 403);
+    let listed = queue(milano.clone()).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let items = listed.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", listed.text);
+    // (Filed at the same instant here, by the test's clock.)
+    let of = |cognome: &str| {
+        items
+            .iter()
+            .find(|i| i["richiesta"]["anagrafica"]["cognome"] == cognome)
+            .unwrap()
+    };
+    assert_eq!(of("Verdi")["controllo"], "non-iscritto");
+    assert_eq!(of("Rossi")["controllo"], "conforme");
+    let presentata = of("Rossi")["richiesta"]["presentata_il"].clone();
+    let document_path = format!("/api/ordini/MI/richieste/{mario}/documento");
+    let read = api.get(&document_path, &milano).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.text.as_bytes(), ID_PDF);
+    assert!(
+        read.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"),
+    );
+    assert_eq!(api.get(&document_path, &roma).await.status, 403);
+
+    // Giulia is not in the Albo yet: not activable; declined, with a reason required.
+    let giulia_decision = format!("/api/ordini/MI/richieste/{giulia}/decisione");
+    let giulia_at = of("Verdi")["richiesta"]["presentata_il"].clone();
+    let not_yet = api
+        .json(
+            "POST",
+            &giulia_decision,
+            &milano,
+            &json!({ "attivare": true, "presentata_il": giulia_at }),
+        )
+        .await;
+    assert_eq!(not_yet.status, 422, "{}", not_yet.text);
+    let no_reason = api
+        .json(
+            "POST",
+            &giulia_decision,
+            &milano,
+            &json!({ "attivare": false, "presentata_il": giulia_at }),
+        )
+        .await;
+    assert_eq!(no_reason.body["field"], "motivo", "{}", no_reason.text);
+    let declined = api
+        .json(
+            "POST",
+            &giulia_decision,
+            &milano,
+            &json!({ "attivare": false, "motivo": "Iscrizione non ancora deliberata dal Consiglio.", "presentata_il": giulia_at }),
+        )
+        .await;
+    assert_eq!(declined.status, 200, "{}", declined.text);
+
+    // Mario: a decision on a request that is not the one read is refused; then activated,
+    // and the same decision again answers alike; the opposite one is refused.
+    let mario_decision = format!("/api/ordini/MI/richieste/{mario}/decisione");
+    let stale = api
+        .json(
+            "POST",
+            &mario_decision,
+            &milano,
+            &json!({ "attivare": true, "presentata_il": "2026-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+    let from_rome = api
+        .json(
+            "POST",
+            &mario_decision,
+            &roma,
+            &json!({ "attivare": true, "presentata_il": presentata }),
+        )
+        .await;
+    assert_eq!(from_rome.status, 403);
+    let activated = api
+        .json(
+            "POST",
+            &mario_decision,
+            &milano,
+            &json!({ "attivare": true, "presentata_il": presentata }),
+        )
+        .await;
+    assert_eq!(activated.status, 200, "{}", activated.text);
+    assert_eq!(
+        activated.body["esito"]["indirizzo"],
+        "mario.rossi@ingpec.eu"
+    );
+    let repeated = api
+        .json(
+            "POST",
+            &mario_decision,
+            &milano,
+            &json!({ "attivare": true, "presentata_il": presentata }),
+        )
+        .await;
+    assert_eq!(repeated.status, 200, "{}", repeated.text);
+    let reversed = api
+        .json(
+            "POST",
+            &mario_decision,
+            &milano,
+            &json!({ "attivare": false, "motivo": "x", "presentata_il": presentata }),
+        )
+        .await;
+    assert_eq!(reversed.status, 422, "{}", reversed.text);
+    let member = api.get(&format!("/api/members/{mario}"), &milano).await;
+    assert_eq!(member.body["mailbox"]["address"], "mario.rossi@ingpec.eu");
+    assert_eq!(queue(milano.clone()).await.body["items"], json!([]));
+
+    // Both told by email, at the address they gave; the provider made Mario's mailbox.
+    dispatch(&store).await;
+    let sent = sandbox::sent(store.as_ref()).await.unwrap();
+    let to = |address: &str| {
+        sent.iter()
+            .find(|n| n.notice.to == vec![address.to_owned()])
+            .unwrap_or_else(|| panic!("nothing sent to {address}: {sent:?}"))
+    };
+    assert!(
+        to("mario@example.it")
+            .notice
+            .subject
+            .contains("mario.rossi@ingpec.eu")
+    );
+    assert!(
+        to("giulia@example.it")
+            .notice
+            .body
+            .contains("Iscrizione non ancora deliberata")
+    );
+    assert!(
+        sandbox::mailbox(store.as_ref(), "mario.rossi@ingpec.eu")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Giulia asks again once declined; 31 days later it is late for the Fondazione.
+    let refiled = public(
+        &api,
+        "/api/richieste-attivazione",
+        &form("Giulia", "Verdi", &giulia, &giulia_document, true),
+    )
+    .await;
+    assert_eq!(refiled.status, 200, "{}", refiled.text);
+    let late = api.get("/api/fondazione/richieste", &fondazione).await;
+    assert_eq!(
+        late.body["items"],
+        json!([]),
+        "not late today: {}",
+        late.text
+    );
+    let later = Api::at(store.clone(), "2026-12-24T10:00:00Z");
+    let fondazione = later.token(&caller(Role::Fondazione, None, None));
+    let milano = later.token(&caller(Role::Segreteria, None, Some("MI")));
+    let late = later.get("/api/fondazione/richieste", &fondazione).await;
+    let items = late.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", late.text);
+    assert_eq!(items[0]["giorni_di_attesa"], 32);
+    assert_eq!(items[0]["richiesta"]["ordine"], "MI");
+    let counts = later.get("/api/fondazione/code", &fondazione).await;
+    assert_eq!(counts.body["richieste_ferme"], 1, "{}", counts.text);
+    assert_eq!(
+        later.get("/api/fondazione/richieste", &milano).await.status,
+        403
+    );
+}
