@@ -461,19 +461,37 @@ pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientErr
         return Ok(done);
     }
     let url = ready.url.ok_or(ClientError::Decode)?;
+    put_to_store(&url, &ready.intestazioni, &file).await?;
+    let path = format!("/api/me/contratto/caricamenti/{sha256}/verifica");
+    let key = new_key();
+    send(
+        || Request::post(&path).header("Idempotency-Key", &key),
+        Body::None,
+        Retry::Safe,
+    )
+    .await
+}
+
+/// PUTs `file` to the file store's upload URL (without the session's token: the URL is
+/// the permission), with the headers it asks for; a network failure is tried again.
+async fn put_to_store(
+    url: &str,
+    headers: &[shared::api::Intestazione],
+    file: &[u8],
+) -> Result<(), ClientError> {
     let mut attempt = 0;
     loop {
-        let mut put = Request::put(&url);
-        for header in &ready.intestazioni {
+        let mut put = Request::put(url);
+        for header in headers {
             put = put.header(&header.nome, &header.valore);
         }
         let sent = put
-            .body(js_sys::Uint8Array::from(file.as_slice()))
+            .body(js_sys::Uint8Array::from(file))
             .map_err(|_| ClientError::Decode)?
             .send()
             .await;
         match sent {
-            Ok(response) if response.ok() => break,
+            Ok(response) if response.ok() => return Ok(()),
             Ok(response) => return Err(failure(response).await),
             Err(_) if attempt < RETRY_DELAYS_MS.len() => {
                 sleep(RETRY_DELAYS_MS[attempt]).await;
@@ -482,13 +500,89 @@ pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientErr
             Err(_) => return Err(ClientError::Network),
         }
     }
-    let path = format!("/api/me/contratto/caricamenti/{sha256}/verifica");
-    let key = new_key();
-    send(
-        || Request::post(&path).header("Idempotency-Key", &key),
-        Body::None,
+}
+
+/// Sends the identity document of the person with `codice_fiscale` for his activation
+/// request; its SHA-256, which the form then names.
+pub async fn send_identity_document(
+    codice_fiscale: &str,
+    file: Vec<u8>,
+) -> Result<String, ClientError> {
+    use sha2::{Digest, Sha256};
+    let request = shared::api::DocumentoDaInviare {
+        codice_fiscale: codice_fiscale.to_owned(),
+        sha256: hex::encode(Sha256::digest(&file)),
+        dimensione: file.len() as u64,
+    };
+    let ready: shared::api::DocumentoPronto = send(
+        || Request::post("/api/richieste-attivazione/documento"),
+        json(&request)?,
         Retry::Safe,
     )
+    .await?;
+    put_to_store(&ready.url, &ready.intestazioni, &file).await?;
+    Ok(ready.sha256)
+}
+
+/// Files an activation request (the same form again answers the request filed).
+pub async fn request_activation(
+    form: &shared::api::RichiestaAttivazioneForm,
+) -> Result<shared::api::RichiestaRicevuta, ClientError> {
+    send(
+        || Request::post("/api/richieste-attivazione"),
+        json(form)?,
+        Retry::Safe,
+    )
+    .await
+}
+
+/// The activation requests waiting for the Ordine.
+pub async fn richieste(
+    ordine: OrdineCode,
+    cursor: Option<&str>,
+) -> Result<shared::api::RichiestePage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!(
+        "/api/ordini/{ordine}/richieste?{}",
+        query_string(&query)
+    ))
+    .await
+}
+
+/// The identity document a request came with.
+pub async fn richiesta_document(
+    ordine: OrdineCode,
+    codice_fiscale: &str,
+) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!(
+        "/api/ordini/{ordine}/richieste/{codice_fiscale}/documento"
+    ))
+    .await
+}
+
+/// Activates or declines a request (the same decision again is answered alike).
+pub async fn decide_richiesta(
+    ordine: OrdineCode,
+    codice_fiscale: &str,
+    decision: &shared::api::DecisioneAttivazione,
+) -> Result<shared::richiesta::RichiestaAttivazione, ClientError> {
+    let path = format!("/api/ordini/{ordine}/richieste/{codice_fiscale}/decisione");
+    send(|| Request::post(&path), json(decision)?, Retry::Safe).await
+}
+
+/// Every Ordine's requests waiting more than 30 days.
+pub async fn richieste_ferme(
+    cursor: Option<&str>,
+) -> Result<shared::api::RichiestePage, ClientError> {
+    let query = PageQuery {
+        cursor: cursor.map(str::to_owned),
+    };
+    get(&format!(
+        "/api/fondazione/richieste?{}",
+        query_string(&query)
+    ))
     .await
 }
 

@@ -13,7 +13,7 @@ use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
     albo::AlboImportPage, audit::AuditPage, bloccate::BloccatePage, comandi::ComandiPage,
     contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, orders::PaymentsPage,
-    overview::OverviewPage,
+    overview::OverviewPage, richieste::RichiesteFermePage,
 };
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
@@ -25,8 +25,10 @@ use crate::pages::not_found::NotFound;
 use crate::pages::ordine::{
     bulk::BulkActivationPage, domicilio::DomicilioPage, mailbox::OrdineMailboxPage,
     member::MemberPage, members::MembersPage, members::NationwidePage, profilo::ProfiloPage,
+    richieste::RichiestePage,
 };
 use crate::pages::plans::PlansPage;
+use crate::pages::request::RequestPage;
 use crate::pages::sender::SenderCheckPage;
 
 /// The plans and the quote.
@@ -48,6 +50,7 @@ pub fn accesso() -> AnyView {
             <Route path=path!("/accesso") view=LoginPage/>
             <Route path=path!("/accesso/callback") view=CallbackPage/>
             <Route path=path!("/verifica-mittente") view=SenderCheckPage/>
+            <Route path=path!("/richiesta-pec") view=RequestPage/>
         </Routes>
     }
     .into_any()
@@ -85,6 +88,7 @@ pub fn ordine() -> AnyView {
                     <Route path=path!("casella") view=OrdineMailboxPage/>
                     <Route path=path!("profilo") view=ProfiloPage/>
                     <Route path=path!("domicilio") view=DomicilioPage/>
+                    <Route path=path!("richieste") view=RichiestePage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>
@@ -108,6 +112,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("decessi") view=DecessiPage/>
                     <Route path=path!("comandi") view=ComandiPage/>
                     <Route path=path!("bloccate") view=BloccatePage/>
+                    <Route path=path!("richieste") view=RichiesteFermePage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -37,7 +37,7 @@ impl Area {
                     .strip_prefix(prefix)
                     .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'))
         };
-        if under(path::ACCESSO) || under(path::VERIFICA_MITTENTE) {
+        if under(path::ACCESSO) || under(path::VERIFICA_MITTENTE) || under(path::RICHIESTA_PEC) {
             Area::Accesso
         } else if under(path::MIA_PEC) {
             Area::Iscritto
@@ -88,6 +88,7 @@ pub mod path {
     pub const PIANI: &str = "/piani";
     pub const VERIFICA_MITTENTE: &str = "/verifica-mittente";
     pub const ASSISTENZA: &str = "/assistenza";
+    pub const RICHIESTA_PEC: &str = "/richiesta-pec";
     pub const ACCESSO: &str = "/accesso";
     pub const ACCESSO_CALLBACK: &str = "/accesso/callback";
     pub const MIA_PEC: &str = "/mia-pec";
@@ -103,6 +104,7 @@ pub mod path {
     pub const ORDINE_CASELLA: &str = "/ordine/casella";
     pub const ORDINE_PROFILO: &str = "/ordine/profilo";
     pub const ORDINE_DOMICILIO: &str = "/ordine/domicilio";
+    pub const ORDINE_RICHIESTE: &str = "/ordine/richieste";
     pub const FONDAZIONE: &str = "/fondazione";
     pub const FONDAZIONE_ISCRITTI: &str = "/fondazione/iscritti";
     pub const FONDAZIONE_ALBO: &str = "/fondazione/albo";
@@ -113,6 +115,7 @@ pub mod path {
     pub const FONDAZIONE_DECESSI: &str = "/fondazione/decessi";
     pub const FONDAZIONE_COMANDI: &str = "/fondazione/comandi";
     pub const FONDAZIONE_BLOCCATE: &str = "/fondazione/bloccate";
+    pub const FONDAZIONE_RICHIESTE: &str = "/fondazione/richieste";
 
     /// One of the holder's orders.
     pub fn ordine_acquisto(id: &str) -> String {
@@ -181,6 +184,7 @@ mod tests {
         assert_eq!(Area::of(path::ACCESSO_CALLBACK), Area::Accesso);
         assert_eq!(Area::of(path::PIANI), Area::Pubblico);
         assert_eq!(Area::of(path::VERIFICA_MITTENTE), Area::Accesso);
+        assert_eq!(Area::of(path::RICHIESTA_PEC), Area::Accesso);
         assert_eq!(Area::of(path::MIA_PEC), Area::Iscritto);
         assert_eq!(Area::of(path::MIA_PEC_STORICO), Area::Iscritto);
         assert_eq!(Area::of(&path::iscritto("RSSMRA85T10A562S")), Area::Ordine);

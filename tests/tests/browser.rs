@@ -689,6 +689,7 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
 
             check!("Pagina inesistente", "/pagina-che-non-esiste", "page-title");
             check!("Assistenza", "/assistenza", "assistance-sender-check");
+            check!("Richiedi la PEC", "/richiesta-pec", "request-form");
             let login = LoginPage::open(client.clone(), &server.url("/accesso")).await?;
             audit_here!("Accedi");
             login.log_in("mario.rossi", "sbagliata").await?;
@@ -735,6 +736,11 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Attivazione massiva", "/ordine/attivazioni", "csv-file");
             check!("Casella dell'Ordine", "/ordine/casella", "ordine-mailbox");
             check!("Profilo dell'Ordine", "/ordine/profilo", "profilo-save");
+            check!(
+                "Richieste di attivazione",
+                "/ordine/richieste",
+                "page-title"
+            );
             // The member's area, as a secretariat: one message, naming his own area.
             client.goto(&server.url("/mia-pec")).await?;
             let said = screen.text("wrong-role").await?;
@@ -762,6 +768,11 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Comandi fermi", "/fondazione/comandi", "comandi-empty");
             check!("Decessi", "/fondazione/decessi", "page-title");
             check!("Caselle bloccate", "/fondazione/bloccate", "page-title");
+            check!(
+                "Richieste ferme",
+                "/fondazione/richieste",
+                "richieste-ferme-empty"
+            );
             // The demo's uploads signed by a CA outside the trust store.
             check!(
                 "Contratti in revisione",
@@ -1422,6 +1433,109 @@ async fn a_member_pays_through_stripe_js_with_3d_secure() -> Result<()> {
         .await;
     browser.close().await?;
     outcome
+}
+
+/// An engineer of Milan without a mailbox asks for one from the public page, with his
+/// identity document; the secretariat finds the request in its queue with the Albo's
+/// check, reads the document and activates: his mailbox is active and he is told.
+#[tokio::test]
+async fn an_activation_request_goes_from_the_public_page_to_an_active_mailbox() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let milano = server.token("segreteria.mi").await?;
+    let listed = server
+        .get(
+            "/api/ordini/MI/members?casella=nessuna&albo=iscritto&limit=1",
+            &milano,
+        )
+        .await?;
+    let member = &listed["items"][0];
+    let text = |field: &str| member[field].as_str().unwrap_or_default().to_owned();
+    let (cf, nome, cognome) = (text("codice_fiscale"), text("nome"), text("cognome"));
+    let dir = std::env::temp_dir().join(format!("pec-richiesta-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let document = dir.join("carta-identita.pdf");
+    std::fs::write(
+        &document,
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+    )?;
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("activation_request", |client| {
+            let (cf, nome, cognome, document) =
+                (cf.clone(), nome.clone(), cognome.clone(), document.clone());
+            async move {
+                let screen = Screen::new(client.clone());
+                client.goto(&server.url("/")).await?;
+                screen.click("nav-request").await?;
+                // Sent empty: each missing field says so, the document first.
+                screen.click("request-submit").await?;
+                screen.wait_text("documento-error").await?;
+                client
+                    .find(Locator::Css("#ordine option[value='MI']"))
+                    .await?
+                    .click()
+                    .await?;
+                for (id, value) in [
+                    ("nome", nome.as_str()),
+                    ("cognome", cognome.as_str()),
+                    ("codice_fiscale", cf.as_str()),
+                    ("indirizzo", "Via Dante 3"),
+                    ("comune", "Milano"),
+                    ("provincia", "MI"),
+                    ("cap", "20121"),
+                    ("email", "richiedente@example.it"),
+                ] {
+                    screen.fill(id, value).await?;
+                }
+                screen
+                    .find("documento")
+                    .await?
+                    .send_keys(document.to_str().unwrap_or_default())
+                    .await?;
+                // Without the privacy notice accepted: refused at its box.
+                screen.click("request-submit").await?;
+                screen.wait_text("informativa_accettata-error").await?;
+                audit_both(&client, "Richiedi la PEC, con l'errore").await?;
+                screen.tick("informativa_accettata").await?;
+                screen.click("request-submit").await?;
+                let received = screen.wait_text("request-received").await?;
+                ensure!(received.contains("richiedente@example.it"), "{received}");
+                audit_both(&client, "Richiesta inviata").await?;
+
+                LoginPage::open(client.clone(), &server.url("/accesso"))
+                    .await?
+                    .log_in("segreteria.mi", "pec-demo")
+                    .await?;
+                screen.click("nav-richieste").await?;
+                let item = screen.text("richiesta-item").await?;
+                ensure!(item.contains(&cf), "{item}");
+                let check = screen.text("request-check").await?;
+                ensure!(check.contains("si può attivare"), "{check}");
+                audit_both(&client, "Richieste di attivazione").await?;
+                screen.click("richiesta-documento").await?;
+                // A reason is needed to decline: said at the field, which takes the focus.
+                screen.click("richiesta-reject").await?;
+                screen.wait_text("richiesta-motivo-error").await?;
+                screen.focus_on("richiesta-motivo").await?;
+                screen.click("richiesta-approve").await?;
+                let done = screen.wait_text("richiesta-done").await?;
+                ensure!(done.starts_with("Casella attivata"), "{done}");
+                Ok(())
+            }
+        })
+        .await;
+    browser.close().await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome?;
+    let member = server.get(&format!("/api/members/{cf}"), &milano).await?;
+    ensure!(
+        member["mailbox"]["status"] == "attiva",
+        "not active: {member}"
+    );
+    let queue = server.get("/api/ordini/MI/richieste", &milano).await?;
+    ensure!(queue["items"] == serde_json::json!([]), "{queue}");
+    Ok(())
 }
 
 /// A member whose domicilio digitale is another PEC files a disdetta; the Fondazione

@@ -304,7 +304,11 @@ mod tests {
         }
         for (prefixes, area) in [
             (
-                &["/accesso", shared::ui::path::VERIFICA_MITTENTE][..],
+                &[
+                    "/accesso",
+                    shared::ui::path::VERIFICA_MITTENTE,
+                    shared::ui::path::RICHIESTA_PEC,
+                ][..],
                 shared::ui::Area::Accesso,
             ),
             (&["/mia-pec"], shared::ui::Area::Iscritto),

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorAlert(
     #[prop(into)] message: String,
-    #[prop(optional)] testid: &'static str,
+    #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
     view! {
         <div class="alert alert-danger" role="alert" data-testid=testid>

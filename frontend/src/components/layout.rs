@@ -19,6 +19,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
     match role {
         None => &[
             (path::PIANI, "Piani e prezzi", "nav-plans"),
+            (path::RICHIESTA_PEC, "Richiedi la PEC", "nav-request"),
             (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
             (path::ASSISTENZA, "Assistenza", "nav-assistance"),
         ],
@@ -39,6 +40,11 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
         ],
         Some(Role::Segreteria) => &[
             (path::ORDINE_ISCRITTI, "Iscritti", "nav-members"),
+            (
+                path::ORDINE_RICHIESTE,
+                "Richieste di attivazione",
+                "nav-richieste",
+            ),
             (path::ORDINE_ATTIVAZIONI, "Attivazione massiva", "nav-bulk"),
             (
                 path::ORDINE_DOMICILIO,
@@ -69,6 +75,11 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::FONDAZIONE_DECESSI, "Decessi", "nav-decessi"),
             (path::FONDAZIONE_COMANDI, "Comandi fermi", "nav-comandi"),
             (path::FONDAZIONE_BLOCCATE, "Bloccate", "nav-bloccate"),
+            (
+                path::FONDAZIONE_RICHIESTE,
+                "Richieste ferme",
+                "nav-richieste-ferme",
+            ),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
@@ -145,6 +156,7 @@ fn waiting_in(code: &Code, testid: &str) -> Option<u32> {
         "nav-decessi" => Some(code.decessi),
         "nav-comandi" => Some(code.comandi_fermi),
         "nav-bloccate" => Some(code.bloccate),
+        "nav-richieste-ferme" => Some(code.richieste_ferme),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod alert;
 pub mod csv_upload;
+pub mod decision;
 pub mod download;
 pub mod form;
 pub mod guard;
@@ -12,5 +13,6 @@ pub mod member_table;
 pub mod page;
 pub mod queue;
 pub mod quote_table;
+pub mod request_facts;
 pub mod scroll_table;
 pub mod timeline;

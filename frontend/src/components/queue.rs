@@ -1,5 +1,6 @@
-//! A queue of the Fondazione's console, a page at a time (oldest first, as the server
-//! gives it): a line when it is empty, the items, and a button for the next page.
+//! A queue of requests to decide (the Fondazione's console, the Ordine's requests), a
+//! page at a time (oldest first, as the server gives it): a line when it is empty, the
+//! items, and a button for the next page.
 
 use std::future::Future;
 
@@ -33,6 +34,7 @@ queue_page!(RevisionePage, ContrattoInRevisione);
 queue_page!(DisdettePage, DisdettaInCoda);
 queue_page!(ComandiPage, ComandoFermo);
 queue_page!(BloccatePage, shared::api::CasellaBloccata);
+queue_page!(shared::api::RichiestePage, shared::api::RichiestaInCoda);
 
 /// The queue `load` reads from a cursor; `item` draws one entry. `testid` names the empty
 /// line (`{testid}-empty`) and the next-page button (`{testid}-next`).

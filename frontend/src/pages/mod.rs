@@ -7,4 +7,5 @@ pub mod member;
 pub mod not_found;
 pub mod ordine;
 pub mod plans;
+pub mod request;
 pub mod sender;

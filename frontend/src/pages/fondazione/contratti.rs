@@ -7,16 +7,14 @@ use shared::api::{ContrattoInRevisione, DecisioneRichiesta};
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
+use crate::components::decision::{Decision, Wording};
 use crate::components::download;
-use crate::components::form::focus_first_error;
 use crate::components::page::Page;
 use crate::components::queue::Queue;
 use crate::format;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    // Decided here: the list drops them without reloading.
-    let decided = RwSignal::new(Vec::<String>::new());
     view! {
         <Page title="Contratti in revisione">
         <p class="lead">
@@ -25,17 +23,15 @@ pub fn ReviewPage() -> impl IntoView {
         <Queue what="dei contratti in revisione" testid="review"
             empty="Nessun contratto in revisione."
             load=|cursor| async move { api::review_queue(cursor.as_deref()).await }
-            item=move |item| view! { <Review item decided/> }/>
+            item=|item| view! { <Review item/> }/>
         </Page>
     }
 }
 
 #[component]
-fn Review(item: ContrattoInRevisione, decided: RwSignal<Vec<String>>) -> impl IntoView {
+fn Review(item: ContrattoInRevisione) -> impl IntoView {
     let cf = item.codice_fiscale.to_string();
     let sha = item.sha256.clone();
-    let key = sha.clone();
-    let gone = move || decided.read().contains(&key);
     let who = StoredValue::new((cf.clone(), sha.clone()));
     let open = Action::new_local(move |_: &()| {
         let (cf, sha) = who.get_value();
@@ -53,37 +49,12 @@ fn Review(item: ContrattoInRevisione, decided: RwSignal<Vec<String>>) -> impl In
             ))
         }
     });
-    let motivo = RwSignal::new(String::new());
-    let motivo_error = RwSignal::new(None::<String>);
-    let decide = Action::new_local(move |approvato: &bool| {
+    let decide = move |approvato: bool, motivo: String| {
         let (cf, sha) = who.get_value();
-        let request = DecisioneRichiesta {
-            approvato: *approvato,
-            motivo: motivo.get_untracked(),
-        };
-        async move {
-            api::decide(&cf, &sha, &request)
-                .await
-                .map(|_| request.approvato)
-        }
-    });
-    let motivo_id = format!("motivo-{}", sha.get(..12).unwrap_or(&sha));
-    let reject = move |_| {
-        if motivo.get_untracked().trim().is_empty() {
-            motivo_error.set(Some(
-                "Indica il motivo del rifiuto: il titolare lo leggerà.".into(),
-            ));
-            focus_first_error();
-            return;
-        }
-        motivo_error.set(None);
-        decide.dispatch(false);
+        let request = DecisioneRichiesta { approvato, motivo };
+        async move { api::decide(&cf, &sha, &request).await.map(|_| ()) }
     };
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = decide.value().get() {
-            decided.update(|d| d.push(sha.clone()));
-        }
-    });
+    let field_key = item.sha256.get(..12).unwrap_or(&item.sha256).to_owned();
     let signers = item
         .referto
         .firmatari
@@ -120,44 +91,26 @@ fn Review(item: ContrattoInRevisione, decided: RwSignal<Vec<String>>) -> impl In
                 } else {
                     view! { <p class="mb-1">"Firme valide trovate:"</p><ul>{signers}</ul> }.into_any()
                 }}
-                <Show when=move || !gone() fallback=move || view! {
-                    <p class="alert alert-success" role="status" data-testid="review-done">
-                        {move || match decide.value().get() {
-                            Some(Ok(true)) => "Approvato: il contratto del titolare risulta firmato.",
-                            _ => "Respinto: il titolare riceve il motivo e può caricarlo di nuovo.",
-                        }}
-                    </p>
-                }>
+                <Decision testid="review" key=field_key wording=WORDING decide>
                     <button type="button" class="btn btn-outline-primary btn-sm me-2" data-testid="review-open"
                         disabled=move || open.pending().get() on:click=move |_| { open.dispatch(()); }>
                         "Scarica il file"
                     </button>
-                    <div class="mt-3">
-                        <label for=motivo_id.clone() class="form-label">"Motivo del rifiuto (il titolare lo leggerà)"</label>
-                        <textarea id=motivo_id.clone() class="form-control" rows="2" data-testid="review-motivo"
-                            aria-invalid=move || motivo_error.get().is_some().to_string()
-                            prop:value=move || motivo.get()
-                            on:input:target=move |ev| motivo.set(ev.target().value())></textarea>
-                        {move || motivo_error.get().map(|m| view! {
-                            <div class="invalid-feedback d-block" data-testid="review-motivo-error">{m}</div>
-                        })}
-                    </div>
-                    <div class="mt-2">
-                        <button type="button" class="btn btn-primary me-2" data-testid="review-approve"
-                            disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch(true); }>
-                            "Approva"
-                        </button>
-                        <button type="button" class="btn btn-outline-danger" data-testid="review-reject"
-                            disabled=move || decide.pending().get() on:click=reject>
-                            "Respingi"
-                        </button>
-                    </div>
-                    {move || match (open.value().get(), decide.value().get()) {
-                        (_, Some(Err(err))) | (Some(Err(err)), _) => Some(view! { <ErrorAlert message=err.to_string() testid="review-error"/> }),
-                        _ => None,
-                    }}
-                </Show>
+                    {move || open.value().get().and_then(Result::err).map(|err| view! {
+                        <ErrorAlert message=err.to_string() testid="review-open-error"/>
+                    })}
+                </Decision>
             </div>
         </li>
     }
 }
+
+const WORDING: Wording = Wording {
+    motivo: "Motivo del rifiuto (il titolare lo leggerà)",
+    motivo_mancante: "Indica il motivo del rifiuto: il titolare lo leggerà.",
+    approva: "Approva",
+    respingi: "Respingi",
+    approvata: "Approvato: il contratto del titolare risulta firmato.",
+    respinta: "Respinto: il titolare riceve il motivo e può caricarlo di nuovo.",
+    approva_chiude: false,
+};

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use shared::api::{DecisioneDisdetta, DisdettaInCoda};
 
 use crate::api;
-use crate::components::alert::ErrorAlert;
-use crate::components::form::focus_first_error;
+use crate::components::decision::{Decision, Wording};
 use crate::components::page::Page;
 use crate::components::queue::Queue;
 use crate::format;
@@ -31,34 +30,23 @@ pub fn DisdettePage() -> impl IntoView {
 fn Request(item: DisdettaInCoda) -> impl IntoView {
     let cf = StoredValue::new(item.disdetta.codice_fiscale.to_string());
     let richiesta_il = item.disdetta.richiesta_il;
-    let motivo = RwSignal::new(String::new());
-    let motivo_error = RwSignal::new(None::<String>);
-    let decide = Action::new_local(move |approvato: &bool| {
+    let decide = move |approvato: bool, motivo: String| {
         let request = DecisioneDisdetta {
-            approvato: *approvato,
-            motivo: motivo.get_untracked(),
+            approvato,
+            motivo,
             richiesta_il,
         };
-        async move { api::decide_disdetta(&cf.get_value(), &request).await }
-    });
-    let reject = move |_| {
-        if motivo.get_untracked().trim().is_empty() {
-            motivo_error.set(Some(
-                "Indica il motivo del rifiuto: il titolare lo leggerà.".into(),
-            ));
-            focus_first_error();
-            return;
+        async move {
+            api::decide_disdetta(&cf.get_value(), &request)
+                .await
+                .map(|_| ())
         }
-        motivo_error.set(None);
-        decide.dispatch(false);
     };
-    let done = move || matches!(decide.value().get(), Some(Ok(_)));
     let d = &item.disdetta;
     let shown = |a: &Option<shared::address::EmailAddress>| {
         a.as_ref()
             .map_or_else(|| "nessuno".to_owned(), ToString::to_string)
     };
-    let motivo_id = format!("motivo-{}", d.codice_fiscale);
     view! {
         <li class="review card mb-3" data-testid="disdetta-item">
             <div class="card-body">
@@ -75,41 +63,18 @@ fn Request(item: DisdettaInCoda) -> impl IntoView {
                 {item.ostacolo.clone().map(|o| view! {
                     <p class="alert alert-warning" role="note" data-testid="disdetta-ostacolo">{format!("Oggi non può essere approvata: {o}")}</p>
                 })}
-                <Show when=move || !done() fallback=move || view! {
-                    <p class="alert alert-success" role="status" data-testid="disdetta-done">
-                        {move || match decide.value().get() {
-                            Some(Ok(d)) if d.esito.as_ref().is_some_and(|e| e.approvata) =>
-                                "Approvata: la casella viene chiusa presso il gestore e il titolare è avvisato.",
-                            _ => "Respinta: il titolare riceve il motivo e può presentare una nuova richiesta.",
-                        }}
-                    </p>
-                }>
-                    <div class="mt-3">
-                        <label for=motivo_id.clone() class="form-label">"Motivo del rifiuto (il titolare lo leggerà)"</label>
-                        <textarea id=motivo_id.clone() class="form-control" rows="2" data-testid="disdetta-motivo"
-                            aria-invalid=move || motivo_error.get().is_some().to_string()
-                            aria-describedby=format!("{motivo_id}-error")
-                            prop:value=move || motivo.get()
-                            on:input:target=move |ev| motivo.set(ev.target().value())></textarea>
-                        <div id=format!("{motivo_id}-error") class="invalid-feedback d-block">
-                            {move || motivo_error.get()}
-                        </div>
-                    </div>
-                    <div class="mt-2">
-                        <button type="button" class="btn btn-danger me-2" data-testid="disdetta-approve"
-                            disabled=move || decide.pending().get() on:click=move |_| { decide.dispatch(true); }>
-                            "Approva e chiudi la casella"
-                        </button>
-                        <button type="button" class="btn btn-outline-secondary" data-testid="disdetta-reject"
-                            disabled=move || decide.pending().get() on:click=reject>
-                            "Respingi"
-                        </button>
-                    </div>
-                    {move || decide.value().get().and_then(Result::err).map(|err| view! {
-                        <ErrorAlert message=err.to_string() testid="disdetta-decision-error"/>
-                    })}
-                </Show>
+                <Decision testid="disdetta" key=d.codice_fiscale.to_string() wording=WORDING decide/>
             </div>
         </li>
     }
 }
+
+const WORDING: Wording = Wording {
+    motivo: "Motivo del rifiuto (il titolare lo leggerà)",
+    motivo_mancante: "Indica il motivo del rifiuto: il titolare lo leggerà.",
+    approva: "Approva e chiudi la casella",
+    respingi: "Respingi",
+    approvata: "Approvata: la casella viene chiusa presso il gestore e il titolare è avvisato.",
+    respinta: "Respinta: il titolare riceve il motivo e può presentare una nuova richiesta.",
+    approva_chiude: true,
+};

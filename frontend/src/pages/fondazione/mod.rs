@@ -9,3 +9,4 @@ pub mod decessi;
 pub mod disdette;
 pub mod orders;
 pub mod overview;
+pub mod richieste;

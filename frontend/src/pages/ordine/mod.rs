@@ -6,3 +6,4 @@ pub mod mailbox;
 pub mod member;
 pub mod members;
 pub mod profilo;
+pub mod richieste;
