@@ -24,6 +24,7 @@ use crate::service::code::CodeError;
 use crate::service::contratto::{ContrattoError, pdf};
 use crate::service::directory::DirectoryError;
 use crate::service::disdetta::DisdettaServiceError;
+use crate::service::documenti::DocumentoError;
 use crate::service::domicilio::DomicilioError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
@@ -319,11 +320,28 @@ impl From<DisdettaServiceError> for AppError {
             }
             DisdettaServiceError::NotAllowed(_)
             | DisdettaServiceError::Lifecycle(_)
-            | DisdettaServiceError::AlreadyDecided => refused(&err),
+            | DisdettaServiceError::AlreadyDecided
+            | DisdettaServiceError::Pending => refused(&err),
+            DisdettaServiceError::Documento { field, error } => documento(field, error),
             DisdettaServiceError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
             DisdettaServiceError::Busy => AppError::conflict(),
             DisdettaServiceError::Store(e) => e.into(),
         }
+    }
+}
+
+/// A document sent about a request, refused at the request's field `field`.
+fn documento(field: &'static str, err: DocumentoError) -> AppError {
+    match err {
+        DocumentoError::CodiceFiscale(e) => ApiError::codice_fiscale(&e, "codice_fiscale").into(),
+        DocumentoError::Blob(e) => AppError::internal(e),
+        other => AppError::field(ErrorCode::InvalidInput, FieldError::new(field, other)),
+    }
+}
+
+impl From<DocumentoError> for AppError {
+    fn from(err: DocumentoError) -> Self {
+        documento("documento", err)
     }
 }
 
@@ -350,6 +368,7 @@ impl From<RichiestaError> for AppError {
             | RichiestaError::AlreadyDecided
             | RichiestaError::NotActivable(_) => refused(ErrorCode::LifecycleRefused, &err),
             RichiestaError::NotFound => AppError::not_found(&err.to_string()),
+            RichiestaError::Documento { field, error } => documento(field, error),
             RichiestaError::Activation(e) => e.into(),
             RichiestaError::Busy => AppError::conflict(),
             RichiestaError::Blob(e) => AppError::internal(e),

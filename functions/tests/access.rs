@@ -96,6 +96,7 @@ async fn every_route_checks_role_and_tenant() {
     let diffida_wrong_ordine = format!("/api/ordini/MI/domicilio/{anna_rm}/diffida");
     let diffida = json!({ "data": "2026-11-20", "canale": "pec" }).to_string();
     let richiesta_document = format!("/api/ordini/MI/richieste/{mario_mi}/documento");
+    let heirs_document = format!("/api/fondazione/disdette/{mario_mi}/documenti/{sha}");
     let richiesta_decision = format!("/api/ordini/MI/richieste/{mario_mi}/decisione");
     let richiesta_decided =
         json!({ "attivare": true, "presentata_il": "2026-11-22T10:00:00Z" }).to_string();
@@ -438,7 +439,7 @@ async fn every_route_checks_role_and_tenant() {
         // Fondazione's, which follows the late ones).
         (
             "POST",
-            "/api/richieste-attivazione/documento",
+            "/api/documenti",
             Some(&document_to_send),
             [Allowed, Allowed, Allowed, Allowed, Allowed],
         ),
@@ -448,6 +449,20 @@ async fn every_route_checks_role_and_tenant() {
             Some("{}"),
             // Reaches the form's checks (nothing filled in).
             [Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
+        (
+            "POST",
+            "/api/disdette-eredi",
+            Some("{}"),
+            // Reaches the form's checks (nothing filled in).
+            [Allowed, Allowed, Allowed, Allowed, Allowed],
+        ),
+        (
+            "GET",
+            &heirs_document,
+            None,
+            // No heirs' request for Mario.
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
         ),
         (
             "GET",
@@ -632,7 +647,12 @@ async fn every_route_is_in_the_openapi_document() {
             "post",
             "/api/fondazione/disdette/{codice_fiscale}/decisione",
         ),
-        ("post", "/api/richieste-attivazione/documento"),
+        ("post", "/api/documenti"),
+        ("post", "/api/disdette-eredi"),
+        (
+            "get",
+            "/api/fondazione/disdette/{codice_fiscale}/documenti/{sha256}",
+        ),
         ("post", "/api/richieste-attivazione"),
         ("get", "/api/ordini/{ordine}/richieste"),
         (

@@ -6,9 +6,6 @@ mod support;
 
 use std::sync::Arc;
 
-use functions::outbox::mailer::sandbox::SandboxMailer;
-use functions::outbox::provider::sandbox::SandboxProvider;
-use functions::outbox::{self as dispatcher, Channels};
 use functions::payment::prova::LOCAL_WEBHOOK_SECRET;
 use functions::payment::signature;
 use functions::repo::sandbox;
@@ -18,7 +15,7 @@ use functions::testing::Moto;
 use serde_json::{Value, json};
 use shared::access::Role;
 use shared::lifecycle::prospetto::Occupazione;
-use support::{Api, NOW, albo_row, caller, cf};
+use support::{Api, NOW, albo_row, caller, cf, dispatch};
 
 #[tokio::test]
 async fn a_holder_buys_pays_and_renews_on_sqlite() {
@@ -137,18 +134,6 @@ fn xsd_valid(xml: &str) -> Result<(), String> {
 /// The test checkout's reference of an order's payment.
 fn sandbox_ref(order: &str) -> String {
     format!("pi_prova_{}", order.replace('-', ""))
-}
-
-async fn dispatch(store: &Arc<dyn ItemStore>, at: &str) {
-    let provider = SandboxProvider::new(store.clone());
-    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
-    let channels = Channels {
-        provider: &provider,
-        mailer: &mailer,
-    };
-    dispatcher::run_once(store.as_ref(), channels, at.parse().unwrap())
-        .await
-        .unwrap();
 }
 
 async fn scenario(store: Arc<dyn ItemStore>) {

@@ -6,16 +6,13 @@ mod support;
 
 use std::sync::Arc;
 
-use functions::outbox::mailer::sandbox::SandboxMailer;
-use functions::outbox::provider::sandbox::SandboxProvider;
-use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::sandbox;
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
 use serde_json::json;
 use shared::access::Role;
-use support::{Api, albo_row, caller, cf};
+use support::{Api, albo_row, caller, cf, dispatch};
 
 #[tokio::test]
 async fn a_holder_files_a_disdetta_and_the_fondazione_decides_on_sqlite() {
@@ -34,23 +31,6 @@ fn with_domicilio(row: &str, domicilio: &str) -> String {
     format!("{row}{domicilio}")
 }
 
-async fn dispatch(store: &Arc<dyn ItemStore>) {
-    let provider = SandboxProvider::new(store.clone());
-    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
-    let channels = Channels {
-        provider: &provider,
-        mailer: &mailer,
-    };
-    // Late in the day: whatever the scenario queued is due.
-    dispatcher::run_once(
-        store.as_ref(),
-        channels,
-        "2026-11-22T23:00:00Z".parse().unwrap(),
-    )
-    .await
-    .unwrap();
-}
-
 async fn scenario(store: Arc<dyn ItemStore>) {
     let api = Api::new(store.clone());
     let (mario, anna) = (cf("Rossi", "Mario", 1), cf("Bianchi", "Anna", 2));
@@ -59,7 +39,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     api.register(&[mario_row.clone(), anna_row.clone()]).await;
     api.activate("MI", &mario).await;
     api.activate("MI", &anna).await;
-    dispatch(&store).await;
+    dispatch(&store, "2026-11-22T23:00:00Z").await;
     let holder = api.token(&caller(Role::Iscritto, Some(&mario), None));
     let fondazione = api.token(&caller(Role::Fondazione, None, None));
     let form = json!({ "indirizzo": "mario.rossi@ingpec.eu", "dichiarazione_accettata": true });
@@ -213,7 +193,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     let mailbox = api.get("/api/me", &holder).await.body["member"]["mailbox"].clone();
     assert_eq!(mailbox["status"], "chiusa", "{mailbox}");
     // The provider closes it; he is told at the mailbox and at his new domicilio.
-    dispatch(&store).await;
+    dispatch(&store, "2026-11-22T23:00:00Z").await;
     let at_provider = sandbox::mailbox(store.as_ref(), "mario.rossi@ingpec.eu")
         .await
         .unwrap()
@@ -265,7 +245,7 @@ async fn a_death_waits_in_the_fondazione_queue_until_the_mailbox_closes() {
     let row = albo_row("Luca", "Verdi", &luca, "MI", "A3");
     api.register(std::slice::from_ref(&row)).await;
     api.activate("MI", &luca).await;
-    dispatch(&store).await;
+    dispatch(&store, "2026-11-22T23:00:00Z").await;
     let fondazione = api.token(&caller(Role::Fondazione, None, None));
     let counts = api.get("/api/fondazione/code", &fondazione).await;
     assert_eq!(counts.body["decessi"], 0, "{}", counts.text);

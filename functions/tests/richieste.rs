@@ -8,17 +8,13 @@ mod support;
 
 use std::sync::Arc;
 
-use functions::outbox::mailer::sandbox::SandboxMailer;
-use functions::outbox::provider::sandbox::SandboxProvider;
-use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::sandbox;
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use shared::access::Role;
-use support::{Api, albo_row, caller, cf};
+use support::{Api, albo_row, caller, cf, dispatch};
 
 #[tokio::test]
 async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_sqlite() {
@@ -34,38 +30,6 @@ async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_dynamodb() 
 /// A small PDF, as a scanner would make it.
 const ID_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
-/// Sends `bytes` as `cf`'s identity document, as the browser does: asks where, PUTs it
-/// there (the test's file store is in memory: the URL names the key). Its SHA-256.
-async fn send_document(api: &Api, cf: &str, bytes: &[u8]) -> String {
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    let body = json!({ "codice_fiscale": cf, "sha256": sha256, "dimensione": bytes.len() });
-    let ready = public(api, "/api/richieste-attivazione/documento", &body).await;
-    assert_eq!(ready.status, 200, "{}", ready.text);
-    let url = ready.body["url"].as_str().unwrap();
-    let key = url
-        .strip_prefix("memory://")
-        .and_then(|rest| rest.split('?').next())
-        .unwrap();
-    api.state
-        .blobs
-        .put(key, bytes.to_vec(), "application/octet-stream")
-        .await
-        .unwrap();
-    sha256
-}
-
-/// A POST without a token.
-async fn public(api: &Api, path: &str, body: &Value) -> support::Response {
-    api.send(
-        "POST",
-        path,
-        None,
-        Some(axum::body::Body::from(body.to_string())),
-        &[("content-type", "application/json")],
-    )
-    .await
-}
-
 fn form(nome: &str, cognome: &str, cf: &str, documento: &str, pre: bool) -> Value {
     json!({
         "ordine": "MI",
@@ -78,22 +42,6 @@ fn form(nome: &str, cognome: &str, cf: &str, documento: &str, pre: bool) -> Valu
         "documento": documento,
         "informativa_accettata": true,
     })
-}
-
-async fn dispatch(store: &Arc<dyn ItemStore>) {
-    let provider = SandboxProvider::new(store.clone());
-    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
-    let channels = Channels {
-        provider: &provider,
-        mailer: &mailer,
-    };
-    dispatcher::run_once(
-        store.as_ref(),
-        channels,
-        "2026-11-22T23:00:00Z".parse().unwrap(),
-    )
-    .await
-    .unwrap();
 }
 
 async fn scenario(store: Arc<dyn ItemStore>) {
@@ -118,69 +66,69 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     };
 
     // A document that is no PDF nor image, one larger than allowed: refused.
-    let html = send_document(&api, &mario, b"<html><script>alert(1)</script></html>").await;
-    let refused = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Mario", "Rossi", &mario, &html, false),
-    )
-    .await;
+    let html = api
+        .send_document(&mario, b"<html><script>alert(1)</script></html>")
+        .await;
+    let refused = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Mario", "Rossi", &mario, &html, false),
+        )
+        .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.body["field"], "documento", "{}", refused.text);
-    let too_large = public(
-        &api,
-        "/api/richieste-attivazione/documento",
+    let too_large = api.public("/api/documenti",
         &json!({ "codice_fiscale": mario, "sha256": "ab".repeat(32), "dimensione": 9 * 1024 * 1024 }),
     )
     .await;
     assert_eq!(too_large.status, 422, "{}", too_large.text);
 
-    let document = send_document(&api, &mario, ID_PDF).await;
+    let document = api.send_document(&mario, ID_PDF).await;
     // Another person's name on Mario's code; no privacy notice; someone with a mailbox;
     // someone the Albo does not list who is not registering: each refused, in Italian.
-    let other = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Maria", "Rossi", &mario, &document, false),
-    )
-    .await;
+    let other = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Maria", "Rossi", &mario, &document, false),
+        )
+        .await;
     assert_eq!(other.status, 422, "{}", other.text);
     assert!(other.text.contains("altro nome"), "{}", other.text);
     let mut no_notice = form("Mario", "Rossi", &mario, &document, false);
     no_notice["informativa_accettata"] = json!(false);
-    let no_notice = public(&api, "/api/richieste-attivazione", &no_notice).await;
+    let no_notice = api.public("/api/richieste-attivazione", &no_notice).await;
     assert_eq!(
         no_notice.body["field"], "informativa_accettata",
         "{}",
         no_notice.text
     );
-    let anna_document = send_document(&api, &anna, ID_PDF).await;
-    let has_one = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Anna", "Bianchi", &anna, &anna_document, false),
-    )
-    .await;
+    let anna_document = api.send_document(&anna, ID_PDF).await;
+    let has_one = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Anna", "Bianchi", &anna, &anna_document, false),
+        )
+        .await;
     assert_eq!(has_one.body["code"], "already_active", "{}", has_one.text);
-    let giulia_document = send_document(&api, &giulia, ID_PDF).await;
-    let not_listed = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Giulia", "Verdi", &giulia, &giulia_document, false),
-    )
-    .await;
+    let giulia_document = api.send_document(&giulia, ID_PDF).await;
+    let not_listed = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Giulia", "Verdi", &giulia, &giulia_document, false),
+        )
+        .await;
     assert_eq!(
         not_listed.body["code"], "not_in_ordine",
         "{}",
         not_listed.text
     );
     // Without a document sent.
-    let no_document = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Mario", "Rossi", &mario, "", false),
-    )
-    .await;
+    let no_document = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Mario", "Rossi", &mario, "", false),
+        )
+        .await;
     assert_eq!(
         no_document.body["field"], "documento",
         "{}",
@@ -196,31 +144,31 @@ async fn scenario(store: Arc<dyn ItemStore>) {
 
     // Giulia is registering now; Mario is registered. The same form again answers the
     // request filed; a different one while it waits is refused.
-    let giulia_filed = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Giulia", "Verdi", &giulia, &giulia_document, true),
-    )
-    .await;
+    let giulia_filed = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Giulia", "Verdi", &giulia, &giulia_document, true),
+        )
+        .await;
     assert_eq!(giulia_filed.status, 200, "{}", giulia_filed.text);
-    let filed = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Mario", "Rossi", &mario, &document, false),
-    )
-    .await;
+    let filed = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Mario", "Rossi", &mario, &document, false),
+        )
+        .await;
     assert_eq!(filed.status, 200, "{}", filed.text);
     assert_eq!(filed.body["email"], "mario@example.it");
-    let again = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Mario", "Rossi", &mario, &document, false),
-    )
-    .await;
+    let again = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Mario", "Rossi", &mario, &document, false),
+        )
+        .await;
     assert_eq!(again.body, filed.body);
     let mut changed = form("Mario", "Rossi", &mario, &document, false);
     changed["anagrafica"]["telefono"] = json!("333 7654321");
-    let changed = public(&api, "/api/richieste-attivazione", &changed).await;
+    let changed = api.public("/api/richieste-attivazione", &changed).await;
     assert_eq!(changed.status, 422, "{}", changed.text);
     assert!(
         changed.text.contains("già una tua richiesta"),
@@ -344,7 +292,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert_eq!(queue(milano.clone()).await.body["items"], json!([]));
 
     // Both told by email, at the address they gave; the provider made Mario's mailbox.
-    dispatch(&store).await;
+    dispatch(&store, "2026-11-22T23:00:00Z").await;
     let sent = sandbox::sent(store.as_ref()).await.unwrap();
     let to = |address: &str| {
         sent.iter()
@@ -371,12 +319,12 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     );
 
     // Giulia asks again once declined; 31 days later it is late for the Fondazione.
-    let refiled = public(
-        &api,
-        "/api/richieste-attivazione",
-        &form("Giulia", "Verdi", &giulia, &giulia_document, true),
-    )
-    .await;
+    let refiled = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Giulia", "Verdi", &giulia, &giulia_document, true),
+        )
+        .await;
     assert_eq!(refiled.status, 200, "{}", refiled.text);
     let late = api.get("/api/fondazione/richieste", &fondazione).await;
     assert_eq!(

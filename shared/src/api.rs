@@ -1137,6 +1137,45 @@ mod dto {
         pub intestazioni: Vec<Intestazione>,
     }
 
+    /// The heir, as the public form gives him.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct EredeForm {
+        pub nome: String,
+        pub cognome: String,
+        pub codice_fiscale: String,
+        pub email: String,
+    }
+
+    /// `POST /api/disdette-eredi`: the heirs' request to close a deceased holder's
+    /// mailbox, naming the documents sent about the holder.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct DisdettaErediForm {
+        /// The deceased holder's codice fiscale.
+        pub titolare: String,
+        /// His mailbox, as the heir typed it.
+        pub indirizzo: String,
+        pub erede: EredeForm,
+        /// The SHA-256 of the death certificate sent.
+        pub certificato_di_morte: String,
+        /// The SHA-256 of the heir's identity document sent.
+        pub documento_identita: String,
+        pub dichiarazione_accettata: bool,
+    }
+
+    /// The answer to the heirs' form: the request as filed.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DisdettaRicevuta {
+        pub indirizzo: EmailAddress,
+        pub richiesta_il: DateTime<Utc>,
+        /// Where the decision will be sent.
+        pub email: EmailAddress,
+    }
+
     /// `POST /api/richieste-attivazione`: the public form, the Modello Anagrafiche with the
     /// Ordine asked and the identity document sent.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -99,6 +99,9 @@ pub enum Actor {
     Verifica,
     /// The portal itself (the Ordini's own mailboxes, demo data).
     Sistema,
+    /// An heir of a deceased holder, from the public page (the Fondazione checks his
+    /// documents before anything is done).
+    Erede(CodiceFiscale),
 }
 
 impl fmt::Display for Actor {
@@ -110,6 +113,7 @@ impl fmt::Display for Actor {
             Actor::Albo(account) => write!(f, "albo:{account}"),
             Actor::Verifica => f.write_str("verifica"),
             Actor::Sistema => f.write_str("sistema"),
+            Actor::Erede(cf) => write!(f, "erede:{cf}"),
         }
     }
 }
@@ -129,6 +133,9 @@ impl TryFrom<String> for Actor {
             ("sistema", "") => Ok(Actor::Sistema),
             ("iscritto", cf) => CodiceFiscale::parse(cf)
                 .map(Actor::Iscritto)
+                .map_err(|_| invalid()),
+            ("erede", cf) => CodiceFiscale::parse(cf)
+                .map(Actor::Erede)
                 .map_err(|_| invalid()),
             ("segreteria", rest) => {
                 let (sigla, account) = rest.split_once(':').ok_or_else(invalid)?;
@@ -165,6 +172,7 @@ impl Actor {
             Actor::Albo(_) => "l'Albo Unico".to_owned(),
             Actor::Verifica => "la verifica giornaliera".to_owned(),
             Actor::Sistema => "il portale".to_owned(),
+            Actor::Erede(_) => "un erede del titolare".to_owned(),
         }
     }
 }
@@ -558,6 +566,7 @@ mod tests {
             Actor::Albo("albo".into()),
             Actor::Verifica,
             Actor::Sistema,
+            Actor::Erede(CodiceFiscale::parse("RSSMRA51E09F205V").unwrap()),
         ] {
             let text = actor.to_string();
             assert_eq!(Actor::try_from(text).unwrap(), actor);

@@ -2,19 +2,41 @@
 //! holder files it with the form's content (who, which mailbox, the declaration, the
 //! date); the Fondazione approves or rejects it, and approval closes the mailbox. The
 //! domicilio digitale the Albo listed is recorded when it is filed and when it is decided,
-//! since the rule turns on it.
+//! since the rule turns on it. The heirs of a deceased holder file it from a public page
+//! with the death certificate and their identity document, which the Fondazione reads.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::address::EmailAddress;
 use crate::codice_fiscale::CodiceFiscale;
+use crate::documento::Documento;
 
 /// The declaration the holder signs by filing, as the form states it.
 pub const DICHIARAZIONE: &str = "Chiedo la cessazione immediata della mia casella PEC @ingpec.eu. \
 So che, una volta chiusa, la casella non riceverà né invierà più messaggi, che i messaggi \
 che contiene non saranno più recuperabili e che il suo indirizzo non sarà assegnato ad \
 altri. Le eventuali quote dei servizi a pagamento non ancora godute non sono rimborsate.";
+
+/// The declaration an heir signs by filing.
+pub const DICHIARAZIONE_EREDI: &str = "Dichiaro di essere erede del titolare, deceduto, e chiedo \
+la cessazione immediata della sua casella PEC @ingpec.eu. So che, una volta chiusa, la casella \
+non riceverà né invierà più messaggi, che i messaggi che contiene non saranno più recuperabili \
+e che il suo indirizzo non sarà assegnato ad altri. Allego il certificato di morte e il mio \
+documento d'identità.";
+
+/// The heir who asks for a deceased holder's mailbox to close, with his papers.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erede {
+    pub nome: String,
+    pub cognome: String,
+    pub codice_fiscale: CodiceFiscale,
+    /// Where the decision is sent.
+    pub email: EmailAddress,
+    pub certificato_di_morte: Documento,
+    pub documento_identita: Documento,
+}
 
 /// One request to close a mailbox.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -32,6 +54,9 @@ pub struct Disdetta {
     /// The Fondazione's decision, once taken.
     #[serde(default)]
     pub esito: Option<EsitoDisdetta>,
+    /// Filed by an heir of the deceased holder, not by the holder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erede: Option<Erede>,
 }
 
 /// The Fondazione's decision on a disdetta.
@@ -96,6 +121,7 @@ mod tests {
             richiesta_il: "2026-11-30T10:00:00Z".parse().unwrap(),
             domicilio_alla_richiesta: Some("mario.rossi@altrapec.it".parse().unwrap()),
             esito: None,
+            erede: None,
         }
     }
 

@@ -22,6 +22,7 @@ pub mod codice_fiscale;
 pub mod contratto;
 pub mod csv;
 pub mod disdetta;
+pub mod documento;
 pub mod domicilio;
 pub mod fattura;
 pub mod firma;

@@ -344,6 +344,10 @@ pub enum Event {
     Disdetta {
         domicilio_digitale: Option<EmailAddress>,
     },
+    /// Immediate cancellation asked by the heirs of a deceased holder, whose death
+    /// certificate the Fondazione checked: always allowed (DOMAIN.md, Lifecycle 7), even
+    /// before the Albo records the death.
+    DisdettaEredi,
     /// The daily sweep: expiries, renewals, reminders.
     Verifica,
 }
@@ -603,6 +607,10 @@ impl Mailbox {
             Event::Disdetta { domicilio_digitale } => {
                 next.ensure_open()?;
                 disdetta_eligibility(&next.albo, domicilio_digitale.as_ref(), &next.address)?;
+                next.close(ClosureReason::Disdetta, today, &mut effects);
+            }
+            Event::DisdettaEredi => {
+                next.ensure_open()?;
                 next.close(ClosureReason::Disdetta, today, &mut effects);
             }
         }

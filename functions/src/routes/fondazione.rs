@@ -51,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(discard_command))
         .routes(routes!(disdetta_decision))
         .routes(routes!(late_requests))
+        .routes(routes!(heirs_document))
 }
 
 /// The deceased holders whose mailbox is still open, oldest death first (Fondazione).
@@ -165,6 +166,44 @@ async fn discard_command(
 ) -> Result<StatusCode, AppError> {
     code::discard(state.store.as_ref(), &caller, &id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One of the documents an heir sent with a disdetta (Fondazione).
+#[utoipa::path(
+    get, path = "/api/fondazione/disdette/{codice_fiscale}/documenti/{sha256}", tag = "fondazione", security(("bearer" = [])),
+    params(("codice_fiscale" = String, Path, description = "Codice fiscale del titolare"), ("sha256" = String, Path, description = "SHA-256 del documento", pattern = "^[0-9a-fA-F]{64}$")),
+    responses((status = 200, description = "Il documento (PDF, JPEG o PNG)", content_type = "application/octet-stream"))
+)]
+async fn heirs_document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((cf, sha256)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let cf = codice_fiscale(&cf)?;
+    let (tipo, bytes) = crate::service::eredi::document(
+        state.store.as_ref(),
+        state.blobs.as_ref(),
+        &caller,
+        &cf,
+        &sha256,
+    )
+    .await?;
+    // Always a download: a file from the public is never rendered on the portal's origin.
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"disdetta-{cf}-{}.{}\"",
+                    sha256.get(..8).unwrap_or_default(),
+                    tipo.estensione()
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Every Ordine's activation requests waiting more than 30 days, oldest first

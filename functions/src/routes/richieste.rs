@@ -1,11 +1,13 @@
 //! The public requests of people without an account: an engineer asks his Ordine for a
-//! mailbox, with his identity document. No token: the Albo's check and the secretariat's
-//! reading of the document stand for it.
+//! mailbox, with his identity document; an heir asks for a deceased holder's mailbox to
+//! close, with the death certificate. No token: the Albo's check and the reading of the
+//! documents by the secretariat or the Fondazione stand for it.
 
 use axum::Json;
 use axum::extract::State;
 use shared::api::{
-    DocumentoDaInviare, DocumentoPronto, RichiestaAttivazioneForm, RichiestaRicevuta,
+    DisdettaErediForm, DisdettaRicevuta, DocumentoDaInviare, DocumentoPronto,
+    RichiestaAttivazioneForm, RichiestaRicevuta,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,17 +15,43 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract;
-use crate::service::richieste;
+use crate::service::{documenti, eredi, richieste};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(prepare_document))
         .routes(routes!(submit))
+        .routes(routes!(heirs_disdetta))
 }
 
-/// Where to send the identity document: one PUT of its size and SHA-256, for ten minutes.
+/// Files the heirs' request to close a deceased holder's mailbox, with the death
+/// certificate and the heir's identity document sent. The same form again answers the
+/// request filed.
 #[utoipa::path(
-    post, path = "/api/richieste-attivazione/documento", tag = "richieste",
+    post, path = "/api/disdette-eredi", tag = "richieste",
+    request_body = DisdettaErediForm,
+    responses((status = 200, description = "La richiesta presentata", body = DisdettaRicevuta))
+)]
+async fn heirs_disdetta(
+    State(state): State<AppState>,
+    extract::Json(form): extract::Json<DisdettaErediForm>,
+) -> Result<Json<DisdettaRicevuta>, AppError> {
+    Ok(Json(
+        eredi::request(
+            state.store.as_ref(),
+            state.blobs.as_ref(),
+            &form,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// Where to send a document (an identity document, a death certificate) about the
+/// person with the codice fiscale given: one PUT of its size and SHA-256, for ten
+/// minutes.
+#[utoipa::path(
+    post, path = "/api/documenti", tag = "richieste",
     request_body = DocumentoDaInviare,
     responses((status = 200, description = "Dove inviare il documento", body = DocumentoPronto))
 )]
@@ -32,7 +60,7 @@ async fn prepare_document(
     extract::Json(request): extract::Json<DocumentoDaInviare>,
 ) -> Result<Json<DocumentoPronto>, AppError> {
     Ok(Json(
-        richieste::prepare_document(state.blobs.as_ref(), &request, state.clock.now()).await?,
+        documenti::prepare(state.blobs.as_ref(), &request, state.clock.now()).await?,
     ))
 }
 

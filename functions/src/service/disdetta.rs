@@ -41,6 +41,15 @@ pub enum DisdettaServiceError {
     NotFound,
     #[error("Su questa richiesta la Fondazione ha già deciso diversamente.")]
     AlreadyDecided,
+    #[error(
+        "C'è già una richiesta di disdetta in attesa per questa casella: la Fondazione CNI la sta esaminando."
+    )]
+    Pending,
+    #[error("{error}")]
+    Documento {
+        field: &'static str,
+        error: super::documenti::DocumentoError,
+    },
     #[error("contention")]
     Busy,
     #[error(transparent)]
@@ -60,6 +69,18 @@ fn obstacle(member: &MemberRecord) -> Result<&Mailbox, DisdettaServiceError> {
         &mailbox.address,
     )?;
     Ok(mailbox)
+}
+
+/// Why `disdetta` may not be approved for `member` now: the holder's own by the rule; the
+/// heirs' only if the mailbox is no longer open.
+fn obstacle_to(disdetta: &Disdetta, member: &MemberRecord) -> Result<(), DisdettaServiceError> {
+    if disdetta.erede.is_some() {
+        return match member.has_open_mailbox() {
+            true => Ok(()),
+            false => Err(DisdettaServiceError::NoMailbox),
+        };
+    }
+    obstacle(member).map(|_| ())
 }
 
 async fn member_of(
@@ -141,6 +162,7 @@ pub async fn request(
         richiesta_il: now,
         domicilio_alla_richiesta: member.value.albo.domicilio_digitale.clone(),
         esito: None,
+        erede: None,
     };
     let domicilio = disdetta
         .domicilio_alla_richiesta
@@ -187,7 +209,7 @@ pub async fn queue(
             ordine: m.albo.ordine,
             albo: m.albo.stato,
             domicilio_oggi: m.albo.domicilio_digitale.clone(),
-            ostacolo: obstacle(m).err().map(|e| e.to_string()),
+            ostacolo: obstacle_to(&disdetta, m).err().map(|e| e.to_string()),
             disdetta,
         });
     }
@@ -235,14 +257,24 @@ pub async fn decide(
     let mut effects = Vec::new();
     let open = member.value.has_open_mailbox();
     // A mailbox closed meanwhile (its scadenza, a death): approving settles the request.
+    let by_heir = request.value.erede.is_some();
     if decision.approvato && open {
-        let mailbox = obstacle(&member.value)?;
-        let transition = mailbox.apply(
-            &Event::Disdetta {
-                domicilio_digitale: domicilio.clone(),
-            },
-            rome_date(now),
-        )?;
+        // The heirs may always; the holder as the rule says.
+        let (mailbox, event) = if by_heir {
+            let mailbox = member
+                .value
+                .mailbox
+                .as_ref()
+                .ok_or(DisdettaServiceError::NoMailbox)?;
+            (mailbox, Event::DisdettaEredi)
+        } else {
+            let domicilio_digitale = domicilio.clone();
+            (
+                obstacle(&member.value)?,
+                Event::Disdetta { domicilio_digitale },
+            )
+        };
+        let transition = mailbox.apply(&event, rome_date(now))?;
         effects = transition.effects;
         record.set_mailbox(transition.mailbox);
     }
@@ -269,14 +301,18 @@ pub async fn decide(
         )
     };
     let mut to = vec![decided.indirizzo.to_string()];
-    to.extend(
-        member
-            .value
-            .recovery
-            .email
-            .as_ref()
-            .map(ToString::to_string),
-    );
+    match &decided.erede {
+        // The heir, who asked; not the holder's own recovery contacts.
+        Some(erede) => to.push(erede.email.to_string()),
+        None => to.extend(
+            member
+                .value
+                .recovery
+                .email
+                .as_ref()
+                .map(ToString::to_string),
+        ),
+    }
     to.extend(
         domicilio
             .as_ref()
@@ -289,6 +325,7 @@ pub async fn decide(
         decision.approvato,
         motivo,
         open && !decision.approvato,
+        by_heir,
     );
     let change = Change {
         before: Some(member),

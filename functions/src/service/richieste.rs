@@ -4,27 +4,24 @@
 //! the mailbox or declines with a reason; the requester is told by email. The Fondazione
 //! follows the requests an Ordine has left waiting more than 30 days.
 //!
-//! The document goes as the contract does: the browser PUTs it straight to the file store
-//! through a URL for its size and SHA-256, then the form names it and the server reads it,
-//! recognising it by content.
+//! The identity document goes as every public document does (`documenti`).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sha2::{Digest, Sha256};
 use shared::access::Caller;
 use shared::api::{
-    DecisioneAttivazione, DocumentoDaInviare, DocumentoPronto, Intestazione,
-    RichiestaAttivazioneForm, RichiestaInCoda, RichiestaRicevuta, RichiestePage,
+    DecisioneAttivazione, RichiestaAttivazioneForm, RichiestaInCoda, RichiestaRicevuta,
+    RichiestePage,
 };
 use shared::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
 use shared::member::FieldError;
 use shared::province::OrdineCode;
 use shared::richiesta::{
-    ATTESA_LUNGA_GIORNI, ControlloAlbo, DOCUMENTO_MAX_BYTES, Documento, EsitoRichiesta,
-    RichiestaAttivazione, TipoDocumento,
+    ATTESA_LUNGA_GIORNI, ControlloAlbo, EsitoRichiesta, RichiestaAttivazione, TipoDocumento,
 };
 use thiserror::Error;
 
 use super::activation::{self, ActivationError};
+use super::documenti::{self, DocumentoError};
 use super::{Forbidden, ensure};
 use crate::blob::{BlobError, BlobStore};
 use crate::clock::rome_date;
@@ -35,9 +32,6 @@ use crate::store::{ItemStore, StoreError};
 
 /// Requests shown at once.
 const PAGE: usize = 50;
-
-/// How long the URL for sending a document lasts.
-const UPLOAD_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
 
 #[derive(Debug, Error)]
 pub enum RichiestaError {
@@ -75,6 +69,11 @@ pub enum RichiestaError {
     Activation(#[from] ActivationError),
     #[error("contention")]
     Busy,
+    #[error("{error}")]
+    Documento {
+        field: &'static str,
+        error: DocumentoError,
+    },
     #[error(transparent)]
     Blob(#[from] BlobError),
     #[error(transparent)]
@@ -83,104 +82,6 @@ pub enum RichiestaError {
 
 fn invalid(field: &str, message: &str) -> RichiestaError {
     RichiestaError::Invalid(vec![FieldError::new(field, message)])
-}
-
-/// A SHA-256 as the API takes it: 64 hex digits, any case.
-fn sha256_of(text: &str) -> Result<String, RichiestaError> {
-    let sha256 = text.trim().to_ascii_lowercase();
-    if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(sha256)
-    } else {
-        Err(invalid(
-            "documento",
-            "Allega il documento d'identità prima di inviare la richiesta.",
-        ))
-    }
-}
-
-/// Where a requester's document rests.
-fn document_file(cf: &CodiceFiscale, sha256: &str) -> String {
-    format!("richieste/{cf}/{sha256}")
-}
-
-/// Where the browser sends a requester's identity document.
-pub async fn prepare_document(
-    blobs: &dyn BlobStore,
-    request: &DocumentoDaInviare,
-    now: DateTime<Utc>,
-) -> Result<DocumentoPronto, RichiestaError> {
-    let cf = CodiceFiscale::parse(&request.codice_fiscale)?;
-    let sha256 = sha256_of(&request.sha256)?;
-    match request.dimensione {
-        0 => return Err(invalid("documento", "Il file del documento è vuoto.")),
-        n if n > DOCUMENTO_MAX_BYTES as u64 => {
-            return Err(invalid(
-                "documento",
-                &format!(
-                    "Il documento supera gli {} MB: invia una scansione o una foto più leggera.",
-                    DOCUMENTO_MAX_BYTES / 1024 / 1024
-                ),
-            ));
-        }
-        _ => {}
-    }
-    let url = blobs
-        .upload_url(
-            &document_file(&cf, &sha256),
-            request.dimensione,
-            &sha256,
-            UPLOAD_WINDOW,
-            now,
-        )
-        .await?;
-    Ok(DocumentoPronto {
-        sha256,
-        url: url.url,
-        intestazioni: url
-            .headers
-            .into_iter()
-            .map(|(nome, valore)| Intestazione { nome, valore })
-            .collect(),
-    })
-}
-
-/// The identity document sent, checked by content: a PDF, a JPEG or a PNG.
-async fn received_document(
-    blobs: &dyn BlobStore,
-    cf: &CodiceFiscale,
-    sha256: &str,
-) -> Result<Documento, RichiestaError> {
-    let missing = || {
-        invalid(
-            "documento",
-            "Il documento d'identità non è arrivato: allegalo di nuovo.",
-        )
-    };
-    let bytes = match blobs
-        .get(&document_file(cf, sha256), DOCUMENTO_MAX_BYTES)
-        .await
-    {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return Err(missing()),
-        Err(BlobError::TooLarge(_)) => {
-            return Err(invalid("documento", "Il documento è troppo grande."));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if hex::encode(Sha256::digest(&bytes)) != sha256 {
-        return Err(missing());
-    }
-    let tipo = TipoDocumento::riconosci(&bytes).ok_or_else(|| {
-        invalid(
-            "documento",
-            "Il documento deve essere un PDF o una foto JPEG o PNG.",
-        )
-    })?;
-    Ok(Documento {
-        sha256: sha256.to_owned(),
-        dimensione: bytes.len() as u64,
-        tipo,
-    })
 }
 
 /// Files the public form's request. The same form again answers the request filed; a
@@ -209,8 +110,12 @@ pub async fn submit(
         ));
     }
     let cf = anagrafica.codice_fiscale.clone();
-    let sha256 = sha256_of(&form.documento)?;
-    let documento = received_document(blobs, &cf, &sha256).await?;
+    let documento = documenti::received(blobs, &cf, &form.documento)
+        .await
+        .map_err(|error| RichiestaError::Documento {
+            field: "documento",
+            error,
+        })?;
     let richiesta = RichiestaAttivazione {
         ordine,
         anagrafica,
@@ -367,11 +272,7 @@ pub async fn document(
 ) -> Result<(TipoDocumento, Vec<u8>), RichiestaError> {
     let richiesta = of_ordine(store, caller, ordine, cf).await?.value;
     let documento = &richiesta.documento;
-    let bytes = blobs
-        .get(
-            &document_file(richiesta.codice_fiscale(), &documento.sha256),
-            DOCUMENTO_MAX_BYTES,
-        )
+    let bytes = documenti::read(blobs, richiesta.codice_fiscale(), documento)
         .await?
         .ok_or(RichiestaError::NotFound)?;
     Ok((documento.tipo, bytes))

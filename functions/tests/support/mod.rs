@@ -120,6 +120,39 @@ impl Api {
         assert_eq!(activated.status, 201, "{}", activated.text);
     }
 
+    /// A POST of `body` without a token (the public pages).
+    pub async fn public(&self, path: &str, body: &Value) -> Response {
+        self.send(
+            "POST",
+            path,
+            None,
+            Some(Body::from(body.to_string())),
+            &[("content-type", "application/json")],
+        )
+        .await
+    }
+
+    /// Sends `bytes` as a document about `cf`, as the public pages do: asks where, PUTs it
+    /// there (the tests' file store is in memory: the URL names the key). Its SHA-256.
+    pub async fn send_document(&self, cf: &str, bytes: &[u8]) -> String {
+        use sha2::Digest;
+        let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+        let body = serde_json::json!({ "codice_fiscale": cf, "sha256": sha256, "dimensione": bytes.len() });
+        let ready = self.public("/api/documenti", &body).await;
+        assert_eq!(ready.status, 200, "{}", ready.text);
+        let url = ready.body["url"].as_str().unwrap();
+        let key = url
+            .strip_prefix("memory://")
+            .and_then(|rest| rest.split('?').next())
+            .unwrap();
+        self.state
+            .blobs
+            .put(key, bytes.to_vec(), "application/octet-stream")
+            .await
+            .unwrap();
+        sha256
+    }
+
     pub async fn csv(&self, path: &str, token: &str, csv: &str) -> Response {
         self.send(
             "POST",
@@ -130,6 +163,21 @@ impl Api {
         )
         .await
     }
+}
+
+/// Runs the outbox once at `at` (RFC 3339) against the sandbox provider and mailer.
+pub async fn dispatch(store: &Arc<dyn ItemStore>, at: &str) {
+    use functions::outbox::mailer::sandbox::SandboxMailer;
+    use functions::outbox::provider::sandbox::SandboxProvider;
+    let provider = SandboxProvider::new(store.clone());
+    let mailer = SandboxMailer::new(store.clone(), "avvisi@ingpec.eu".into());
+    let channels = functions::outbox::Channels {
+        provider: &provider,
+        mailer: &mailer,
+    };
+    functions::outbox::run_once(store.as_ref(), channels, at.parse().unwrap())
+        .await
+        .unwrap();
 }
 
 pub fn caller(role: Role, cf: Option<&str>, ordine: Option<&str>) -> Caller {

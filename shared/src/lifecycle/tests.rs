@@ -396,6 +396,19 @@ fn disdetta_needs_another_domicilio_for_a_registered_member() {
         )
         .is_ok()
     );
+    // The heirs' request closes it even before the Albo records the death (the
+    // Fondazione checked the certificate); never a closed one.
+    let t = apply(&m, Event::DisdettaEredi, date(2025, 2, 1));
+    assert_eq!(t.mailbox.status, MailboxStatus::Chiusa);
+    assert!(t.effects.contains(&Effect::Closed {
+        reason: ClosureReason::Disdetta
+    }));
+    assert_eq!(
+        t.mailbox
+            .apply(&Event::DisdettaEredi, date(2025, 2, 2))
+            .unwrap_err(),
+        LifecycleError::Closed
+    );
     // A closed mailbox refuses everything but the sweep.
     assert_eq!(
         t.mailbox
@@ -543,6 +556,7 @@ fn event() -> impl Strategy<Value = Event> {
                 stato: AlboStatus::Cancellato { dal: date(2024, 6, 1) + chrono::Duration::days(back), causa },
             }),
         1 => Just(Event::Disdetta { domicilio_digitale: None }),
+        1 => Just(Event::DisdettaEredi),
     ]
 }
 

@@ -126,14 +126,21 @@ impl Notice {
 impl Notice {
     /// The Fondazione's decision on a disdetta, to the mailbox (while it still receives),
     /// the recovery email and the domicilio the Albo lists.
-    /// `still_open`: the mailbox stays active (a rejection while it is open).
+    /// `still_open`: the mailbox stays active (a rejection while it is open); `by_heir`:
+    /// an heir asked, from the public page.
     pub fn disdetta_decision(
         to: Vec<String>,
         address: &str,
         approved: bool,
         motivo: &str,
         still_open: bool,
+        by_heir: bool,
     ) -> Self {
+        let again = if by_heir {
+            "dalla pagina «Disdetta per gli eredi» di PEC Ingegneri, allegando di nuovo i documenti"
+        } else {
+            "dall'area riservata di PEC Ingegneri, alla pagina «Disdetta»"
+        };
         let stands = if still_open {
             "che resta attiva"
         } else {
@@ -143,7 +150,7 @@ impl Notice {
             (
                 format!("PEC Ingegneri: la casella {address} è stata chiusa"),
                 format!(
-                    "La Fondazione CNI ha accolto la tua richiesta di disdetta: la casella {address} è chiusa e non riceve né invia più messaggi. Il suo indirizzo resta riservato e non sarà assegnato ad altri.\n"
+                    "La Fondazione CNI ha accolto la richiesta di disdetta: la casella {address} è chiusa e non riceve né invia più messaggi. Il suo indirizzo resta riservato e non sarà assegnato ad altri.\n"
                 ),
             )
         } else {
@@ -151,7 +158,7 @@ impl Notice {
                 "PEC Ingegneri: la richiesta di disdetta non è stata accolta".to_owned(),
                 format!(
                     "La Fondazione CNI non ha accolto la tua richiesta di disdetta della casella {address}, {stands}.\n\nMotivo: {motivo}\n\n\
-                     Puoi presentare una nuova richiesta dall'area riservata di PEC Ingegneri, alla pagina «Disdetta».\n"
+                     Puoi presentare una nuova richiesta {again}.\n"
                 ),
             )
         };
