@@ -502,12 +502,9 @@ async fn put_to_store(
     }
 }
 
-/// Sends the identity document of the person with `codice_fiscale` for his activation
-/// request; its SHA-256, which the form then names.
-pub async fn send_identity_document(
-    codice_fiscale: &str,
-    file: Vec<u8>,
-) -> Result<String, ClientError> {
+/// Sends a document about the person with `codice_fiscale` (his identity document, a
+/// death certificate) for a public request; its SHA-256, which the form then names.
+pub async fn send_document(codice_fiscale: &str, file: Vec<u8>) -> Result<String, ClientError> {
     use sha2::{Digest, Sha256};
     let request = shared::api::DocumentoDaInviare {
         codice_fiscale: codice_fiscale.to_owned(),
@@ -515,13 +512,33 @@ pub async fn send_identity_document(
         dimensione: file.len() as u64,
     };
     let ready: shared::api::DocumentoPronto = send(
-        || Request::post("/api/richieste-attivazione/documento"),
+        || Request::post("/api/documenti"),
         json(&request)?,
         Retry::Safe,
     )
     .await?;
     put_to_store(&ready.url, &ready.intestazioni, &file).await?;
     Ok(ready.sha256)
+}
+
+/// Files the heirs' disdetta (the same form again answers the request filed).
+pub async fn request_heirs_disdetta(
+    form: &shared::api::DisdettaErediForm,
+) -> Result<shared::api::DisdettaRicevuta, ClientError> {
+    send(
+        || Request::post("/api/disdette-eredi"),
+        json(form)?,
+        Retry::Safe,
+    )
+    .await
+}
+
+/// One of the documents an heir sent with a disdetta.
+pub async fn heirs_document(codice_fiscale: &str, sha256: &str) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!(
+        "/api/fondazione/disdette/{codice_fiscale}/documenti/{sha256}"
+    ))
+    .await
 }
 
 /// Files an activation request (the same form again answers the request filed).

@@ -15,6 +15,7 @@ use crate::pages::fondazione::{
     contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, orders::PaymentsPage,
     overview::OverviewPage, richieste::RichiesteFermePage,
 };
+use crate::pages::heirs::HeirsPage;
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
     disdetta::DisdettaPage, first_access::FirstAccessPage, history::HistoryPage,
@@ -51,6 +52,7 @@ pub fn accesso() -> AnyView {
             <Route path=path!("/accesso/callback") view=CallbackPage/>
             <Route path=path!("/verifica-mittente") view=SenderCheckPage/>
             <Route path=path!("/richiesta-pec") view=RequestPage/>
+            <Route path=path!("/disdetta-eredi") view=HeirsPage/>
         </Routes>
     }
     .into_any()

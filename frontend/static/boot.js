@@ -20,7 +20,7 @@ globalThis.pecImport = (name) => import(bundles[name]);
 
 function area(path) {
   const under = (prefix) => path === prefix || path.startsWith(prefix + "/");
-  if (under("/accesso") || under("/verifica-mittente") || under("/richiesta-pec")) return "accesso";
+  if (under("/accesso") || under("/verifica-mittente") || under("/richiesta-pec") || under("/disdetta-eredi")) return "accesso";
   if (under("/mia-pec")) return "iscritto";
   if (under("/ordine")) return "ordine";
   if (under("/fondazione")) return "fondazione";

@@ -37,7 +37,11 @@ impl Area {
                     .strip_prefix(prefix)
                     .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'))
         };
-        if under(path::ACCESSO) || under(path::VERIFICA_MITTENTE) || under(path::RICHIESTA_PEC) {
+        if under(path::ACCESSO)
+            || under(path::VERIFICA_MITTENTE)
+            || under(path::RICHIESTA_PEC)
+            || under(path::DISDETTA_EREDI)
+        {
             Area::Accesso
         } else if under(path::MIA_PEC) {
             Area::Iscritto
@@ -89,6 +93,7 @@ pub mod path {
     pub const VERIFICA_MITTENTE: &str = "/verifica-mittente";
     pub const ASSISTENZA: &str = "/assistenza";
     pub const RICHIESTA_PEC: &str = "/richiesta-pec";
+    pub const DISDETTA_EREDI: &str = "/disdetta-eredi";
     pub const ACCESSO: &str = "/accesso";
     pub const ACCESSO_CALLBACK: &str = "/accesso/callback";
     pub const MIA_PEC: &str = "/mia-pec";
@@ -185,6 +190,7 @@ mod tests {
         assert_eq!(Area::of(path::PIANI), Area::Pubblico);
         assert_eq!(Area::of(path::VERIFICA_MITTENTE), Area::Accesso);
         assert_eq!(Area::of(path::RICHIESTA_PEC), Area::Accesso);
+        assert_eq!(Area::of(path::DISDETTA_EREDI), Area::Accesso);
         assert_eq!(Area::of(path::MIA_PEC), Area::Iscritto);
         assert_eq!(Area::of(path::MIA_PEC_STORICO), Area::Iscritto);
         assert_eq!(Area::of(&path::iscritto("RSSMRA85T10A562S")), Area::Ordine);

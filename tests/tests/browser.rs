@@ -690,6 +690,7 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Pagina inesistente", "/pagina-che-non-esiste", "page-title");
             check!("Assistenza", "/assistenza", "assistance-sender-check");
             check!("Richiedi la PEC", "/richiesta-pec", "request-form");
+            check!("Disdetta per gli eredi", "/disdetta-eredi", "heirs-form");
             let login = LoginPage::open(client.clone(), &server.url("/accesso")).await?;
             audit_here!("Accedi");
             login.log_in("mario.rossi", "sbagliata").await?;
@@ -1535,6 +1536,119 @@ async fn an_activation_request_goes_from_the_public_page_to_an_active_mailbox() 
     );
     let queue = server.get("/api/ordini/MI/richieste", &milano).await?;
     ensure!(queue["items"] == serde_json::json!([]), "{queue}");
+    Ok(())
+}
+
+/// An heir of a holder files the disdetta from the public page with the death
+/// certificate and his identity document; the Fondazione reads them and approves.
+#[tokio::test]
+async fn an_heir_files_a_disdetta_and_the_fondazione_approves() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let milano = server.token("segreteria.mi").await?;
+    let listed = server
+        .get("/api/ordini/MI/members?casella=attiva&limit=20", &milano)
+        .await?;
+    let holder = listed["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| {
+            m["mailbox"]["address"]
+                .as_str()
+                .is_some_and(|a| a != "mario.rossi@ingpec.eu")
+        })
+        .cloned()
+        .unwrap_or_default();
+    let cf = holder["codice_fiscale"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let address = holder["mailbox"]["address"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        !cf.is_empty() && !address.is_empty(),
+        "no holder in {listed}"
+    );
+    let dir = std::env::temp_dir().join(format!("pec-eredi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (certificate, id) = (dir.join("certificato.pdf"), dir.join("documento.png"));
+    std::fs::write(&certificate, b"%PDF-1.4\n% certificato di morte\n%%EOF\n")?;
+    std::fs::write(&id, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR documento")?;
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("heirs_disdetta", |client| {
+            let (cf, address, certificate, id) =
+                (cf.clone(), address.clone(), certificate.clone(), id.clone());
+            async move {
+                let screen = Screen::new(client.clone());
+                client.goto(&server.url("/assistenza")).await?;
+                screen.click("assistance-heirs").await?;
+                // Sent empty: the documents are asked for first.
+                screen.click("heirs-submit").await?;
+                screen.wait_text("certificato_di_morte-error").await?;
+                for (field, value) in [
+                    ("titolare", cf.as_str()),
+                    ("indirizzo", address.as_str()),
+                    ("erede_nome", "Giulia"),
+                    ("erede_cognome", "Verdi"),
+                    ("erede_codice_fiscale", "VRDGLI80A41F205V"),
+                    ("erede_email", "giulia.verdi@example.it"),
+                ] {
+                    screen.fill(field, value).await?;
+                }
+                for (input, path) in [
+                    ("certificato_di_morte", &certificate),
+                    ("documento_identita", &id),
+                ] {
+                    screen
+                        .find(input)
+                        .await?
+                        .send_keys(path.to_str().unwrap_or_default())
+                        .await?;
+                }
+                screen.click("heirs-submit").await?;
+                screen.wait_text("dichiarazione_accettata-error").await?;
+                audit_both(&client, "Disdetta per gli eredi, con l'errore").await?;
+                screen.tick("dichiarazione_accettata").await?;
+                screen.click("heirs-submit").await?;
+                let received = screen.wait_text("heirs-received").await?;
+                ensure!(received.contains(&address), "{received}");
+
+                LoginPage::open(client.clone(), &server.url("/accesso"))
+                    .await?
+                    .log_in("fondazione", "pec-demo")
+                    .await?;
+                screen.click("nav-disdette").await?;
+                let heir = screen.text("disdetta-erede").await?;
+                ensure!(heir.contains("Giulia Verdi"), "{heir}");
+                screen.click("disdetta-certificato").await?;
+                screen.click("disdetta-identita").await?;
+                ensure!(
+                    !screen.exists("disdetta-documento-error").await,
+                    "a document did not download"
+                );
+                audit_both(&client, "Disdette, richiesta di un erede").await?;
+                screen.click("disdetta-approve").await?;
+                let done = screen.wait_text("disdetta-done").await?;
+                ensure!(done.starts_with("Approvata"), "{done}");
+                Ok(())
+            }
+        })
+        .await;
+    browser.close().await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome?;
+    let fondazione = server.token("fondazione").await?;
+    let member = server
+        .get(&format!("/api/members/{cf}"), &fondazione)
+        .await?;
+    ensure!(
+        member["mailbox"]["status"] == "chiusa",
+        "not closed: {member}"
+    );
     Ok(())
 }
 

@@ -308,6 +308,7 @@ mod tests {
                     "/accesso",
                     shared::ui::path::VERIFICA_MITTENTE,
                     shared::ui::path::RICHIESTA_PEC,
+                    shared::ui::path::DISDETTA_EREDI,
                 ][..],
                 shared::ui::Area::Accesso,
             ),

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod csv_upload;
 pub mod decision;
+pub mod document_field;
 pub mod download;
 pub mod form;
 pub mod guard;

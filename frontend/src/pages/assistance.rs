@@ -34,11 +34,18 @@ pub fn AssistancePage() -> impl IntoView {
             </ul>
             <p><strong>"Non scrivere mai la password"</strong>": la Fondazione non te la chiederà. Per recuperarla usa l'e-mail e il cellulare di recupero che imposti nella tua area riservata."</p>
             <p>"Da questo portale puoi già: aggiornare i tuoi dati, acquistare e rinnovare spazio o PEC Avanzata, firmare il contratto, chiedere la disdetta della casella."</p>
+            <p>
+                "Non hai ancora una casella @ingpec.eu? "
+                <a href=path::RICHIESTA_PEC rel="external" data-testid="assistance-request">"Chiedila al tuo Ordine"</a>
+                "."
+            </p>
             <h2>"Decesso di un titolare"</h2>
             <p>
-                "Gli eredi segnalano il decesso a "
+                "Quando l'Albo registra il decesso la casella non viene più rinnovata. Un erede può chiederne la chiusura immediata con il certificato di morte e il proprio documento d'identità: "
+                <a href=path::DISDETTA_EREDI rel="external" data-testid="assistance-heirs">"Disdetta per gli eredi"</a>
+                ". Per ogni dubbio scrivi a "
                 <a href=mailto(ASSISTENZA_PEC, "Decesso%20del%20titolare")>{ASSISTENZA_PEC}</a>
-                ": la casella non viene rinnovata e la Fondazione può chiuderla su richiesta."
+                "."
             </p>
             <h2>"Firma digitale in convenzione (CNSCNI18, FRCNI25)"</h2>
             <p>

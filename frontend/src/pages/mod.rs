@@ -2,6 +2,7 @@
 
 pub mod assistance;
 pub mod fondazione;
+pub mod heirs;
 pub mod login;
 pub mod member;
 pub mod not_found;

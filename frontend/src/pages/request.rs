@@ -7,11 +7,10 @@ use leptos::prelude::*;
 use shared::api::{RichiestaAttivazioneForm, RichiestaRicevuta};
 use shared::member::AnagraficaInput;
 use shared::province::OrdineCode;
-use shared::richiesta::DOCUMENTO_MAX_BYTES;
-use wasm_bindgen::JsCast;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
+use crate::components::document_field::{DocumentField, chosen_document};
 use crate::components::form::{Field, field_error, focus_errors_of, focus_first_error};
 use crate::components::page::Page;
 use crate::format;
@@ -22,6 +21,8 @@ struct Filed {
     form: RichiestaAttivazioneForm,
     document: Vec<u8>,
 }
+
+const MISSING: &str = "Allega il documento d'identità: un PDF o una foto JPEG o PNG.";
 
 #[component]
 pub fn RequestPage() -> impl IntoView {
@@ -35,8 +36,7 @@ pub fn RequestPage() -> impl IntoView {
     let send = Action::new_local(|filed: &Filed| {
         let Filed { mut form, document } = filed.clone();
         async move {
-            form.documento =
-                api::send_identity_document(&form.anagrafica.codice_fiscale, document).await?;
+            form.documento = api::send_document(&form.anagrafica.codice_fiscale, document).await?;
             api::request_activation(&form).await
         }
     });
@@ -62,29 +62,16 @@ pub fn RequestPage() -> impl IntoView {
             documento: String::new(),
             informativa_accettata: informativa.get_untracked(),
         };
-        let Some(file) = chosen_file() else {
-            document_error.set(Some(
-                "Allega il documento d'identità: un PDF o una foto JPEG o PNG.".into(),
-            ));
-            focus_first_error();
-            return;
-        };
-        if file.size() as usize > DOCUMENTO_MAX_BYTES {
-            document_error.set(Some(format!(
-                "Il documento supera gli {} MB: invia una scansione o una foto più leggera.",
-                DOCUMENTO_MAX_BYTES / 1024 / 1024
-            )));
-            focus_first_error();
-            return;
-        }
         leptos::task::spawn_local(async move {
-            let Ok(buffer) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await else {
-                document_error.set(Some("Impossibile leggere il file scelto.".into()));
-                focus_first_error();
-                return;
-            };
-            let document = js_sys::Uint8Array::new(&buffer).to_vec();
-            send.dispatch(Filed { form, document });
+            match chosen_document("documento", MISSING).await {
+                Ok(document) => {
+                    send.dispatch(Filed { form, document });
+                }
+                Err(message) => {
+                    document_error.set(Some(message));
+                    focus_first_error();
+                }
+            }
         });
     };
     let error = move |name: &'static str| field_error(errors, name);
@@ -128,14 +115,7 @@ pub fn RequestPage() -> impl IntoView {
                     on:change:target=move |ev| pre_iscrizione.set(ev.target().checked())/>
                 <label for="pre_iscrizione" class="form-check-label">"Mi sto iscrivendo ora: l'Albo potrebbe non riportarmi ancora"</label>
             </div>
-            <div class="field">
-                <label for="documento">"Documento d'identità (PDF, JPEG o PNG, al massimo 8 MB)"</label>
-                <input id="documento" type="file" class="form-control" data-testid="documento"
-                    accept="application/pdf,image/jpeg,image/png"
-                    aria-describedby="documento-error"
-                    aria-invalid=move || document_message.get().is_some().to_string()/>
-                <p id="documento-error" class="field-error" data-testid="documento-error">{move || document_message.get()}</p>
-            </div>
+            <DocumentField id="documento" label="Documento d'identità (PDF, JPEG o PNG, al massimo 8 MB)" error=document_message/>
             <div class="form-check my-3">
                 <input id="informativa_accettata" type="checkbox" class="form-check-input" data-testid="informativa_accettata"
                     aria-describedby="informativa_accettata-error"
@@ -184,14 +164,4 @@ fn ordini() -> impl IntoView {
             view! { <option value=code.clone()>{format!("{} ({code})", o.provincia().nome)}</option> }
         })
         .collect_view()
-}
-
-fn chosen_file() -> Option<web_sys::File> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id("documento")?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?
-        .files()?
-        .get(0)
 }

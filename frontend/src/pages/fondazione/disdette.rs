@@ -1,12 +1,17 @@
 //! *Disdette*: the holders' requests to close their mailbox, oldest first, each with the
 //! domicilio digitale the Albo listed at the request and lists now. The operator approves
-//! (the mailbox closes) or rejects with a reason the holder reads.
+//! (the mailbox closes) or rejects with a reason the holder reads. An heir's request comes
+//! with the death certificate and his identity document, to read first.
 
 use leptos::prelude::*;
 use shared::api::{DecisioneDisdetta, DisdettaInCoda};
+use shared::disdetta::Erede;
+use shared::documento::Documento;
 
-use crate::api;
+use crate::api::{self, ClientError};
+use crate::components::alert::ErrorAlert;
 use crate::components::decision::{Decision, Wording};
+use crate::components::download;
 use crate::components::page::Page;
 use crate::components::queue::Queue;
 use crate::format;
@@ -60,6 +65,7 @@ fn Request(item: DisdettaInCoda) -> impl IntoView {
                     <dt>"Domicilio digitale oggi"</dt>
                     <dd data-testid="disdetta-domicilio-oggi">{shown(&item.domicilio_oggi)}</dd>
                 </dl>
+                {d.erede.clone().map(|erede| view! { <Heir erede cf=cf.get_value()/> })}
                 {item.ostacolo.clone().map(|o| view! {
                     <p class="alert alert-warning" role="note" data-testid="disdetta-ostacolo">{format!("Oggi non può essere approvata: {o}")}</p>
                 })}
@@ -78,3 +84,47 @@ const WORDING: Wording = Wording {
     respinta: "Respinta: il titolare riceve il motivo e può presentare una nuova richiesta.",
     approva_chiude: true,
 };
+
+/// Who asked for a deceased holder's mailbox, and the documents to read before deciding.
+#[component]
+fn Heir(erede: Erede, cf: String) -> impl IntoView {
+    let who = StoredValue::new(cf);
+    let open = Action::new_local(move |documento: &Documento| {
+        let (cf, documento) = (who.get_value(), documento.clone());
+        async move {
+            let bytes = api::heirs_document(&cf, &documento.sha256).await?;
+            Ok::<bool, ClientError>(download::save_bytes(
+                &format!(
+                    "disdetta-{cf}-{}.{}",
+                    documento.sha256.get(..8).unwrap_or_default(),
+                    documento.tipo.estensione()
+                ),
+                "application/octet-stream",
+                &bytes,
+            ))
+        }
+    });
+    let (certificato, identita) = (
+        erede.certificato_di_morte.clone(),
+        erede.documento_identita.clone(),
+    );
+    view! {
+        <div class="alert alert-info" role="note" data-testid="disdetta-erede">
+            <p class="mb-2">{format!(
+                "Chiesta da un erede: {} {} ({}), {}. Controlla il certificato di morte e il documento d'identità prima di decidere.",
+                erede.nome, erede.cognome, erede.codice_fiscale, erede.email
+            )}</p>
+            <button type="button" class="btn btn-outline-primary btn-sm me-2" data-testid="disdetta-certificato"
+                disabled=move || open.pending().get() on:click=move |_| { open.dispatch(certificato.clone()); }>
+                "Scarica il certificato di morte"
+            </button>
+            <button type="button" class="btn btn-outline-primary btn-sm" data-testid="disdetta-identita"
+                disabled=move || open.pending().get() on:click=move |_| { open.dispatch(identita.clone()); }>
+                "Scarica il documento dell'erede"
+            </button>
+            {move || open.value().get().and_then(Result::err).map(|err| view! {
+                <ErrorAlert message=err.to_string() testid="disdetta-documento-error"/>
+            })}
+        </div>
+    }
+}
