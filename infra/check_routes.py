@@ -10,8 +10,8 @@ API's functions must run `pec-api`.
 Every operation of the code's OpenAPI document (from `pec-local --openapi`) must be an
 HttpApi event of the function of its area (the operation's tag: `ordine` ->
 OrdineFunction), and only the public areas (`catalogo`; `richieste`, the requests of
-people without an account; `pagamenti`, the payment provider's webhook, which a signature
-authenticates) may skip the JWT authorizer. No
+people without an account; `pagamenti` and `gestore`, the payment and the mail providers'
+events, which a signature authenticates) may skip the JWT authorizer. No
 template route may be missing from the code. The `accesso` area (the local accounts'
 login) exists only in the local server: on AWS, Cognito's hosted login replaces it.
 """
@@ -22,7 +22,7 @@ import sys
 from cfnlint.decode import decode_str
 
 LOCAL_ONLY = {"accesso"}
-PUBLIC = {"catalogo", "pagamenti", "richieste"}
+PUBLIC = {"catalogo", "pagamenti", "richieste", "gestore"}
 
 
 def code_uris(template, binaries):

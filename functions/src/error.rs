@@ -26,6 +26,7 @@ use crate::service::directory::DirectoryError;
 use crate::service::disdetta::DisdettaServiceError;
 use crate::service::documenti::DocumentoError;
 use crate::service::domicilio::DomicilioError;
+use crate::service::gestore::GestoreError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
@@ -468,6 +469,25 @@ impl From<WebhookError> for AppError {
             ),
             WebhookError::Busy => AppError::conflict(),
             WebhookError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<GestoreError> for AppError {
+    fn from(err: GestoreError) -> Self {
+        tracing::warn!(error = %err, "provider event refused");
+        match err {
+            GestoreError::Signature(_) => AppError::new(
+                ErrorCode::BadSignature,
+                "Firma dell'evento del gestore non valida: evento ignorato.",
+            ),
+            GestoreError::Unreadable(_) | GestoreError::UnknownType(_) => AppError::new(
+                ErrorCode::UnknownEvent,
+                format!("Evento del gestore non applicabile: {err}."),
+            ),
+            GestoreError::Lifecycle(e) => AppError::new(ErrorCode::LifecycleRefused, e.to_string()),
+            GestoreError::Busy => AppError::conflict(),
+            GestoreError::Store(e) => e.into(),
         }
     }
 }

@@ -65,6 +65,8 @@ pub struct AppState {
     pub sdi: Arc<dyn sdi::Sdi>,
     /// The mail provider, asked what a mailbox holds (its commands go through the outbox).
     pub provider: Arc<dyn outbox::provider::Provider>,
+    /// The key the provider signs its events with (empty: no event is trusted).
+    pub provider_events_secret: Arc<[u8]>,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             blobs,
             local_blobs: None,
             fiducia: Arc::new(Fiducia::default()),
+            provider_events_secret: service::gestore::LOCAL_EVENTS_SECRET.as_bytes().into(),
         }
     }
 
@@ -141,7 +144,14 @@ impl AppState {
             venditore: Arc::new(payment::venditore_from_env()),
             sdi: Arc::new(sdi::Unconfigured),
             provider: Arc::new(outbox::provider::Unconfigured),
+            provider_events_secret: Arc::from(&b""[..]),
         }
+    }
+
+    /// The key the provider signs its events with (`PEC_PROVIDER_EVENTS_SECRET` on AWS).
+    pub fn with_provider_events(mut self, secret: &str) -> Self {
+        self.provider_events_secret = secret.as_bytes().into();
+        self
     }
 }
 

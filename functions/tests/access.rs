@@ -465,6 +465,19 @@ async fn every_route_checks_role_and_tenant() {
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
         ),
         (
+            "POST",
+            "/api/gestore/eventi",
+            Some("{}"),
+            // The provider's events carry a signature, not a token: unsigned, refused.
+            [
+                Unauthenticated,
+                Unauthenticated,
+                Unauthenticated,
+                Unauthenticated,
+                Unauthenticated,
+            ],
+        ),
+        (
             "GET",
             "/api/ordini/MI/richieste",
             None,
@@ -649,6 +662,7 @@ async fn every_route_is_in_the_openapi_document() {
         ),
         ("post", "/api/documenti"),
         ("post", "/api/disdette-eredi"),
+        ("post", "/api/gestore/eventi"),
         (
             "get",
             "/api/fondazione/disdette/{codice_fiscale}/documenti/{sha256}",

@@ -1325,6 +1325,34 @@ mod dto {
         Ignorato,
     }
 
+    /// An event the mail provider reports about a mailbox, signed.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct EventoGestore {
+        /// The provider's id of the event: the same id again is applied once.
+        pub id: String,
+        /// `casella.bloccata` or `casella.sbloccata`.
+        pub tipo: String,
+        pub indirizzo: EmailAddress,
+        /// When it happened at the provider: an event older than one applied is stale.
+        pub il: DateTime<Utc>,
+        #[serde(default)]
+        pub motivo: Option<String>,
+    }
+
+    /// What a provider's event did.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum EsitoEventoGestore {
+        /// The mailbox now stands as the provider says.
+        Applicato,
+        /// Processed before, or it stood so already: nothing done again.
+        GiaElaborato,
+        /// Older than an event applied since, or about a mailbox that is no member's.
+        Ignorato,
+    }
+
     /// `GET /api/me/prospetto`: the mailbox's coming events, and the data that will not
     /// fit when space lapses.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

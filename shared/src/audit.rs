@@ -102,6 +102,8 @@ pub enum Actor {
     /// An heir of a deceased holder, from the public page (the Fondazione checks his
     /// documents before anything is done).
     Erede(CodiceFiscale),
+    /// The mail provider, reporting what it did to a mailbox (a signed event).
+    Gestore,
 }
 
 impl fmt::Display for Actor {
@@ -114,6 +116,7 @@ impl fmt::Display for Actor {
             Actor::Verifica => f.write_str("verifica"),
             Actor::Sistema => f.write_str("sistema"),
             Actor::Erede(cf) => write!(f, "erede:{cf}"),
+            Actor::Gestore => f.write_str("gestore"),
         }
     }
 }
@@ -131,6 +134,7 @@ impl TryFrom<String> for Actor {
         match (kind, rest) {
             ("verifica", "") => Ok(Actor::Verifica),
             ("sistema", "") => Ok(Actor::Sistema),
+            ("gestore", "") => Ok(Actor::Gestore),
             ("iscritto", cf) => CodiceFiscale::parse(cf)
                 .map(Actor::Iscritto)
                 .map_err(|_| invalid()),
@@ -173,6 +177,7 @@ impl Actor {
             Actor::Verifica => "la verifica giornaliera".to_owned(),
             Actor::Sistema => "il portale".to_owned(),
             Actor::Erede(_) => "un erede del titolare".to_owned(),
+            Actor::Gestore => "il gestore (Aruba PEC)".to_owned(),
         }
     }
 }
@@ -567,6 +572,7 @@ mod tests {
             Actor::Verifica,
             Actor::Sistema,
             Actor::Erede(CodiceFiscale::parse("RSSMRA51E09F205V").unwrap()),
+            Actor::Gestore,
         ] {
             let text = actor.to_string();
             assert_eq!(Actor::try_from(text).unwrap(), actor);

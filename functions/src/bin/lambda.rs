@@ -1,7 +1,8 @@
 //! The API on AWS Lambda behind an API Gateway HTTP API with a JWT authorizer; the
 //! DynamoDB table is `PEC_TABLE`, the contracts bucket `PEC_CONTRACTS_BUCKET`, the trust
 //! store `PEC_TRUST_STORE` and `PEC_TRUST_CRLS`, the provider's API `PEC_PROVIDER_URL`
-//! (asked what a mailbox holds).
+//! (asked what a mailbox holds) and the key its events are signed with
+//! `PEC_PROVIDER_EVENTS_SECRET`.
 
 use std::sync::Arc;
 
@@ -26,6 +27,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     if let Ok(url) = std::env::var("PEC_PROVIDER_URL") {
         let token = std::env::var("PEC_PROVIDER_TOKEN").ok();
         state = state.with_provider(Arc::new(HttpProvider::new(url, token)));
+    }
+    if let Ok(secret) = std::env::var("PEC_PROVIDER_EVENTS_SECRET") {
+        state = state.with_provider_events(&secret);
     }
     if let Some(stripe) = functions::payment::stripe::StripeConfig::from_env() {
         state = state.with_stripe(stripe);

@@ -3,7 +3,8 @@
 //! HMAC-SHA256 of `"{t}.{body}"` with the endpoint's secret (more than one while a secret
 //! is being rolled). An event is trusted only when one `v1` matches, compared in constant
 //! time, and `t` is within five minutes of now, so a captured event cannot be replayed
-//! later. The local test checkout signs its events the same way.
+//! later. The local test checkout signs its events the same way, and the mail provider
+//! its own (`Gestore-Signature`, `service::gestore`).
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};

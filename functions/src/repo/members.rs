@@ -36,6 +36,10 @@ pub struct MemberRecord {
     /// The last diffida his Ordine sent him about the domicilio digitale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diffida: Option<shared::domicilio::Diffida>,
+    /// When the newest provider's event applied to his mailbox happened: an older one
+    /// arriving late changes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evento_gestore_il: Option<chrono::DateTime<chrono::Utc>>,
     /// The hash of the newest audit entry of this member (the chain's head).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_head: Option<String>,
@@ -51,6 +55,7 @@ impl MemberRecord {
             mailbox: None,
             primo_accesso: Vec::new(),
             diffida: None,
+            evento_gestore_il: None,
             audit_head: None,
         }
     }

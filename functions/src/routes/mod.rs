@@ -6,6 +6,7 @@
 mod albo;
 mod catalogo;
 mod fondazione;
+mod gestore;
 mod iscritto;
 mod ordine;
 mod pagamenti;
@@ -38,6 +39,7 @@ use crate::http;
         (name = "fondazione", description = "Ricerca nazionale, verifica giornaliera, registro delle operazioni"),
         (name = "albo", description = "Il flusso dell'Albo Unico"),
         (name = "pagamenti", description = "Gli eventi firmati del gestore dei pagamenti"),
+        (name = "gestore", description = "Gli eventi firmati del gestore delle caselle"),
         (name = "richieste", description = "Le richieste di chi non ha un account: l'attivazione di una casella"),
     )
 )]
@@ -200,6 +202,7 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(albo::router())
         .merge(pagamenti::router())
         .merge(richieste::router())
+        .merge(gestore::router())
         .split_for_parts();
     // On the whole document: the operations exist only once the routes are merged.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);

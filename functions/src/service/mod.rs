@@ -13,6 +13,7 @@ pub mod disdetta;
 pub mod documenti;
 pub mod domicilio;
 pub mod eredi;
+pub mod gestore;
 pub mod login;
 pub mod ordine;
 pub mod overview;

@@ -24,6 +24,7 @@
 //! | order for a paid service | `ORDER#{id}` | `ORDER` | `ORDERS-OF#{cf}` / `{at}#{id}` | `ORDERS#{Italian month}` / `{at}#{id}` |
 //! | test checkout payment | `PAYMENT-SANDBOX#{riferimento}` | `INTENT` | – | – |
 //! | payment event processed | `PAYMENT-EVENT#{event id}` | `EVENT` | – | – |
+//! | provider event processed | `PROVIDER-EVENT#{event id}` | `EVENT` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
@@ -48,6 +49,7 @@ pub const MEMBER: &str = "member";
 pub const CONTRACT: &str = "contract";
 pub const SIGNED_CONTRACT: &str = "signed-contract";
 pub const DISDETTA: &str = "disdetta";
+pub const PROVIDER_EVENT: &str = "provider-event";
 pub const RICHIESTA: &str = "richiesta-attivazione";
 pub const ADDRESS: &str = "address";
 pub const ORDINE: &str = "ordine";
@@ -347,6 +349,10 @@ pub fn payment_sandbox(riferimento: &str) -> Key {
 }
 
 /// A payment event of the provider, once processed: the same event again changes nothing.
+pub fn provider_event(id: &str) -> Key {
+    Key::new(format!("PROVIDER-EVENT#{id}"), "EVENT")
+}
+
 pub fn payment_event(id: &str) -> Key {
     Key::new(format!("PAYMENT-EVENT#{id}"), "EVENT")
 }
