@@ -188,9 +188,53 @@ async fn a_store_of_the_earlier_layout_is_refused_at_start() {
         refused,
         LayoutError::Earlier {
             found: 1,
-            expected: 2
+            expected: 3
         }
     ));
     let message = refused.to_string();
     assert!(message.contains("delete the data folder"), "{message}");
+}
+
+#[tokio::test]
+async fn a_store_of_layout_2_is_upgraded_with_its_queues() {
+    let store = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    let mario = cf("Rossi", "Mario", 1);
+    let row = albo_row("Mario", "Rossi", &mario, "MI", "A1");
+    api.register(std::slice::from_ref(&row)).await;
+    api.activate("MI", &mario).await;
+    api.register(&[row.replace(";iscritto;;;", ";cancellato;2026-11-01;decesso;")])
+        .await;
+    // As layout 2 wrote him: no queue key, and its mark.
+    let key = Key::new(format!("MEMBER#{mario}"), "PROFILE");
+    let mut item = store.get(&key).await.unwrap().unwrap();
+    assert!(item.gsi2.is_some(), "this layout queues a death");
+    item.gsi2 = None;
+    store.put(item, Condition::Always).await.unwrap();
+    let mark = Item::new(
+        Key::new("META", "LAYOUT"),
+        "layout",
+        &json!({ "version": 2 }),
+    )
+    .unwrap();
+    store.put(mark, Condition::Always).await.unwrap();
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let deaths = api.get("/api/fondazione/decessi", &fondazione).await;
+    assert_eq!(deaths.body["items"], json!([]), "{}", deaths.text);
+
+    layout::ensure(store.as_ref()).await.unwrap();
+    let deaths = api.get("/api/fondazione/decessi", &fondazione).await;
+    assert_eq!(
+        deaths.body["items"][0]["codice_fiscale"], mario,
+        "{}",
+        deaths.text
+    );
+    // Marked: the next start reads it as it is.
+    layout::ensure(store.as_ref()).await.unwrap();
+    let mark = store
+        .get(&Key::new("META", "LAYOUT"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mark.data["version"], 3);
 }

@@ -1,13 +1,16 @@
 //! Which key layout a store was written with ([`keys::LAYOUT`]). A new store is marked with
-//! this code's layout; a store written by an earlier one is refused at start, with a message
-//! that says what to do, rather than read wrongly (layout 1 keyed people by their code
-//! with omocodia removed, which merged different people).
+//! this code's layout; a store of layout 2 is upgraded in place (every member written
+//! again, so that the queues' index keys of layout 3 appear); one written by an earlier
+//! layout is refused at start, with a message that says what to do, rather than read
+//! wrongly (layout 1 keyed people by their code with omocodia removed, which merged
+//! different people).
 
 use serde::{Deserialize, Serialize};
 use shared::province::OrdineCode;
 use thiserror::Error;
 
 use super::members;
+use super::unit_of_work::Audited;
 use crate::store::{Condition, Item, ItemStore, StoreError, keys};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +78,54 @@ pub async fn ensure(store: &dyn ItemStore) -> Result<(), LayoutError> {
         // Data without a mark: written before layouts were marked.
         None => 1,
     };
+    if found == 2 {
+        upgrade_from_2(store).await?;
+        return Box::pin(ensure(store)).await;
+    }
     compare(found)
+}
+
+/// Layout 2 → 3: every member written again as this code writes him (a deceased holder
+/// with an open mailbox joins the deaths' queue, a blocked mailbox the blocked one), then
+/// the mark. A member changed meanwhile was written by this code already.
+async fn upgrade_from_2(store: &dyn ItemStore) -> Result<(), LayoutError> {
+    let mut rewritten = 0usize;
+    for ordine in OrdineCode::all() {
+        let mut cursor = None;
+        loop {
+            let page = store
+                .query(&members::in_ordine(ordine, None).limit(200).after(cursor))
+                .await?;
+            let (records, next) = members::decode_page(page)?;
+            for member in &records {
+                match store
+                    .put(
+                        member.value.item(member.version + 1)?,
+                        Condition::Version(member.version),
+                    )
+                    .await
+                {
+                    Ok(()) => rewritten += 1,
+                    Err(e) if e.is_condition_failed() => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            match next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+    }
+    let mark = Item::new(
+        keys::meta("layout"),
+        keys::META_LAYOUT,
+        &Layout {
+            version: keys::LAYOUT,
+        },
+    )?;
+    store.put(mark, Condition::Always).await?;
+    tracing::info!(rewritten, "store upgraded from key layout 2 to 3");
+    Ok(())
 }
 
 /// No demo data and no member in any Ordine.

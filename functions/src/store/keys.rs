@@ -43,7 +43,9 @@ use super::Key;
 
 /// The version of the key layout this code reads and writes. 2: people keyed by their
 /// code as issued, not by a code with omocodia removed; audit chains; the Ordine item.
-pub const LAYOUT: u32 = 2;
+/// 3: the Fondazione's queues are index keys of the items waiting (a deceased holder with
+/// an open mailbox, a blocked mailbox); a store of layout 2 is upgraded in place.
+pub const LAYOUT: u32 = 3;
 
 pub const MEMBER: &str = "member";
 pub const CONTRACT: &str = "contract";
