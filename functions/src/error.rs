@@ -20,6 +20,7 @@ use crate::service::acquisti::AcquistoError;
 use crate::service::activation::ActivationError;
 use crate::service::albo::AlboError;
 use crate::service::audit::AuditError;
+use crate::service::catalogo::CatalogoError;
 use crate::service::code::CodeError;
 use crate::service::contratto::{ContrattoError, pdf};
 use crate::service::directory::DirectoryError;
@@ -469,6 +470,19 @@ impl From<WebhookError> for AppError {
             ),
             WebhookError::Busy => AppError::conflict(),
             WebhookError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<CatalogoError> for AppError {
+    fn from(err: CatalogoError) -> Self {
+        match err {
+            CatalogoError::Forbidden(e) => e.into(),
+            CatalogoError::Listino(e) => {
+                AppError::field(ErrorCode::InvalidInput, FieldError::new(e.field(), e))
+            }
+            CatalogoError::Busy => AppError::conflict(),
+            CatalogoError::Store(e) => e.into(),
         }
     }
 }

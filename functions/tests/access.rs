@@ -96,6 +96,12 @@ async fn every_route_checks_role_and_tenant() {
     let diffida_wrong_ordine = format!("/api/ordini/MI/domicilio/{anna_rm}/diffida");
     let diffida = json!({ "data": "2026-11-20", "canale": "pec" }).to_string();
     let richiesta_document = format!("/api/ordini/MI/richieste/{mario_mi}/documento");
+    let listino = json!({
+        "in_force_from": "2027-01-01", "base": { "inbox_gb": 2, "archivio_gb": 3 },
+        "base_prezzo_gb": 400, "base_extra_max_gb": 5, "avanzata_canone": 2500,
+        "avanzata": { "inbox_gb": 8, "archivio_gb": 8 }, "avanzata_prezzo_gb": 400
+    })
+    .to_string();
     let heirs_document = format!("/api/fondazione/disdette/{mario_mi}/documenti/{sha}");
     let richiesta_decision = format!("/api/ordini/MI/richieste/{mario_mi}/decisione");
     let richiesta_decided =
@@ -466,6 +472,12 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "POST",
+            "/api/fondazione/listini",
+            Some(&listino),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
             "/api/gestore/eventi",
             Some("{}"),
             // The provider's events carry a signature, not a token: unsigned, refused.
@@ -663,6 +675,7 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/documenti"),
         ("post", "/api/disdette-eredi"),
         ("post", "/api/gestore/eventi"),
+        ("post", "/api/fondazione/listini"),
         (
             "get",
             "/api/fondazione/disdette/{codice_fiscale}/documenti/{sha256}",

@@ -117,6 +117,11 @@ impl Caller {
         self.role == Role::Fondazione
     }
 
+    /// The catalog's new price lists are the Fondazione's (DOMAIN.md, roles).
+    pub fn can_publish_catalog(&self) -> bool {
+        self.role == Role::Fondazione
+    }
+
     pub fn can_read_audit(&self) -> bool {
         self.role == Role::Fondazione
     }

@@ -27,14 +27,18 @@ pub enum CatalogId {
     Convenzione2022,
     /// The CNI's original contract of December 2009 (seed 002).
     Contratto2009,
+    /// A price list of the current contract's plans published by the Fondazione, in force
+    /// from its date.
+    Listino(NaiveDate),
 }
 
 impl CatalogId {
-    pub fn nome(self) -> &'static str {
+    pub fn nome(self) -> String {
         match self {
-            CatalogId::Contratto2024 => "Listino 2024",
-            CatalogId::Convenzione2022 => "Convenzione 2022",
-            CatalogId::Contratto2009 => "Contratto 2009",
+            CatalogId::Contratto2024 => "Listino 2024".into(),
+            CatalogId::Convenzione2022 => "Convenzione 2022".into(),
+            CatalogId::Contratto2009 => "Contratto 2009".into(),
+            CatalogId::Listino(dal) => format!("Listino dal {}", dal.format("%d/%m/%Y")),
         }
     }
 }
@@ -250,6 +254,88 @@ impl CatalogVersion {
     }
 }
 
+impl CatalogVersion {
+    /// The version of the current contract's plans `draft` describes, if its prices and
+    /// sizes make sense (when it may start is the catalog's to say).
+    pub fn listino(draft: &NuovoListino) -> Result<CatalogVersion, ListinoError> {
+        let from = draft.in_force_from;
+        if draft.base.inbox_gb == 0 {
+            return Err(ListinoError::BaseEmpty);
+        }
+        if draft.avanzata.inbox_gb < draft.base.inbox_gb
+            || draft.avanzata.archivio_gb < draft.base.archivio_gb
+        {
+            return Err(ListinoError::AvanzataSmaller);
+        }
+        if draft.avanzata_canone <= Money::ZERO {
+            return Err(ListinoError::AvanzataFree);
+        }
+        if draft.base_prezzo_gb <= Money::ZERO || draft.avanzata_prezzo_gb <= Money::ZERO {
+            return Err(ListinoError::SpaceFree);
+        }
+        if [
+            draft.avanzata_canone,
+            draft.base_prezzo_gb,
+            draft.avanzata_prezzo_gb,
+        ]
+        .iter()
+        .any(|p| *p > LISTINO_MAX_PREZZO)
+        {
+            return Err(ListinoError::PriceTooHigh);
+        }
+        let sizes = [draft.base, draft.avanzata];
+        if sizes
+            .iter()
+            .any(|s| s.inbox_gb > LISTINO_MAX_GB || s.archivio_gb > LISTINO_MAX_GB)
+            || draft.base_extra_max_gb > LISTINO_MAX_GB
+        {
+            return Err(ListinoError::SpaceTooLarge);
+        }
+        use SpaceArea::*;
+        let id = CatalogId::Listino(from);
+        let base_extra = match draft.base_extra_max_gb {
+            0 => Vec::new(),
+            max => vec![ExtraSpaceRule {
+                price_per_gb: draft.base_prezzo_gb,
+                ..per_gb(Inbox, 0, Some(SpaceLimit::Extra(max)))
+            }],
+        };
+        let avanzata_extra = [Inbox, Archivio]
+            .into_iter()
+            .map(|area| ExtraSpaceRule {
+                price_per_gb: draft.avanzata_prezzo_gb,
+                ..per_gb(area, 0, None)
+            })
+            .collect();
+        Ok(CatalogVersion {
+            id,
+            nome: format!("Contratto Fondazione CNI – Aruba PEC, {}", id.nome()),
+            in_force_from: from,
+            plans: vec![
+                Plan {
+                    code: PlanCode::Base,
+                    nome: "PEC Base".into(),
+                    descrizione: "Gratuita per ogni ingegnere iscritto all'Albo.".into(),
+                    annual_fee: Money::ZERO,
+                    included: draft.base,
+                    extra: base_extra,
+                    upgrade_to: Some(PlanCode::Avanzata),
+                },
+                Plan {
+                    code: PlanCode::Avanzata,
+                    nome: "PEC Avanzata".into(),
+                    descrizione: "Più spazio, ampliabile senza limiti.".into(),
+                    annual_fee: draft.avanzata_canone,
+                    included: draft.avanzata,
+                    extra: avanzata_extra,
+                    upgrade_to: None,
+                },
+            ],
+            addons: Vec::new(),
+        })
+    }
+}
+
 /// What every mailbox offers, whatever the plan (seed 002).
 pub const SERVICE_CHARACTERISTICS: [&str; 6] = [
     "Numero di invii illimitato",
@@ -454,6 +540,114 @@ impl Catalog {
             .iter()
             .find(|v| v.id == id)
             .expect("every catalog id has a version")
+    }
+}
+
+/// The most a published price list may set, per GB or per year: a typing slip (2000
+/// instead of 20) must not become the price members pay.
+pub const LISTINO_MAX_PREZZO: Money = Money::cents(100_000);
+/// The most space a published plan may include, per area.
+pub const LISTINO_MAX_GB: u32 = 1_000;
+
+/// A new price list of the current contract's plans (Base and Avanzata): from when, and
+/// each plan's included space and prices. Services bought before keep the terms they
+/// were bought with until they lapse.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NuovoListino {
+    pub in_force_from: NaiveDate,
+    /// Base, free: its space, and the extra inbox it sells (price per GB per year, most
+    /// GB in all).
+    pub base: Space,
+    pub base_prezzo_gb: Money,
+    pub base_extra_max_gb: u32,
+    /// Avanzata: its yearly fee, its space, and the extra space it sells in either area
+    /// without limit (price per GB per year).
+    pub avanzata_canone: Money,
+    pub avanzata: Space,
+    pub avanzata_prezzo_gb: Money,
+}
+
+/// Why a price list cannot be published.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ListinoError {
+    #[error(
+        "Il listino deve entrare in vigore dopo oggi ({}): i prezzi di oggi sono già stati proposti agli iscritti.",
+        .0.format("%d/%m/%Y")
+    )]
+    NotFuture(NaiveDate),
+    #[error(
+        "C'è già un listino in vigore dal {}: il nuovo deve entrare in vigore dopo quella data.",
+        .0.format("%d/%m/%Y")
+    )]
+    Overlaps(NaiveDate),
+    #[error("La PEC Base deve includere almeno 1 GB di inbox.")]
+    BaseEmpty,
+    #[error("La PEC Avanzata deve includere almeno lo spazio della Base, in inbox e in archivio.")]
+    AvanzataSmaller,
+    #[error("Il canone della PEC Avanzata deve essere maggiore di zero.")]
+    AvanzataFree,
+    #[error("Il prezzo dello spazio aggiuntivo deve essere maggiore di zero.")]
+    SpaceFree,
+    #[error("Un prezzo supera {LISTINO_MAX_PREZZO}: controlla di averlo scritto in euro.")]
+    PriceTooHigh,
+    #[error("Lo spazio di un piano supera {LISTINO_MAX_GB} GB per area.")]
+    SpaceTooLarge,
+}
+
+impl ListinoError {
+    /// The form's field it is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::NotFuture(_) | Self::Overlaps(_) => "in_force_from",
+            Self::BaseEmpty => "base",
+            Self::AvanzataSmaller => "avanzata",
+            Self::AvanzataFree => "avanzata_canone",
+            Self::SpaceFree | Self::PriceTooHigh => "base_prezzo_gb",
+            Self::SpaceTooLarge => "avanzata",
+        }
+    }
+}
+
+impl Catalog {
+    /// The convention's catalog with the price lists the Fondazione published.
+    pub fn with_published(published: &[CatalogVersion]) -> Catalog {
+        let mut catalog = Catalog::standard().clone();
+        catalog.versions.extend(published.iter().cloned());
+        catalog
+            .versions
+            .sort_by_key(|v| std::cmp::Reverse(v.in_force_from));
+        catalog
+    }
+
+    /// The version `draft` makes, if it may be published on `today`: it starts after
+    /// today and after every version there is (versions never overlap: each runs until the
+    /// next), and its prices and sizes make sense.
+    pub fn listino(
+        &self,
+        draft: &NuovoListino,
+        today: NaiveDate,
+    ) -> Result<CatalogVersion, ListinoError> {
+        let from = draft.in_force_from;
+        if from <= today {
+            return Err(ListinoError::NotFuture(today));
+        }
+        if let Some(latest) = self.versions.iter().map(|v| v.in_force_from).max()
+            && from <= latest
+        {
+            return Err(ListinoError::Overlaps(latest));
+        }
+        CatalogVersion::listino(draft)
+    }
+
+    /// The space `plan` includes in the version in force on `day` (the 2024 contract's,
+    /// if no version there has it).
+    pub fn included(&self, plan: PlanCode, day: NaiveDate) -> Space {
+        self.in_force_on(day)
+            .and_then(|v| v.plan(plan))
+            .or_else(|| self.version(CatalogId::Contratto2024).plan(plan))
+            .map(|p| p.included)
+            .unwrap_or_default()
     }
 }
 
@@ -793,6 +987,107 @@ mod tests {
             extra,
             ..Default::default()
         }
+    }
+
+    fn listino(from: NaiveDate) -> NuovoListino {
+        NuovoListino {
+            in_force_from: from,
+            base: Space::new(2, 3),
+            base_prezzo_gb: Money::euros(3),
+            base_extra_max_gb: 8,
+            avanzata_canone: Money::euros(25),
+            avanzata: Space::new(10, 10),
+            avanzata_prezzo_gb: Money::euros(3),
+        }
+    }
+
+    #[test]
+    fn a_price_list_starts_after_today_and_after_every_version() {
+        let catalog = Catalog::standard();
+        let today = today();
+        assert_eq!(
+            catalog.listino(&listino(today), today),
+            Err(ListinoError::NotFuture(today))
+        );
+        let version = catalog
+            .listino(&listino(date(2027, 1, 1)), today)
+            .expect("a later date");
+        assert_eq!(version.id, CatalogId::Listino(date(2027, 1, 1)));
+        let published = Catalog::with_published(&[version]);
+        // Not on or before the one published: it would overlap it.
+        for from in [date(2027, 1, 1), date(2026, 12, 31)] {
+            assert_eq!(
+                published.listino(&listino(from), today),
+                Err(ListinoError::Overlaps(date(2027, 1, 1)))
+            );
+        }
+        assert!(published.listino(&listino(date(2027, 6, 1)), today).is_ok());
+    }
+
+    #[test]
+    fn a_price_list_with_prices_or_sizes_that_make_no_sense_is_refused() {
+        let from = date(2027, 1, 1);
+        let refused = |change: fn(&mut NuovoListino)| {
+            let mut draft = listino(from);
+            change(&mut draft);
+            CatalogVersion::listino(&draft).unwrap_err()
+        };
+        assert_eq!(
+            refused(|d| d.base = Space::new(0, 3)),
+            ListinoError::BaseEmpty
+        );
+        assert_eq!(
+            refused(|d| d.avanzata = Space::new(1, 10)),
+            ListinoError::AvanzataSmaller
+        );
+        assert_eq!(
+            refused(|d| d.avanzata_canone = Money::ZERO),
+            ListinoError::AvanzataFree
+        );
+        assert_eq!(
+            refused(|d| d.base_prezzo_gb = Money::ZERO),
+            ListinoError::SpaceFree
+        );
+        assert_eq!(
+            refused(|d| d.avanzata_canone = Money::euros(2_000)),
+            ListinoError::PriceTooHigh
+        );
+        assert_eq!(
+            refused(|d| d.avanzata = Space::new(5_000, 10)),
+            ListinoError::SpaceTooLarge
+        );
+    }
+
+    #[test]
+    fn the_version_in_force_prices_and_sizes_from_its_date() {
+        let version = Catalog::standard()
+            .listino(&listino(date(2027, 1, 1)), today())
+            .unwrap();
+        let catalog = Catalog::with_published(&[version]);
+        let upgrade = QuoteRequest {
+            plan: Some(PlanCode::Base),
+            upgrade: true,
+            ..Default::default()
+        };
+        let before = catalog.quote(&upgrade, date(2026, 12, 31)).unwrap();
+        assert_eq!(before.catalog, CatalogId::Contratto2024);
+        assert_eq!(before.net, Money::euros(20));
+        let after = catalog.quote(&upgrade, date(2027, 1, 1)).unwrap();
+        assert_eq!(after.catalog, CatalogId::Listino(date(2027, 1, 1)));
+        assert_eq!(after.net, Money::euros(25));
+        assert_eq!(
+            catalog.included(PlanCode::Base, date(2027, 1, 1)),
+            Space::new(2, 3)
+        );
+        assert_eq!(
+            catalog.included(PlanCode::Base, date(2026, 12, 31)),
+            Space::new(1, 3)
+        );
+        // The Base extra space now goes to 8 GB at €3.
+        let extra = catalog
+            .quote(&base(Space::new(8, 0)), date(2027, 1, 1))
+            .unwrap();
+        assert_eq!(extra.net, Money::euros(24));
     }
 
     #[test]

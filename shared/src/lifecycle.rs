@@ -138,6 +138,9 @@ pub struct PaidService {
     pub catalogo: Option<CatalogId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prezzo: Option<Money>,
+    /// For Avanzata: the space its terms include (absent: the 2024 contract's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incluso: Option<Space>,
 }
 
 /// What a reminder is about.
@@ -174,6 +177,10 @@ pub struct Mailbox {
     /// The provider's contract the holder must sign at activation.
     #[serde(default)]
     pub contratto: StatoContratto,
+    /// The space the free plan includes in this term, by the catalog in force when it
+    /// began (absent: the 2024 contract's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incluso_base: Option<Space>,
 }
 
 /// Where the holder's signed contract stands.
@@ -449,6 +456,16 @@ pub struct Transition {
 impl Mailbox {
     /// A mailbox created by the Ordine today: active at once, one-year term, Base.
     pub fn activate(address: EmailAddress, albo: AlboStatus, today: NaiveDate) -> Transition {
+        Self::activate_with(address, albo, today, Catalog::standard())
+    }
+
+    /// As [`Self::activate`], with the free plan's space of `catalog`'s version in force.
+    pub fn activate_with(
+        address: EmailAddress,
+        albo: AlboStatus,
+        today: NaiveDate,
+        catalog: &Catalog,
+    ) -> Transition {
         let mailbox = Mailbox {
             address,
             status: MailboxStatus::Attiva,
@@ -462,6 +479,7 @@ impl Mailbox {
             next_service_id: 1,
             closed_on: None,
             contratto: StatoContratto::DaFirmare,
+            incluso_base: recorded(PlanCode::Base, catalog.included(PlanCode::Base, today)),
         };
         let space = mailbox.space();
         Transition {
@@ -496,7 +514,26 @@ impl Mailbox {
 
     /// Space the provider must give the mailbox: the plan's own plus extra space.
     pub fn space(&self) -> Space {
-        included_space(self.plan()) + self.extra_space()
+        self.included() + self.extra_space()
+    }
+
+    /// The space the plan includes, by the terms of its current term.
+    pub fn included(&self) -> Space {
+        match self
+            .services
+            .iter()
+            .find(|s| s.kind == ServiceKind::Avanzata)
+        {
+            Some(avanzata) => avanzata
+                .incluso
+                .unwrap_or_else(|| included_space(PlanCode::Avanzata)),
+            None => self.base_included(),
+        }
+    }
+
+    fn base_included(&self) -> Space {
+        self.incluso_base
+            .unwrap_or_else(|| included_space(PlanCode::Base))
     }
 
     /// Whether the address (surname, alias) may still be corrected.
@@ -555,20 +592,36 @@ impl Mailbox {
     /// Applies `event` on `today`. A refused event leaves no trace: the caller keeps the
     /// old state.
     pub fn apply(&self, event: &Event, today: NaiveDate) -> Result<Transition, LifecycleError> {
+        self.apply_with(event, today, Catalog::standard())
+    }
+
+    /// As [`Self::apply`], pricing and sizing by `catalog` (the convention's with the
+    /// price lists the Fondazione published).
+    pub fn apply_with(
+        &self,
+        event: &Event,
+        today: NaiveDate,
+        catalog: &Catalog,
+    ) -> Result<Transition, LifecycleError> {
         let mut next = self.clone();
         let mut effects = Vec::new();
-        next.expire(today, &mut effects);
+        next.expire(today, catalog, &mut effects);
         let mut charge = None;
         match event {
-            Event::Verifica => next.remind(today, &mut effects),
+            Event::Verifica => next.remind(today, catalog, &mut effects),
             Event::Acquisto { servizio } => {
                 next.ensure_open()?;
-                charge = Some(next.buy(*servizio, today)?);
+                charge = Some(next.buy(*servizio, today, catalog)?);
                 next.resize(&mut effects);
             }
             Event::Rinnovo { service_id } => {
                 next.ensure_open()?;
-                charge = Some(next.renew(*service_id, today)?);
+                let before = next.space();
+                charge = Some(next.renew(*service_id, today, catalog)?);
+                // A new term of Avanzata takes the sizes of the catalog in force.
+                if next.space() != before {
+                    next.resize(&mut effects);
+                }
             }
             Event::PrimoAccesso => {
                 next.ensure_open()?;
@@ -628,8 +681,12 @@ impl Mailbox {
         Ok(())
     }
 
-    fn buy(&mut self, kind: ServiceKind, today: NaiveDate) -> Result<Quote, LifecycleError> {
-        let catalog = Catalog::standard();
+    fn buy(
+        &mut self,
+        kind: ServiceKind,
+        today: NaiveDate,
+        catalog: &Catalog,
+    ) -> Result<Quote, LifecycleError> {
         let mut request = crate::catalog::QuoteRequest {
             plan: Some(self.plan()),
             owned_extra: self.extra_space(),
@@ -650,12 +707,24 @@ impl Mailbox {
             scadenza: one_year_after(today),
             catalogo: Some(quote.catalog),
             prezzo: Some(quote.net),
+            incluso: match kind {
+                ServiceKind::Avanzata => recorded(
+                    PlanCode::Avanzata,
+                    catalog.included(PlanCode::Avanzata, today),
+                ),
+                ServiceKind::SpazioExtra { .. } => None,
+            },
         });
         self.next_service_id += 1;
         Ok(quote)
     }
 
-    fn renew(&mut self, id: u32, today: NaiveDate) -> Result<Quote, LifecycleError> {
+    fn renew(
+        &mut self,
+        id: u32,
+        today: NaiveDate,
+        catalog: &Catalog,
+    ) -> Result<Quote, LifecycleError> {
         let plan = self.plan();
         let space_now = self.space();
         let service = self
@@ -667,10 +736,17 @@ impl Mailbox {
         if today < opens {
             return Err(LifecycleError::RenewalTooEarly(opens));
         }
-        let quote = Catalog::standard().renewal_quote(plan, &service.kind, space_now, today)?;
+        let mut quote = catalog.renewal_quote(plan, &service.kind, space_now, today)?;
         service.scadenza = one_year_after(service.scadenza);
         service.catalogo = Some(quote.catalog);
         service.prezzo = Some(quote.net);
+        if service.kind == ServiceKind::Avanzata {
+            service.incluso = recorded(
+                PlanCode::Avanzata,
+                catalog.included(PlanCode::Avanzata, today),
+            );
+            quote.space_after = self.space();
+        }
         Ok(quote)
     }
 
@@ -700,7 +776,7 @@ impl Mailbox {
 
     /// Deactivates every service past its scadenza, then renews or closes the mailbox
     /// whose own term has passed.
-    fn expire(&mut self, today: NaiveDate, effects: &mut Vec<Effect>) {
+    fn expire(&mut self, today: NaiveDate, catalog: &Catalog, effects: &mut Vec<Effect>) {
         if self.status == MailboxStatus::Chiusa {
             return;
         }
@@ -712,8 +788,10 @@ impl Mailbox {
             let space_lost = match service.kind {
                 ServiceKind::SpazioExtra { area, gb } => Space::only(area, gb),
                 ServiceKind::Avanzata => space_minus(
-                    included_space(PlanCode::Avanzata),
-                    included_space(PlanCode::Base),
+                    service
+                        .incluso
+                        .unwrap_or_else(|| included_space(PlanCode::Avanzata)),
+                    self.base_included(),
                 ),
             };
             effects.push(Effect::ServiceExpired {
@@ -722,7 +800,7 @@ impl Mailbox {
             });
         }
         // Space that only Avanzata allows goes with it.
-        for service in self.drop_unsupported(today) {
+        for service in self.drop_unsupported(today, catalog) {
             let ServiceKind::SpazioExtra { area, gb } = service.kind else {
                 continue;
             };
@@ -738,6 +816,9 @@ impl Mailbox {
                 while self.scadenza < today {
                     self.scadenza = one_year_after(self.scadenza);
                 }
+                // The new term's free plan: the catalog in force now.
+                self.incluso_base =
+                    recorded(PlanCode::Base, catalog.included(PlanCode::Base, today));
                 effects.push(Effect::TermRenewed {
                     scadenza: self.scadenza,
                 });
@@ -752,8 +833,7 @@ impl Mailbox {
     }
 
     /// Removes the extra space the current plan does not allow, newest first.
-    fn drop_unsupported(&mut self, today: NaiveDate) -> Vec<PaidService> {
-        let catalog = Catalog::standard();
+    fn drop_unsupported(&mut self, today: NaiveDate, catalog: &Catalog) -> Vec<PaidService> {
         let Some(version) = catalog.in_force_on(today) else {
             return Vec::new();
         };
@@ -804,7 +884,7 @@ impl Mailbox {
 
     /// Sends the reminder due for each scadenza in the next 90 days, once each: a missed
     /// day catches up with the latest step, never with several.
-    fn remind(&mut self, today: NaiveDate, effects: &mut Vec<Effect>) {
+    fn remind(&mut self, today: NaiveDate, catalog: &Catalog, effects: &mut Vec<Effect>) {
         if self.status == MailboxStatus::Chiusa || self.albo.is_deceased() {
             return;
         }
@@ -832,7 +912,10 @@ impl Mailbox {
                 ReminderTarget::Casella => ("Casella PEC".to_owned(), self.space()),
                 ReminderTarget::Servizio(id) => {
                     let service = self.services.iter().find(|s| s.id == id).expect("listed");
-                    (service.kind.descrizione(), self.space_lost_with(id))
+                    (
+                        service.kind.descrizione(),
+                        self.space_lost_with(id, catalog),
+                    )
                 }
             };
             self.reminders_sent.push(SentReminder {
@@ -851,7 +934,7 @@ impl Mailbox {
     }
 
     /// The space that would go if service `id` expired alone (with what depends on it).
-    fn space_lost_with(&self, id: u32) -> Space {
+    fn space_lost_with(&self, id: u32, catalog: &Catalog) -> Space {
         let mut without = self.clone();
         without.services.retain(|s| s.id != id);
         let day = self
@@ -860,7 +943,7 @@ impl Mailbox {
             .find(|s| s.id == id)
             .map(|s| s.scadenza)
             .unwrap_or(self.activated_on);
-        without.drop_unsupported(day);
+        without.drop_unsupported(day, catalog);
         space_minus(self.space(), without.space())
     }
 }
@@ -872,7 +955,13 @@ fn space_minus(a: Space, b: Space) -> Space {
     )
 }
 
-/// Space included by the current contract's plans (every mailbox is now Base or Avanzata).
+/// What a term's included space records: nothing when it is the 2024 contract's.
+fn recorded(plan: PlanCode, space: Space) -> Option<Space> {
+    (space != included_space(plan)).then_some(space)
+}
+
+/// Space included by the 2024 contract's plans (every mailbox is now Base or Avanzata;
+/// a term under a later price list records its own).
 pub fn included_space(plan: PlanCode) -> Space {
     Catalog::standard()
         .version(CatalogId::Contratto2024)

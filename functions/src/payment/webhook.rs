@@ -209,8 +209,9 @@ async fn plan(
     // (or the verifica's reconciliation) comes after midnight still renews.
     let paid_on = rome_date(paid.il).min(today);
     let member = members::get(store, &after.codice_fiscale).await?;
+    let catalog = crate::repo::catalogo::load(store).await?;
     let applied = match &member {
-        Some(member) => applicable(&member.value, &after, paid_on),
+        Some(member) => applicable(&member.value, &after, paid_on, &catalog),
         None => Err("l'iscritto non risulta più nei dati del portale".to_owned()),
     };
     let (member, transition) = match (member, applied) {
@@ -308,6 +309,7 @@ fn applicable(
     member: &members::MemberRecord,
     order: &Order,
     paid_on: chrono::NaiveDate,
+    catalog: &shared::catalog::Catalog,
 ) -> Result<Transition, String> {
     let mailbox = member
         .mailbox
@@ -322,7 +324,9 @@ fn applicable(
             service_id: servizio,
         },
     };
-    let transition = mailbox.apply(&event, paid_on).map_err(|e| e.to_string())?;
+    let transition = mailbox
+        .apply_with(&event, paid_on, catalog)
+        .map_err(|e| e.to_string())?;
     let same_price = transition.charge.as_ref().is_some_and(|q| {
         q.catalog == order.preventivo.catalog
             && q.lines == order.preventivo.lines

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod audit;
+pub mod catalogo;
 pub mod contratti;
 pub mod disdette;
 pub mod idempotency;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use axum::Json;
 use axum::extract::State;
 use shared::api::{CatalogResponse, Health};
-use shared::catalog::{Catalog, Quote, QuoteRequest, SERVICE_CHARACTERISTICS};
+use shared::catalog::{Quote, QuoteRequest, SERVICE_CHARACTERISTICS};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,7 +36,7 @@ async fn health() -> Json<Health> {
 #[tracing::instrument(skip_all)]
 async fn catalog(State(state): State<AppState>) -> Result<Json<CatalogResponse>, AppError> {
     let today = state.clock.today();
-    let catalog = Catalog::standard();
+    let catalog = crate::service::catalogo::catalog(state.store.as_ref()).await?;
     let in_force = catalog
         .in_force_on(today)
         .ok_or_else(|| AppError::from(shared::catalog::QuoteError::NoCatalog(today)))?;
@@ -64,7 +64,8 @@ async fn quote(
     State(state): State<AppState>,
     extract::Json(request): extract::Json<QuoteRequest>,
 ) -> Result<Json<Quote>, AppError> {
-    let quote = Catalog::standard().quote(&request, state.clock.today())?;
+    let catalog = crate::service::catalogo::catalog(state.store.as_ref()).await?;
+    let quote = catalog.quote(&request, state.clock.today())?;
     Ok(Json(quote))
 }
 

@@ -52,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(disdetta_decision))
         .routes(routes!(late_requests))
         .routes(routes!(heirs_document))
+        .routes(routes!(publish_listino))
 }
 
 /// The deceased holders whose mailbox is still open, oldest death first (Fondazione).
@@ -166,6 +167,24 @@ async fn discard_command(
 ) -> Result<StatusCode, AppError> {
     code::discard(state.store.as_ref(), &caller, &id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Publishes a new price list of the current contract's plans, in force from a date after
+/// today and after every list there is (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/listini", tag = "fondazione", security(("bearer" = [])),
+    request_body = shared::catalog::NuovoListino,
+    responses((status = 201, description = "Il listino pubblicato", body = shared::catalog::CatalogVersion))
+)]
+async fn publish_listino(
+    State(state): State<AppState>,
+    caller: Caller,
+    extract::Json(draft): extract::Json<shared::catalog::NuovoListino>,
+) -> Result<(StatusCode, Json<shared::catalog::CatalogVersion>), AppError> {
+    let version =
+        crate::service::catalogo::publish(state.store.as_ref(), &caller, &draft, state.clock.now())
+            .await?;
+    Ok((StatusCode::CREATED, Json(version)))
 }
 
 /// One of the documents an heir sent with a disdetta (Fondazione).

@@ -122,7 +122,8 @@ pub(crate) async fn activate_with(
         let alias = addresses::first_free(&taken);
         let holder = shared::audit::AuditTarget::Member(cf.clone()).to_string();
         let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
-        let transition = Mailbox::activate(address, record.albo.stato, today);
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition = Mailbox::activate_with(address, record.albo.stato, today, &catalog);
         let mut after = record.clone();
         after.mailbox = Some(transition.mailbox.clone());
         let change = Change {

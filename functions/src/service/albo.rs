@@ -429,12 +429,14 @@ async fn plan(
         .as_ref()
         .is_some_and(|m| m.value.albo.stato != after.albo.stato);
     if let (Some(mailbox), true) = (&after.mailbox, stato_changed) {
+        let catalog = crate::repo::catalogo::load(store).await?;
         let transition = mailbox
-            .apply(
+            .apply_with(
                 &Event::Albo {
                     stato: after.albo.stato,
                 },
                 today,
+                &catalog,
             )
             .expect("an Albo change is never refused");
         effects = transition.effects;

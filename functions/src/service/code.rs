@@ -254,7 +254,8 @@ pub async fn set_blocked(
             da: Origine::Fondazione,
         }
     };
-    let transition = mailbox.apply(&event, crate::clock::rome_date(now))?;
+    let catalog = crate::repo::catalogo::load(store).await?;
+    let transition = mailbox.apply_with(&event, crate::clock::rome_date(now), &catalog)?;
     if transition.effects.is_empty() && transition.mailbox == mailbox {
         return Ok(mailbox.status);
     }

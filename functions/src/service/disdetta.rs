@@ -274,7 +274,8 @@ pub async fn decide(
                 Event::Disdetta { domicilio_digitale },
             )
         };
-        let transition = mailbox.apply(&event, rome_date(now))?;
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition = mailbox.apply_with(&event, rome_date(now), &catalog)?;
         effects = transition.effects;
         record.set_mailbox(transition.mailbox);
     }

@@ -117,7 +117,8 @@ pub async fn receive(
                 da: Origine::Gestore,
             }
         };
-        let transition = match mailbox.apply(&change, rome_date(now)) {
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition = match mailbox.apply_with(&change, rome_date(now), &catalog) {
             Ok(t) if t.mailbox != mailbox => t,
             // It stood so already (or closed since): recorded as seen, nothing changes.
             Ok(_) | Err(LifecycleError::NotBlocked) | Err(LifecycleError::Closed) => {

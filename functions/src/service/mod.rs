@@ -6,6 +6,7 @@ pub mod acquisti;
 pub mod activation;
 pub mod albo;
 pub mod audit;
+pub mod catalogo;
 pub mod code;
 pub mod contratto;
 pub mod directory;

@@ -158,8 +158,13 @@ pub async fn create_mailbox(
                     unreachable!("an Ordine's address takes an alias: {e}")
                 }
             };
-        let transition =
-            Mailbox::activate(address, AlboStatus::Iscritto, crate::clock::rome_date(now));
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition = Mailbox::activate_with(
+            address,
+            AlboStatus::Iscritto,
+            crate::clock::rome_date(now),
+            &catalog,
+        );
         let mut after = before
             .as_ref()
             .map_or_else(|| OrdineRecord::new(ordine), |r| r.value.clone());

@@ -190,9 +190,11 @@ async fn attempt(
         let alias = addresses::first_free(&addresses::taken(store, &base).await?);
         let holder = AuditTarget::Member(member.value.cf().clone()).to_string();
         let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
-        let transition = mailbox.apply(
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition = mailbox.apply_with(
             &Event::IndirizzoCorretto { indirizzo: address },
             rome_date(now),
+            &catalog,
         )?;
         effects = transition.effects;
         mailbox = transition.mailbox;
@@ -209,7 +211,8 @@ async fn attempt(
         richiesta_correzione: None,
     });
     if Passo::prossimo(&after.primo_accesso).is_none() {
-        let transition = mailbox.apply(&Event::PrimoAccesso, rome_date(now))?;
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition = mailbox.apply_with(&Event::PrimoAccesso, rome_date(now), &catalog)?;
         effects.extend(transition.effects);
         mailbox = transition.mailbox;
     }

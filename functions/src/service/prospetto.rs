@@ -63,10 +63,11 @@ async fn of(
             None
         }
     };
+    let catalog = crate::repo::catalogo::load(store).await?;
     let eccedenze = occupazione
         .map(|used| {
             mailbox
-                .eccedenze(used, today)
+                .eccedenze(used, today, &catalog)
                 .iter()
                 .map(|e| e.messaggio())
                 .collect()
@@ -74,7 +75,7 @@ async fn of(
         .unwrap_or_default();
     Ok(Prospetto {
         indirizzo: mailbox.address.clone(),
-        eventi: mailbox.prospetto(today),
+        eventi: mailbox.prospetto_with(today, &catalog),
         occupazione,
         eccedenze,
     })

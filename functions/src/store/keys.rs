@@ -25,6 +25,7 @@
 //! | test checkout payment | `PAYMENT-SANDBOX#{riferimento}` | `INTENT` | – | – |
 //! | payment event processed | `PAYMENT-EVENT#{event id}` | `EVENT` | – | – |
 //! | provider event processed | `PROVIDER-EVENT#{event id}` | `EVENT` | – | – |
+//! | price lists published by the Fondazione (all, in one item) | `CATALOG` | `PUBLISHED` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
 //!
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
@@ -52,6 +53,7 @@ pub const CONTRACT: &str = "contract";
 pub const SIGNED_CONTRACT: &str = "signed-contract";
 pub const DISDETTA: &str = "disdetta";
 pub const PROVIDER_EVENT: &str = "provider-event";
+pub const CATALOG: &str = "catalog";
 pub const RICHIESTA: &str = "richiesta-attivazione";
 pub const ADDRESS: &str = "address";
 pub const ORDINE: &str = "ordine";
@@ -351,6 +353,12 @@ pub fn payment_sandbox(riferimento: &str) -> Key {
 }
 
 /// A payment event of the provider, once processed: the same event again changes nothing.
+/// Every price list the Fondazione published, in one item: a publication is checked
+/// against all of them and two at once cannot both pass.
+pub fn catalog() -> Key {
+    Key::new("CATALOG", "PUBLISHED")
+}
+
 pub fn provider_event(id: &str) -> Key {
     Key::new(format!("PROVIDER-EVENT#{id}"), "EVENT")
 }

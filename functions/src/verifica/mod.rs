@@ -19,12 +19,14 @@ use shared::province::OrdineCode;
 use crate::clock::rome_date;
 use crate::payment::Payments;
 use crate::payment::riconciliazione::{self, Riconciliazione};
+use crate::repo::catalogo;
 use crate::repo::members;
 use crate::repo::unit_of_work::{Audited, Change, Queued};
 use crate::repo::{self, Ops, Versioned, ordini, reports};
 use crate::service::ensure;
 use crate::service::overview::OverviewError;
 use crate::store::{ItemStore, StoreError};
+use shared::catalog::Catalog;
 
 /// Ordini verified at the same time.
 const ORDINI_AT_ONCE: usize = 8;
@@ -75,8 +77,10 @@ async fn run_with(
     reconciled: Riconciliazione,
 ) -> Result<Verifica, StoreError> {
     let today = rome_date(now);
+    let catalog = catalogo::load(store).await?;
+    let catalog = &catalog;
     let sweep = stream::iter(OrdineCode::all())
-        .map(|ordine| verify_ordine(store, ordine, now))
+        .map(|ordine| verify_ordine(store, catalog, ordine, now))
         .buffer_unordered(ORDINI_AT_ONCE)
         .try_fold(Sweep::default(), |mut total, sweep| async move {
             total += sweep;
@@ -110,6 +114,7 @@ pub async fn last(
 
 async fn verify_ordine(
     store: &dyn ItemStore,
+    catalog: &Catalog,
     ordine: OrdineCode,
     now: DateTime<Utc>,
 ) -> Result<Sweep, StoreError> {
@@ -122,13 +127,13 @@ async fn verify_ordine(
                 let cf = cf.clone();
                 async move { members::get(store, &cf).await }
             };
-            verify(store, member, reread, now, &mut sweep).await;
+            verify(store, catalog, member, reread, now, &mut sweep).await;
         }
     }
     // The Ordine's own mailbox: its term renews like a registered member's.
     if let Some(own) = ordini::get(store, ordine).await? {
         let reread = || ordini::get(store, ordine);
-        verify(store, own, reread, now, &mut sweep).await;
+        verify(store, catalog, own, reread, now, &mut sweep).await;
     }
     Ok(sweep)
 }
@@ -137,6 +142,7 @@ async fn verify_ordine(
 /// again after someone else wrote it at the same moment.
 async fn verify<T: Audited, F>(
     store: &dyn ItemStore,
+    catalog: &Catalog,
     mut aggregate: Versioned<T>,
     reread: impl Fn() -> F,
     now: DateTime<Utc>,
@@ -153,7 +159,7 @@ async fn verify<T: Audited, F>(
     }
     sweep.verificate += 1;
     for _ in 0..ATTEMPTS {
-        let (ops, queued) = match plan(&aggregate, now) {
+        let (ops, queued) = match plan(&aggregate, catalog, now) {
             Ok(Some(planned)) => planned,
             Ok(None) => return,
             Err(e) => return postpone(&aggregate.value, &e, sweep),
@@ -190,6 +196,7 @@ fn postpone(aggregate: &impl Audited, error: &StoreError, sweep: &mut Sweep) {
 /// The writes the verifica of `aggregate` needs today, or `None` if nothing changes.
 fn plan<T: Audited>(
     aggregate: &Versioned<T>,
+    catalog: &Catalog,
     now: DateTime<Utc>,
 ) -> Result<Option<(Ops, Queued)>, StoreError> {
     let record = &aggregate.value;
@@ -197,7 +204,7 @@ fn plan<T: Audited>(
     let Some(mailbox) = record.mailbox().filter(|m| m.status.is_open()) else {
         return Ok(None);
     };
-    let transition = match mailbox.apply(&Event::Verifica, rome_date(now)) {
+    let transition = match mailbox.apply_with(&Event::Verifica, rome_date(now), catalog) {
         Ok(t) => t,
         Err(e) => {
             // Only a closed mailbox refuses a verifica.

@@ -95,6 +95,11 @@ pub fn gb(mb: u64) -> String {
 impl Mailbox {
     /// The coming events from `today`, the earliest first.
     pub fn prospetto(&self, today: NaiveDate) -> Vec<EventoProspetto> {
+        self.prospetto_with(today, Catalog::standard())
+    }
+
+    /// As [`Self::prospetto`], with renewals priced by `catalog`.
+    pub fn prospetto_with(&self, today: NaiveDate, catalog: &Catalog) -> Vec<EventoProspetto> {
         if self.status == MailboxStatus::Chiusa {
             return Vec::new();
         }
@@ -123,7 +128,6 @@ impl Mailbox {
                 }
             }
         }
-        let catalog = Catalog::standard();
         for service in &self.services {
             let rinnovo = catalog
                 .renewal_quote(self.plan(), &service.kind, self.space(), today)
@@ -140,7 +144,7 @@ impl Mailbox {
                 rinnovabile_dal: Some(
                     service.scadenza - chrono::Duration::days(RENEWAL_WINDOW_DAYS),
                 ),
-                spazio_perso: Some(self.space_lost_with(service.id)),
+                spazio_perso: Some(self.space_lost_with(service.id, catalog)),
             });
         }
         let keeps = self.albo.is_registered()
@@ -196,14 +200,19 @@ impl Mailbox {
 
     /// For each paid service lapsing within [`EXCESS_NOTICE_DAYS`] of `today`: the data,
     /// as `used` reports it, that will not fit in the space that stays.
-    pub fn eccedenze(&self, used: Occupazione, today: NaiveDate) -> Vec<Eccedenza> {
+    pub fn eccedenze(
+        &self,
+        used: Occupazione,
+        today: NaiveDate,
+        catalog: &Catalog,
+    ) -> Vec<Eccedenza> {
         let mut out = Vec::new();
         for service in &self.services {
             let days = (service.scadenza - today).num_days();
             if !(0..=EXCESS_NOTICE_DAYS).contains(&days) {
                 continue;
             }
-            let perso = self.space_lost_with(service.id);
+            let perso = self.space_lost_with(service.id, catalog);
             out.extend(eccedenze(service.scadenza, self.space(), perso, used));
         }
         out
@@ -339,10 +348,12 @@ mod tests {
             archivio_mb: 0,
         };
         assert!(
-            bought.eccedenze(used, day("2027-01-29")).is_empty(),
+            bought
+                .eccedenze(used, day("2027-01-29"), Catalog::standard())
+                .is_empty(),
             "31 days before"
         );
-        let over = bought.eccedenze(used, day("2027-01-30"));
+        let over = bought.eccedenze(used, day("2027-01-30"), Catalog::standard());
         assert_eq!(over.len(), 1);
         assert_eq!(over[0].resta_gb, 1);
         assert_eq!(over[0].oltre_mb, 1024 + 410);
@@ -357,6 +368,10 @@ mod tests {
             inbox_mb: 900,
             archivio_mb: 0,
         };
-        assert!(bought.eccedenze(fits, day("2027-02-20")).is_empty());
+        assert!(
+            bought
+                .eccedenze(fits, day("2027-02-20"), Catalog::standard())
+                .is_empty()
+        );
     }
 }

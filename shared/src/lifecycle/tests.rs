@@ -161,6 +161,104 @@ fn an_unrenewed_service_expires_and_the_mailbox_returns_to_base() {
     );
 }
 
+/// The convention's catalog with a price list from 2026-01-01: Base 2+3 GB, Avanzata
+/// €25 with 10+10 GB.
+fn with_listino_2026() -> Catalog {
+    let draft = crate::catalog::NuovoListino {
+        in_force_from: date(2026, 1, 1),
+        base: Space::new(2, 3),
+        base_prezzo_gb: Money::euros(3),
+        base_extra_max_gb: 8,
+        avanzata_canone: Money::euros(25),
+        avanzata: Space::new(10, 10),
+        avanzata_prezzo_gb: Money::euros(3),
+    };
+    let version = Catalog::standard()
+        .listino(&draft, date(2025, 6, 1))
+        .unwrap();
+    Catalog::with_published(&[version])
+}
+
+#[test]
+fn a_new_price_list_prices_and_sizes_new_terms_and_old_ones_keep_theirs() {
+    let catalog = with_listino_2026();
+    let at =
+        |m: &Mailbox, event: Event, day: NaiveDate| m.apply_with(&event, day, &catalog).unwrap();
+    // Avanzata bought under the 2024 contract keeps its 7+7 GB after the new list starts.
+    let m =
+        Mailbox::activate_with(address(), AlboStatus::Iscritto, date(2025, 3, 1), &catalog).mailbox;
+    assert_eq!(m.space(), Space::new(1, 3));
+    let m = at(&m, buy(ServiceKind::Avanzata), date(2025, 3, 10)).mailbox;
+    assert_eq!(m.space(), Space::new(7, 7));
+    let m = at(&m, Event::Verifica, date(2026, 1, 5)).mailbox;
+    assert_eq!(m.space(), Space::new(7, 7), "bought terms stay");
+    // Renewed under the new list: its price and its sizes, the provider told.
+    let renewed = at(&m, Event::Rinnovo { service_id: 1 }, date(2026, 2, 1));
+    let charge = renewed.charge.clone().unwrap();
+    assert_eq!(charge.net, Money::euros(25));
+    assert_eq!(
+        charge.catalog,
+        crate::catalog::CatalogId::Listino(date(2026, 1, 1))
+    );
+    assert_eq!(renewed.mailbox.space(), Space::new(10, 10));
+    assert!(
+        renewed
+            .effects
+            .contains(&Effect::Provider(ProviderCommand::Resize {
+                space: Space::new(10, 10)
+            }))
+    );
+    // The free term renews on 2026-03-02 under the new list (2+3 GB, under Avanzata's);
+    // when Avanzata lapses, the space lost is its terms' beyond that.
+    let m = at(&renewed.mailbox, Event::Verifica, date(2026, 3, 2)).mailbox;
+    assert_eq!(m.space(), Space::new(10, 10));
+    let lapsed = at(&m, Event::Verifica, date(2027, 3, 11));
+    let lost: Vec<_> = lapsed
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ServiceExpired { space_lost, .. } => Some(*space_lost),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lost, [Space::new(8, 7)], "{:?}", lapsed.effects);
+    assert_eq!(lapsed.mailbox.space(), Space::new(2, 3));
+}
+
+#[test]
+fn the_free_term_takes_the_new_sizes_when_it_renews() {
+    let catalog = with_listino_2026();
+    let m = Mailbox::activate_with(address(), AlboStatus::Iscritto, date(2025, 6, 10), &catalog)
+        .mailbox;
+    let before = m
+        .apply_with(&Event::Verifica, date(2026, 6, 10), &catalog)
+        .unwrap();
+    assert_eq!(
+        before.mailbox.space(),
+        Space::new(1, 3),
+        "still the term of 2025"
+    );
+    let renewed = m
+        .apply_with(&Event::Verifica, date(2026, 6, 11), &catalog)
+        .unwrap();
+    assert_eq!(renewed.mailbox.space(), Space::new(2, 3));
+    assert!(
+        renewed
+            .effects
+            .contains(&Effect::Provider(ProviderCommand::Resize {
+                space: Space::new(2, 3)
+            }))
+    );
+    // Activated under the new list: its sizes from the start.
+    let new = Mailbox::activate_with(address(), AlboStatus::Iscritto, date(2026, 2, 1), &catalog);
+    assert_eq!(
+        new.effects,
+        [Effect::Provider(ProviderCommand::Create {
+            space: Space::new(2, 3)
+        })]
+    );
+}
+
 #[test]
 fn renewal_extends_from_the_scadenza_within_the_window() {
     let m = apply(

@@ -83,7 +83,8 @@ pub async fn create(
         },
     };
     // Applied only to learn the price: nothing is kept until the payment arrives.
-    let transition = mailbox.apply(&event, rome_date(now))?;
+    let catalog = crate::repo::catalogo::load(store).await?;
+    let transition = mailbox.apply_with(&event, rome_date(now), &catalog)?;
     let preventivo = transition
         .charge
         .expect("a purchase or a renewal is always charged");

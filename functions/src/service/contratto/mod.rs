@@ -300,7 +300,9 @@ pub async fn verify(
             .collect();
         let referto = verify_file(bytes.clone(), &cf, emessi, deps.fiducia, now).await?;
         let stato = referto.esito.contratto();
-        let transition = current.apply(&Event::Contratto { stato }, rome_date(now))?;
+        let catalog = crate::repo::catalogo::load(deps.store).await?;
+        let transition =
+            current.apply_with(&Event::Contratto { stato }, rome_date(now), &catalog)?;
         let upload = ContrattoCaricato {
             codice_fiscale: cf.clone(),
             sha256: sha256.clone(),

@@ -136,7 +136,9 @@ pub async fn decide(
     let mut after = member.value.clone();
     let mut effects = Vec::new();
     if mailbox.contratto != StatoContratto::Firmato {
-        let transition = mailbox.apply(&Event::Contratto { stato }, rome_date(now))?;
+        let catalog = crate::repo::catalogo::load(store).await?;
+        let transition =
+            mailbox.apply_with(&Event::Contratto { stato }, rome_date(now), &catalog)?;
         effects = transition.effects;
         after.mailbox = Some(transition.mailbox);
     }
