@@ -521,6 +521,18 @@ pub async fn send_document(codice_fiscale: &str, file: Vec<u8>) -> Result<String
     Ok(ready.sha256)
 }
 
+/// Publishes a new price list (the same one again answers it).
+pub async fn publish_listino(
+    draft: &shared::catalog::NuovoListino,
+) -> Result<shared::catalog::CatalogVersion, ClientError> {
+    send(
+        || Request::post("/api/fondazione/listini"),
+        json(draft)?,
+        Retry::Safe,
+    )
+    .await
+}
+
 /// Files the heirs' disdetta (the same form again answers the request filed).
 pub async fn request_heirs_disdetta(
     form: &shared::api::DisdettaErediForm,

@@ -12,8 +12,8 @@ use crate::components::guard::Guard;
 use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
     albo::AlboImportPage, audit::AuditPage, bloccate::BloccatePage, comandi::ComandiPage,
-    contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, orders::PaymentsPage,
-    overview::OverviewPage, richieste::RichiesteFermePage,
+    contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, listino::ListinoPage,
+    orders::PaymentsPage, overview::OverviewPage, richieste::RichiesteFermePage,
 };
 use crate::pages::heirs::HeirsPage;
 use crate::pages::login::{CallbackPage, LoginPage};
@@ -115,6 +115,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("comandi") view=ComandiPage/>
                     <Route path=path!("bloccate") view=BloccatePage/>
                     <Route path=path!("richieste") view=RichiesteFermePage/>
+                    <Route path=path!("listino") view=ListinoPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -71,6 +71,36 @@ impl Sum for Money {
 }
 
 /// Italian format: `€ 1.234,56`.
+impl Money {
+    /// An amount in euros as people type it: `20`, `20,50`, `€ 1.000,00`, `4.5`. At most
+    /// two decimals; `None` for anything else.
+    pub fn parse_euros(text: &str) -> Option<Money> {
+        let text: String = text
+            .trim()
+            .trim_start_matches('€')
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // With a comma, dots group thousands; without, a dot is the decimal point.
+        let normalized = if text.contains(',') {
+            text.replace('.', "").replacen(',', ".", 1)
+        } else {
+            text
+        };
+        let (whole, fraction) = normalized.split_once('.').unwrap_or((&normalized, ""));
+        if whole.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || fraction.len() > 2
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let euros: i64 = whole.parse().ok()?;
+        let cents: i64 = format!("{fraction:0<2}").parse().ok()?;
+        euros.checked_mul(100)?.checked_add(cents).map(Money)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -91,6 +121,27 @@ impl fmt::Display for Money {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn euros_are_read_as_people_type_them() {
+        for (typed, cents) in [
+            ("20", 2000),
+            ("20,5", 2050),
+            ("20,50", 2050),
+            ("4.5", 450),
+            ("€ 1.000,00", 100_000),
+            (" 0,99 ", 99),
+        ] {
+            assert_eq!(
+                Money::parse_euros(typed),
+                Some(Money::cents(cents)),
+                "{typed}"
+            );
+        }
+        for bad in ["", "abc", "1,234", "-5", "1.000.000", "€"] {
+            assert_eq!(Money::parse_euros(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats_the_italian_way() {

@@ -121,6 +121,7 @@ pub mod path {
     pub const FONDAZIONE_COMANDI: &str = "/fondazione/comandi";
     pub const FONDAZIONE_BLOCCATE: &str = "/fondazione/bloccate";
     pub const FONDAZIONE_RICHIESTE: &str = "/fondazione/richieste";
+    pub const FONDAZIONE_LISTINO: &str = "/fondazione/listino";
 
     /// One of the holder's orders.
     pub fn ordine_acquisto(id: &str) -> String {

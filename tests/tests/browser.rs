@@ -1539,6 +1539,71 @@ async fn an_activation_request_goes_from_the_public_page_to_an_active_mailbox() 
     Ok(())
 }
 
+/// The Fondazione publishes a new price list from its console: a price it cannot read
+/// and a date not after today are said at their fields; then it is published, shown as
+/// future, and the public price page keeps today's prices.
+#[tokio::test]
+async fn the_fondazione_publishes_a_price_list() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("listino", |client| async move {
+            let screen = Screen::new(client.clone());
+            LoginPage::open(client.clone(), &server.url("/accesso"))
+                .await?
+                .log_in("fondazione", "pec-demo")
+                .await?;
+            screen.click("nav-listino").await?;
+            let rows = screen.text("listino-row").await?;
+            ensure!(rows.contains("in vigore"), "the version in force first: {rows}");
+            let set_date = |date: &'static str| {
+                let client = client.clone();
+                async move {
+                    client
+                        .execute(
+                            "const e = document.getElementById('in_force_from'); e.value = arguments[0]; e.dispatchEvent(new Event('input', {bubbles: true}));",
+                            vec![serde_json::json!(date)],
+                        )
+                        .await
+                }
+            };
+            // A price that is no amount: said at its field, nothing sent.
+            set_date("2020-01-01").await?;
+            screen.fill("avanzata_canone", "venti").await?;
+            screen.click("listino-publish").await?;
+            screen.wait_text("avanzata_canone-error").await?;
+            screen.focus_on("avanzata_canone").await?;
+            // A date in the past: the server says why, at the date.
+            screen.fill("avanzata_canone", "25").await?;
+            screen.click("listino-publish").await?;
+            let past = screen.wait_text("in_force_from-error").await?;
+            ensure!(past.contains("dopo oggi"), "{past}");
+            audit_both(&client, "Listino, con l'errore").await?;
+            set_date("2099-01-01").await?;
+            screen.click("listino-publish").await?;
+            let done = screen.wait_text("listino-published").await?;
+            ensure!(done.contains("01/01/2099"), "{done}");
+            let table = client
+                .find(Locator::Css("[data-testid='listino-row']"))
+                .await?
+                .text()
+                .await?;
+            ensure!(table.contains("futuro") && table.contains("€ 25,00"), "{table}");
+            Ok(())
+        })
+        .await;
+    browser.close().await?;
+    outcome?;
+    // Today's price stays until the list's date.
+    let catalog: serde_json::Value = reqwest::get(server.url("/api/catalog"))
+        .await?
+        .json()
+        .await?;
+    ensure!(catalog["in_force"] == "contratto2024", "{catalog}");
+    Ok(())
+}
+
 /// An heir of a holder files the disdetta from the public page with the death
 /// certificate and his identity document; the Fondazione reads them and approves.
 #[tokio::test]

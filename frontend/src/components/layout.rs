@@ -81,6 +81,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
                 "nav-richieste-ferme",
             ),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
+            (path::FONDAZIONE_LISTINO, "Listino", "nav-listino"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),
         ],
         Some(Role::Albo) => &[(path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo")],

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared::api::{CatalogResponse, MailboxView};
 use shared::catalog::{
-    Catalog, MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
+    CatalogVersion, MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
 };
 
 use crate::api::{self, ClientError};
@@ -180,8 +180,14 @@ pub fn ExpiryWarning() -> impl IntoView {
 /// space it already has are known, not asked. Each field says what its plan allows.
 #[component]
 pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> impl IntoView {
-    let today = chrono::Local::now().date_naive();
-    let version = StoredValue::new(Catalog::standard().in_force_on(today).cloned());
+    // The rules of the version in force, as the server has the catalog (the Fondazione
+    // publishes new price lists).
+    let version = RwSignal::new(None::<CatalogVersion>);
+    leptos::task::spawn_local(async move {
+        if let Ok(catalog) = api::catalog().await {
+            version.set(catalog.current().cloned());
+        }
+    });
     let known = current.is_some();
     let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));
     let upgrade = RwSignal::new(false);
@@ -228,7 +234,7 @@ pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> 
             PlanCode::Base if upgrade.get() => PlanCode::Avanzata,
             code => code,
         };
-        version.with_value(|v| v.as_ref().and_then(|v| v.plan(code)).cloned())
+        version.with(|v| v.as_ref().and_then(|v| v.plan(code)).cloned())
     };
     let owned = move || {
         known_extra.unwrap_or_else(|| {
