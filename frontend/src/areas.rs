@@ -13,7 +13,8 @@ use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
     albo::AlboImportPage, audit::AuditPage, bloccate::BloccatePage, comandi::ComandiPage,
     contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, listino::ListinoPage,
-    orders::PaymentsPage, overview::OverviewPage, richieste::RichiesteFermePage,
+    orders::PaymentsPage, overview::OverviewPage, pannello::PannelloImportPage,
+    richieste::RichiesteFermePage,
 };
 use crate::pages::heirs::HeirsPage;
 use crate::pages::login::{CallbackPage, LoginPage};
@@ -116,6 +117,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("bloccate") view=BloccatePage/>
                     <Route path=path!("richieste") view=RichiesteFermePage/>
                     <Route path=path!("listino") view=ListinoPage/>
+                    <Route path=path!("pannello") view=PannelloImportPage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

@@ -31,6 +31,7 @@ use crate::service::gestore::GestoreError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
 use crate::service::overview::OverviewError;
+use crate::service::pannello::PannelloError;
 use crate::service::primo_accesso::PrimoAccessoError;
 use crate::service::profile::ProfileError;
 use crate::service::prospetto::ProspettoError;
@@ -483,6 +484,16 @@ impl From<CatalogoError> for AppError {
             }
             CatalogoError::Busy => AppError::conflict(),
             CatalogoError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<PannelloError> for AppError {
+    fn from(err: PannelloError) -> Self {
+        match err {
+            PannelloError::Forbidden(e) => e.into(),
+            PannelloError::Csv(e) => e.into(),
+            PannelloError::Store(e) => e.into(),
         }
     }
 }

@@ -472,6 +472,12 @@ async fn every_route_checks_role_and_tenant() {
         ),
         (
             "POST",
+            "/api/fondazione/pannello/import",
+            Some("indirizzo;codice_fiscale;piano;scadenza\nx@ingpec.eu;X;base;01/01/2027"),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
             "/api/fondazione/listini",
             Some(&listino),
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
@@ -676,6 +682,7 @@ async fn every_route_is_in_the_openapi_document() {
         ("post", "/api/disdette-eredi"),
         ("post", "/api/gestore/eventi"),
         ("post", "/api/fondazione/listini"),
+        ("post", "/api/fondazione/pannello/import"),
         (
             "get",
             "/api/fondazione/disdette/{codice_fiscale}/documenti/{sha256}",

@@ -122,6 +122,11 @@ impl Caller {
         self.role == Role::Fondazione
     }
 
+    /// Taking over the current panel's mailboxes is the Fondazione's.
+    pub fn can_import_pannello(&self) -> bool {
+        self.role == Role::Fondazione
+    }
+
     pub fn can_read_audit(&self) -> bool {
         self.role == Role::Fondazione
     }

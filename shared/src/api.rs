@@ -102,6 +102,10 @@ impl ErrorCode {
 pub const BULK_ACTIVATION_MAX_ROWS: usize = 1_000;
 /// Rows of an Albo CSV per request.
 pub const ALBO_IMPORT_MAX_ROWS: usize = 5_000;
+
+/// The most rows one request of the current panel's import may carry (the page sends a
+/// longer export in parts).
+pub const PANNELLO_IMPORT_MAX_ROWS: usize = 1_000;
 /// The largest CSV a request may carry.
 pub const CSV_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// Audit entries per page.
@@ -657,6 +661,13 @@ mod dto {
         },
         NonIscrittoOrdine,
         NonIscritto,
+        /// Import from the current panel: the mailbox that is (or would be) taken over.
+        DaImportare {
+            indirizzo: EmailAddress,
+        },
+        Importata {
+            indirizzo: EmailAddress,
+        },
         Errore,
     }
 

@@ -32,6 +32,7 @@ pub mod mittente;
 pub mod money;
 pub mod order;
 pub mod ordine;
+pub mod pannello;
 pub mod province;
 pub mod richiesta;
 pub mod text;

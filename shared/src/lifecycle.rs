@@ -34,6 +34,12 @@ pub fn one_year_after(day: NaiveDate) -> NaiveDate {
         .expect("dates stay far from chrono's limits")
 }
 
+/// The start of a term that ends on `day`.
+pub fn one_year_before(day: NaiveDate) -> NaiveDate {
+    day.checked_sub_months(Months::new(12))
+        .expect("dates stay far from chrono's limits")
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -122,6 +122,7 @@ pub mod path {
     pub const FONDAZIONE_BLOCCATE: &str = "/fondazione/bloccate";
     pub const FONDAZIONE_RICHIESTE: &str = "/fondazione/richieste";
     pub const FONDAZIONE_LISTINO: &str = "/fondazione/listino";
+    pub const FONDAZIONE_PANNELLO: &str = "/fondazione/pannello";
 
     /// One of the holder's orders.
     pub fn ordine_acquisto(id: &str) -> String {

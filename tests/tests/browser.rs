@@ -1604,6 +1604,72 @@ async fn the_fondazione_publishes_a_price_list() -> Result<()> {
     Ok(())
 }
 
+/// The Fondazione takes over a mailbox of the current panel: the export checked, then
+/// imported; the member's page shows it with its 2022 terms.
+#[tokio::test]
+async fn the_fondazione_takes_over_the_current_panels_mailboxes() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let milano = server.token("segreteria.mi").await?;
+    let listed = server
+        .get(
+            "/api/ordini/MI/members?casella=nessuna&albo=iscritto&limit=1",
+            &milano,
+        )
+        .await?;
+    let cf = listed["items"][0]["codice_fiscale"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let dir = std::env::temp_dir().join(format!("pec-pannello-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let export = dir.join("export-pannello.csv");
+    std::fs::write(
+        &export,
+        format!(
+            "indirizzo;codice_fiscale;piano;scadenza;scadenza_piano\nstorico.2011@ingpec.eu;{cf};pro;01/10/2027;01/03/2027\nnessuno@ingpec.eu;RSSMRA85T10A562S;base;01/10/2027;\n"
+        ),
+    )?;
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("pannello", |client| {
+            let export = export.clone();
+            async move {
+                LoginPage::open(client.clone(), &server.url("/accesso"))
+                    .await?
+                    .log_in("fondazione", "pec-demo")
+                    .await?;
+                // Signed in (the console drawn) before leaving the login's page.
+                Screen::new(client.clone()).click("nav-pannello").await?;
+                let page = CsvUploadPage::open(client.clone(), &server.url("/fondazione/pannello"))
+                    .await?;
+                let checked = page.check(&export).await?;
+                ensure!(
+                    checked.contains("2 righe") && checked.contains("1 con problemi"),
+                    "{checked}"
+                );
+                let outcomes = page.outcomes().await?;
+                ensure!(outcomes == ["Errore", "Da importare"], "{outcomes:?}");
+                audit_both(&client, "Import caselle, controllo").await?;
+                page.confirm().await?;
+                let outcomes = page.outcomes().await?;
+                ensure!(outcomes == ["Errore", "Importata"], "{outcomes:?}");
+                Ok(())
+            }
+        })
+        .await;
+    browser.close().await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome?;
+    let member = server.get(&format!("/api/members/{cf}"), &milano).await?;
+    ensure!(
+        member["mailbox"]["address"] == "storico.2011@ingpec.eu"
+            && member["mailbox"]["space"] == serde_json::json!({ "inbox_gb": 2, "archivio_gb": 3 }),
+        "{member}"
+    );
+    Ok(())
+}
+
 /// An heir of a holder files the disdetta from the public page with the death
 /// certificate and his identity document; the Fondazione reads them and approves.
 #[tokio::test]

@@ -129,6 +129,8 @@ pub fn describe(row: &RowReport) -> (&'static str, String) {
         RowOutcome::DaAttivare { indirizzo } => ("Da attivare", indirizzo.to_string()),
         RowOutcome::Attivata { indirizzo } => ("Attivata", indirizzo.to_string()),
         RowOutcome::GiaAttiva { indirizzo } => ("Già attiva", indirizzo.to_string()),
+        RowOutcome::DaImportare { indirizzo } => ("Da importare", indirizzo.to_string()),
+        RowOutcome::Importata { indirizzo } => ("Importata", indirizzo.to_string()),
         RowOutcome::NonIscrittoOrdine => (
             "Non iscritto a questo Ordine",
             "Il codice fiscale non risulta tra gli iscritti dell'Ordine.".into(),

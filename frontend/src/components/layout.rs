@@ -70,6 +70,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
                 "nav-nationwide",
             ),
             (path::FONDAZIONE_ALBO, "Import dall'Albo", "nav-albo"),
+            (path::FONDAZIONE_PANNELLO, "Import caselle", "nav-pannello"),
             (path::FONDAZIONE_CONTRATTI, "Contratti", "nav-review"),
             (path::FONDAZIONE_DISDETTE, "Disdette", "nav-disdette"),
             (path::FONDAZIONE_DECESSI, "Decessi", "nav-decessi"),

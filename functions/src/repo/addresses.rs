@@ -66,19 +66,32 @@ pub fn reserve(
     Ok((address, WriteOp::Put(item, Condition::NotExists)))
 }
 
+/// The base and alias an address of ours is made of: `nome.cognome.7` is alias 7 of
+/// `nome.cognome`; a base has no number (alias 1).
+fn parts(address: &EmailAddress) -> Result<(LocalPart, u32), AddressError> {
+    let local = address.ingpec_local()?;
+    Ok(match local.as_str().rsplit_once('.') {
+        Some((base, n)) if n.bytes().all(|b| b.is_ascii_digit()) => {
+            (LocalPart::parse(base)?, n.parse().unwrap_or(0))
+        }
+        _ => (local, 1),
+    })
+}
+
+/// The write that reserves `address` as it is (an address given before this system, by
+/// the current panel) for `holder`, failing if it is taken.
+pub fn reserve_exact(address: &EmailAddress, holder: &str) -> Result<WriteOp, AddressOrStore> {
+    let (base, alias) = parts(address)?;
+    let (_, op) = reserve(&base, alias, holder)?;
+    Ok(op)
+}
+
 /// Who holds `address`, if it was ever given.
 pub async fn lookup(
     store: &dyn ItemStore,
     address: &EmailAddress,
 ) -> Result<Option<Reservation>, AddressOrStore> {
-    let local = address.ingpec_local()?;
-    // `nome.cognome.7` is alias 7 of `nome.cognome`; a base has no number.
-    let (base, alias) = match local.as_str().rsplit_once('.') {
-        Some((base, n)) if n.bytes().all(|b| b.is_ascii_digit()) => {
-            (LocalPart::parse(base)?, n.parse().unwrap_or(0))
-        }
-        _ => (local, 1),
-    };
+    let (base, alias) = parts(address)?;
     Ok(store
         .get(&keys::address_reservation(&base, alias))
         .await?

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
@@ -53,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(late_requests))
         .routes(routes!(heirs_document))
         .routes(routes!(publish_listino))
+        .routes(routes!(import_pannello))
 }
 
 /// The deceased holders whose mailbox is still open, oldest death first (Fondazione).
@@ -167,6 +168,32 @@ async fn discard_command(
 ) -> Result<StatusCode, AppError> {
     code::discard(state.store.as_ref(), &caller, &id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes over the mailboxes that exist today from the current panel's CSV export (at most
+/// 1,000 rows a request): `dry-run` first, then `commit`; a second run changes nothing
+/// (Fondazione).
+#[utoipa::path(
+    post, path = "/api/fondazione/pannello/import", tag = "fondazione", security(("bearer" = [])),
+    params(super::ModeQuery, ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,128}$")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "Il resoconto riga per riga", body = shared::api::CsvReport))
+)]
+async fn import_pannello(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<super::ModeQuery>,
+    headers: HeaderMap,
+    crate::http::extract::Upload(file): crate::http::extract::Upload,
+) -> Result<Response, AppError> {
+    let mode = query.mode();
+    let fingerprint = [b"pannello-import".as_slice(), &file];
+    let (store, now, who) = (state.store.clone(), state.clock.now(), caller.clone());
+    let body = file.clone();
+    let run = async move {
+        Ok(crate::service::pannello::import_csv(store.as_ref(), &who, &body, mode, now).await?)
+    };
+    crate::http::idempotency::upload(&state, &caller, &headers, mode, &fingerprint, run).await
 }
 
 /// Publishes a new price list of the current contract's plans, in force from a date after

@@ -18,6 +18,7 @@ pub mod gestore;
 pub mod login;
 pub mod ordine;
 pub mod overview;
+pub mod pannello;
 pub mod primo_accesso;
 pub mod profile;
 pub mod prospetto;

@@ -10,4 +10,5 @@ pub mod disdette;
 pub mod listino;
 pub mod orders;
 pub mod overview;
+pub mod pannello;
 pub mod richieste;

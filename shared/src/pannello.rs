@@ -1,0 +1,356 @@
+//! Taking over from the current panel: a row of its CSV export (a mailbox that exists
+//! today: address, holder, plan, paid services with their scadenze, contract status,
+//! first access) read into the mailbox as this system keeps it. The terms bought stay as
+//! they were, the 2022 STANDARD and PRO ones included, until they lapse; the mailbox exists
+//! at the provider already, so nothing is created there.
+
+use chrono::NaiveDate;
+
+use crate::address::EmailAddress;
+use crate::catalog::{CatalogId, ServiceKind, Space, SpaceArea};
+use crate::lifecycle::{AlboStatus, Mailbox, MailboxStatus, PaidService, StatoContratto};
+use crate::member::{FieldError, parse_date};
+
+/// The columns the export must have; the others (`attivata_il`, `scadenza_piano`,
+/// `extra_inbox_gb`, `scadenza_extra_inbox`, `extra_archivio_gb`,
+/// `scadenza_extra_archivio`, `contratto`, `primo_accesso`, `stato_casella`) may be absent
+/// or empty.
+pub const COLONNE: [&str; 4] = ["indirizzo", "codice_fiscale", "piano", "scadenza"];
+
+/// The plan the panel lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PianoPannello {
+    Base,
+    Avanzata,
+    /// The 2022 convention's free plan: 1 GB of inbox.
+    Standard,
+    /// The 2022 convention's paid plan: 2 GB of inbox and 3 of archive.
+    Pro,
+}
+
+impl PianoPannello {
+    fn parse(text: &str) -> Option<Self> {
+        match crate::text::fold_letters(text).as_str() {
+            "base" => Some(Self::Base),
+            "avanzata" => Some(Self::Avanzata),
+            "standard" => Some(Self::Standard),
+            "pro" => Some(Self::Pro),
+            _ => None,
+        }
+    }
+
+    pub fn nome(self) -> &'static str {
+        match self {
+            Self::Base => "Base",
+            Self::Avanzata => "Avanzata",
+            Self::Standard => "STANDARD (2022)",
+            Self::Pro => "PRO (2022)",
+        }
+    }
+
+    fn of_2022(self) -> bool {
+        matches!(self, Self::Standard | Self::Pro)
+    }
+}
+
+/// One mailbox of the export, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RigaPannello {
+    pub indirizzo: EmailAddress,
+    pub piano: PianoPannello,
+    pub attivata_il: NaiveDate,
+    /// The mailbox's own term.
+    pub scadenza: NaiveDate,
+    /// The paid plan's (Avanzata, PRO).
+    pub scadenza_piano: Option<NaiveDate>,
+    /// Extra space bought, by area, with its scadenza.
+    pub extra: Vec<(SpaceArea, u32, NaiveDate)>,
+    pub contratto: StatoContratto,
+    pub primo_accesso: Option<NaiveDate>,
+    pub bloccata: bool,
+}
+
+/// A date column: `None` when empty.
+fn date(column: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    parse_date(text.trim())
+        .map_err(|e| errors.push(FieldError::new(column, e)))
+        .ok()
+}
+
+impl RigaPannello {
+    /// Reads a row; `get` gives a column's text by its name (without underscores, as the
+    /// upload folds headers: `scadenzapiano`). Every problem at once.
+    pub fn leggi<'a>(get: impl Fn(&str) -> &'a str) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let indirizzo = match EmailAddress::parse(get("indirizzo")) {
+            Ok(a) if a.is_ingpec() => Some(a),
+            Ok(_) => {
+                errors.push(FieldError::new(
+                    "indirizzo",
+                    "L'indirizzo deve essere una casella @ingpec.eu.",
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(FieldError::new("indirizzo", e));
+                None
+            }
+        };
+        let piano = PianoPannello::parse(get("piano"));
+        if piano.is_none() {
+            errors.push(FieldError::new(
+                "piano",
+                format!(
+                    "Il piano «{}» non è valido: usa base, avanzata, standard o pro.",
+                    get("piano")
+                ),
+            ));
+        }
+        let scadenza = date("scadenza", get("scadenza"), &mut errors);
+        if scadenza.is_none() && get("scadenza").trim().is_empty() {
+            errors.push(FieldError::new(
+                "scadenza",
+                "Manca la scadenza della casella.",
+            ));
+        }
+        let attivata_il = date("attivata_il", get("attivatail"), &mut errors);
+        let scadenza_piano = date("scadenza_piano", get("scadenzapiano"), &mut errors);
+        if matches!(piano, Some(PianoPannello::Avanzata | PianoPannello::Pro))
+            && scadenza_piano.is_none()
+        {
+            errors.push(FieldError::new(
+                "scadenza_piano",
+                "Per un piano a pagamento indica la sua scadenza.",
+            ));
+        }
+        let mut extra = Vec::new();
+        for (area, gb_column, date_column, field) in [
+            (
+                SpaceArea::Inbox,
+                "extrainboxgb",
+                "scadenzaextrainbox",
+                "extra_inbox_gb",
+            ),
+            (
+                SpaceArea::Archivio,
+                "extraarchiviogb",
+                "scadenzaextraarchivio",
+                "extra_archivio_gb",
+            ),
+        ] {
+            let gb = get(gb_column).trim();
+            if gb.is_empty() || gb == "0" {
+                continue;
+            }
+            let Ok(gb) = gb.parse::<u32>() else {
+                errors.push(FieldError::new(field, "Scrivi i GB come numero intero."));
+                continue;
+            };
+            match date(date_column, get(date_column), &mut errors) {
+                Some(scadenza) => extra.push((area, gb, scadenza)),
+                None => errors.push(FieldError::new(
+                    field,
+                    "Per lo spazio aggiuntivo indica la sua scadenza.",
+                )),
+            }
+        }
+        let contratto = match crate::text::fold_letters(get("contratto")).as_str() {
+            "" | "dafirmare" => Some(StatoContratto::DaFirmare),
+            "firmato" => Some(StatoContratto::Firmato),
+            "inverifica" => Some(StatoContratto::InVerifica),
+            "respinto" => Some(StatoContratto::Respinto),
+            _ => {
+                errors.push(FieldError::new(
+                    "contratto",
+                    "Lo stato del contratto deve essere firmato, da firmare, in verifica o respinto.",
+                ));
+                None
+            }
+        };
+        let primo_accesso = date("primo_accesso", get("primoaccesso"), &mut errors);
+        let bloccata = match crate::text::fold_letters(get("statocasella")).as_str() {
+            "" | "attiva" => false,
+            "bloccata" => true,
+            _ => {
+                errors.push(FieldError::new(
+                    "stato_casella",
+                    "Lo stato della casella deve essere attiva o bloccata.",
+                ));
+                false
+            }
+        };
+        let (Some(indirizzo), Some(piano), Some(scadenza), Some(contratto), true) =
+            (indirizzo, piano, scadenza, contratto, errors.is_empty())
+        else {
+            return Err(errors);
+        };
+        let attivata_il =
+            attivata_il.unwrap_or_else(|| crate::lifecycle::one_year_before(scadenza));
+        if attivata_il > scadenza {
+            return Err(vec![FieldError::new(
+                "attivata_il",
+                "La data di attivazione è dopo la scadenza.",
+            )]);
+        }
+        Ok(Self {
+            indirizzo,
+            piano,
+            attivata_il,
+            scadenza,
+            scadenza_piano,
+            extra,
+            contratto,
+            primo_accesso,
+            bloccata,
+        })
+    }
+
+    /// The mailbox as this system keeps it, for a holder whose Albo standing is `albo`.
+    pub fn casella(&self, albo: AlboStatus) -> Mailbox {
+        let catalogo = if self.piano.of_2022() {
+            CatalogId::Convenzione2022
+        } else {
+            CatalogId::Contratto2024
+        };
+        let mut services = Vec::new();
+        let mut add = |kind: ServiceKind, scadenza: NaiveDate, incluso: Option<Space>| {
+            services.push(PaidService {
+                id: services.len() as u32 + 1,
+                kind,
+                purchased_on: crate::lifecycle::one_year_before(scadenza),
+                scadenza,
+                catalogo: Some(catalogo),
+                prezzo: None,
+                incluso,
+            });
+        };
+        if let Some(scadenza) = self.scadenza_piano {
+            match self.piano {
+                PianoPannello::Avanzata => add(ServiceKind::Avanzata, scadenza, None),
+                // PRO's terms until it lapses; renewed, it becomes Avanzata, which replaced it.
+                PianoPannello::Pro => add(ServiceKind::Avanzata, scadenza, Some(Space::new(2, 3))),
+                PianoPannello::Base | PianoPannello::Standard => {}
+            }
+        }
+        for (area, gb, scadenza) in &self.extra {
+            add(
+                ServiceKind::SpazioExtra {
+                    area: *area,
+                    gb: *gb,
+                },
+                *scadenza,
+                None,
+            );
+        }
+        let next_service_id = services.len() as u32 + 1;
+        Mailbox {
+            address: self.indirizzo.clone(),
+            status: if self.bloccata {
+                MailboxStatus::Bloccata
+            } else {
+                MailboxStatus::Attiva
+            },
+            activated_on: self.attivata_il,
+            scadenza: self.scadenza,
+            albo,
+            services,
+            first_access_on: self.primo_accesso,
+            extended_after_cancellation: false,
+            reminders_sent: Vec::new(),
+            next_service_id,
+            closed_on: None,
+            contratto: self.contratto,
+            // The 2022 free plan (1 GB of inbox) until the term lapses.
+            incluso_base: self.piano.of_2022().then_some(Space::new(1, 0)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::PlanCode;
+
+    fn row(cells: &[(&str, &str)]) -> Result<RigaPannello, Vec<FieldError>> {
+        RigaPannello::leggi(|column| {
+            cells
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map_or("", |(_, v)| v)
+        })
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_pro_mailbox_keeps_its_2022_terms_until_they_lapse() {
+        let pro = row(&[
+            ("indirizzo", "mario.rossi@ingpec.eu"),
+            ("piano", "PRO"),
+            ("scadenza", "15/06/2027"),
+            ("scadenzapiano", "2027-02-01"),
+            ("extraarchiviogb", "10"),
+            ("scadenzaextraarchivio", "01/03/2027"),
+            ("contratto", "firmato"),
+            ("primoaccesso", "20/06/2022"),
+        ])
+        .unwrap();
+        let mailbox = pro.casella(AlboStatus::Iscritto);
+        assert_eq!(mailbox.plan(), PlanCode::Avanzata);
+        assert_eq!(mailbox.space(), Space::new(2, 13));
+        assert_eq!(
+            mailbox.services[0].catalogo,
+            Some(CatalogId::Convenzione2022)
+        );
+        assert_eq!(mailbox.contratto, StatoContratto::Firmato);
+        assert_eq!(mailbox.activated_on, day("2026-06-15"));
+        // PRO lapses unrenewed: the 2022 free plan's 1 GB until the term's scadenza, the
+        // archive bought with it gone too.
+        let lapsed = mailbox
+            .apply(&crate::lifecycle::Event::Verifica, day("2027-03-02"))
+            .unwrap()
+            .mailbox;
+        assert_eq!(lapsed.space(), Space::new(1, 0));
+        // Its term renewed: today's Base.
+        let renewed = lapsed
+            .apply(&crate::lifecycle::Event::Verifica, day("2027-06-16"))
+            .unwrap()
+            .mailbox;
+        assert_eq!(renewed.space(), Space::new(1, 3));
+    }
+
+    #[test]
+    fn a_row_says_every_problem_at_once() {
+        let errors = row(&[
+            ("indirizzo", "mario.rossi@pec.it"),
+            ("piano", "gold"),
+            ("scadenza", "31/02/2027"),
+            ("extrainboxgb", "5"),
+            ("contratto", "forse"),
+        ])
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "indirizzo",
+                "piano",
+                "scadenza",
+                "extra_inbox_gb",
+                "contratto"
+            ]
+        );
+        let avanzata = row(&[
+            ("indirizzo", "anna.bianchi@ingpec.eu"),
+            ("piano", "avanzata"),
+            ("scadenza", "2027-01-01"),
+        ])
+        .unwrap_err();
+        assert_eq!(avanzata[0].field, "scadenza_piano");
+    }
+}
