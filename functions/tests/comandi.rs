@@ -192,6 +192,26 @@ async fn refused_commands_wait_for_the_fondazione() {
         .unwrap()
         .unwrap();
     assert!(dropped.value.done_at.is_some() && dropped.value.scartato_da.is_some());
+    // Each decision is in the holder's history, once.
+    let history = api
+        .get(&format!("/api/audit?target=member:{mario}"), &fondazione)
+        .await;
+    assert_eq!(
+        history
+            .text
+            .matches("comando rifiutato scartato dalla Fondazione")
+            .count(),
+        1,
+        "{}",
+        history.text
+    );
+    assert!(
+        history
+            .text
+            .contains("comando rifiutato inviato di nuovo dalla Fondazione"),
+        "{}",
+        history.text
+    );
     dispatch(&store, &provider, "2026-11-26T10:00:00Z").await;
     assert_eq!(provider.calls.load(Ordering::SeqCst), 5, "never sent");
     let page = api.get("/api/fondazione/comandi", &fondazione).await;

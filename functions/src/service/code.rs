@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
+use shared::address::EmailAddress;
 use shared::api::{
     BloccatePage, CasellaBloccata, Code, ComandiPage, ComandoFermo, DecessiPage, DecessoInCoda,
 };
+use shared::audit::AuditTarget;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::StatoDisdetta;
 use shared::lifecycle::AlboStatus;
@@ -17,7 +19,7 @@ use super::{Forbidden, ensure};
 use crate::outbox::provider::Command;
 use crate::repo::outbox::{self, OutboxCommand, Task};
 use crate::repo::unit_of_work::{Audited, Change};
-use crate::repo::{Versioned, contratti, disdette, members};
+use crate::repo::{self, Versioned, addresses, contratti, disdette, members};
 use crate::store::{ItemStore, Query, StoreError};
 
 /// Deaths shown at once.
@@ -134,12 +136,65 @@ async fn command(store: &dyn ItemStore, id: &str) -> Result<Versioned<OutboxComm
     outbox::get(store, id).await?.ok_or(CodeError::NotParked)
 }
 
-async fn save(store: &dyn ItemStore, command: &Versioned<OutboxCommand>) -> Result<(), CodeError> {
-    match outbox::update(store, command).await {
+/// Saves the operator's decision on `command`; one about a mailbox's command goes into
+/// its holder's audit chain (member or Ordine) in the same transaction, as `action`.
+async fn save(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    command: &Versioned<OutboxCommand>,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CodeError> {
+    let mut ops = vec![outbox::update_op(command)?];
+    let holder = match &command.value.task {
+        Task::Provider { address, .. } => match EmailAddress::parse(address) {
+            Ok(address) => match addresses::lookup(store, &address).await {
+                Ok(reservation) => reservation.and_then(|r| r.holder.parse::<AuditTarget>().ok()),
+                Err(addresses::AddressOrStore::Store(e)) => return Err(e.into()),
+                Err(addresses::AddressOrStore::Address(_)) => None,
+            },
+            Err(_) => None,
+        },
+        // A notice names no holder: the log keeps who decided.
+        Task::Avviso { .. } => None,
+    };
+    let action = format!("{action}: {}", describe(&command.value.task));
+    match holder {
+        Some(AuditTarget::Member(cf)) => {
+            if let Some(member) = members::get(store, &cf).await? {
+                ops.extend(audit_only(member, caller, action, now)?);
+            }
+        }
+        Some(AuditTarget::Ordine(ordine)) => {
+            if let Some(own) = crate::repo::ordini::get(store, ordine).await? {
+                ops.extend(audit_only(own, caller, action, now)?);
+            }
+        }
+        None => {}
+    }
+    match repo::commit(store, ops).await {
         Ok(()) => Ok(()),
         Err(e) if e.is_condition_failed() => Err(CodeError::Busy),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The writes of an audit entry on `aggregate` that changes nothing of it.
+fn audit_only<T: Audited>(
+    aggregate: Versioned<T>,
+    caller: &Caller,
+    action: String,
+    now: DateTime<Utc>,
+) -> Result<repo::Ops, StoreError> {
+    let after = aggregate.value.clone();
+    let change = Change {
+        before: Some(aggregate),
+        after,
+        effects: Vec::new(),
+        actor: caller.actor(),
+        action,
+    };
+    Ok(change.into_ops(now)?.0)
 }
 
 /// Sends a refused command again at once (once the cause is fixed at the provider).
@@ -157,7 +212,14 @@ pub async fn retry(
     }
     command.value.parcheggiato = false;
     command.value.next_attempt_at = now;
-    save(store, &command).await?;
+    save(
+        store,
+        caller,
+        &command,
+        "comando rifiutato inviato di nuovo dalla Fondazione",
+        now,
+    )
+    .await?;
     tracing::info!(command = %id, by = %caller.actor(), "parked command retried");
     Ok(())
 }
@@ -198,7 +260,14 @@ pub async fn discard(
     command.value.parcheggiato = false;
     command.value.done_at = Some(now);
     command.value.scartato_da = Some(caller.actor().to_string());
-    save(store, &command).await?;
+    save(
+        store,
+        caller,
+        &command,
+        "comando rifiutato scartato dalla Fondazione",
+        now,
+    )
+    .await?;
     tracing::info!(command = %id, by = %caller.actor(), "parked command discarded");
     Ok(())
 }
