@@ -205,87 +205,72 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert_eq!(api.get(&document_path, &roma).await.status, 403);
 
     // Giulia is not in the Albo yet: not activable; declined, with a reason required.
-    let giulia_decision = format!("/api/ordini/MI/richieste/{giulia}/decisione");
+    let decide = |cf: &String, token: &String, body: Value| {
+        let (api, path, token) = (
+            &api,
+            format!("/api/ordini/MI/richieste/{cf}/decisione"),
+            token.clone(),
+        );
+        async move { api.json("POST", &path, &token, &body).await }
+    };
     let giulia_at = of("Verdi")["richiesta"]["presentata_il"].clone();
-    let not_yet = api
-        .json(
-            "POST",
-            &giulia_decision,
-            &milano,
-            &json!({ "attivare": true, "presentata_il": giulia_at }),
-        )
-        .await;
+    let not_yet = decide(
+        &giulia,
+        &milano,
+        json!({ "attivare": true, "presentata_il": giulia_at }),
+    )
+    .await;
     assert_eq!(not_yet.status, 422, "{}", not_yet.text);
-    let no_reason = api
-        .json(
-            "POST",
-            &giulia_decision,
-            &milano,
-            &json!({ "attivare": false, "presentata_il": giulia_at }),
-        )
-        .await;
+    let no_reason = decide(
+        &giulia,
+        &milano,
+        json!({ "attivare": false, "presentata_il": giulia_at }),
+    )
+    .await;
     assert_eq!(no_reason.body["field"], "motivo", "{}", no_reason.text);
-    let declined = api
-        .json(
-            "POST",
-            &giulia_decision,
-            &milano,
-            &json!({ "attivare": false, "motivo": "Iscrizione non ancora deliberata dal Consiglio.", "presentata_il": giulia_at }),
-        )
-        .await;
+    let declined = decide(&giulia, &milano, json!({ "attivare": false, "motivo": "Iscrizione non ancora deliberata dal Consiglio.", "presentata_il": giulia_at })).await;
     assert_eq!(declined.status, 200, "{}", declined.text);
 
     // Mario: a decision on a request that is not the one read is refused; then activated,
     // and the same decision again answers alike; the opposite one is refused.
-    let mario_decision = format!("/api/ordini/MI/richieste/{mario}/decisione");
-    let stale = api
-        .json(
-            "POST",
-            &mario_decision,
-            &milano,
-            &json!({ "attivare": true, "presentata_il": "2026-01-01T00:00:00Z" }),
-        )
-        .await;
+    let stale = decide(
+        &mario,
+        &milano,
+        json!({ "attivare": true, "presentata_il": "2026-01-01T00:00:00Z" }),
+    )
+    .await;
     assert_eq!(stale.status, 409, "{}", stale.text);
-    let from_rome = api
-        .json(
-            "POST",
-            &mario_decision,
-            &roma,
-            &json!({ "attivare": true, "presentata_il": presentata }),
-        )
-        .await;
+    let from_rome = decide(
+        &mario,
+        &roma,
+        json!({ "attivare": true, "presentata_il": presentata }),
+    )
+    .await;
     assert_eq!(from_rome.status, 403);
-    let activated = api
-        .json(
-            "POST",
-            &mario_decision,
-            &milano,
-            &json!({ "attivare": true, "presentata_il": presentata }),
-        )
-        .await;
+    let activated = decide(
+        &mario,
+        &milano,
+        json!({ "attivare": true, "presentata_il": presentata }),
+    )
+    .await;
     assert_eq!(activated.status, 200, "{}", activated.text);
     assert_eq!(
         activated.body["esito"]["indirizzo"],
         "mario.rossi@ingpec.eu"
     );
-    let repeated = api
-        .json(
-            "POST",
-            &mario_decision,
-            &milano,
-            &json!({ "attivare": true, "presentata_il": presentata }),
-        )
-        .await;
+    let repeated = decide(
+        &mario,
+        &milano,
+        json!({ "attivare": true, "presentata_il": presentata }),
+    )
+    .await;
     assert_eq!(repeated.status, 200, "{}", repeated.text);
-    let reversed = api
-        .json(
-            "POST",
-            &mario_decision,
-            &milano,
-            &json!({ "attivare": false, "motivo": "x", "presentata_il": presentata }),
-        )
-        .await;
+    let reversed = decide(
+        &mario,
+        &milano,
+        json!({ "attivare": false, "motivo": "x", "presentata_il": presentata }),
+    )
+    .await;
     assert_eq!(reversed.status, 422, "{}", reversed.text);
     let member = api.get(&format!("/api/members/{mario}"), &milano).await;
     assert_eq!(member.body["mailbox"]["address"], "mario.rossi@ingpec.eu");
