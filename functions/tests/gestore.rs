@@ -101,6 +101,29 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     );
     assert!(audit.text.contains("\"gestore\""), "{}", audit.text);
 
+    // The provider confirms the block later; an unblock from between the two, arriving
+    // late, changes nothing.
+    let confirmed = event(
+        "evt-1b",
+        "casella.bloccata",
+        address,
+        "2026-11-22T09:20:00Z",
+    );
+    assert_eq!(
+        post(&api, &confirmed, LOCAL_EVENTS_SECRET).await.body,
+        "gia-elaborato"
+    );
+    let between = event(
+        "evt-1c",
+        "casella.sbloccata",
+        address,
+        "2026-11-22T09:10:00Z",
+    );
+    assert_eq!(
+        post(&api, &between, LOCAL_EVENTS_SECRET).await.body,
+        "ignorato"
+    );
+    assert_eq!(status().await, "bloccata");
     // An unblock that happened before the block, arriving late, changes nothing; the
     // next one frees the mailbox. An event about no member's mailbox is acknowledged.
     let late = event(

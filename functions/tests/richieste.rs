@@ -151,6 +151,12 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         )
         .await;
     assert_eq!(giulia_filed.status, 200, "{}", giulia_filed.text);
+    // A request in Mario's name to another Ordine (anyone may file one: the secretariat
+    // checks the document) does not stand in the way of his own to Milan.
+    let mut elsewhere = form("Mario", "Rossi", &mario, &document, true);
+    elsewhere["ordine"] = json!("RM");
+    let elsewhere = api.public("/api/richieste-attivazione", &elsewhere).await;
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.text);
     let filed = api
         .public(
             "/api/richieste-attivazione",
@@ -323,11 +329,16 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     let milano = later.token(&caller(Role::Segreteria, None, Some("MI")));
     let late = later.get("/api/fondazione/richieste", &fondazione).await;
     let items = late.body["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{}", late.text);
-    assert_eq!(items[0]["giorni_di_attesa"], 32);
-    assert_eq!(items[0]["richiesta"]["ordine"], "MI");
+    // Giulia's to Milan and the one in Mario's name to Rome, both waiting since then.
+    let ordini: Vec<_> = items.iter().map(|i| &i["richiesta"]["ordine"]).collect();
+    assert!(
+        ordini.contains(&&json!("MI")) && ordini.contains(&&json!("RM")),
+        "{}",
+        late.text
+    );
+    assert!(items.iter().all(|i| i["giorni_di_attesa"] == 32));
     let counts = later.get("/api/fondazione/code", &fondazione).await;
-    assert_eq!(counts.body["richieste_ferme"], 1, "{}", counts.text);
+    assert_eq!(counts.body["richieste_ferme"], 2, "{}", counts.text);
     assert_eq!(
         later.get("/api/fondazione/richieste", &milano).await.status,
         403

@@ -147,6 +147,18 @@ pub struct PaidService {
     /// For Avanzata: the space its terms include (absent: the 2024 contract's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incluso: Option<Space>,
+    /// For Avanzata renewed before its scadenza: the space the new term includes, from
+    /// the day after the old one ends (the term paid keeps its own until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prossimo: Option<ProssimoTermine>,
+}
+
+/// The sizes of a renewed term, from the day it begins.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProssimoTermine {
+    pub dal: NaiveDate,
+    pub incluso: Option<Space>,
 }
 
 /// What a reminder is about.
@@ -530,9 +542,17 @@ impl Mailbox {
             .iter()
             .find(|s| s.kind == ServiceKind::Avanzata)
         {
-            Some(avanzata) => avanzata
-                .incluso
-                .unwrap_or_else(|| included_space(PlanCode::Avanzata)),
+            // Never less than the free plan's, if a later list made that larger.
+            Some(avanzata) => {
+                let own = avanzata
+                    .incluso
+                    .unwrap_or_else(|| included_space(PlanCode::Avanzata));
+                let base = self.base_included();
+                Space::new(
+                    own.inbox_gb.max(base.inbox_gb),
+                    own.archivio_gb.max(base.archivio_gb),
+                )
+            }
             None => self.base_included(),
         }
     }
@@ -720,6 +740,7 @@ impl Mailbox {
                 ),
                 ServiceKind::SpazioExtra { .. } => None,
             },
+            prossimo: None,
         });
         self.next_service_id += 1;
         Ok(quote)
@@ -747,10 +768,15 @@ impl Mailbox {
         service.catalogo = Some(quote.catalog);
         service.prezzo = Some(quote.net);
         if service.kind == ServiceKind::Avanzata {
-            service.incluso = recorded(
+            // The new term's sizes, from the day after the term paid ends.
+            let incluso = recorded(
                 PlanCode::Avanzata,
                 catalog.included(PlanCode::Avanzata, today),
             );
+            let dal = one_year_before(service.scadenza) + chrono::Duration::days(1);
+            if incluso != service.incluso {
+                service.prossimo = Some(ProssimoTermine { dal, incluso });
+            }
             quote.space_after = self.space();
         }
         Ok(quote)
@@ -787,6 +813,13 @@ impl Mailbox {
             return;
         }
         let before = self.space();
+        // A renewed term that has begun takes its own sizes.
+        for service in &mut self.services {
+            if let Some(next) = service.prossimo.filter(|n| n.dal <= today) {
+                service.incluso = next.incluso;
+                service.prossimo = None;
+            }
+        }
         let (expired, kept): (Vec<_>, Vec<_>) =
             self.services.iter().partition(|s| s.scadenza < today);
         self.services = kept;
@@ -805,8 +838,15 @@ impl Mailbox {
                 space_lost,
             });
         }
-        // Space that only Avanzata allows goes with it.
-        for service in self.drop_unsupported(today, catalog) {
+        // Space that only Avanzata allows goes with it (a service lapsing is the only way
+        // the plan changes: space bought keeps its terms otherwise, whatever a later list
+        // allows).
+        let dropped = if expired.is_empty() {
+            Vec::new()
+        } else {
+            self.drop_unsupported(today, catalog)
+        };
+        for service in dropped {
             let ServiceKind::SpazioExtra { area, gb } = service.kind else {
                 continue;
             };

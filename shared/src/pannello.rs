@@ -17,6 +17,9 @@ use crate::member::{FieldError, parse_date};
 /// or empty.
 pub const COLONNE: [&str; 4] = ["indirizzo", "codice_fiscale", "piano", "scadenza"];
 
+/// The most extra inbox the free plans (Base, STANDARD) ever sold.
+const BASE_EXTRA_MAX_GB: u32 = 5;
+
 /// The plan the panel lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PianoPannello {
@@ -157,6 +160,24 @@ impl RigaPannello {
                 )),
             }
         }
+        // What the free plans never sold would go at the first verifica: refused here.
+        if matches!(piano, Some(PianoPannello::Base | PianoPannello::Standard)) {
+            for (area, gb, _) in &extra {
+                match area {
+                    SpaceArea::Archivio => errors.push(FieldError::new(
+                        "extra_archivio_gb",
+                        "Lo spazio archivio aggiuntivo c'è solo con Avanzata o PRO.",
+                    )),
+                    SpaceArea::Inbox if *gb > BASE_EXTRA_MAX_GB => errors.push(FieldError::new(
+                        "extra_inbox_gb",
+                        format!(
+                            "Con il piano Base o STANDARD lo spazio inbox aggiuntivo arriva al massimo a {BASE_EXTRA_MAX_GB} GB."
+                        ),
+                    )),
+                    SpaceArea::Inbox => {}
+                }
+            }
+        }
         let contratto = match crate::text::fold_letters(get("contratto")).as_str() {
             "" | "dafirmare" => Some(StatoContratto::DaFirmare),
             "firmato" => Some(StatoContratto::Firmato),
@@ -225,6 +246,7 @@ impl RigaPannello {
                 catalogo: Some(catalogo),
                 prezzo: None,
                 incluso,
+                prossimo: None,
             });
         };
         if let Some(scadenza) = self.scadenza_piano {
@@ -322,6 +344,22 @@ mod tests {
             .unwrap()
             .mailbox;
         assert_eq!(renewed.space(), Space::new(1, 3));
+    }
+
+    #[test]
+    fn a_free_plan_with_space_it_never_sold_is_refused() {
+        let errors = row(&[
+            ("indirizzo", "anna.bianchi@ingpec.eu"),
+            ("piano", "standard"),
+            ("scadenza", "2027-01-01"),
+            ("extrainboxgb", "8"),
+            ("scadenzaextrainbox", "2027-01-01"),
+            ("extraarchiviogb", "3"),
+            ("scadenzaextraarchivio", "2027-01-01"),
+        ])
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["extra_inbox_gb", "extra_archivio_gb"]);
     }
 
     #[test]

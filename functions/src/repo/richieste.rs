@@ -1,5 +1,5 @@
-//! A person's activation request, in its own partition (he may not be a member yet); one
-//! waiting is also in its Ordine's queue and in the Fondazione's.
+//! A person's activation requests, in his own partition (he may not be a member yet), one
+//! per Ordine asked; one waiting is also in its Ordine's queue and in the Fondazione's.
 
 use chrono::{DateTime, Utc};
 use shared::codice_fiscale::CodiceFiscale;
@@ -11,7 +11,12 @@ use crate::store::{Condition, Index, Item, ItemStore, Query, SortKey, StoreError
 
 fn item(richiesta: &RichiestaAttivazione, version: u64) -> Result<Item, StoreError> {
     let cf = richiesta.codice_fiscale();
-    let item = Item::new(keys::richiesta(cf), keys::RICHIESTA, richiesta)?.with_version(version);
+    let item = Item::new(
+        keys::richiesta(cf, richiesta.ordine),
+        keys::RICHIESTA,
+        richiesta,
+    )?
+    .with_version(version);
     Ok(if richiesta.in_attesa() {
         let at = richiesta.presentata_il;
         item.with_gsi1(keys::richiesta_in_ordine(richiesta.ordine, at, cf))
@@ -21,12 +26,13 @@ fn item(richiesta: &RichiestaAttivazione, version: u64) -> Result<Item, StoreErr
     })
 }
 
-/// The person's latest request.
+/// The person's latest request to `ordine`.
 pub async fn get(
     store: &dyn ItemStore,
     cf: &CodiceFiscale,
+    ordine: OrdineCode,
 ) -> Result<Option<Versioned<RichiestaAttivazione>>, StoreError> {
-    super::get_versioned(store, &keys::richiesta(cf)).await
+    super::get_versioned(store, &keys::richiesta(cf, ordine)).await
 }
 
 /// Writes `after` over `before` (none: the first), if nobody wrote it meanwhile.

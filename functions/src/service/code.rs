@@ -331,6 +331,8 @@ pub async fn set_blocked(
     let status = transition.mailbox.status;
     let mut after = member.value.clone();
     after.set_mailbox(transition.mailbox);
+    // A provider's event from before the operator's decision must not undo it.
+    after.evento_gestore_il = Some(now);
     let change = Change {
         before: Some(member),
         after,

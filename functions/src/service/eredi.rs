@@ -161,7 +161,13 @@ pub async fn request(
             tracing::info!("heirs' disdetta filed");
             Ok(receipt(&disdetta, &erede))
         }
-        Err(e) if e.is_condition_failed() => Err(DisdettaServiceError::Busy),
+        // Filed at the same moment: the same form (a double click) answers it.
+        Err(e) if e.is_condition_failed() => match disdette::get(store, &titolare).await? {
+            Some(filed) if filed.value.erede.as_ref() == Some(&erede) => {
+                Ok(receipt(&filed.value, &erede))
+            }
+            _ => Err(DisdettaServiceError::Busy),
+        },
         Err(e) => Err(e.into()),
     }
 }

@@ -118,10 +118,33 @@ pub async fn receive(
             }
         };
         let catalog = crate::repo::catalogo::load(store).await?;
-        let transition = match mailbox.apply_with(&change, rome_date(now), &catalog) {
-            Ok(t) if t.mailbox != mailbox => t,
-            // It stood so already (or closed since): recorded as seen, nothing changes.
-            Ok(_) | Err(LifecycleError::NotBlocked) | Err(LifecycleError::Closed) => {
+        let motivo = event
+            .motivo
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        let mut after = member.value.clone();
+        // The newest event applied, even when it changes nothing: an older one arriving
+        // later must not undo what it confirmed.
+        after.evento_gestore_il = Some(event.il);
+        let (effects, action, esito) = match mailbox.apply_with(&change, rome_date(now), &catalog) {
+            Ok(t) if t.mailbox != mailbox => {
+                after.set_mailbox(t.mailbox);
+                let action = if blocca {
+                    format!("casella bloccata dal gestore{motivo}")
+                } else {
+                    format!("casella sbloccata dal gestore{motivo}")
+                };
+                (t.effects, action, EsitoEventoGestore::Applicato)
+            }
+            // It stood so already: confirmed, nothing else changes.
+            Ok(_) | Err(LifecycleError::NotBlocked) => {
+                let stands = if blocca { "bloccata" } else { "attiva" };
+                let action = format!("il gestore conferma la casella {stands}{motivo}");
+                (Vec::new(), action, EsitoEventoGestore::GiaElaborato)
+            }
+            // Closed since: recorded as seen.
+            Err(LifecycleError::Closed) => {
                 return match repo::commit(store, vec![mark]).await {
                     Ok(()) => Ok(EsitoEventoGestore::GiaElaborato),
                     Err(e) if e.is_condition_failed() => Ok(EsitoEventoGestore::GiaElaborato),
@@ -130,23 +153,10 @@ pub async fn receive(
             }
             Err(e) => return Err(e.into()),
         };
-        let mut after = member.value.clone();
-        after.set_mailbox(transition.mailbox);
-        after.evento_gestore_il = Some(event.il);
-        let motivo = event
-            .motivo
-            .as_deref()
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default();
-        let action = if blocca {
-            format!("casella bloccata dal gestore{motivo}")
-        } else {
-            format!("casella sbloccata dal gestore{motivo}")
-        };
         let change = Change {
             before: Some(member),
             after,
-            effects: transition.effects,
+            effects,
             actor: Actor::Gestore,
             action,
         };
@@ -154,8 +164,8 @@ pub async fn receive(
         ops.push(mark.clone());
         match repo::commit(store, ops).await {
             Ok(()) => {
-                tracing::info!(address = %event.indirizzo, blocca, "provider event applied");
-                return Ok(EsitoEventoGestore::Applicato);
+                tracing::info!(address = %event.indirizzo, blocca, ?esito, "provider event applied");
+                return Ok(esito);
             }
             Err(e) if e.is_condition_failed() => {
                 if store.get(&keys::provider_event(&event.id)).await?.is_some() {

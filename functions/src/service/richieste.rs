@@ -129,7 +129,7 @@ pub async fn submit(
         presentata_il: r.presentata_il,
         email: r.anagrafica.email.clone(),
     };
-    let previous = richieste::get(store, &cf).await?;
+    let previous = richieste::get(store, &cf, ordine).await?;
     if let Some(waiting) = previous
         .as_ref()
         .map(|p| &p.value)
@@ -163,8 +163,11 @@ pub async fn submit(
             tracing::info!(%ordine, "activation request filed");
             Ok(receipt(&richiesta))
         }
-        // The same person filed at the same moment (a double click): what is there wins.
-        Err(e) if e.is_condition_failed() => Err(RichiestaError::Busy),
+        // Filed at the same moment: the same form (a double click) answers it.
+        Err(e) if e.is_condition_failed() => match richieste::get(store, &cf, ordine).await? {
+            Some(filed) if filed.value.stessa(&richiesta) => Ok(receipt(&filed.value)),
+            _ => Err(RichiestaError::Busy),
+        },
         Err(e) => Err(e.into()),
     }
 }
@@ -256,7 +259,7 @@ async fn of_ordine(
     cf: &CodiceFiscale,
 ) -> Result<Versioned<RichiestaAttivazione>, RichiestaError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    richieste::get(store, cf)
+    richieste::get(store, cf, ordine)
         .await?
         .filter(|r| r.value.ordine == ordine)
         .ok_or(RichiestaError::NotFound)

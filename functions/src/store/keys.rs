@@ -7,7 +7,7 @@
 //! | a holder's disdetta (the latest) | `MEMBER#{cf}` | `DISDETTA` | – | `REVIEW#DISDETTE` / `{at}#{cf}` while undecided |
 //! | contract issued to a member | `MEMBER#{cf}` | `CONTRACT#{documento}` | – | – |
 //! | signed contract uploaded | `MEMBER#{cf}` | `SIGNED#{sha256}` | – | `REVIEW#CONTRACTS` / `{at}#{cf}#{sha256}` while in review |
-//! | activation request (a person's latest) | `RICHIESTA#{cf}` | `ATTIVAZIONE` | `RICHIESTE#{ordine}` / `{at}#{cf}` while waiting | `REVIEW#RICHIESTE` / `{at}#{cf}` while waiting |
+//! | activation request (a person's latest to an Ordine) | `RICHIESTA#{cf}` | `ATTIVAZIONE#{ordine}` | `RICHIESTE#{ordine}` / `{at}#{cf}` while waiting | `REVIEW#RICHIESTE` / `{at}#{cf}` while waiting |
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
 //! | Ordine (profile, own mailbox) | `ORDINE#{ordine}` | `ORDINE` | – | – |
 //! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
@@ -137,9 +137,11 @@ fn instant(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// A person's activation request (one at a time: a decided one is replaced by the next).
-pub fn richiesta(cf: &CodiceFiscale) -> Key {
-    Key::new(format!("RICHIESTA#{cf}"), "ATTIVAZIONE")
+/// A person's activation request to an Ordine (one at a time: a decided one is replaced
+/// by the next). Per Ordine, so that a request filed in his name elsewhere never stands
+/// in the way of his own.
+pub fn richiesta(cf: &CodiceFiscale, ordine: OrdineCode) -> Key {
+    Key::new(format!("RICHIESTA#{cf}"), format!("ATTIVAZIONE#{ordine}"))
 }
 
 /// The requests waiting for an Ordine's secretariat, oldest first.

@@ -200,18 +200,29 @@ fn a_new_price_list_prices_and_sizes_new_terms_and_old_ones_keep_theirs() {
         charge.catalog,
         crate::catalog::CatalogId::Listino(date(2026, 1, 1))
     );
-    assert_eq!(renewed.mailbox.space(), Space::new(10, 10));
+    // The term paid keeps its 7+7 GB until it ends (2026-03-10); the new term's sizes
+    // come the day after, and the provider is told then.
+    assert_eq!(renewed.mailbox.space(), Space::new(7, 7));
     assert!(
-        renewed
+        !renewed
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Provider(_)))
+    );
+    let last_day = at(&renewed.mailbox, Event::Verifica, date(2026, 3, 10));
+    assert_eq!(last_day.mailbox.space(), Space::new(7, 7));
+    let new_term = at(&last_day.mailbox, Event::Verifica, date(2026, 3, 11));
+    assert_eq!(new_term.mailbox.space(), Space::new(10, 10));
+    assert!(
+        new_term
             .effects
             .contains(&Effect::Provider(ProviderCommand::Resize {
                 space: Space::new(10, 10)
             }))
     );
-    // The free term renews on 2026-03-02 under the new list (2+3 GB, under Avanzata's);
+    // The free term renewed on 2026-03-02 under the new list has 2+3 GB, under Avanzata's;
     // when Avanzata lapses, the space lost is its terms' beyond that.
-    let m = at(&renewed.mailbox, Event::Verifica, date(2026, 3, 2)).mailbox;
-    assert_eq!(m.space(), Space::new(10, 10));
+    let m = new_term.mailbox;
     let lapsed = at(&m, Event::Verifica, date(2027, 3, 11));
     let lost: Vec<_> = lapsed
         .effects
@@ -223,6 +234,44 @@ fn a_new_price_list_prices_and_sizes_new_terms_and_old_ones_keep_theirs() {
         .collect();
     assert_eq!(lost, [Space::new(8, 7)], "{:?}", lapsed.effects);
     assert_eq!(lapsed.mailbox.space(), Space::new(2, 3));
+}
+
+#[test]
+fn a_list_that_sells_less_takes_nothing_bought_before() {
+    // A list from 2026-01-01 that sells Base at most 2 GB of extra inbox.
+    let draft = crate::catalog::NuovoListino {
+        in_force_from: date(2026, 1, 1),
+        base: Space::new(1, 3),
+        base_prezzo_gb: Money::euros(4),
+        base_extra_max_gb: 2,
+        avanzata_canone: Money::euros(20),
+        avanzata: Space::new(7, 7),
+        avanzata_prezzo_gb: Money::euros(4),
+    };
+    let catalog = Catalog::with_published(&[Catalog::standard()
+        .listino(&draft, date(2025, 6, 1))
+        .unwrap()]);
+    let m =
+        Mailbox::activate_with(address(), AlboStatus::Iscritto, date(2025, 3, 1), &catalog).mailbox;
+    let m = m
+        .apply_with(&buy(extra(Inbox, 5)), date(2025, 9, 1), &catalog)
+        .unwrap()
+        .mailbox;
+    let later = m
+        .apply_with(&Event::Verifica, date(2026, 6, 1), &catalog)
+        .unwrap();
+    assert_eq!(
+        later.mailbox.space(),
+        Space::new(6, 3),
+        "{:?}",
+        later.effects
+    );
+    assert!(
+        !later
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::ServiceExpired { .. }))
+    );
 }
 
 #[test]
