@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 use crate::address::EmailAddress;
-use crate::catalog::{CatalogId, ServiceKind, Space, SpaceArea};
+use crate::catalog::{CatalogId, PlanCode, ServiceKind, Space, SpaceArea};
 use crate::lifecycle::{AlboStatus, Mailbox, MailboxStatus, PaidService, StatoContratto};
 use crate::member::{FieldError, parse_date};
 
@@ -16,9 +16,6 @@ use crate::member::{FieldError, parse_date};
 /// `scadenza_extra_archivio`, `contratto`, `primo_accesso`, `stato_casella`) may be absent
 /// or empty.
 pub const COLONNE: [&str; 4] = ["indirizzo", "codice_fiscale", "piano", "scadenza"];
-
-/// The most extra inbox the free plans (Base, STANDARD) ever sold.
-const BASE_EXTRA_MAX_GB: u32 = 5;
 
 /// The plan the panel lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +45,21 @@ impl PianoPannello {
             Self::Avanzata => "Avanzata",
             Self::Standard => "STANDARD (2022)",
             Self::Pro => "PRO (2022)",
+        }
+    }
+
+    /// The free plan's rules, as its catalog version sold them (the paid plans' extra
+    /// space goes with them when they lapse).
+    fn free_plan(self) -> Option<&'static crate::catalog::Plan> {
+        let catalog = crate::catalog::Catalog::standard();
+        match self {
+            Self::Base => catalog
+                .version(CatalogId::Contratto2024)
+                .plan(PlanCode::Base),
+            Self::Standard => catalog
+                .version(CatalogId::Convenzione2022)
+                .plan(PlanCode::Standard),
+            Self::Avanzata | Self::Pro => None,
         }
     }
 
@@ -160,21 +172,31 @@ impl RigaPannello {
                 )),
             }
         }
-        // What the free plans never sold would go at the first verifica: refused here.
-        if matches!(piano, Some(PianoPannello::Base | PianoPannello::Standard)) {
+        // What the plan never sold would go at the first verifica: refused here.
+        if let Some(plan) = piano.and_then(PianoPannello::free_plan) {
             for (area, gb, _) in &extra {
-                match area {
-                    SpaceArea::Archivio => errors.push(FieldError::new(
-                        "extra_archivio_gb",
-                        "Lo spazio archivio aggiuntivo c'è solo con Avanzata o PRO.",
-                    )),
-                    SpaceArea::Inbox if *gb > BASE_EXTRA_MAX_GB => errors.push(FieldError::new(
-                        "extra_inbox_gb",
+                let field = match area {
+                    SpaceArea::Inbox => "extra_inbox_gb",
+                    SpaceArea::Archivio => "extra_archivio_gb",
+                };
+                match (plan.extra_rule(*area), plan.extra_room(*area, 0)) {
+                    (None, _) => errors.push(FieldError::new(
+                        field,
                         format!(
-                            "Con il piano Base o STANDARD lo spazio inbox aggiuntivo arriva al massimo a {BASE_EXTRA_MAX_GB} GB."
+                            "Il piano {} non ha spazio {} aggiuntivo.",
+                            plan.nome,
+                            area.nome()
                         ),
                     )),
-                    SpaceArea::Inbox => {}
+                    (Some(_), Some(max)) if *gb > max => errors.push(FieldError::new(
+                        field,
+                        format!(
+                            "Con il piano {} lo spazio {} aggiuntivo arriva al massimo a {max} GB.",
+                            plan.nome,
+                            area.nome()
+                        ),
+                    )),
+                    _ => {}
                 }
             }
         }
@@ -294,7 +316,6 @@ impl RigaPannello {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::PlanCode;
 
     fn row(cells: &[(&str, &str)]) -> Result<RigaPannello, Vec<FieldError>> {
         RigaPannello::leggi(|column| {

@@ -56,6 +56,19 @@ pub struct Queued {
 }
 
 impl<T: Audited> Change<T> {
+    /// An entry in `aggregate`'s audit chain that changes nothing of it: a request filed
+    /// about it, an operator's decision on one of its commands.
+    pub fn note(aggregate: Versioned<T>, actor: Actor, action: String) -> Self {
+        let after = aggregate.value.clone();
+        Self {
+            before: Some(aggregate),
+            after,
+            effects: Vec::new(),
+            actor,
+            action,
+        }
+    }
+
     /// Every write of the change, and the aggregate as it will be once they commit.
     pub fn into_ops(self, now: DateTime<Utc>) -> Result<(Ops, Versioned<T>, Queued), StoreError> {
         self.into_ops_for(now, None)

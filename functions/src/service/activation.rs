@@ -113,6 +113,8 @@ pub(crate) async fn activate_with(
 ) -> Result<Mailbox, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
     let today = crate::clock::rome_date(now);
+    // The catalog in force, read once for every attempt.
+    let catalog = crate::repo::catalogo::load(store).await?;
     for _ in 0..ATTEMPTS {
         let member = member_of(store, caller, ordine, cf).await?;
         let record = &member.value;
@@ -122,7 +124,6 @@ pub(crate) async fn activate_with(
         let alias = addresses::first_free(&taken);
         let holder = shared::audit::AuditTarget::Member(cf.clone()).to_string();
         let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
-        let catalog = crate::repo::catalogo::load(store).await?;
         let transition = Mailbox::activate_with(address, record.albo.stato, today, &catalog);
         let mut after = record.clone();
         after.mailbox = Some(transition.mailbox.clone());

@@ -162,12 +162,16 @@ async fn save(
     match holder {
         Some(AuditTarget::Member(cf)) => {
             if let Some(member) = members::get(store, &cf).await? {
-                ops.extend(audit_only(member, caller, action, now)?);
+                ops.extend(
+                    Change::note(member, caller.actor(), action)
+                        .into_ops(now)?
+                        .0,
+                );
             }
         }
         Some(AuditTarget::Ordine(ordine)) => {
             if let Some(own) = crate::repo::ordini::get(store, ordine).await? {
-                ops.extend(audit_only(own, caller, action, now)?);
+                ops.extend(Change::note(own, caller.actor(), action).into_ops(now)?.0);
             }
         }
         None => {}
@@ -177,24 +181,6 @@ async fn save(
         Err(e) if e.is_condition_failed() => Err(CodeError::Busy),
         Err(e) => Err(e.into()),
     }
-}
-
-/// The writes of an audit entry on `aggregate` that changes nothing of it.
-fn audit_only<T: Audited>(
-    aggregate: Versioned<T>,
-    caller: &Caller,
-    action: String,
-    now: DateTime<Utc>,
-) -> Result<repo::Ops, StoreError> {
-    let after = aggregate.value.clone();
-    let change = Change {
-        before: Some(aggregate),
-        after,
-        effects: Vec::new(),
-        actor: caller.actor(),
-        action,
-    };
-    Ok(change.into_ops(now)?.0)
 }
 
 /// Sends a refused command again at once (once the cause is fixed at the provider).

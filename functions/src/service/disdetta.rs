@@ -168,17 +168,14 @@ pub async fn request(
         .domicilio_alla_richiesta
         .as_ref()
         .map_or_else(|| "nessuno".to_owned(), ToString::to_string);
-    let record = member.value.clone();
-    let change = Change {
-        before: Some(member),
-        after: record,
-        effects: Vec::new(),
-        actor: caller.actor(),
-        action: format!(
+    let change = Change::note(
+        member,
+        caller.actor(),
+        format!(
             "disdetta richiesta per {} (domicilio digitale nell'Albo: {domicilio})",
             disdetta.indirizzo
         ),
-    };
+    );
     let (mut ops, _, _) = change.into_ops(now)?;
     ops.push(disdette::save(previous.as_ref(), &disdetta)?);
     match repo::commit(store, ops).await {

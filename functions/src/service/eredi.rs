@@ -139,7 +139,6 @@ pub async fn request(
         esito: None,
         erede: Some(erede.clone()),
     };
-    let record = member.value.clone();
     let action = format!(
         "disdetta di {} richiesta da un erede ({} {}, {heir_cf}) con certificato di morte e documento d'identità (Albo: {})",
         mailbox.address,
@@ -147,13 +146,7 @@ pub async fn request(
         erede.cognome,
         member.value.albo.stato.nome()
     );
-    let change = Change {
-        before: Some(member),
-        after: record,
-        effects: Vec::new(),
-        actor: Actor::Erede(heir_cf),
-        action,
-    };
+    let change = Change::note(member, Actor::Erede(heir_cf), action);
     let (mut ops, _, _) = change.into_ops(now)?;
     ops.push(disdette::save(previous.as_ref(), &disdetta)?);
     match repo::commit(store, ops).await {

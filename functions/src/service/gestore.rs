@@ -89,6 +89,8 @@ pub async fn receive(
         )?,
         Condition::NotExists,
     );
+    // The catalog in force, read once for every attempt.
+    let catalog = crate::repo::catalogo::load(store).await?;
     for _ in 0..ATTEMPTS {
         let Some(member) = members::get(store, &cf).await? else {
             return Ok(EsitoEventoGestore::Ignorato);
@@ -117,7 +119,6 @@ pub async fn receive(
                 da: Origine::Gestore,
             }
         };
-        let catalog = crate::repo::catalogo::load(store).await?;
         let motivo = event
             .motivo
             .as_deref()

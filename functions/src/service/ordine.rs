@@ -144,6 +144,8 @@ pub async fn create_mailbox(
         .expect("an Ordine's address is ours");
     let base = LocalPart::parse(local.as_str()).expect("an Ordine's address is a local part");
     let holder = AuditTarget::Ordine(ordine).to_string();
+    // The catalog in force, read once for every attempt.
+    let catalog = crate::repo::catalogo::load(store).await?;
     for _ in 0..ATTEMPTS {
         let before = ordini::get(store, ordine).await?;
         if before.as_ref().is_some_and(|r| r.value.mailbox.is_some()) {
@@ -158,7 +160,6 @@ pub async fn create_mailbox(
                     unreachable!("an Ordine's address takes an alias: {e}")
                 }
             };
-        let catalog = crate::repo::catalogo::load(store).await?;
         let transition = Mailbox::activate_with(
             address,
             AlboStatus::Iscritto,

@@ -124,8 +124,10 @@ pub async fn step(
     request: &PassoRichiesta,
     now: DateTime<Utc>,
 ) -> Result<PrimoAccessoView, PrimoAccessoError> {
+    // The catalog in force, read once for every attempt.
+    let catalog = crate::repo::catalogo::load(store).await?;
     for _ in 0..ATTEMPTS {
-        match attempt(store, caller, request, now).await {
+        match attempt(store, &catalog, caller, request, now).await {
             Err(PrimoAccessoError::Stale) => continue,
             outcome => return outcome,
         }
@@ -135,6 +137,7 @@ pub async fn step(
 
 async fn attempt(
     store: &dyn ItemStore,
+    catalog: &shared::catalog::Catalog,
     caller: &Caller,
     request: &PassoRichiesta,
     now: DateTime<Utc>,
@@ -190,11 +193,10 @@ async fn attempt(
         let alias = addresses::first_free(&addresses::taken(store, &base).await?);
         let holder = AuditTarget::Member(member.value.cf().clone()).to_string();
         let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
-        let catalog = crate::repo::catalogo::load(store).await?;
         let transition = mailbox.apply_with(
             &Event::IndirizzoCorretto { indirizzo: address },
             rome_date(now),
-            &catalog,
+            catalog,
         )?;
         effects = transition.effects;
         mailbox = transition.mailbox;
@@ -211,8 +213,7 @@ async fn attempt(
         richiesta_correzione: None,
     });
     if Passo::prossimo(&after.primo_accesso).is_none() {
-        let catalog = crate::repo::catalogo::load(store).await?;
-        let transition = mailbox.apply_with(&Event::PrimoAccesso, rome_date(now), &catalog)?;
+        let transition = mailbox.apply_with(&Event::PrimoAccesso, rome_date(now), catalog)?;
         effects.extend(transition.effects);
         mailbox = transition.mailbox;
     }

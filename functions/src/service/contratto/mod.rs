@@ -279,6 +279,8 @@ pub async fn verify(
         Err(BlobError::TooLarge(_)) => return Err(ContrattoError::TooLarge),
         Err(e) => return Err(e.into()),
     };
+    // The catalog in force, read once for every attempt.
+    let catalog = crate::repo::catalogo::load(deps.store).await?;
     for _ in 0..ATTEMPTS {
         let member = own(deps.store, caller).await?;
         ensure(caller.can_edit_own_data(member.value.cf()))?;
@@ -300,7 +302,6 @@ pub async fn verify(
             .collect();
         let referto = verify_file(bytes.clone(), &cf, emessi, deps.fiducia, now).await?;
         let stato = referto.esito.contratto();
-        let catalog = crate::repo::catalogo::load(deps.store).await?;
         let transition =
             current.apply_with(&Event::Contratto { stato }, rome_date(now), &catalog)?;
         let upload = ContrattoCaricato {
