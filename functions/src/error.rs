@@ -27,6 +27,7 @@ use crate::service::directory::DirectoryError;
 use crate::service::disdetta::DisdettaServiceError;
 use crate::service::documenti::DocumentoError;
 use crate::service::domicilio::DomicilioError;
+use crate::service::firme::FirmaError;
 use crate::service::gestore::GestoreError;
 use crate::service::login::LoginError;
 use crate::service::ordine::OrdineError;
@@ -572,5 +573,36 @@ impl IntoResponse for AppError {
         let status = StatusCode::from_u16(body.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, Json(body)).into_response()
+    }
+}
+
+impl From<FirmaError> for AppError {
+    fn from(err: FirmaError) -> Self {
+        let refused = |code: ErrorCode, err: &FirmaError| AppError::new(code, err.to_string());
+        match err {
+            FirmaError::Forbidden(e) => e.into(),
+            FirmaError::AlboMismatch(ref differenze) => {
+                let field = differenze.first().map_or("", |d| d.campo);
+                AppError::field(
+                    ErrorCode::AlboMismatch,
+                    FieldError::new(field, err.to_string()),
+                )
+            }
+            FirmaError::NotRegistered => refused(ErrorCode::NotRegistered, &err),
+            FirmaError::Preventivo(ref e) => AppError::field(
+                ErrorCode::InvalidInput,
+                FieldError::new(e.campo(), err.to_string()),
+            ),
+            FirmaError::Invalid(e) => AppError::field(ErrorCode::InvalidInput, e),
+            FirmaError::Passo(shared::firma_digitale::PassoError::Campi(errors)) => {
+                AppError::fields(errors)
+            }
+            FirmaError::AlreadyOpen(..) | FirmaError::Passo(_) | FirmaError::NotValidatable(_) => {
+                refused(ErrorCode::LifecycleRefused, &err)
+            }
+            FirmaError::NotFound => AppError::not_found(&err.to_string()),
+            FirmaError::Busy => AppError::conflict(),
+            FirmaError::Store(e) => e.into(),
+        }
     }
 }

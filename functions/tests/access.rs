@@ -110,6 +110,14 @@ async fn every_route_checks_role_and_tenant() {
         json!({ "codice_fiscale": anna_rm, "sha256": sha, "dimensione": 1000 }).to_string();
     let order = json!({ "acquisto": { "tipo": "servizio", "servizio": { "tipo": "avanzata" } } })
         .to_string();
+    let firma = json!({
+        "prodotto": "smart-card",
+        "dati": { "nome": "Mario", "cognome": "Rossi", "codice_fiscale": mario_mi, "ordine": "MI", "numero_iscrizione": "1" }
+    })
+    .to_string();
+    let firma_step_mi = format!("/api/ordini/MI/firme/{mario_mi}/1/passi");
+    let firma_step_rm = format!("/api/ordini/RM/firme/{mario_mi}/1/passi");
+    let validata = json!({ "verso": "validata" }).to_string();
     // (method, path, body, [anonimo, iscritto MI, segreteria RM, albo, fondazione])
     let matrix: Vec<(&str, &str, Option<&str>, [Expect; 5])> = vec![
         (
@@ -556,6 +564,57 @@ async fn every_route_checks_role_and_tenant() {
             Some("{}"),
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Hidden],
         ),
+        // The signature convention: the member asks, his Ordine follows, the Fondazione
+        // sees every request.
+        (
+            "GET",
+            "/api/me/firma",
+            None,
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            "/api/me/firma/richieste",
+            Some(&firma),
+            [Unauthenticated, Allowed, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/firme",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/ordini/MI/firme/registro",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &firma_step_mi,
+            Some(&validata),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "POST",
+            &firma_step_rm,
+            Some(&validata),
+            // Mario's request is Milan's: Rome's list does not have it.
+            [Unauthenticated, Forbidden, Hidden, Forbidden, Hidden],
+        ),
+        (
+            "GET",
+            "/api/fondazione/firme?stato=validata&convenzione=CNSCNI18",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
+        (
+            "GET",
+            "/api/fondazione/firme/conteggi",
+            None,
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, body, expected) in &matrix {
@@ -698,6 +757,16 @@ async fn every_route_is_in_the_openapi_document() {
             "/api/ordini/{ordine}/richieste/{codice_fiscale}/decisione",
         ),
         ("get", "/api/fondazione/richieste"),
+        ("get", "/api/me/firma"),
+        ("post", "/api/me/firma/richieste"),
+        ("get", "/api/ordini/{ordine}/firme"),
+        ("get", "/api/ordini/{ordine}/firme/registro"),
+        (
+            "post",
+            "/api/ordini/{ordine}/firme/{codice_fiscale}/{numero}/passi",
+        ),
+        ("get", "/api/fondazione/firme"),
+        ("get", "/api/fondazione/firme/conteggi"),
     ];
     for (method, path) in expected {
         assert!(

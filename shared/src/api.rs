@@ -39,6 +39,9 @@ pub enum ErrorCode {
     /// The member is not registered in the caller's Ordine (or at all).
     NotInOrdine,
     NotRegistered,
+    /// The data declared differ from the Albo's (the signature convention): `field` names
+    /// the first, the message all of them.
+    AlboMismatch,
     AlreadyActive,
     /// An `Idempotency-Key` reused for a different request.
     IdempotencyMismatch,
@@ -1419,5 +1422,75 @@ mod dto {
     pub struct OrdiniMese {
         pub mese: String,
         pub ordini: Vec<crate::order::Order>,
+    }
+
+    /// `POST /api/me/firma/richieste`: a member's request under the signature convention,
+    /// with his registration data as he declares them (checked against the Albo).
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RichiestaFirmaForm {
+        pub prodotto: crate::firma_digitale::ProdottoFirma,
+        #[serde(default)]
+        pub riconoscimento: Option<crate::firma_digitale::Riconoscimento>,
+        pub dati: crate::firma_digitale::DatiIscrizione,
+    }
+
+    /// `GET /api/me/firma`: the convention's fees in force, the member's requests (newest
+    /// first) and his certificates.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct FirmaDigitaleView {
+        pub oggi: NaiveDate,
+        pub listino: Option<crate::firma_digitale::ListinoFirma>,
+        pub richieste: Vec<crate::firma_digitale::RichiestaFirma>,
+        pub certificati: Vec<crate::firma_digitale::CertificatoFirma>,
+    }
+
+    /// `GET /api/ordini/{ordine}/firme` and `GET /api/fondazione/firme`: the requests in
+    /// one state.
+    #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+    #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct FirmeQuery {
+        /// The state (`in-attesa` when absent).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stato: Option<String>,
+        /// The convention's code (`CNSCNI18`, `FRCNI25`); the Fondazione's list only.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub convenzione: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cursor: Option<String>,
+    }
+
+    /// A page of signature requests in one state, the longest in it first.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RichiesteFirmaPage {
+        pub stato: crate::firma_digitale::StatoFirma,
+        pub oggi: NaiveDate,
+        pub items: Vec<crate::firma_digitale::RichiestaFirma>,
+        pub cursor: Option<String>,
+    }
+
+    /// How many requests stand in a state under a code, nationwide.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ConteggioFirme {
+        pub stato: crate::firma_digitale::StatoFirma,
+        pub convenzione: crate::firma_digitale::CodiceConvenzione,
+        /// Capped at [`ConteggioFirme::MAX`].
+        pub numero: u32,
+    }
+
+    impl ConteggioFirme {
+        pub const MAX: u32 = 1_000;
+    }
+
+    /// `GET /api/fondazione/firme/conteggi`: every state under each code.
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct FirmeConteggi {
+        pub conteggi: Vec<ConteggioFirme>,
     }
 }

@@ -12,6 +12,7 @@
 //! - [`ui`]: the app's paths and areas (one bundle each), shared with the browser tests.
 //! - [`csv`]: cells that spreadsheets will not run as formulas.
 //! - [`disdetta`], [`domicilio`], [`richiesta`]: leaving, the domicilio duty, asking for a mailbox.
+//! - [`firma_digitale`]: the digital-signature convention (CNSCNI18, FRCNI25).
 
 pub mod access;
 pub mod address;
@@ -26,6 +27,7 @@ pub mod documento;
 pub mod domicilio;
 pub mod fattura;
 pub mod firma;
+pub mod firma_digitale;
 pub mod lifecycle;
 pub mod member;
 pub mod mittente;

@@ -179,6 +179,30 @@ impl<S: Send + Sync> FromRequestParts<S> for CfParam {
     }
 }
 
+/// A request's number in its holder's list, from the path's `{numero}`.
+#[derive(Debug, Clone, Copy)]
+pub struct NumeroParam(pub u32);
+
+impl<S: Send + Sync> FromRequestParts<S> for NumeroParam {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let text = path_param(parts, state, "numero").await?;
+        text.parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(NumeroParam)
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "Il numero della richiesta non è valido.",
+                )
+                .with_field("numero")
+                .into()
+            })
+    }
+}
+
 /// An uploaded file's bytes (a CSV), up to [`CSV_MAX_BYTES`]; its content is checked by
 /// the use case, whatever the declared type.
 #[derive(Debug, Clone)]

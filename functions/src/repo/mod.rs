@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalogo;
 pub mod contratti;
 pub mod disdette;
+pub mod firme;
 pub mod idempotency;
 pub mod invoices;
 pub mod layout;

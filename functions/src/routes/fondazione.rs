@@ -51,6 +51,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(discard_command))
         .routes(routes!(disdetta_decision))
         .routes(routes!(late_requests))
+        .routes(routes!(firme_nationwide))
+        .routes(routes!(firme_counts))
         .routes(routes!(heirs_document))
         .routes(routes!(publish_listino))
         .routes(routes!(import_pannello))
@@ -268,6 +270,31 @@ async fn late_requests(
             state.clock.now(),
         )
         .await?,
+    ))
+}
+
+/// Every Ordine's digital-signature requests in one state, under one convention code if
+/// asked (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/firme", tag = "fondazione", security(("bearer" = [])), params(shared::api::FirmeQuery), responses((status = 200, description = "Le richieste di firma digitale", body = shared::api::RichiesteFirmaPage)))]
+async fn firme_nationwide(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<shared::api::FirmeQuery>,
+) -> Result<Json<shared::api::RichiesteFirmaPage>, AppError> {
+    Ok(Json(
+        crate::service::firme::nationwide(state.store.as_ref(), &caller, query, state.clock.now())
+            .await?,
+    ))
+}
+
+/// How many digital-signature requests stand in each state under each code (Fondazione).
+#[utoipa::path(get, path = "/api/fondazione/firme/conteggi", tag = "fondazione", security(("bearer" = [])), responses((status = 200, description = "Le richieste per stato e codice convenzione", body = shared::api::FirmeConteggi)))]
+async fn firme_counts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<shared::api::FirmeConteggi>, AppError> {
+    Ok(Json(
+        crate::service::firme::counts(state.store.as_ref(), &caller).await?,
     ))
 }
 

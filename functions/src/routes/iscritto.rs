@@ -8,10 +8,11 @@ use axum::response::{IntoResponse, Response};
 use shared::access::{Caller, Role};
 use shared::api::{
     AuditPage, CaricamentoPronto, CaricamentoRichiesta, CaricamentoView, ContrattoView,
-    DisdettaRichiesta, DisdettaView, Intent, Me, MemberDetail, OrdineRichiesta, PageQuery,
-    PassoRichiesta, PrimoAccessoView, ProfileUpdate, RecoveryUpdate,
+    DisdettaRichiesta, DisdettaView, FirmaDigitaleView, Intent, Me, MemberDetail, OrdineRichiesta,
+    PageQuery, PassoRichiesta, PrimoAccessoView, ProfileUpdate, RecoveryUpdate, RichiestaFirmaForm,
 };
 use shared::disdetta::Disdetta;
+use shared::firma_digitale::RichiestaFirma;
 use shared::order::Order;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,7 +22,7 @@ use crate::error::AppError;
 use crate::http::extract::{self, Query};
 use crate::http::idempotency;
 use crate::service::contratto::{self, Deps};
-use crate::service::{acquisti, disdetta, primo_accesso, profile};
+use crate::service::{acquisti, disdetta, firme, primo_accesso, profile};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -42,6 +43,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(order_invoice))
         .routes(routes!(timeline))
         .routes(routes!(disdetta_view, disdetta_request))
+        .routes(routes!(firma_view))
+        .routes(routes!(firma_request))
+}
+
+/// The digital-signature convention: the fees in force, the member's requests and his
+/// certificates' expiry.
+#[utoipa::path(get, path = "/api/me/firma", tag = "iscritto", security(("bearer" = [])), responses((status = 200, description = "La firma digitale in convenzione", body = FirmaDigitaleView)))]
+async fn firma_view(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<FirmaDigitaleView>, AppError> {
+    Ok(Json(
+        firme::view(state.store.as_ref(), &caller, state.clock.now()).await?,
+    ))
+}
+
+/// Requests a kit or a remote signature under the convention; the data declared must be
+/// the Albo's (the same request again answers the one in progress).
+#[utoipa::path(post, path = "/api/me/firma/richieste", tag = "iscritto", security(("bearer" = [])), request_body = RichiestaFirmaForm, responses((status = 200, description = "La richiesta presentata", body = RichiestaFirma)))]
+async fn firma_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    extract::Json(form): extract::Json<RichiestaFirmaForm>,
+) -> Result<Json<RichiestaFirma>, AppError> {
+    Ok(Json(
+        firme::submit(state.store.as_ref(), &caller, &form, state.clock.now()).await?,
+    ))
 }
 
 /// Whether the holder may ask to close his mailbox, the Albo's domicilio digitale, and

@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Response};
 use shared::access::Caller;
 use shared::api::{
     ActivationPreview, ActivationRequest, DecisioneAttivazione, DiffidaRichiesta, DomicilioReport,
-    MemberDetail, MemberFilters, MemberPage, OrdineMailbox, PageQuery, RichiestePage,
-    RigaDomicilio,
+    FirmeQuery, MemberDetail, MemberFilters, MemberPage, OrdineMailbox, PageQuery,
+    RichiesteFirmaPage, RichiestePage, RigaDomicilio,
 };
+use shared::firma_digitale::{PassoFirma, RichiestaFirma};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use shared::richiesta::RichiestaAttivazione;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,9 +22,9 @@ use utoipa_axum::routes;
 use super::ModeQuery;
 use crate::AppState;
 use crate::error::AppError;
-use crate::http::extract::{self, CfParam, OrdineParam, Query, Upload};
+use crate::http::extract::{self, CfParam, NumeroParam, OrdineParam, Query, Upload};
 use crate::http::idempotency;
-use crate::service::{activation, directory, domicilio, ordine, richieste};
+use crate::service::{activation, directory, domicilio, firme, ordine, richieste};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -41,6 +42,88 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(richieste_queue))
         .routes(routes!(richiesta_document))
         .routes(routes!(richiesta_decision))
+        .routes(routes!(firme_list))
+        .routes(routes!(firme_register))
+        .routes(routes!(firma_step))
+}
+
+/// The Ordine's digital-signature requests in one state (`in-attesa` by default), the
+/// longest in it first.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/firme", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla dell'Ordine"), FirmeQuery),
+    responses((status = 200, description = "Le richieste di firma digitale", body = RichiesteFirmaPage))
+)]
+async fn firme_list(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    Query(query): Query<FirmeQuery>,
+) -> Result<Json<RichiesteFirmaPage>, AppError> {
+    Ok(Json(
+        firme::of_ordine(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            query,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// The pickup register as CSV: the kits waiting at the Ordine, oldest first.
+#[utoipa::path(
+    get, path = "/api/ordini/{ordine}/firme/registro", tag = "ordine", security(("bearer" = [])),
+    params(("ordine" = String, Path, description = "Sigla dell'Ordine")),
+    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"))
+)]
+async fn firme_register(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+) -> Result<Response, AppError> {
+    let csv = firme::register_csv(state.store.as_ref(), &caller, ordine, state.clock.now()).await?;
+    let filename = format!("registro-kit-firma-{}-{}.csv", ordine, state.clock.today());
+    Ok(crate::http::download(
+        "text/csv; charset=utf-8",
+        &filename,
+        csv,
+    ))
+}
+
+/// Records the next step of a signature request: validation (or refusal with a reason),
+/// produced, shipped, arrived, picked up (with the document shown) or delivered.
+#[utoipa::path(
+    post, path = "/api/ordini/{ordine}/firme/{codice_fiscale}/{numero}/passi", tag = "ordine", security(("bearer" = [])),
+    params(
+        ("ordine" = String, Path, description = "Sigla dell'Ordine"),
+        ("codice_fiscale" = String, Path, description = "Codice fiscale dell'iscritto"),
+        ("numero" = u32, Path, description = "Il numero della richiesta dell'iscritto"),
+    ),
+    request_body = PassoFirma,
+    responses((status = 200, description = "La richiesta dopo il passo", body = RichiestaFirma))
+)]
+async fn firma_step(
+    State(state): State<AppState>,
+    caller: Caller,
+    OrdineParam(ordine): OrdineParam,
+    CfParam(cf): CfParam,
+    NumeroParam(numero): NumeroParam,
+    extract::Json(passo): extract::Json<PassoFirma>,
+) -> Result<Json<RichiestaFirma>, AppError> {
+    Ok(Json(
+        firme::step(
+            state.store.as_ref(),
+            &caller,
+            ordine,
+            &cf,
+            numero,
+            &passo,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 /// The activation requests waiting for the Ordine, oldest first, each with the Albo's

@@ -338,15 +338,19 @@ pub async fn set_blocked(
     }
 }
 
-/// How many items `query` holds, up to [`Code::MAX`].
-async fn count(store: &dyn ItemStore, query: Query) -> Result<u32, StoreError> {
+/// How many items `query` holds, up to `max`.
+pub(crate) async fn count(
+    store: &dyn ItemStore,
+    query: Query,
+    max: u32,
+) -> Result<u32, StoreError> {
     let mut total = 0usize;
     let mut cursor = None;
     loop {
         let page = store.query(&query.clone().after(cursor)).await?;
         total += page.items.len();
-        if total >= Code::MAX as usize || page.cursor.is_none() {
-            return Ok(total.min(Code::MAX as usize) as u32);
+        if total >= max as usize || page.cursor.is_none() {
+            return Ok(total.min(max as usize) as u32);
         }
         cursor = page.cursor;
     }
@@ -361,11 +365,11 @@ pub async fn counts(
     ensure(caller.can_decide_disdette() && caller.can_review_contracts())?;
     let limit = Code::MAX as usize;
     Ok(Code {
-        contratti: count(store, contratti::review_queue(limit)).await?,
-        disdette: count(store, disdette::queue(limit)).await?,
-        decessi: count(store, members::deaths(limit)).await?,
-        comandi_fermi: count(store, outbox::parked(limit)).await?,
-        bloccate: count(store, members::blocked(limit)).await?,
-        richieste_ferme: count(store, super::richieste::late_query(now, limit)).await?,
+        contratti: count(store, contratti::review_queue(limit), Code::MAX).await?,
+        disdette: count(store, disdette::queue(limit), Code::MAX).await?,
+        decessi: count(store, members::deaths(limit), Code::MAX).await?,
+        comandi_fermi: count(store, outbox::parked(limit), Code::MAX).await?,
+        bloccate: count(store, members::blocked(limit), Code::MAX).await?,
+        richieste_ferme: count(store, super::richieste::late_query(now, limit), Code::MAX).await?,
     })
 }

@@ -14,6 +14,7 @@ pub mod disdetta;
 pub mod documenti;
 pub mod domicilio;
 pub mod eredi;
+pub mod firme;
 pub mod gestore;
 pub mod login;
 pub mod ordine;

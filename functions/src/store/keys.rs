@@ -7,6 +7,8 @@
 //! | a holder's disdetta (the latest) | `MEMBER#{cf}` | `DISDETTA` | – | `REVIEW#DISDETTE` / `{at}#{cf}` while undecided |
 //! | contract issued to a member | `MEMBER#{cf}` | `CONTRACT#{documento}` | – | – |
 //! | signed contract uploaded | `MEMBER#{cf}` | `SIGNED#{sha256}` | – | `REVIEW#CONTRACTS` / `{at}#{cf}#{sha256}` while in review |
+//! | signature-convention request of a member | `MEMBER#{cf}` | `FIRMA#{numero:06}` | `FIRME#{ordine}#{stato}` / `{since}#{cf}#{numero:06}` | `FIRME#{stato}` / `{code}#{since}#{cf}#{numero:06}` |
+//! | a member's signature certificate (one per kind) | `MEMBER#{cf}` | `CERTIFICATO#{kind}` | – | `CERTIFICATI` / `{expiry}#{cf}#{kind}` |
 //! | activation request (a person's latest to an Ordine) | `RICHIESTA#{cf}` | `ATTIVAZIONE#{ordine}` | `RICHIESTE#{ordine}` / `{at}#{cf}` while waiting | `REVIEW#RICHIESTE` / `{at}#{cf}` while waiting |
 //! | address reservation | `ADDRESS#{nome.cognome}` | `ALIAS#{n:06}` | – | – |
 //! | Ordine (profile, own mailbox) | `ORDINE#{ordine}` | `ORDINE` | – | – |
@@ -55,6 +57,8 @@ pub const DISDETTA: &str = "disdetta";
 pub const PROVIDER_EVENT: &str = "provider-event";
 pub const CATALOG: &str = "catalog";
 pub const RICHIESTA: &str = "richiesta-attivazione";
+pub const RICHIESTA_FIRMA: &str = "richiesta-firma";
+pub const CERTIFICATO_FIRMA: &str = "certificato-firma";
 pub const ADDRESS: &str = "address";
 pub const ORDINE: &str = "ordine";
 pub const ACCOUNT: &str = "account";
@@ -163,6 +167,62 @@ pub fn richiesta_queue(at: DateTime<Utc>, cf: &CodiceFiscale) -> Key {
 /// The sort keys of the requests filed up to `at` (each key continues with `#{cf}`).
 pub fn richieste_until(at: DateTime<Utc>) -> String {
     format!("{}#~", instant(at))
+}
+
+/// A member's request under the signature convention, numbered in his partition.
+pub fn richiesta_firma(cf: &CodiceFiscale, numero: u32) -> Key {
+    Key::new(member_partition(cf), format!("{FIRMA_PREFIX}{numero:06}"))
+}
+
+pub const FIRMA_PREFIX: &str = "FIRMA#";
+
+/// An Ordine's signature requests in one state, the longest in it first (the pickup
+/// register is the state "arrived at the Ordine").
+pub fn firme_ordine(ordine: OrdineCode, stato: &str) -> String {
+    format!("FIRME#{ordine}#{stato}")
+}
+
+pub fn firma_in_ordine(
+    ordine: OrdineCode,
+    stato: &str,
+    since: DateTime<Utc>,
+    cf: &CodiceFiscale,
+    numero: u32,
+) -> Key {
+    Key::new(
+        firme_ordine(ordine, stato),
+        format!("{}#{cf}#{numero:06}", instant(since)),
+    )
+}
+
+/// Every Ordine's signature requests in one state, by convention code, then longest first.
+pub fn firme_stato(stato: &str) -> String {
+    format!("FIRME#{stato}")
+}
+
+pub fn firma_in_stato(
+    stato: &str,
+    codice: &str,
+    since: DateTime<Utc>,
+    cf: &CodiceFiscale,
+    numero: u32,
+) -> Key {
+    Key::new(
+        firme_stato(stato),
+        format!("{codice}#{}#{cf}#{numero:06}", instant(since)),
+    )
+}
+
+/// A member's certificate of one kind (`cns`, `firma-remota`).
+pub fn certificato_firma(cf: &CodiceFiscale, tipo: &str) -> Key {
+    Key::new(member_partition(cf), format!("CERTIFICATO#{tipo}"))
+}
+
+/// Every certificate, by expiry: the reminders' index.
+pub const CERTIFICATI: &str = "CERTIFICATI";
+
+pub fn certificato_in_scadenza(scadenza: NaiveDate, cf: &CodiceFiscale, tipo: &str) -> Key {
+    Key::new(CERTIFICATI, format!("{scadenza}#{cf}#{tipo}"))
 }
 
 pub fn ordine_members(ordine: OrdineCode) -> String {

@@ -87,13 +87,14 @@ async fn run_with(
             Ok(total)
         })
         .await?;
-    tracing::info!(?sweep, %today, "verifica giornaliera done");
+    let promemoria_firma = crate::service::firme::promemoria(store, now).await?;
+    tracing::info!(?sweep, promemoria_firma, %today, "verifica giornaliera done");
     let report = Verifica {
         giorno: today,
         avviata_alle: now,
         verificate: sweep.verificate,
         aggiornate: sweep.aggiornate,
-        avvisi: sweep.avvisi,
+        avvisi: sweep.avvisi + promemoria_firma,
         comandi: sweep.comandi,
         rinviate: sweep.rinviate,
         ordini_riconciliati: reconciled.pagati,

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use shared::address::{OFFICIAL_SENDER_DOMAINS, is_official_sender};
 use shared::catalog::Space;
+use shared::firma_digitale::{CertificatoFirma, RichiestaFirma, StatoFirma};
 use shared::lifecycle::prospetto::{EXCESS_NOTICE_DAYS, Occupazione, eccedenze};
 use shared::lifecycle::{Reminder, ReminderTarget};
 use thiserror::Error;
@@ -202,6 +203,75 @@ impl Notice {
             to: vec![to.to_owned()],
             subject,
             body,
+            controllo_spazio: None,
+        }
+    }
+}
+
+impl Notice {
+    /// A step of a signature request that the member must hear of: refused (with the
+    /// reason), arrived at his Ordine (to pick it up), shipped home; `None` for the others.
+    pub fn firma_passo(to: Vec<String>, richiesta: &RichiestaFirma) -> Option<Self> {
+        let prodotto = richiesta.prodotto.nome();
+        let ordine = richiesta.ordine.nome();
+        let (subject, body) = match richiesta.stato {
+            StatoFirma::Respinta => (
+                "PEC Ingegneri: la richiesta di firma digitale non è stata validata".to_owned(),
+                format!(
+                    "La segreteria dell'{ordine} non ha validato la tua richiesta «{prodotto}».\n\n\
+                     Motivo: {}\n\n\
+                     Puoi presentarne una nuova dall'area riservata di PEC Ingegneri, alla voce «Firma digitale».\n",
+                    richiesta.motivo.as_deref().unwrap_or("-")
+                ),
+            ),
+            StatoFirma::ArrivataAllOrdine => (
+                "PEC Ingegneri: il tuo kit di firma digitale è arrivato all'Ordine".to_owned(),
+                format!(
+                    "Il tuo «{prodotto}» è arrivato all'{ordine}.\n\n\
+                     Ritiralo di persona presso la segreteria con un documento d'identità valido \
+                     (carta d'identità, passaporto o patente). Se mandi un delegato, deve portare la tua delega \
+                     firmata, una copia del tuo documento e il proprio documento.\n"
+                ),
+            ),
+            StatoFirma::SpeditaAlDomicilio => (
+                "PEC Ingegneri: la tua firma digitale remota è stata spedita".to_owned(),
+                format!(
+                    "La tua «{prodotto}» è stata spedita a: {}.\n",
+                    richiesta
+                        .indirizzo_consegna
+                        .as_deref()
+                        .unwrap_or("il tuo domicilio")
+                ),
+            ),
+            _ => return None,
+        };
+        Some(Self {
+            to,
+            subject,
+            body,
+            controllo_spazio: None,
+        })
+    }
+
+    /// A reminder that a signature certificate expires.
+    pub fn firma_promemoria(
+        to: Vec<String>,
+        certificato: &CertificatoFirma,
+        oggi: chrono::NaiveDate,
+    ) -> Self {
+        Self {
+            to,
+            subject: format!(
+                "PEC Ingegneri: il tuo {} scade il {}",
+                certificato.tipo.nome(),
+                certificato.scadenza.format("%d/%m/%Y")
+            ),
+            body: format!(
+                "{}\n\nGli avvisi sui rinnovi arrivano solo da indirizzi {}: un messaggio sui rinnovi da \
+                 qualsiasi altro mittente è spam.\n",
+                certificato.messaggio(oggi),
+                official_domains(" o ")
+            ),
             controllo_spazio: None,
         }
     }
