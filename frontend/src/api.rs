@@ -841,3 +841,60 @@ pub async fn refund(id: &str, riferimento: &str) -> Result<Order, ClientError> {
     let path = format!("/api/fondazione/ordini/{id}/rimborsi/{riferimento}");
     send(|| Request::post(&path), Body::None, Retry::Safe).await
 }
+
+/// The signature convention: the fees, the member's requests and certificates.
+pub async fn firma() -> Result<shared::api::FirmaDigitaleView, ClientError> {
+    get("/api/me/firma").await
+}
+
+/// Files the member's signature request (the same request again answers the one filed).
+pub async fn request_firma(
+    form: &shared::api::RichiestaFirmaForm,
+) -> Result<shared::firma_digitale::RichiestaFirma, ClientError> {
+    send(
+        || Request::post("/api/me/firma/richieste"),
+        json(form)?,
+        Retry::Safe,
+    )
+    .await
+}
+
+/// The Ordine's signature requests in one state.
+pub async fn firme_ordine(
+    ordine: OrdineCode,
+    query: &shared::api::FirmeQuery,
+) -> Result<shared::api::RichiesteFirmaPage, ClientError> {
+    get(&format!(
+        "/api/ordini/{ordine}/firme?{}",
+        query_string(query)
+    ))
+    .await
+}
+
+/// The register of kits waiting at the Ordine, as CSV.
+pub async fn firme_registro(ordine: OrdineCode) -> Result<Vec<u8>, ClientError> {
+    get_bytes(&format!("/api/ordini/{ordine}/firme/registro")).await
+}
+
+/// Records a step of a signature request (the same step again answers alike).
+pub async fn firma_passo(
+    ordine: OrdineCode,
+    codice_fiscale: &str,
+    numero: u32,
+    passo: &shared::firma_digitale::PassoFirma,
+) -> Result<shared::firma_digitale::RichiestaFirma, ClientError> {
+    let path = format!("/api/ordini/{ordine}/firme/{codice_fiscale}/{numero}/passi");
+    send(|| Request::post(&path), json(passo)?, Retry::Safe).await
+}
+
+/// Every Ordine's signature requests in one state, under a code if given.
+pub async fn firme_nazionali(
+    query: &shared::api::FirmeQuery,
+) -> Result<shared::api::RichiesteFirmaPage, ClientError> {
+    get(&format!("/api/fondazione/firme?{}", query_string(query))).await
+}
+
+/// The signature requests counted by state and code.
+pub async fn firme_conteggi() -> Result<shared::api::FirmeConteggi, ClientError> {
+    get("/api/fondazione/firme/conteggi").await
+}

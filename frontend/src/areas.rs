@@ -12,22 +12,22 @@ use crate::components::guard::Guard;
 use crate::pages::assistance::AssistancePage;
 use crate::pages::fondazione::{
     albo::AlboImportPage, audit::AuditPage, bloccate::BloccatePage, comandi::ComandiPage,
-    contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, listino::ListinoPage,
-    orders::PaymentsPage, overview::OverviewPage, pannello::PannelloImportPage,
-    richieste::RichiesteFermePage,
+    contratti::ReviewPage, decessi::DecessiPage, disdette::DisdettePage, firme::FirmeNazionaliPage,
+    listino::ListinoPage, orders::PaymentsPage, overview::OverviewPage,
+    pannello::PannelloImportPage, richieste::RichiesteFermePage,
 };
 use crate::pages::heirs::HeirsPage;
 use crate::pages::login::{CallbackPage, LoginPage};
 use crate::pages::member::{
-    disdetta::DisdettaPage, first_access::FirstAccessPage, history::HistoryPage,
+    disdetta::DisdettaPage, firma::FirmaPage, first_access::FirstAccessPage, history::HistoryPage,
     mailbox::MailboxPage, orders::OrderPage, orders::OrdersPage, plans::MemberPlansPage,
     profile::ProfilePage, profile::RecoveryPage,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::ordine::{
-    bulk::BulkActivationPage, domicilio::DomicilioPage, mailbox::OrdineMailboxPage,
-    member::MemberPage, members::MembersPage, members::NationwidePage, profilo::ProfiloPage,
-    richieste::RichiestePage,
+    bulk::BulkActivationPage, domicilio::DomicilioPage, firme::FirmeOrdinePage,
+    mailbox::OrdineMailboxPage, member::MemberPage, members::MembersPage, members::NationwidePage,
+    profilo::ProfiloPage, richieste::RichiestePage,
 };
 use crate::pages::plans::PlansPage;
 use crate::pages::request::RequestPage;
@@ -73,6 +73,7 @@ pub fn iscritto() -> AnyView {
                 <Route path=path!("ordini") view=OrdersPage/>
                 <Route path=path!("ordini/:id") view=OrderPage/>
                 <Route path=path!("disdetta") view=DisdettaPage/>
+                <Route path=path!("firma") view=FirmaPage/>
             </ParentRoute>
         </Routes>
     }
@@ -92,6 +93,7 @@ pub fn ordine() -> AnyView {
                     <Route path=path!("profilo") view=ProfiloPage/>
                     <Route path=path!("domicilio") view=DomicilioPage/>
                     <Route path=path!("richieste") view=RichiestePage/>
+                    <Route path=path!("firme") view=FirmeOrdinePage/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>
@@ -116,6 +118,7 @@ pub fn fondazione() -> AnyView {
                     <Route path=path!("comandi") view=ComandiPage/>
                     <Route path=path!("bloccate") view=BloccatePage/>
                     <Route path=path!("richieste") view=RichiesteFermePage/>
+                    <Route path=path!("firme") view=FirmeNazionaliPage/>
                     <Route path=path!("listino") view=ListinoPage/>
                     <Route path=path!("pannello") view=PannelloImportPage/>
                 </ParentRoute>

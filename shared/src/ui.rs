@@ -104,12 +104,14 @@ pub mod path {
     pub const MIA_PEC_PRIMO_ACCESSO: &str = "/mia-pec/primo-accesso";
     pub const MIA_PEC_ORDINI: &str = "/mia-pec/ordini";
     pub const MIA_PEC_DISDETTA: &str = "/mia-pec/disdetta";
+    pub const MIA_PEC_FIRMA: &str = "/mia-pec/firma";
     pub const ORDINE_ISCRITTI: &str = "/ordine/iscritti";
     pub const ORDINE_ATTIVAZIONI: &str = "/ordine/attivazioni";
     pub const ORDINE_CASELLA: &str = "/ordine/casella";
     pub const ORDINE_PROFILO: &str = "/ordine/profilo";
     pub const ORDINE_DOMICILIO: &str = "/ordine/domicilio";
     pub const ORDINE_RICHIESTE: &str = "/ordine/richieste";
+    pub const ORDINE_FIRME: &str = "/ordine/firme";
     pub const FONDAZIONE: &str = "/fondazione";
     pub const FONDAZIONE_ISCRITTI: &str = "/fondazione/iscritti";
     pub const FONDAZIONE_ALBO: &str = "/fondazione/albo";
@@ -121,6 +123,7 @@ pub mod path {
     pub const FONDAZIONE_COMANDI: &str = "/fondazione/comandi";
     pub const FONDAZIONE_BLOCCATE: &str = "/fondazione/bloccate";
     pub const FONDAZIONE_RICHIESTE: &str = "/fondazione/richieste";
+    pub const FONDAZIONE_FIRME: &str = "/fondazione/firme";
     pub const FONDAZIONE_LISTINO: &str = "/fondazione/listino";
     pub const FONDAZIONE_PANNELLO: &str = "/fondazione/pannello";
 

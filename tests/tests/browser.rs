@@ -707,6 +707,7 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
             check!("Recupero", "/mia-pec/recupero", "save");
             check!("Piani dell'iscritto", "/mia-pec/piani", "member-plan");
             check!("Storico", "/mia-pec/storico", "audit-integrity");
+            check!("Firma digitale", "/mia-pec/firma", "firma-form");
             check!("Pagina di un altro ruolo", "/ordine/iscritti", "wrong-role");
             let alerts = client
                 .find_all(fantoccini::Locator::Css("main .alert"))
@@ -742,6 +743,7 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
                 "/ordine/richieste",
                 "page-title"
             );
+            check!("Firma digitale dell'Ordine", "/ordine/firme", "firme-stato");
             // The member's area, as a secretariat: one message, naming his own area.
             client.goto(&server.url("/mia-pec")).await?;
             let said = screen.text("wrong-role").await?;
@@ -781,6 +783,11 @@ async fn every_screen_passes_axe_at_desktop_and_phone_width() -> Result<()> {
                 "review-item"
             );
             check!("Import Albo", "/fondazione/albo", "csv-file");
+            check!(
+                "Firma digitale nazionale",
+                "/fondazione/firme",
+                "firme-conteggi"
+            );
             screen.click("nav-logout").await?;
 
             ensure!(failures.is_empty(), "{}", failures.join("\n"));
@@ -2058,4 +2065,139 @@ async fn a_member_renews_his_extra_space_in_its_window() -> Result<()> {
         .await;
     browser.close().await?;
     outcome
+}
+
+/// The signature convention from the member's page to the pickup: data that differ from
+/// the Albo are refused at the field that differs; the request filed with its quote; the
+/// secretariat validates it and records each step, the pickup only with the document
+/// shown; the Fondazione counts it; the member's certificate has its expiry.
+#[tokio::test]
+async fn a_member_requests_a_signature_kit_and_the_secretariat_records_the_pickup() -> Result<()> {
+    let server = LocalServer::start().await?;
+    let mario_token = server.token("mario.rossi").await?;
+    let mario = server.get("/api/me", &mario_token).await?;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let a = &mario["member"]["anagrafica"];
+    let (nome, cognome, cf) = (
+        text(&a["nome"]),
+        text(&a["cognome"]),
+        text(&a["codice_fiscale"]),
+    );
+    let albo = &mario["member"]["albo"];
+    let (ordine, numero) = (text(&albo["ordine"]), text(&albo["numero_iscrizione"]));
+    ensure!(ordine == "MI", "the demo's Mario is Milan's: {albo}");
+    let browser = Browser::start().await?;
+    let server = &server;
+    let outcome = browser
+        .scenario("firma_digitale", |client| {
+            let (nome, cognome, cf, numero) =
+                (nome.clone(), cognome.clone(), cf.clone(), numero.clone());
+            async move {
+                let screen = Screen::new(client.clone());
+                MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "mario.rossi")
+                    .await?;
+                screen.click("nav-firma").await?;
+                screen.find("firma-form").await?;
+                let total = screen.text("firma-totale").await?;
+                ensure!(
+                    total == "€ 77,47",
+                    "kit + shipping to the Ordine, IVA included: {total}"
+                );
+                let wrong = format!("{cognome}X");
+                for (id, value) in [
+                    ("nome", nome.as_str()),
+                    ("cognome", wrong.as_str()),
+                    ("codice_fiscale", cf.as_str()),
+                    ("numero_iscrizione", numero.as_str()),
+                ] {
+                    screen.fill(id, value).await?;
+                }
+                screen.choose("ordine", "MI").await?;
+                screen.click("firma-submit").await?;
+                let said = screen.wait_text("cognome-error").await?;
+                ensure!(
+                    said.contains(&format!("nell'Albo «{cognome}»")) && said.contains("Ordine"),
+                    "{said}"
+                );
+                audit_both(&client, "Firma digitale, dati diversi dall'Albo").await?;
+                screen.fill("cognome", &cognome).await?;
+                screen.click("firma-submit").await?;
+                let ok = screen.wait_text("firma-ok").await?;
+                ensure!(ok.contains("Richiesta n. 1"), "{ok}");
+                let stato = screen.text("firma-richiesta-stato").await?;
+                ensure!(stato.starts_with("In attesa di validazione"), "{stato}");
+                audit_both(&client, "Firma digitale, richiesta presentata").await?;
+                screen.click("nav-logout").await?;
+
+                LoginPage::open(client.clone(), &server.url("/accesso"))
+                    .await?
+                    .log_in("segreteria.mi", "pec-demo")
+                    .await?;
+                screen.find("nav-logout").await?;
+                screen.click("nav-firme").await?;
+                let item = screen.text("firma-item").await?;
+                ensure!(item.contains(&cf) && item.contains("CNSCNI18"), "{item}");
+                audit_both(&client, "Firma digitale dell'Ordine, da validare").await?;
+                screen.click("firma-approve").await?;
+                screen.wait_text("firma-done").await?;
+                for (stato, next) in [
+                    ("validata", "Prodotta"),
+                    ("prodotta", "Spedita all'Ordine"),
+                    ("spedita-all-ordine", "Arrivata all'Ordine"),
+                ] {
+                    screen.choose("firme-stato", stato).await?;
+                    screen.text_when("firma-stato", |t| !t.is_empty()).await?;
+                    screen.click("firma-avanza").await?;
+                    let done = screen.wait_text("firma-done").await?;
+                    ensure!(done.contains(next), "{stato}: {done}");
+                }
+                // The register of kits waiting at the Ordine, and the pickup.
+                screen.choose("firme-stato", "arrivata-all-ordine").await?;
+                screen.find("firme-registro-export").await?;
+                screen
+                    .text_when("firma-stato", |t| t.starts_with("Arrivata"))
+                    .await?;
+                audit_both(&client, "Registro dei kit in attesa di ritiro").await?;
+                screen.click("firme-registro-export").await?;
+                screen.click("firma-avanza").await?;
+                screen.click("firma-conferma").await?;
+                let missing = screen.wait_text("documento_tipo-error").await?;
+                ensure!(missing.contains("documento"), "{missing}");
+                audit_both(&client, "Ritiro, senza documento").await?;
+                screen.choose("documento_tipo", "carta-identita").await?;
+                screen.fill("documento_numero", "CA12345AB").await?;
+                screen
+                    .set_date("scadenza_certificato", "2029-03-01")
+                    .await?;
+                screen.click("firma-conferma").await?;
+                let done = screen.wait_text("firma-done").await?;
+                ensure!(done.contains("Ritirata"), "{done}");
+                screen.click("nav-logout").await?;
+
+                LoginPage::open(client.clone(), &server.url("/accesso"))
+                    .await?
+                    .log_in("fondazione", "pec-demo")
+                    .await?;
+                screen.find("nav-logout").await?;
+                screen.click("nav-firme").await?;
+                let picked = screen.text("conteggio-ritirata-CNSCNI18").await?;
+                ensure!(picked == "1", "{picked}");
+                screen.choose("firme-stato", "ritirata").await?;
+                let item = screen
+                    .text_when("firma-stato", |t| t.starts_with("Ritirata"))
+                    .await?;
+                ensure!(!item.is_empty());
+                audit_both(&client, "Firma digitale nazionale").await?;
+                Ok(())
+            }
+        })
+        .await;
+    browser.close().await?;
+    outcome?;
+    let own = server.get("/api/me/firma", &mario_token).await?;
+    ensure!(
+        own["certificati"][0]["scadenza"] == "2029-03-01",
+        "the certificate's expiry: {own}"
+    );
+    Ok(())
 }

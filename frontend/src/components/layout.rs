@@ -34,6 +34,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
             (path::MIA_PEC_PIANI, "Acquista e rinnova", "nav-plans"),
             (path::MIA_PEC_ORDINI, "I miei ordini", "nav-orders"),
             (path::MIA_PEC_STORICO, "Storico", "nav-history"),
+            (path::MIA_PEC_FIRMA, "Firma digitale", "nav-firma"),
             (path::MIA_PEC_DISDETTA, "Disdetta", "nav-disdetta"),
             (path::VERIFICA_MITTENTE, "Verifica mittente", "nav-sender"),
             (path::ASSISTENZA, "Assistenza", "nav-assistance"),
@@ -45,6 +46,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
                 "Richieste di attivazione",
                 "nav-richieste",
             ),
+            (path::ORDINE_FIRME, "Firma digitale", "nav-firme"),
             (path::ORDINE_ATTIVAZIONI, "Attivazione massiva", "nav-bulk"),
             (
                 path::ORDINE_DOMICILIO,
@@ -81,6 +83,7 @@ fn links(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static 
                 "Richieste ferme",
                 "nav-richieste-ferme",
             ),
+            (path::FONDAZIONE_FIRME, "Firma digitale", "nav-firme"),
             (path::FONDAZIONE_ORDINI, "Pagamenti", "nav-payments"),
             (path::FONDAZIONE_LISTINO, "Listino", "nav-listino"),
             (path::FONDAZIONE_REGISTRO, "Registro", "nav-audit"),

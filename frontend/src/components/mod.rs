@@ -5,6 +5,7 @@ pub mod csv_upload;
 pub mod decision;
 pub mod document_field;
 pub mod download;
+pub mod firma_facts;
 pub mod form;
 pub mod guard;
 pub mod icon;

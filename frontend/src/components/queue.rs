@@ -35,6 +35,10 @@ queue_page!(DisdettePage, DisdettaInCoda);
 queue_page!(ComandiPage, ComandoFermo);
 queue_page!(BloccatePage, shared::api::CasellaBloccata);
 queue_page!(shared::api::RichiestePage, shared::api::RichiestaInCoda);
+queue_page!(
+    shared::api::RichiesteFirmaPage,
+    shared::firma_digitale::RichiestaFirma
+);
 
 /// The queue `load` reads from a cursor; `item` draws one entry. `testid` names the empty
 /// line (`{testid}-empty`) and the next-page button (`{testid}-next`).

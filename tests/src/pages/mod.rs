@@ -142,6 +142,33 @@ impl Screen {
         Ok(())
     }
 
+    /// Chooses the option `value` of the select `id`, by clicking it as people do.
+    pub async fn choose(&self, id: &str, value: &str) -> Result<()> {
+        self.find(id).await?;
+        self.client
+            .find(Locator::Css(&format!(
+                "{} option[value='{value}']",
+                testid(id)
+            )))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    /// Sets the date field `id` to `iso` (YYYY-MM-DD): typed dates follow the browser's
+    /// locale, so the value is set and announced as typing would.
+    pub async fn set_date(&self, id: &str, iso: &str) -> Result<()> {
+        let field = self.find(id).await?;
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![serde_json::to_value(&field)?, serde_json::Value::from(iso)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Waits until `id` shows some text, and returns it.
     pub async fn wait_text(&self, id: &str) -> Result<String> {
         for _ in 0..75 {

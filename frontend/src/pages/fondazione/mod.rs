@@ -7,6 +7,7 @@ pub mod comandi;
 pub mod contratti;
 pub mod decessi;
 pub mod disdette;
+pub mod firme;
 pub mod listino;
 pub mod orders;
 pub mod overview;

@@ -3,6 +3,7 @@
 pub mod card_payment;
 pub mod contract;
 pub mod disdetta;
+pub mod firma;
 pub mod first_access;
 pub mod history;
 pub mod mailbox;

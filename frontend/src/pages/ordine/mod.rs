@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod domicilio;
+pub mod firme;
 pub mod mailbox;
 pub mod member;
 pub mod members;

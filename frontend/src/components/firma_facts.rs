@@ -1,0 +1,30 @@
+//! A digital-signature request's facts, as the secretariat and the Fondazione read them.
+
+use leptos::prelude::*;
+use shared::firma_digitale::RichiestaFirma;
+
+use crate::format;
+
+/// A request's facts, shown to the secretariat and the Fondazione.
+#[component]
+pub fn FirmaFacts(r: RichiestaFirma) -> impl IntoView {
+    let riconoscimento = r
+        .riconoscimento
+        .map(|x| x.nome().to_owned())
+        .unwrap_or_else(|| r.consegna.nome().to_owned());
+    view! {
+        <h2 class="h5">{format!("{} {} – richiesta n. {}", r.cognome, r.nome, r.numero)}</h2>
+        <dl class="facts">
+            <dt>"Codice fiscale"</dt><dd>{r.codice_fiscale.to_string()}</dd>
+            <dt>"Ordine e numero di iscrizione"</dt><dd>{format!("{} – {}", r.ordine.nome(), r.numero_iscrizione)}</dd>
+            <dt>"Prodotto"</dt><dd data-testid="firma-prodotto">{format!("{} ({})", r.prodotto.nome(), r.prodotto.convenzione().codice())}</dd>
+            <dt>"Consegna"</dt><dd>{riconoscimento}</dd>
+            {r.indirizzo_consegna.clone().map(|a| view! { <dt>"Indirizzo di consegna"</dt><dd>{a}</dd> })}
+            <dt>"Totale"</dt><dd>{format!("{} (IVA inclusa)", r.preventivo.totale)}</dd>
+            <dt>"Presentata il"</dt><dd>{format::date(format::italian_day(r.presentata_il))}</dd>
+            <dt>"Stato"</dt><dd data-testid="firma-stato">{format!("{} dal {}", r.stato.nome(), format::date(format::italian_day(r.dal)))}</dd>
+            {r.motivo.clone().map(|m| view! { <dt>"Motivo"</dt><dd>{m}</dd> })}
+            {r.scadenza_certificato.map(|d| view! { <dt>"Scadenza del certificato"</dt><dd>{format::date(d)}</dd> })}
+        </dl>
+    }
+}
