@@ -11,6 +11,7 @@ use shared::api::{
     ActivationPreview, BULK_ACTIVATION_MAX_ROWS, CsvReport, MailboxView, Mode, RowOutcome,
     RowReport,
 };
+use shared::catalog::Catalog;
 use shared::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
 use shared::lifecycle::{Mailbox, activation_eligibility};
 use shared::member::FieldError;
@@ -112,9 +113,25 @@ pub(crate) async fn activate_with(
     also: impl Fn(&Mailbox) -> Result<Ops, StoreError>,
 ) -> Result<Mailbox, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    let today = crate::clock::rome_date(now);
     // The catalog in force, read once for every attempt.
     let catalog = crate::repo::catalogo::load(store).await?;
+    activate_under(store, caller, ordine, cf, now, action, also, &catalog).await
+}
+
+/// [`activate_with`] under `catalog`, read by the caller (once for a whole CSV).
+#[allow(clippy::too_many_arguments)]
+async fn activate_under(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    ordine: OrdineCode,
+    cf: &CodiceFiscale,
+    now: DateTime<Utc>,
+    action: &str,
+    also: impl Fn(&Mailbox) -> Result<Ops, StoreError>,
+    catalog: &Catalog,
+) -> Result<Mailbox, ActivationError> {
+    ensure(caller.can_manage_ordine(ordine))?;
+    let today = crate::clock::rome_date(now);
     for _ in 0..ATTEMPTS {
         let member = member_of(store, caller, ordine, cf).await?;
         let record = &member.value;
@@ -124,7 +141,7 @@ pub(crate) async fn activate_with(
         let alias = addresses::first_free(&taken);
         let holder = shared::audit::AuditTarget::Member(cf.clone()).to_string();
         let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
-        let transition = Mailbox::activate_with(address, record.albo.stato, today, &catalog);
+        let transition = Mailbox::activate_with(address, record.albo.stato, today, catalog);
         let mut after = record.clone();
         after.mailbox = Some(transition.mailbox.clone());
         let change = Change {
@@ -182,6 +199,8 @@ pub async fn bulk(
 ) -> Result<CsvReport, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
     let rows = upload::read(file, &REQUIRED, BULK_ACTIVATION_MAX_ROWS)?;
+    // The catalog in force, read once for the whole file.
+    let catalog = crate::repo::catalogo::load(store).await?;
     // Addresses the dry run has promised to earlier rows of the same file.
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
@@ -238,9 +257,20 @@ pub async fn bulk(
                             Err(e) => return Err(e),
                         },
                         Mode::Commit => {
-                            match activate(store, caller, ordine, cf.as_str(), now).await {
-                                Ok(view) => RowOutcome::Attivata {
-                                    indirizzo: view.address,
+                            let activated = activate_under(
+                                store,
+                                caller,
+                                ordine,
+                                &cf,
+                                now,
+                                "attivazione casella",
+                                |_| Ok(Vec::new()),
+                                &catalog,
+                            )
+                            .await;
+                            match activated {
+                                Ok(mailbox) => RowOutcome::Attivata {
+                                    indirizzo: mailbox.address,
                                 },
                                 Err(
                                     e @ (ActivationError::Store(_) | ActivationError::Forbidden(_)),
