@@ -123,3 +123,28 @@ pub fn test_state(now: &str) -> crate::AppState {
     let jwt = crate::auth::local::LocalJwt::with_secret(b"test-secret-test-secret-test-sec");
     crate::AppState::local(Arc::new(clock), Arc::new(store), Arc::new(jwt))
 }
+
+/// Prints a figure of `cargo xtask bench` as the line it collects (`FIGURE {json}`):
+/// `value` in `unit`, beside `peer` (its name and value) where there is one, `ratio` read
+/// the way `target` is, and whether the target is `met`.
+pub fn figure(
+    name: &str,
+    value: f64,
+    unit: &str,
+    peer: Option<(&str, f64)>,
+    ratio: Option<f64>,
+    target: &str,
+    met: bool,
+) {
+    let figure = serde_json::json!({
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "peer": peer.map(|(p, _)| p),
+        "peer_value": peer.map(|(_, v)| v),
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+    });
+    println!("FIGURE {figure}");
+}

@@ -364,4 +364,35 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert!(first[0].notice.body.contains("CNSCNI18"));
     assert_eq!(reminders("2026-12-02T06:00:00Z").await.len(), 1);
     assert_eq!(reminders("2027-01-30T06:00:00Z").await.len(), 2);
+
+    // The renewal: validated, then recorded with the new expiry, which replaces the
+    // certificate's (and its reminders start again for it).
+    let renewal = api
+        .json(
+            "POST",
+            "/api/me/firma/richieste",
+            &member,
+            &request("rinnovo-cns", None, dati),
+        )
+        .await;
+    assert_eq!(renewal.body["numero"], 3, "{}", renewal.text);
+    assert_eq!(renewal.body["preventivo"]["netto"], 3600);
+    let renewal_path = format!("/api/ordini/MI/firme/{mario}/3/passi");
+    let validated = api
+        .json("POST", &renewal_path, &milano, &step("validata"))
+        .await;
+    assert_eq!(validated.status, 200, "{}", validated.text);
+    let renewed = api
+        .json(
+            "POST",
+            &renewal_path,
+            &milano,
+            &json!({ "verso": "rinnovata", "scadenza_certificato": "2030-03-01" }),
+        )
+        .await;
+    assert_eq!(renewed.body["stato"], "rinnovata", "{}", renewed.text);
+    let mine = own().await;
+    assert_eq!(mine.body["certificati"][0]["scadenza"], "2030-03-01");
+    assert_eq!(mine.body["certificati"][0]["richiesta"], 3);
+    assert_eq!(mine.body["certificati"][0]["promemoria"], json!([]));
 }

@@ -708,6 +708,8 @@ pub struct RitiroForm {
 pub struct PassoRegistrato {
     pub stato: StatoFirma,
     pub il: DateTime<Utc>,
+    /// The day in Italy it was recorded.
+    pub giorno: NaiveDate,
     /// Who recorded it (the audit's actor).
     pub da: String,
 }
@@ -733,8 +735,9 @@ pub struct RichiestaFirma {
     pub preventivo: PreventivoFirma,
     pub presentata_il: DateTime<Utc>,
     pub stato: StatoFirma,
-    /// Since when it is in its state (the register's order).
+    /// Since when it is in its state (the register's order), and that day in Italy.
     pub dal: DateTime<Utc>,
+    pub dal_giorno: NaiveDate,
     #[serde(default)]
     pub passi: Vec<PassoRegistrato>,
     #[serde(default)]
@@ -748,13 +751,36 @@ pub struct RichiestaFirma {
 /// Why a step cannot be recorded, in Italian, with the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PassoError {
-    #[error("La richiesta è «{attuale}»: il passo successivo è «{atteso}».", attuale = .attuale.nome(), atteso = .atteso.map_or("nessuno, è conclusa", StatoFirma::nome))]
+    #[error("{}", fuori_sequenza(*.attuale, *.atteso))]
     FuoriSequenza {
         attuale: StatoFirma,
         atteso: Option<StatoFirma>,
     },
     #[error("{}", .0.first().map_or("Dati non validi.", |e| e.message.as_str()))]
     Campi(Vec<FieldError>),
+}
+
+fn fuori_sequenza(attuale: StatoFirma, atteso: Option<StatoFirma>) -> String {
+    match atteso {
+        Some(atteso) => format!(
+            "La richiesta è «{}»: il passo successivo è «{}».",
+            attuale.nome(),
+            atteso.nome()
+        ),
+        None => format!(
+            "La richiesta è «{}»: è conclusa, non ci sono altri passi.",
+            attuale.nome()
+        ),
+    }
+}
+
+/// "tra 3 giorni", "domani", "oggi": how far `scadenza` is from `oggi`.
+pub fn tra(oggi: NaiveDate, scadenza: NaiveDate) -> String {
+    match (scadenza - oggi).num_days() {
+        0 => "oggi".to_owned(),
+        1 => "domani".to_owned(),
+        n => format!("tra {n} giorni"),
+    }
 }
 
 /// Longest validity a certificate can be given (they last three years): a typing slip in
@@ -769,14 +795,17 @@ impl RichiestaFirma {
         path.get(at + 1).copied()
     }
 
-    /// When it moved into `stato`, if it did.
-    pub fn quando(&self, stato: StatoFirma) -> Option<DateTime<Utc>> {
-        self.passi.iter().find(|p| p.stato == stato).map(|p| p.il)
+    /// The day in Italy it moved into `stato`, if it did.
+    pub fn giorno(&self, stato: StatoFirma) -> Option<NaiveDate> {
+        self.passi
+            .iter()
+            .find(|p| p.stato == stato)
+            .map(|p| p.giorno)
     }
 
     /// Days it has waited in its state on `oggi`.
     pub fn giorni_nello_stato(&self, oggi: NaiveDate) -> i64 {
-        (oggi - self.dal.date_naive()).num_days().max(0)
+        (oggi - self.dal_giorno).num_days().max(0)
     }
 
     /// Applies `passo`, recorded by `da` at `now` (`oggi`: the day in Italy). Nothing
@@ -816,9 +845,7 @@ impl RichiestaFirma {
             }
             verso if Some(verso) == self.prossimo() => {
                 if verso == StatoFirma::Ritirata {
-                    let arrivata = self
-                        .quando(StatoFirma::ArrivataAllOrdine)
-                        .map_or(oggi, |at| at.date_naive());
+                    let arrivata = self.giorno(StatoFirma::ArrivataAllOrdine).unwrap_or(oggi);
                     match passo.ritiro.as_ref() {
                         None => errors.push(FieldError::new(
                             "documento_tipo",
@@ -862,9 +889,11 @@ impl RichiestaFirma {
         }
         self.stato = passo.verso;
         self.dal = now;
+        self.dal_giorno = oggi;
         self.passi.push(PassoRegistrato {
             stato: passo.verso,
             il: now,
+            giorno: oggi,
             da: da.to_owned(),
         });
         if motivo.is_some() {
@@ -1000,18 +1029,18 @@ impl CertificatoFirma {
 
     /// The reminder's text.
     pub fn messaggio(&self, oggi: NaiveDate) -> String {
-        let left = (self.scadenza - oggi).num_days();
         let rinnovo = self.tipo.rinnovo();
         let prezzo = in_vigore(oggi)
             .and_then(|l| l.prezzo(rinnovo))
             .map(|p| format!(" ({p} + IVA in convenzione)"))
             .unwrap_or_default();
         format!(
-            "Il tuo {} scade il {} (tra {left} giorni). Dopo la scadenza non potrai più firmare con questo certificato.\n\n\
+            "Il tuo {} scade il {} ({}). Dopo la scadenza non potrai più firmare con questo certificato.\n\n\
              Puoi richiederne il rinnovo{prezzo} dalla tua area riservata di PEC Ingegneri, alla voce «Firma digitale», \
              con il codice convenzione {}.",
             self.tipo.nome(),
             self.scadenza.format("%d/%m/%Y"),
+            tra(oggi, self.scadenza),
             rinnovo.convenzione().codice(),
         )
     }
@@ -1172,6 +1201,7 @@ mod tests {
             presentata_il: at("2026-11-01T09:00:00Z"),
             stato: StatoFirma::InAttesa,
             dal: at("2026-11-01T09:00:00Z"),
+            dal_giorno: day("2026-11-01"),
             passi: Vec::new(),
             motivo: None,
             ritiro: None,

@@ -2086,12 +2086,19 @@ async fn a_member_requests_a_signature_kit_and_the_secretariat_records_the_picku
     let albo = &mario["member"]["albo"];
     let (ordine, numero) = (text(&albo["ordine"]), text(&albo["numero_iscrizione"]));
     ensure!(ordine == "MI", "the demo's Mario is Milan's: {albo}");
+    // A certificate lasts three years from its pickup.
+    let scadenza = (chrono::Utc::now().date_naive() + chrono::Months::new(36)).to_string();
     let browser = Browser::start().await?;
     let server = &server;
     let outcome = browser
         .scenario("firma_digitale", |client| {
-            let (nome, cognome, cf, numero) =
-                (nome.clone(), cognome.clone(), cf.clone(), numero.clone());
+            let (nome, cognome, cf, numero, scadenza) = (
+                nome.clone(),
+                cognome.clone(),
+                cf.clone(),
+                numero.clone(),
+                scadenza.clone(),
+            );
             async move {
                 let screen = Screen::new(client.clone());
                 MailboxPage::signed_in(client.clone(), &server.url("/accesso"), "mario.rossi")
@@ -2166,9 +2173,7 @@ async fn a_member_requests_a_signature_kit_and_the_secretariat_records_the_picku
                 audit_both(&client, "Ritiro, senza documento").await?;
                 screen.choose("documento_tipo", "carta-identita").await?;
                 screen.fill("documento_numero", "CA12345AB").await?;
-                screen
-                    .set_date("scadenza_certificato", "2029-03-01")
-                    .await?;
+                screen.set_date("scadenza_certificato", &scadenza).await?;
                 screen.click("firma-conferma").await?;
                 let done = screen.wait_text("firma-done").await?;
                 ensure!(done.contains("Ritirata"), "{done}");
@@ -2196,7 +2201,7 @@ async fn a_member_requests_a_signature_kit_and_the_secretariat_records_the_picku
     outcome?;
     let own = server.get("/api/me/firma", &mario_token).await?;
     ensure!(
-        own["certificati"][0]["scadenza"] == "2029-03-01",
+        own["certificati"][0]["scadenza"] == scadenza.as_str(),
         "the certificate's expiry: {own}"
     );
     Ok(())

@@ -8,17 +8,14 @@ use crate::format;
 /// A request's facts, shown to the secretariat and the Fondazione.
 #[component]
 pub fn FirmaFacts(r: RichiestaFirma) -> impl IntoView {
-    let riconoscimento = r
-        .riconoscimento
-        .map(|x| x.nome().to_owned())
-        .unwrap_or_else(|| r.consegna.nome().to_owned());
     view! {
         <h2 class="h5">{format!("{} {} – richiesta n. {}", r.cognome, r.nome, r.numero)}</h2>
         <dl class="facts">
             <dt>"Codice fiscale"</dt><dd>{r.codice_fiscale.to_string()}</dd>
             <dt>"Ordine e numero di iscrizione"</dt><dd>{format!("{} – {}", r.ordine.nome(), r.numero_iscrizione)}</dd>
             <dt>"Prodotto"</dt><dd data-testid="firma-prodotto">{format!("{} ({})", r.prodotto.nome(), r.prodotto.convenzione().codice())}</dd>
-            <dt>"Consegna"</dt><dd>{riconoscimento}</dd>
+            <dt>"Consegna"</dt><dd>{r.consegna.nome()}</dd>
+            {r.riconoscimento.map(|x| view! { <dt>"Riconoscimento"</dt><dd>{x.nome()}</dd> })}
             {r.indirizzo_consegna.clone().map(|a| view! { <dt>"Indirizzo di consegna"</dt><dd>{a}</dd> })}
             <dt>"Totale"</dt><dd>{format!("{} (IVA inclusa)", r.preventivo.totale)}</dd>
             <dt>"Presentata il"</dt><dd>{format::date(format::italian_day(r.presentata_il))}</dd>

@@ -32,6 +32,8 @@ use crate::store::{ItemStore, Query, StoreError};
 const PAGE: usize = 50;
 /// A member's requests read to number the next and show his own.
 const OWN: usize = 100;
+/// Attempts when another write gets in between.
+const ATTEMPTS: usize = 3;
 /// Certificates reminded per round trip of the verifica.
 const REMINDERS_AT_ONCE: usize = 100;
 
@@ -162,6 +164,7 @@ pub async fn submit(
         presentata_il: now,
         stato: StatoFirma::InAttesa,
         dal: now,
+        dal_giorno: oggi,
         passi: Vec::new(),
         motivo: None,
         ritiro: None,
@@ -183,23 +186,24 @@ pub async fn submit(
                 }
             })
     };
-    let own = firme::of_member(store, cf, OWN).await?;
-    if let Some(answer) = in_progress(&own) {
-        return answer;
-    }
-    let after = richiesta(own.first().map_or(1, |r| r.value.numero + 1));
-    match repo::commit(store, vec![firme::save(None, &after)?]).await {
-        Ok(()) => {
-            tracing::info!(prodotto = ?after.prodotto, ordine = %after.ordine, "signature request filed");
-            Ok(after)
+    for _ in 0..ATTEMPTS {
+        let own = firme::of_member(store, cf, OWN).await?;
+        if let Some(answer) = in_progress(&own) {
+            return answer;
         }
-        // Filed at the same moment (a double click): answer the one filed.
-        Err(e) if e.is_condition_failed() => {
-            let own = firme::of_member(store, cf, OWN).await?;
-            in_progress(&own).unwrap_or(Err(FirmaError::Busy))
+        let after = richiesta(own.first().map_or(1, |r| r.value.numero + 1));
+        match repo::commit(store, vec![firme::save(None, &after)?]).await {
+            Ok(()) => {
+                tracing::info!(prodotto = ?after.prodotto, ordine = %after.ordine, "signature request filed");
+                return Ok(after);
+            }
+            // Another request took the number (a double click, two products at once):
+            // read again, and answer the same request or take the next number.
+            Err(e) if e.is_condition_failed() => continue,
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => Err(e.into()),
     }
+    Err(FirmaError::Busy)
 }
 
 fn stato_of(query: &FirmeQuery) -> Result<StatoFirma, FirmaError> {
@@ -322,7 +326,10 @@ pub async fn step(
         return Ok(before.value);
     }
     let member = members::get(store, cf).await?.map(|m| m.value);
-    if passo.verso == StatoFirma::Validata {
+    // The Albo is checked again when the request is validated (a step out of order is
+    // refused by the sequence, whatever the Albo says).
+    if passo.verso == StatoFirma::Validata && before.value.prossimo() == Some(StatoFirma::Validata)
+    {
         let Some(member) = member.as_ref().filter(|m| m.albo.stato.is_registered()) else {
             return Err(FirmaError::NotValidatable(
                 "nell'Albo non risulta iscritto".into(),
@@ -340,8 +347,13 @@ pub async fn step(
             firma_digitale::differenze_albo(&dichiarati, (&member.anagrafica, &member.albo));
         if !differenze.is_empty() {
             let campi: Vec<&str> = differenze.iter().map(|d| d.etichetta).collect();
+            let verbo = if campi.len() == 1 {
+                "è cambiato"
+            } else {
+                "sono cambiati"
+            };
             return Err(FirmaError::NotValidatable(format!(
-                "è cambiato {}",
+                "{verbo} {}",
                 campi.join(", ")
             )));
         }
@@ -351,14 +363,19 @@ pub async fn step(
     let mut ops = vec![firme::save(Some(&before), &after)?];
     if let Some((tipo, scadenza)) = after.certificato() {
         let previous = firme::certificate(store, cf, tipo).await?;
-        let certificato = CertificatoFirma {
-            codice_fiscale: cf.clone(),
-            tipo,
-            scadenza,
-            richiesta: after.numero,
-            promemoria: Vec::new(),
-        };
-        ops.push(firme::save_certificate(previous.as_ref(), &certificato)?);
+        // An older request completed late never shortens the certificate recorded; the
+        // same expiry again keeps the reminders already sent.
+        let recorded = previous.as_ref().map(|p| &p.value);
+        if recorded.is_none_or(|c| c.scadenza < scadenza) {
+            let certificato = CertificatoFirma {
+                codice_fiscale: cf.clone(),
+                tipo,
+                scadenza,
+                richiesta: after.numero,
+                promemoria: Vec::new(),
+            };
+            ops.push(firme::save_certificate(previous.as_ref(), &certificato)?);
+        }
     }
     if let Some(notice) = member
         .as_ref()
@@ -371,7 +388,11 @@ pub async fn step(
             tracing::info!(%ordine, stato = ?after.stato, "signature request step recorded");
             Ok(after)
         }
-        Err(e) if e.is_condition_failed() => Err(FirmaError::Busy),
+        // A retry whose first attempt committed meanwhile answers as that one did.
+        Err(e) if e.is_condition_failed() => match firme::get(store, cf, numero).await? {
+            Some(current) if current.value.stato == passo.verso => Ok(current.value),
+            _ => Err(FirmaError::Busy),
+        },
         Err(e) => Err(e.into()),
     }
 }
@@ -441,9 +462,23 @@ pub async fn promemoria(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<usi
             let Some(mark) = before.value.promemoria_dovuto(oggi) else {
                 continue;
             };
-            let Some(member) = members::get(store, &before.value.codice_fiscale).await? else {
+            let cf = &before.value.codice_fiscale;
+            // Nobody to remind: no longer registered (cancelled, deceased).
+            let Some(member) = members::get(store, cf)
+                .await?
+                .filter(|m| m.value.albo.stato.is_registered())
+            else {
                 continue;
             };
+            // Renewing already: a request for the renewal is in progress.
+            let rinnovo = before.value.tipo.rinnovo();
+            if firme::of_member(store, cf, OWN)
+                .await?
+                .iter()
+                .any(|r| r.value.prodotto == rinnovo && !r.value.stato.conclusa())
+            {
+                continue;
+            }
             let mut after = before.value.clone();
             after.promemoria.push(mark);
             let notice = Notice::firma_promemoria(destinatari(&member.value), &after, oggi);

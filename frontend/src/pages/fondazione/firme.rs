@@ -2,7 +2,7 @@
 //! state and code, and listed for the state and code chosen.
 
 use leptos::prelude::*;
-use shared::api::{FirmeConteggi, FirmeQuery};
+use shared::api::{ConteggioFirme, FirmeConteggi, FirmeQuery};
 use shared::firma_digitale::{CodiceConvenzione, StatoFirma};
 
 use crate::api;
@@ -86,7 +86,10 @@ fn Conteggi(c: FirmeConteggi) -> impl IntoView {
                 .map(|codice| {
                     view! {
                         <td class="num" data-testid=format!("conteggio-{}-{}", stato.slug(), codice.codice())>
-                            {count(stato, codice)}
+                            {match count(stato, codice) {
+                                n if n >= ConteggioFirme::MAX => format!("oltre {n}"),
+                                n => n.to_string(),
+                            }}
                         </td>
                     }
                 })

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use shared::api::{FirmaDigitaleView, RichiestaFirmaForm};
 use shared::firma_digitale::{
-    CodiceConvenzione, Consegna, DatiIscrizione, ListinoFirma, PreventivoFirma, ProdottoFirma,
-    RichiestaFirma, Riconoscimento, StatoFirma,
+    self, CodiceConvenzione, Consegna, DatiIscrizione, ListinoFirma, PreventivoFirma,
+    ProdottoFirma, RichiestaFirma, Riconoscimento, StatoFirma,
 };
 use shared::province::OrdineCode;
 
@@ -62,11 +62,14 @@ fn certificati(view: &FirmaDigitaleView) -> AnyView {
         .certificati
         .iter()
         .map(|c| {
-            let left = (c.scadenza - oggi).num_days();
-            let when = if left < 0 {
+            let when = if c.scadenza < oggi {
                 format!("scaduto il {}", format::date(c.scadenza))
             } else {
-                format!("scade il {} (tra {left} giorni)", format::date(c.scadenza))
+                format!(
+                    "scade il {} ({})",
+                    format::date(c.scadenza),
+                    firma_digitale::tra(oggi, c.scadenza)
+                )
             };
             view! {
                 <dt>{c.tipo.nome()}</dt>
@@ -154,10 +157,7 @@ fn prodotti(listino: &ListinoFirma) -> AnyView {
                 .iter()
                 .filter(|(p, _)| p.convenzione() == codice)
                 .map(|(p, prezzo)| {
-                    let value = serde_json::to_value(p)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default();
+                    let value = slug(*p);
                     view! { <option value=value>{format!("{} – {prezzo} + IVA", p.nome())}</option> }
                 })
                 .collect_view();
@@ -167,15 +167,20 @@ fn prodotti(listino: &ListinoFirma) -> AnyView {
         .into_any()
 }
 
+/// How a value is named in the API (its serde name), the options' value.
+fn slug(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn riconoscimenti(listino: &ListinoFirma) -> AnyView {
     listino
         .riconoscimenti
         .iter()
         .map(|(r, prezzo)| {
-            let value = serde_json::to_value(r)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let value = slug(*r);
             let price = if prezzo.as_cents() == 0 {
                 "gratuito".to_owned()
             } else {
@@ -237,16 +242,19 @@ fn Firma(view: FirmaDigitaleView) -> impl IntoView {
         (error("prodotto"), error("riconoscimento"), error("ordine"));
     let general = move || errors.get().filter(|e| e.field().is_none());
     let listino = StoredValue::new(listino);
-    let preventivo =
-        move || listino.with_value(|l| l.preventivo(prodotto.get(), riconoscimento.get(), oggi));
+    // The identification counts only for a product identified remotely.
+    let scelto = move || {
+        riconoscimento
+            .get()
+            .filter(|_| prodotto.get().riconoscimento_a_distanza())
+    };
+    let preventivo = move || listino.with_value(|l| l.preventivo(prodotto.get(), scelto(), oggi));
     let remota = move || prodotto.get().riconoscimento_a_distanza();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         send.dispatch(RichiestaFirmaForm {
             prodotto: prodotto.get_untracked(),
-            riconoscimento: riconoscimento
-                .get_untracked()
-                .filter(|_| prodotto.get_untracked().riconoscimento_a_distanza()),
+            riconoscimento: scelto(),
             dati: DatiIscrizione {
                 nome: nome.get_untracked(),
                 cognome: cognome.get_untracked(),
@@ -277,6 +285,7 @@ fn Firma(view: FirmaDigitaleView) -> impl IntoView {
                     on:change:target=move |ev| {
                         if let Some(p) = ProdottoFirma::parse(&ev.target().value()) {
                             prodotto.set(p);
+                            riconoscimento.set(None);
                         }
                     }>
                     {listino.with_value(prodotti)}
@@ -290,11 +299,10 @@ fn Firma(view: FirmaDigitaleView) -> impl IntoView {
                     <select id="riconoscimento" class="form-select" data-testid="firma-riconoscimento"
                         aria-describedby="riconoscimento-error"
                         aria-invalid=move || riconoscimento_error.get().is_some().to_string()
+                        prop:value=move || riconoscimento.get().map(slug).unwrap_or_default()
                         on:change:target=move |ev| {
                             let value = ev.target().value();
-                            riconoscimento.set(Riconoscimento::ALL.into_iter().find(|r| {
-                                serde_json::to_value(r).ok().and_then(|v| v.as_str().map(|s| s == value)).unwrap_or(false)
-                            }));
+                            riconoscimento.set(Riconoscimento::ALL.into_iter().find(|r| slug(*r) == value));
                         }>
                         <option value="">"Scegli come farti riconoscere…"</option>
                         {listino.with_value(riconoscimenti)}

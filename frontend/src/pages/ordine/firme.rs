@@ -161,7 +161,8 @@ fn Passo(
     let open = expect_context::<OpenForm>().0;
     let this = StoredValue::new(key.clone());
     let is_open = move || open.get().as_deref() == Some(this.get_value().as_str());
-    let il = RwSignal::new(chrono::Local::now().date_naive().to_string());
+    // Empty: the server records today (in Italy).
+    let il = RwSignal::new(String::new());
     let scadenza = RwSignal::new(String::new());
     let tipo = RwSignal::new(String::new());
     let documento = RwSignal::new(String::new());
@@ -244,7 +245,7 @@ fn Passo(
             {ritiro.then(|| view! {
                 <fieldset>
                     <legend>"Ritiro"</legend>
-                    <Field id="ritiro_il" label="Data del ritiro" kind="date" value=il error=error("ritiro_il")/>
+                    <Field id="ritiro_il" label="Data del ritiro (se non la indichi: oggi)" kind="date" value=il error=error("ritiro_il")/>
                     <div class="field">
                         <label for="documento_tipo">"Documento d'identità mostrato"</label>
                         <select id="documento_tipo" class="form-select" data-testid="documento_tipo"
