@@ -62,10 +62,19 @@ async fn main() {
                 baseline = Some(median);
                 String::new()
             }
-            Some(base) => format!(
-                ", {:.2}× the hello world",
-                median.as_secs_f64() / base.as_secs_f64()
-            ),
+            Some(base) => {
+                let ratio = median.as_secs_f64() / base.as_secs_f64();
+                functions::testing::figure(
+                    &format!("lambda_start_{name}"),
+                    median.as_secs_f64() * 1000.0,
+                    "ms",
+                    Some(("lambda_http hello world", base.as_secs_f64() * 1000.0)),
+                    Some(ratio),
+                    "<= 1.5x the hello world",
+                    ratio <= 1.5,
+                );
+                format!(", {ratio:.2}× the hello world")
+            }
         };
         println!(
             "  {name:<24} {:>7.2} ms ({:.2} ms), binary {:.1} MB{ratio}",

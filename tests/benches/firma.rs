@@ -118,6 +118,18 @@ fn main() -> Result<()> {
             ms(net),
             ms(net) / ms(mine),
         );
+        functions::testing::figure(
+            &format!(
+                "contract_verification_{}",
+                label.to_lowercase().replace(' ', "_")
+            ),
+            ms(mine),
+            "ms",
+            Some(("openssl cms -verify", ms(theirs))),
+            Some(ms(theirs) / ms(mine)),
+            "measured (issue 11; > 1: ours is faster)",
+            true,
+        );
     }
     println!(
         "  (openssl's process start, `openssl version`: {:.3} ms; ratio > 1: ours is faster)",

@@ -161,6 +161,22 @@ async fn measure(server: &LocalServer, network: Option<Network>) -> Result<()> {
             outcome?;
         }
         println!("{path:<18} {} | {}", summary(&cold), summary(&warm));
+        functions::testing::figure(
+            &format!(
+                "first_render_{}_{}",
+                match path.trim_matches('/') {
+                    "" => "home".to_owned(),
+                    p => p.replace('/', "_"),
+                },
+                network.map_or("loopback", |_| "slow_4g")
+            ),
+            median(cold.iter().map(|s| s.app).collect()),
+            "ms",
+            None,
+            None,
+            "measured: the app's first page, cold, median",
+            true,
+        );
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! Each command first installs every tool it needs that is missing, in one step
 //! (`tools::for_*`), then runs its steps.
 
+mod bench;
 mod contract;
 mod dist;
 mod fingerprint;
@@ -30,7 +31,7 @@ fn main() -> Result<()> {
         "test" => test(&root),
         "spa" => spa::build(&root, &tools::for_spa(&root)?).map(|_| ()),
         "dist" => dist::build(&root),
-        "bench" => bench(&root),
+        "bench" => bench::bench(&root),
         _ => {
             eprintln!("usage: cargo xtask <dev | test | spa | dist | bench>");
             eprintln!(
@@ -118,67 +119,6 @@ fn exec(mut command: Command) -> Result<()> {
 fn exec(mut command: Command) -> Result<()> {
     let status = command.status().context("could not start the server")?;
     std::process::exit(status.code().unwrap_or(1))
-}
-
-fn bench(root: &Path) -> Result<()> {
-    let spa_tools = tools::for_bench(root)?;
-    run(
-        root,
-        "cargo",
-        &["bench", "--package", "functions", "--bench", "scale"],
-        &[],
-    )?;
-    // Orders end to end and the invoice numbering under concurrent payments.
-    run(
-        root,
-        "cargo",
-        &["bench", "--package", "functions", "--bench", "orders"],
-        &[],
-    )?;
-    // Signed-contract verification per file, beside `openssl cms -verify`.
-    run(
-        root,
-        "cargo",
-        &["bench", "--package", "e2e", "--bench", "firma"],
-        &[],
-    )?;
-    // Cold starts: our Lambda binaries beside a lambda_http hello world, all in release.
-    let mut args = vec!["build", "--release", "--package", "functions"];
-    for function in dist::FUNCTIONS {
-        args.extend(["--bin", function]);
-    }
-    args.extend(["--example", "lambda_hello", "--example", "cold_start"]);
-    run(root, "cargo", &args, &[])?;
-    run(
-        root,
-        root.join("target/release/examples/cold_start")
-            .to_str()
-            .context("not UTF-8")?,
-        &[root.join("target/release").to_str().context("not UTF-8")?],
-        &[],
-    )?;
-    // The time to each area's first rendered page, in Chromium against the local server.
-    let dist = spa::build(root, &spa_tools)?;
-    run(
-        root,
-        "cargo",
-        &["build", "--package", "functions", "--bin", "pec-local"],
-        &[],
-    )?;
-    run(
-        root,
-        "cargo",
-        &["bench", "--package", "e2e", "--bench", "first_render"],
-        &[
-            ("PEC_SPA_DIR", dist.to_str().context("not UTF-8")?),
-            (
-                "PEC_LOCAL_BIN",
-                root.join("target/debug/pec-local")
-                    .to_str()
-                    .context("not UTF-8")?,
-            ),
-        ],
-    )
 }
 
 fn test(root: &Path) -> Result<()> {

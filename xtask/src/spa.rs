@@ -377,6 +377,51 @@ fn precompress(dist: &Path) -> Result<String> {
     ))
 }
 
+/// Each area's first load (boot + loader + wasm, brotli) as a bench figure, from the
+/// compressed copies [`build`] wrote: at most 200 kB each.
+pub fn bundle_figures(dist: &Path) -> Result<Vec<serde_json::Value>> {
+    const TARGET_KB: f64 = 200.0;
+    let mut files = Vec::new();
+    collect(dist, &mut files)?;
+    let brotli: Vec<(String, u64)> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "br"))
+        .filter_map(|f| {
+            let name = f.file_name()?.to_str()?.strip_suffix(".br")?.to_owned();
+            let code = name.ends_with(".wasm") || name.ends_with(".js");
+            code.then(|| (name, fs::metadata(f).map(|m| m.len()).unwrap_or(0)))
+        })
+        .collect();
+    let size = |prefix: &str| -> u64 {
+        brotli
+            .iter()
+            .filter(|(name, _)| {
+                name.starts_with(&format!("{prefix}."))
+                    || name.starts_with(&format!("{prefix}_bg."))
+            })
+            .map(|(_, len)| len)
+            .sum()
+    };
+    let boot = size("boot");
+    Ok(fingerprint::BUNDLES
+        .iter()
+        .filter(|b| !fingerprint::ON_DEMAND.contains(b))
+        .map(|bundle| {
+            let kb = (size(bundle) + boot) as f64 / 1000.0;
+            serde_json::json!({
+                "name": format!("spa_first_load_{bundle}"),
+                "value": kb,
+                "unit": "kB",
+                "peer": null,
+                "peer_value": null,
+                "ratio": null,
+                "target": format!("<= {TARGET_KB} kB brotli"),
+                "met": kb <= TARGET_KB,
+            })
+        })
+        .collect())
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
