@@ -100,7 +100,8 @@ impl Item {
     }
 
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, StoreError> {
-        serde_json::from_value(Value::Object(self.data.clone())).map_err(|e| StoreError::Corrupt {
+        // Read from the map in place: no copy of the whole item first.
+        T::deserialize(&self.data).map_err(|e| StoreError::Corrupt {
             key: self.key.clone(),
             reason: e.to_string(),
         })

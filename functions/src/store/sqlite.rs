@@ -2,7 +2,7 @@
 //! SQLite compares text byte by byte, as DynamoDB orders its string keys.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -30,6 +30,17 @@ CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gs
 
 const COLUMNS: &str =
     "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity_type, version, expires_at, data";
+// The statements every read and write runs, prepared once per connection (rusqlite's
+// statement cache): parsing them again each time was a visible part of an import.
+static SELECT_ONE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {COLUMNS} FROM items WHERE pk = ?1 AND sk = ?2"));
+const SELECT_VERSION: &str = "SELECT version FROM items WHERE pk = ?1 AND sk = ?2";
+static UPSERT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT OR REPLACE INTO items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    )
+});
+const DELETE_ONE: &str = "DELETE FROM items WHERE pk = ?1 AND sk = ?2";
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -119,14 +130,12 @@ fn read_item(row: &Row<'_>) -> rusqlite::Result<Result<Item, StoreError>> {
 }
 
 fn current_version(tx: &Transaction<'_>, key: &Key) -> Result<Option<u64>, StoreError> {
-    tx.query_row(
-        "SELECT version FROM items WHERE pk = ?1 AND sk = ?2",
-        params![key.pk, key.sk],
-        |row| row.get::<_, i64>(0),
-    )
-    .optional()
-    .map(|v| v.map(|v| v as u64))
-    .map_err(StoreError::backend)
+    tx.prepare_cached(SELECT_VERSION)
+        .map_err(StoreError::backend)?
+        .query_row(params![key.pk, key.sk], |row| row.get::<_, i64>(0))
+        .optional()
+        .map(|v| v.map(|v| v as u64))
+        .map_err(StoreError::backend)
 }
 
 fn holds(condition: &Condition, version: Option<u64>) -> bool {
@@ -140,9 +149,9 @@ fn holds(condition: &Condition, version: Option<u64>) -> bool {
 
 fn write(tx: &Transaction<'_>, item: &Item) -> Result<(), StoreError> {
     let data = serde_json::to_string(&item.data).map_err(|e| StoreError::Encode(e.to_string()))?;
-    tx.execute(
-        &format!("INSERT OR REPLACE INTO items ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-        params![
+    tx.prepare_cached(&UPSERT)
+        .map_err(StoreError::backend)?
+        .execute(params![
             item.key.pk,
             item.key.sk,
             item.gsi1.as_ref().map(|k| &k.pk),
@@ -153,18 +162,16 @@ fn write(tx: &Transaction<'_>, item: &Item) -> Result<(), StoreError> {
             item.version as i64,
             item.expires_at,
             data,
-        ],
-    )
-    .map_err(StoreError::backend)?;
+        ])
+        .map_err(StoreError::backend)?;
     Ok(())
 }
 
 fn remove(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
-    tx.execute(
-        "DELETE FROM items WHERE pk = ?1 AND sk = ?2",
-        params![key.pk, key.sk],
-    )
-    .map_err(StoreError::backend)?;
+    tx.prepare_cached(DELETE_ONE)
+        .map_err(StoreError::backend)?
+        .execute(params![key.pk, key.sk])
+        .map_err(StoreError::backend)?;
     Ok(())
 }
 
@@ -178,14 +185,12 @@ impl ItemStore for SqliteStore {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         let key = key.clone();
         self.with(move |conn| {
-            conn.query_row(
-                &format!("SELECT {COLUMNS} FROM items WHERE pk = ?1 AND sk = ?2"),
-                params![key.pk, key.sk],
-                read_item,
-            )
-            .optional()
-            .map_err(StoreError::backend)?
-            .transpose()
+            conn.prepare_cached(&SELECT_ONE)
+                .map_err(StoreError::backend)?
+                .query_row(params![key.pk, key.sk], read_item)
+                .optional()
+                .map_err(StoreError::backend)?
+                .transpose()
         })
         .await
     }
