@@ -40,6 +40,12 @@ fn request(prodotto: &str, riconoscimento: Option<&str>, dati: [&str; 5]) -> Val
     })
 }
 
+/// The member's request, as his page sends it.
+async fn ask(api: &Api, member: &str, body: &Value) -> support::Response {
+    api.json("POST", "/api/me/firma/richieste", member, body)
+        .await
+}
+
 fn step(verso: &str) -> Value {
     json!({ "verso": verso })
 }
@@ -62,18 +68,16 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     assert_eq!(own().await.body["listino"]["spedizione_ordine"], 500);
 
     // Data that are not the Albo's: each field that differs named, nothing filed.
-    let wrong = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request(
-                "kit-cns-aruba-key",
-                None,
-                ["Mario", "Rosi", &mario, "MI", "1"],
-            ),
-        )
-        .await;
+    let wrong = ask(
+        &api,
+        &member,
+        &request(
+            "kit-cns-aruba-key",
+            None,
+            ["Mario", "Rosi", &mario, "MI", "1"],
+        ),
+    )
+    .await;
     assert_eq!(wrong.status, 422, "{}", wrong.text);
     assert_eq!(wrong.body["code"], "albo_mismatch");
     assert_eq!(wrong.body["field"], "cognome");
@@ -87,81 +91,54 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         "{message}"
     );
     assert!(message.contains("segreteria del tuo Ordine"), "{message}");
-    let other_ordine = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request("smart-card", None, ["Mario", "Rossi", &mario, "RM", "A1"]),
-        )
-        .await;
+    let other_ordine = ask(
+        &api,
+        &member,
+        &request("smart-card", None, ["Mario", "Rossi", &mario, "RM", "A1"]),
+    )
+    .await;
     assert_eq!(
         other_ordine.body["field"], "ordine",
         "{}",
         other_ordine.text
     );
     // A kit is identified at the Ordine; a remote signature must say how.
-    let kit_with_spid = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request(
-                "smart-card",
-                Some("spid"),
-                ["Mario", "Rossi", &mario, "MI", "A1"],
-            ),
-        )
-        .await;
+    let kit_with_spid = ask(
+        &api,
+        &member,
+        &request(
+            "smart-card",
+            Some("spid"),
+            ["Mario", "Rossi", &mario, "MI", "A1"],
+        ),
+    )
+    .await;
     assert_eq!(
         kit_with_spid.body["field"], "riconoscimento",
         "{}",
         kit_with_spid.text
     );
-    let otp_unidentified = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request("otp-mobile", None, ["Mario", "Rossi", &mario, "MI", "A1"]),
-        )
-        .await;
+    let otp_unidentified = ask(
+        &api,
+        &member,
+        &request("otp-mobile", None, ["Mario", "Rossi", &mario, "MI", "A1"]),
+    )
+    .await;
     assert_eq!(otp_unidentified.body["field"], "riconoscimento");
     assert_eq!(own().await.body["richieste"], json!([]));
 
     // Filed with its quote; the same request again answers it.
     let dati = ["mario", "ROSSI", &mario.to_lowercase(), "mi", "a1"];
-    let kit = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request("kit-cns-aruba-key", None, dati),
-        )
-        .await;
+    let kit = ask(&api, &member, &request("kit-cns-aruba-key", None, dati)).await;
     assert_eq!(kit.status, 200, "{}", kit.text);
     assert_eq!(kit.body["numero"], 1);
     assert_eq!(kit.body["consegna"], "presso-ordine");
     assert_eq!(kit.body["preventivo"]["netto"], 6350);
     assert_eq!(kit.body["preventivo"]["iva"], 1397);
     assert_eq!(kit.body["preventivo"]["totale"], 7747);
-    let again = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request("kit-cns-aruba-key", None, dati),
-        )
-        .await;
+    let again = ask(&api, &member, &request("kit-cns-aruba-key", None, dati)).await;
     assert_eq!(again.body["numero"], 1, "{}", again.text);
-    let otp = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request("otp-display", Some("dvo"), dati),
-        )
-        .await;
+    let otp = ask(&api, &member, &request("otp-display", Some("dvo"), dati)).await;
     assert_eq!(otp.body["numero"], 2, "{}", otp.text);
     assert_eq!(otp.body["preventivo"]["netto"], 3930 + 2250 + 800);
     assert_eq!(
@@ -367,14 +344,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
 
     // The renewal: validated, then recorded with the new expiry, which replaces the
     // certificate's (and its reminders start again for it).
-    let renewal = api
-        .json(
-            "POST",
-            "/api/me/firma/richieste",
-            &member,
-            &request("rinnovo-cns", None, dati),
-        )
-        .await;
+    let renewal = ask(&api, &member, &request("rinnovo-cns", None, dati)).await;
     assert_eq!(renewal.body["numero"], 3, "{}", renewal.text);
     assert_eq!(renewal.body["preventivo"]["netto"], 3600);
     let renewal_path = format!("/api/ordini/MI/firme/{mario}/3/passi");

@@ -1,7 +1,8 @@
-//! A digital-signature request's facts, as the secretariat and the Fondazione read them.
+//! A digital-signature request's facts, as the secretariat and the Fondazione read them,
+//! and the choice of the state their lists show.
 
 use leptos::prelude::*;
-use shared::firma_digitale::RichiestaFirma;
+use shared::firma_digitale::{RichiestaFirma, StatoFirma};
 
 use crate::format;
 
@@ -23,5 +24,25 @@ pub fn FirmaFacts(r: RichiestaFirma) -> impl IntoView {
             {r.motivo.clone().map(|m| view! { <dt>"Motivo"</dt><dd>{m}</dd> })}
             {r.scadenza_certificato.map(|d| view! { <dt>"Scadenza del certificato"</dt><dd>{format::date(d)}</dd> })}
         </dl>
+    }
+}
+
+/// The state whose requests a list shows.
+#[component]
+pub fn StatoSelect(stato: RwSignal<StatoFirma>) -> impl IntoView {
+    let states = StatoFirma::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.slug()>{s.nome()}</option> })
+        .collect_view();
+    view! {
+        <label for="stato">"Stato"</label>
+        <select id="stato" class="form-select" data-testid="firme-stato"
+            on:change:target=move |ev| {
+                if let Some(s) = StatoFirma::parse(&ev.target().value()) {
+                    stato.set(s);
+                }
+            }>
+            {states}
+        </select>
     }
 }

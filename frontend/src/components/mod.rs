@@ -12,6 +12,7 @@ pub mod icon;
 pub mod layout;
 pub mod loaded;
 pub mod member_table;
+pub mod ordine_select;
 pub mod page;
 pub mod queue;
 pub mod quote_table;

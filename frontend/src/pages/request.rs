@@ -6,12 +6,12 @@
 use leptos::prelude::*;
 use shared::api::{RichiestaAttivazioneForm, RichiestaRicevuta};
 use shared::member::AnagraficaInput;
-use shared::province::OrdineCode;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::document_field::{DocumentField, chosen_document};
 use crate::components::form::{Field, field_error, focus_errors_of, focus_first_error};
+use crate::components::ordine_select::OrdineSelect;
 use crate::components::page::Page;
 use crate::format;
 
@@ -88,18 +88,7 @@ pub fn RequestPage() -> impl IntoView {
             send.value().get().and_then(Result::ok).map(|r| view! { <Received receipt=r/> })
         }>
         <form class="profile-form" on:submit=submit novalidate data-testid="request-form">
-            <div class="field">
-                <label for="ordine">"Ordine"</label>
-                <select id="ordine" class="form-select" data-testid="ordine"
-                    aria-describedby="ordine-error"
-                    aria-invalid=move || ordine_error.get().is_some().to_string()
-                    prop:value=move || ordine.get()
-                    on:change:target=move |ev| ordine.set(ev.target().value())>
-                    <option value="">"Scegli l'Ordine…"</option>
-                    {ordini()}
-                </select>
-                <p id="ordine-error" class="field-error" data-testid="ordine-error">{move || ordine_error.get()}</p>
-            </div>
+            <OrdineSelect label="Ordine" value=ordine error=ordine_error/>
             <Field id="nome" label="Nome" value=nome error=error("nome") autocomplete="given-name"/>
             <Field id="cognome" label="Cognome" value=cognome error=error("cognome") autocomplete="family-name"/>
             <Field id="codice_fiscale" label="Codice fiscale" value=codice_fiscale error=error("codice_fiscale")/>
@@ -154,14 +143,4 @@ fn Received(receipt: RichiestaRicevuta) -> impl IntoView {
             )}</p>
         </div>
     }
-}
-
-/// Every Ordine, by its province.
-fn ordini() -> impl IntoView {
-    OrdineCode::all()
-        .map(|o| {
-            let code = o.to_string();
-            view! { <option value=code.clone()>{format!("{} ({code})", o.provincia().nome)}</option> }
-        })
-        .collect_view()
 }

@@ -6,7 +6,7 @@ use shared::api::{ConteggioFirme, FirmeConteggi, FirmeQuery};
 use shared::firma_digitale::{CodiceConvenzione, StatoFirma};
 
 use crate::api;
-use crate::components::firma_facts::FirmaFacts;
+use crate::components::firma_facts::{FirmaFacts, StatoSelect};
 use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::components::queue::Queue;
@@ -16,10 +16,6 @@ use crate::components::scroll_table::ScrollTable;
 pub fn FirmeNazionaliPage() -> impl IntoView {
     let stato = RwSignal::new(StatoFirma::InAttesa);
     let codice = RwSignal::new(None::<CodiceConvenzione>);
-    let states = StatoFirma::ALL
-        .into_iter()
-        .map(|s| view! { <option value=s.slug()>{s.nome()}</option> })
-        .collect_view();
     let codes = CodiceConvenzione::ALL
         .into_iter()
         .map(|c| view! { <option value=c.codice()>{format!("{} – {}", c.codice(), c.descrizione())}</option> })
@@ -31,15 +27,7 @@ pub fn FirmeNazionaliPage() -> impl IntoView {
         <h2>"Richieste"</h2>
         <div class="row">
             <div class="field col-md-6">
-                <label for="stato">"Stato"</label>
-                <select id="stato" class="form-select" data-testid="firme-stato"
-                    on:change:target=move |ev| {
-                        if let Some(s) = StatoFirma::parse(&ev.target().value()) {
-                            stato.set(s);
-                        }
-                    }>
-                    {states}
-                </select>
+                <StatoSelect stato/>
             </div>
             <div class="field col-md-6">
                 <label for="convenzione">"Codice convenzione"</label>

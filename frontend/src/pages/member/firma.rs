@@ -9,12 +9,12 @@ use shared::firma_digitale::{
     self, CodiceConvenzione, Consegna, DatiIscrizione, ListinoFirma, PreventivoFirma,
     ProdottoFirma, RichiestaFirma, Riconoscimento, StatoFirma,
 };
-use shared::province::OrdineCode;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
 use crate::components::form::{Field, field_error, focus_first_error};
 use crate::components::loaded::Loaded;
+use crate::components::ordine_select::OrdineSelect;
 use crate::components::page::Page;
 use crate::components::scroll_table::ScrollTable;
 use crate::format;
@@ -264,12 +264,6 @@ fn Firma(view: FirmaDigitaleView) -> impl IntoView {
             },
         });
     };
-    let ordini = OrdineCode::all()
-        .map(|o| {
-            let code = o.to_string();
-            view! { <option value=code.clone()>{format!("{} ({code})", o.provincia().nome)}</option> }
-        })
-        .collect_view();
     view! {
         <h2>"I tuoi certificati"</h2>
         {certificati(&view)}
@@ -315,18 +309,7 @@ fn Firma(view: FirmaDigitaleView) -> impl IntoView {
             <Field id="nome" label="Nome" value=nome error=error("nome") autocomplete="given-name"/>
             <Field id="cognome" label="Cognome" value=cognome error=error("cognome") autocomplete="family-name"/>
             <Field id="codice_fiscale" label="Codice fiscale" value=codice_fiscale error=error("codice_fiscale")/>
-            <div class="field">
-                <label for="ordine">"Ordine di appartenenza"</label>
-                <select id="ordine" class="form-select" data-testid="ordine"
-                    aria-describedby="ordine-error"
-                    aria-invalid=move || ordine_error.get().is_some().to_string()
-                    prop:value=move || ordine.get()
-                    on:change:target=move |ev| ordine.set(ev.target().value())>
-                    <option value="">"Scegli l'Ordine…"</option>
-                    {ordini}
-                </select>
-                <p id="ordine-error" class="field-error" data-testid="ordine-error">{move || ordine_error.get()}</p>
-            </div>
+            <OrdineSelect label="Ordine di appartenenza" value=ordine error=ordine_error/>
             <Field id="numero_iscrizione" label="Numero di iscrizione all'Albo" value=numero error=error("numero_iscrizione")/>
             <div aria-live="polite">
                 {move || match preventivo() {

@@ -16,7 +16,7 @@ use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
 use crate::components::decision::{Decision, Wording};
 use crate::components::download;
-use crate::components::firma_facts::FirmaFacts;
+use crate::components::firma_facts::{FirmaFacts, StatoSelect};
 use crate::components::form::{Field, field_error, focus_first_error};
 use crate::components::page::Page;
 use crate::components::queue::Queue;
@@ -43,25 +43,13 @@ pub fn FirmeOrdinePage() -> impl IntoView {
         );
         Ok::<_, ClientError>(())
     });
-    let states = StatoFirma::ALL
-        .into_iter()
-        .map(|s| view! { <option value=s.slug()>{s.nome()}</option> })
-        .collect_view();
     view! {
         <Page title="Firma digitale">
         <p class="lead">
             "Le richieste di firma digitale in convenzione (CNSCNI18, FRCNI25) degli iscritti all'Ordine. Valida quelle i cui dati coincidono con l'Albo, poi registra ogni passo fino al ritiro: il kit si consegna solo all'iscritto, o a un suo delegato con delega firmata, dopo aver visto un documento d'identità."
         </p>
         <div class="field">
-            <label for="stato">"Stato"</label>
-            <select id="stato" class="form-select" data-testid="firme-stato"
-                on:change:target=move |ev| {
-                    if let Some(s) = StatoFirma::parse(&ev.target().value()) {
-                        stato.set(s);
-                    }
-                }>
-                {states}
-            </select>
+            <StatoSelect stato/>
         </div>
         <Show when=move || stato.get() == StatoFirma::ArrivataAllOrdine>
             <h2>"Registro dei kit in attesa di ritiro"</h2>
