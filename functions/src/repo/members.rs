@@ -176,10 +176,32 @@ pub fn decode_page(
     Ok((members, page.cursor))
 }
 
-/// Every member now in `ordine`, a page at a time (overview, export, the verifica).
+/// Every member now in `ordine`, a page at a time (overview, export, the domicilio duty).
 pub fn pages_in_ordine(
     store: &dyn ItemStore,
     ordine: OrdineCode,
+) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
+    pages_where(store, ordine, |_| true)
+}
+
+/// The members now in `ordine` who have a mailbox, a page at a time (the verifica). The
+/// others, most of a national Albo, are passed over before they are decoded.
+pub fn holders_in_ordine(
+    store: &dyn ItemStore,
+    ordine: OrdineCode,
+) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
+    pages_where(store, ordine, |item| {
+        item.data
+            .get("mailbox")
+            .is_some_and(|mailbox| !mailbox.is_null())
+    })
+}
+
+/// The members now in `ordine` whose item passes `keep`, decoded, a page at a time.
+fn pages_where(
+    store: &dyn ItemStore,
+    ordine: OrdineCode,
+    keep: fn(&crate::store::Item) -> bool,
 ) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
     let query = in_ordine(ordine, None).limit(PAGE);
     // The state is the next page's cursor, `None` once the last page is read.
@@ -189,8 +211,14 @@ pub fn pages_in_ordine(
             let Some(cursor) = cursor else {
                 return Ok(None);
             };
-            let (records, next) = decode_page(store.query(&query.after(cursor)).await?)?;
-            Ok(Some((records, next.map(Some))))
+            let page = store.query(&query.after(cursor)).await?;
+            let records = page
+                .items
+                .iter()
+                .filter(|item| keep(item))
+                .map(Versioned::decode)
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(Some((records, page.cursor.map(Some))))
         }
     })
 }

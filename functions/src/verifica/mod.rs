@@ -120,7 +120,7 @@ async fn verify_ordine(
     now: DateTime<Utc>,
 ) -> Result<Sweep, StoreError> {
     let mut sweep = Sweep::default();
-    let mut pages = pin!(members::pages_in_ordine(store, ordine));
+    let mut pages = pin!(members::holders_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
         for member in records {
             let cf = member.value.cf().clone();
