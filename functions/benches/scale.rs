@@ -10,7 +10,6 @@
 //!
 //! Sizes can be lowered with `PEC_BENCH_MEMBERS` and `PEC_BENCH_ACTIVATIONS`.
 
-use std::collections::BTreeMap;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,12 +20,9 @@ use chrono::Utc;
 use functions::AppState;
 use functions::auth::local::LocalJwt;
 use functions::clock::SystemClock;
-use functions::local::seed;
-use functions::service::{activation, albo};
 use functions::store::sqlite::SqliteStore;
-use functions::testing::figure;
+use functions::testing::{figure, national};
 use shared::access::{Caller, Role};
-use shared::api::Mode;
 use shared::province::OrdineCode;
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -34,39 +30,6 @@ fn env_usize(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn system(role: Role, ordine: Option<OrdineCode>) -> Caller {
-    Caller {
-        subject: "bench".into(),
-        role,
-        codice_fiscale: None,
-        ordine,
-    }
-}
-
-const ALBO_HEADER: &str = "nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono;ordine;numero_iscrizione;stato;data_stato;causa;domicilio_digitale";
-
-fn albo_line(m: &albo::AlboInput) -> String {
-    let a = &m.anagrafica;
-    [
-        a.nome.as_str(),
-        &a.cognome,
-        &a.codice_fiscale,
-        &a.indirizzo,
-        &a.comune,
-        &a.provincia,
-        &a.cap,
-        &a.email,
-        &a.telefono,
-        &m.ordine,
-        &m.numero_iscrizione,
-        &m.stato,
-        &m.data_stato,
-        &m.causa,
-        &m.domicilio_digitale,
-    ]
-    .join(";")
 }
 
 /// Requests per second that `wrk` measures on `url` (10 s, 2 threads, 32 connections).
@@ -110,23 +73,8 @@ async fn run() {
     std::fs::create_dir_all(&dir).unwrap();
     let store = Arc::new(SqliteStore::open(&dir.join("store.sqlite")).unwrap());
 
-    // Every Ordine, with its province as the members' residence.
-    let ordini: Vec<(String, String, String, String)> = OrdineCode::all()
-        .map(|o| {
-            (
-                o.as_str().to_owned(),
-                "F205".to_owned(),
-                o.provincia().nome.to_owned(),
-                "00100".to_owned(),
-            )
-        })
-        .collect();
-    let ordini_ref: Vec<(&str, &str, &str, &str)> = ordini
-        .iter()
-        .map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.as_str()))
-        .collect();
     let started = Instant::now();
-    let members = seed::members(members_n, 7, &ordini_ref);
+    let members = national::members(members_n, OrdineCode::all());
     println!(
         "generated {} members in {:.1?}",
         members.len(),
@@ -134,25 +82,8 @@ async fn run() {
     );
 
     // 1. The Albo import.
-    let albo_caller = system(Role::Albo, None);
     let started = Instant::now();
-    let mut errors = 0;
-    for chunk in members.chunks(shared::api::ALBO_IMPORT_MAX_ROWS) {
-        let csv = std::iter::once(ALBO_HEADER.to_owned())
-            .chain(chunk.iter().map(albo_line))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let report = albo::import_csv(
-            store.as_ref(),
-            &albo_caller,
-            csv.as_bytes(),
-            Mode::Commit,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-        errors += report.errors;
-    }
+    let errors = national::import(store.as_ref(), &members, Utc::now()).await;
     let import = started.elapsed();
     println!(
         "IMPORT {} members in {:.1?}: {:.0} rows/s ({} rows refused)",
@@ -181,58 +112,8 @@ async fn run() {
     );
 
     // 2. Bulk activation, per Ordine, 1,000 rows a request.
-    let mut by_ordine: BTreeMap<&str, Vec<&albo::AlboInput>> = BTreeMap::new();
-    for m in members.iter().filter(|m| m.stato == "iscritto") {
-        by_ordine.entry(m.ordine.as_str()).or_default().push(m);
-    }
     let started = Instant::now();
-    let mut activated = 0;
-    'ordini: for (sigla, list) in &by_ordine {
-        let ordine = OrdineCode::parse(sigla).unwrap();
-        let secretariat = system(Role::Segreteria, Some(ordine));
-        for chunk in list.chunks(shared::api::BULK_ACTIVATION_MAX_ROWS) {
-            let take = chunk.len().min(activations_n - activated);
-            let csv = std::iter::once(
-                "nome;cognome;codice_fiscale;indirizzo;comune;provincia;cap;email;telefono"
-                    .to_owned(),
-            )
-            .chain(chunk[..take].iter().map(|m| {
-                let a = &m.anagrafica;
-                [
-                    a.nome.as_str(),
-                    &a.cognome,
-                    &a.codice_fiscale,
-                    &a.indirizzo,
-                    &a.comune,
-                    &a.provincia,
-                    &a.cap,
-                    &a.email,
-                    &a.telefono,
-                ]
-                .join(";")
-            }))
-            .collect::<Vec<_>>()
-            .join("\n");
-            let report = activation::bulk(
-                store.as_ref(),
-                &secretariat,
-                ordine,
-                csv.as_bytes(),
-                Mode::Commit,
-                Utc::now(),
-            )
-            .await
-            .unwrap();
-            activated += report
-                .rows
-                .iter()
-                .filter(|r| matches!(r.outcome, shared::api::RowOutcome::Attivata { .. }))
-                .count();
-            if activated >= activations_n {
-                break 'ordini;
-            }
-        }
-    }
+    let activated = national::activate(store.as_ref(), &members, activations_n, Utc::now()).await;
     let bulk = started.elapsed();
     let ours = activated as f64 / bulk.as_secs_f64();
     println!("BULK ACTIVATION {activated} mailboxes in {bulk:.1?}: {ours:.0} activations/s");
@@ -254,10 +135,10 @@ async fn run() {
 
     // 3. A member's GET of his mailbox under load, beside a hello world.
     // The first member activated above: he has a mailbox.
-    let holder = by_ordine
-        .values()
-        .next()
-        .and_then(|list| list.first())
+    let registered = || members.iter().filter(|m| m.stato == "iscritto");
+    let first_ordine = registered().map(|m| m.ordine.as_str()).min();
+    let holder = registered()
+        .find(|m| Some(m.ordine.as_str()) == first_ordine)
         .expect("a registered member");
     let jwt = Arc::new(LocalJwt::with_secret(b"bench-secret-bench-secret-bench!"));
     let state = AppState::local(Arc::new(SystemClock), store.clone(), jwt.clone());

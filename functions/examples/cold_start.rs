@@ -25,6 +25,10 @@ async fn first_next(binary: &PathBuf) -> Duration {
             ("AWS_EC2_METADATA_DISABLED", "true"),
             ("PEC_TABLE", "cold-start"),
             ("PEC_PROVIDER_URL", "http://127.0.0.1:9"),
+            (
+                "PEC_VERIFICA_QUEUE_URL",
+                "http://127.0.0.1:9/000000000000/pec-verifica",
+            ),
             ("RUST_LOG", "warn"),
         ])
         .stdout(Stdio::null())

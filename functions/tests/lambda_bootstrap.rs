@@ -1,6 +1,6 @@
 //! Each Lambda binary as Lambda runs it: started with `AWS_LAMBDA_RUNTIME_API` pointing at
 //! a runtime API on loopback, it takes a real event (an API Gateway HTTP API v2 request, a
-//! DynamoDB stream record, the scheduler's input) and answers, against DynamoDB and SES in
+//! DynamoDB stream record, the scheduler's input, an SQS message) and answers, against DynamoDB and SES in
 //! moto through the SDK's usual environment. This proves the bootstrap without AWS.
 
 mod runtime_api;
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use functions::repo::outbox::{self, OutboxCommand};
 use functions::store::ItemStore;
-use functions::testing::Moto;
+use functions::testing::{Moto, event_source};
 use runtime_api::{Emulator, Outcome};
 use serde_json::{Value, json};
 use support::{Api, albo_row, cf};
@@ -150,18 +150,64 @@ async fn pec_outbox_sends_what_is_due_when_the_stream_wakes_it() {
 }
 
 #[tokio::test]
-async fn pec_sweep_runs_the_verifica_on_its_schedule() {
+async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out() {
     let moto = Moto::start().await;
     let store: Arc<dyn ItemStore> = Arc::new(moto.store("lambda-sweep").await);
-    let api = Api::new(store);
+    let api = Api::new(store.clone());
     let anna = cf("Bianchi", "Anna", 8);
     api.register(&[albo_row("Anna", "Bianchi", &anna, "MI", "D1")])
         .await;
     api.activate("MI", &anna).await;
-    let (emulator, _sweep) =
-        start(env!("CARGO_BIN_EXE_pec-sweep"), &moto, "lambda-sweep", &[]).await;
+    let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
+    let queue = event_source::create_queue(&sqs, "pec-verifica").await;
+    let (emulator, _sweep) = start(
+        env!("CARGO_BIN_EXE_pec-sweep"),
+        &moto,
+        "lambda-sweep",
+        &[("PEC_VERIFICA_QUEUE_URL", queue.as_str())],
+    )
+    .await;
+    // The schedule's run: one job per Ordine on the queue.
     let scheduled = fixture("scheduler-sweep.json");
-    let done = response(emulator.outcome(&emulator.invoke(scheduled), ANSWER).await);
-    assert_eq!(done["verificate"], 1, "{done}");
-    assert_eq!(done["rinviate"], 0, "{done}");
+    let started = response(emulator.outcome(&emulator.invoke(scheduled), ANSWER).await);
+    let ordini = shared::province::OrdineCode::all().count();
+    assert_eq!(started["ordini"], ordini, "{started}");
+    assert_eq!(started["ordini_verificati"], 0, "{started}");
+    let mut jobs = Vec::new();
+    while jobs.len() < ordini {
+        let received = sqs
+            .receive_message()
+            .queue_url(&queue)
+            .max_number_of_messages(10)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !received.messages().is_empty(),
+            "{} jobs queued",
+            jobs.len()
+        );
+        jobs.extend(
+            received
+                .messages()
+                .iter()
+                .filter_map(|m| m.body().map(str::to_owned)),
+        );
+    }
+    let milano = jobs
+        .iter()
+        .find(|body| body.contains(r#""ordine":"MI""#))
+        .expect("Milan's job");
+    // The queue's event for Milan's job: Anna's mailbox is verified.
+    let mut event = fixture("sqs-verifica.json");
+    event["Records"][0]["body"] = json!(milano);
+    let done = response(emulator.outcome(&emulator.invoke(event), ANSWER).await);
+    assert_eq!(done, json!({ "batchItemFailures": [] }));
+    let report = functions::repo::reports::last_verifica(store.as_ref())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.verificate, 1, "{report:?}");
+    assert_eq!(report.rinviate, 0, "{report:?}");
+    assert_eq!(report.ordini_verificati, 1, "{report:?}");
 }

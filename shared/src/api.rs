@@ -813,6 +813,12 @@ mod dto {
         /// Orders not paid in their hour, recorded as expired.
         #[serde(default)]
         pub ordini_scaduti: usize,
+        /// The Ordini whose mailboxes it verifies (each is a job of its own: on AWS, a
+        /// message on the verifica's queue), and those done so far.
+        #[serde(default)]
+        pub ordini: usize,
+        #[serde(default)]
+        pub ordini_verificati: usize,
     }
 
     /// How the SPA signs people in.

@@ -34,6 +34,14 @@ pub fn bench(root: &Path) -> Result<()> {
         &[("PEC_BENCH_MODOBOA_S_PER_MAILBOX", peer.as_str())],
         &mut figures,
     )?;
+    // The verifica's worst day on DynamoDB (moto), fanned out through its queue.
+    run_figures(
+        root,
+        "cargo",
+        &["bench", "--package", "functions", "--bench", "fanout"],
+        &[],
+        &mut figures,
+    )?;
     // Orders end to end and the invoice numbering under concurrent payments.
     run_figures(
         root,

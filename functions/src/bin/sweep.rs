@@ -1,21 +1,34 @@
-//! `pec-sweep`: the daily verifica on AWS Lambda, woken by an EventBridge schedule. It
-//! renews, expires and closes what is due in `PEC_TABLE` and queues the reminders and
-//! provider commands in the outbox, whose stream wakes `pec-outbox`; first, it reconciles
-//! the orders whose payment event never came.
+//! `pec-sweep`: the daily verifica on AWS Lambda. Woken by an EventBridge schedule, it
+//! reconciles the orders whose payment event never came and queues one job per Ordine on
+//! the verifica's queue (`PEC_VERIFICA_QUEUE_URL`); woken by that queue, it verifies one
+//! Ordine's mailboxes in `PEC_TABLE` (renewals, expiries, closures), queueing reminders
+//! and provider commands in the outbox, whose stream wakes `pec-outbox`.
 
 use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_lambda_events::event::sqs::SqsEvent;
 use functions::store::dynamodb::DynamoStore;
+use functions::verifica::queue::{self, SqsJobs};
 use functions::{telemetry, verifica};
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+use serde_json::Value;
+
+/// Attempts of each request when DynamoDB throttles a busy partition; adaptive mode also
+/// slows this client's requests down after throttling.
+const ATTEMPTS: u32 = 6;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
-    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(ATTEMPTS))
+        .load()
+        .await;
     let store = DynamoStore::from_env(&config)?;
     // A table of another key layout is refused at start, not read wrongly.
     functions::repo::layout::refuse_other(&store).await?;
     let store = &store;
+    let jobs = &SqsJobs::from_env(&config)?;
     // With Stripe configured, payments whose event never came are reconciled; without,
     // unpaid orders still expire.
     let payments: Box<dyn functions::payment::Payments> =
@@ -25,11 +38,15 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         };
     let payments = payments.as_ref();
     let venditore = &functions::payment::venditore_from_env();
-    lambda_runtime::run(service_fn(
-        move |_event: LambdaEvent<serde_json::Value>| async move {
-            let now = chrono::Utc::now();
-            Ok::<_, lambda_runtime::Error>(verifica::daily(store, payments, venditore, now).await?)
-        },
-    ))
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        if event.payload.get("Records").is_some() {
+            let event: SqsEvent = serde_json::from_value(event.payload)?;
+            let response = queue::handle(store, event).await;
+            return Ok::<_, lambda_runtime::Error>(serde_json::to_value(response)?);
+        }
+        let now = chrono::Utc::now();
+        let report = verifica::dispatch(store, payments, venditore, jobs, now).await?;
+        Ok(serde_json::to_value(report)?)
+    }))
     .await
 }

@@ -1,10 +1,12 @@
-//! The store's own bookkeeping items: the last daily verifica's report, and the mark that
-//! the demo data was loaded.
+//! The store's own bookkeeping items: the last daily verifica's report (and what each
+//! Ordine's share of it counted), and the mark that the demo data was loaded.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use shared::api::Verifica;
+use shared::province::OrdineCode;
 
-use crate::store::{Condition, Item, ItemStore, StoreError, keys};
+use crate::store::{Condition, Item, ItemStore, Query, SortKey, StoreError, keys};
 
 const VERIFICA: &str = "verifica";
 const SEED: &str = "seed";
@@ -33,12 +35,104 @@ pub async fn save_verifica(store: &dyn ItemStore, report: &Verifica) -> Result<(
     }
 }
 
+/// What one attempt at an Ordine's verifica counted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conteggio {
+    pub verificate: usize,
+    pub aggiornate: usize,
+    pub avvisi: usize,
+    pub comandi: usize,
+    pub rinviate: usize,
+}
+
+impl Conteggio {
+    /// `attempt` after the earlier attempts `self` at the same Ordine's share (a queue
+    /// delivers at least once, and a share with members postponed is tried again): what
+    /// was written adds up; what was looked at and what is left are the latest attempt's.
+    fn then(self, attempt: Self) -> Self {
+        Self {
+            verificate: attempt.verificate,
+            aggiornate: self.aggiornate + attempt.aggiornate,
+            avvisi: self.avvisi + attempt.avvisi,
+            comandi: self.comandi + attempt.comandi,
+            rinviate: attempt.rinviate,
+        }
+    }
+
+    /// Adds these counts to a run's report.
+    pub fn add_to(self, report: &mut Verifica) {
+        report.verificate += self.verificate;
+        report.aggiornate += self.aggiornate;
+        report.avvisi += self.avvisi;
+        report.comandi += self.comandi;
+        report.rinviate += self.rinviate;
+    }
+}
+
+impl std::ops::AddAssign for Conteggio {
+    fn add_assign(&mut self, other: Self) {
+        self.verificate += other.verificate;
+        self.aggiornate += other.aggiornate;
+        self.avvisi += other.avvisi;
+        self.comandi += other.comandi;
+        self.rinviate += other.rinviate;
+    }
+}
+
+/// Days an Ordine's share of a verifica is kept (its report keeps the sums).
+const SHARE_DAYS: i64 = 60;
+
+/// Records `attempt` at `ordine`'s share of the run started at `avviata_alle`. Each share
+/// is an item of its own, so that jobs running at once never write the same item; the
+/// report adds them up when it is read.
+pub async fn record_ordine(
+    store: &dyn ItemStore,
+    avviata_alle: DateTime<Utc>,
+    ordine: OrdineCode,
+    attempt: Conteggio,
+) -> Result<(), StoreError> {
+    let key = keys::verifica_ordine(avviata_alle, ordine);
+    let expires = (avviata_alle + chrono::Duration::days(SHARE_DAYS)).timestamp();
+    loop {
+        let share = store.get(&key).await?;
+        let earlier: Option<Conteggio> = share.as_ref().map(Item::decode).transpose()?;
+        let counted = earlier.unwrap_or_default().then(attempt);
+        let item = Item::new(key.clone(), keys::VERIFICA_ORDINE, &counted)?
+            .with_version(share.as_ref().map_or(1, |i| i.version + 1))
+            .expiring_at(expires);
+        let condition = share
+            .as_ref()
+            .map_or(Condition::NotExists, |i| Condition::Version(i.version));
+        match store.put(item, condition).await {
+            Err(e) if e.is_condition_failed() => continue,
+            other => return other,
+        }
+    }
+}
+
+/// The last run's report: what it recorded as it started, with its Ordini's shares so far.
 pub async fn last_verifica(store: &dyn ItemStore) -> Result<Option<Verifica>, StoreError> {
-    store
-        .get(&keys::meta(VERIFICA))
-        .await?
-        .map(|i| i.decode())
-        .transpose()
+    let Some(item) = store.get(&keys::meta(VERIFICA)).await? else {
+        return Ok(None);
+    };
+    let mut report: Verifica = item.decode()?;
+    let mut query = Query::new(
+        None,
+        keys::verifica_partition(report.avviata_alle),
+        SortKey::All,
+    )
+    .limit(1000);
+    loop {
+        let page = store.query(&query).await?;
+        for share in &page.items {
+            share.decode::<Conteggio>()?.add_to(&mut report);
+            report.ordini_verificati += 1;
+        }
+        match page.cursor {
+            Some(cursor) => query = query.after(Some(cursor)),
+            None => return Ok(Some(report)),
+        }
+    }
 }
 
 /// Marks the demo data as loaded at `now`; false if it already was.

@@ -29,6 +29,7 @@
 //! | provider event processed | `PROVIDER-EVENT#{event id}` | `EVENT` | – | – |
 //! | price lists published by the Fondazione (all, in one item) | `CATALOG` | `PUBLISHED` | – | – |
 //! | store bookkeeping | `META` | `{name}` | – | – |
+//! | one Ordine's share of a daily verifica (kept 60 days) | `VERIFICA#{started at}` | `ORDINE#{ordine}` | – | – |
 //!
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
 //! another person), and names are folded to letters, so that lookups and ordering do not
@@ -344,6 +345,21 @@ pub fn meta(name: &str) -> Key {
 }
 
 pub const META: &str = "meta";
+
+/// What one Ordine's verifica counted in the run started at `avviata_alle`.
+pub fn verifica_ordine(avviata_alle: DateTime<Utc>, ordine: OrdineCode) -> Key {
+    Key::new(
+        verifica_partition(avviata_alle),
+        format!("ORDINE#{}", ordine.as_str()),
+    )
+}
+
+/// The partition of the run started at `avviata_alle`: its Ordini's shares.
+pub fn verifica_partition(avviata_alle: DateTime<Utc>) -> String {
+    format!("VERIFICA#{}", instant(avviata_alle))
+}
+
+pub const VERIFICA_ORDINE: &str = "verifica-ordine";
 
 pub fn provider_mailbox(address: &str) -> Key {
     Key::new(format!("PROVIDER#{address}"), "MAILBOX")

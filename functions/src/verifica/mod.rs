@@ -5,6 +5,12 @@
 //! verifica of a day is idempotent (the mailbox records the reminders it sent), and each
 //! member's change, its provider commands, its notices and its audit entry are committed in
 //! one transaction on the version read. A member changed meanwhile is read again.
+//!
+//! A run is one job per Ordine ([`VerificaJob`]): locally a few at a time in the process,
+//! on AWS one message each on a queue ([`queue`]). Each job adds what it counted to the
+//! run's report, once however often it is tried.
+
+pub mod queue;
 
 use std::pin::pin;
 
@@ -21,6 +27,7 @@ use crate::payment::Payments;
 use crate::payment::riconciliazione::{self, Riconciliazione};
 use crate::repo::catalogo;
 use crate::repo::members;
+use crate::repo::reports::Conteggio;
 use crate::repo::unit_of_work::{Audited, Change, Queued};
 use crate::repo::{self, Ops, Versioned, ordini, reports};
 use crate::service::ensure;
@@ -28,33 +35,24 @@ use crate::service::overview::OverviewError;
 use crate::store::{ItemStore, StoreError};
 use shared::catalog::Catalog;
 
-/// Ordini verified at the same time.
+pub use queue::{JobQueue, QueueError, VerificaJob};
+
+/// Ordini verified at the same time in one process.
 const ORDINI_AT_ONCE: usize = 8;
 /// Attempts per member when others write it at the same time.
 const ATTEMPTS: usize = 3;
 
-/// The counts as one Ordine's verifica goes (the report's numbers).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-struct Sweep {
-    verificate: usize,
-    aggiornate: usize,
-    avvisi: usize,
-    comandi: usize,
-    rinviate: usize,
+#[derive(Debug, thiserror::Error)]
+pub enum VerificaError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
 }
 
-impl std::ops::AddAssign for Sweep {
-    fn add_assign(&mut self, other: Self) {
-        self.verificate += other.verificate;
-        self.aggiornate += other.aggiornate;
-        self.avvisi += other.avvisi;
-        self.comandi += other.comandi;
-        self.rinviate += other.rinviate;
-    }
-}
-
-/// The day's whole verifica: first the payments' reconciliation (a purchase paid without
-/// its event is applied before the mailboxes are looked at), then every mailbox.
+/// The day's whole verifica in this process (the local server): first the payments'
+/// reconciliation (a purchase paid without its event is applied before the mailboxes are
+/// looked at), then every Ordine's job, a few at a time.
 pub async fn daily(
     store: &dyn ItemStore,
     payments: &dyn Payments,
@@ -65,8 +63,8 @@ pub async fn daily(
     run_with(store, now, reconciled).await
 }
 
-/// Verifies every mailbox, a few Ordini at a time (members are independent items, so on
-/// DynamoDB the round trips of different Ordini overlap).
+/// Verifies every mailbox in this process, a few Ordini at a time (members are independent
+/// items, so on DynamoDB the round trips of different Ordini overlap).
 pub async fn run(store: &dyn ItemStore, now: DateTime<Utc>) -> Result<Verifica, StoreError> {
     run_with(store, now, Riconciliazione::default()).await
 }
@@ -76,32 +74,88 @@ async fn run_with(
     now: DateTime<Utc>,
     reconciled: Riconciliazione,
 ) -> Result<Verifica, StoreError> {
-    let today = rome_date(now);
+    let mut report = start(store, now, reconciled).await?;
     let catalog = catalogo::load(store).await?;
     let catalog = &catalog;
-    let sweep = stream::iter(OrdineCode::all())
-        .map(|ordine| verify_ordine(store, catalog, ordine, now))
+    let total = stream::iter(jobs(now))
+        .map(|job| verify_share(store, catalog, job))
         .buffer_unordered(ORDINI_AT_ONCE)
-        .try_fold(Sweep::default(), |mut total, sweep| async move {
-            total += sweep;
+        .try_fold(Conteggio::default(), |mut total, counted| async move {
+            total += counted;
             Ok(total)
         })
         .await?;
+    tracing::info!(?total, giorno = %report.giorno, "verifica giornaliera done");
+    total.add_to(&mut report);
+    report.ordini_verificati = report.ordini;
+    Ok(report)
+}
+
+/// The day's verifica on AWS (the schedule's run): the reconciliation, then one job per
+/// Ordine on `queue`, each carried out by [`queue::handle`] in its own invocation.
+pub async fn dispatch(
+    store: &dyn ItemStore,
+    payments: &dyn Payments,
+    venditore: &shared::fattura::Venditore,
+    queue: &dyn JobQueue,
+    now: DateTime<Utc>,
+) -> Result<Verifica, VerificaError> {
+    let reconciled = riconciliazione::run(store, payments, venditore, now).await?;
+    let report = start(store, now, reconciled).await?;
+    let jobs: Vec<VerificaJob> = jobs(now).collect();
+    queue.send(&jobs).await?;
+    tracing::info!(jobs = jobs.len(), giorno = %report.giorno, "verifica giornaliera queued");
+    Ok(report)
+}
+
+/// One job: the mailboxes of one Ordine on the run's day, counted into the run's report.
+pub async fn verify_job(store: &dyn ItemStore, job: VerificaJob) -> Result<Conteggio, StoreError> {
+    let catalog = catalogo::load(store).await?;
+    verify_share(store, &catalog, job).await
+}
+
+/// The run's report as it starts: the signature certificates' reminders (nationwide, a
+/// few a day) are sent here, the mailboxes' counts come from the jobs.
+async fn start(
+    store: &dyn ItemStore,
+    now: DateTime<Utc>,
+    reconciled: Riconciliazione,
+) -> Result<Verifica, StoreError> {
     let promemoria_firma = crate::service::firme::promemoria(store, now).await?;
-    tracing::info!(?sweep, promemoria_firma, %today, "verifica giornaliera done");
     let report = Verifica {
-        giorno: today,
+        giorno: rome_date(now),
         avviata_alle: now,
-        verificate: sweep.verificate,
-        aggiornate: sweep.aggiornate,
-        avvisi: sweep.avvisi + promemoria_firma,
-        comandi: sweep.comandi,
-        rinviate: sweep.rinviate,
+        verificate: 0,
+        aggiornate: 0,
+        avvisi: promemoria_firma,
+        comandi: 0,
+        rinviate: 0,
         ordini_riconciliati: reconciled.pagati,
         ordini_scaduti: reconciled.scaduti,
+        ordini: OrdineCode::all().count(),
+        ordini_verificati: 0,
     };
     reports::save_verifica(store, &report).await?;
     Ok(report)
+}
+
+fn jobs(avviata_alle: DateTime<Utc>) -> impl Iterator<Item = VerificaJob> {
+    OrdineCode::all().map(move |ordine| VerificaJob {
+        avviata_alle,
+        ordine,
+    })
+}
+
+/// Verifies one Ordine's mailboxes as of the run's start (a job tried again later still
+/// verifies the run's day) and records what it counted.
+async fn verify_share(
+    store: &dyn ItemStore,
+    catalog: &Catalog,
+    job: VerificaJob,
+) -> Result<Conteggio, StoreError> {
+    let counted = verify_ordine(store, catalog, job.ordine, job.avviata_alle).await?;
+    reports::record_ordine(store, job.avviata_alle, job.ordine, counted).await?;
+    Ok(counted)
 }
 
 /// The last verifica's report, for the Fondazione.
@@ -118,8 +172,8 @@ async fn verify_ordine(
     catalog: &Catalog,
     ordine: OrdineCode,
     now: DateTime<Utc>,
-) -> Result<Sweep, StoreError> {
-    let mut sweep = Sweep::default();
+) -> Result<Conteggio, StoreError> {
+    let mut sweep = Conteggio::default();
     let mut pages = pin!(members::holders_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
         for member in records {
@@ -147,7 +201,7 @@ async fn verify<T: Audited, F>(
     mut aggregate: Versioned<T>,
     reread: impl Fn() -> F,
     now: DateTime<Utc>,
-    sweep: &mut Sweep,
+    sweep: &mut Conteggio,
 ) where
     F: std::future::Future<Output = Result<Option<Versioned<T>>, StoreError>>,
 {
@@ -189,7 +243,7 @@ async fn verify<T: Audited, F>(
 }
 
 /// Tomorrow's verifica picks it up again; nothing was written.
-fn postpone(aggregate: &impl Audited, error: &StoreError, sweep: &mut Sweep) {
+fn postpone(aggregate: &impl Audited, error: &StoreError, sweep: &mut Conteggio) {
     tracing::warn!(target = %aggregate.target(), %error, "verifica postponed");
     sweep.rinviate += 1;
 }

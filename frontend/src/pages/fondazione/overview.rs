@@ -53,16 +53,26 @@ fn last_verifica(verifica: Option<Verifica>) -> impl IntoView {
             "La verifica giornaliera (scadenze, rinnovi, promemoria) non è ancora stata eseguita."
                 .to_owned()
         }
-        Some(v) => format!(
-            "Ultima verifica giornaliera: {}, avviata alle {}. Caselle verificate: {}; aggiornate: {}; promemoria inviati: {}; comandi al gestore: {}; rinviate al giorno dopo: {}.",
-            v.giorno.format("%d/%m/%Y"),
-            v.avviata_alle.with_timezone(&chrono::Local).format("%H:%M"),
-            v.verificate,
-            v.aggiornate,
-            v.avvisi,
-            v.comandi,
-            v.rinviate
-        ),
+        Some(v) => {
+            let progress = if v.ordini_verificati < v.ordini {
+                format!(
+                    " In corso: {} Ordini su {} verificati.",
+                    v.ordini_verificati, v.ordini
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "Ultima verifica giornaliera: {}, avviata alle {}. Caselle verificate: {}; aggiornate: {}; promemoria inviati: {}; comandi al gestore: {}; rinviate al giorno dopo: {}.{progress}",
+                v.giorno.format("%d/%m/%Y"),
+                v.avviata_alle.with_timezone(&chrono::Local).format("%H:%M"),
+                v.verificate,
+                v.aggiornate,
+                v.avvisi,
+                v.comandi,
+                v.rinviate
+            )
+        }
     };
     view! { <p class="small" data-testid="ultima-verifica">{text}</p> }
 }

@@ -12,6 +12,11 @@ use tokio::process::{Child, Command};
 
 use crate::store::dynamodb::DynamoStore;
 
+pub mod event_source;
+pub mod national;
+pub mod throttle;
+pub mod worst_day;
+
 /// `moto_server`: `PEC_MOTO_SERVER`, the venv `cargo xtask test` makes, or the PATH.
 fn moto_binary() -> PathBuf {
     if let Ok(path) = std::env::var("PEC_MOTO_SERVER") {

@@ -1,0 +1,284 @@
+//! A stand-in for DynamoDB's partition limits in front of moto (which has none): a
+//! loopback proxy that counts the write units each request spends on each partition,
+//! the table's and its indexes', per second, and answers
+//! `ProvisionedThroughputExceededException` to a request that would take a partition
+//! over its budget, as DynamoDB does over 1,000 units a second. Everything else is
+//! passed to moto unchanged.
+//!
+//! Units follow DynamoDB's rules closely enough to compare partitions: one per KB of the
+//! item written (attribute names and values), twice that in a transaction; an index
+//! written with the item spends the same units on its own partition.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+/// What the proxy saw.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    /// Requests of every kind (reads too).
+    pub requests: usize,
+    /// Write requests passed to moto.
+    pub writes: usize,
+    /// Requests answered with throttling.
+    pub throttled: usize,
+    /// The most units one partition took in one second, and that partition.
+    pub busiest: f64,
+    pub busiest_partition: String,
+    /// The units each partition took in all.
+    pub units: HashMap<String, f64>,
+}
+
+/// Per partition: the second counted and the units taken in it.
+type Windows = HashMap<String, (u64, f64)>;
+
+struct State {
+    upstream: String,
+    budget: f64,
+    started: Instant,
+    client: reqwest::Client,
+    windows: Mutex<(Windows, Seen)>,
+}
+
+pub struct Throttle {
+    pub endpoint: String,
+    state: Arc<State>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Throttle {
+    /// A proxy to `upstream` allowing each partition `budget` write units a second.
+    pub async fn start(upstream: &str, budget: f64) -> Self {
+        let state = Arc::new(State {
+            upstream: upstream.to_owned(),
+            budget,
+            started: Instant::now(),
+            client: reqwest::Client::new(),
+            windows: Mutex::default(),
+        });
+        let app = axum::Router::new()
+            .fallback(forward)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("the proxy serves");
+        });
+        Self {
+            endpoint,
+            state,
+            server,
+        }
+    }
+
+    pub fn seen(&self) -> Seen {
+        self.state.windows.lock().expect("not poisoned").1.clone()
+    }
+}
+
+impl Drop for Throttle {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn forward(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let spends = serde_json::from_slice::<Value>(&body)
+        .map(|request| spending(&target, &request))
+        .unwrap_or_default();
+    state.windows.lock().expect("not poisoned").1.requests += 1;
+    if !spends.is_empty() && !state.admit(&spends) {
+        let body = serde_json::json!({
+            "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+            "message": "The level of configured provisioned throughput for the table was exceeded.",
+        });
+        return (
+            StatusCode::BAD_REQUEST,
+            [("content-type", "application/x-amz-json-1.0")],
+            body.to_string(),
+        )
+            .into_response();
+    }
+    let mut request = state.client.post(&state.upstream).body(body);
+    for (name, value) in &headers {
+        if name != "host" && name != "content-length" {
+            request = request.header(name, value);
+        }
+    }
+    match request.send().await {
+        Ok(answer) => {
+            let status = StatusCode::from_u16(answer.status().as_u16()).expect("a status");
+            let mut headers = HeaderMap::new();
+            for (name, value) in answer.headers() {
+                if name != "content-length" && name != "transfer-encoding" {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+            let body = answer.bytes().await.unwrap_or_default();
+            (status, headers, body).into_response()
+        }
+        Err(e) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    }
+}
+
+impl State {
+    /// Takes the request's units from each partition's second, unless one would go over.
+    fn admit(&self, spends: &[(String, f64)]) -> bool {
+        let second = self.started.elapsed().as_secs();
+        let mut guard = self.windows.lock().expect("not poisoned");
+        let (windows, seen) = &mut *guard;
+        let over = spends.iter().any(|(partition, units)| {
+            windows
+                .get(partition)
+                .filter(|(at, _)| *at == second)
+                .is_some_and(|(_, taken)| taken + units > self.budget)
+        });
+        if over {
+            seen.throttled += 1;
+            return false;
+        }
+        seen.writes += 1;
+        for (partition, units) in spends {
+            let window = windows.entry(partition.clone()).or_insert((second, 0.0));
+            if window.0 != second {
+                *window = (second, 0.0);
+            }
+            window.1 += units;
+            *seen.units.entry(partition.clone()).or_default() += units;
+            if window.1 > seen.busiest {
+                seen.busiest = window.1;
+                seen.busiest_partition = partition.clone();
+            }
+        }
+        true
+    }
+}
+
+/// The partitions a write request spends units on, and how many.
+fn spending(target: &str, request: &Value) -> Vec<(String, f64)> {
+    let operation = target.rsplit('.').next().unwrap_or_default();
+    let mut spends = Vec::new();
+    match operation {
+        "PutItem" => put(&request["Item"], 1.0, &mut spends),
+        "UpdateItem" | "DeleteItem" => key(&request["Key"], 1.0, &mut spends),
+        "TransactWriteItems" => {
+            for item in request["TransactItems"].as_array().into_iter().flatten() {
+                if let Some(p) = item.get("Put") {
+                    put(&p["Item"], 2.0, &mut spends);
+                } else if let Some(w) = item.get("Update").or_else(|| item.get("Delete")) {
+                    key(&w["Key"], 2.0, &mut spends);
+                }
+            }
+        }
+        "BatchWriteItem" => {
+            let tables = request["RequestItems"].as_object().into_iter().flatten();
+            for write in tables.flat_map(|(_, w)| w.as_array().into_iter().flatten()) {
+                if let Some(p) = write.get("PutRequest") {
+                    put(&p["Item"], 1.0, &mut spends);
+                } else if let Some(d) = write.get("DeleteRequest") {
+                    key(&d["Key"], 1.0, &mut spends);
+                }
+            }
+        }
+        _ => {}
+    }
+    // One entry per partition.
+    let mut merged: HashMap<String, f64> = HashMap::new();
+    for (partition, units) in spends {
+        *merged.entry(partition).or_default() += units;
+    }
+    merged.into_iter().collect()
+}
+
+/// An item written whole: its units on its partition and on each index's.
+fn put(item: &Value, factor: f64, spends: &mut Vec<(String, f64)>) {
+    let units = (size(item) as f64 / 1024.0).ceil().max(1.0);
+    for (attribute, index) in [("PK", "table"), ("GSI1PK", "GSI1"), ("GSI2PK", "GSI2")] {
+        if let Some(pk) = item[attribute]["S"].as_str() {
+            let factor = if index == "table" { factor } else { 1.0 };
+            spends.push((format!("{index} {pk}"), units * factor));
+        }
+    }
+}
+
+/// An item written by key (an update, a delete): at least a unit on its partition.
+fn key(key: &Value, factor: f64, spends: &mut Vec<(String, f64)>) {
+    if let Some(pk) = key["PK"]["S"].as_str() {
+        spends.push((format!("table {pk}"), factor));
+    }
+}
+
+/// An item's size as DynamoDB counts it, near enough: names and values in bytes.
+fn size(item: &Value) -> usize {
+    fn value(v: &Value) -> usize {
+        let Some((kind, inner)) = v.as_object().and_then(|o| o.iter().next()) else {
+            return 1;
+        };
+        match kind.as_str() {
+            "S" | "N" => inner.as_str().map_or(1, str::len),
+            "B" => inner.as_str().map_or(1, |b| b.len() * 3 / 4),
+            "M" => 3 + size(inner),
+            "L" => {
+                3 + inner
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(value)
+                    .sum::<usize>()
+            }
+            "SS" | "NS" => inner
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| s.as_str().map_or(1, str::len))
+                .sum(),
+            _ => 1,
+        }
+    }
+    item.as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, v)| name.len() + value(v))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_transaction_spends_twice_on_the_table_and_once_on_each_index() {
+        let item = json!({"PK": {"S": "MEMBER#X"}, "SK": {"S": "PROFILE"}, "GSI1PK": {"S": "ORDINE#RM"}, "data": {"S": "x".repeat(1500)}});
+        let mut spent = spending(
+            "DynamoDB_20120810.TransactWriteItems",
+            &json!({"TransactItems": [{"Put": {"Item": item}}, {"Update": {"Key": {"PK": {"S": "META"}}}}]}),
+        );
+        spent.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            spent,
+            vec![
+                ("GSI1 ORDINE#RM".to_owned(), 2.0),
+                ("table MEMBER#X".to_owned(), 4.0),
+                ("table META".to_owned(), 2.0),
+            ]
+        );
+        assert!(spending("DynamoDB_20120810.Query", &json!({})).is_empty());
+    }
+}

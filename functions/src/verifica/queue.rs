@@ -1,0 +1,163 @@
+//! The daily verifica's fan-out on AWS. The schedule's run queues one job per Ordine on
+//! SQS; each message is then one Ordine's verifica in an invocation of its own, so that
+//! no invocation comes near Lambda's 15 minutes however many mailboxes expire on one day,
+//! and the table's write rate is bounded by how many jobs run at once (the event source's
+//! `MaximumConcurrency` in the template).
+//!
+//! A job whose members were postponed (a write that failed after the SDK's retries) or
+//! that failed outright is reported back to the queue, which delivers it again; a job
+//! done twice writes nothing twice (the verifica of a day is idempotent) and is counted
+//! once in the report.
+
+use async_trait::async_trait;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::province::OrdineCode;
+
+use crate::store::ItemStore;
+
+/// One Ordine's share of the run started at `avviata_alle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificaJob {
+    pub avviata_alle: DateTime<Utc>,
+    pub ordine: OrdineCode,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("the verifica's queue refused {refused} jobs: {reason}")]
+    Refused { refused: usize, reason: String },
+    #[error("the verifica's queue could not be reached: {0}")]
+    Unreachable(String),
+}
+
+/// Where the jobs of a run go.
+#[async_trait]
+pub trait JobQueue: Send + Sync {
+    async fn send(&self, jobs: &[VerificaJob]) -> Result<(), QueueError>;
+}
+
+/// The queue the template declares (`PEC_VERIFICA_QUEUE_URL`).
+pub struct SqsJobs {
+    client: aws_sdk_sqs::Client,
+    url: String,
+}
+
+/// Messages in one `SendMessageBatch` (SQS's limit).
+const BATCH: usize = 10;
+/// Sends of the entries a batch refused before the run gives up (and the schedule's own
+/// retry runs it again: a job queued twice is done once).
+const SEND_ATTEMPTS: usize = 3;
+
+impl SqsJobs {
+    pub fn new(client: aws_sdk_sqs::Client, url: impl Into<String>) -> Self {
+        Self {
+            client,
+            url: url.into(),
+        }
+    }
+
+    pub fn from_env(config: &aws_config::SdkConfig) -> Result<Self, &'static str> {
+        let url = std::env::var("PEC_VERIFICA_QUEUE_URL")
+            .map_err(|_| "PEC_VERIFICA_QUEUE_URL is not set")?;
+        Ok(Self::new(aws_sdk_sqs::Client::new(config), url))
+    }
+}
+
+#[async_trait]
+impl JobQueue for SqsJobs {
+    async fn send(&self, jobs: &[VerificaJob]) -> Result<(), QueueError> {
+        for chunk in jobs.chunks(BATCH) {
+            let mut pending: Vec<(String, String)> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, job)| {
+                    let body = serde_json::to_string(job).expect("a job serializes");
+                    (i.to_string(), body)
+                })
+                .collect();
+            for attempt in 1..=SEND_ATTEMPTS {
+                let entries = pending
+                    .iter()
+                    .map(|(id, body)| {
+                        SendMessageBatchRequestEntry::builder()
+                            .id(id)
+                            .message_body(body)
+                            .build()
+                            .map_err(|e| QueueError::Unreachable(e.to_string()))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let sent = self
+                    .client
+                    .send_message_batch()
+                    .queue_url(&self.url)
+                    .set_entries(Some(entries))
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        QueueError::Unreachable(
+                            aws_sdk_sqs::error::DisplayErrorContext(e).to_string(),
+                        )
+                    })?;
+                let failed = sent.failed();
+                if failed.is_empty() {
+                    pending.clear();
+                    break;
+                }
+                if attempt == SEND_ATTEMPTS {
+                    return Err(QueueError::Refused {
+                        refused: failed.len(),
+                        reason: failed[0].message().unwrap_or(failed[0].code()).to_owned(),
+                    });
+                }
+                pending.retain(|(id, _)| failed.iter().any(|f| f.id() == id));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Lambda's SQS event: each message is one job. The jobs not finished are reported back,
+/// so that the queue delivers them again (after its visibility timeout; after its last
+/// receive, to the dead-letter queue).
+pub async fn handle(store: &dyn ItemStore, event: SqsEvent) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    for message in event.records {
+        let id = message.message_id.unwrap_or_default();
+        let job = match message
+            .body
+            .as_deref()
+            .map(serde_json::from_str::<VerificaJob>)
+        {
+            Some(Ok(job)) => job,
+            // Not a job (no retry could make it one): the queue drops it.
+            other => {
+                tracing::error!(message = %id, ?other, "not a verifica job");
+                continue;
+            }
+        };
+        if !finished(store, job).await {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    response
+}
+
+/// Carries out `job`; false when it must be tried again.
+pub async fn finished(store: &dyn ItemStore, job: VerificaJob) -> bool {
+    match super::verify_job(store, job).await {
+        Ok(counted) if counted.rinviate == 0 => true,
+        Ok(counted) => {
+            tracing::warn!(ordine = %job.ordine.as_str(), rinviate = counted.rinviate, "verifica job to be tried again");
+            false
+        }
+        Err(e) => {
+            tracing::error!(ordine = %job.ordine.as_str(), error = %e, "verifica job failed");
+            false
+        }
+    }
+}
