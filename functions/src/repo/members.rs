@@ -181,29 +181,34 @@ pub fn pages_in_ordine(
     store: &dyn ItemStore,
     ordine: OrdineCode,
 ) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
-    pages_where(store, ordine, |_| true)
+    pages_where(store, in_ordine(ordine, None), |_| true)
 }
 
 /// The members now in `ordine` who have a mailbox, a page at a time (the verifica). The
-/// others, most of a national Albo, are passed over before they are decoded.
+/// others, most of a national Albo, are left out by the embedded store's index of holders,
+/// and passed over before they are decoded on DynamoDB.
 pub fn holders_in_ordine(
     store: &dyn ItemStore,
     ordine: OrdineCode,
 ) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
-    pages_where(store, ordine, |item| {
+    let holders = in_ordine(ordine, None).only_with(MAILBOX);
+    pages_where(store, holders, |item| {
         item.data
-            .get("mailbox")
+            .get(MAILBOX)
             .is_some_and(|mailbox| !mailbox.is_null())
     })
 }
 
-/// The members now in `ordine` whose item passes `keep`, decoded, a page at a time.
+/// The member record's field of his mailbox.
+const MAILBOX: &str = "mailbox";
+
+/// The members `query` finds whose item passes `keep`, decoded, a page at a time.
 fn pages_where(
     store: &dyn ItemStore,
-    ordine: OrdineCode,
+    query: Query,
     keep: fn(&crate::store::Item) -> bool,
 ) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
-    let query = in_ordine(ordine, None).limit(PAGE);
+    let query = query.limit(PAGE);
     // The state is the next page's cursor, `None` once the last page is read.
     stream::try_unfold(Some(None), move |cursor: Option<Option<String>>| {
         let query = query.clone();

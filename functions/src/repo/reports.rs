@@ -43,6 +43,10 @@ pub struct Conteggio {
     pub avvisi: usize,
     pub comandi: usize,
     pub rinviate: usize,
+    /// Of those postponed, the ones a second try the same day may do (the store failed or
+    /// was busy); not kept in the share.
+    #[serde(skip)]
+    pub da_riprovare: usize,
 }
 
 impl Conteggio {
@@ -56,6 +60,7 @@ impl Conteggio {
             avvisi: self.avvisi + attempt.avvisi,
             comandi: self.comandi + attempt.comandi,
             rinviate: attempt.rinviate,
+            da_riprovare: attempt.da_riprovare,
         }
     }
 
@@ -76,6 +81,7 @@ impl std::ops::AddAssign for Conteggio {
         self.avvisi += other.avvisi;
         self.comandi += other.comandi;
         self.rinviate += other.rinviate;
+        self.da_riprovare += other.da_riprovare;
     }
 }
 
@@ -110,12 +116,20 @@ pub async fn record_ordine(
     }
 }
 
+/// The last run as it started (without its Ordini's shares).
+pub async fn verifica_started(store: &dyn ItemStore) -> Result<Option<Verifica>, StoreError> {
+    store
+        .get(&keys::meta(VERIFICA))
+        .await?
+        .map(|i| i.decode())
+        .transpose()
+}
+
 /// The last run's report: what it recorded as it started, with its Ordini's shares so far.
 pub async fn last_verifica(store: &dyn ItemStore) -> Result<Option<Verifica>, StoreError> {
-    let Some(item) = store.get(&keys::meta(VERIFICA)).await? else {
+    let Some(mut report) = verifica_started(store).await? else {
         return Ok(None);
     };
-    let mut report: Verifica = item.decode()?;
     let mut query = Query::new(
         None,
         keys::verifica_partition(report.avviata_alle),

@@ -301,7 +301,7 @@ impl ItemStore for DynamoStore {
     #[tracing::instrument(skip_all, fields(ops = ops.len()))]
     async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
         check_transaction(&ops)?;
-        let mut request = self.client.transact_write_items();
+        let mut items = Vec::with_capacity(ops.len());
         for op in &ops {
             let item = match op {
                 WriteOp::Put(item, c) => {
@@ -344,32 +344,45 @@ impl ItemStore for DynamoStore {
                     )
                 }
             };
-            request = request.transact_items(item.build());
+            items.push(item.build());
         }
         use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
-        match request.send().await {
-            Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error() {
+        let mut delay = Duration::from_millis(50);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let e = match sent {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            // A busy partition cancels the transaction with a throttling reason, which the
+            // SDK does not retry by itself: back off (full jitter) and send it again.
+            let throttled = match e.as_service_error() {
                 Some(E::TransactionCanceledException(cancelled)) => {
                     let reasons = cancelled.cancellation_reasons();
-                    let failed: Vec<usize> = reasons
+                    reasons.iter().any(|r| {
+                        matches!(
+                            r.code(),
+                            Some("ThrottlingError" | "ProvisionedThroughputExceeded")
+                        )
+                    }) && !reasons
                         .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
-                        .map(|(i, _)| i)
-                        .collect();
-                    let conflict = reasons
-                        .iter()
-                        .any(|r| r.code() == Some("TransactionConflict"));
-                    if failed.is_empty() && !conflict {
-                        // Throttling or a validation problem: not about the data.
-                        Err(StoreError::backend(e))
-                    } else {
-                        Err(StoreError::ConditionFailed { failed })
-                    }
+                        .any(|r| r.code() == Some("ConditionalCheckFailed"))
                 }
-                _ => Err(StoreError::backend(e)),
-            },
+                _ => false,
+            };
+            if throttled && attempt < THROTTLED_ATTEMPTS {
+                tokio::time::sleep(delay.mul_f64(rand::random::<f64>())).await;
+                delay = (delay * 2).min(Duration::from_secs(2));
+                continue;
+            }
+            return Err(transaction_error(e));
         }
     }
 
@@ -410,5 +423,40 @@ impl ItemStore for DynamoStore {
             }
         }
         Ok(())
+    }
+}
+
+/// Sends of a transaction that a busy partition cancelled, before it is an error.
+const THROTTLED_ATTEMPTS: usize = 6;
+
+type TransactError = aws_sdk_dynamodb::error::SdkError<
+    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+    aws_sdk_dynamodb::config::http::HttpResponse,
+>;
+
+/// A cancelled transaction is `ConditionFailed` when its data decided it (a condition, a
+/// conflict with another transaction); anything else is the backend's error.
+fn transaction_error(e: TransactError) -> StoreError {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    match e.as_service_error() {
+        Some(E::TransactionCanceledException(cancelled)) => {
+            let reasons = cancelled.cancellation_reasons();
+            let failed: Vec<usize> = reasons
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(i, _)| i)
+                .collect();
+            let conflict = reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"));
+            if failed.is_empty() && !conflict {
+                // Throttling or a validation problem: not about the data.
+                StoreError::backend(e)
+            } else {
+                StoreError::ConditionFailed { failed }
+            }
+        }
+        _ => StoreError::backend(e),
     }
 }

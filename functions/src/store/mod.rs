@@ -159,6 +159,10 @@ pub struct Query {
     pub limit: usize,
     pub cursor: Option<String>,
     pub descending: bool,
+    /// Only items whose data has this field, not null, are wanted (the caller still checks
+    /// each). The embedded store answers from an index of just those; DynamoDB, which
+    /// keeps the data as one attribute, returns every item.
+    pub only_with: Option<&'static str>,
 }
 
 impl Query {
@@ -170,6 +174,7 @@ impl Query {
             limit: 100,
             cursor: None,
             descending: false,
+            only_with: None,
         }
     }
 
@@ -180,6 +185,12 @@ impl Query {
 
     pub fn after(mut self, cursor: Option<String>) -> Self {
         self.cursor = cursor;
+        self
+    }
+
+    /// See [`Query::only_with`].
+    pub fn only_with(mut self, field: &'static str) -> Self {
+        self.only_with = Some(field);
         self
     }
 

@@ -26,7 +26,13 @@ CREATE TABLE IF NOT EXISTS items (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
 CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_gsi1_mailbox ON items (gsi1pk, gsi1sk, pk, sk)
+    WHERE gsi1pk IS NOT NULL AND json_extract(data, '$.mailbox') IS NOT NULL;
 ";
+
+/// The fields a query may ask items to have ([`Query::only_with`]), each with a partial
+/// index of the items that have it: without one, the filter would read every row.
+const INDEXED_FIELDS: [&str; 1] = ["mailbox"];
 
 const COLUMNS: &str =
     "pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, entity_type, version, expires_at, data";
@@ -178,6 +184,66 @@ fn remove(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The statement and arguments that read `query`'s page from `cursor` (one more row than
+/// the page, to know whether another follows).
+fn select(query: &Query, cursor: Option<&CursorKey>) -> Result<(String, Vec<String>), StoreError> {
+    let (pk_col, sk_col) = match query.index {
+        None => ("pk", "sk"),
+        Some(Index::Gsi1) => ("gsi1pk", "gsi1sk"),
+        Some(Index::Gsi2) => ("gsi2pk", "gsi2sk"),
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM items WHERE {pk_col} = ?1");
+    let mut args: Vec<String> = vec![query.pk.clone()];
+    let mut arg = |sql: &mut String, clause: &str, value: String| {
+        args.push(value);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    match &query.sk {
+        SortKey::All => {}
+        SortKey::BeginsWith(prefix) => {
+            arg(&mut sql, &format!(" AND {sk_col} >= ?"), prefix.clone());
+            arg(&mut sql, &format!(" AND {sk_col} < ?"), prefix_end(prefix));
+        }
+        SortKey::Between(from, to) => {
+            arg(&mut sql, &format!(" AND {sk_col} >= ?"), from.clone());
+            arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone());
+        }
+        SortKey::UpTo(to) => arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone()),
+    }
+    // Written as the partial index's own condition, so that SQLite uses it.
+    if let Some(field) = query
+        .only_with
+        .filter(|f| query.index == Some(Index::Gsi1) && INDEXED_FIELDS.contains(f))
+    {
+        sql.push_str(&format!(" AND json_extract(data, '$.{field}') IS NOT NULL"));
+    }
+    let op = if query.descending { "<" } else { ">" };
+    let order = if query.descending { "DESC" } else { "ASC" };
+    if let Some(cursor) = cursor {
+        match (query.index, &cursor.index) {
+            (None, _) => arg(&mut sql, &format!(" AND sk {op} ?"), cursor.key.sk.clone()),
+            (Some(_), Some(index_key)) => {
+                arg(
+                    &mut sql,
+                    &format!(" AND ({sk_col}, pk, sk) {op} (?"),
+                    index_key.sk.clone(),
+                );
+                arg(&mut sql, ", ?", cursor.key.pk.clone());
+                arg(&mut sql, ", ?)", cursor.key.sk.clone());
+            }
+            (Some(_), None) => return Err(StoreError::BadCursor),
+        }
+    }
+    match query.index {
+        None => sql.push_str(&format!(" ORDER BY sk {order}")),
+        Some(_) => sql.push_str(&format!(
+            " ORDER BY {sk_col} {order}, pk {order}, sk {order}"
+        )),
+    }
+    sql.push_str(&format!(" LIMIT {}", query.limit + 1));
+    Ok((sql, args))
+}
+
 /// The smallest string greater than every string that starts with `prefix`.
 fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
@@ -227,53 +293,7 @@ impl ItemStore for SqliteStore {
         let query = query.clone();
         let cursor = query.resume_at()?;
         self.with(move |conn| {
-            let (pk_col, sk_col) = match query.index {
-                None => ("pk", "sk"),
-                Some(Index::Gsi1) => ("gsi1pk", "gsi1sk"),
-                Some(Index::Gsi2) => ("gsi2pk", "gsi2sk"),
-            };
-            let mut sql = format!("SELECT {COLUMNS} FROM items WHERE {pk_col} = ?1");
-            let mut args: Vec<String> = vec![query.pk.clone()];
-            let mut arg = |sql: &mut String, clause: &str, value: String| {
-                args.push(value);
-                sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
-            };
-            match &query.sk {
-                SortKey::All => {}
-                SortKey::BeginsWith(prefix) => {
-                    arg(&mut sql, &format!(" AND {sk_col} >= ?"), prefix.clone());
-                    arg(&mut sql, &format!(" AND {sk_col} < ?"), prefix_end(prefix));
-                }
-                SortKey::Between(from, to) => {
-                    arg(&mut sql, &format!(" AND {sk_col} >= ?"), from.clone());
-                    arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone());
-                }
-                SortKey::UpTo(to) => arg(&mut sql, &format!(" AND {sk_col} <= ?"), to.clone()),
-            }
-            let op = if query.descending { "<" } else { ">" };
-            let order = if query.descending { "DESC" } else { "ASC" };
-            if let Some(cursor) = &cursor {
-                match (query.index, &cursor.index) {
-                    (None, _) => arg(&mut sql, &format!(" AND sk {op} ?"), cursor.key.sk.clone()),
-                    (Some(_), Some(index_key)) => {
-                        arg(
-                            &mut sql,
-                            &format!(" AND ({sk_col}, pk, sk) {op} (?"),
-                            index_key.sk.clone(),
-                        );
-                        arg(&mut sql, ", ?", cursor.key.pk.clone());
-                        arg(&mut sql, ", ?)", cursor.key.sk.clone());
-                    }
-                    (Some(_), None) => return Err(StoreError::BadCursor),
-                }
-            }
-            match query.index {
-                None => sql.push_str(&format!(" ORDER BY sk {order}")),
-                Some(_) => sql.push_str(&format!(
-                    " ORDER BY {sk_col} {order}, pk {order}, sk {order}"
-                )),
-            }
-            sql.push_str(&format!(" LIMIT {}", query.limit + 1));
+            let (sql, args) = select(&query, cursor.as_ref())?;
             let mut statement = conn.prepare_cached(&sql).map_err(StoreError::backend)?;
             let mut items = statement
                 .query_map(rusqlite::params_from_iter(args.iter()), read_item)
@@ -333,5 +353,62 @@ impl ItemStore for SqliteStore {
             tx.commit().map_err(StoreError::backend)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn member(cf: &str, data: serde_json::Value) -> Item {
+        Item::new(Key::new(format!("MEMBER#{cf}"), "PROFILE"), "member", &data)
+            .unwrap()
+            .with_gsi1(Key::new("ORDINE#RM", format!("MEMBER#{cf}")))
+    }
+
+    #[tokio::test]
+    async fn only_members_with_a_mailbox_are_read_through_their_index() {
+        let store = SqliteStore::in_memory().unwrap();
+        store
+            .batch_put(vec![
+                member("A", json!({"mailbox": {"address": "a@ingpec.eu"}})),
+                member("B", json!({"mailbox": null})),
+                member("C", json!({})),
+                member("D", json!({"mailbox": {"address": "d@ingpec.eu"}})),
+            ])
+            .await
+            .unwrap();
+        let query = Query::new(
+            Some(Index::Gsi1),
+            "ORDINE#RM",
+            SortKey::BeginsWith("MEMBER#".into()),
+        )
+        .only_with("mailbox")
+        .limit(1);
+        let first = store.query(&query).await.unwrap();
+        let rest = store
+            .query(&query.clone().after(first.cursor))
+            .await
+            .unwrap();
+        let pks: Vec<&str> = first
+            .items
+            .iter()
+            .chain(&rest.items)
+            .map(|i| i.key.pk.as_str())
+            .collect();
+        assert_eq!(pks, ["MEMBER#A", "MEMBER#D"]);
+        assert_eq!(rest.cursor, None);
+        // And through the partial index, not by reading every member of the Ordine.
+        let (sql, args) = select(&query, None).unwrap();
+        let conn = store.conn.lock().unwrap();
+        let plan: String = conn
+            .query_row(
+                &format!("EXPLAIN QUERY PLAN {sql}"),
+                rusqlite::params_from_iter(args.iter()),
+                |row| row.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("items_gsi1_mailbox"), "{plan}");
     }
 }

@@ -48,16 +48,15 @@ pub async fn drain(
     max_receives: usize,
 ) -> Delivered {
     let delivered = Mutex::new(Delivered::default());
+    // Receives per message, counted here (as SQS's own count would be).
+    let receives: Mutex<std::collections::HashMap<String, usize>> = Mutex::default();
     let poller = || async {
         loop {
             let received = client
                 .receive_message()
                 .queue_url(url)
                 .max_number_of_messages(1)
-                .visibility_timeout(600)
-                .message_system_attribute_names(
-                    aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount,
-                )
+                .visibility_timeout(3600)
                 .send()
                 .await
                 .expect("moto answers");
@@ -69,13 +68,14 @@ pub async fn drain(
                 continue;
             };
             let receipt = message.receipt_handle().expect("a receipt").to_owned();
-            let receives: usize = message
-                .attributes()
-                .and_then(|a| {
-                    a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount)
-                })
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1);
+            let receives = {
+                let mut counts = receives.lock().expect("not poisoned");
+                let count = counts
+                    .entry(message.message_id().unwrap_or_default().to_owned())
+                    .or_default();
+                *count += 1;
+                *count
+            };
             let event: SqsEvent = serde_json::from_value(serde_json::json!({
                 "Records": [{
                     "messageId": message.message_id(),

@@ -6,8 +6,11 @@
 //! passed to moto unchanged.
 //!
 //! Units follow DynamoDB's rules closely enough to compare partitions: one per KB of the
-//! item written (attribute names and values), twice that in a transaction; an index
-//! written with the item spends the same units on its own partition.
+//! item written (attribute names and values), twice that in a transaction (a condition
+//! check too); an index written with the item spends the same units on its own partition.
+//! An update or a delete is charged to the table's partition only (the proxy does not know
+//! the index keys of an item it does not see), and a second is counted whole: a partition
+//! may take up to twice its budget across a second's boundary, as DynamoDB's burst allows.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -99,15 +102,11 @@ async fn forward(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let spends = serde_json::from_slice::<Value>(&body)
-        .map(|request| spending(&target, &request))
-        .unwrap_or_default();
+    let request = serde_json::from_slice::<Value>(&body).unwrap_or_default();
+    let spends = spending(&target, &request);
     state.windows.lock().expect("not poisoned").1.requests += 1;
     if !spends.is_empty() && !state.admit(&spends) {
-        let body = serde_json::json!({
-            "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-            "message": "The level of configured provisioned throughput for the table was exceeded.",
-        });
+        let body = throttled(&target, &request);
         return (
             StatusCode::BAD_REQUEST,
             [("content-type", "application/x-amz-json-1.0")],
@@ -135,6 +134,33 @@ async fn forward(
         }
         Err(e) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
     }
+}
+
+/// DynamoDB's answer to a write over a partition's budget: a transaction is cancelled with
+/// a throttling reason (which the SDK does not retry: the store does), any other write
+/// refused with `ProvisionedThroughputExceededException` (which the SDK retries).
+fn throttled(target: &str, request: &Value) -> Value {
+    if target.ends_with(".TransactWriteItems") {
+        let items = request["TransactItems"].as_array().map_or(1, Vec::len);
+        let reasons: Vec<Value> = (0..items)
+            .map(|i| match i {
+                0 => serde_json::json!({
+                    "Code": "ThrottlingError",
+                    "Message": "Throughput exceeds the current capacity of your table or index.",
+                }),
+                _ => serde_json::json!({ "Code": "None" }),
+            })
+            .collect();
+        return serde_json::json!({
+            "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+            "message": "Transaction cancelled, please refer cancellation reasons for specific reasons [ThrottlingError]",
+            "CancellationReasons": reasons,
+        });
+    }
+    serde_json::json!({
+        "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+        "message": "The level of configured provisioned throughput for the table was exceeded.",
+    })
 }
 
 impl State {
@@ -181,7 +207,11 @@ fn spending(target: &str, request: &Value) -> Vec<(String, f64)> {
             for item in request["TransactItems"].as_array().into_iter().flatten() {
                 if let Some(p) = item.get("Put") {
                     put(&p["Item"], 2.0, &mut spends);
-                } else if let Some(w) = item.get("Update").or_else(|| item.get("Delete")) {
+                } else if let Some(w) = item
+                    .get("Update")
+                    .or_else(|| item.get("Delete"))
+                    .or_else(|| item.get("ConditionCheck"))
+                {
                     key(&w["Key"], 2.0, &mut spends);
                 }
             }

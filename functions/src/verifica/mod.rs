@@ -77,7 +77,7 @@ async fn run_with(
     let mut report = start(store, now, reconciled).await?;
     let catalog = catalogo::load(store).await?;
     let catalog = &catalog;
-    let total = stream::iter(jobs(now))
+    let total = stream::iter(jobs(report.avviata_alle))
         .map(|job| verify_share(store, catalog, job))
         .buffer_unordered(ORDINI_AT_ONCE)
         .try_fold(Conteggio::default(), |mut total, counted| async move {
@@ -102,7 +102,7 @@ pub async fn dispatch(
 ) -> Result<Verifica, VerificaError> {
     let reconciled = riconciliazione::run(store, payments, venditore, now).await?;
     let report = start(store, now, reconciled).await?;
-    let jobs: Vec<VerificaJob> = jobs(now).collect();
+    let jobs: Vec<VerificaJob> = jobs(report.avviata_alle).collect();
     queue.send(&jobs).await?;
     tracing::info!(jobs = jobs.len(), giorno = %report.giorno, "verifica giornaliera queued");
     Ok(report)
@@ -114,16 +114,20 @@ pub async fn verify_job(store: &dyn ItemStore, job: VerificaJob) -> Result<Conte
     verify_share(store, &catalog, job).await
 }
 
-/// The run's report as it starts: the signature certificates' reminders (nationwide, a
-/// few a day) are sent here, the mailboxes' counts come from the jobs.
+/// Starts a run: the signature certificates' reminders (nationwide, a few a day) are sent
+/// here, the mailboxes' counts come from the jobs. A second start the same day (a
+/// schedule's retry, a server restarted) continues the day's run: its jobs have the same
+/// key (`avviata_alle`) and add to the same shares, so the day's report counts nothing
+/// twice. Returns what this start did, under the day's key.
 async fn start(
     store: &dyn ItemStore,
     now: DateTime<Utc>,
     reconciled: Riconciliazione,
 ) -> Result<Verifica, StoreError> {
     let promemoria_firma = crate::service::firme::promemoria(store, now).await?;
-    let report = Verifica {
-        giorno: rome_date(now),
+    let today = rome_date(now);
+    let this = Verifica {
+        giorno: today,
         avviata_alle: now,
         verificate: 0,
         aggiornate: 0,
@@ -135,8 +139,20 @@ async fn start(
         ordini: OrdineCode::all().count(),
         ordini_verificati: 0,
     };
-    reports::save_verifica(store, &report).await?;
-    Ok(report)
+    let day = match reports::verifica_started(store).await? {
+        Some(mut run) if run.giorno == today => {
+            run.avvisi += this.avvisi;
+            run.ordini_riconciliati += this.ordini_riconciliati;
+            run.ordini_scaduti += this.ordini_scaduti;
+            run
+        }
+        _ => this.clone(),
+    };
+    reports::save_verifica(store, &day).await?;
+    Ok(Verifica {
+        avviata_alle: day.avviata_alle,
+        ..this
+    })
 }
 
 fn jobs(avviata_alle: DateTime<Utc>) -> impl Iterator<Item = VerificaJob> {
@@ -147,15 +163,21 @@ fn jobs(avviata_alle: DateTime<Utc>) -> impl Iterator<Item = VerificaJob> {
 }
 
 /// Verifies one Ordine's mailboxes as of the run's start (a job tried again later still
-/// verifies the run's day) and records what it counted.
+/// verifies the run's day) and records what it counted, also when a read failed on the
+/// way: what was written before is counted, and the job is to be tried again.
 async fn verify_share(
     store: &dyn ItemStore,
     catalog: &Catalog,
     job: VerificaJob,
 ) -> Result<Conteggio, StoreError> {
-    let counted = verify_ordine(store, catalog, job.ordine, job.avviata_alle).await?;
+    let mut counted = Conteggio::default();
+    let outcome = verify_ordine(store, catalog, job.ordine, job.avviata_alle, &mut counted).await;
+    if outcome.is_err() {
+        counted.rinviate += 1;
+        counted.da_riprovare += 1;
+    }
     reports::record_ordine(store, job.avviata_alle, job.ordine, counted).await?;
-    Ok(counted)
+    outcome.map(|()| counted)
 }
 
 /// The last verifica's report, for the Fondazione.
@@ -172,8 +194,8 @@ async fn verify_ordine(
     catalog: &Catalog,
     ordine: OrdineCode,
     now: DateTime<Utc>,
-) -> Result<Conteggio, StoreError> {
-    let mut sweep = Conteggio::default();
+    sweep: &mut Conteggio,
+) -> Result<(), StoreError> {
     let mut pages = pin!(members::holders_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
         for member in records {
@@ -182,15 +204,15 @@ async fn verify_ordine(
                 let cf = cf.clone();
                 async move { members::get(store, &cf).await }
             };
-            verify(store, catalog, member, reread, now, &mut sweep).await;
+            verify(store, catalog, member, reread, now, sweep).await;
         }
     }
     // The Ordine's own mailbox: its term renews like a registered member's.
     if let Some(own) = ordini::get(store, ordine).await? {
         let reread = || ordini::get(store, ordine);
-        verify(store, catalog, own, reread, now, &mut sweep).await;
+        verify(store, catalog, own, reread, now, sweep).await;
     }
-    Ok(sweep)
+    Ok(())
 }
 
 /// Verifies one aggregate's mailbox (a member's, an Ordine's own); `reread` reads it
@@ -217,7 +239,8 @@ async fn verify<T: Audited, F>(
         let (ops, queued) = match plan(&aggregate, catalog, now) {
             Ok(Some(planned)) => planned,
             Ok(None) => return,
-            Err(e) => return postpone(&aggregate.value, &e, sweep),
+            // Its writes cannot be made (nothing a second try would change).
+            Err(e) => return postpone(&aggregate.value, &e, Retry::Tomorrow, sweep),
         };
         match repo::commit(store, ops).await {
             Ok(()) => {
@@ -230,22 +253,35 @@ async fn verify<T: Audited, F>(
             Err(e) if e.is_condition_failed() => match reread().await {
                 Ok(Some(fresh)) => aggregate = fresh,
                 Ok(None) => return,
-                Err(e) => return postpone(&aggregate.value, &e, sweep),
+                Err(e) => return postpone(&aggregate.value, &e, Retry::Today, sweep),
             },
-            Err(e) => return postpone(&aggregate.value, &e, sweep),
+            Err(e) => return postpone(&aggregate.value, &e, Retry::Today, sweep),
         }
     }
     postpone(
         &aggregate.value,
         &StoreError::ConditionFailed { failed: Vec::new() },
+        Retry::Today,
         sweep,
     );
 }
 
-/// Tomorrow's verifica picks it up again; nothing was written.
-fn postpone(aggregate: &impl Audited, error: &StoreError, sweep: &mut Conteggio) {
+/// When a postponed mailbox is verified again.
+enum Retry {
+    /// The store failed or was busy: the job is tried again (on AWS the queue delivers it
+    /// again), and tomorrow's verifica picks up what is still left.
+    Today,
+    /// Only tomorrow's verifica.
+    Tomorrow,
+}
+
+/// Nothing was written for this mailbox.
+fn postpone(aggregate: &impl Audited, error: &StoreError, retry: Retry, sweep: &mut Conteggio) {
     tracing::warn!(target = %aggregate.target(), %error, "verifica postponed");
     sweep.rinviate += 1;
+    if matches!(retry, Retry::Today) {
+        sweep.da_riprovare += 1;
+    }
 }
 
 /// The writes the verifica of `aggregate` needs today, or `None` if nothing changes.

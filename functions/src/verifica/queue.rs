@@ -4,10 +4,11 @@
 //! and the table's write rate is bounded by how many jobs run at once (the event source's
 //! `MaximumConcurrency` in the template).
 //!
-//! A job whose members were postponed (a write that failed after the SDK's retries) or
-//! that failed outright is reported back to the queue, which delivers it again; a job
-//! done twice writes nothing twice (the verifica of a day is idempotent) and is counted
-//! once in the report.
+//! A job whose members were postponed because the store failed or was busy (after the
+//! SDK's and the store's own retries), or that failed outright, is reported back to the
+//! queue, which delivers it again; a job done twice writes nothing twice (the verifica of
+//! a day is idempotent) and is counted once in the report. A run started twice the same day
+//! (the schedule's retry) is one run: its jobs have the same key.
 
 use async_trait::async_trait;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
@@ -106,13 +107,16 @@ impl JobQueue for SqsJobs {
                     pending.clear();
                     break;
                 }
-                if attempt == SEND_ATTEMPTS {
+                // An entry refused for what it is (not for SQS's state) would be refused
+                // again.
+                if attempt == SEND_ATTEMPTS || failed.iter().any(|f| f.sender_fault()) {
                     return Err(QueueError::Refused {
                         refused: failed.len(),
                         reason: failed[0].message().unwrap_or(failed[0].code()).to_owned(),
                     });
                 }
                 pending.retain(|(id, _)| failed.iter().any(|f| f.id() == id));
+                tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
             }
         }
         Ok(())
@@ -132,9 +136,13 @@ pub async fn handle(store: &dyn ItemStore, event: SqsEvent) -> SqsBatchResponse 
             .map(serde_json::from_str::<VerificaJob>)
         {
             Some(Ok(job)) => job,
-            // Not a job (no retry could make it one): the queue drops it.
+            // Not a job: reported failed, so that after its last receive it waits in the
+            // dead-letter queue to be looked at.
             other => {
                 tracing::error!(message = %id, ?other, "not a verifica job");
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = id;
+                response.batch_item_failures.push(failure);
                 continue;
             }
         };
@@ -147,12 +155,13 @@ pub async fn handle(store: &dyn ItemStore, event: SqsEvent) -> SqsBatchResponse 
     response
 }
 
-/// Carries out `job`; false when it must be tried again.
+/// Carries out `job`; false when it must be tried again (a mailbox whose writes cannot be
+/// made waits for tomorrow's verifica instead: a second try would not change it).
 pub async fn finished(store: &dyn ItemStore, job: VerificaJob) -> bool {
     match super::verify_job(store, job).await {
-        Ok(counted) if counted.rinviate == 0 => true,
+        Ok(counted) if counted.da_riprovare == 0 => true,
         Ok(counted) => {
-            tracing::warn!(ordine = %job.ordine.as_str(), rinviate = counted.rinviate, "verifica job to be tried again");
+            tracing::warn!(ordine = %job.ordine.as_str(), da_riprovare = counted.da_riprovare, "verifica job to be tried again");
             false
         }
         Err(e) => {

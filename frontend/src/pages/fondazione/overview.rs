@@ -63,7 +63,7 @@ fn last_verifica(verifica: Option<Verifica>) -> impl IntoView {
                 String::new()
             };
             format!(
-                "Ultima verifica giornaliera: {}, avviata alle {}. Caselle verificate: {}; aggiornate: {}; promemoria inviati: {}; comandi al gestore: {}; rinviate al giorno dopo: {}.{progress}",
+                "Ultima verifica giornaliera: {}, avviata alle {}. Caselle verificate: {}; aggiornate: {}; promemoria inviati: {}; comandi al gestore: {}; rinviate: {}.{progress}",
                 v.giorno.format("%d/%m/%Y"),
                 v.avviata_alle.with_timezone(&chrono::Local).format("%H:%M"),
                 v.verificate,
