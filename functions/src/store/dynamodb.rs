@@ -347,7 +347,7 @@ impl ItemStore for DynamoStore {
             items.push(item.build());
         }
         use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
-        let mut delay = Duration::from_millis(50);
+        let mut delay = Duration::from_millis(100);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -379,7 +379,7 @@ impl ItemStore for DynamoStore {
             };
             if throttled && attempt < THROTTLED_ATTEMPTS {
                 tokio::time::sleep(delay.mul_f64(rand::random::<f64>())).await;
-                delay = (delay * 2).min(Duration::from_secs(2));
+                delay = (delay * 2).min(Duration::from_secs(5));
                 continue;
             }
             return Err(transaction_error(e));
@@ -427,7 +427,7 @@ impl ItemStore for DynamoStore {
 }
 
 /// Sends of a transaction that a busy partition cancelled, before it is an error.
-const THROTTLED_ATTEMPTS: usize = 6;
+const THROTTLED_ATTEMPTS: usize = 8;
 
 type TransactError = aws_sdk_dynamodb::error::SdkError<
     aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,

@@ -1,6 +1,6 @@
 //! Lambda's SQS event source, as the template configures it for the verifica's queue,
 //! played against moto's SQS: up to `concurrency` invocations at once, one message each
-//! (`BatchSize: 1`), a message reported as failed delivered again, and after its
+//! (`BatchSize: 1`), a message reported as failed delivered again some seconds later, and after its
 //! `max_receives`-th receive moved aside as a dead letter.
 
 use std::sync::Mutex;
@@ -12,6 +12,10 @@ use futures::future::join_all;
 
 use crate::store::ItemStore;
 use crate::verifica::queue;
+
+/// Seconds before a failed message is delivered again (the template's visibility timeout,
+/// 5,400 s, scaled down to the simulation's pace).
+const RETURNS_AFTER_S: i32 = 5;
 
 /// What the event source did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -107,12 +111,12 @@ pub async fn drain(
                     .await
                     .expect("moto deletes");
             } else {
-                // Its visibility timeout, played at once: the message comes back.
+                // Its visibility timeout, played shorter: the message comes back later.
                 client
                     .change_message_visibility()
                     .queue_url(url)
                     .receipt_handle(&receipt)
-                    .visibility_timeout(0)
+                    .visibility_timeout(RETURNS_AFTER_S)
                     .send()
                     .await
                     .expect("moto changes the visibility");

@@ -44,10 +44,11 @@ pub fn members(count: usize, ordini: impl Iterator<Item = OrdineCode>) -> Vec<Al
     seed::members(count, 7, &ordini)
 }
 
-fn albo_line(m: &AlboInput) -> String {
+/// The person's columns, the first of both files.
+fn anagrafica(m: &AlboInput) -> [&str; 9] {
     let a = &m.anagrafica;
     [
-        a.nome.as_str(),
+        &a.nome,
         &a.cognome,
         &a.codice_fiscale,
         &a.indirizzo,
@@ -56,30 +57,28 @@ fn albo_line(m: &AlboInput) -> String {
         &a.cap,
         &a.email,
         &a.telefono,
-        &m.ordine,
+    ]
+}
+
+fn albo_line(m: &AlboInput) -> String {
+    let registration = [
+        m.ordine.as_str(),
         &m.numero_iscrizione,
         &m.stato,
         &m.data_stato,
         &m.causa,
         &m.domicilio_digitale,
-    ]
-    .join(";")
+    ];
+    anagrafica(m)
+        .iter()
+        .chain(&registration)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn bulk_line(m: &AlboInput) -> String {
-    let a = &m.anagrafica;
-    [
-        a.nome.as_str(),
-        &a.cognome,
-        &a.codice_fiscale,
-        &a.indirizzo,
-        &a.comune,
-        &a.provincia,
-        &a.cap,
-        &a.email,
-        &a.telefono,
-    ]
-    .join(";")
+    anagrafica(m).join(";")
 }
 
 fn csv<'a>(
