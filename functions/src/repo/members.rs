@@ -216,14 +216,10 @@ fn pages_where(
             let Some(cursor) = cursor else {
                 return Ok(None);
             };
-            let page = store.query(&query.after(cursor)).await?;
-            let records = page
-                .items
-                .iter()
-                .filter(|item| keep(item))
-                .map(Versioned::decode)
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok(Some((records, page.cursor.map(Some))))
+            let mut page = store.query(&query.after(cursor)).await?;
+            page.items.retain(keep);
+            let (records, next) = decode_page(page)?;
+            Ok(Some((records, next.map(Some))))
         }
     })
 }
