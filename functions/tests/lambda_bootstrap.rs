@@ -211,3 +211,46 @@ async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out(
     assert_eq!(report.rinviate, 0, "{report:?}");
     assert_eq!(report.ordini_verificati, 1, "{report:?}");
 }
+
+#[tokio::test]
+async fn a_table_of_an_earlier_key_layout_is_refused_before_any_event_is_handled() {
+    use functions::store::{Condition, Item, keys};
+    let moto = Moto::start().await;
+    let store = moto.store("lambda-layout").await;
+    let earlier = Item::new(
+        keys::meta("layout"),
+        keys::META_LAYOUT,
+        &json!({"version": 1}),
+    )
+    .unwrap();
+    store.put(earlier, Condition::Always).await.unwrap();
+    for (binary, event, extra) in [
+        (
+            env!("CARGO_BIN_EXE_pec-api"),
+            "apigw-v2-catalog.json",
+            &[][..],
+        ),
+        (
+            env!("CARGO_BIN_EXE_pec-outbox"),
+            "dynamodb-stream-outbox.json",
+            &[("PEC_PROVIDER_URL", "http://127.0.0.1:9")][..],
+        ),
+        (
+            env!("CARGO_BIN_EXE_pec-sweep"),
+            "scheduler-sweep.json",
+            &[(
+                "PEC_VERIFICA_QUEUE_URL",
+                "http://127.0.0.1:9/000000000000/pec-verifica",
+            )][..],
+        ),
+    ] {
+        let (emulator, mut child) = start(binary, &moto, "lambda-layout", extra).await;
+        emulator.invoke(fixture(event));
+        // The event is never handled: the process stops, as a failed start does.
+        let status = tokio::time::timeout(ANSWER, child.wait())
+            .await
+            .expect("the function stops")
+            .unwrap();
+        assert_eq!(status.code(), Some(1), "{binary}");
+    }
+}
