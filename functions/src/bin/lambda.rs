@@ -9,8 +9,6 @@ use std::sync::Arc;
 use aws_config::BehaviorVersion;
 use functions::blob::s3::S3Blobs;
 use functions::outbox::provider::http::HttpProvider;
-use functions::repo::layout::StartCheck;
-use functions::store::ItemStore;
 use functions::store::dynamodb::DynamoStore;
 use functions::{AppState, router, telemetry};
 
@@ -18,10 +16,10 @@ use functions::{AppState, router, telemetry};
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_json();
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let store: Arc<dyn ItemStore> = Arc::new(DynamoStore::from_env(&config)?);
-    // A table of another key layout is refused before any request is served.
-    let layout = StartCheck::start(store.clone());
-    let mut state = AppState::lambda(store);
+    let store = DynamoStore::from_env(&config)?;
+    // A table of another key layout is refused at start, not read wrongly.
+    functions::repo::layout::refuse_other(&store).await?;
+    let mut state = AppState::lambda(Arc::new(store));
     if let Ok(bucket) = std::env::var("PEC_CONTRACTS_BUCKET") {
         let s3 = aws_sdk_s3::Client::new(&config);
         state = state.with_files(Arc::new(S3Blobs::new(s3, bucket)));
@@ -38,14 +36,6 @@ async fn main() -> Result<(), lambda_http::Error> {
     }
     // The trust store packaged with the function (none: every signature to review).
     state = state.with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
-    let app = router(state).layer(axum::middleware::from_fn(
-        move |request, next: axum::middleware::Next| {
-            let layout = layout.clone();
-            async move {
-                layout.passed().await;
-                next.run(request).await
-            }
-        },
-    ));
+    let app = router(state);
     lambda_http::run(app).await
 }

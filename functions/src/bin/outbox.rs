@@ -4,13 +4,10 @@
 //! with the bearer token `PEC_PROVIDER_TOKEN` if set), notices through SES from
 //! `PEC_MAIL_FROM` (an official sender). Each outcome is recorded on its entry.
 
-use std::sync::Arc;
-
 use aws_config::BehaviorVersion;
 use functions::outbox::mailer::{self, ses::SesMailer};
 use functions::outbox::provider::http::HttpProvider;
 use functions::outbox::{self, Channels};
-use functions::repo::layout::StartCheck;
 use functions::store::dynamodb::DynamoStore;
 use functions::telemetry;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
@@ -21,22 +18,21 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
     let from = std::env::var("PEC_MAIL_FROM").unwrap_or_else(|_| mailer::DEFAULT_SENDER.into());
-    let store = Arc::new(DynamoStore::from_env(&config)?);
-    // A table of another key layout is refused before any event is handled.
-    let layout = &StartCheck::start(store.clone());
+    let store = DynamoStore::from_env(&config)?;
+    // A table of another key layout is refused at start, not read wrongly.
+    functions::repo::layout::refuse_other(&store).await?;
     let provider = HttpProvider::new(url, std::env::var("PEC_PROVIDER_TOKEN").ok());
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&config),
         mailer::official_sender(&from)?,
     );
-    let store = store.as_ref();
+    let store = &store;
     let channels = Channels {
         provider: &provider,
         mailer: &mailer,
     };
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
-            layout.passed().await;
             // The event only says "look now": the outbox itself says what is due.
             let run = outbox::run_once(store, channels, chrono::Utc::now()).await?;
             tracing::info!(done = run.done, retried = run.retried, "outbox dispatched");

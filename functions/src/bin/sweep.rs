@@ -4,12 +4,9 @@
 //! Ordine's mailboxes in `PEC_TABLE` (renewals, expiries, closures), queueing reminders
 //! and provider commands in the outbox, whose stream wakes `pec-outbox`.
 
-use std::sync::Arc;
-
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_lambda_events::event::sqs::SqsEvent;
-use functions::repo::layout::StartCheck;
 use functions::store::dynamodb::DynamoStore;
 use functions::verifica::queue::{self, SqsJobs};
 use functions::{telemetry, verifica};
@@ -27,10 +24,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .retry_config(RetryConfig::adaptive().with_max_attempts(ATTEMPTS))
         .load()
         .await;
-    let store = Arc::new(DynamoStore::from_env(&config)?);
-    // A table of another key layout is refused before any event is handled.
-    let layout = &StartCheck::start(store.clone());
-    let store = store.as_ref();
+    let store = DynamoStore::from_env(&config)?;
+    // A table of another key layout is refused at start, not read wrongly.
+    functions::repo::layout::refuse_other(&store).await?;
+    let store = &store;
     let jobs = &SqsJobs::from_env(&config)?;
     // With Stripe configured, payments whose event never came are reconciled; without,
     // unpaid orders still expire.
@@ -42,7 +39,6 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let payments = payments.as_ref();
     let venditore = &functions::payment::venditore_from_env();
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        layout.passed().await;
         if event.payload.get("Records").is_some() {
             let event: SqsEvent = serde_json::from_value(event.payload)?;
             let response = queue::handle(store, event).await;

@@ -5,9 +5,6 @@
 //! wrongly (layout 1 keyed people by their code with omocodia removed, which merged
 //! different people).
 
-use std::sync::Arc;
-
-use futures::future::{BoxFuture, FutureExt, Shared};
 use serde::{Deserialize, Serialize};
 use shared::province::OrdineCode;
 use thiserror::Error;
@@ -46,31 +43,6 @@ pub async fn refuse_other(store: &dyn ItemStore) -> Result<(), LayoutError> {
     match store.get(&keys::meta("layout")).await? {
         None => Ok(()),
         Some(item) => compare(item.decode::<Layout>()?.version),
-    }
-}
-
-/// A Lambda function's [`refuse_other`], started before the runtime is asked for the
-/// first event and awaited before any event is handled: its round trip to the table
-/// overlaps the runtime's first poll instead of delaying it (it was most of the start).
-#[derive(Clone)]
-pub struct StartCheck(Shared<BoxFuture<'static, Result<(), Arc<LayoutError>>>>);
-
-impl StartCheck {
-    pub fn start(store: Arc<dyn ItemStore>) -> Self {
-        let check = async move { refuse_other(store.as_ref()).await.map_err(Arc::new) }
-            .boxed()
-            .shared();
-        tokio::spawn(check.clone());
-        Self(check)
-    }
-
-    /// Waits for the check; a table of another layout stops the process, as a failed
-    /// start would (Lambda reports it and starts a new one for the next event).
-    pub async fn passed(&self) {
-        if let Err(refused) = self.0.clone().await {
-            tracing::error!(error = %refused, "the table's key layout is refused");
-            std::process::exit(1);
-        }
     }
 }
 
