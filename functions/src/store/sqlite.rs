@@ -53,6 +53,8 @@ const DELETE_ONE: &str = "DELETE FROM items WHERE pk = ?1 AND sk = ?2";
 /// every audit entry (about 1 KiB with its keys) took a page of its own, two thirds of
 /// the file was empty, and each write touched two pages.
 const PAGE_SIZE: i64 = 8192;
+/// How long a statement waits for another process's lock on the file.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Pages the WAL grows to before a checkpoint (1 GiB).
 const WAL_CHECKPOINT_PAGES: i64 = 1024 * 1024 * 1024 / PAGE_SIZE;
 
@@ -64,13 +66,18 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (or creates) the store in `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        with_page_size(path).map_err(StoreError::backend)?;
         let conn = Connection::open(path).map_err(StoreError::backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(StoreError::backend)?;
         // One process owns the file (a second server on it waits, then fails). Without
         // this, each read takes and drops a file lock: two `fcntl` calls, measured at 6% of
         // a member's `GET /api/me`. Set before WAL so the WAL index lives in memory.
         conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
             .map_err(StoreError::backend)?;
-        with_page_size(&conn).map_err(StoreError::backend)?;
+        // A new file only: an existing one keeps the size `with_page_size` gave it.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(StoreError::backend)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(StoreError::backend)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
@@ -84,9 +91,11 @@ impl SqliteStore {
         // A checkpoint copies the WAL's pages into the file and waits for the disk; with
         // random keys, a page changed by many transactions is copied once per checkpoint.
         // At SQLite's default (every 1,000 pages) checkpoints were most of an Albo import.
-        // The WAL may grow to 1 GiB and keeps its size until the store closes: cutting it
-        // back after each checkpoint made the next writes grow the file again (an import
-        // of 250,000 members took 39 s instead of 30).
+        // The WAL may grow to 1 GiB and keeps its size until the store is closed: cutting
+        // it back after each checkpoint made the next writes grow the file again (an import
+        // of 250,000 members took 39 s instead of 30). The price, on a laptop: a checkpoint
+        // holds the store for a few seconds, and a power cut (not a crash of the server)
+        // can lose the writes since the last one (`synchronous=NORMAL`).
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
             .map_err(StoreError::backend)?;
         Self::init(conn)
@@ -98,7 +107,7 @@ impl SqliteStore {
     }
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(StoreError::backend)?;
         conn.execute_batch(SCHEMA).map_err(StoreError::backend)?;
         Ok(Self {
@@ -136,26 +145,26 @@ impl SqliteStore {
     }
 }
 
-/// Gives a new file [`PAGE_SIZE`]; a file made with another size is rewritten to it once
-/// (`VACUUM`, outside WAL, which cannot change the page size).
-fn with_page_size(conn: &Connection) -> rusqlite::Result<()> {
+/// Rewrites a file made with pages of another size to [`PAGE_SIZE`], once (`VACUUM`,
+/// outside WAL, which cannot change the page size). On a connection of its own, in the
+/// normal locking mode: under an exclusive lock SQLite keeps the rollback journal of the
+/// `VACUUM`, as large as the store, instead of deleting it.
+fn with_page_size(path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     let current: i64 = conn.pragma_query_value(None, "page_size", |row| row.get(0))?;
-    if current == PAGE_SIZE {
+    let pages: i64 = conn.pragma_query_value(None, "page_count", |row| row.get(0))?;
+    if current == PAGE_SIZE || pages == 0 {
         return Ok(());
     }
+    tracing::info!(
+        from = current,
+        to = PAGE_SIZE,
+        "rewriting the store's pages"
+    );
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-    let pages: i64 = conn.pragma_query_value(None, "page_count", |row| row.get(0))?;
-    if pages > 0 {
-        tracing::info!(
-            from = current,
-            to = PAGE_SIZE,
-            "rewriting the store's pages"
-        );
-        conn.pragma_update(None, "journal_mode", "DELETE")?;
-        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-        conn.execute_batch("VACUUM")?;
-    }
-    Ok(())
+    conn.execute_batch("VACUUM")
 }
 
 fn read_item(row: &Row<'_>) -> rusqlite::Result<Result<Item, StoreError>> {
@@ -460,21 +469,21 @@ mod tests {
     async fn a_file_with_smaller_pages_is_rewritten_and_keeps_its_items() {
         let dir = std::env::temp_dir().join(format!("pec-pages-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
+        let made = dir.join("made.sqlite");
         let path = dir.join("store.sqlite");
-        // A store as made before the page size was chosen: 4 KiB pages, in WAL.
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "page_size", 4096).unwrap();
-            conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-            conn.execute_batch(SCHEMA).unwrap();
-        }
-        let old = SqliteStore {
-            conn: Arc::new(Mutex::new(Connection::open(&path).unwrap())),
-        };
-        old.batch_put(vec![member("A", json!({"mailbox": null}))])
-            .await
-            .unwrap();
-        drop(old);
+        // A store made before the page size was chosen (4 KiB pages, in WAL), copied while
+        // its last write is in the WAL only, as a server stopped without closing leaves it.
+        let mut conn = Connection::open(&made).unwrap();
+        conn.pragma_update(None, "page_size", 4096).unwrap();
+        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let tx = conn.transaction().unwrap();
+        write(&tx, &member("A", json!({"mailbox": null}))).unwrap();
+        tx.commit().unwrap();
+        std::fs::copy(&made, &path).unwrap();
+        std::fs::copy(dir.join("made.sqlite-wal"), dir.join("store.sqlite-wal")).unwrap();
+        drop(conn);
 
         let store = SqliteStore::open(&path).unwrap();
         let pragma = |name: &str| -> String {
@@ -486,7 +495,11 @@ mod tests {
         assert_eq!(pragma("page_size"), "Integer(8192)");
         assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
         let item = store.get(&Key::new("MEMBER#A", "PROFILE")).await.unwrap();
-        assert!(item.is_some(), "the item survives the rewrite");
+        assert!(item.is_some(), "the write in the WAL survives the rewrite");
+        assert!(
+            !dir.join("store.sqlite-journal").exists(),
+            "no journal of the rewrite is left behind"
+        );
         drop(store);
         std::fs::remove_dir_all(dir).unwrap();
     }
