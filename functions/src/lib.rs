@@ -31,12 +31,6 @@ pub mod verifica;
 
 use std::sync::Arc;
 
-/// Every binary that links the backend allocates with mimalloc: a request, an import row
-/// or a verifica decodes and encodes JSON into many small buffers, and glibc's malloc and
-/// free were an eighth of a member's `GET /api/me`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use auth::Authenticator;
 use auth::local::LocalJwt;
 use blob::BlobStore;
@@ -46,6 +40,12 @@ use payment::Payments;
 use payment::prova::TestCheckout;
 use shared::firma::Fiducia;
 use store::ItemStore;
+
+/// Every binary that links the backend allocates with mimalloc: a request, an import row
+/// or a verifica decodes and encodes JSON into many small buffers, and glibc's malloc and
+/// free were an eighth of a member's `GET /api/me`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// What every handler may use, built once at start-up. A handle: axum clones the state
 /// for each request and each extractor, and one shared count is cheaper to move than one

@@ -107,8 +107,6 @@ impl SqliteStore {
     }
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(StoreError::backend)?;
         conn.execute_batch(SCHEMA).map_err(StoreError::backend)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
