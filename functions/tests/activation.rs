@@ -8,11 +8,13 @@ use std::sync::Arc;
 use functions::outbox::mailer::sandbox::SandboxMailer;
 use functions::outbox::provider::sandbox::SandboxProvider;
 use functions::outbox::{self as dispatcher, Channels};
-use functions::store::ItemStore;
+use functions::repo::addresses;
 use functions::store::sqlite::SqliteStore;
+use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
 use functions::testing::Moto;
 use serde_json::json;
 use shared::access::Role;
+use shared::address::LocalPart;
 use support::{ALBO_HEADER, Api, albo_row, caller, cf};
 
 #[tokio::test]
@@ -588,4 +590,108 @@ async fn bulk_activation_reports_each_row_then_activates() {
         .body["code"],
         "invalid_file"
     );
+}
+
+/// A store where another activation takes `anna.gialli@ingpec.eu` at the very moment a
+/// bulk activation writes its first batch, once.
+struct Racing {
+    inner: Arc<dyn ItemStore>,
+    armed: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl ItemStore for Racing {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.inner.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        self.inner.put(item, condition).await
+    }
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        self.inner.delete(key, condition).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        self.inner.query(query).await
+    }
+    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        if self.armed.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let base = LocalPart::parse("anna.gialli").unwrap();
+            let (_, reserve) = addresses::reserve(&base, 1, "ordine:MI").unwrap();
+            self.inner.transact(vec![reserve]).await?;
+        }
+        self.inner.transact(ops).await
+    }
+    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.inner.batch_put(items).await
+    }
+}
+
+#[tokio::test]
+async fn a_bulk_activation_that_meets_another_writer_activates_each_row_again() {
+    let racing = Arc::new(Racing {
+        inner: Arc::new(SqliteStore::in_memory().unwrap()),
+        armed: std::sync::atomic::AtomicBool::new(false),
+    });
+    let api = Api::new(racing.clone());
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let annas: Vec<String> = (1..=3).map(|day| cf("Gialli", "Anna", day)).collect();
+    let paolo = cf("Viola", "Paolo", 4);
+    let mut albo_csv = vec![ALBO_HEADER.to_owned()];
+    albo_csv.extend(
+        annas
+            .iter()
+            .enumerate()
+            .map(|(i, c)| albo_row("Anna", "Gialli", c, "MI", &format!("G{i}"))),
+    );
+    albo_csv.push(albo_row("Paolo", "Viola", &paolo, "MI", "V1"));
+    let imported = api
+        .csv("/api/albo/import?mode=commit", &albo, &albo_csv.join("\n"))
+        .await;
+    assert_eq!(imported.body["errors"], 0, "{}", imported.text);
+
+    let mut modello = String::from("nome,cognome,codice_fiscale\n");
+    for c in &annas {
+        modello.push_str(&format!("Anna,Gialli,{c}\n"));
+    }
+    modello.push_str(&format!("Paolo,Viola,{paolo}\n"));
+    racing
+        .armed
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let commit = api
+        .csv("/api/ordini/MI/activations/bulk?mode=commit", &mi, &modello)
+        .await;
+    assert!(
+        !racing.armed.load(std::sync::atomic::Ordering::SeqCst),
+        "the race happened"
+    );
+    assert_eq!(commit.status, 200, "{}", commit.text);
+    assert_eq!(commit.body["errors"], 0, "{}", commit.text);
+    let addresses: Vec<&str> = commit.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["esito"], "attivata", "{r}");
+            r["indirizzo"].as_str().unwrap()
+        })
+        .collect();
+    // The address taken meanwhile is skipped; the rest is as without the race.
+    assert_eq!(
+        addresses,
+        [
+            "anna.gialli.2@ingpec.eu",
+            "anna.gialli.3@ingpec.eu",
+            "anna.gialli.4@ingpec.eu",
+            "paolo.viola@ingpec.eu"
+        ]
+    );
+    for (code, address) in annas.iter().chain([&paolo]).zip(&addresses) {
+        let member = api.get(&format!("/api/members/{code}"), &mi).await;
+        assert_eq!(
+            member.body["mailbox"]["address"], *address,
+            "{}",
+            member.text
+        );
+    }
 }

@@ -23,7 +23,7 @@ use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
 use crate::repo::{self, Ops, Versioned, addresses};
-use crate::store::{ItemStore, StoreError};
+use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError};
 
 /// Attempts when another activation takes the same address at the same moment.
 const ATTEMPTS: usize = 8;
@@ -131,33 +131,24 @@ async fn activate_under(
     catalog: &Catalog,
 ) -> Result<Mailbox, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
-    let today = crate::clock::rome_date(now);
     for _ in 0..ATTEMPTS {
         let member = member_of(store, caller, ordine, cf).await?;
-        let record = &member.value;
-        activation_eligibility(&record.albo.stato, record.has_open_mailbox())?;
-        let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
-        let taken = addresses::taken(store, &base).await?;
-        let alias = addresses::first_free(&taken);
-        let holder = shared::audit::AuditTarget::Member(cf.clone()).to_string();
-        let (address, reserve) = addresses::reserve(&base, alias, &holder)?;
-        let transition = Mailbox::activate_with(address, record.albo.stato, today, catalog);
-        let mut after = record.clone();
-        after.mailbox = Some(transition.mailbox.clone());
-        let change = Change {
-            before: Some(member.clone()),
-            after,
-            effects: transition.effects,
-            actor: caller.actor(),
-            action: action.to_owned(),
-        };
-        let (mut ops, _, _) = change.into_ops(now)?;
-        ops.push(reserve);
-        ops.extend(also(&transition.mailbox)?);
+        let planned = plan(
+            store,
+            caller,
+            member,
+            now,
+            action,
+            catalog,
+            &mut HashMap::new(),
+        )
+        .await?;
+        let mut ops = planned.ops;
+        ops.extend(also(&planned.mailbox)?);
         match repo::commit(store, ops).await {
             Ok(()) => {
-                tracing::info!(address = %transition.mailbox.address, %ordine, "mailbox activated");
-                return Ok(transition.mailbox);
+                tracing::info!(address = %planned.mailbox.address, %ordine, "mailbox activated");
+                return Ok(planned.mailbox);
             }
             // The address went to a concurrent activation, or the member changed: read again.
             Err(e) if e.is_condition_failed() => continue,
@@ -165,6 +156,49 @@ async fn activate_under(
         }
     }
     Err(ActivationError::Busy)
+}
+
+/// An activation worked out on `member` as read, not written yet.
+struct Planned {
+    mailbox: Mailbox,
+    /// The member with his mailbox, its provider command and audit entry, the address.
+    ops: Ops,
+}
+
+/// The mailbox activating `member` makes now, and its writes: the address is the first
+/// alias neither taken nor `promised` to an earlier activation of the same transaction.
+async fn plan(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    member: Versioned<MemberRecord>,
+    now: DateTime<Utc>,
+    action: &str,
+    catalog: &Catalog,
+    promised: &mut HashMap<LocalPart, Vec<u32>>,
+) -> Result<Planned, ActivationError> {
+    let record = &member.value;
+    activation_eligibility(&record.albo.stato, record.has_open_mailbox())?;
+    let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
+    let alias = free_alias(store, &base, promised).await?;
+    let holder = shared::audit::AuditTarget::Member(record.anagrafica.codice_fiscale.clone());
+    let (address, reserve) = addresses::reserve(&base, alias, &holder.to_string())?;
+    let today = crate::clock::rome_date(now);
+    let transition = Mailbox::activate_with(address, record.albo.stato, today, catalog);
+    let mut after = record.clone();
+    after.mailbox = Some(transition.mailbox.clone());
+    let change = Change {
+        before: Some(member),
+        after,
+        effects: transition.effects,
+        actor: caller.actor(),
+        action: action.to_owned(),
+    };
+    let (mut ops, _, _) = change.into_ops(now)?;
+    ops.push(reserve);
+    Ok(Planned {
+        mailbox: transition.mailbox,
+        ops,
+    })
 }
 
 /// The address activating `codice_fiscale`'s mailbox would create now, if it may be
@@ -187,8 +221,11 @@ pub async fn preview(
 
 const REQUIRED: [&str; 3] = ["nome", "cognome", "codice_fiscale"];
 
+/// What the audit trail says of an activation by the secretariat.
+const ACTIVATION: &str = "attivazione casella";
+
 /// Activation from a CSV in the Modello Anagrafiche columns: the dry run says per row what
-/// would happen, the commit does it.
+/// would happen, the commit does it, many rows to a transaction.
 pub async fn bulk(
     store: &dyn ItemStore,
     caller: &Caller,
@@ -201,10 +238,12 @@ pub async fn bulk(
     let rows = upload::read(file, &REQUIRED, BULK_ACTIVATION_MAX_ROWS)?;
     // The catalog in force, read once for the whole file.
     let catalog = crate::repo::catalogo::load(store).await?;
-    // Addresses the dry run has promised to earlier rows of the same file.
+    // Addresses promised to earlier rows of the same file: by the dry run, or in a
+    // transaction not written yet.
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
+    let mut batch = Batch::default();
     for row in &rows {
         let input = row.anagrafica();
         let mut report = RowReport::of_row(row.line, &input);
@@ -226,65 +265,70 @@ pub async fn bulk(
             reports.push(report);
             continue;
         }
-        report.outcome = match member_of(store, caller, ordine, &cf).await {
-            Err(ActivationError::NotInOrdine(_)) => RowOutcome::NonIscrittoOrdine,
+        let member = match member_of(store, caller, ordine, &cf).await {
+            Err(ActivationError::NotInOrdine(_)) => {
+                report.outcome = RowOutcome::NonIscrittoOrdine;
+                reports.push(report);
+                continue;
+            }
             Err(e) => return Err(e),
-            Ok(member) => {
-                let record = &member.value;
-                if !record.anagrafica.same_name(&nome, &cognome) {
-                    report.errori.push(FieldError::new(
-                        "cognome",
-                        format!(
-                            "Nome e cognome non corrispondono all'Albo ({} {}).",
-                            record.anagrafica.nome, record.anagrafica.cognome
-                        ),
-                    ));
-                    RowOutcome::Errore
-                } else if let (true, Some(mailbox)) = (record.has_open_mailbox(), &record.mailbox) {
-                    RowOutcome::GiaAttiva {
-                        indirizzo: mailbox.address.clone(),
-                    }
-                } else if !record.albo.stato.is_registered() {
-                    RowOutcome::NonIscritto
-                } else {
-                    match mode {
-                        Mode::DryRun => match next_address(store, record, &mut promised).await {
-                            Ok(indirizzo) => RowOutcome::DaAttivare { indirizzo },
-                            Err(ActivationError::Address(e)) => {
-                                report.errori.push(FieldError::new("cognome", e));
+            Ok(member) => member,
+        };
+        let record = &member.value;
+        report.outcome = if !record.anagrafica.same_name(&nome, &cognome) {
+            report.errori.push(FieldError::new(
+                "cognome",
+                format!(
+                    "Nome e cognome non corrispondono all'Albo ({} {}).",
+                    record.anagrafica.nome, record.anagrafica.cognome
+                ),
+            ));
+            RowOutcome::Errore
+        } else if let (true, Some(mailbox)) = (record.has_open_mailbox(), &record.mailbox) {
+            RowOutcome::GiaAttiva {
+                indirizzo: mailbox.address.clone(),
+            }
+        } else if !record.albo.stato.is_registered() {
+            RowOutcome::NonIscritto
+        } else {
+            match mode {
+                Mode::DryRun => match next_address(store, record, &mut promised).await {
+                    Ok(indirizzo) => RowOutcome::DaAttivare { indirizzo },
+                    Err(e) => refused(&mut report, e)?,
+                },
+                Mode::Commit => {
+                    match plan(
+                        store,
+                        caller,
+                        member,
+                        now,
+                        ACTIVATION,
+                        &catalog,
+                        &mut promised,
+                    )
+                    .await
+                    {
+                        Err(e) => refused(&mut report, e)?,
+                        Ok(planned) => {
+                            let fits = batch.ops() + planned.ops.len() <= MAX_TRANSACTION_OPS;
+                            if fits
+                                || batch
+                                    .flush(store, caller, ordine, now, &catalog, &mut reports)
+                                    .await?
+                            {
+                                batch.rows.push(Pending {
+                                    report: reports.len(),
+                                    cf,
+                                    planned,
+                                });
+                                // Until the batch is written, as for a row not yet read.
                                 RowOutcome::Errore
-                            }
-                            Err(e) => return Err(e),
-                        },
-                        Mode::Commit => {
-                            let activated = activate_under(
-                                store,
-                                caller,
-                                ordine,
-                                &cf,
-                                now,
-                                "attivazione casella",
-                                |_| Ok(Vec::new()),
-                                &catalog,
-                            )
-                            .await;
-                            match activated {
-                                Ok(mailbox) => RowOutcome::Attivata {
-                                    indirizzo: mailbox.address,
-                                },
-                                Err(
-                                    e @ (ActivationError::Store(_) | ActivationError::Forbidden(_)),
-                                ) => {
-                                    return Err(e);
-                                }
-                                Err(refused) => {
-                                    let field = match refused {
-                                        ActivationError::Address(_) => "cognome",
-                                        _ => "codice_fiscale",
-                                    };
-                                    report.errori.push(FieldError::new(field, refused));
-                                    RowOutcome::Errore
-                                }
+                            } else {
+                                // The batch met another writer: the addresses promised to
+                                // it mean nothing now, so this row is read again on its own.
+                                promised.clear();
+                                activated(store, caller, ordine, &cf, now, &catalog, &mut report)
+                                    .await?
                             }
                         }
                     }
@@ -293,7 +337,111 @@ pub async fn bulk(
         };
         reports.push(report);
     }
+    batch
+        .flush(store, caller, ordine, now, &catalog, &mut reports)
+        .await?;
     Ok(CsvReport::of(mode, reports))
+}
+
+/// Rows of a CSV planned but not written yet.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Pending>,
+}
+
+struct Pending {
+    /// Where the row's report is.
+    report: usize,
+    cf: CodiceFiscale,
+    planned: Planned,
+}
+
+impl Batch {
+    fn ops(&self) -> usize {
+        self.rows.iter().map(|row| row.planned.ops.len()).sum()
+    }
+
+    /// Writes every row in one transaction, and says whether it did. If another writer got
+    /// in between (an address taken, a member changed), each row is read and activated
+    /// again on its own, so only rows really in conflict fail.
+    async fn flush(
+        &mut self,
+        store: &dyn ItemStore,
+        caller: &Caller,
+        ordine: OrdineCode,
+        now: DateTime<Utc>,
+        catalog: &Catalog,
+        reports: &mut [RowReport],
+    ) -> Result<bool, ActivationError> {
+        if self.rows.is_empty() {
+            return Ok(true);
+        }
+        let ops: Ops = self
+            .rows
+            .iter_mut()
+            .flat_map(|row| std::mem::take(&mut row.planned.ops))
+            .collect();
+        match repo::commit(store, ops).await {
+            Ok(()) => {
+                for row in self.rows.drain(..) {
+                    let indirizzo = row.planned.mailbox.address;
+                    tracing::info!(address = %indirizzo, %ordine, "mailbox activated");
+                    reports[row.report].outcome = RowOutcome::Attivata { indirizzo };
+                }
+                Ok(true)
+            }
+            Err(e) if e.is_condition_failed() => {
+                for row in self.rows.drain(..) {
+                    let report = &mut reports[row.report];
+                    report.outcome =
+                        activated(store, caller, ordine, &row.cf, now, catalog, report).await?;
+                }
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A row's mailbox activated on its own, or why not.
+async fn activated(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    ordine: OrdineCode,
+    cf: &CodiceFiscale,
+    now: DateTime<Utc>,
+    catalog: &Catalog,
+    report: &mut RowReport,
+) -> Result<RowOutcome, ActivationError> {
+    let activated = activate_under(
+        store,
+        caller,
+        ordine,
+        cf,
+        now,
+        ACTIVATION,
+        |_| Ok(Vec::new()),
+        catalog,
+    )
+    .await;
+    match activated {
+        Ok(mailbox) => Ok(RowOutcome::Attivata {
+            indirizzo: mailbox.address,
+        }),
+        Err(e) => refused(report, e),
+    }
+}
+
+/// A row the activation refuses, with the reason on the field it concerns; a store's
+/// failure, or a caller's lack of rights, stops the whole file.
+fn refused(report: &mut RowReport, err: ActivationError) -> Result<RowOutcome, ActivationError> {
+    let field = match err {
+        ActivationError::Store(_) | ActivationError::Forbidden(_) => return Err(err),
+        ActivationError::Address(_) => "cognome",
+        _ => "codice_fiscale",
+    };
+    report.errori.push(FieldError::new(field, err));
+    Ok(RowOutcome::Errore)
 }
 
 /// The address an activation would create now: the first alias free and not promised to
@@ -304,10 +452,20 @@ async fn next_address(
     promised: &mut HashMap<LocalPart, Vec<u32>>,
 ) -> Result<EmailAddress, ActivationError> {
     let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
-    let mut taken = addresses::taken(store, &base).await?;
+    let alias = free_alias(store, &base, promised).await?;
+    Ok(EmailAddress::ingpec(&base.with_alias(alias)?))
+}
+
+/// The first alias of `base` neither taken nor promised, promised from now on.
+async fn free_alias(
+    store: &dyn ItemStore,
+    base: &LocalPart,
+    promised: &mut HashMap<LocalPart, Vec<u32>>,
+) -> Result<u32, StoreError> {
+    let mut taken = addresses::taken(store, base).await?;
     let earlier = promised.entry(base.clone()).or_default();
     taken.extend(earlier.iter().copied());
     let alias = addresses::first_free(&taken);
     earlier.push(alias);
-    Ok(EmailAddress::ingpec(&base.with_alias(alias)?))
+    Ok(alias)
 }
