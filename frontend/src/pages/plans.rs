@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared::api::{CatalogResponse, MailboxView};
 use shared::catalog::{
-    CatalogVersion, MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
+    MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
 };
 
 use crate::api::{self, ClientError};
@@ -36,7 +36,7 @@ pub fn PlansPage() -> impl IntoView {
                 })}
             </ErrorBoundary>
         </Transition>
-        <QuoteCalculator/>
+        <QuoteCalculator catalog/>
         </Page>
     }
 }
@@ -176,17 +176,23 @@ pub fn ExpiryWarning() -> impl IntoView {
     }
 }
 
-/// The quote calculator. With `current` it is the member's own mailbox: its plan and the
-/// space it already has are known, not asked. Each field says what its plan allows.
+/// The quote calculator, under `catalog` as the server has it (the Fondazione publishes
+/// new price lists), loaded once by the page. With `current` it is the member's own
+/// mailbox: its plan and the space it already has are known, not asked. Each field says
+/// what its plan allows.
 #[component]
-pub fn QuoteCalculator(#[prop(default = None)] current: Option<MailboxView>) -> impl IntoView {
-    // The rules of the version in force, as the server has the catalog (the Fondazione
-    // publishes new price lists).
-    let version = RwSignal::new(None::<CatalogVersion>);
-    leptos::task::spawn_local(async move {
-        if let Ok(catalog) = api::catalog().await {
-            version.set(catalog.current().cloned());
-        }
+pub fn QuoteCalculator(
+    catalog: LocalResource<Result<CatalogResponse, ClientError>>,
+    #[prop(default = None)] current: Option<MailboxView>,
+) -> impl IntoView {
+    // The rules of the version in force.
+    let version = Memo::new(move |_| {
+        catalog.with(|loaded| {
+            loaded
+                .as_ref()
+                .and_then(|catalog| catalog.as_ref().ok())
+                .and_then(|catalog| catalog.current().cloned())
+        })
     });
     let known = current.is_some();
     let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));

@@ -11,9 +11,10 @@ use crate::pages::plans::{ExpiryWarning, QuoteCalculator};
 
 #[component]
 pub fn MemberPlansPage() -> impl IntoView {
+    let catalog = LocalResource::new(api::catalog);
     view! {
         <Page title="Acquista e rinnova">
-        <Loaded what="della casella" load=api::me view=|me: api::Me| {
+        <Loaded what="della casella" load=api::me view=move |me: api::Me| {
             let registered = me.member.as_ref().is_none_or(|m| m.albo.stato.is_registered());
             let today = me.oggi;
             let mailbox = me.member.and_then(|m| m.mailbox);
@@ -41,7 +42,7 @@ pub fn MemberPlansPage() -> impl IntoView {
                     <a href="/piani" rel="external">"Vedi tutti i piani"</a>"."</p>
                 <ExpiryWarning/>
                 {mailbox.clone().filter(|m| m.status.is_open()).map(|m| view! { <RenewList mailbox=m.clone() today/> <BuyForm mailbox=m/> })}
-                <QuoteCalculator current=mailbox/>
+                <QuoteCalculator catalog current=mailbox/>
             }
         }/>
         </Page>
