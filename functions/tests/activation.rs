@@ -3,18 +3,22 @@
 
 mod support;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use functions::outbox::mailer::sandbox::SandboxMailer;
 use functions::outbox::provider::sandbox::SandboxProvider;
 use functions::outbox::{self as dispatcher, Channels};
-use functions::repo::addresses;
+use functions::repo::unit_of_work::Change;
+use functions::repo::{addresses, members};
 use functions::store::sqlite::SqliteStore;
 use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
 use functions::testing::Moto;
 use serde_json::json;
 use shared::access::Role;
 use shared::address::LocalPart;
+use shared::codice_fiscale::CodiceFiscale;
+use shared::lifecycle::{AlboStatus, CausaCancellazione};
 use support::{ALBO_HEADER, Api, albo_row, caller, cf};
 
 #[tokio::test]
@@ -592,11 +596,71 @@ async fn bulk_activation_reports_each_row_then_activates() {
     );
 }
 
-/// A store where another activation takes `anna.gialli@ingpec.eu` at the very moment a
-/// bulk activation writes its first batch, once.
+/// What another writer does at the very moment a bulk activation sends its first
+/// transaction.
+enum Race {
+    /// Takes the first alias of this base for the Ordine.
+    TakeAddress(&'static str),
+    /// Cancels the member with this code from the Albo.
+    Cancel(String),
+}
+
+/// A store where `race` happens once, when armed, and every transaction's size is kept.
 struct Racing {
     inner: Arc<dyn ItemStore>,
-    armed: std::sync::atomic::AtomicBool,
+    race: Race,
+    armed: AtomicBool,
+    sizes: Mutex<Vec<usize>>,
+}
+
+impl Racing {
+    fn new(race: Race) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Arc::new(SqliteStore::in_memory().unwrap()),
+            race,
+            armed: AtomicBool::new(false),
+            sizes: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn arm(&self) {
+        self.sizes.lock().unwrap().clear();
+        self.armed.store(true, Ordering::SeqCst);
+    }
+
+    /// The sizes of the transactions since it was armed; panics if the race did not happen.
+    fn raced(&self) -> Vec<usize> {
+        assert!(!self.armed.load(Ordering::SeqCst), "the race happened");
+        self.sizes.lock().unwrap().clone()
+    }
+
+    async fn run_race(&self) -> Result<(), StoreError> {
+        match &self.race {
+            Race::TakeAddress(base) => {
+                let base = LocalPart::parse(base).unwrap();
+                let (_, reserve) = addresses::reserve(&base, 1, "ordine:MI").unwrap();
+                self.inner.transact(vec![reserve]).await
+            }
+            Race::Cancel(code) => {
+                let cf = CodiceFiscale::parse(code).unwrap();
+                let member = members::get(self.inner.as_ref(), &cf).await?.unwrap();
+                let mut after = member.value.clone();
+                after.albo.stato = AlboStatus::Cancellato {
+                    dal: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+                    causa: CausaCancellazione::Dimissioni,
+                };
+                let change = Change {
+                    before: Some(member),
+                    after,
+                    effects: Vec::new(),
+                    actor: shared::audit::Actor::Fondazione("test".into()),
+                    action: "albo: stato nell'Albo".into(),
+                };
+                let (ops, _, _) = change.into_ops(support::NOW.parse().unwrap())?;
+                self.inner.transact(ops).await
+            }
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -614,10 +678,9 @@ impl ItemStore for Racing {
         self.inner.query(query).await
     }
     async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
-        if self.armed.swap(false, std::sync::atomic::Ordering::SeqCst) {
-            let base = LocalPart::parse("anna.gialli").unwrap();
-            let (_, reserve) = addresses::reserve(&base, 1, "ordine:MI").unwrap();
-            self.inner.transact(vec![reserve]).await?;
+        self.sizes.lock().unwrap().push(ops.len());
+        if self.armed.swap(false, Ordering::SeqCst) {
+            self.run_race().await?;
         }
         self.inner.transact(ops).await
     }
@@ -626,72 +689,106 @@ impl ItemStore for Racing {
     }
 }
 
-#[tokio::test]
-async fn a_bulk_activation_that_meets_another_writer_activates_each_row_again() {
-    let racing = Arc::new(Racing {
-        inner: Arc::new(SqliteStore::in_memory().unwrap()),
-        armed: std::sync::atomic::AtomicBool::new(false),
-    });
-    let api = Api::new(racing.clone());
+/// Registers `people` (nome, cognome, code) in Milan.
+async fn register(api: &Api, people: &[(&str, &str, String)]) {
     let albo = api.token(&caller(Role::Albo, None, None));
-    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
-    let annas: Vec<String> = (1..=3).map(|day| cf("Gialli", "Anna", day)).collect();
-    let paolo = cf("Viola", "Paolo", 4);
-    let mut albo_csv = vec![ALBO_HEADER.to_owned()];
-    albo_csv.extend(
-        annas
-            .iter()
-            .enumerate()
-            .map(|(i, c)| albo_row("Anna", "Gialli", c, "MI", &format!("G{i}"))),
+    let mut csv = vec![ALBO_HEADER.to_owned()];
+    csv.extend(
+        people.iter().enumerate().map(|(i, (nome, cognome, code))| {
+            albo_row(nome, cognome, code, "MI", &format!("R{i}"))
+        }),
     );
-    albo_csv.push(albo_row("Paolo", "Viola", &paolo, "MI", "V1"));
     let imported = api
-        .csv("/api/albo/import?mode=commit", &albo, &albo_csv.join("\n"))
+        .csv("/api/albo/import?mode=commit", &albo, &csv.join("\n"))
         .await;
     assert_eq!(imported.body["errors"], 0, "{}", imported.text);
+}
 
+/// Milan's secretariat activates `people` from one file: each row's outcome and address.
+async fn bulk_activate(api: &Api, people: &[(&str, &str, String)]) -> Vec<(String, String)> {
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
     let mut modello = String::from("nome,cognome,codice_fiscale\n");
-    for c in &annas {
-        modello.push_str(&format!("Anna,Gialli,{c}\n"));
+    for (nome, cognome, code) in people {
+        modello.push_str(&format!("{nome},{cognome},{code}\n"));
     }
-    modello.push_str(&format!("Paolo,Viola,{paolo}\n"));
-    racing
-        .armed
-        .store(true, std::sync::atomic::Ordering::SeqCst);
     let commit = api
         .csv("/api/ordini/MI/activations/bulk?mode=commit", &mi, &modello)
         .await;
-    assert!(
-        !racing.armed.load(std::sync::atomic::Ordering::SeqCst),
-        "the race happened"
-    );
     assert_eq!(commit.status, 200, "{}", commit.text);
-    assert_eq!(commit.body["errors"], 0, "{}", commit.text);
-    let addresses: Vec<&str> = commit.body["rows"]
+    commit.body["rows"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| {
-            assert_eq!(r["esito"], "attivata", "{r}");
-            r["indirizzo"].as_str().unwrap()
+            let address = r["indirizzo"].as_str().unwrap_or_default().to_owned();
+            (r["esito"].as_str().unwrap().to_owned(), address)
         })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bulk_activation_that_meets_another_writer_activates_each_row_again() {
+    let racing = Racing::new(Race::TakeAddress("anna.gialli"));
+    let api = Api::new(racing.clone());
+    let mut people: Vec<(&str, &str, String)> = (1..=3)
+        .map(|day| ("Anna", "Gialli", cf("Gialli", "Anna", day)))
         .collect();
+    people.push(("Paolo", "Viola", cf("Viola", "Paolo", 4)));
+    register(&api, &people).await;
+
+    racing.arm();
+    let rows = bulk_activate(&api, &people).await;
+    // One transaction of the four rows (member, provider command, audit entry, address
+    // each), refused; then each row on its own.
+    assert_eq!(racing.raced(), [16, 4, 4, 4, 4]);
     // The address taken meanwhile is skipped; the rest is as without the race.
+    let expected = [
+        "anna.gialli.2@ingpec.eu",
+        "anna.gialli.3@ingpec.eu",
+        "anna.gialli.4@ingpec.eu",
+        "paolo.viola@ingpec.eu",
+    ];
     assert_eq!(
-        addresses,
-        [
-            "anna.gialli.2@ingpec.eu",
-            "anna.gialli.3@ingpec.eu",
-            "anna.gialli.4@ingpec.eu",
-            "paolo.viola@ingpec.eu"
-        ]
+        rows,
+        expected.map(|a| ("attivata".to_owned(), a.to_owned()))
     );
-    for (code, address) in annas.iter().chain([&paolo]).zip(&addresses) {
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    for ((_, _, code), address) in people.iter().zip(expected) {
         let member = api.get(&format!("/api/members/{code}"), &mi).await;
         assert_eq!(
-            member.body["mailbox"]["address"], *address,
+            member.body["mailbox"]["address"], address,
             "{}",
             member.text
         );
     }
+}
+
+#[tokio::test]
+async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_addresses() {
+    // 27 homonyms: 25 rows fill a transaction (100 writes), the 26th does not fit.
+    let people: Vec<(&str, &str, String)> = (1..=27)
+        .map(|day| ("Ugo", "Neri", cf("Neri", "Ugo", day)))
+        .collect();
+    let racing = Racing::new(Race::Cancel(people[0].2.clone()));
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+
+    racing.arm();
+    let rows = bulk_activate(&api, &people).await;
+    // The first 25 rows together, refused (the first member was cancelled meanwhile);
+    // rows 2 to 25 alone, then the 26th alone, then the 27th in a batch of its own.
+    assert_eq!(racing.raced(), [vec![100], vec![4; 26]].concat());
+    assert_eq!(rows[0].0, "errore");
+    // The addresses promised to the refused batch are forgotten: no alias is skipped.
+    let expected: Vec<(String, String)> = (1..=26)
+        .map(|n| {
+            let local = if n == 1 {
+                "ugo.neri".to_owned()
+            } else {
+                format!("ugo.neri.{n}")
+            };
+            ("attivata".to_owned(), format!("{local}@ingpec.eu"))
+        })
+        .collect();
+    assert_eq!(rows[1..], expected);
 }

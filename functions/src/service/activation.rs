@@ -28,6 +28,9 @@ use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError};
 /// Attempts when another activation takes the same address at the same moment.
 const ATTEMPTS: usize = 8;
 
+/// What the audit trail says of an activation by the secretariat.
+const ACTIVATION: &str = "attivazione casella";
+
 #[derive(Debug, Error)]
 pub enum ActivationError {
     #[error(transparent)]
@@ -88,15 +91,9 @@ pub async fn activate(
     now: DateTime<Utc>,
 ) -> Result<MailboxView, ActivationError> {
     let cf = CodiceFiscale::parse(codice_fiscale)?;
-    let mailbox = activate_with(
-        store,
-        caller,
-        ordine,
-        &cf,
-        now,
-        "attivazione casella",
-        |_| Ok(Vec::new()),
-    )
+    let mailbox = activate_with(store, caller, ordine, &cf, now, ACTIVATION, |_| {
+        Ok(Vec::new())
+    })
     .await?;
     Ok(MailboxView::of(&mailbox))
 }
@@ -221,9 +218,6 @@ pub async fn preview(
 
 const REQUIRED: [&str; 3] = ["nome", "cognome", "codice_fiscale"];
 
-/// What the audit trail says of an activation by the secretariat.
-const ACTIVATION: &str = "attivazione casella";
-
 /// Activation from a CSV in the Modello Anagrafiche columns: the dry run says per row what
 /// would happen, the commit does it, many rows to a transaction.
 pub async fn bulk(
@@ -310,25 +304,26 @@ pub async fn bulk(
                     {
                         Err(e) => refused(&mut report, e)?,
                         Ok(planned) => {
-                            let fits = batch.ops() + planned.ops.len() <= MAX_TRANSACTION_OPS;
-                            if fits
-                                || batch
+                            // A full batch is written first. If it met another writer, the
+                            // addresses promised to it mean nothing now: this row is read
+                            // again and activated on its own.
+                            let full = batch.ops() + planned.ops.len() > MAX_TRANSACTION_OPS;
+                            if full
+                                && !batch
                                     .flush(store, caller, ordine, now, &catalog, &mut reports)
                                     .await?
                             {
+                                promised.clear();
+                                activated(store, caller, ordine, &cf, now, &catalog, &mut report)
+                                    .await?
+                            } else {
                                 batch.rows.push(Pending {
                                     report: reports.len(),
                                     cf,
                                     planned,
                                 });
-                                // Until the batch is written, as for a row not yet read.
+                                // Set by the flush that writes the batch.
                                 RowOutcome::Errore
-                            } else {
-                                // The batch met another writer: the addresses promised to
-                                // it mean nothing now, so this row is read again on its own.
-                                promised.clear();
-                                activated(store, caller, ordine, &cf, now, &catalog, &mut report)
-                                    .await?
                             }
                         }
                     }
