@@ -12,14 +12,14 @@ use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::unit_of_work::Change;
 use functions::repo::{addresses, members};
 use functions::store::sqlite::SqliteStore;
-use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
+use functions::store::{ItemStore, StoreError, WriteOp};
 use functions::testing::Moto;
 use serde_json::json;
 use shared::access::Role;
 use shared::address::LocalPart;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::{AlboStatus, CausaCancellazione};
-use support::{ALBO_HEADER, Api, albo_row, caller, cf};
+use support::{ALBO_HEADER, Api, Interloper, Racing, albo_row, caller, cf};
 
 #[tokio::test]
 async fn the_whole_activation_flow_on_sqlite() {
@@ -605,22 +605,21 @@ enum Race {
     Cancel(String),
 }
 
-/// A store where `race` happens once, when armed, and every transaction's size is kept.
-struct Racing {
-    inner: Arc<dyn ItemStore>,
+/// Another writer doing `race` once armed, at the first transaction after; the size of
+/// every transaction since is kept.
+struct BulkRace {
     race: Race,
     armed: AtomicBool,
     sizes: Mutex<Vec<usize>>,
 }
 
-impl Racing {
-    fn new(race: Race) -> Arc<Self> {
-        Arc::new(Self {
-            inner: Arc::new(SqliteStore::in_memory().unwrap()),
+impl BulkRace {
+    fn new(race: Race) -> Self {
+        Self {
             race,
             armed: AtomicBool::new(false),
             sizes: Mutex::new(Vec::new()),
-        })
+        }
     }
 
     fn arm(&self) {
@@ -633,17 +632,24 @@ impl Racing {
         assert!(!self.armed.load(Ordering::SeqCst), "the race happened");
         self.sizes.lock().unwrap().clone()
     }
+}
 
-    async fn run_race(&self) -> Result<(), StoreError> {
+#[async_trait::async_trait]
+impl Interloper for BulkRace {
+    async fn before(&self, store: &dyn ItemStore, ops: &[WriteOp]) -> Result<(), StoreError> {
+        self.sizes.lock().unwrap().push(ops.len());
+        if !self.armed.swap(false, Ordering::SeqCst) {
+            return Ok(());
+        }
         match &self.race {
             Race::TakeAddress(base) => {
                 let base = LocalPart::parse(base).unwrap();
                 let (_, reserve) = addresses::reserve(&base, 1, "ordine:MI").unwrap();
-                self.inner.transact(vec![reserve]).await
+                store.transact(vec![reserve]).await
             }
             Race::Cancel(code) => {
                 let cf = CodiceFiscale::parse(code).unwrap();
-                let member = members::get(self.inner.as_ref(), &cf).await?.unwrap();
+                let member = members::get(store, &cf).await?.unwrap();
                 let mut after = member.value.clone();
                 after.albo.stato = AlboStatus::Cancellato {
                     dal: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
@@ -657,35 +663,9 @@ impl Racing {
                     action: "albo: stato nell'Albo".into(),
                 };
                 let (ops, _, _) = change.into_ops(support::NOW.parse().unwrap())?;
-                self.inner.transact(ops).await
+                store.transact(ops).await
             }
         }
-    }
-}
-
-#[async_trait::async_trait]
-impl ItemStore for Racing {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        self.inner.get(key).await
-    }
-    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        self.inner.put(item, condition).await
-    }
-    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
-        self.inner.delete(key, condition).await
-    }
-    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        self.inner.query(query).await
-    }
-    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
-        self.sizes.lock().unwrap().push(ops.len());
-        if self.armed.swap(false, Ordering::SeqCst) {
-            self.run_race().await?;
-        }
-        self.inner.transact(ops).await
-    }
-    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
-        self.inner.batch_put(items).await
     }
 }
 
@@ -728,7 +708,7 @@ async fn bulk_activate(api: &Api, people: &[(&str, &str, String)]) -> Vec<(Strin
 
 #[tokio::test]
 async fn a_bulk_activation_that_meets_another_writer_activates_each_row_again() {
-    let racing = Racing::new(Race::TakeAddress("anna.gialli"));
+    let racing = Racing::new(BulkRace::new(Race::TakeAddress("anna.gialli")));
     let api = Api::new(racing.clone());
     let mut people: Vec<(&str, &str, String)> = (1..=3)
         .map(|day| ("Anna", "Gialli", cf("Gialli", "Anna", day)))
@@ -736,11 +716,11 @@ async fn a_bulk_activation_that_meets_another_writer_activates_each_row_again() 
     people.push(("Paolo", "Viola", cf("Viola", "Paolo", 4)));
     register(&api, &people).await;
 
-    racing.arm();
+    racing.interloper.arm();
     let rows = bulk_activate(&api, &people).await;
     // One transaction of the four rows (member, provider command, audit entry, address
     // each), refused; then each row on its own.
-    assert_eq!(racing.raced(), [16, 4, 4, 4, 4]);
+    assert_eq!(racing.interloper.raced(), [16, 4, 4, 4, 4]);
     // The address taken meanwhile is skipped; the rest is as without the race.
     let expected = [
         "anna.gialli.2@ingpec.eu",
@@ -769,15 +749,15 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
     let people: Vec<(&str, &str, String)> = (1..=27)
         .map(|day| ("Ugo", "Neri", cf("Neri", "Ugo", day)))
         .collect();
-    let racing = Racing::new(Race::Cancel(people[0].2.clone()));
+    let racing = Racing::new(BulkRace::new(Race::Cancel(people[0].2.clone())));
     let api = Api::new(racing.clone());
     register(&api, &people).await;
 
-    racing.arm();
+    racing.interloper.arm();
     let rows = bulk_activate(&api, &people).await;
     // The first 25 rows together, refused (the first member was cancelled meanwhile);
     // rows 2 to 25 alone, then the 26th alone, then the 27th in a batch of its own.
-    assert_eq!(racing.raced(), [vec![100], vec![4; 26]].concat());
+    assert_eq!(racing.interloper.raced(), [vec![100], vec![4; 26]].concat());
     assert_eq!(rows[0].0, "errore");
     // The addresses promised to the refused batch are forgotten: no alias is skipped.
     let expected: Vec<(String, String)> = (1..=26)

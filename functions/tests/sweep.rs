@@ -5,6 +5,7 @@
 mod support;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use functions::outbox::mailer::sandbox::SandboxMailer;
@@ -13,13 +14,13 @@ use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::members;
 use functions::repo::unit_of_work::Change;
 use functions::store::sqlite::SqliteStore;
-use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
+use functions::store::{Condition, ItemStore, StoreError, WriteOp};
 use functions::testing::Moto;
 use functions::{repo, verifica};
 use shared::catalog::{PlanCode, ServiceKind, Space};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::{Event, MailboxStatus};
-use support::{Api, albo_row, caller, cf};
+use support::{Api, Interloper, Racing, albo_row, caller, cf};
 
 #[tokio::test]
 async fn the_daily_verifica_on_sqlite() {
@@ -223,58 +224,40 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     );
 }
 
-/// A store where another writer changes a member at the very moment the verifica commits
-/// its change, once.
-struct Racing {
-    inner: Arc<dyn ItemStore>,
-    armed: std::sync::atomic::AtomicBool,
+/// Another writer that changes a member at the very moment the verifica commits its
+/// change, once armed.
+#[derive(Default)]
+struct MemberRace {
+    armed: AtomicBool,
 }
 
 #[async_trait::async_trait]
-impl ItemStore for Racing {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        self.inner.get(key).await
-    }
-    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        self.inner.put(item, condition).await
-    }
-    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
-        self.inner.delete(key, condition).await
-    }
-    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        self.inner.query(query).await
-    }
-    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+impl Interloper for MemberRace {
+    async fn before(&self, store: &dyn ItemStore, ops: &[WriteOp]) -> Result<(), StoreError> {
         let member = ops.iter().find_map(|op| match op {
             WriteOp::Put(item, _) if item.entity_type == "member" => Some(item.key.clone()),
             _ => None,
         });
         if let Some(key) = member
-            && self.armed.swap(false, std::sync::atomic::Ordering::SeqCst)
+            && self.armed.swap(false, Ordering::SeqCst)
         {
             // Someone else writes the member first (the holder, the Albo…).
-            let current = self.inner.get(&key).await?.expect("the member");
+            let current = store.get(&key).await?.expect("the member");
             let version = current.version;
-            self.inner
+            store
                 .put(
                     current.with_version(version + 1),
                     Condition::Version(version),
                 )
                 .await?;
         }
-        self.inner.transact(ops).await
-    }
-    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
-        self.inner.batch_put(items).await
+        Ok(())
     }
 }
 
 #[tokio::test]
 async fn a_member_written_at_the_same_moment_is_verified_again_the_same_day() {
-    let racing = Arc::new(Racing {
-        inner: Arc::new(SqliteStore::in_memory().unwrap()),
-        armed: std::sync::atomic::AtomicBool::new(false),
-    });
+    let racing = Racing::new(MemberRace::default());
     let store: Arc<dyn ItemStore> = racing.clone();
     let api = Api::new(store.clone());
     let luca = cf("Verdi", "Luca", 8);
@@ -286,14 +269,12 @@ async fn a_member_written_at_the_same_moment_is_verified_again_the_same_day() {
     api.register(&[cancelled]).await;
 
     // 90 days before his mailbox's scadenza (22/11/2027), a reminder is due.
-    racing
-        .armed
-        .store(true, std::sync::atomic::Ordering::SeqCst);
+    racing.interloper.armed.store(true, Ordering::SeqCst);
     let report = verifica::run(store.as_ref(), at("2027-08-24T01:30:00Z"))
         .await
         .unwrap();
     assert!(
-        !racing.armed.load(std::sync::atomic::Ordering::SeqCst),
+        !racing.interloper.armed.load(Ordering::SeqCst),
         "the race happened"
     );
     assert_eq!(

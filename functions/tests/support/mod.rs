@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use functions::AppState;
 use functions::auth::local::LocalJwt;
 use functions::clock::FixedClock;
-use functions::store::ItemStore;
+use functions::store::sqlite::SqliteStore;
+use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use shared::access::{Caller, Role};
@@ -209,4 +210,50 @@ pub fn albo_row(nome: &str, cognome: &str, cf: &str, ordine: &str, numero: &str)
         "{nome};{cognome};{cf};Via Roma 1;Milano;MI;20121;{}@example.it;02 1234567;{ordine};{numero};iscritto;;;",
         cf.to_lowercase()
     )
+}
+
+/// Another writer, acting at the very moment a transaction is sent, before it is written.
+#[async_trait::async_trait]
+pub trait Interloper: Send + Sync {
+    async fn before(&self, store: &dyn ItemStore, ops: &[WriteOp]) -> Result<(), StoreError>;
+}
+
+/// A store that hands every call to `inner`, and lets `interloper` write first at each
+/// transaction.
+pub struct Racing<I> {
+    pub inner: Arc<dyn ItemStore>,
+    pub interloper: I,
+}
+
+impl<I> Racing<I> {
+    /// Over a new store in memory.
+    pub fn new(interloper: I) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Arc::new(SqliteStore::in_memory().unwrap()),
+            interloper,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl<I: Interloper> ItemStore for Racing<I> {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.inner.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        self.inner.put(item, condition).await
+    }
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        self.inner.delete(key, condition).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        self.inner.query(query).await
+    }
+    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        self.interloper.before(self.inner.as_ref(), &ops).await?;
+        self.inner.transact(ops).await
+    }
+    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.inner.batch_put(items).await
+    }
 }
