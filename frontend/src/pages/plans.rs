@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use shared::api::{CatalogResponse, MailboxView};
 use shared::catalog::{
-    MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
+    CatalogVersion, MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
 };
 
 use crate::api::{self, ClientError};
@@ -185,14 +185,12 @@ pub fn QuoteCalculator(
     catalog: LocalResource<Result<CatalogResponse, ClientError>>,
     #[prop(default = None)] current: Option<MailboxView>,
 ) -> impl IntoView {
-    // The rules of the version in force.
-    let version = Memo::new(move |_| {
-        catalog.with(|loaded| {
-            loaded
-                .as_ref()
-                .and_then(|catalog| catalog.as_ref().ok())
-                .and_then(|catalog| catalog.current().cloned())
-        })
+    // The rules of the version in force, once the page has them.
+    let version = RwSignal::new(None::<CatalogVersion>);
+    leptos::task::spawn_local(async move {
+        if let Ok(catalog) = catalog.await {
+            version.set(catalog.current().cloned());
+        }
     });
     let known = current.is_some();
     let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));
