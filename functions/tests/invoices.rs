@@ -49,7 +49,7 @@ async fn invoice(store: &dyn ItemStore, order: String) -> NumeroFattura {
         match repo::commit(store, ops).await {
             Ok(()) => return numero,
             Err(StoreError::ConditionFailed { .. }) => {}
-            Err(e) => panic!("{e}"),
+            Err(e) => panic!("{e}: {e:?}"),
         }
     }
     unreachable!("the attempts never end")
