@@ -80,8 +80,7 @@ async fn first_and_warm(binary: &PathBuf, moto: &str) -> (Duration, Duration) {
         warm.push(request(&emulator).await);
     }
     child.kill().await.ok();
-    warm.sort();
-    (first, warm[WARM / 2])
+    (first, median_of(warm))
 }
 
 fn median_of(mut times: Vec<Duration>) -> Duration {
