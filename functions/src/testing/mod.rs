@@ -33,6 +33,20 @@ fn moto_binary() -> PathBuf {
     }
 }
 
+/// The Python that has moto: the interpreter beside `moto_server` in its venv, or the
+/// PATH's.
+fn moto_python() -> PathBuf {
+    let beside = moto_binary().with_file_name("python3");
+    if beside.exists() {
+        beside
+    } else {
+        "python3".into()
+    }
+}
+
+/// moto's server made to answer one request at a time (the script says why).
+const MOTO_SERIAL: &str = include_str!("moto_serial.py");
+
 pub struct Moto {
     _child: Child,
     pub endpoint: String,
@@ -44,8 +58,9 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new(moto_binary())
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = Command::new(moto_python())
+            .args(["-c", MOTO_SERIAL, "127.0.0.1", &port.to_string()])
+            .env("MOTO_PORT", port.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
