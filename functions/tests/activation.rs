@@ -11,6 +11,7 @@ use functions::outbox::provider::sandbox::SandboxProvider;
 use functions::outbox::{self as dispatcher, Channels};
 use functions::repo::unit_of_work::Change;
 use functions::repo::{addresses, members};
+use functions::service::activation;
 use functions::store::sqlite::SqliteStore;
 use functions::store::{ItemStore, StoreError, WriteOp};
 use functions::testing::Moto;
@@ -19,6 +20,7 @@ use shared::access::Role;
 use shared::address::LocalPart;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::{AlboStatus, CausaCancellazione};
+use shared::province::OrdineCode;
 use support::{ALBO_HEADER, Api, Interloper, Racing, albo_row, caller, cf};
 
 #[tokio::test]
@@ -603,6 +605,8 @@ enum Race {
     TakeAddress(&'static str),
     /// Cancels the member with this code from the Albo.
     Cancel(String),
+    /// Activates the mailbox of the member with this code (another secretariat's user).
+    Activate(String),
 }
 
 /// Another writer doing `race` once armed, at the first transaction after; the size of
@@ -664,6 +668,15 @@ impl Interloper for BulkRace {
                 };
                 let (ops, _, _) = change.into_ops(support::NOW.parse().unwrap())?;
                 store.transact(ops).await
+            }
+            Race::Activate(code) => {
+                let secretariat = caller(Role::Segreteria, None, Some("MI"));
+                let ordine = OrdineCode::parse("MI").unwrap();
+                let now = support::NOW.parse().unwrap();
+                activation::activate(store, &secretariat, ordine, code, now)
+                    .await
+                    .expect("the other writer activates the mailbox");
+                Ok(())
             }
         }
     }
@@ -758,7 +771,9 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
     // The first 25 rows together, refused (the first member was cancelled meanwhile);
     // rows 2 to 25 alone, then the 26th alone, then the 27th in a batch of its own.
     assert_eq!(racing.interloper.raced(), [vec![100], vec![4; 26]].concat());
-    assert_eq!(rows[0].0, "errore");
+    // Row 1 says what a first read would say now: a cancelled member is no longer the
+    // Ordine's to act on.
+    assert_eq!(rows[0], ("non-iscritto-ordine".to_owned(), String::new()));
     // The addresses promised to the refused batch are forgotten: no alias is skipped.
     let expected: Vec<(String, String)> = (1..=26)
         .map(|n| {
@@ -771,4 +786,31 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
         })
         .collect();
     assert_eq!(rows[1..], expected);
+}
+
+#[tokio::test]
+async fn a_member_activated_meanwhile_by_another_writer_is_reported_already_active() {
+    let people: Vec<(&str, &str, String)> = vec![
+        ("Anna", "Gialli", cf("Gialli", "Anna", 1)),
+        ("Bruno", "Blu", cf("Blu", "Bruno", 2)),
+        ("Carla", "Rossi", cf("Rossi", "Carla", 3)),
+    ];
+    let racing = Racing::new(BulkRace::new(Race::Activate(people[1].2.clone())));
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+
+    racing.interloper.arm();
+    let rows = bulk_activate(&api, &people).await;
+    // The three rows together, refused; then Anna and Carla alone. Bruno's row writes
+    // nothing: his mailbox is there.
+    assert_eq!(racing.interloper.raced(), [12, 4, 4]);
+    assert_eq!(
+        rows,
+        [
+            ("attivata", "anna.gialli@ingpec.eu"),
+            ("gia-attiva", "bruno.blu@ingpec.eu"),
+            ("attivata", "carla.rossi@ingpec.eu"),
+        ]
+        .map(|(esito, address)| (esito.to_owned(), address.to_owned()))
+    );
 }

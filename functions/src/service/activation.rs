@@ -13,7 +13,7 @@ use shared::api::{
 };
 use shared::catalog::Catalog;
 use shared::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
-use shared::lifecycle::{Mailbox, activation_eligibility};
+use shared::lifecycle::{ActivationError as LifecycleRefusal, Mailbox, activation_eligibility};
 use shared::member::FieldError;
 use shared::province::OrdineCode;
 use thiserror::Error;
@@ -419,10 +419,27 @@ async fn activated(
         catalog,
     )
     .await;
+    // Another writer may have acted on the member since the row was first read: the row
+    // then says what a first read now would say.
     match activated {
         Ok(mailbox) => Ok(RowOutcome::Attivata {
             indirizzo: mailbox.address,
         }),
+        Err(ActivationError::Refused(LifecycleRefusal::AlreadyHasMailbox)) => {
+            match member_of(store, caller, ordine, cf).await {
+                Ok(member) => match member.value.mailbox {
+                    Some(mailbox) => Ok(RowOutcome::GiaAttiva {
+                        indirizzo: mailbox.address,
+                    }),
+                    None => refused(report, ActivationError::Busy),
+                },
+                Err(e) => refused(report, e),
+            }
+        }
+        Err(ActivationError::Refused(LifecycleRefusal::NotRegistered)) => {
+            Ok(RowOutcome::NonIscritto)
+        }
+        Err(ActivationError::NotInOrdine(_)) => Ok(RowOutcome::NonIscrittoOrdine),
         Err(e) => refused(report, e),
     }
 }
