@@ -427,12 +427,14 @@ async fn activated(
         }),
         Err(ActivationError::Refused(LifecycleRefusal::AlreadyHasMailbox)) => {
             match member_of(store, caller, ordine, cf).await {
-                Ok(member) => match member.value.mailbox {
-                    Some(mailbox) => Ok(RowOutcome::GiaAttiva {
+                Ok(member) => match (member.value.has_open_mailbox(), member.value.mailbox) {
+                    (true, Some(mailbox)) => Ok(RowOutcome::GiaAttiva {
                         indirizzo: mailbox.address,
                     }),
-                    None => refused(report, ActivationError::Busy),
+                    // Closed again since: others keep changing him.
+                    _ => refused(report, ActivationError::Busy),
                 },
+                Err(ActivationError::NotInOrdine(_)) => Ok(RowOutcome::NonIscrittoOrdine),
                 Err(e) => refused(report, e),
             }
         }

@@ -33,15 +33,32 @@ fn moto_binary() -> PathBuf {
     }
 }
 
-/// The Python that has moto: the interpreter beside `moto_server` in its venv, or the
-/// PATH's.
+/// The Python that has moto: the interpreter `moto_server` names on its first line (its
+/// venv's), or the PATH's.
 fn moto_python() -> PathBuf {
-    let beside = moto_binary().with_file_name("python3");
-    if beside.exists() {
-        beside
+    let server = moto_binary();
+    let server = if server.is_absolute() {
+        server
     } else {
-        "python3".into()
-    }
+        std::env::var_os("PATH")
+            .map(|path| {
+                std::env::split_paths(&path)
+                    .map(|dir| dir.join(&server))
+                    .collect()
+            })
+            .unwrap_or_else(Vec::new)
+            .into_iter()
+            .find(|candidate: &PathBuf| candidate.exists())
+            .unwrap_or(server)
+    };
+    std::fs::read_to_string(&server)
+        .ok()
+        .and_then(|script| {
+            let interpreter = script.lines().next()?.strip_prefix("#!")?.trim().to_owned();
+            Some(PathBuf::from(interpreter))
+        })
+        .filter(|interpreter| interpreter.exists())
+        .unwrap_or_else(|| "python3".into())
 }
 
 /// moto's server made to answer one request at a time (the script says why).
@@ -58,8 +75,10 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new(moto_python())
+        let python = moto_python();
+        let mut child = Command::new(&python)
             .args(["-c", MOTO_SERIAL, "127.0.0.1", &port.to_string()])
+            .arg(std::process::id().to_string())
             .env("MOTO_PORT", port.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -68,6 +87,13 @@ impl Moto {
             .expect("moto_server is installed (cargo xtask test installs it)");
         let endpoint = format!("http://127.0.0.1:{port}");
         for _ in 0..150 {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "moto exited ({status}) before it listened: does {} have moto? \
+                     (cargo xtask test installs it)",
+                    python.display()
+                );
+            }
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_ok()

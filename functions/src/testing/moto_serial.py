@@ -9,7 +9,7 @@ does. Served one by one, moto keeps DynamoDB's atomicity.
 It also stops when the test that started it is gone, even killed (a timeout), instead
 of staying behind on a core.
 
-Usage: python3 moto_serial.py HOST PORT
+Usage: python3 moto_serial.py HOST PORT PARENT_PID
 """
 
 import os
@@ -17,12 +17,13 @@ import sys
 import threading
 import time
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import WSGIRequestHandler, run_simple
+
+try:
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+except ImportError:  # an older moto
+    MotoRequestHandler = WSGIRequestHandler
 
 
 def stop_when_orphaned(parent: int) -> None:
@@ -31,8 +32,8 @@ def stop_when_orphaned(parent: int) -> None:
     os._exit(0)
 
 
-threading.Thread(target=stop_when_orphaned, args=(os.getppid(),), daemon=True).start()
-host, port = sys.argv[1], int(sys.argv[2])
+host, port, parent = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+threading.Thread(target=stop_when_orphaned, args=(parent,), daemon=True).start()
 run_simple(
     host,
     port,
