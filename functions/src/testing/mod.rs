@@ -40,15 +40,10 @@ fn moto_python() -> PathBuf {
     let server = if server.is_absolute() {
         server
     } else {
-        std::env::var_os("PATH")
-            .map(|path| {
-                std::env::split_paths(&path)
-                    .map(|dir| dir.join(&server))
-                    .collect()
-            })
-            .unwrap_or_else(Vec::new)
-            .into_iter()
-            .find(|candidate: &PathBuf| candidate.exists())
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(&server))
+            .find(|candidate| candidate.exists())
             .unwrap_or(server)
     };
     std::fs::read_to_string(&server)
