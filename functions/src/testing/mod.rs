@@ -79,7 +79,7 @@ impl Moto {
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("moto_server is installed (cargo xtask test installs it)");
+            .expect("a Python starts for moto (cargo xtask test installs moto's venv)");
         let endpoint = format!("http://127.0.0.1:{port}");
         for _ in 0..150 {
             if let Ok(Some(status)) = child.try_wait() {
