@@ -10,6 +10,7 @@
 //!   Lambda binary.
 
 pub mod auth;
+pub mod aws;
 pub mod blob;
 pub mod clock;
 pub mod error;

@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use aws_config::BehaviorVersion;
 use functions::blob::s3::S3Blobs;
 use functions::outbox::provider::http::HttpProvider;
 use functions::store::dynamodb::DynamoStore;
@@ -15,7 +14,7 @@ use functions::{AppState, router, telemetry};
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     telemetry::init_json();
-    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let config = functions::aws::defaults().load().await;
     let store = DynamoStore::from_env(&config)?;
     // A table of another key layout is refused at start, not read wrongly.
     functions::repo::layout::refuse_other(&store).await?;

@@ -4,7 +4,6 @@
 //! with the bearer token `PEC_PROVIDER_TOKEN` if set), notices through SES from
 //! `PEC_MAIL_FROM` (an official sender). Each outcome is recorded on its entry.
 
-use aws_config::BehaviorVersion;
 use functions::outbox::mailer::{self, ses::SesMailer};
 use functions::outbox::provider::http::HttpProvider;
 use functions::outbox::{self, Channels};
@@ -15,7 +14,7 @@ use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
-    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let config = functions::aws::defaults().load().await;
     let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
     let from = std::env::var("PEC_MAIL_FROM").unwrap_or_else(|_| mailer::DEFAULT_SENDER.into());
     let store = DynamoStore::from_env(&config)?;

@@ -4,7 +4,6 @@
 //! Ordine's mailboxes in `PEC_TABLE` (renewals, expiries, closures), queueing reminders
 //! and provider commands in the outbox, whose stream wakes `pec-outbox`.
 
-use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_lambda_events::event::sqs::SqsEvent;
 use functions::store::dynamodb::DynamoStore;
@@ -20,7 +19,7 @@ const ATTEMPTS: u32 = 6;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
-    let config = aws_config::defaults(BehaviorVersion::latest())
+    let config = functions::aws::defaults()
         .retry_config(RetryConfig::adaptive().with_max_attempts(ATTEMPTS))
         .load()
         .await;
