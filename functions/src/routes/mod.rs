@@ -192,9 +192,9 @@ impl ModeQuery {
     }
 }
 
-/// The documented routes of the deployed API, and their OpenAPI document.
-pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (routes, mut spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The deployed API's routes, each registered with its OpenAPI operation.
+fn merged() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(catalogo::router())
         .merge(iscritto::router())
         .merge(ordine::router())
@@ -203,7 +203,11 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(pagamenti::router())
         .merge(richieste::router())
         .merge(gestore::router())
-        .split_for_parts();
+}
+
+/// The documented routes of the deployed API, and their OpenAPI document.
+pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut spec) = merged().split_for_parts();
     // On the whole document: the operations exist only once the routes are merged.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);
     utoipa::Modify::modify(&PathDomains, &mut spec);
@@ -211,9 +215,10 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// Every route of the API, under `/api`, with its layers: the envelope on every error, the
-/// security headers, the time limit.
+/// security headers, the time limit. The document is not finished here: a Lambda function
+/// starting does not serve it.
 pub fn router(state: AppState) -> Router {
-    api(documented().0, state)
+    api(merged().into(), state)
 }
 
 /// `routes` as the API serves them (the local server adds its own login to them).
