@@ -16,7 +16,7 @@ use functions::store::sqlite::SqliteStore;
 use functions::store::{ItemStore, StoreError, WriteOp};
 use functions::testing::Moto;
 use serde_json::json;
-use shared::access::Role;
+use shared::access::{Caller, Role};
 use shared::address::LocalPart;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::{AlboStatus, CausaCancellazione};
@@ -607,6 +607,8 @@ enum Race {
     Cancel(String),
     /// Activates the mailbox of the member with this code (another secretariat's user).
     Activate(String),
+    /// Activates the mailbox of the member with this code, then cancels him from the Albo.
+    ActivateAndCancel(String),
 }
 
 /// Another writer doing `race` once armed, at the first transaction after; the size of
@@ -651,35 +653,47 @@ impl Interloper for BulkRace {
                 let (_, reserve) = addresses::reserve(&base, 1, "ordine:MI").unwrap();
                 store.transact(vec![reserve]).await
             }
-            Race::Cancel(code) => {
-                let cf = CodiceFiscale::parse(code).unwrap();
-                let member = members::get(store, &cf).await?.unwrap();
-                let mut after = member.value.clone();
-                after.albo.stato = AlboStatus::Cancellato {
-                    dal: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
-                    causa: CausaCancellazione::Dimissioni,
-                };
-                let change = Change {
-                    before: Some(member),
-                    after,
-                    effects: Vec::new(),
-                    actor: shared::audit::Actor::Fondazione("test".into()),
-                    action: "albo: stato nell'Albo".into(),
-                };
-                let (ops, _, _) = change.into_ops(support::NOW.parse().unwrap())?;
-                store.transact(ops).await
-            }
+            Race::Cancel(code) => cancel(store, code).await,
             Race::Activate(code) => {
-                let secretariat = caller(Role::Segreteria, None, Some("MI"));
-                let ordine = OrdineCode::parse("MI").unwrap();
-                let now = support::NOW.parse().unwrap();
-                activation::activate(store, &secretariat, ordine, code, now)
-                    .await
-                    .expect("the other writer activates the mailbox");
+                activate(store, code).await;
                 Ok(())
+            }
+            Race::ActivateAndCancel(code) => {
+                activate(store, code).await;
+                cancel(store, code).await
             }
         }
     }
+}
+
+/// Cancels the member with `code` from the Albo, as its feed does.
+async fn cancel(store: &dyn ItemStore, code: &str) -> Result<(), StoreError> {
+    let cf = CodiceFiscale::parse(code).unwrap();
+    let member = members::get(store, &cf).await?.unwrap();
+    let mut after = member.value.clone();
+    after.albo.stato = AlboStatus::Cancellato {
+        dal: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+        causa: CausaCancellazione::Dimissioni,
+    };
+    let change = Change {
+        before: Some(member),
+        after,
+        effects: Vec::new(),
+        actor: shared::audit::Actor::Fondazione("test".into()),
+        action: "albo: stato nell'Albo".into(),
+    };
+    let (ops, _, _) = change.into_ops(support::NOW.parse().unwrap())?;
+    store.transact(ops).await
+}
+
+/// Activates the mailbox of the member with `code`, as Milan's secretariat.
+async fn activate(store: &dyn ItemStore, code: &str) {
+    let secretariat = caller(Role::Segreteria, None, Some("MI"));
+    let ordine = OrdineCode::parse("MI").unwrap();
+    let now = support::NOW.parse().unwrap();
+    activation::activate(store, &secretariat, ordine, code, now)
+        .await
+        .expect("the other writer activates the mailbox");
 }
 
 /// Registers `people` (nome, cognome, code) in Milan.
@@ -699,7 +713,16 @@ async fn register(api: &Api, people: &[(&str, &str, String)]) {
 
 /// Milan's secretariat activates `people` from one file: each row's outcome and address.
 async fn bulk_activate(api: &Api, people: &[(&str, &str, String)]) -> Vec<(String, String)> {
-    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    bulk_activate_as(api, &caller(Role::Segreteria, None, Some("MI")), people).await
+}
+
+/// `who` activates `people` in Milan from one file: each row's outcome and address.
+async fn bulk_activate_as(
+    api: &Api,
+    who: &Caller,
+    people: &[(&str, &str, String)],
+) -> Vec<(String, String)> {
+    let mi = api.token(who);
     let mut modello = String::from("nome,cognome,codice_fiscale\n");
     for (nome, cognome, code) in people {
         modello.push_str(&format!("{nome},{cognome},{code}\n"));
@@ -803,6 +826,35 @@ async fn a_member_activated_meanwhile_by_another_writer_is_reported_already_acti
     let rows = bulk_activate(&api, &people).await;
     // The three rows together, refused; then Anna and Carla alone. Bruno's row writes
     // nothing: his mailbox is there.
+    assert_eq!(racing.interloper.raced(), [12, 4, 4]);
+    assert_eq!(
+        rows,
+        [
+            ("attivata", "anna.gialli@ingpec.eu"),
+            ("gia-attiva", "bruno.blu@ingpec.eu"),
+            ("attivata", "carla.rossi@ingpec.eu"),
+        ]
+        .map(|(esito, address)| (esito.to_owned(), address.to_owned()))
+    );
+}
+
+#[tokio::test]
+async fn a_fondazione_bulk_activation_reports_a_member_activated_and_cancelled_meanwhile_as_already_active()
+ {
+    let people: Vec<(&str, &str, String)> = vec![
+        ("Anna", "Gialli", cf("Gialli", "Anna", 1)),
+        ("Bruno", "Blu", cf("Blu", "Bruno", 2)),
+        ("Carla", "Rossi", cf("Rossi", "Carla", 3)),
+    ];
+    let racing = Racing::new(BulkRace::new(Race::ActivateAndCancel(people[1].2.clone())));
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+
+    racing.interloper.arm();
+    let fondazione = caller(Role::Fondazione, None, None);
+    let rows = bulk_activate_as(&api, &fondazione, &people).await;
+    // The Fondazione still sees Bruno, cancelled, and his mailbox, open: a first read
+    // would say "già attiva", and so does the row read again.
     assert_eq!(racing.interloper.raced(), [12, 4, 4]);
     assert_eq!(
         rows,

@@ -13,7 +13,7 @@ use shared::api::{
 };
 use shared::catalog::Catalog;
 use shared::codice_fiscale::{CodiceFiscale, CodiceFiscaleError};
-use shared::lifecycle::{ActivationError as LifecycleRefusal, Mailbox, activation_eligibility};
+use shared::lifecycle::{Mailbox, activation_eligibility};
 use shared::member::FieldError;
 use shared::province::OrdineCode;
 use thiserror::Error;
@@ -242,8 +242,8 @@ pub async fn bulk(
         let input = row.anagrafica();
         let mut report = RowReport::of_row(row.line, &input);
         // Only who the row names matters: the mailbox is made from the Albo's record.
-        let (nome, cognome, cf) = match input.identity() {
-            Ok(identity) => identity,
+        let named = match input.identity() {
+            Ok((nome, cognome, cf)) => Named { nome, cognome, cf },
             Err(errors) => {
                 report.errori = errors;
                 reports.push(report);
@@ -251,7 +251,7 @@ pub async fn bulk(
             }
         };
         // The same code twice; an omocodic variant is another person, and passes.
-        if let Some(first) = seen.insert(cf.clone(), row.line) {
+        if let Some(first) = seen.insert(named.cf.clone(), row.line) {
             report.errori.push(FieldError::new(
                 "codice_fiscale",
                 format!("Lo stesso codice fiscale compare già alla riga {first}."),
@@ -259,7 +259,7 @@ pub async fn bulk(
             reports.push(report);
             continue;
         }
-        let member = match member_of(store, caller, ordine, &cf).await {
+        let member = match member_of(store, caller, ordine, &named.cf).await {
             Err(ActivationError::NotInOrdine(_)) => {
                 report.outcome = RowOutcome::NonIscrittoOrdine;
                 reports.push(report);
@@ -269,21 +269,8 @@ pub async fn bulk(
             Ok(member) => member,
         };
         let record = &member.value;
-        report.outcome = if !record.anagrafica.same_name(&nome, &cognome) {
-            report.errori.push(FieldError::new(
-                "cognome",
-                format!(
-                    "Nome e cognome non corrispondono all'Albo ({} {}).",
-                    record.anagrafica.nome, record.anagrafica.cognome
-                ),
-            ));
-            RowOutcome::Errore
-        } else if let (true, Some(mailbox)) = (record.has_open_mailbox(), &record.mailbox) {
-            RowOutcome::GiaAttiva {
-                indirizzo: mailbox.address.clone(),
-            }
-        } else if !record.albo.stato.is_registered() {
-            RowOutcome::NonIscritto
+        report.outcome = if let Some(outcome) = settled(record, &named, &mut report) {
+            outcome
         } else {
             match mode {
                 Mode::DryRun => match next_address(store, record, &mut promised).await {
@@ -314,12 +301,12 @@ pub async fn bulk(
                                     .await?
                             {
                                 promised.clear();
-                                activated(store, caller, ordine, &cf, now, &catalog, &mut report)
+                                activated(store, caller, ordine, &named, now, &catalog, &mut report)
                                     .await?
                             } else {
                                 batch.rows.push(Pending {
                                     report: reports.len(),
-                                    cf,
+                                    named,
                                     planned,
                                 });
                                 // Set by the flush that writes the batch.
@@ -347,7 +334,7 @@ struct Batch {
 struct Pending {
     /// Where the row's report is.
     report: usize,
-    cf: CodiceFiscale,
+    named: Named,
     planned: Planned,
 }
 
@@ -389,7 +376,7 @@ impl Batch {
                 for row in self.rows.drain(..) {
                     let report = &mut reports[row.report];
                     report.outcome =
-                        activated(store, caller, ordine, &row.cf, now, catalog, report).await?;
+                        activated(store, caller, ordine, &row.named, now, catalog, report).await?;
                 }
                 Ok(false)
             }
@@ -398,50 +385,75 @@ impl Batch {
     }
 }
 
-/// A row's mailbox activated on its own, or why not.
+/// What a row comes to without an activation, from its member as read: a name other than
+/// the Albo's, a mailbox already open, a member no longer registered. `None`: his mailbox
+/// may be activated.
+fn settled(record: &MemberRecord, named: &Named, report: &mut RowReport) -> Option<RowOutcome> {
+    if !record.anagrafica.same_name(&named.nome, &named.cognome) {
+        report.errori.push(FieldError::new(
+            "cognome",
+            format!(
+                "Nome e cognome non corrispondono all'Albo ({} {}).",
+                record.anagrafica.nome, record.anagrafica.cognome
+            ),
+        ));
+        Some(RowOutcome::Errore)
+    } else if let (true, Some(mailbox)) = (record.has_open_mailbox(), &record.mailbox) {
+        Some(RowOutcome::GiaAttiva {
+            indirizzo: mailbox.address.clone(),
+        })
+    } else if !record.albo.stato.is_registered() {
+        Some(RowOutcome::NonIscritto)
+    } else {
+        None
+    }
+}
+
+/// Who a row names, as read from the file.
+struct Named {
+    nome: String,
+    cognome: String,
+    cf: CodiceFiscale,
+}
+
+/// A row's mailbox activated on its own, after its batch met another writer: the member is
+/// read again, and the row says what a first read says now, or is activated.
 async fn activated(
     store: &dyn ItemStore,
     caller: &Caller,
     ordine: OrdineCode,
-    cf: &CodiceFiscale,
+    named: &Named,
     now: DateTime<Utc>,
     catalog: &Catalog,
     report: &mut RowReport,
 ) -> Result<RowOutcome, ActivationError> {
+    let member = match member_of(store, caller, ordine, &named.cf).await {
+        Ok(member) => member,
+        Err(ActivationError::NotInOrdine(_)) => return Ok(RowOutcome::NonIscrittoOrdine),
+        Err(e) => return refused(report, e),
+    };
+    if let Some(outcome) = settled(&member.value, named, report) {
+        return Ok(outcome);
+    }
     let activated = activate_under(
         store,
         caller,
         ordine,
-        cf,
+        &named.cf,
         now,
         ACTIVATION,
         |_| Ok(Vec::new()),
         catalog,
     )
     .await;
-    // Another writer may have acted on the member since the row was first read: the row
-    // then says what a first read now would say.
     match activated {
         Ok(mailbox) => Ok(RowOutcome::Attivata {
             indirizzo: mailbox.address,
         }),
-        Err(ActivationError::Refused(LifecycleRefusal::AlreadyHasMailbox)) => {
-            match member_of(store, caller, ordine, cf).await {
-                Ok(member) => match (member.value.has_open_mailbox(), member.value.mailbox) {
-                    (true, Some(mailbox)) => Ok(RowOutcome::GiaAttiva {
-                        indirizzo: mailbox.address,
-                    }),
-                    // Closed again since: others keep changing him.
-                    _ => refused(report, ActivationError::Busy),
-                },
-                Err(ActivationError::NotInOrdine(_)) => Ok(RowOutcome::NonIscrittoOrdine),
-                Err(e) => refused(report, e),
-            }
+        // Changed again since the read above: others keep changing him.
+        Err(ActivationError::Refused(_) | ActivationError::NotInOrdine(_)) => {
+            refused(report, ActivationError::Busy)
         }
-        Err(ActivationError::Refused(LifecycleRefusal::NotRegistered)) => {
-            Ok(RowOutcome::NonIscritto)
-        }
-        Err(ActivationError::NotInOrdine(_)) => Ok(RowOutcome::NonIscrittoOrdine),
         Err(e) => refused(report, e),
     }
 }
