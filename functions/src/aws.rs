@@ -3,12 +3,13 @@
 //! The SDK's default HTTPS client trusts the system's roots: at every start it reads and
 //! parses each certificate in the system bundle and directory, about 6 ms of CPU on
 //! Debian's 146 roots (measured with `perf stat`, the start with them against the start
-//! with one), the largest part of a function's start after the runtime itself. The
-//! functions only ever talk to AWS's endpoints (DynamoDB, S3, SES, SQS), and every AWS
-//! endpoint's certificate chains to Amazon Trust Services: its four roots and Starfield's
-//! services root, which cross-signs them for older clients
-//! (<https://www.amazontrust.com/repository/>). Those five are the trust store, compiled in:
-//! a smaller trust surface, and five certificates to parse.
+//! with one), the largest part of a function's start after the runtime itself. This
+//! client only ever talks to AWS's endpoints (DynamoDB, S3, SES, SQS; Stripe and the mail
+//! provider have their own reqwest clients), and every AWS endpoint's certificate chains
+//! to Amazon Trust Services: its four roots and Starfield's services root, which
+//! cross-signs them for older clients (<https://www.amazontrust.com/repository/>). Those
+//! five are the trust store, compiled in: a smaller trust surface, and five certificates
+//! to parse.
 
 use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_smithy_http_client::Builder;
@@ -41,39 +42,56 @@ mod tests {
     use der::Decode;
     use rustls_pki_types::CertificateDer;
     use rustls_pki_types::pem::PemObject;
+    use sha2::{Digest, Sha256};
     use x509_cert::Certificate;
 
     use super::AMAZON_TRUST_SERVICES;
 
+    /// Each root by name and SHA-256 fingerprint, as Amazon Trust Services publishes them.
+    const ROOTS: [(&str, &str); 5] = [
+        (
+            "Amazon Root CA 1",
+            "8ecde6884f3d87b1125ba31ac3fcb13d7016de7f57cc904fe1cb97c6ae98196e",
+        ),
+        (
+            "Amazon Root CA 2",
+            "1ba5b2aa8c65401a82960118f80bec4f62304d83cec4713a19c39c011ea46db4",
+        ),
+        (
+            "Amazon Root CA 3",
+            "18ce6cfe7bf14e60b2e347b8dfe868cb31d02ebb3ada271569f50343b46db3a4",
+        ),
+        (
+            "Amazon Root CA 4",
+            "e35d28419ed02025cfa69038cd623962458da5c695fbdea3c22b0bfb25897092",
+        ),
+        (
+            "Starfield Services Root Certificate Authority - G2",
+            "568d6905a2c88708a4b3025190edcfedb1974a606a13c6e5290fcb2ae63edab5",
+        ),
+    ];
+
     /// The SDK parses the bundle when it builds a connection, and panics on a bad one: every
-    /// block must be a certificate, and each one a root that AWS names.
+    /// block must be a certificate, and each one a root of Amazon's, by its fingerprint.
     #[test]
     fn the_trust_store_is_amazon_trust_services_five_roots() {
         let ders = CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .expect("every block is a PEM certificate");
-        let mut names: Vec<String> = ders
-            .iter()
-            .map(|der| {
-                let cert = Certificate::from_der(der).expect("a DER certificate");
-                let tbs = &cert.tbs_certificate;
-                assert_eq!(tbs.subject, tbs.issuer, "a self-signed root");
-                let until = tbs.validity.not_after.to_unix_duration().as_secs();
-                // 2037-01-01: each root outlives any deploy of this code.
-                assert!(until >= 2_114_380_800, "{} expires too soon", tbs.subject);
-                tbs.subject.to_string()
-            })
-            .collect();
-        names.sort();
-        assert_eq!(names.len(), 5, "{names:?}");
-        for (name, expected) in names.iter().zip([
-            "Amazon Root CA 1",
-            "Amazon Root CA 2",
-            "Amazon Root CA 3",
-            "Amazon Root CA 4",
-            "Starfield Services Root Certificate Authority - G2",
-        ]) {
-            assert!(name.contains(&format!("CN={expected}")), "{name}");
+        assert_eq!(ders.len(), ROOTS.len());
+        for (der, (name, fingerprint)) in ders.iter().zip(ROOTS) {
+            assert_eq!(hex::encode(Sha256::digest(der)), fingerprint, "{name}");
+            let cert = Certificate::from_der(der).expect("a DER certificate");
+            let tbs = &cert.tbs_certificate;
+            assert!(
+                tbs.subject.to_string().contains(&format!("CN={name}")),
+                "{}",
+                tbs.subject
+            );
+            assert_eq!(tbs.subject, tbs.issuer, "a self-signed root");
+            let until = tbs.validity.not_after.to_unix_duration().as_secs();
+            // 2037-01-01: each root outlives any deploy of this code.
+            assert!(until >= 2_114_380_800, "{name} expires too soon");
         }
     }
 }

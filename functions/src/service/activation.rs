@@ -427,12 +427,7 @@ async fn activated(
     catalog: &Catalog,
     report: &mut RowReport,
 ) -> Result<RowOutcome, ActivationError> {
-    let member = match member_of(store, caller, ordine, &named.cf).await {
-        Ok(member) => member,
-        Err(ActivationError::NotInOrdine(_)) => return Ok(RowOutcome::NonIscrittoOrdine),
-        Err(e) => return refused(report, e),
-    };
-    if let Some(outcome) = settled(&member.value, named, report) {
+    if let Some(outcome) = settled_now(store, caller, ordine, named, report).await? {
         return Ok(outcome);
     }
     let activated = activate_under(
@@ -450,11 +445,31 @@ async fn activated(
         Ok(mailbox) => Ok(RowOutcome::Attivata {
             indirizzo: mailbox.address,
         }),
-        // Changed again since the read above: others keep changing him.
+        // Changed again while being activated (another copy of the file, say): what a read
+        // says now; busy only if he may still be activated.
         Err(ActivationError::Refused(_) | ActivationError::NotInOrdine(_)) => {
-            refused(report, ActivationError::Busy)
+            match settled_now(store, caller, ordine, named, report).await? {
+                Some(outcome) => Ok(outcome),
+                None => refused(report, ActivationError::Busy),
+            }
         }
         Err(e) => refused(report, e),
+    }
+}
+
+/// [`settled`] on the member as read now; a member out of the Ordine's reach settles as not
+/// registered there.
+async fn settled_now(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    ordine: OrdineCode,
+    named: &Named,
+    report: &mut RowReport,
+) -> Result<Option<RowOutcome>, ActivationError> {
+    match member_of(store, caller, ordine, &named.cf).await {
+        Ok(member) => Ok(settled(&member.value, named, report)),
+        Err(ActivationError::NotInOrdine(_)) => Ok(Some(RowOutcome::NonIscrittoOrdine)),
+        Err(e) => refused(report, e).map(Some),
     }
 }
 
