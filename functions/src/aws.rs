@@ -17,15 +17,14 @@ use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
 /// Amazon Root CA 1 to 4 and Starfield Services Root Certificate Authority - G2, in PEM.
-pub const AMAZON_TRUST_SERVICES: &str = include_str!("aws/amazon-trust-services.pem");
+const AMAZON_TRUST_SERVICES: &str = include_str!("aws/amazon-trust-services.pem");
 
 /// The SDK's configuration loader with its HTTPS client (rustls on aws-lc, as the default
 /// one) trusting only Amazon Trust Services' roots, and no proxy: Lambda reaches AWS
 /// directly. Each function adds its own settings (retries) and loads it.
 pub fn defaults() -> ConfigLoader {
-    let trust = TrustStore::empty()
-        .with_native_roots(false)
-        .with_pem_certificate(AMAZON_TRUST_SERVICES.as_bytes());
+    // An empty store has the system's roots off.
+    let trust = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES.as_bytes());
     let context = TlsContext::builder()
         .with_trust_store(trust)
         .build()
