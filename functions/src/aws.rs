@@ -19,9 +19,13 @@ use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 /// Amazon Root CA 1 to 4 and Starfield Services Root Certificate Authority - G2, in PEM.
 const AMAZON_TRUST_SERVICES: &str = include_str!("aws/amazon-trust-services.pem");
 
-/// The SDK's configuration loader with its HTTPS client (rustls on aws-lc, as the default
-/// one) trusting only Amazon Trust Services' roots, and no proxy: Lambda reaches AWS
-/// directly. Each function adds its own settings (retries) and loads it.
+/// The SDK's configuration loader with its HTTPS client trusting only Amazon Trust
+/// Services' roots, and no proxy: Lambda reaches AWS directly. Each function adds its own
+/// settings (retries) and loads it.
+///
+/// The client's rustls runs on ring, as reqwest's (Stripe, the mail provider) does: the
+/// SDK's default, aws-lc, would be a second cryptographic library in every binary, about
+/// 1 MB of each function's zip.
 pub fn defaults() -> ConfigLoader {
     // An empty store has the system's roots off.
     let trust = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES.as_bytes());
@@ -30,7 +34,7 @@ pub fn defaults() -> ConfigLoader {
         .build()
         .expect("a trust store without extra server names builds");
     let https = Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .tls_context(context)
         .build_https();
     aws_config::defaults(BehaviorVersion::latest()).http_client(https)

@@ -213,6 +213,46 @@ async fn on_lambda_the_caller_comes_from_the_authorizer_claims() {
     assert_eq!(login.status(), 404);
 }
 
+/// The deployed router registers the operations without their documents: each documented
+/// operation is routed there as on the local server, none answers as unknown.
+#[tokio::test]
+async fn on_lambda_every_documented_operation_is_routed() {
+    let (_, spec) = functions::routes::documented();
+    let spec = serde_json::to_value(spec).unwrap();
+    let router = functions::router(lambda_state());
+    let mut routed = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let concrete = path
+            .split('/')
+            .map(|segment| match segment {
+                "{ordine}" => "MI",
+                "{codice_fiscale}" => "RSSMRA85T10A562S",
+                parameter if parameter.starts_with('{') => "1",
+                segment => segment,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in item.as_object().unwrap().keys() {
+            let request = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&concrete)
+                .body(Body::empty())
+                .unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            assert_ne!(response.status(), 405, "{method} {path}");
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            assert_ne!(
+                body["message"], "Questa operazione non esiste.",
+                "{method} {path} is not routed"
+            );
+            routed += 1;
+        }
+    }
+    // The document lists every operation (the access matrix pins them).
+    assert!(routed > 70, "only {routed} operations documented");
+}
+
 #[tokio::test]
 async fn the_ses_mailer_sends_from_a_verified_sender_and_reports_refusals() {
     let moto = Moto::start().await;

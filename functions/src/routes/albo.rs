@@ -6,20 +6,17 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use shared::access::Caller;
 use shared::api::{ApiError, ErrorCode, RowOutcome};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::ModeQuery;
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, CfParam, Query, Upload};
 use crate::http::idempotency;
 use crate::service::albo::{self, AlboInput, AlboMember};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(import))
-        .routes(routes!(upsert))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes.add(operations!(import)).add(operations!(upsert))
 }
 
 /// Imports members from a CSV (Modello Anagrafiche columns plus ordine,

@@ -7,19 +7,18 @@ use axum::Json;
 use axum::extract::State;
 use shared::api::{CatalogResponse, Health};
 use shared::catalog::{Quote, QuoteRequest, SERVICE_CHARACTERISTICS};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(health))
-        .routes(routes!(catalog))
-        .routes(routes!(quote))
-        .routes(routes!(openapi))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(health))
+        .add(operations!(catalog))
+        .add(operations!(quote))
+        .add(operations!(openapi))
 }
 
 /// Whether the API answers, and its version.

@@ -14,9 +14,8 @@ use shared::api::{
 use shared::codice_fiscale::CodiceFiscale;
 use shared::disdetta::Disdetta;
 use shared::order::Order;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
@@ -24,38 +23,38 @@ use crate::service::contratto::{Deps, revisione};
 use crate::service::{acquisti, audit, code, directory, disdetta, overview};
 use crate::verifica;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(search))
-        .routes(routes!(ordini))
-        .routes(routes!(last_verifica))
-        .routes(routes!(audit_log))
-        .routes(routes!(review_queue))
-        .routes(routes!(review_file))
-        .routes(routes!(review_decision))
-        .routes(routes!(orders_of_month))
-        .routes(routes!(orders_export))
-        .routes(routes!(refund))
-        .routes(routes!(invoice_register))
-        .routes(routes!(member_timeline))
-        .routes(routes!(send_invoices))
-        .routes(routes!(disdette_queue))
-        .routes(routes!(deaths_queue))
-        .routes(routes!(queue_counts))
-        .routes(routes!(parked_commands))
-        .routes(routes!(create_ordini_mailboxes))
-        .routes(routes!(blocked_mailboxes))
-        .routes(routes!(block_mailbox))
-        .routes(routes!(unblock_mailbox))
-        .routes(routes!(retry_command))
-        .routes(routes!(discard_command))
-        .routes(routes!(disdetta_decision))
-        .routes(routes!(late_requests))
-        .routes(routes!(firme_nationwide))
-        .routes(routes!(firme_counts))
-        .routes(routes!(heirs_document))
-        .routes(routes!(publish_listino))
-        .routes(routes!(import_pannello))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(search))
+        .add(operations!(ordini))
+        .add(operations!(last_verifica))
+        .add(operations!(audit_log))
+        .add(operations!(review_queue))
+        .add(operations!(review_file))
+        .add(operations!(review_decision))
+        .add(operations!(orders_of_month))
+        .add(operations!(orders_export))
+        .add(operations!(refund))
+        .add(operations!(invoice_register))
+        .add(operations!(member_timeline))
+        .add(operations!(send_invoices))
+        .add(operations!(disdette_queue))
+        .add(operations!(deaths_queue))
+        .add(operations!(queue_counts))
+        .add(operations!(parked_commands))
+        .add(operations!(create_ordini_mailboxes))
+        .add(operations!(blocked_mailboxes))
+        .add(operations!(block_mailbox))
+        .add(operations!(unblock_mailbox))
+        .add(operations!(retry_command))
+        .add(operations!(discard_command))
+        .add(operations!(disdetta_decision))
+        .add(operations!(late_requests))
+        .add(operations!(firme_nationwide))
+        .add(operations!(firme_counts))
+        .add(operations!(heirs_document))
+        .add(operations!(publish_listino))
+        .add(operations!(import_pannello))
 }
 
 /// The deceased holders whose mailbox is still open, oldest death first (Fondazione).

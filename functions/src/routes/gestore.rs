@@ -6,15 +6,14 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use shared::api::EsitoEventoGestore;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::service::gestore;
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(event))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes.add(operations!(event))
 }
 
 /// A mailbox the provider blocked or unblocked, signed in `Gestore-Signature`.

@@ -14,9 +14,8 @@ use shared::api::{
 use shared::disdetta::Disdetta;
 use shared::firma_digitale::RichiestaFirma;
 use shared::order::Order;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, Query};
@@ -24,27 +23,27 @@ use crate::http::idempotency;
 use crate::service::contratto::{self, Deps};
 use crate::service::{acquisti, disdetta, firme, primo_accesso, profile};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(me))
-        .routes(routes!(update_profile))
-        .routes(routes!(update_recovery))
-        .routes(routes!(history))
-        .routes(routes!(first_access, first_access_step))
-        .routes(routes!(contract))
-        .routes(routes!(contract_document))
-        .routes(routes!(prepare_upload))
-        .routes(routes!(verify_upload))
-        .routes(routes!(own_orders, create_order))
-        .routes(routes!(own_order))
-        .routes(routes!(cancel_order))
-        .routes(routes!(pay_order))
-        .routes(routes!(order_receipt))
-        .routes(routes!(order_invoice))
-        .routes(routes!(timeline))
-        .routes(routes!(disdetta_view, disdetta_request))
-        .routes(routes!(firma_view))
-        .routes(routes!(firma_request))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(me))
+        .add(operations!(update_profile))
+        .add(operations!(update_recovery))
+        .add(operations!(history))
+        .add(operations!(first_access, first_access_step))
+        .add(operations!(contract))
+        .add(operations!(contract_document))
+        .add(operations!(prepare_upload))
+        .add(operations!(verify_upload))
+        .add(operations!(own_orders, create_order))
+        .add(operations!(own_order))
+        .add(operations!(cancel_order))
+        .add(operations!(pay_order))
+        .add(operations!(order_receipt))
+        .add(operations!(order_invoice))
+        .add(operations!(timeline))
+        .add(operations!(disdetta_view, disdetta_request))
+        .add(operations!(firma_view))
+        .add(operations!(firma_request))
 }
 
 /// The digital-signature convention: the fees in force, the member's requests and his

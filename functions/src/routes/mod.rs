@@ -1,6 +1,6 @@
 //! The API's routes, one module per area, as the SAM template deploys them (a Lambda
-//! function per area, the operation's tag naming it). Each handler is registered with
-//! utoipa-axum's `routes!`, so the router and the OpenAPI document come from one list.
+//! function per area, the operation's tag naming it). Each handler is listed once with
+//! `operations!`, so the router and the OpenAPI document come from one list (`register`).
 //! Handlers only extract typed values and call a use case.
 
 mod albo;
@@ -10,6 +10,7 @@ mod gestore;
 mod iscritto;
 mod ordine;
 mod pagamenti;
+mod register;
 mod richieste;
 
 use axum::Router;
@@ -23,6 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 
+use self::register::Routes;
 use crate::AppState;
 use crate::error::AppError;
 use crate::http;
@@ -192,22 +194,25 @@ impl ModeQuery {
     }
 }
 
-/// The deployed API's routes, each registered with its OpenAPI operation.
-fn merged() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(catalogo::router())
-        .merge(iscritto::router())
-        .merge(ordine::router())
-        .merge(fondazione::router())
-        .merge(albo::router())
-        .merge(pagamenti::router())
-        .merge(richieste::router())
-        .merge(gestore::router())
+/// The deployed API's routes, added to `routes`.
+fn merged<R: Routes>(routes: R) -> R {
+    let areas = [
+        catalogo::router,
+        iscritto::router,
+        ordine::router,
+        fondazione::router,
+        albo::router,
+        pagamenti::router,
+        richieste::router,
+        gestore::router,
+    ];
+    areas.into_iter().fold(routes, |routes, area| area(routes))
 }
 
 /// The documented routes of the deployed API, and their OpenAPI document.
 pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (routes, mut spec) = merged().split_for_parts();
+    let (routes, mut spec) =
+        merged(OpenApiRouter::with_openapi(ApiDoc::openapi())).split_for_parts();
     // On the whole document: the operations exist only once the routes are merged.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);
     utoipa::Modify::modify(&PathDomains, &mut spec);
@@ -215,10 +220,10 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// Every route of the API, under `/api`, with its layers: the envelope on every error, the
-/// security headers, the time limit. The document is not finished here: a Lambda function
-/// starting does not serve it.
+/// security headers, the time limit. Registered plain: a Lambda function starting does not
+/// serve the document (`GET /api/openapi.json` makes it once, when first asked).
 pub fn router(state: AppState) -> Router {
-    api(merged().into(), state)
+    api(merged(Router::new()), state)
 }
 
 /// `routes` as the API serves them (the local server adds its own login to them).

@@ -16,35 +16,34 @@ use shared::api::{
 use shared::firma_digitale::{PassoFirma, RichiestaFirma};
 use shared::ordine::{OrdineProfiloUpdate, OrdineProfiloView};
 use shared::richiesta::RichiestaAttivazione;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use super::ModeQuery;
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract::{self, CfParam, NumeroParam, OrdineParam, Query, Upload};
 use crate::http::idempotency;
 use crate::service::{activation, directory, domicilio, firme, ordine, richieste};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(member))
-        .routes(routes!(export))
-        .routes(routes!(mailbox))
-        .routes(routes!(profilo, update_profilo))
-        .routes(routes!(activate))
-        .routes(routes!(preview))
-        .routes(routes!(bulk))
-        .routes(routes!(domicilio_report))
-        .routes(routes!(domicilio_export))
-        .routes(routes!(record_diffida))
-        .routes(routes!(richieste_queue))
-        .routes(routes!(richiesta_document))
-        .routes(routes!(richiesta_decision))
-        .routes(routes!(firme_list))
-        .routes(routes!(firme_register))
-        .routes(routes!(firma_step))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(list))
+        .add(operations!(member))
+        .add(operations!(export))
+        .add(operations!(mailbox))
+        .add(operations!(profilo, update_profilo))
+        .add(operations!(activate))
+        .add(operations!(preview))
+        .add(operations!(bulk))
+        .add(operations!(domicilio_report))
+        .add(operations!(domicilio_export))
+        .add(operations!(record_diffida))
+        .add(operations!(richieste_queue))
+        .add(operations!(richiesta_document))
+        .add(operations!(richiesta_decision))
+        .add(operations!(firme_list))
+        .add(operations!(firme_register))
+        .add(operations!(firma_step))
 }
 
 /// The Ordine's digital-signature requests in one state (`in-attesa` by default), the

@@ -9,19 +9,18 @@ use shared::api::{
     DisdettaErediForm, DisdettaRicevuta, DocumentoDaInviare, DocumentoPronto,
     RichiestaAttivazioneForm, RichiestaRicevuta,
 };
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
+use super::register::{Routes, operations};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http::extract;
 use crate::service::{documenti, eredi, richieste};
 
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(prepare_document))
-        .routes(routes!(submit))
-        .routes(routes!(heirs_disdetta))
+pub fn router<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(prepare_document))
+        .add(operations!(submit))
+        .add(operations!(heirs_disdetta))
 }
 
 /// Files the heirs' request to close a deceased holder's mailbox, with the death

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 use tokio::process::{Child, Command};
 
@@ -105,7 +105,7 @@ impl Moto {
 
     /// The SDK's configuration for this server (any service moto emulates).
     pub async fn sdk_config(&self) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
+        crate::aws::defaults()
             .region(Region::new("eu-south-1"))
             .endpoint_url(&self.endpoint)
             .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
