@@ -1,10 +1,12 @@
-//! The AWS SDK's configuration for the Lambda functions.
+//! The AWS SDK's configuration, for the Lambda functions and the tests on moto alike: the
+//! workspace builds the SDK without its default HTTPS client, so a configuration loaded
+//! any other way has no client and fails at its first call.
 //!
-//! The SDK's default HTTPS client trusts the system's roots: at every start it reads and
-//! parses each certificate in the system bundle and directory, about 6 ms of CPU on
-//! Debian's 146 roots (measured with `perf stat`, the start with them against the start
-//! with one), the largest part of a function's start after the runtime itself. This
-//! client only ever talks to AWS's endpoints (DynamoDB, S3, SES, SQS; Stripe and the mail
+//! That default client trusts the system's roots: at every start it reads and parses each
+//! certificate in the system bundle and directory, about 6 ms of CPU on Debian's 146 roots
+//! (measured with `perf stat`, the start with them against the start with one), the
+//! largest part of a function's start after the runtime itself. This client only ever
+//! talks to AWS's endpoints (DynamoDB, S3, SES, SQS; Stripe and the mail
 //! provider have their own reqwest clients), and every AWS endpoint's certificate chains
 //! to Amazon Trust Services: its four roots and Starfield's services root, which
 //! cross-signs them for older clients (<https://www.amazontrust.com/repository/>). Those
@@ -24,8 +26,10 @@ const AMAZON_TRUST_SERVICES: &str = include_str!("aws/amazon-trust-services.pem"
 /// settings (retries) and loads it.
 ///
 /// The client's rustls runs on ring, as reqwest's (Stripe, the mail provider) does: the
-/// SDK's default, aws-lc, would be a second cryptographic library in every binary, about
-/// 1 MB of each function's zip.
+/// SDK's default, aws-lc, would be a second TLS provider in every binary, about 1 MB of
+/// each function's zip. The cost: ring offers no post-quantum key exchange (aws-lc's
+/// X25519MLKEM768), so the connections to AWS agree their keys with X25519 alone, as the
+/// Stripe and provider connections already did.
 pub fn defaults() -> ConfigLoader {
     // An empty store has the system's roots off.
     let trust = TrustStore::empty().with_pem_certificate(AMAZON_TRUST_SERVICES.as_bytes());

@@ -105,8 +105,8 @@ pub fn bench(root: &Path) -> Result<()> {
 
 /// Each Lambda function's zip as a bench figure: at most 5 MB. The release binaries the
 /// cold starts ran are zipped here as `cargo xtask dist` zips its arm64 ones (`bootstrap`,
-/// deflated), so the bench needs no cross build. x86-64 code is the larger (pec-api's zip:
-/// 10.0 MB here, 8.7 MB from `dist`), so the figure errs high.
+/// deflated), so the bench needs no cross build. x86-64 code is the larger (pec-api's zip
+/// about 15% larger than from `dist`), so the figure errs high.
 fn zip_figures(root: &Path) -> Result<Vec<Value>> {
     const TARGET_KB: f64 = 5000.0;
     let mut figures = Vec::new();

@@ -194,8 +194,8 @@ impl ModeQuery {
     }
 }
 
-/// The deployed API's routes, added to `routes`.
-fn merged<R: Routes>(routes: R) -> R {
+/// The deployed API's routes, each area's added to `routes`.
+fn with_areas<R: Routes>(routes: R) -> R {
     let areas = [
         catalogo::router,
         iscritto::router,
@@ -212,7 +212,7 @@ fn merged<R: Routes>(routes: R) -> R {
 /// The documented routes of the deployed API, and their OpenAPI document.
 pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut spec) =
-        merged(OpenApiRouter::with_openapi(ApiDoc::openapi())).split_for_parts();
+        with_areas(OpenApiRouter::with_openapi(ApiDoc::openapi())).split_for_parts();
     // On the whole document: the operations exist only once the routes are merged.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);
     utoipa::Modify::modify(&PathDomains, &mut spec);
@@ -223,7 +223,7 @@ pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// security headers, the time limit. Registered plain: a Lambda function starting does not
 /// serve the document (`GET /api/openapi.json` makes it once, when first asked).
 pub fn router(state: AppState) -> Router {
-    api(merged(Router::new()), state)
+    api(with_areas(Router::new()), state)
 }
 
 /// `routes` as the API serves them (the local server adds its own login to them).
