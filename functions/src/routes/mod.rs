@@ -213,7 +213,7 @@ fn with_areas<R: Routes>(routes: R) -> R {
 pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut spec) =
         with_areas(OpenApiRouter::with_openapi(ApiDoc::openapi())).split_for_parts();
-    // On the whole document: the operations exist only once the routes are merged.
+    // On the whole document: the operations exist only once every area has added its own.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);
     utoipa::Modify::modify(&PathDomains, &mut spec);
     (routes, spec)
