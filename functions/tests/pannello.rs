@@ -97,6 +97,8 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     );
     assert_eq!(mailbox["contratto"], "firmato");
     assert_eq!(mailbox["services"][0]["catalogo"], "convenzione2022");
+    // Shown as the PRO it is (2 + 3 GB), not as the Avanzata it counts as.
+    assert_eq!(mailbox["plan"], "pro");
     let anna_now = api.get(&format!("/api/members/{anna}"), &fondazione).await;
     assert_eq!(anna_now.body["mailbox"]["status"], "bloccata");
     assert_eq!(

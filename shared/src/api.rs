@@ -334,6 +334,7 @@ mod dto {
     pub struct MailboxView {
         pub address: EmailAddress,
         pub status: MailboxStatus,
+        /// As the holder's terms name it: `pro` for a 2022 PRO still in its term.
         pub plan: PlanCode,
         pub space: Space,
         pub activated_on: NaiveDate,
@@ -358,7 +359,7 @@ mod dto {
             Self {
                 address: mailbox.address.clone(),
                 status: mailbox.status,
-                plan: mailbox.plan(),
+                plan: mailbox.plan_by_terms(),
                 space: mailbox.space(),
                 activated_on: mailbox.activated_on,
                 scadenza: mailbox.scadenza,

@@ -64,6 +64,15 @@ impl PlanCode {
             PlanCode::Base2009 => "Base (2009)",
         }
     }
+
+    /// The 2024 contract's plan that took this one's place: what a purchase made today is
+    /// priced on (a 2022 PRO buys as the Avanzata that replaced it).
+    pub fn current(self) -> PlanCode {
+        match self {
+            PlanCode::Avanzata | PlanCode::Pro => PlanCode::Avanzata,
+            PlanCode::Base | PlanCode::Standard | PlanCode::Base2009 => PlanCode::Base,
+        }
+    }
 }
 
 impl fmt::Display for PlanCode {

@@ -153,6 +153,23 @@ pub struct PaidService {
     pub prossimo: Option<ProssimoTermine>,
 }
 
+impl PaidService {
+    /// A PRO of the 2022 convention: counted as the Avanzata that replaced it, it keeps
+    /// its name (and its sizes, `incluso`) until it lapses; renewed, it is Avanzata.
+    fn is_pro_2022(&self) -> bool {
+        self.kind == ServiceKind::Avanzata && self.catalogo == Some(CatalogId::Convenzione2022)
+    }
+
+    /// What the holder has, as its terms name it.
+    pub fn descrizione(&self) -> String {
+        if self.is_pro_2022() {
+            "Casella PRO (convenzione 2022)".into()
+        } else {
+            self.kind.descrizione()
+        }
+    }
+}
+
 /// The sizes of a renewed term, from the day it begins.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -516,6 +533,20 @@ impl Mailbox {
             PlanCode::Avanzata
         } else {
             PlanCode::Base
+        }
+    }
+
+    /// The plan as the holder's terms name it: [`Self::plan`], except a 2022 PRO still in
+    /// its term, shown as PRO (its sizes are not Avanzata's). Renewed, it is the Avanzata
+    /// bought.
+    pub fn plan_by_terms(&self) -> PlanCode {
+        match self
+            .services
+            .iter()
+            .find(|s| s.kind == ServiceKind::Avanzata)
+        {
+            Some(service) if service.is_pro_2022() => PlanCode::Pro,
+            _ => self.plan(),
         }
     }
 
@@ -958,10 +989,7 @@ impl Mailbox {
                 ReminderTarget::Casella => ("Casella PEC".to_owned(), self.space()),
                 ReminderTarget::Servizio(id) => {
                     let service = self.services.iter().find(|s| s.id == id).expect("listed");
-                    (
-                        service.kind.descrizione(),
-                        self.space_lost_with(id, catalog),
-                    )
+                    (service.descrizione(), self.space_lost_with(id, catalog))
                 }
             };
             self.reminders_sent.push(SentReminder {

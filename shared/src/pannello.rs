@@ -345,6 +345,11 @@ mod tests {
         .unwrap();
         let mailbox = pro.casella(AlboStatus::Iscritto);
         assert_eq!(mailbox.plan(), PlanCode::Avanzata);
+        assert_eq!(mailbox.plan_by_terms(), PlanCode::Pro);
+        assert_eq!(
+            mailbox.services[0].descrizione(),
+            "Casella PRO (convenzione 2022)"
+        );
         assert_eq!(mailbox.space(), Space::new(2, 13));
         assert_eq!(
             mailbox.services[0].catalogo,
@@ -352,6 +357,15 @@ mod tests {
         );
         assert_eq!(mailbox.contratto, StatoContratto::Firmato);
         assert_eq!(mailbox.activated_on, day("2026-06-15"));
+        // Renewed, it is the Avanzata bought.
+        let renewed = mailbox
+            .apply(
+                &crate::lifecycle::Event::Rinnovo { service_id: 1 },
+                day("2027-01-20"),
+            )
+            .unwrap()
+            .mailbox;
+        assert_eq!(renewed.plan_by_terms(), PlanCode::Avanzata);
         // PRO lapses unrenewed: the 2022 free plan's 1 GB until the term's scadenza, the
         // archive bought with it gone too.
         let lapsed = mailbox

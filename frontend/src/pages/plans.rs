@@ -193,7 +193,12 @@ pub fn QuoteCalculator(
         }
     });
     let known = current.is_some();
-    let plan = RwSignal::new(current.as_ref().map_or(PlanCode::Base, |m| m.plan));
+    // Priced on the plan in force today (a 2022 PRO as Avanzata).
+    let plan = RwSignal::new(
+        current
+            .as_ref()
+            .map_or(PlanCode::Base, |m| m.plan.current()),
+    );
     let upgrade = RwSignal::new(false);
     // The member's own extra space is known; on the public page only a Base mailbox's
     // inbox extra is asked (Avanzata's space grows without limits, so it does not count).

@@ -329,10 +329,9 @@ fn describe(effect: &Effect) -> Option<String> {
             r.descrizione,
             date(r.scadenza)
         ),
-        Effect::ServiceExpired { service, .. } => format!(
-            "servizio scaduto e disattivato: {}",
-            service.kind.descrizione()
-        ),
+        Effect::ServiceExpired { service, .. } => {
+            format!("servizio scaduto e disattivato: {}", service.descrizione())
+        }
         Effect::TermRenewed { scadenza } => {
             format!("casella rinnovata fino al {}", date(*scadenza))
         }

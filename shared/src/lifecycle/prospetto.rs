@@ -138,7 +138,7 @@ impl Mailbox {
                 tipo: TipoEvento::ScadenzaServizio,
                 descrizione: format!(
                     "Scade «{}»: se non lo rinnovi è disattivato",
-                    service.kind.descrizione()
+                    service.descrizione()
                 ),
                 rinnovo,
                 rinnovabile_dal: Some(
@@ -193,7 +193,7 @@ impl Mailbox {
             ReminderTarget::Casella => "la casella".into(),
             ReminderTarget::Servizio(id) => self.services.iter().find(|s| s.id == id).map_or_else(
                 || "un servizio".into(),
-                |s| format!("«{}»", s.kind.descrizione()),
+                |s| format!("«{}»", s.descrizione()),
             ),
         }
     }

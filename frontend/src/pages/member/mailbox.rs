@@ -48,7 +48,7 @@ fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoVie
         .iter()
         .map(|s| {
             view! {
-                <li>{format!("{} – scade il {}", s.kind.descrizione(), format::date(s.scadenza))}</li>
+                <li>{format!("{} – scade il {}", s.descrizione(), format::date(s.scadenza))}</li>
             }
         })
         .collect_view();

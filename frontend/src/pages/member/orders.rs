@@ -161,7 +161,7 @@ pub fn RenewList(mailbox: MailboxView, today: chrono::NaiveDate) -> impl IntoVie
             };
             view! {
                 <li>
-                    {format!("{} – scade il {} ", s.kind.descrizione(), format::date(s.scadenza))}
+                    {format!("{} – scade il {} ", s.descrizione(), format::date(s.scadenza))}
                     {action}
                 </li>
             }
