@@ -188,6 +188,18 @@ async fn scenario(store: Arc<dyn ItemStore>) {
             .to
             .contains(&"giulia.verdi@example.it".to_owned())
     );
+    // Told first that the request arrived, once (the same form sent again adds nothing).
+    let receipts: Vec<_> = sent
+        .iter()
+        .filter(|s| s.notice.subject.contains("richiesta di disdetta ricevuta"))
+        .collect();
+    assert_eq!(receipts.len(), 1, "{sent:?}");
+    assert_eq!(receipts[0].notice.to, ["giulia.verdi@example.it"]);
+    assert!(
+        receipts[0].notice.body.contains(mailbox),
+        "{}",
+        receipts[0].notice.body
+    );
     let audit = api
         .get(&format!("/api/audit?target=member:{mario}"), &fondazione)
         .await;

@@ -1,7 +1,8 @@
 //! Activation requests: an engineer without a mailbox asks his Ordine from the public
 //! page with his identity document; bad requests are refused with nothing written; the
 //! secretariat sees the Albo's check, reads the document, declines with a reason or
-//! activates; the requester is told by email; the Fondazione sees the requests left
+//! activates; the requester is mailed a receipt (at most three a day to one address) and
+//! the decision; the Fondazione sees the requests left
 //! waiting more than 30 days. On SQLite and DynamoDB (moto).
 
 mod support;
@@ -25,6 +26,33 @@ async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_sqlite() {
 async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_dynamodb() {
     let moto = Moto::start().await;
     scenario(Arc::new(moto.store("richieste").await)).await;
+}
+
+/// Anyone may file the form with any email: one address gets at most three receipts a
+/// day, however many requests name it. Every request is still filed.
+#[tokio::test]
+async fn an_email_named_by_many_requests_gets_three_receipts_a_day() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    for n in 1..=4 {
+        let person = cf("Verdi", "Giulia", n);
+        let document = api.send_document(&person, ID_PDF).await;
+        let mut request = form("Giulia", "Verdi", &person, &document, true);
+        request["anagrafica"]["email"] = json!("Stessa@Example.it");
+        let filed = api.public("/api/richieste-attivazione", &request).await;
+        assert_eq!(filed.status, 200, "{}", filed.text);
+    }
+    let milano = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    let queue = api.get("/api/ordini/MI/richieste", &milano).await;
+    assert_eq!(
+        queue.body["items"].as_array().unwrap().len(),
+        4,
+        "{}",
+        queue.text
+    );
+    dispatch(&store, "2026-11-22T23:00:00Z").await;
+    let sent = sandbox::sent(store.as_ref()).await.unwrap();
+    assert_eq!(sent.len(), 3, "{sent:?}");
 }
 
 /// A small PDF, as a scanner would make it.
@@ -285,22 +313,36 @@ async fn scenario(store: Arc<dyn ItemStore>) {
     // Both told by email, at the address they gave; the provider made Mario's mailbox.
     dispatch(&store, "2026-11-22T23:00:00Z").await;
     let sent = sandbox::sent(store.as_ref()).await.unwrap();
-    let to = |address: &str| {
+    let to = |address: &str, subject: &str| {
         sent.iter()
-            .find(|n| n.notice.to == vec![address.to_owned()])
-            .unwrap_or_else(|| panic!("nothing sent to {address}: {sent:?}"))
+            .filter(|n| {
+                n.notice.to == vec![address.to_owned()] && n.notice.subject.contains(subject)
+            })
+            .collect::<Vec<_>>()
     };
-    assert!(
-        to("mario@example.it")
-            .notice
-            .subject
-            .contains("mario.rossi@ingpec.eu")
+    assert_eq!(
+        to("mario@example.it", "mario.rossi@ingpec.eu").len(),
+        1,
+        "{sent:?}"
     );
     assert!(
-        to("giulia@example.it")
+        to("giulia@example.it", "non è stata accolta")[0]
             .notice
             .body
             .contains("Iscrizione non ancora deliberata")
+    );
+    // And a receipt for each request filed, when it was filed: Mario's to Rome and to
+    // Milan (not for the same form sent again), Giulia's.
+    let received = "richiesta di attivazione ricevuta";
+    assert_eq!(to("mario@example.it", received).len(), 2, "{sent:?}");
+    let giulia_received = to("giulia@example.it", received);
+    assert_eq!(giulia_received.len(), 1, "{sent:?}");
+    assert!(
+        giulia_received[0]
+            .notice
+            .body
+            .contains("all'Ordine degli Ingegneri della Provincia di Milano, come pre-iscrizione"),
+        "{sent:?}"
     );
     assert!(
         sandbox::mailbox(store.as_ref(), "mario.rossi@ingpec.eu")

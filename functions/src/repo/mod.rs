@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod audit;
 pub mod catalogo;
+pub mod conferme;
 pub mod contratti;
 pub mod disdette;
 pub mod firme;

@@ -2,7 +2,8 @@
 //! a public page, for the mailbox to close at once, with the death certificate and his
 //! identity document. It joins the Fondazione's disdette, which reads the documents and
 //! decides; the heir's request is always allowed by the rule, the documents are what the
-//! Fondazione checks.
+//! Fondazione checks. The heir is mailed a receipt when he files (`repo::conferme` limits
+//! them) and the decision.
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
@@ -19,8 +20,10 @@ use super::disdetta::DisdettaServiceError;
 use super::documenti::{self, DocumentoError};
 use super::ensure;
 use crate::blob::BlobStore;
+use crate::clock::rome_date;
+use crate::outbox::mailer::Notice;
 use crate::repo::unit_of_work::Change;
-use crate::repo::{self, disdette, members};
+use crate::repo::{self, conferme, disdette, members};
 use crate::store::ItemStore;
 
 fn invalid(field: &str, message: impl std::fmt::Display) -> DisdettaServiceError {
@@ -149,6 +152,12 @@ pub async fn request(
     let change = Change::note(member, Actor::Erede(heir_cf), action);
     let (mut ops, _, _) = change.into_ops(now)?;
     ops.push(disdette::save(previous.as_ref(), &disdetta)?);
+    let ricevuta = Notice::disdetta_eredi_ricevuta(
+        erede.email.as_str(),
+        mailbox.address.as_str(),
+        rome_date(now),
+    );
+    ops.extend(conferme::send(store, ricevuta, now).await?);
     match repo::commit(store, ops).await {
         Ok(()) => {
             tracing::info!("heirs' disdetta filed");

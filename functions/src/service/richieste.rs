@@ -1,7 +1,8 @@
 //! Activation requests (DOMAIN.md, Lifecycle 1): an engineer without an ingpec.eu mailbox
 //! asks his Ordine for one from a public page, with the Modello Anagrafiche data and his
 //! identity document; the secretariat checks the request against the Albo and activates
-//! the mailbox or declines with a reason; the requester is told by email. The Fondazione
+//! the mailbox or declines with a reason; the requester is mailed a receipt when he files
+//! (`repo::conferme` limits them) and the decision when it is taken. The Fondazione
 //! follows the requests an Ordine has left waiting more than 30 days.
 //!
 //! The identity document goes as every public document does (`documenti`).
@@ -27,7 +28,7 @@ use crate::blob::{BlobError, BlobStore};
 use crate::clock::rome_date;
 use crate::outbox::mailer::Notice;
 use crate::repo::outbox::{self, OutboxCommand};
-use crate::repo::{self, Versioned, members, richieste};
+use crate::repo::{self, Versioned, conferme, members, richieste};
 use crate::store::{ItemStore, StoreError};
 
 /// Requests shown at once.
@@ -158,7 +159,15 @@ pub async fn submit(
         ControlloAlbo::NonIscritto if richiesta.pre_iscrizione => {}
         ControlloAlbo::NonIscritto => return Err(RichiestaError::NotInOrdine),
     }
-    match repo::commit(store, vec![richieste::save(previous.as_ref(), &richiesta)?]).await {
+    let mut ops = vec![richieste::save(previous.as_ref(), &richiesta)?];
+    let ricevuta = Notice::richiesta_ricevuta(
+        richiesta.anagrafica.email.as_str(),
+        &ordine.nome(),
+        rome_date(now),
+        richiesta.pre_iscrizione,
+    );
+    ops.extend(conferme::send(store, ricevuta, now).await?);
+    match repo::commit(store, ops).await {
         Ok(()) => {
             tracing::info!(%ordine, "activation request filed");
             Ok(receipt(&richiesta))

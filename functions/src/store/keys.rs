@@ -15,6 +15,7 @@
 //! | account (local login) | `ACCOUNT#{username}` | `ACCOUNT` | – | – |
 //! | login attempts of a username | `ACCOUNT#{username}` | `ATTEMPTS` | – | – |
 //! | idempotency record | `IDEMPOTENCY#{subject}#{key}` | `RECORD` | – | – |
+//! | confirmations mailed to an email a public form gave | `CONFERME#{email}` | `SENT` | – | – |
 //! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{Italian date}` / `{at}#{id}` |
 //! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending; `REVIEW#OUTBOX` / `{created}#{id}` while refused (parked) |
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
@@ -65,6 +66,7 @@ pub const ORDINE: &str = "ordine";
 pub const ACCOUNT: &str = "account";
 pub const LOGIN_ATTEMPTS: &str = "login-attempts";
 pub const IDEMPOTENCY: &str = "idempotency";
+pub const CONFERME: &str = "conferme";
 pub const AUDIT: &str = "audit";
 pub const OUTBOX: &str = "outbox";
 pub const PROVIDER_MAILBOX: &str = "provider-mailbox";
@@ -275,6 +277,11 @@ pub fn login_attempts(username: &str) -> Key {
 
 fn account_pk(username: &str) -> String {
     format!("ACCOUNT#{}", username.trim().to_lowercase())
+}
+
+/// The email folded to lower case: the same inbox however it was typed.
+pub fn conferme(email: &str) -> Key {
+    Key::new(format!("CONFERME#{}", email.trim().to_lowercase()), "SENT")
 }
 
 pub fn idempotency(subject: &str, key: &str) -> Key {

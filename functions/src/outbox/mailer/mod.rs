@@ -8,6 +8,7 @@ pub mod sandbox;
 pub mod ses;
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::address::{OFFICIAL_SENDER_DOMAINS, is_official_sender};
 use shared::catalog::Space;
@@ -173,6 +174,44 @@ impl Notice {
 }
 
 impl Notice {
+    /// The receipt of an activation request, to the email the requester gave: he learns
+    /// it reaches him before the decision is mailed there.
+    pub fn richiesta_ricevuta(to: &str, ordine: &str, il: NaiveDate, pre_iscrizione: bool) -> Self {
+        let come = if pre_iscrizione {
+            ", come pre-iscrizione"
+        } else {
+            ""
+        };
+        Self {
+            to: vec![to.to_owned()],
+            subject: "PEC Ingegneri: richiesta di attivazione ricevuta".to_owned(),
+            body: format!(
+                "Abbiamo ricevuto il {} la tua richiesta di una casella PEC @ingpec.eu all'{ordine}{come}.\n\n\
+                 La segreteria dell'Ordine la esaminerà con il documento d'identità allegato e ti scriverà a questo indirizzo \
+                 l'esito: l'indirizzo della casella attivata, o il motivo per cui la richiesta non è stata accolta.\n\n\
+                 Se non hai presentato tu questa richiesta, scrivi alla segreteria dell'{ordine}.\n",
+                il.format("%d/%m/%Y")
+            ),
+            controllo_spazio: None,
+        }
+    }
+
+    /// The receipt of an heir's disdetta, to the email the heir gave.
+    pub fn disdetta_eredi_ricevuta(to: &str, address: &str, il: NaiveDate) -> Self {
+        Self {
+            to: vec![to.to_owned()],
+            subject: "PEC Ingegneri: richiesta di disdetta ricevuta".to_owned(),
+            body: format!(
+                "Abbiamo ricevuto il {} la tua richiesta, come erede del titolare, di chiudere la casella {address}, \
+                 con il certificato di morte e il tuo documento d'identità.\n\n\
+                 La Fondazione CNI esaminerà i documenti e ti scriverà a questo indirizzo l'esito. Fino ad allora la casella resta attiva.\n\n\
+                 Se non hai presentato tu questa richiesta, scrivi alla Fondazione CNI.\n",
+                il.format("%d/%m/%Y")
+            ),
+            controllo_spazio: None,
+        }
+    }
+
     /// The secretariat's decision on an activation request, to the email the requester
     /// gave: the address activated, or the reason it was declined.
     pub fn richiesta_decision(

@@ -1,0 +1,90 @@
+//! Confirmations mailed to the email a public form gave (an activation request, an heir's
+//! disdetta): at most [`MAX_PER_DAY`] to one address in any [`WINDOW`]. Anyone may file a
+//! form and name any email, so without a limit the forms would mail a stranger's inbox as
+//! often as they are filed. The request is filed either way; beyond the limit only its
+//! confirmation is left out (the page that filed it shows the receipt).
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::outbox::{self, OutboxCommand};
+use super::{Ops, Versioned};
+use crate::outbox::mailer::Notice;
+use crate::store::{Condition, Item, ItemStore, StoreError, WriteOp, keys};
+
+pub const MAX_PER_DAY: usize = 3;
+pub const WINDOW: Duration = Duration::hours(24);
+
+/// When confirmations went to one address, oldest first, within the last [`WINDOW`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conferme {
+    pub at: Vec<DateTime<Utc>>,
+}
+
+impl Conferme {
+    /// The record after one more confirmation at `now`, or `None` if the limit is reached.
+    pub fn after_sending(current: Option<&Self>, now: DateTime<Utc>) -> Option<Self> {
+        let mut at: Vec<DateTime<Utc>> = current
+            .map(|c| c.at.iter().copied().filter(|t| now - *t < WINDOW).collect())
+            .unwrap_or_default();
+        if at.len() >= MAX_PER_DAY {
+            return None;
+        }
+        at.push(now);
+        Some(Self { at })
+    }
+}
+
+/// The writes that mail `notice` to its address with the request they confirm: the count,
+/// conditional on the one read (a confirmation counted at the same moment makes the whole
+/// transaction fail, as another writer does), and the outbox's notice. None beyond the
+/// limit.
+pub async fn send(
+    store: &dyn ItemStore,
+    notice: Notice,
+    now: DateTime<Utc>,
+) -> Result<Ops, StoreError> {
+    let Some(email) = notice.to.first() else {
+        return Ok(Vec::new());
+    };
+    let key = keys::conferme(email);
+    let current: Option<Versioned<Conferme>> = super::get_versioned(store, &key).await?;
+    let Some(next) = Conferme::after_sending(current.as_ref().map(|c| &c.value), now) else {
+        tracing::warn!("confirmation left out: the address had its daily share");
+        return Ok(Vec::new());
+    };
+    let (version, condition) = match &current {
+        None => (1, Condition::NotExists),
+        Some(c) => (c.version + 1, Condition::Version(c.version)),
+    };
+    // Gone when its newest confirmation no longer counts.
+    let item = Item::new(key, keys::CONFERME, &next)?
+        .with_version(version)
+        .expiring_at((now + WINDOW).timestamp());
+    Ok(vec![
+        WriteOp::Put(item, condition),
+        outbox::enqueue(&OutboxCommand::avviso(notice, now))?,
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hour: i64) -> DateTime<Utc> {
+        "2026-11-30T08:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::hours(hour)
+    }
+
+    #[test]
+    fn an_address_gets_three_a_day_and_more_once_a_day_has_passed() {
+        let mut record = None;
+        for hour in 0..3 {
+            record = Conferme::after_sending(record.as_ref(), at(hour));
+            assert!(record.is_some(), "confirmation {hour} sent");
+        }
+        assert_eq!(Conferme::after_sending(record.as_ref(), at(23)), None);
+        // 24 hours after the first, one more: the window slides.
+        let later = Conferme::after_sending(record.as_ref(), at(24)).unwrap();
+        assert_eq!(later.at, [at(1), at(2), at(24)]);
+    }
+}
