@@ -8,10 +8,11 @@
 mod support;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use functions::repo::sandbox;
-use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
+use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
 use functions::testing::Moto;
 use serde_json::{Value, json};
 use shared::access::Role;
@@ -34,11 +35,18 @@ async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_dynamodb() 
 async fn an_email_named_by_many_requests_gets_three_receipts_a_day() {
     let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
     let api = Api::new(store.clone());
-    for n in 1..=4 {
+    // One inbox, however it is typed.
+    let emails = [
+        "stessa@example.it",
+        "Stessa@Example.it",
+        "stessa+pec@example.it",
+        "STESSA+2@example.it",
+    ];
+    for (n, email) in (1..).zip(emails) {
         let person = cf("Verdi", "Giulia", n);
         let document = api.send_document(&person, ID_PDF).await;
         let mut request = form("Giulia", "Verdi", &person, &document, true);
-        request["anagrafica"]["email"] = json!("Stessa@Example.it");
+        request["anagrafica"]["email"] = json!(email);
         let filed = api.public("/api/richieste-attivazione", &request).await;
         assert_eq!(filed.status, 200, "{}", filed.text);
     }
@@ -57,6 +65,71 @@ async fn an_email_named_by_many_requests_gets_three_receipts_a_day() {
 
 /// A small PDF, as a scanner would make it.
 const ID_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Another receipt to the same address, counted between this request's read of the count
+/// and its write, fails only the count: it is read again and the request filed.
+#[tokio::test]
+async fn a_receipt_counted_at_the_same_moment_does_not_refuse_the_request() {
+    let store: Arc<dyn ItemStore> = Arc::new(CountedMeanwhile {
+        inner: SqliteStore::in_memory().unwrap(),
+        once: AtomicBool::new(true),
+    });
+    let api = Api::new(store.clone());
+    let person = cf("Verdi", "Giulia", 1);
+    let document = api.send_document(&person, ID_PDF).await;
+    let filed = api
+        .public(
+            "/api/richieste-attivazione",
+            &form("Giulia", "Verdi", &person, &document, true),
+        )
+        .await;
+    assert_eq!(filed.status, 200, "{}", filed.text);
+    dispatch(&store, "2026-11-22T23:00:00Z").await;
+    let sent = sandbox::sent(store.as_ref()).await.unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+}
+
+/// A store where, once, another writer counts a receipt to the address a transaction is
+/// about to count one for.
+struct CountedMeanwhile {
+    inner: SqliteStore,
+    once: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl ItemStore for CountedMeanwhile {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.inner.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
+        self.inner.put(item, condition).await
+    }
+    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
+        self.inner.delete(key, condition).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        self.inner.query(query).await
+    }
+    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        let count = ops.iter().find_map(|op| match op {
+            WriteOp::Put(item, _) if item.key.pk.starts_with("CONFERME#") => Some(item.clone()),
+            _ => None,
+        });
+        if let Some(count) = count.filter(|_| self.once.swap(false, Ordering::SeqCst)) {
+            // The other writer's count, written over the version this transaction read.
+            let read = count.version - 1;
+            let condition = match read {
+                0 => Condition::NotExists,
+                v => Condition::Version(v),
+            };
+            self.inner.put(count, condition).await?;
+        }
+        self.inner.transact(ops).await
+    }
+    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        self.inner.batch_put(items).await
+    }
+}
 
 fn form(nome: &str, cognome: &str, cf: &str, documento: &str, pre: bool) -> Value {
     json!({
@@ -341,7 +414,7 @@ async fn scenario(store: Arc<dyn ItemStore>) {
         giulia_received[0]
             .notice
             .body
-            .contains("all'Ordine degli Ingegneri della Provincia di Milano, come pre-iscrizione"),
+            .contains("all'Ordine degli Ingegneri della Provincia di Milano (pre-iscrizione)"),
         "{sent:?}"
     );
     assert!(

@@ -155,15 +155,26 @@ pub struct PaidService {
 
 impl PaidService {
     /// A PRO of the 2022 convention: counted as the Avanzata that replaced it, it keeps
-    /// its name (and its sizes, `incluso`) until it lapses; renewed, it is Avanzata.
+    /// its name (and its sizes, `incluso`) until its term ends; renewed, it is Avanzata
+    /// from the day the new term begins.
     fn is_pro_2022(&self) -> bool {
-        self.kind == ServiceKind::Avanzata && self.catalogo == Some(CatalogId::Convenzione2022)
+        if self.kind != ServiceKind::Avanzata {
+            return false;
+        }
+        // Renewed early, `catalogo` is already the new term's; the term paid keeps PRO's
+        // sizes until `prossimo` begins.
+        let pro = Catalog::standard()
+            .version(CatalogId::Convenzione2022)
+            .plan(PlanCode::Pro)
+            .map(|plan| plan.included);
+        self.catalogo == Some(CatalogId::Convenzione2022)
+            || (self.prossimo.is_some() && self.incluso.is_some() && self.incluso == pro)
     }
 
     /// What the holder has, as its terms name it.
     pub fn descrizione(&self) -> String {
         if self.is_pro_2022() {
-            "Casella PRO (convenzione 2022)".into()
+            "PEC PRO (convenzione 2022)".into()
         } else {
             self.kind.descrizione()
         }
@@ -538,7 +549,7 @@ impl Mailbox {
 
     /// The plan as the holder's terms name it: [`Self::plan`], except a 2022 PRO still in
     /// its term, shown as PRO (its sizes are not Avanzata's). Renewed, it is the Avanzata
-    /// bought.
+    /// bought from the day its new term begins.
     pub fn plan_by_terms(&self) -> PlanCode {
         match self
             .services
@@ -751,7 +762,13 @@ impl Mailbox {
         };
         match kind {
             ServiceKind::Avanzata if self.plan() == PlanCode::Avanzata => {
-                return Err(LifecycleError::AlreadyActive(kind.descrizione()));
+                // Named as held: a 2022 PRO counts as Avanzata.
+                let held = self
+                    .services
+                    .iter()
+                    .find(|s| s.kind == ServiceKind::Avanzata)
+                    .map_or_else(|| kind.descrizione(), PaidService::descrizione);
+                return Err(LifecycleError::AlreadyActive(held));
             }
             ServiceKind::Avanzata => request.upgrade = true,
             ServiceKind::SpazioExtra { area, gb } => request.extra = Space::only(area, gb),

@@ -348,7 +348,7 @@ mod tests {
         assert_eq!(mailbox.plan_by_terms(), PlanCode::Pro);
         assert_eq!(
             mailbox.services[0].descrizione(),
-            "Casella PRO (convenzione 2022)"
+            "PEC PRO (convenzione 2022)"
         );
         assert_eq!(mailbox.space(), Space::new(2, 13));
         assert_eq!(
@@ -357,7 +357,8 @@ mod tests {
         );
         assert_eq!(mailbox.contratto, StatoContratto::Firmato);
         assert_eq!(mailbox.activated_on, day("2026-06-15"));
-        // Renewed, it is the Avanzata bought.
+        // Renewed early: PRO, with its sizes, until the term paid ends; then the Avanzata
+        // bought.
         let renewed = mailbox
             .apply(
                 &crate::lifecycle::Event::Rinnovo { service_id: 1 },
@@ -365,7 +366,14 @@ mod tests {
             )
             .unwrap()
             .mailbox;
-        assert_eq!(renewed.plan_by_terms(), PlanCode::Avanzata);
+        assert_eq!(renewed.plan_by_terms(), PlanCode::Pro);
+        assert_eq!(renewed.space(), Space::new(2, 13));
+        let next_term = renewed
+            .apply(&crate::lifecycle::Event::Verifica, day("2027-02-02"))
+            .unwrap()
+            .mailbox;
+        assert_eq!(next_term.plan_by_terms(), PlanCode::Avanzata);
+        assert_eq!(next_term.services[0].descrizione(), "PEC Avanzata");
         // PRO lapses unrenewed: the 2022 free plan's 1 GB until the term's scadenza, the
         // archive bought with it gone too.
         let lapsed = mailbox

@@ -143,7 +143,7 @@ fn Received(receipt: DisdettaRicevuta) -> impl IntoView {
         <div class="alert alert-success" role="status" data-testid="heirs-received">
             <p class="mb-1"><strong>"Richiesta inviata."</strong></p>
             <p class="mb-0">{format!(
-                "La Fondazione CNI ha ricevuto il {} la richiesta di chiudere la casella {}. A {} ti mandiamo ora una conferma (se non arriva, guarda nella posta indesiderata e controlla l'indirizzo); la Fondazione esaminerà i documenti e ti scriverà lì l'esito.",
+                "La Fondazione CNI ha ricevuto il {} la richiesta di chiudere la casella {}. Esaminerà i documenti e ti comunicherà l'esito a {}, dove di solito arriva subito anche una conferma della richiesta: se non la trovi, guarda nella posta indesiderata.",
                 format::date(format::italian_day(receipt.richiesta_il)),
                 receipt.indirizzo,
                 receipt.email,

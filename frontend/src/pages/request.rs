@@ -136,7 +136,7 @@ fn Received(receipt: RichiestaRicevuta) -> impl IntoView {
         <div class="alert alert-success" role="status" data-testid="request-received">
             <p class="mb-1"><strong>"Richiesta inviata."</strong></p>
             <p class="mb-0">{format!(
-                "L'{} l'ha ricevuta il {}. A {} ti mandiamo ora una conferma e poi l'esito (se la conferma non arriva, guarda nella posta indesiderata e controlla l'indirizzo): se la casella viene attivata, il gestore ti manderà le credenziali per il primo accesso.",
+                "L'{} l'ha ricevuta il {}. Riceverai l'esito a {}, dove di solito arriva subito anche una conferma della richiesta: se non la trovi, guarda nella posta indesiderata; se l'indirizzo è sbagliato, avvisa la segreteria dell'Ordine. Se la casella viene attivata, il gestore ti manderà le credenziali per il primo accesso.",
                 receipt.ordine.nome(),
                 format::date(format::italian_day(receipt.presentata_il)),
                 receipt.email,

@@ -1,5 +1,6 @@
 //! Confirmations mailed to the email a public form gave (an activation request, an heir's
-//! disdetta): at most [`MAX_PER_DAY`] to one address in any [`WINDOW`]. Anyone may file a
+//! disdetta): at most [`MAX_PER_DAY`] to one inbox in any [`WINDOW`] (however its address
+//! is typed: `keys::conferme`). Anyone may file a
 //! form and name any email, so without a limit the forms would mail a stranger's inbox as
 //! often as they are filed. The request is filed either way; beyond the limit only its
 //! confirmation is left out (the page that filed it shows the receipt).
@@ -14,6 +15,8 @@ use crate::store::{Condition, Item, ItemStore, StoreError, WriteOp, keys};
 
 pub const MAX_PER_DAY: usize = 3;
 pub const WINDOW: Duration = Duration::hours(24);
+/// Tries at counting a receipt when others to the same address are counted at once.
+const TRIES: usize = 4;
 
 /// When confirmations went to one address, oldest first, within the last [`WINDOW`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,11 +38,35 @@ impl Conferme {
     }
 }
 
+/// Commits `ops` (a request filed) with the receipt [`send`] makes of `notice`. A receipt
+/// counted at the same moment for the same address fails only the count's condition: the
+/// count is read again and the whole tried again, so no request is refused for it.
+pub async fn commit_with_receipt(
+    store: &dyn ItemStore,
+    ops: Ops,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let count_at = ops.len();
+    for _ in 0..TRIES {
+        let receipt = send(store, notice.clone(), now).await?;
+        let counted = !receipt.is_empty();
+        let mut all = ops.clone();
+        all.extend(receipt);
+        match super::commit(store, all).await {
+            Err(StoreError::ConditionFailed { failed }) if counted && failed == [count_at] => {
+                continue;
+            }
+            done => return done,
+        }
+    }
+    // So many receipts to one address at the same moment: let the request say it is busy.
+    Err(StoreError::condition_failed())
+}
+
 /// The writes that mail `notice` to its address with the request they confirm: the count,
-/// conditional on the one read (a confirmation counted at the same moment makes the whole
-/// transaction fail, as another writer does), and the outbox's notice. None beyond the
-/// limit.
-pub async fn send(
+/// conditional on the one read, then the outbox's notice. None beyond the limit.
+async fn send(
     store: &dyn ItemStore,
     notice: Notice,
     now: DateTime<Utc>,

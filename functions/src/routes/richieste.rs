@@ -24,8 +24,9 @@ pub fn router<R: Routes>(routes: R) -> R {
 }
 
 /// Files the heirs' request to close a deceased holder's mailbox, with the death
-/// certificate and the heir's identity document sent. The same form again answers the
-/// request filed.
+/// certificate and the heir's identity document sent; its receipt is mailed to the heir
+/// (at most three a day to one address). The same form again answers the request filed,
+/// and mails nothing.
 #[utoipa::path(
     post, path = "/api/disdette-eredi", tag = "richieste",
     request_body = DisdettaErediForm,
@@ -63,8 +64,9 @@ async fn prepare_document(
     ))
 }
 
-/// Files a request for a mailbox with the Ordine chosen. The same form again answers the
-/// request filed.
+/// Files a request for a mailbox with the Ordine chosen, and mails its receipt to the email
+/// given (at most three a day to one address). The same form again answers the request
+/// filed, and mails nothing.
 #[utoipa::path(
     post, path = "/api/richieste-attivazione", tag = "richieste",
     request_body = RichiestaAttivazioneForm,

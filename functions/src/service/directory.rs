@@ -321,7 +321,9 @@ pub async fn export_csv(
                     .unwrap_or_default(),
                 mailbox.map(|m| m.address.as_str()).unwrap_or_default(),
                 mailbox.map(|m| m.status.nome()).unwrap_or_default(),
-                mailbox.map(|m| m.plan().nome()).unwrap_or_default(),
+                mailbox
+                    .map(|m| m.plan_by_terms().nome())
+                    .unwrap_or_default(),
                 &scadenza,
                 mailbox.map(|m| m.contratto.nome()).unwrap_or_default(),
             ])?;

@@ -23,7 +23,7 @@ use crate::blob::BlobStore;
 use crate::clock::rome_date;
 use crate::outbox::mailer::Notice;
 use crate::repo::unit_of_work::Change;
-use crate::repo::{self, conferme, disdette, members};
+use crate::repo::{conferme, disdette, members};
 use crate::store::ItemStore;
 
 fn invalid(field: &str, message: impl std::fmt::Display) -> DisdettaServiceError {
@@ -157,8 +157,7 @@ pub async fn request(
         mailbox.address.as_str(),
         rome_date(now),
     );
-    ops.extend(conferme::send(store, ricevuta, now).await?);
-    match repo::commit(store, ops).await {
+    match conferme::commit_with_receipt(store, ops, &ricevuta, now).await {
         Ok(()) => {
             tracing::info!("heirs' disdetta filed");
             Ok(receipt(&disdetta, &erede))

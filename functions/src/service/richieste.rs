@@ -159,15 +159,14 @@ pub async fn submit(
         ControlloAlbo::NonIscritto if richiesta.pre_iscrizione => {}
         ControlloAlbo::NonIscritto => return Err(RichiestaError::NotInOrdine),
     }
-    let mut ops = vec![richieste::save(previous.as_ref(), &richiesta)?];
+    let ops = vec![richieste::save(previous.as_ref(), &richiesta)?];
     let ricevuta = Notice::richiesta_ricevuta(
         richiesta.anagrafica.email.as_str(),
         &ordine.nome(),
         rome_date(now),
         richiesta.pre_iscrizione,
     );
-    ops.extend(conferme::send(store, ricevuta, now).await?);
-    match repo::commit(store, ops).await {
+    match conferme::commit_with_receipt(store, ops, &ricevuta, now).await {
         Ok(()) => {
             tracing::info!(%ordine, "activation request filed");
             Ok(receipt(&richiesta))

@@ -279,9 +279,18 @@ fn account_pk(username: &str) -> String {
     format!("ACCOUNT#{}", username.trim().to_lowercase())
 }
 
-/// The email folded to lower case: the same inbox however it was typed.
+/// The inbox an email reaches, however it was typed: folded to lower case, without the
+/// sub-address (`nome+tag@`) most providers deliver to `nome@`.
 pub fn conferme(email: &str) -> Key {
-    Key::new(format!("CONFERME#{}", email.trim().to_lowercase()), "SENT")
+    let email = email.trim().to_lowercase();
+    let inbox = match email.split_once('@') {
+        Some((local, domain)) => {
+            let mailbox = local.split_once('+').map_or(local, |(mailbox, _)| mailbox);
+            format!("{mailbox}@{domain}")
+        }
+        None => email,
+    };
+    Key::new(format!("CONFERME#{inbox}"), "SENT")
 }
 
 pub fn idempotency(subject: &str, key: &str) -> Key {

@@ -109,7 +109,7 @@ pub fn BuyForm(mailbox: MailboxView) -> impl IntoView {
                         hint=Signal::derive(move || if base {
                             "Con il piano Base l'inbox arriva al massimo a 5 GB.".to_owned()
                         } else {
-                            "Con PEC Avanzata lo spazio si amplia senza limiti.".to_owned()
+                            "Con il tuo piano lo spazio si amplia senza limiti.".to_owned()
                         })/>
                 </Show>
                 <button type="submit" class="btn btn-primary" data-testid="buy-submit"

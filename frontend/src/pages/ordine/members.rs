@@ -109,10 +109,13 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
         .iter()
         .map(|c| (kebab(c), c.nome()))
         .collect();
-    let piano_options = [PlanCode::Base, PlanCode::Avanzata]
-        .iter()
-        .map(|p| (kebab(p), p.nome()))
-        .collect();
+    // The server filters by the plan a mailbox counts as: a 2022 PRO is Avanzata's.
+    let piano_options = [
+        (kebab(&PlanCode::Base), PlanCode::Base.nome()),
+        (kebab(&PlanCode::Avanzata), "Avanzata (anche PRO 2022)"),
+    ]
+    .into_iter()
+    .collect();
     let contratto_options = StatoContratto::ALL
         .iter()
         .map(|c| (kebab(c), c.nome()))

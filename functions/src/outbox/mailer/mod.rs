@@ -1,4 +1,5 @@
-//! Notices by ordinary email (reminders of a scadenza), as a port. They leave only from an
+//! Notices by ordinary email (reminders of a scadenza, decisions, the public forms'
+//! receipts), as a port. They leave only from an
 //! official sender (`@fondazionecni.it`, `@fondazionecni.org`, `@ingpec.eu`): members are
 //! told that renewal mail from anyone else is spam, so a wrong sender is refused at start.
 //! [`sandbox::SandboxMailer`] keeps what was sent in the store (local runs and tests);
@@ -178,7 +179,7 @@ impl Notice {
     /// it reaches him before the decision is mailed there.
     pub fn richiesta_ricevuta(to: &str, ordine: &str, il: NaiveDate, pre_iscrizione: bool) -> Self {
         let come = if pre_iscrizione {
-            ", come pre-iscrizione"
+            " (pre-iscrizione)"
         } else {
             ""
         };
@@ -186,10 +187,10 @@ impl Notice {
             to: vec![to.to_owned()],
             subject: "PEC Ingegneri: richiesta di attivazione ricevuta".to_owned(),
             body: format!(
-                "Abbiamo ricevuto il {} la tua richiesta di una casella PEC @ingpec.eu all'{ordine}{come}.\n\n\
-                 La segreteria dell'Ordine la esaminerà con il documento d'identità allegato e ti scriverà a questo indirizzo \
-                 l'esito: l'indirizzo della casella attivata, o il motivo per cui la richiesta non è stata accolta.\n\n\
-                 Se non hai presentato tu questa richiesta, scrivi alla segreteria dell'{ordine}.\n",
+                "Il {} abbiamo ricevuto la richiesta di una casella PEC @ingpec.eu che hai inviato all'{ordine}{come}.\n\n\
+                 La segreteria dell'Ordine la esaminerà, con il documento d'identità allegato alla richiesta, e ti comunicherà \
+                 l'esito a questo indirizzo: l'indirizzo della casella attivata, o il motivo per cui la richiesta non è stata accolta.\n\n\
+                 Se non hai presentato tu questa richiesta, avvisa la segreteria dell'{ordine}.\n",
                 il.format("%d/%m/%Y")
             ),
             controllo_spazio: None,
@@ -202,10 +203,10 @@ impl Notice {
             to: vec![to.to_owned()],
             subject: "PEC Ingegneri: richiesta di disdetta ricevuta".to_owned(),
             body: format!(
-                "Abbiamo ricevuto il {} la tua richiesta, come erede del titolare, di chiudere la casella {address}, \
+                "Il {} abbiamo ricevuto la richiesta che hai inviato, come erede del titolare, di chiudere la casella {address}, \
                  con il certificato di morte e il tuo documento d'identità.\n\n\
-                 La Fondazione CNI esaminerà i documenti e ti scriverà a questo indirizzo l'esito. Fino ad allora la casella resta attiva.\n\n\
-                 Se non hai presentato tu questa richiesta, scrivi alla Fondazione CNI.\n",
+                 La Fondazione CNI esaminerà i documenti e ti comunicherà l'esito a questo indirizzo. Fino ad allora la casella resta attiva.\n\n\
+                 Se non hai presentato tu questa richiesta, avvisa la Fondazione CNI.\n",
                 il.format("%d/%m/%Y")
             ),
             controllo_spazio: None,
