@@ -12,11 +12,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use functions::repo::sandbox;
 use functions::store::sqlite::SqliteStore;
-use functions::store::{Condition, Item, ItemStore, Key, Page, Query, StoreError, WriteOp};
+use functions::store::{Condition, ItemStore, StoreError, WriteOp};
 use functions::testing::Moto;
 use serde_json::{Value, json};
 use shared::access::Role;
-use support::{Api, albo_row, caller, cf, dispatch};
+use support::{Api, Interloper, Racing, albo_row, caller, cf, dispatch};
 
 #[tokio::test]
 async fn a_request_goes_from_the_public_form_to_an_active_mailbox_on_sqlite() {
@@ -70,8 +70,7 @@ const ID_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root
 /// and its write, fails only the count: it is read again and the request filed.
 #[tokio::test]
 async fn a_receipt_counted_at_the_same_moment_does_not_refuse_the_request() {
-    let store: Arc<dyn ItemStore> = Arc::new(CountedMeanwhile {
-        inner: SqliteStore::in_memory().unwrap(),
+    let store: Arc<dyn ItemStore> = Racing::new(CountedMeanwhile {
         once: AtomicBool::new(true),
     });
     let api = Api::new(store.clone());
@@ -89,45 +88,28 @@ async fn a_receipt_counted_at_the_same_moment_does_not_refuse_the_request() {
     assert_eq!(sent.len(), 1, "{sent:?}");
 }
 
-/// A store where, once, another writer counts a receipt to the address a transaction is
-/// about to count one for.
+/// Once, another writer counts a receipt to the address a transaction is about to count
+/// one for.
 struct CountedMeanwhile {
-    inner: SqliteStore,
     once: AtomicBool,
 }
 
 #[async_trait::async_trait]
-impl ItemStore for CountedMeanwhile {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        self.inner.get(key).await
-    }
-    async fn put(&self, item: Item, condition: Condition) -> Result<(), StoreError> {
-        self.inner.put(item, condition).await
-    }
-    async fn delete(&self, key: &Key, condition: Condition) -> Result<(), StoreError> {
-        self.inner.delete(key, condition).await
-    }
-    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        self.inner.query(query).await
-    }
-    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+impl Interloper for CountedMeanwhile {
+    async fn before(&self, store: &dyn ItemStore, ops: &[WriteOp]) -> Result<(), StoreError> {
         let count = ops.iter().find_map(|op| match op {
             WriteOp::Put(item, _) if item.key.pk.starts_with("CONFERME#") => Some(item.clone()),
             _ => None,
         });
         if let Some(count) = count.filter(|_| self.once.swap(false, Ordering::SeqCst)) {
             // The other writer's count, written over the version this transaction read.
-            let read = count.version - 1;
-            let condition = match read {
+            let condition = match count.version - 1 {
                 0 => Condition::NotExists,
-                v => Condition::Version(v),
+                read => Condition::Version(read),
             };
-            self.inner.put(count, condition).await?;
+            store.put(count, condition).await?;
         }
-        self.inner.transact(ops).await
-    }
-    async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
-        self.inner.batch_put(items).await
+        Ok(())
     }
 }
 
