@@ -70,9 +70,10 @@ const ID_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root
 /// and its write, fails only the count: it is read again and the request filed.
 #[tokio::test]
 async fn a_receipt_counted_at_the_same_moment_does_not_refuse_the_request() {
-    let store: Arc<dyn ItemStore> = Racing::new(CountedMeanwhile {
+    let racing = Racing::new(CountedMeanwhile {
         once: AtomicBool::new(true),
     });
+    let store: Arc<dyn ItemStore> = racing.clone();
     let api = Api::new(store.clone());
     let person = cf("Verdi", "Giulia", 1);
     let document = api.send_document(&person, ID_PDF).await;
@@ -86,6 +87,10 @@ async fn a_receipt_counted_at_the_same_moment_does_not_refuse_the_request() {
     dispatch(&store, "2026-11-22T23:00:00Z").await;
     let sent = sandbox::sent(store.as_ref()).await.unwrap();
     assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        !racing.interloper.once.load(Ordering::SeqCst),
+        "the other writer counted a receipt meanwhile"
+    );
 }
 
 /// Once, another writer counts a receipt to the address a transaction is about to count

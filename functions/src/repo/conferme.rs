@@ -54,7 +54,12 @@ pub async fn commit_with_receipt(
         let mut all = ops.clone();
         all.extend(receipt);
         match super::commit(store, all).await {
-            Err(StoreError::ConditionFailed { failed }) if counted && failed == [count_at] => {
+            // Only the count failed; or DynamoDB met another transaction on one of the items
+            // (it names no condition then). Tried again, every condition is checked anew:
+            // a request filed meanwhile fails its own, and the caller reads it.
+            Err(StoreError::ConditionFailed { failed })
+                if counted && (failed.is_empty() || failed == [count_at]) =>
+            {
                 continue;
             }
             done => return done,
@@ -100,6 +105,23 @@ mod tests {
 
     fn at(hour: i64) -> DateTime<Utc> {
         "2026-11-30T08:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::hours(hour)
+    }
+
+    #[test]
+    fn one_inbox_is_counted_once_however_it_is_typed() {
+        let inbox = keys::conferme("stessa@example.it");
+        for typed in [
+            " Stessa@Example.IT ",
+            "stessa+pec@example.it",
+            "STESSA+a+b@example.it",
+        ] {
+            assert_eq!(keys::conferme(typed), inbox, "{typed}");
+        }
+        // No mailbox before the tag: the address as typed, not one shared by all.
+        assert_ne!(
+            keys::conferme("+x@example.it"),
+            keys::conferme("+y@example.it")
+        );
     }
 
     #[test]

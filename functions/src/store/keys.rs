@@ -283,9 +283,12 @@ fn account_pk(username: &str) -> String {
 /// sub-address (`nome+tag@`) most providers deliver to `nome@`.
 pub fn conferme(email: &str) -> Key {
     let email = email.trim().to_lowercase();
-    let inbox = match email.split_once('@') {
+    let inbox = match email.rsplit_once('@') {
         Some((local, domain)) => {
-            let mailbox = local.split_once('+').map_or(local, |(mailbox, _)| mailbox);
+            let mailbox = match local.split_once('+') {
+                Some((mailbox, _)) if !mailbox.is_empty() => mailbox,
+                _ => local,
+            };
             format!("{mailbox}@{domain}")
         }
         None => email,
