@@ -168,7 +168,7 @@ impl PaidService {
             .plan(PlanCode::Pro)
             .map(|plan| plan.included);
         self.catalogo == Some(CatalogId::Convenzione2022)
-            || (self.prossimo.is_some() && self.incluso.is_some() && self.incluso == pro)
+            || (self.prossimo.is_some() && pro.is_some_and(|pro| self.incluso == Some(pro)))
     }
 
     /// What the holder has, as its terms name it.
@@ -551,14 +551,17 @@ impl Mailbox {
     /// its term, shown as PRO (its sizes are not Avanzata's). Renewed, it is the Avanzata
     /// bought from the day its new term begins.
     pub fn plan_by_terms(&self) -> PlanCode {
-        match self
-            .services
-            .iter()
-            .find(|s| s.kind == ServiceKind::Avanzata)
-        {
+        match self.avanzata() {
             Some(service) if service.is_pro_2022() => PlanCode::Pro,
             _ => self.plan(),
         }
+    }
+
+    /// The Avanzata service held (a 2022 PRO among them), if any.
+    fn avanzata(&self) -> Option<&PaidService> {
+        self.services
+            .iter()
+            .find(|s| s.kind == ServiceKind::Avanzata)
     }
 
     /// Extra space bought and active.
@@ -579,11 +582,7 @@ impl Mailbox {
 
     /// The space the plan includes, by the terms of its current term.
     pub fn included(&self) -> Space {
-        match self
-            .services
-            .iter()
-            .find(|s| s.kind == ServiceKind::Avanzata)
-        {
+        match self.avanzata() {
             // Never less than the free plan's, if a later list made that larger.
             Some(avanzata) => {
                 let own = avanzata
@@ -764,9 +763,7 @@ impl Mailbox {
             ServiceKind::Avanzata if self.plan() == PlanCode::Avanzata => {
                 // Named as held: a 2022 PRO counts as Avanzata.
                 let held = self
-                    .services
-                    .iter()
-                    .find(|s| s.kind == ServiceKind::Avanzata)
+                    .avanzata()
                     .map_or_else(|| kind.descrizione(), PaidService::descrizione);
                 return Err(LifecycleError::AlreadyActive(held));
             }
