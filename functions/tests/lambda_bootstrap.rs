@@ -198,10 +198,24 @@ async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out(
         .iter()
         .find(|body| body.contains(r#""ordine":"MI""#))
         .expect("Milan's job");
-    // The queue's event for Milan's job: Anna's mailbox is verified.
+    // The queue's event for Milan's job, delivered with less time left than a job keeps
+    // to record its counts: it stops at once and asks to be delivered again.
     let mut event = fixture("sqs-verifica.json");
     event["Records"][0]["body"] = json!(milano);
-    let done = response(emulator.outcome(&emulator.invoke(event), ANSWER).await);
+    let id = emulator.invoke_within(event.clone(), Duration::from_secs(20));
+    let stopped = response(emulator.outcome(&id, ANSWER).await);
+    assert_eq!(
+        stopped,
+        json!({ "batchItemFailures": [{ "itemIdentifier": event["Records"][0]["messageId"] }] })
+    );
+    let report = functions::repo::reports::last_verifica(store.as_ref())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((report.verificate, report.rinviate), (0, 1), "{report:?}");
+    // Delivered again with the sweep's 15 minutes: Anna's mailbox is verified.
+    let id = emulator.invoke_within(event, Duration::from_secs(900));
+    let done = response(emulator.outcome(&id, ANSWER).await);
     assert_eq!(done, json!({ "batchItemFailures": [] }));
     let report = functions::repo::reports::last_verifica(store.as_ref())
         .await

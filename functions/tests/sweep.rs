@@ -5,7 +5,7 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use functions::outbox::mailer::sandbox::SandboxMailer;
@@ -370,4 +370,94 @@ async fn the_fondazione_creates_every_ordine_s_missing_mailbox_in_one_step() {
             .unwrap()
             .ends_with("@ingpec.eu")
     );
+}
+
+/// A job's deadline, reached once `left` mailboxes have been looked at.
+struct After {
+    left: AtomicUsize,
+}
+
+impl verifica::Deadline for After {
+    fn reached(&self) -> bool {
+        self.left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_err()
+    }
+}
+
+/// The run's jobs, kept for the test to carry out.
+#[derive(Default)]
+struct Kept(std::sync::Mutex<Vec<verifica::VerificaJob>>);
+
+#[async_trait::async_trait]
+impl verifica::JobQueue for Kept {
+    async fn send(&self, jobs: &[verifica::VerificaJob]) -> Result<(), verifica::QueueError> {
+        self.0.lock().unwrap().extend_from_slice(jobs);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_job_stopped_at_its_deadline_keeps_what_it_counted_and_ends_when_delivered_again() {
+    let store: Arc<dyn ItemStore> = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    let names = ["Marco", "Sara", "Paolo"];
+    let holders: Vec<String> = (0..3)
+        .map(|i| cf("Neri", names[i], 20 + i as u32))
+        .collect();
+    let rows: Vec<String> = (0..3)
+        .map(|i| albo_row(names[i], "Neri", &holders[i], "MI", &format!("N{i}")))
+        .collect();
+    api.register(&rows).await;
+    for holder in &holders {
+        api.activate("MI", holder).await;
+    }
+    // The day after their terms end (22/11/2027), each of the three is renewed.
+    let queue = Kept::default();
+    verifica::dispatch(
+        store.as_ref(),
+        &functions::payment::Unconfigured,
+        &functions::payment::venditore_from_env(),
+        &queue,
+        at("2027-11-23T01:30:00Z"),
+    )
+    .await
+    .unwrap();
+    let milano = queue
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .copied()
+        .find(|job| job.ordine.as_str() == "MI")
+        .expect("Milan's job");
+    let report = || async {
+        functions::repo::reports::last_verifica(store.as_ref())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+
+    // The invocation ends after two mailboxes: their renewals are counted, and the job
+    // is to be delivered again.
+    let deadline = After {
+        left: AtomicUsize::new(2),
+    };
+    assert!(!verifica::queue::finished(store.as_ref(), milano, &deadline).await);
+    let stopped = report().await;
+    assert_eq!(
+        (stopped.verificate, stopped.aggiornate, stopped.rinviate),
+        (2, 2, 1),
+        "{stopped:?}"
+    );
+
+    // Delivered again, it ends: each renewal counted once.
+    assert!(verifica::queue::finished(store.as_ref(), milano, &verifica::NoDeadline).await);
+    let done = report().await;
+    assert_eq!(
+        (done.verificate, done.aggiornate, done.rinviate),
+        (3, 3, 0),
+        "{done:?}"
+    );
+    assert_eq!(done.ordini_verificati, 1, "{done:?}");
 }

@@ -4,6 +4,8 @@
 //! Ordine's mailboxes in `PEC_TABLE` (renewals, expiries, closures), queueing reminders
 //! and provider commands in the outbox, whose stream wakes `pec-outbox`.
 
+use std::time::SystemTime;
+
 use aws_config::retry::RetryConfig;
 use aws_lambda_events::event::sqs::SqsEvent;
 use functions::store::dynamodb::DynamoStore;
@@ -39,8 +41,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let venditore = &functions::payment::venditore_from_env();
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         if event.payload.get("Records").is_some() {
+            let deadline = queue::stop_before(event.context.deadline, SystemTime::now());
             let event: SqsEvent = serde_json::from_value(event.payload)?;
-            let response = queue::handle(store, event).await;
+            let response = queue::handle(store, event, &deadline).await;
             return Ok::<_, lambda_runtime::Error>(serde_json::to_value(response)?);
         }
         let now = chrono::Utc::now();

@@ -13,6 +13,7 @@
 pub mod queue;
 
 use std::pin::pin;
+use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::{StreamExt, TryStreamExt, stream};
@@ -36,6 +37,27 @@ use crate::store::{ItemStore, StoreError};
 use shared::catalog::Catalog;
 
 pub use queue::{JobQueue, QueueError, VerificaJob};
+
+/// Whether a job must stop now, while it can still record what it did: Lambda ends an
+/// invocation at its timeout, and the counts not yet recorded would end with it.
+pub trait Deadline: Sync {
+    fn reached(&self) -> bool;
+}
+
+/// The local server's verifica runs in its own process, to the end.
+pub struct NoDeadline;
+
+impl Deadline for NoDeadline {
+    fn reached(&self) -> bool {
+        false
+    }
+}
+
+impl Deadline for Instant {
+    fn reached(&self) -> bool {
+        Instant::now() >= *self
+    }
+}
 
 /// Ordini verified at the same time in one process.
 const ORDINI_AT_ONCE: usize = 8;
@@ -78,7 +100,7 @@ async fn run_with(
     let catalog = catalogo::load(store).await?;
     let catalog = &catalog;
     let total = stream::iter(jobs(report.avviata_alle))
-        .map(|job| verify_share(store, catalog, job))
+        .map(|job| verify_share(store, catalog, job, &NoDeadline))
         .buffer_unordered(ORDINI_AT_ONCE)
         .try_fold(Conteggio::default(), |mut total, counted| async move {
             total += counted;
@@ -109,9 +131,14 @@ pub async fn dispatch(
 }
 
 /// One job: the mailboxes of one Ordine on the run's day, counted into the run's report.
-pub async fn verify_job(store: &dyn ItemStore, job: VerificaJob) -> Result<Conteggio, StoreError> {
+/// Stopped at `deadline`, it records what it did and asks to be tried again.
+pub async fn verify_job(
+    store: &dyn ItemStore,
+    job: VerificaJob,
+    deadline: &dyn Deadline,
+) -> Result<Conteggio, StoreError> {
     let catalog = catalogo::load(store).await?;
-    verify_share(store, &catalog, job).await
+    verify_share(store, &catalog, job, deadline).await
 }
 
 /// Starts a run: the signature certificates' reminders (nationwide, a few a day) are sent
@@ -163,21 +190,33 @@ fn jobs(avviata_alle: DateTime<Utc>) -> impl Iterator<Item = VerificaJob> {
 }
 
 /// Verifies one Ordine's mailboxes as of the run's start (a job tried again later still
-/// verifies the run's day) and records what it counted, also when a read failed on the
-/// way: what was written before is counted, and the job is to be tried again.
+/// verifies the run's day) and records what it counted, also when a read failed or the
+/// deadline came on the way: what was written before is counted, and the job is to be
+/// tried again.
 async fn verify_share(
     store: &dyn ItemStore,
     catalog: &Catalog,
     job: VerificaJob,
+    deadline: &dyn Deadline,
 ) -> Result<Conteggio, StoreError> {
     let mut counted = Conteggio::default();
-    let outcome = verify_ordine(store, catalog, job.ordine, job.avviata_alle, &mut counted).await;
-    if outcome.is_err() {
+    let outcome = verify_ordine(store, catalog, &job, deadline, &mut counted).await;
+    if !matches!(outcome, Ok(Share::Verified)) {
         counted.rinviate += 1;
         counted.da_riprovare += 1;
     }
+    if matches!(outcome, Ok(Share::Stopped)) {
+        tracing::warn!(ordine = %job.ordine.as_str(), ?counted, "verifica job stopped at its deadline");
+    }
     reports::record_ordine(store, job.avviata_alle, job.ordine, counted).await?;
-    outcome.map(|()| counted)
+    outcome.map(|_| counted)
+}
+
+/// How far a job went through its Ordine's mailboxes.
+enum Share {
+    Verified,
+    /// Its deadline came first.
+    Stopped,
 }
 
 /// The last verifica's report, for the Fondazione.
@@ -192,13 +231,17 @@ pub async fn last(
 async fn verify_ordine(
     store: &dyn ItemStore,
     catalog: &Catalog,
-    ordine: OrdineCode,
-    now: DateTime<Utc>,
+    job: &VerificaJob,
+    deadline: &dyn Deadline,
     sweep: &mut Conteggio,
-) -> Result<(), StoreError> {
+) -> Result<Share, StoreError> {
+    let (ordine, now) = (job.ordine, job.avviata_alle);
     let mut pages = pin!(members::holders_in_ordine(store, ordine));
     while let Some(records) = pages.try_next().await? {
         for member in records {
+            if deadline.reached() {
+                return Ok(Share::Stopped);
+            }
             let cf = member.value.cf().clone();
             let reread = || {
                 let cf = cf.clone();
@@ -207,12 +250,15 @@ async fn verify_ordine(
             verify(store, catalog, member, reread, now, sweep).await;
         }
     }
+    if deadline.reached() {
+        return Ok(Share::Stopped);
+    }
     // The Ordine's own mailbox: its term renews like a registered member's.
     if let Some(own) = ordini::get(store, ordine).await? {
         let reread = || ordini::get(store, ordine);
         verify(store, catalog, own, reread, now, sweep).await;
     }
-    Ok(())
+    Ok(Share::Verified)
 }
 
 /// Verifies one aggregate's mailbox (a member's, an Ordine's own); `reread` reads it

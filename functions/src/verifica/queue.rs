@@ -7,8 +7,11 @@
 //! A job whose members were postponed because the store failed or was busy (after the
 //! SDK's and the store's own retries), or that failed outright, is reported back to the
 //! queue, which delivers it again; a job done twice writes nothing twice (the verifica of
-//! a day is idempotent) and is counted once in the report. A run started twice the same day
+//! a day is idempotent) and is counted once in the report. A job still going near the
+//! invocation's timeout stops, records what it did and is delivered again the same way. A run started twice the same day
 //! (the schedule's retry) is one run: its jobs have the same key.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
@@ -17,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::province::OrdineCode;
 
+use super::Deadline;
 use crate::store::ItemStore;
 
 /// One Ordine's share of the run started at `avviata_alle`.
@@ -116,17 +120,33 @@ impl JobQueue for SqsJobs {
                     });
                 }
                 pending.retain(|(id, _)| failed.iter().any(|f| f.id() == id));
-                tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await;
+                tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
             }
         }
         Ok(())
     }
 }
 
-/// Lambda's SQS event: each message is one job. The jobs not finished are reported back,
-/// so that the queue delivers them again (after its visibility timeout; after its last
-/// receive, to the dead-letter queue).
-pub async fn handle(store: &dyn ItemStore, event: SqsEvent) -> SqsBatchResponse {
+/// Time kept at the end of an invocation for a stopped job to record its counts and for
+/// the answer to reach the queue: a few writes, each retried by the SDK when throttled.
+const RESERVE: Duration = Duration::from_secs(30);
+
+/// When the jobs of an invocation ending at `deadline_ms` (Lambda's deadline, in
+/// milliseconds since the epoch) must stop, as seen at `now`.
+pub fn stop_before(deadline_ms: u64, now: SystemTime) -> Instant {
+    let since_epoch = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let left = Duration::from_millis(deadline_ms).saturating_sub(since_epoch);
+    Instant::now() + left.saturating_sub(RESERVE)
+}
+
+/// Lambda's SQS event: each message is one job. The jobs not finished, or stopped at
+/// `deadline`, are reported back, so that the queue delivers them again (after its
+/// visibility timeout; after its last receive, to the dead-letter queue).
+pub async fn handle(
+    store: &dyn ItemStore,
+    event: SqsEvent,
+    deadline: &dyn Deadline,
+) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
     for message in event.records {
         let id = message.message_id.unwrap_or_default();
@@ -146,7 +166,7 @@ pub async fn handle(store: &dyn ItemStore, event: SqsEvent) -> SqsBatchResponse 
                 continue;
             }
         };
-        if !finished(store, job).await {
+        if !finished(store, job, deadline).await {
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = id;
             response.batch_item_failures.push(failure);
@@ -157,8 +177,8 @@ pub async fn handle(store: &dyn ItemStore, event: SqsEvent) -> SqsBatchResponse 
 
 /// Carries out `job`; false when it must be tried again (a mailbox whose writes cannot be
 /// made waits for tomorrow's verifica instead: a second try would not change it).
-pub async fn finished(store: &dyn ItemStore, job: VerificaJob) -> bool {
-    match super::verify_job(store, job).await {
+pub async fn finished(store: &dyn ItemStore, job: VerificaJob, deadline: &dyn Deadline) -> bool {
+    match super::verify_job(store, job, deadline).await {
         Ok(counted) if counted.da_riprovare == 0 => true,
         Ok(counted) => {
             tracing::warn!(ordine = %job.ordine.as_str(), da_riprovare = counted.da_riprovare, "verifica job to be tried again");
@@ -167,6 +187,26 @@ pub async fn finished(store: &dyn ItemStore, job: VerificaJob) -> bool {
         Err(e) => {
             tracing::error!(ordine = %job.ordine.as_str(), error = %e, "verifica job failed");
             false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_stops_its_reserve_before_the_invocation_ends() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let ms = |t: SystemTime| t.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        let before = Instant::now();
+        let stop = stop_before(ms(now + Duration::from_secs(900)), now);
+        let after = Instant::now();
+        assert!(stop >= before + Duration::from_secs(870));
+        assert!(stop <= after + Duration::from_secs(870));
+        // Already within the reserve, or past the deadline: stop at once.
+        for end in [now + Duration::from_secs(10), now - Duration::from_secs(10)] {
+            assert!(stop_before(ms(end), now) <= Instant::now());
         }
     }
 }

@@ -27,7 +27,8 @@ pub enum Outcome {
 
 #[derive(Default)]
 struct Shared {
-    queue: Mutex<VecDeque<(String, Value)>>,
+    /// Each invocation's id, event and time limit.
+    queue: Mutex<VecDeque<(String, Value, Duration)>>,
     outcomes: Mutex<HashMap<String, Outcome>>,
     init_error: Mutex<Option<Value>>,
     first_next: Mutex<Option<Instant>>,
@@ -53,14 +54,14 @@ async fn next(State(shared): State<Arc<Shared>>) -> (HeaderMap, String) {
         .lock()
         .unwrap()
         .get_or_insert_with(Instant::now);
-    let (id, event) = loop {
+    let (id, event, limit) = loop {
         let waiting = shared.queued.notified();
         if let Some(item) = shared.queue.lock().unwrap().pop_front() {
             break item;
         }
         waiting.await;
     };
-    let deadline = chrono::Utc::now().timestamp_millis() + 30_000;
+    let deadline = chrono::Utc::now().timestamp_millis() + limit.as_millis() as i64;
     let mut headers = HeaderMap::new();
     let mut set = |name: &'static str, value: String| {
         headers.insert(name, HeaderValue::from_str(&value).expect("a header value"));
@@ -155,14 +156,20 @@ impl Emulator {
         .collect()
     }
 
-    /// Queues an invocation; returns its request id.
+    /// Queues an invocation with 30 seconds to run (the API's timeout in the template);
+    /// returns its request id.
     pub fn invoke(&self, event: Value) -> String {
+        self.invoke_within(event, Duration::from_secs(30))
+    }
+
+    /// Queues an invocation that Lambda would end after `limit`; returns its request id.
+    pub fn invoke_within(&self, event: Value, limit: Duration) -> String {
         let id = uuid::Uuid::new_v4().to_string();
         self.shared
             .queue
             .lock()
             .unwrap()
-            .push_back((id.clone(), event));
+            .push_back((id.clone(), event, limit));
         self.shared.queued.notify_waiters();
         id
     }
