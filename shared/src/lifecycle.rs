@@ -147,8 +147,8 @@ pub struct PaidService {
     /// For Avanzata: the space its terms include (absent: the 2024 contract's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incluso: Option<Space>,
-    /// For Avanzata renewed before its scadenza: the space the new term includes, from
-    /// the day after the old one ends (the term paid keeps its own until then).
+    /// Renewed: the new term's catalog, price and space, from the day after the term paid
+    /// ends (which keeps its own until then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prossimo: Option<ProssimoTermine>,
 }
@@ -161,14 +161,15 @@ impl PaidService {
         if self.kind != ServiceKind::Avanzata {
             return false;
         }
-        // Renewed early, `catalogo` is already the new term's; the term paid keeps PRO's
-        // sizes until `prossimo` begins.
+        // Renewed before the new term's catalog was kept in `prossimo`, `catalogo` is
+        // already the new term's: the term paid is known by PRO's sizes.
+        let renewed_before = self.prossimo.is_some_and(|next| next.catalogo.is_none());
         let pro = Catalog::standard()
             .version(CatalogId::Convenzione2022)
             .plan(PlanCode::Pro)
             .map(|plan| plan.included);
         self.catalogo == Some(CatalogId::Convenzione2022)
-            || (self.prossimo.is_some() && pro.is_some_and(|pro| self.incluso == Some(pro)))
+            || (renewed_before && pro.is_some_and(|pro| self.incluso == Some(pro)))
     }
 
     /// What the holder has, as its terms name it.
@@ -181,12 +182,18 @@ impl PaidService {
     }
 }
 
-/// The sizes of a renewed term, from the day it begins.
+/// The terms of a renewed service's next term, from the day it begins.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProssimoTermine {
     pub dal: NaiveDate,
     pub incluso: Option<Space>,
+    /// Absent on a renewal recorded before the next term's catalog and price were kept
+    /// here (the service's own fields then already hold them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogo: Option<CatalogId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prezzo: Option<Money>,
 }
 
 /// What a reminder is about.
@@ -809,19 +816,21 @@ impl Mailbox {
             return Err(LifecycleError::RenewalTooEarly(opens));
         }
         let mut quote = catalog.renewal_quote(plan, &service.kind, space_now, today)?;
+        // The term paid keeps its terms; the new one's begin the day after it ends.
+        service.prossimo = Some(ProssimoTermine {
+            dal: service.scadenza + chrono::Duration::days(1),
+            incluso: match service.kind {
+                ServiceKind::Avanzata => recorded(
+                    PlanCode::Avanzata,
+                    catalog.included(PlanCode::Avanzata, today),
+                ),
+                ServiceKind::SpazioExtra { .. } => None,
+            },
+            catalogo: Some(quote.catalog),
+            prezzo: Some(quote.net),
+        });
         service.scadenza = one_year_after(service.scadenza);
-        service.catalogo = Some(quote.catalog);
-        service.prezzo = Some(quote.net);
         if service.kind == ServiceKind::Avanzata {
-            // The new term's sizes, from the day after the term paid ends.
-            let incluso = recorded(
-                PlanCode::Avanzata,
-                catalog.included(PlanCode::Avanzata, today),
-            );
-            let dal = one_year_before(service.scadenza) + chrono::Duration::days(1);
-            if incluso != service.incluso {
-                service.prossimo = Some(ProssimoTermine { dal, incluso });
-            }
             quote.space_after = self.space();
         }
         Ok(quote)
@@ -858,10 +867,14 @@ impl Mailbox {
             return;
         }
         let before = self.space();
-        // A renewed term that has begun takes its own sizes.
+        // A renewed term that has begun takes its own terms.
         for service in &mut self.services {
             if let Some(next) = service.prossimo.filter(|n| n.dal <= today) {
                 service.incluso = next.incluso;
+                if next.catalogo.is_some() {
+                    service.catalogo = next.catalogo;
+                    service.prezzo = next.prezzo;
+                }
                 service.prossimo = None;
             }
         }

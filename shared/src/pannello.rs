@@ -330,9 +330,9 @@ mod tests {
         s.parse().unwrap()
     }
 
-    #[test]
-    fn a_pro_mailbox_keeps_its_2022_terms_until_they_lapse() {
-        let pro = row(&[
+    /// Mario's PRO of the 2022 convention, to 01/02/2027, with 10 GB of archive bought.
+    fn pro_2022() -> Mailbox {
+        row(&[
             ("indirizzo", "mario.rossi@ingpec.eu"),
             ("piano", "PRO"),
             ("scadenza", "15/06/2027"),
@@ -342,8 +342,13 @@ mod tests {
             ("contratto", "firmato"),
             ("primoaccesso", "20/06/2022"),
         ])
-        .unwrap();
-        let mailbox = pro.casella(AlboStatus::Iscritto);
+        .unwrap()
+        .casella(AlboStatus::Iscritto)
+    }
+
+    #[test]
+    fn a_pro_mailbox_keeps_its_2022_terms_until_they_lapse() {
+        let mailbox = pro_2022();
         assert_eq!(mailbox.plan(), PlanCode::Avanzata);
         assert_eq!(mailbox.plan_by_terms(), PlanCode::Pro);
         assert_eq!(
@@ -368,6 +373,17 @@ mod tests {
             .mailbox;
         assert_eq!(renewed.plan_by_terms(), PlanCode::Pro);
         assert_eq!(renewed.space(), Space::new(2, 13));
+        // Renewed before `prossimo` kept the next term's catalog (the service's own field
+        // already held it): PRO by its sizes.
+        let mut recorded_before = renewed.services[0];
+        let next = recorded_before.prossimo.unwrap();
+        recorded_before.catalogo = next.catalogo;
+        recorded_before.prossimo = Some(crate::lifecycle::ProssimoTermine {
+            catalogo: None,
+            prezzo: None,
+            ..next
+        });
+        assert_eq!(recorded_before.descrizione(), "PEC PRO (convenzione 2022)");
         let next_term = renewed
             .apply(&crate::lifecycle::Event::Verifica, day("2027-02-02"))
             .unwrap()
@@ -387,6 +403,52 @@ mod tests {
             .unwrap()
             .mailbox;
         assert_eq!(renewed.space(), Space::new(1, 3));
+    }
+
+    #[test]
+    fn a_pro_renewed_under_a_price_list_with_its_own_sizes_stays_pro_until_its_term_ends() {
+        use crate::catalog::{Catalog, CatalogVersion, NuovoListino};
+        use crate::lifecycle::Event;
+        use crate::money::Money;
+        // From 01/01/2027 Avanzata includes exactly PRO's 2 GB + 3 GB.
+        let listino = CatalogVersion::listino(&NuovoListino {
+            in_force_from: day("2027-01-01"),
+            base: Space::new(1, 1),
+            base_prezzo_gb: Money::euros(3),
+            base_extra_max_gb: 8,
+            avanzata_canone: Money::euros(25),
+            avanzata: Space::new(2, 3),
+            avanzata_prezzo_gb: Money::euros(3),
+        })
+        .unwrap();
+        let catalog = Catalog::with_published(&[listino]);
+        let renewed = pro_2022()
+            .apply_with(
+                &Event::Rinnovo { service_id: 1 },
+                day("2027-01-20"),
+                &catalog,
+            )
+            .unwrap()
+            .mailbox;
+        let avanzata = renewed.services[0];
+        assert_eq!(avanzata.descrizione(), "PEC PRO (convenzione 2022)");
+        assert_eq!(avanzata.catalogo, Some(CatalogId::Convenzione2022));
+        let next = avanzata.prossimo.unwrap();
+        assert_eq!(next.dal, day("2027-02-02"));
+        assert_eq!(next.catalogo, Some(CatalogId::Listino(day("2027-01-01"))));
+        assert_eq!(next.prezzo, Some(Money::euros(25)));
+        // The term bought begins: Avanzata, on the price list's terms.
+        let next_term = renewed
+            .apply_with(&Event::Verifica, day("2027-02-02"), &catalog)
+            .unwrap()
+            .mailbox;
+        let avanzata = next_term.services[0];
+        assert_eq!(avanzata.descrizione(), "PEC Avanzata");
+        assert_eq!(
+            (avanzata.catalogo, avanzata.prezzo, avanzata.prossimo),
+            (next.catalogo, next.prezzo, None)
+        );
+        assert_eq!(avanzata.incluso, Some(Space::new(2, 3)));
     }
 
     #[test]
