@@ -209,12 +209,7 @@ impl ProdottoFirma {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| {
-            serde_json::to_value(p)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| s == text.trim()))
-                .unwrap_or(false)
-        })
+        crate::serde_name::parse(text)
     }
 }
 
@@ -596,14 +591,11 @@ impl StatoFirma {
     }
 
     pub fn slug(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        crate::serde_name::of(self)
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.slug() == text.trim())
+        crate::serde_name::parse(text)
     }
 
     /// Done: nothing follows.

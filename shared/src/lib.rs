@@ -37,6 +37,7 @@ pub mod ordine;
 pub mod pannello;
 pub mod province;
 pub mod richiesta;
+pub mod serde_name;
 pub mod text;
 pub mod ui;
 

@@ -5,6 +5,7 @@ use shared::api::{CatalogResponse, MailboxView};
 use shared::catalog::{
     CatalogVersion, MAX_GB_PER_ORDER, Plan, PlanCode, QuoteRequest, ServiceKind, Space, SpaceArea,
 };
+use shared::serde_name;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
@@ -78,7 +79,7 @@ fn PlanCard(plan: Plan) -> impl IntoView {
         .iter()
         .map(|rule| view! { <li>{format::extra_rule(rule)}</li> })
         .collect_view();
-    let testid = format!("plan-{}", serde_plan_code(plan.code));
+    let testid = format!("plan-{}", serde_name::of(plan.code));
     view! {
         <article class="plan-card" data-testid=testid>
             <h3>{plan.nome.clone()}</h3>
@@ -93,13 +94,6 @@ fn PlanCard(plan: Plan) -> impl IntoView {
             <ul class="extras">{extras}</ul>
         </article>
     }
-}
-
-fn serde_plan_code(code: PlanCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Reads a whole number of GB from a field as people type it; empty means zero. Space

@@ -78,10 +78,7 @@ impl Claims {
     pub fn of(caller: &Caller) -> Self {
         Self {
             sub: caller.subject.clone(),
-            role: serde_json::to_value(caller.role)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            role: shared::serde_name::of(caller.role),
             codice_fiscale: caller.codice_fiscale.as_ref().map(|c| c.to_string()),
             ordine: caller.ordine.map(|o| o.to_string()),
             exp: 0,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::outbox::{self, OutboxCommand};
-use super::{Ops, Versioned};
+use super::{Ops, Versioned, sliding_window};
 use crate::outbox::mailer::Notice;
 use crate::store::{Condition, Item, ItemStore, StoreError, WriteOp, keys};
 
@@ -27,13 +27,8 @@ pub struct Conferme {
 impl Conferme {
     /// The record after one more confirmation at `now`, or `None` if the limit is reached.
     pub fn after_sending(current: Option<&Self>, now: DateTime<Utc>) -> Option<Self> {
-        let mut at: Vec<DateTime<Utc>> = current
-            .map(|c| c.at.iter().copied().filter(|t| now - *t < WINDOW).collect())
-            .unwrap_or_default();
-        if at.len() >= MAX_PER_DAY {
-            return None;
-        }
-        at.push(now);
+        let kept = current.map_or(&[][..], |c| &c.at);
+        let at = sliding_window::one_more(kept, now, WINDOW, MAX_PER_DAY)?;
         Some(Self { at })
     }
 }

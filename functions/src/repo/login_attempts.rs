@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Versioned;
+use super::{Versioned, sliding_window};
 use crate::store::{Condition, Item, ItemStore, StoreError, keys};
 
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -50,13 +50,8 @@ impl LoginAttempts {
         if current.is_some_and(|c| c.locked_at(now).is_some()) {
             return None;
         }
-        let mut at: Vec<DateTime<Utc>> = current
-            .map(|c| c.at.iter().copied().filter(|t| now - *t < WINDOW).collect())
-            .unwrap_or_default();
-        if at.len() >= MAX_ATTEMPTS as usize {
-            return None;
-        }
-        at.push(now);
+        let kept = current.map_or(&[][..], |c| &c.at);
+        let at = sliding_window::one_more(kept, now, WINDOW, MAX_ATTEMPTS as usize)?;
         let locked_until = (at.len() >= MAX_ATTEMPTS as usize).then_some(now + WINDOW);
         Some(Self { at, locked_until })
     }

@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod reports;
 pub mod richieste;
 pub mod sandbox;
+mod sliding_window;
 pub mod unit_of_work;
 
 use serde::de::DeserializeOwned;

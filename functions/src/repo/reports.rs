@@ -74,17 +74,6 @@ impl Conteggio {
     }
 }
 
-impl std::ops::AddAssign for Conteggio {
-    fn add_assign(&mut self, other: Self) {
-        self.verificate += other.verificate;
-        self.aggiornate += other.aggiornate;
-        self.avvisi += other.avvisi;
-        self.comandi += other.comandi;
-        self.rinviate += other.rinviate;
-        self.da_riprovare += other.da_riprovare;
-    }
-}
-
 /// Days an Ordine's share of a verifica is kept (its report keeps the sums).
 const SHARE_DAYS: i64 = 60;
 

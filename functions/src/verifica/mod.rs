@@ -96,20 +96,19 @@ async fn run_with(
     now: DateTime<Utc>,
     reconciled: Riconciliazione,
 ) -> Result<Verifica, StoreError> {
-    let mut report = start(store, now, reconciled).await?;
+    let report = start(store, now, reconciled).await?;
     let catalog = catalogo::load(store).await?;
     let catalog = &catalog;
-    let total = stream::iter(jobs(report.avviata_alle))
+    let mut report = stream::iter(jobs(report.avviata_alle))
         .map(|job| verify_share(store, catalog, job, &NoDeadline))
         .buffer_unordered(ORDINI_AT_ONCE)
-        .try_fold(Conteggio::default(), |mut total, counted| async move {
-            total += counted;
-            Ok(total)
+        .try_fold(report, |mut report, counted| async move {
+            counted.add_to(&mut report);
+            Ok(report)
         })
         .await?;
-    tracing::info!(?total, giorno = %report.giorno, "verifica giornaliera done");
-    total.add_to(&mut report);
     report.ordini_verificati = report.ordini;
+    tracing::info!(?report, "verifica giornaliera done");
     Ok(report)
 }
 

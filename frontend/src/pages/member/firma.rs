@@ -9,6 +9,7 @@ use shared::firma_digitale::{
     self, CodiceConvenzione, Consegna, DatiIscrizione, ListinoFirma, PreventivoFirma,
     ProdottoFirma, RichiestaFirma, Riconoscimento, StatoFirma,
 };
+use shared::serde_name;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
@@ -157,7 +158,7 @@ fn prodotti(listino: &ListinoFirma) -> AnyView {
                 .iter()
                 .filter(|(p, _)| p.convenzione() == codice)
                 .map(|(p, prezzo)| {
-                    let value = slug(*p);
+                    let value = serde_name::of(*p);
                     view! { <option value=value>{format!("{} – {prezzo} + IVA", p.nome())}</option> }
                 })
                 .collect_view();
@@ -167,20 +168,12 @@ fn prodotti(listino: &ListinoFirma) -> AnyView {
         .into_any()
 }
 
-/// How a value is named in the API (its serde name), the options' value.
-fn slug(value: impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn riconoscimenti(listino: &ListinoFirma) -> AnyView {
     listino
         .riconoscimenti
         .iter()
         .map(|(r, prezzo)| {
-            let value = slug(*r);
+            let value = serde_name::of(*r);
             let price = if prezzo.as_cents() == 0 {
                 "gratuito".to_owned()
             } else {
@@ -293,10 +286,10 @@ fn Firma(view: FirmaDigitaleView) -> impl IntoView {
                     <select id="riconoscimento" class="form-select" data-testid="firma-riconoscimento"
                         aria-describedby="riconoscimento-error"
                         aria-invalid=move || riconoscimento_error.get().is_some().to_string()
-                        prop:value=move || riconoscimento.get().map(slug).unwrap_or_default()
+                        prop:value=move || riconoscimento.get().map(serde_name::of).unwrap_or_default()
                         on:change:target=move |ev| {
                             let value = ev.target().value();
-                            riconoscimento.set(Riconoscimento::ALL.into_iter().find(|r| slug(*r) == value));
+                            riconoscimento.set(serde_name::parse(&value));
                         }>
                         <option value="">"Scegli come farti riconoscere…"</option>
                         {listino.with_value(riconoscimenti)}

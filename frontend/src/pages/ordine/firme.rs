@@ -11,6 +11,7 @@ use shared::firma_digitale::{
     PassoFirma, RichiestaFirma, RitiroForm, StatoFirma, TipoDocumentoIdentita,
 };
 use shared::province::OrdineCode;
+use shared::serde_name;
 
 use crate::api::{self, ClientError};
 use crate::components::alert::ErrorAlert;
@@ -183,12 +184,7 @@ fn Passo(
                 delegato_nome: delegato_nome.get_untracked(),
                 delegato_cognome: delegato_cognome.get_untracked(),
                 delega_presentata: delega.get_untracked(),
-                documento_tipo: TipoDocumentoIdentita::ALL.into_iter().find(|t| {
-                    serde_json::to_value(t)
-                        .ok()
-                        .and_then(|v| v.as_str().map(|s| s == tipo.get_untracked()))
-                        .unwrap_or(false)
-                }),
+                documento_tipo: serde_name::parse(&tipo.get_untracked()),
                 documento_numero: documento.get_untracked(),
             }),
             scadenza_certificato: date(scadenza.get_untracked()),
@@ -198,10 +194,7 @@ fn Passo(
         TipoDocumentoIdentita::ALL
             .into_iter()
             .map(|t| {
-                let value = serde_json::to_value(t)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
+                let value = serde_name::of(t);
                 view! { <option value=value>{t.nome()}</option> }
             })
             .collect_view()

@@ -9,6 +9,7 @@ use shared::api::{AlboFilter, CasellaFilter, MemberFilters};
 use shared::catalog::PlanCode;
 use shared::lifecycle::StatoContratto;
 use shared::province::OrdineCode;
+use shared::serde_name;
 
 use crate::api;
 use crate::components::alert::ErrorAlert;
@@ -103,22 +104,25 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
     let albo_options: Vec<(String, &'static str)> = AlboFilter::ALL
         .iter()
         .filter(|a| nationwide || **a != AlboFilter::Cancellato)
-        .map(|a| (kebab(a), a.nome()))
+        .map(|a| (serde_name::of(a), a.nome()))
         .collect();
     let casella_options = CasellaFilter::ALL
         .iter()
-        .map(|c| (kebab(c), c.nome()))
+        .map(|c| (serde_name::of(c), c.nome()))
         .collect();
     // The server filters by the plan a mailbox counts as: a 2022 PRO is Avanzata's.
     let piano_options = [
-        (kebab(&PlanCode::Base), PlanCode::Base.nome()),
-        (kebab(&PlanCode::Avanzata), "Avanzata (anche PRO 2022)"),
+        (serde_name::of(PlanCode::Base), PlanCode::Base.nome()),
+        (
+            serde_name::of(PlanCode::Avanzata),
+            "Avanzata (anche PRO 2022)",
+        ),
     ]
     .into_iter()
     .collect();
     let contratto_options = StatoContratto::ALL
         .iter()
-        .map(|c| (kebab(c), c.nome()))
+        .map(|c| (serde_name::of(c), c.nome()))
         .collect();
     let entro_options = [7u16, 30, 90]
         .iter()
@@ -142,17 +146,17 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
                     on:input:target=move |ev| form.update(|f| f.q = Some(ev.target().value()).filter(|q| !q.is_empty()))/>
             </div>
             <Select id="albo" label="Albo" all="Tutti" options=albo_options
-                value=text(|f| f.albo.map(|a| kebab(&a)).unwrap_or_default())
-                set=move |v| form.update(|f| f.albo = parse(&v))/>
+                value=text(|f| f.albo.map(serde_name::of).unwrap_or_default())
+                set=move |v| form.update(|f| f.albo = serde_name::parse(&v))/>
             <Select id="casella" label="Casella" all="Tutte" options=casella_options
-                value=text(|f| f.casella.map(|c| kebab(&c)).unwrap_or_default())
-                set=move |v| form.update(|f| f.casella = parse(&v))/>
+                value=text(|f| f.casella.map(serde_name::of).unwrap_or_default())
+                set=move |v| form.update(|f| f.casella = serde_name::parse(&v))/>
             <Select id="piano" label="Piano" all="Tutti" options=piano_options
-                value=text(|f| f.piano.map(|p| kebab(&p)).unwrap_or_default())
-                set=move |v| form.update(|f| f.piano = parse(&v))/>
+                value=text(|f| f.piano.map(serde_name::of).unwrap_or_default())
+                set=move |v| form.update(|f| f.piano = serde_name::parse(&v))/>
             <Select id="contratto" label="Contratto" all="Tutti" options=contratto_options
-                value=text(|f| f.contratto.map(|c| kebab(&c)).unwrap_or_default())
-                set=move |v| form.update(|f| f.contratto = parse(&v))/>
+                value=text(|f| f.contratto.map(serde_name::of).unwrap_or_default())
+                set=move |v| form.update(|f| f.contratto = serde_name::parse(&v))/>
             <Select id="scadenza_entro" label="Scadenza" all="Qualsiasi" options=entro_options
                 value=text(|f| f.scadenza_entro.map(|d| d.to_string()).unwrap_or_default())
                 set=move |v| form.update(|f| f.scadenza_entro = v.parse().ok())/>
@@ -183,19 +187,6 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
             None => view! { <p class="hint">"Indica che cosa cercare."</p> }.into_any(),
         }/>
     }
-}
-
-/// A filter value as the URL carries it (its serde name).
-fn kebab(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-/// A filter value from its serde name; empty or unknown is no filter.
-fn parse<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
 #[component]
