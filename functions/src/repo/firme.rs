@@ -127,6 +127,25 @@ pub async fn certificate(
     super::get_versioned(store, &keys::certificato_firma(cf, kind(tipo))).await
 }
 
+/// The member's certificates, one of each type at most, in one read.
+pub async fn certificates(
+    store: &dyn ItemStore,
+    cf: &CodiceFiscale,
+) -> Result<Vec<CertificatoFirma>, StoreError> {
+    let query = Query::new(
+        None,
+        keys::member_partition(cf),
+        SortKey::BeginsWith(keys::CERTIFICATO_PREFIX.into()),
+    );
+    store
+        .query(&query)
+        .await?
+        .items
+        .iter()
+        .map(Item::decode)
+        .collect()
+}
+
 pub fn save_certificate(
     before: Option<&Versioned<CertificatoFirma>>,
     after: &CertificatoFirma,

@@ -3,6 +3,7 @@
 //! mailbox, its provider command and its audit entry: all or nothing.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, Utc};
 use shared::access::Caller;
@@ -112,16 +113,18 @@ pub(crate) async fn activate_with(
     ensure(caller.can_manage_ordine(ordine))?;
     // The catalog in force, read once for every attempt.
     let catalog = crate::repo::catalogo::load(store).await?;
-    activate_under(store, caller, ordine, cf, now, action, also, &catalog).await
+    activate_under(store, caller, ordine, cf, None, now, action, also, &catalog).await
 }
 
-/// [`activate_with`] under `catalog`, read by the caller (once for a whole CSV).
+/// [`activate_with`] under `catalog`, read by the caller (once for a whole CSV); `read` is
+/// the member as the caller has just read him, if it has.
 #[allow(clippy::too_many_arguments)]
 async fn activate_under(
     store: &dyn ItemStore,
     caller: &Caller,
     ordine: OrdineCode,
     cf: &CodiceFiscale,
+    mut read: Option<Versioned<MemberRecord>>,
     now: DateTime<Utc>,
     action: &str,
     also: impl Fn(&Mailbox) -> Result<Ops, StoreError>,
@@ -129,7 +132,10 @@ async fn activate_under(
 ) -> Result<Mailbox, ActivationError> {
     ensure(caller.can_manage_ordine(ordine))?;
     for _ in 0..ATTEMPTS {
-        let member = member_of(store, caller, ordine, cf).await?;
+        let member = match read.take() {
+            Some(member) => member,
+            None => member_of(store, caller, ordine, cf).await?,
+        };
         let planned = plan(
             store,
             caller,
@@ -427,14 +433,16 @@ async fn activated(
     catalog: &Catalog,
     report: &mut RowReport,
 ) -> Result<RowOutcome, ActivationError> {
-    if let Some(outcome) = settled_now(store, caller, ordine, named, report).await? {
-        return Ok(outcome);
-    }
+    let member = match read_now(store, caller, ordine, named, report).await? {
+        ControlFlow::Continue(member) => member,
+        ControlFlow::Break(outcome) => return Ok(outcome),
+    };
     let activated = activate_under(
         store,
         caller,
         ordine,
         &named.cf,
+        Some(member),
         now,
         ACTIVATION,
         |_| Ok(Vec::new()),
@@ -448,28 +456,34 @@ async fn activated(
         // Changed again while being activated (another copy of the file, say): what a read
         // says now; busy only if he may still be activated.
         Err(ActivationError::Refused(_) | ActivationError::NotInOrdine(_)) => {
-            match settled_now(store, caller, ordine, named, report).await? {
-                Some(outcome) => Ok(outcome),
-                None => refused(report, ActivationError::Busy),
+            match read_now(store, caller, ordine, named, report).await? {
+                ControlFlow::Break(outcome) => Ok(outcome),
+                ControlFlow::Continue(_) => refused(report, ActivationError::Busy),
             }
         }
         Err(e) => refused(report, e),
     }
 }
 
-/// [`settled`] on the member as read now; a member out of the Ordine's reach settles as not
-/// registered there.
-async fn settled_now(
+/// The row's member as read now, to be activated; or what the row comes to without an
+/// activation ([`settled`]; a member out of the Ordine's reach settles as not registered
+/// there).
+async fn read_now(
     store: &dyn ItemStore,
     caller: &Caller,
     ordine: OrdineCode,
     named: &Named,
     report: &mut RowReport,
-) -> Result<Option<RowOutcome>, ActivationError> {
+) -> Result<ControlFlow<RowOutcome, Versioned<MemberRecord>>, ActivationError> {
     match member_of(store, caller, ordine, &named.cf).await {
-        Ok(member) => Ok(settled(&member.value, named, report)),
-        Err(ActivationError::NotInOrdine(_)) => Ok(Some(RowOutcome::NonIscrittoOrdine)),
-        Err(e) => refused(report, e).map(Some),
+        Ok(member) => Ok(match settled(&member.value, named, report) {
+            Some(outcome) => ControlFlow::Break(outcome),
+            None => ControlFlow::Continue(member),
+        }),
+        Err(ActivationError::NotInOrdine(_)) => {
+            Ok(ControlFlow::Break(RowOutcome::NonIscrittoOrdine))
+        }
+        Err(e) => refused(report, e).map(ControlFlow::Break),
     }
 }
 

@@ -13,7 +13,7 @@ use shared::api::{
 use shared::codice_fiscale::CodiceFiscale;
 use shared::firma_digitale::{
     self, CertificatoFirma, CodiceConvenzione, Consegna, DatiIscrizione, Differenza, PassoError,
-    PassoFirma, PreventivoError, ProdottoFirma, RichiestaFirma, StatoFirma, TipoCertificato,
+    PassoFirma, PreventivoError, ProdottoFirma, RichiestaFirma, StatoFirma,
 };
 use shared::member::FieldError;
 use shared::province::OrdineCode;
@@ -96,21 +96,14 @@ pub async fn view(
 ) -> Result<FirmaDigitaleView, FirmaError> {
     let cf = holder_cf(caller)?;
     let oggi = rome_date(now);
-    let richieste = firme::of_member(store, cf, OWN)
-        .await?
-        .into_iter()
-        .map(|r| r.value)
-        .collect();
-    let mut certificati = Vec::new();
-    for tipo in TipoCertificato::ALL {
-        if let Some(c) = firme::certificate(store, cf, tipo).await? {
-            certificati.push(c.value);
-        }
-    }
+    let (richieste, certificati) = futures::try_join!(
+        firme::of_member(store, cf, OWN),
+        firme::certificates(store, cf)
+    )?;
     Ok(FirmaDigitaleView {
         oggi,
         listino: firma_digitale::in_vigore(oggi),
-        richieste,
+        richieste: richieste.into_iter().map(|r| r.value).collect(),
         certificati,
     })
 }
