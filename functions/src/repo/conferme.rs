@@ -112,6 +112,15 @@ mod tests {
         ] {
             assert_eq!(keys::conferme(typed), inbox, "{typed}");
         }
+        // Gmail ignores dots and answers at two domains.
+        let gmail = keys::conferme("mario.rossi@gmail.com");
+        for typed in ["mariorossi@gmail.com", "M.a.r.i.o.Rossi+pec@googlemail.com"] {
+            assert_eq!(keys::conferme(typed), gmail, "{typed}");
+        }
+        assert_ne!(
+            keys::conferme("mario.rossi@libero.it"),
+            keys::conferme("mariorossi@libero.it")
+        );
         // No mailbox before the tag: the address as typed, not one shared by all.
         assert_ne!(
             keys::conferme("+x@example.it"),

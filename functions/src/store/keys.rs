@@ -283,7 +283,8 @@ fn account_pk(username: &str) -> String {
 }
 
 /// The inbox an email reaches, however it was typed: folded to lower case, without the
-/// sub-address (`nome+tag@`) most providers deliver to `nome@`.
+/// sub-address (`nome+tag@`) most providers deliver to `nome@`; at Gmail, without the dots
+/// it ignores and under its one domain.
 pub fn conferme(email: &str) -> Key {
     let email = email.trim().to_lowercase();
     let inbox = match email.rsplit_once('@') {
@@ -292,7 +293,12 @@ pub fn conferme(email: &str) -> Key {
                 Some((mailbox, _)) if !mailbox.is_empty() => mailbox,
                 _ => local,
             };
-            format!("{mailbox}@{domain}")
+            let undotted = mailbox.replace('.', "");
+            if matches!(domain, "gmail.com" | "googlemail.com") && !undotted.is_empty() {
+                format!("{undotted}@gmail.com")
+            } else {
+                format!("{mailbox}@{domain}")
+            }
         }
         None => email,
     };
