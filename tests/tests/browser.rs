@@ -2105,7 +2105,7 @@ async fn a_member_requests_a_signature_kit_and_the_secretariat_records_the_picku
                     .await?;
                 screen.click("nav-firma").await?;
                 screen.find("firma-form").await?;
-                let total = screen.text("firma-totale").await?;
+                let total = screen.text("firma-total").await?;
                 ensure!(
                     total == "€ 77,47",
                     "kit + shipping to the Ordine, IVA included: {total}"

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use shared::catalog::Quote;
+use shared::money::Money;
 
 /// A quote: its lines, then net, IVA and total.
 #[component]
@@ -31,20 +32,14 @@ pub fn QuoteTable(quote: Quote) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>{lines}</tbody>
-            <tfoot>
-                <tr>
-                    <th scope="row" colspan="3">"Imponibile"</th>
-                    <td class="num" data-testid="quote-net">{quote.net.to_string()}</td>
-                </tr>
-                <tr>
-                    <th scope="row" colspan="3">{format!("IVA {}%", quote.iva_percent)}</th>
-                    <td class="num" data-testid="quote-iva">{quote.iva.to_string()}</td>
-                </tr>
-                <tr class="total">
-                    <th scope="row" colspan="3">"Totale"</th>
-                    <td class="num" data-testid="quote-total">{quote.total.to_string()}</td>
-                </tr>
-            </tfoot>
+            <Totals
+                net=quote.net
+                iva_percent=quote.iva_percent
+                iva=quote.iva
+                total=quote.total
+                label_columns=3
+                testid="quote"
+            />
         </table>
         <p class="quote-after">
             {format!(
@@ -52,5 +47,34 @@ pub fn QuoteTable(quote: Quote) -> impl IntoView {
                 quote.plan_after, after.inbox_gb, after.archivio_gb,
             )}
         </p>
+    }
+}
+
+/// A quote's footer: net, IVA and total, each labelled across `label_columns` columns,
+/// with test ids `{testid}-net`, `{testid}-iva` and `{testid}-total`.
+#[component]
+pub fn Totals(
+    net: Money,
+    iva_percent: i64,
+    iva: Money,
+    total: Money,
+    label_columns: u32,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <tfoot>
+            <tr>
+                <th scope="row" colspan=label_columns>"Imponibile"</th>
+                <td class="num" data-testid=format!("{testid}-net")>{net.to_string()}</td>
+            </tr>
+            <tr>
+                <th scope="row" colspan=label_columns>{format!("IVA {iva_percent}%")}</th>
+                <td class="num" data-testid=format!("{testid}-iva")>{iva.to_string()}</td>
+            </tr>
+            <tr class="total">
+                <th scope="row" colspan=label_columns>"Totale"</th>
+                <td class="num" data-testid=format!("{testid}-total")>{total.to_string()}</td>
+            </tr>
+        </tfoot>
     }
 }

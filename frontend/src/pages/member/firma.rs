@@ -17,6 +17,7 @@ use crate::components::form::{Field, field_error, focus_first_error};
 use crate::components::loaded::Loaded;
 use crate::components::ordine_select::OrdineSelect;
 use crate::components::page::Page;
+use crate::components::quote_table::Totals;
 use crate::components::scroll_table::ScrollTable;
 use crate::format;
 
@@ -140,11 +141,14 @@ fn PreventivoTable(preventivo: PreventivoFirma) -> impl IntoView {
             <caption>"Preventivo"</caption>
             <thead><tr><th scope="col">"Voce"</th><th scope="col" class="num">"Importo"</th></tr></thead>
             <tbody>{lines}</tbody>
-            <tfoot>
-                <tr><th scope="row">"Imponibile"</th><td class="num">{preventivo.netto.to_string()}</td></tr>
-                <tr><th scope="row">{format!("IVA {}%", preventivo.iva_percent)}</th><td class="num">{preventivo.iva.to_string()}</td></tr>
-                <tr class="total"><th scope="row">"Totale"</th><td class="num" data-testid="firma-totale">{preventivo.totale.to_string()}</td></tr>
-            </tfoot>
+            <Totals
+                net=preventivo.netto
+                iva_percent=preventivo.iva_percent
+                iva=preventivo.iva
+                total=preventivo.totale
+                label_columns=1
+                testid="firma"
+            />
         </table>
     }
 }
