@@ -138,8 +138,9 @@ pub struct PaidService {
     pub kind: ServiceKind,
     pub purchased_on: NaiveDate,
     pub scadenza: NaiveDate,
-    /// The catalog it was bought (or last renewed) under, and the net price paid: it keeps
-    /// those terms until it lapses, whatever the catalog says later.
+    /// The catalog the current term was bought under, and the net price paid: it keeps
+    /// those terms until it lapses, whatever the catalog says later (a renewal's are in
+    /// `prossimo` until its term begins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogo: Option<CatalogId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

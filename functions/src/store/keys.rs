@@ -216,10 +216,10 @@ pub fn firma_in_stato(
     )
 }
 
-/// A member's certificate of one kind (`cns`, `firma-remota`).
 /// A member's signature certificates, one of each type, in his partition.
 pub const CERTIFICATO_PREFIX: &str = "CERTIFICATO#";
 
+/// A member's certificate of one kind (`cns`, `firma-remota`).
 pub fn certificato_firma(cf: &CodiceFiscale, tipo: &str) -> Key {
     Key::new(member_partition(cf), format!("{CERTIFICATO_PREFIX}{tipo}"))
 }

@@ -8,8 +8,10 @@
 //! SDK's and the store's own retries), or that failed outright, is reported back to the
 //! queue, which delivers it again; a job done twice writes nothing twice (the verifica of
 //! a day is idempotent) and is counted once in the report. A job still going near the
-//! invocation's timeout stops, records what it did and is delivered again the same way. A run started twice the same day
-//! (the schedule's retry) is one run: its jobs have the same key.
+//! invocation's timeout stops, records what it did and is delivered again the same way
+//! (after the queue's visibility timeout; it starts again from the Ordine's first member,
+//! and skips quickly what is done). A run started twice the same day (the schedule's
+//! retry) is one run: its jobs have the same key.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

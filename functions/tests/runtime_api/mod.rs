@@ -156,8 +156,9 @@ impl Emulator {
         .collect()
     }
 
-    /// Queues an invocation with 30 seconds to run (the API's timeout in the template);
-    /// returns its request id.
+    /// Queues an invocation with 30 seconds to run (about the API's 29 s in the template;
+    /// a verifica job given as little stops at once: use [`Self::invoke_within`]); returns
+    /// its request id.
     pub fn invoke(&self, event: Value) -> String {
         self.invoke_within(event, Duration::from_secs(30))
     }
