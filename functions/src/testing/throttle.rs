@@ -8,9 +8,10 @@
 //! Units follow DynamoDB's rules closely enough to compare partitions: one per KB of the
 //! item written (attribute names and values), twice that in a transaction (a condition
 //! check too); an index written with the item spends the same units on its own partition.
-//! An update or a delete is charged to the table's partition only (the proxy does not know
-//! the index keys of an item it does not see), and a second is counted whole: a partition
-//! may take up to twice its budget across a second's boundary, as DynamoDB's burst allows.
+//! An update or a delete is charged as the item it replaces or removes (read from moto
+//! first: its size, on its partition and its indexes'), and a second is counted whole: a
+//! partition may take up to twice its budget across a second's boundary, as DynamoDB's
+//! burst allows.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -103,7 +104,8 @@ async fn forward(
         .unwrap_or_default()
         .to_owned();
     let request = serde_json::from_slice::<Value>(&body).unwrap_or_default();
-    let spends = spending(&target, &request);
+    let existing = state.existing(&headers, &by_key(&target, &request)).await;
+    let spends = spending(&target, &request, &existing);
     state.windows.lock().expect("not poisoned").1.requests += 1;
     if !spends.is_empty() && !state.admit(&spends) {
         let body = throttled(&target, &request);
@@ -163,7 +165,72 @@ fn throttled(target: &str, request: &Value) -> Value {
     })
 }
 
+/// The items of a request's writes by key, as they are before it: by [`lookup`].
+type Existing = HashMap<String, Value>;
+
+fn lookup(table: &str, key: &Value) -> String {
+    format!("{table} {key}")
+}
+
+/// The writes of a request that name an item by key (updates, deletes): table and key.
+fn by_key(target: &str, request: &Value) -> Vec<(String, Value)> {
+    let table = |r: &Value| r["TableName"].as_str().unwrap_or_default().to_owned();
+    match target.rsplit('.').next().unwrap_or_default() {
+        "UpdateItem" | "DeleteItem" => vec![(table(request), request["Key"].clone())],
+        "TransactWriteItems" => request["TransactItems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item.get("Update").or_else(|| item.get("Delete")))
+            .map(|w| (table(w), w["Key"].clone()))
+            .collect(),
+        "BatchWriteItem" => request["RequestItems"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(name, writes)| {
+                writes
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|w| w.get("DeleteRequest"))
+                    .map(|d| (name.clone(), d["Key"].clone()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 impl State {
+    /// The items `writes` name, read from moto with the request's own headers (its
+    /// region and account); an item absent (or unreadable) is left out.
+    async fn existing(&self, headers: &HeaderMap, writes: &[(String, Value)]) -> Existing {
+        let mut found = Existing::new();
+        for (table, key) in writes {
+            let body =
+                serde_json::json!({ "TableName": table, "Key": key, "ConsistentRead": true });
+            let mut request = self.client.post(&self.upstream).body(body.to_string());
+            for (name, value) in headers {
+                if name != "host" && name != "content-length" && name != "x-amz-target" {
+                    request = request.header(name, value);
+                }
+            }
+            let answer = request
+                .header("x-amz-target", "DynamoDB_20120810.GetItem")
+                .send()
+                .await;
+            let item = match answer {
+                Ok(answer) => answer.json::<Value>().await.ok(),
+                Err(_) => None,
+            }
+            .and_then(|mut answer| answer.get_mut("Item").map(Value::take));
+            if let Some(item) = item {
+                found.insert(lookup(table, key), item);
+            }
+        }
+        found
+    }
+
     /// Takes the request's units from each partition's second, unless one would go over.
     fn admit(&self, spends: &[(String, f64)]) -> bool {
         let second = self.started.elapsed().as_secs();
@@ -196,33 +263,43 @@ impl State {
     }
 }
 
-/// The partitions a write request spends units on, and how many.
-fn spending(target: &str, request: &Value) -> Vec<(String, f64)> {
+/// The partitions a write request spends units on, and how many; `existing` has the items
+/// its updates and deletes name, as they are before it.
+fn spending(target: &str, request: &Value, existing: &Existing) -> Vec<(String, f64)> {
     let operation = target.rsplit('.').next().unwrap_or_default();
+    let table = |r: &Value| r["TableName"].as_str().unwrap_or_default().to_owned();
     let mut spends = Vec::new();
+    // An item written by key: as the item it replaces or removes, at least a unit on
+    // its partition if there is none.
+    let replaced = |table: &str, key: &Value, factor: f64, spends: &mut Vec<_>| match existing
+        .get(&lookup(table, key))
+    {
+        Some(item) => put(item, factor, spends),
+        None => self::key(key, factor, spends),
+    };
     match operation {
         "PutItem" => put(&request["Item"], 1.0, &mut spends),
-        "UpdateItem" | "DeleteItem" => key(&request["Key"], 1.0, &mut spends),
+        "UpdateItem" | "DeleteItem" => replaced(&table(request), &request["Key"], 1.0, &mut spends),
         "TransactWriteItems" => {
             for item in request["TransactItems"].as_array().into_iter().flatten() {
                 if let Some(p) = item.get("Put") {
                     put(&p["Item"], 2.0, &mut spends);
-                } else if let Some(w) = item
-                    .get("Update")
-                    .or_else(|| item.get("Delete"))
-                    .or_else(|| item.get("ConditionCheck"))
-                {
-                    key(&w["Key"], 2.0, &mut spends);
+                } else if let Some(w) = item.get("Update").or_else(|| item.get("Delete")) {
+                    replaced(&table(w), &w["Key"], 2.0, &mut spends);
+                } else if let Some(c) = item.get("ConditionCheck") {
+                    key(&c["Key"], 2.0, &mut spends);
                 }
             }
         }
         "BatchWriteItem" => {
             let tables = request["RequestItems"].as_object().into_iter().flatten();
-            for write in tables.flat_map(|(_, w)| w.as_array().into_iter().flatten()) {
-                if let Some(p) = write.get("PutRequest") {
-                    put(&p["Item"], 1.0, &mut spends);
-                } else if let Some(d) = write.get("DeleteRequest") {
-                    key(&d["Key"], 1.0, &mut spends);
+            for (name, writes) in tables {
+                for write in writes.as_array().into_iter().flatten() {
+                    if let Some(p) = write.get("PutRequest") {
+                        put(&p["Item"], 1.0, &mut spends);
+                    } else if let Some(d) = write.get("DeleteRequest") {
+                        replaced(name, &d["Key"], 1.0, &mut spends);
+                    }
                 }
             }
         }
@@ -247,7 +324,8 @@ fn put(item: &Value, factor: f64, spends: &mut Vec<(String, f64)>) {
     }
 }
 
-/// An item written by key (an update, a delete): at least a unit on its partition.
+/// An item named by key and not seen (a condition check, an item absent): a unit on its
+/// partition.
 fn key(key: &Value, factor: f64, spends: &mut Vec<(String, f64)>) {
     if let Some(pk) = key["PK"]["S"].as_str() {
         spends.push((format!("table {pk}"), factor));
@@ -299,6 +377,7 @@ mod tests {
         let mut spent = spending(
             "DynamoDB_20120810.TransactWriteItems",
             &json!({"TransactItems": [{"Put": {"Item": item}}, {"Update": {"Key": {"PK": {"S": "META"}}}}]}),
+            &Existing::new(),
         );
         spent.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(
@@ -309,6 +388,33 @@ mod tests {
                 ("table META".to_owned(), 2.0),
             ]
         );
-        assert!(spending("DynamoDB_20120810.Query", &json!({})).is_empty());
+        assert!(spending("DynamoDB_20120810.Query", &json!({}), &Existing::new()).is_empty());
+    }
+
+    #[test]
+    fn a_delete_spends_as_the_item_it_removes_on_its_partition_and_its_indexes() {
+        let key = json!({"PK": {"S": "OUTBOX#1"}, "SK": {"S": "COMMAND"}});
+        let item = json!({"PK": {"S": "OUTBOX#1"}, "SK": {"S": "COMMAND"}, "GSI1PK": {"S": "PENDING"}, "data": {"S": "x".repeat(2500)}});
+        let request = json!({"TableName": "pec", "TransactItems": [{"Delete": {"TableName": "pec", "Key": key}}]});
+        let target = "DynamoDB_20120810.TransactWriteItems";
+        assert_eq!(
+            by_key(target, &request),
+            vec![("pec".to_owned(), key.clone())]
+        );
+        let existing = Existing::from([(lookup("pec", &key), item)]);
+        let mut spent = spending(target, &request, &existing);
+        spent.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            spent,
+            vec![
+                ("GSI1 PENDING".to_owned(), 3.0),
+                ("table OUTBOX#1".to_owned(), 6.0),
+            ]
+        );
+        // Gone already: a unit, twice in a transaction, on its partition.
+        assert_eq!(
+            spending(target, &request, &Existing::new()),
+            vec![("table OUTBOX#1".to_owned(), 2.0)]
+        );
     }
 }
