@@ -149,11 +149,14 @@ async fn a_tampered_audit_trail_shows_in_the_storico() {
         .query(&Query::new(None, partition, SortKey::All))
         .await
         .unwrap();
-    let mut entry = page.items.last().unwrap().clone();
-    entry
-        .data
-        .insert("action".into(), json!("nulla di rilevante"));
-    store.put(entry, Condition::Always).await.unwrap();
+    let entry = page.items.last().unwrap();
+    let mut data: serde_json::Value = entry.decode().unwrap();
+    data["action"] = json!("nulla di rilevante");
+    let edited = functions::store::Item {
+        data: data.to_string(),
+        ..entry.clone()
+    };
+    store.put(edited, Condition::Always).await.unwrap();
     let edited = api.get("/api/me/history", &holder).await;
     assert_eq!(
         edited.body["integrita"]["esito"], "interrotto",
@@ -236,5 +239,5 @@ async fn a_store_of_layout_2_is_upgraded_with_its_queues() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(mark.data["version"], 3);
+    assert_eq!(mark.decode::<serde_json::Value>().unwrap()["version"], 3);
 }

@@ -193,14 +193,20 @@ pub fn holders_in_ordine(
 ) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
     let holders = in_ordine(ordine, None).only_with(MAILBOX);
     pages_where(store, holders, |item| {
-        item.data
-            .get(MAILBOX)
-            .is_some_and(|mailbox| !mailbox.is_null())
+        item.decode::<MailboxField>()
+            .is_ok_and(|member| member.mailbox.is_some())
     })
 }
 
 /// The member record's field of his mailbox.
 const MAILBOX: &str = "mailbox";
+
+/// Whether a member item has a mailbox, read without decoding the rest of it.
+#[derive(serde::Deserialize)]
+struct MailboxField {
+    #[serde(default)]
+    mailbox: Option<serde::de::IgnoredAny>,
+}
 
 /// The members `query` finds whose item passes `keep`, decoded, a page at a time.
 fn pages_where(

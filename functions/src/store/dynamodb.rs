@@ -114,8 +114,7 @@ fn to_attrs(item: &Item) -> Result<Attrs, StoreError> {
     if let Some(ttl) = item.expires_at {
         attrs.insert(TTL_ATTRIBUTE.into(), AttributeValue::N(ttl.to_string()));
     }
-    let data = serde_json::to_string(&item.data).map_err(|e| StoreError::Encode(e.to_string()))?;
-    attrs.insert("data".into(), AttributeValue::S(data));
+    attrs.insert("data".into(), AttributeValue::S(item.data.clone()));
     Ok(attrs)
 }
 
@@ -143,7 +142,7 @@ fn from_attrs(attrs: &Attrs) -> Result<Item, StoreError> {
         entity_type: text("entity_type").unwrap_or_default(),
         version: number("version").ok_or_else(|| corrupt("no version"))? as u64,
         expires_at: number(TTL_ATTRIBUTE),
-        data: serde_json::from_str(&data).map_err(|e| corrupt(&e.to_string()))?,
+        data,
         key,
     })
 }

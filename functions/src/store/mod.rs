@@ -16,7 +16,6 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use thiserror::Error;
 
 /// DynamoDB's limit on one transaction.
@@ -55,18 +54,19 @@ pub struct Item {
     /// Epoch seconds after which the item is garbage (DynamoDB TTL). Readers must still
     /// check it: TTL deletion is lazy.
     pub expires_at: Option<i64>,
-    pub data: Map<String, Value>,
+    /// The entity's own fields: a JSON object, as both stores keep it. Kept as text, not
+    /// parsed: an entity is encoded to it and decoded from it in one pass.
+    pub data: String,
 }
 
 impl Item {
     pub fn new(key: Key, entity_type: &str, data: &impl Serialize) -> Result<Self, StoreError> {
-        let data = match serde_json::to_value(data).map_err(StoreError::encode)? {
-            Value::Object(map) => map,
-            other => {
-                let mut map = Map::new();
-                map.insert("value".into(), other);
-                map
-            }
+        let json = serde_json::to_string(data).map_err(StoreError::encode)?;
+        // Anything but an object is kept under `value`.
+        let data = if json.starts_with('{') {
+            json
+        } else {
+            format!(r#"{{"value":{json}}}"#)
         };
         Ok(Self {
             key,
@@ -100,8 +100,7 @@ impl Item {
     }
 
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, StoreError> {
-        // Read from the map in place: no copy of the whole item first.
-        T::deserialize(&self.data).map_err(|e| StoreError::Corrupt {
+        serde_json::from_str(&self.data).map_err(|e| StoreError::Corrupt {
             key: self.key.clone(),
             reason: e.to_string(),
         })

@@ -165,27 +165,17 @@ fn with_page_size(path: &Path) -> rusqlite::Result<()> {
     conn.execute_batch("VACUUM")
 }
 
-fn read_item(row: &Row<'_>) -> rusqlite::Result<Result<Item, StoreError>> {
-    let key = Key::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?);
+fn read_item(row: &Row<'_>) -> rusqlite::Result<Item> {
     let pair = |a: Option<String>, b: Option<String>| a.zip(b).map(|(pk, sk)| Key::new(pk, sk));
-    let gsi1 = pair(row.get(2)?, row.get(3)?);
-    let gsi2 = pair(row.get(4)?, row.get(5)?);
-    let data: String = row.get(9)?;
     let version: i64 = row.get(7)?;
-    Ok(match serde_json::from_str(&data) {
-        Ok(data) => Ok(Item {
-            key,
-            gsi1,
-            gsi2,
-            entity_type: row.get(6)?,
-            version: version as u64,
-            expires_at: row.get(8)?,
-            data,
-        }),
-        Err(e) => Err(StoreError::Corrupt {
-            key,
-            reason: e.to_string(),
-        }),
+    Ok(Item {
+        key: Key::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+        gsi1: pair(row.get(2)?, row.get(3)?),
+        gsi2: pair(row.get(4)?, row.get(5)?),
+        entity_type: row.get(6)?,
+        version: version as u64,
+        expires_at: row.get(8)?,
+        data: row.get(9)?,
     })
 }
 
@@ -208,7 +198,6 @@ fn holds(condition: &Condition, version: Option<u64>) -> bool {
 }
 
 fn write(tx: &Transaction<'_>, item: &Item) -> Result<(), StoreError> {
-    let data = serde_json::to_string(&item.data).map_err(|e| StoreError::Encode(e.to_string()))?;
     tx.prepare_cached(&UPSERT)
         .map_err(StoreError::backend)?
         .execute(params![
@@ -221,7 +210,7 @@ fn write(tx: &Transaction<'_>, item: &Item) -> Result<(), StoreError> {
             item.entity_type,
             item.version as i64,
             item.expires_at,
-            data,
+            item.data,
         ])
         .map_err(StoreError::backend)?;
     Ok(())
@@ -309,8 +298,7 @@ impl ItemStore for SqliteStore {
                 .map_err(StoreError::backend)?
                 .query_row(params![key.pk, key.sk], read_item)
                 .optional()
-                .map_err(StoreError::backend)?
-                .transpose()
+                .map_err(StoreError::backend)
         })
         .await
     }
@@ -349,8 +337,8 @@ impl ItemStore for SqliteStore {
             let mut items = statement
                 .query_map(rusqlite::params_from_iter(args.iter()), read_item)
                 .map_err(StoreError::backend)?
-                .map(|row| row.map_err(StoreError::backend)?)
-                .collect::<Result<Vec<_>, _>>()?;
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(StoreError::backend)?;
             let cursor = if items.len() > query.limit {
                 items.truncate(query.limit);
                 items
