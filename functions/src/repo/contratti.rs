@@ -104,13 +104,7 @@ async fn in_partition<T: serde::de::DeserializeOwned>(
     )
     .descending()
     .limit(ISSUED_MAX);
-    store
-        .query(&query)
-        .await?
-        .items
-        .iter()
-        .map(Item::decode)
-        .collect()
+    super::query_decoded(store, &query).await
 }
 
 /// The documents issued to `cf`, newest first.

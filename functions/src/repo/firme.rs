@@ -65,13 +65,7 @@ pub async fn of_member(
     )
     .descending()
     .limit(limit);
-    store
-        .query(&query)
-        .await?
-        .items
-        .iter()
-        .map(Versioned::decode)
-        .collect()
+    super::query_versioned(store, &query).await
 }
 
 /// Writes `after` over `before` (none: a new request, whose number must be free).
@@ -137,13 +131,7 @@ pub async fn certificates(
         keys::member_partition(cf),
         SortKey::BeginsWith(keys::CERTIFICATO_PREFIX.into()),
     );
-    store
-        .query(&query)
-        .await?
-        .items
-        .iter()
-        .map(Item::decode)
-        .collect()
+    super::query_decoded(store, &query).await
 }
 
 pub fn save_certificate(

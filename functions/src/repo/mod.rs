@@ -28,7 +28,7 @@ pub mod unit_of_work;
 
 use serde::de::DeserializeOwned;
 
-use crate::store::{Item, ItemStore, Key, StoreError, WriteOp};
+use crate::store::{Item, ItemStore, Key, Query, StoreError, WriteOp};
 
 /// A value and the version it was read at.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +58,34 @@ pub async fn get_versioned<T: DeserializeOwned>(
         .as_ref()
         .map(Versioned::decode)
         .transpose()
+}
+
+/// The items of `query`'s first page, decoded.
+pub async fn query_decoded<T: DeserializeOwned>(
+    store: &dyn ItemStore,
+    query: &Query,
+) -> Result<Vec<T>, StoreError> {
+    store
+        .query(query)
+        .await?
+        .items
+        .iter()
+        .map(Item::decode)
+        .collect()
+}
+
+/// The items of `query`'s first page, decoded with their versions.
+pub async fn query_versioned<T: DeserializeOwned>(
+    store: &dyn ItemStore,
+    query: &Query,
+) -> Result<Vec<Versioned<T>>, StoreError> {
+    store
+        .query(query)
+        .await?
+        .items
+        .iter()
+        .map(Versioned::decode)
+        .collect()
 }
 
 /// Writes to commit together.

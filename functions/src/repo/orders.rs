@@ -50,13 +50,7 @@ pub async fn of_holder(
     let query = Query::new(Some(Index::Gsi1), keys::orders_of(cf), SortKey::All)
         .limit(HOLDER_PAGE)
         .descending();
-    store
-        .query(&query)
-        .await?
-        .items
-        .iter()
-        .map(Versioned::decode)
-        .collect()
+    super::query_versioned(store, &query).await
 }
 
 /// Every order made in `month` (`YYYY-MM`, Italian time), oldest first.
