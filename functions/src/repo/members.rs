@@ -192,9 +192,12 @@ pub fn holders_in_ordine(
     ordine: OrdineCode,
 ) -> impl Stream<Item = Result<Vec<Versioned<MemberRecord>>, StoreError>> + '_ {
     let holders = in_ordine(ordine, None).only_with(MAILBOX);
+    // An item that cannot be read is kept: decoding the page reports it.
     pages_where(store, holders, |item| {
-        item.decode::<MailboxField>()
-            .is_ok_and(|member| member.mailbox.is_some())
+        !matches!(
+            item.decode::<MailboxField>(),
+            Ok(MailboxField { mailbox: None })
+        )
     })
 }
 
