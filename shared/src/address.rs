@@ -238,6 +238,28 @@ pub fn is_official_sender(sender: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The inbox an email reaches, however it was typed: folded to lower case, without the
+/// sub-address (`nome+tag@`) most providers deliver to `nome@`; at Gmail, without the dots
+/// it ignores and under its one domain. Any text is accepted: a form's email need not be
+/// valid for its inbox to be named.
+pub fn inbox(email: &str) -> String {
+    let email = email.trim().to_lowercase();
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return email;
+    };
+    // No mailbox before the tag: the address as typed, not one shared by all.
+    let mailbox = match local.split_once('+') {
+        Some((mailbox, _)) if !mailbox.is_empty() => mailbox,
+        _ => local,
+    };
+    let undotted = mailbox.replace('.', "");
+    if matches!(domain, "gmail.com" | "googlemail.com") && !undotted.is_empty() {
+        format!("{undotted}@gmail.com")
+    } else {
+        format!("{mailbox}@{domain}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

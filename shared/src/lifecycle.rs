@@ -544,11 +544,7 @@ impl Mailbox {
     }
 
     pub fn plan(&self) -> PlanCode {
-        if self
-            .services
-            .iter()
-            .any(|s| s.kind == ServiceKind::Avanzata)
-        {
+        if self.avanzata().is_some() {
             PlanCode::Avanzata
         } else {
             PlanCode::Base

@@ -282,26 +282,10 @@ fn account_pk(username: &str) -> String {
     format!("ACCOUNT#{}", username.trim().to_lowercase())
 }
 
-/// The inbox an email reaches, however it was typed: folded to lower case, without the
-/// sub-address (`nome+tag@`) most providers deliver to `nome@`; at Gmail, without the dots
-/// it ignores and under its one domain.
+/// The receipts mailed to the inbox `email` reaches, however it was typed
+/// ([`shared::address::inbox`]).
 pub fn conferme(email: &str) -> Key {
-    let email = email.trim().to_lowercase();
-    let inbox = match email.rsplit_once('@') {
-        Some((local, domain)) => {
-            let mailbox = match local.split_once('+') {
-                Some((mailbox, _)) if !mailbox.is_empty() => mailbox,
-                _ => local,
-            };
-            let undotted = mailbox.replace('.', "");
-            if matches!(domain, "gmail.com" | "googlemail.com") && !undotted.is_empty() {
-                format!("{undotted}@gmail.com")
-            } else {
-                format!("{mailbox}@{domain}")
-            }
-        }
-        None => email,
-    };
+    let inbox = shared::address::inbox(email);
     Key::new(format!("CONFERME#{inbox}"), "SENT")
 }
 
