@@ -4,12 +4,13 @@ exactly the Lambda binaries the code builds.
 Usage: check_routes.py OPENAPI_JSON TEMPLATE_YAML BINARIES
 
 BINARIES is the comma-separated list `cargo xtask dist` zips (`pec-api,pec-outbox,…`):
-each function's CodeUri must be one of those zips, every zip must be deployed, and the
-API's functions must run `pec-api`.
+each function's CodeUri must be one of those zips, and every zip must be deployed.
 
 Every operation of the code's OpenAPI document (from `pec-local --openapi`) must be an
 HttpApi event of the function of its area (the operation's tag: `ordine` ->
-OrdineFunction), and only the public areas (`catalogo`; `richieste`, the requests of
+OrdineFunction) that runs its binary (the operation's `x-lambda`): an area's documents
+run `pec-documents`, on the area's documents function (OrdineDocumentsFunction), the
+rest `pec-api`. Only the public areas (`catalogo`; `richieste`, the requests of
 people without an account; `pagamenti` and `gestore`, the payment and the mail providers'
 events, which a signature authenticates) may skip the JWT authorizer. No
 template route may be missing from the code. The `accesso` area (the local accounts'
@@ -25,10 +26,14 @@ LOCAL_ONLY = {"accesso"}
 PUBLIC = {"catalogo", "pagamenti", "richieste", "gestore"}
 
 
+DOCUMENTS = "pec-documents"
+
+
 def code_uris(template, binaries):
-    """Problems with the functions' CodeUri against the built binaries."""
+    """Problems with the functions' CodeUri against the built binaries, and each
+    function's binary."""
     problems = []
-    deployed = set()
+    deployed = {}
     for name, resource in template["Resources"].items():
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
@@ -38,15 +43,12 @@ def code_uris(template, binaries):
             problems.append(f"{name}: CodeUri {uri} is not ../target/lambda/<bin>/bootstrap.zip")
             continue
         binary = parts[3]
-        deployed.add(binary)
+        deployed[name] = binary
         if binary not in binaries:
             problems.append(f"{name}: {binary} is not a binary cargo xtask dist builds")
-        events = resource["Properties"].get("Events", {}).values()
-        if any(e.get("Type") == "HttpApi" for e in events) and binary != "pec-api":
-            problems.append(f"{name}: serves the API but runs {binary}, not pec-api")
-    for binary in sorted(set(binaries) - deployed):
+    for binary in sorted(set(binaries) - set(deployed.values())):
         problems.append(f"{binary}: built but deployed by no function")
-    return problems
+    return problems, deployed
 
 
 def main(openapi_path, template_path, binaries):
@@ -61,7 +63,7 @@ def main(openapi_path, template_path, binaries):
         for method, operation in item.items():
             tag = operation["tags"][0]
             if tag not in LOCAL_ONLY:
-                code[(method.lower(), path)] = tag
+                code[(method.lower(), path)] = (tag, operation["x-lambda"])
 
     routed = {}
     for name, resource in template["Resources"].items():
@@ -77,15 +79,18 @@ def main(openapi_path, template_path, binaries):
                 sys.exit(f"{key} is routed twice")
             routed[key] = (name, public)
 
-    problems = code_uris(template, binaries.split(","))
-    for key, tag in sorted(code.items()):
-        function = tag.capitalize() + "Function"
+    problems, deployed = code_uris(template, binaries.split(","))
+    for key, (tag, binary) in sorted(code.items()):
+        area = tag.capitalize() + ("Documents" if binary == DOCUMENTS else "")
+        function = area + "Function"
         if key not in routed:
             problems.append(f"{key[0].upper()} {key[1]}: in the code, not in the template")
             continue
         name, public = routed[key]
         if name != function:
             problems.append(f"{key[0].upper()} {key[1]}: on {name}, should be on {function}")
+        if deployed.get(name) != binary:
+            problems.append(f"{key[0].upper()} {key[1]}: {name} runs {deployed.get(name)}, not {binary}")
         if public != (tag in PUBLIC):
             want = "without" if tag in PUBLIC else "with"
             problems.append(f"{key[0].upper()} {key[1]}: should be {want} the JWT authorizer")

@@ -30,6 +30,8 @@ fn spawn(binary: &PathBuf, moto: &str, emulator: &Emulator) -> tokio::process::C
             ("AWS_EC2_METADATA_DISABLED", "true"),
             ("AWS_ENDPOINT_URL", moto),
             ("PEC_TABLE", "cold-start"),
+            // pec-documents makes its S3 client at start, as on Lambda (no call yet).
+            ("PEC_CONTRACTS_BUCKET", "cold-start"),
             ("PEC_PROVIDER_URL", "http://127.0.0.1:9"),
             (
                 "PEC_VERIFICA_QUEUE_URL",
@@ -99,6 +101,7 @@ async fn main() {
     for (name, path) in [
         ("lambda_http hello world", baseline_path.clone()),
         ("pec-api", dir.join("pec-api")),
+        ("pec-documents", dir.join("pec-documents")),
         ("pec-outbox", dir.join("pec-outbox")),
         ("pec-sweep", dir.join("pec-sweep")),
     ] {

@@ -1,7 +1,9 @@
 //! The PEC Ingegneri backend, as deployed:
 //!
 //! - [`routes`]: the HTTP API, one module per area (a Lambda function each on AWS), over
-//!   the use cases in [`service`]; [`http`] is what every response shares.
+//!   the use cases in [`service`]; [`http`] is what every response shares. On Lambda,
+//!   `pec-api` serves it but the areas' documents, which `pec-documents` serves
+//!   ([`lambda`]).
 //! - [`outbox`]: the provider and mailer ports, fed by the outbox (`pec-outbox`).
 //! - [`verifica`]: the daily verifica (`pec-sweep`).
 //! - [`repo`] over [`store`]: the one door to the table per entity, SQLite or DynamoDB.
@@ -15,6 +17,7 @@ pub mod blob;
 pub mod clock;
 pub mod error;
 pub mod http;
+pub mod lambda;
 pub mod local;
 pub mod outbox;
 pub mod payment;

@@ -16,6 +16,7 @@ use functions::outbox::mailer::ses::SesMailer;
 use functions::outbox::mailer::{MailError, Mailer, Notice};
 use functions::outbox::provider::http::HttpProvider;
 use functions::outbox::provider::{Command, Provider, ProviderError, Titolare};
+use functions::routes::Lambda;
 use functions::store::sqlite::SqliteStore;
 use functions::testing::Moto;
 use http_body_util::BodyExt;
@@ -173,7 +174,7 @@ async fn me_with_claims(claims: Option<Value>) -> (StatusCode, Value) {
     request
         .extensions_mut()
         .insert(RequestContext::ApiGatewayV2(context));
-    let response = functions::router(lambda_state())
+    let response = functions::routes::api_router(lambda_state())
         .oneshot(request)
         .await
         .unwrap();
@@ -201,7 +202,7 @@ async fn on_lambda_the_caller_comes_from_the_authorizer_claims() {
     let (status, _) = me_with_claims(Some(json!({ "sub": "x", "custom:role": "admin" }))).await;
     assert_eq!(status, 401);
     // On Lambda there is no local login.
-    let login = functions::router(lambda_state())
+    let login = functions::routes::api_router(lambda_state())
         .oneshot(
             Request::post("/api/auth/login")
                 .header("content-type", "application/json")
@@ -213,14 +214,21 @@ async fn on_lambda_the_caller_comes_from_the_authorizer_claims() {
     assert_eq!(login.status(), 404);
 }
 
-/// The deployed router registers the operations without their documents: each documented
-/// operation is routed there as on the local server, none answers as unknown.
+/// The deployed routers register the operations without their documents: each documented
+/// operation is routed by the binary its `x-lambda` names, as on the local server, and
+/// answers as unknown on the other.
 #[tokio::test]
-async fn on_lambda_every_documented_operation_is_routed() {
-    let (_, spec) = functions::routes::documented();
+async fn on_lambda_every_documented_operation_is_routed_by_its_binary() {
+    let spec = functions::routes::openapi();
     let spec = serde_json::to_value(spec).unwrap();
-    let router = functions::router(lambda_state());
-    let mut routed = 0;
+    let routers = [
+        (Lambda::Api, functions::routes::api_router(lambda_state())),
+        (
+            Lambda::Documents,
+            functions::routes::documents_router(lambda_state()),
+        ),
+    ];
+    let mut routed = [0, 0];
     for (path, item) in spec["paths"].as_object().unwrap() {
         let concrete = path
             .split('/')
@@ -232,25 +240,36 @@ async fn on_lambda_every_documented_operation_is_routed() {
             })
             .collect::<Vec<_>>()
             .join("/");
-        for method in item.as_object().unwrap().keys() {
-            let request = Request::builder()
-                .method(method.to_uppercase().as_str())
-                .uri(&concrete)
-                .body(Body::empty())
-                .unwrap();
-            let response = router.clone().oneshot(request).await.unwrap();
-            assert_ne!(response.status(), 405, "{method} {path}");
-            let bytes = response.into_body().collect().await.unwrap().to_bytes();
-            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            assert_ne!(
-                body["message"], "Questa operazione non esiste.",
-                "{method} {path} is not routed"
-            );
-            routed += 1;
+        for (method, operation) in item.as_object().unwrap() {
+            let binary = operation["x-lambda"].as_str().expect("x-lambda");
+            for (i, (lambda, router)) in routers.iter().enumerate() {
+                let request = Request::builder()
+                    .method(method.to_uppercase().as_str())
+                    .uri(&concrete)
+                    .body(Body::empty())
+                    .unwrap();
+                let response = router.clone().oneshot(request).await.unwrap();
+                let status = response.status();
+                let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                let unknown = body["message"] == "Questa operazione non esiste.";
+                if lambda.binary() == binary {
+                    assert_ne!(status, 405, "{method} {path}");
+                    assert!(!unknown, "{method} {path} is not routed by {binary}");
+                    routed[i] += 1;
+                } else {
+                    assert!(unknown, "{method} {path} is routed by {}", lambda.binary());
+                }
+            }
         }
     }
     // The document lists every operation (the access matrix pins them).
-    assert!(routed > 70, "only {routed} operations documented");
+    assert!(routed[0] > 60, "only {} operations on pec-api", routed[0]);
+    assert!(
+        routed[1] >= 10,
+        "only {} operations on pec-documents",
+        routed[1]
+    );
 }
 
 #[tokio::test]

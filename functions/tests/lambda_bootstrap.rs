@@ -66,6 +66,30 @@ fn body(response: &Value) -> Value {
     serde_json::from_str(response["body"].as_str().expect("a body")).expect("a JSON body")
 }
 
+/// The catalog's API Gateway event, made a public `POST path` with a JSON body.
+fn public_post(path: &str, json: &Value) -> Value {
+    let mut event = fixture("apigw-v2-catalog.json");
+    event["routeKey"] = json!(format!("POST {path}"));
+    event["rawPath"] = json!(path);
+    event["requestContext"]["http"]["method"] = json!("POST");
+    event["requestContext"]["http"]["path"] = json!(path);
+    event["requestContext"]["routeKey"] = event["routeKey"].clone();
+    event["headers"]["content-type"] = json!("application/json");
+    event["body"] = json!(json.to_string());
+    event
+}
+
+/// A public request's identity document, to be sent to the bucket.
+fn document_to_send() -> Value {
+    json!({
+        "codice_fiscale": cf("Verdi", "Luca", 3),
+        "sha256": "ab".repeat(32),
+        "dimensione": 2048,
+    })
+}
+
+const UNKNOWN: &str = "Questa operazione non esiste.";
+
 #[tokio::test]
 async fn pec_api_answers_api_gateway_http_events() {
     let moto = Moto::start().await;
@@ -115,6 +139,42 @@ async fn pec_api_answers_api_gateway_http_events() {
     let refused = response(emulator.outcome(&emulator.invoke(anonymous), ANSWER).await);
     assert_eq!(refused["statusCode"], 401, "{refused}");
     assert!(body(&refused)["message"].as_str().is_some());
+
+    // The documents are pec-documents' to serve.
+    let document = public_post("/api/documenti", &document_to_send());
+    let elsewhere = response(emulator.outcome(&emulator.invoke(document), ANSWER).await);
+    assert_eq!(elsewhere["statusCode"], 404, "{elsewhere}");
+    assert_eq!(body(&elsewhere)["message"], UNKNOWN);
+}
+
+#[tokio::test]
+async fn pec_documents_answers_for_the_documents_and_only_for_them() {
+    let moto = Moto::start().await;
+    moto.store("lambda-documents").await;
+    let (emulator, _documents) = start(
+        env!("CARGO_BIN_EXE_pec-documents"),
+        &moto,
+        "lambda-documents",
+        &[("PEC_CONTRACTS_BUCKET", "pec-contratti")],
+    )
+    .await;
+
+    // A public request's document: where to send it, signed for the bucket.
+    let request = document_to_send();
+    let document = public_post("/api/documenti", &request);
+    let ready = response(emulator.outcome(&emulator.invoke(document), ANSWER).await);
+    assert_eq!(ready["statusCode"], 200, "{ready}");
+    let ready = body(&ready);
+    assert_eq!(ready["sha256"], request["sha256"]);
+    let url = ready["url"].as_str().expect("an upload URL");
+    assert!(url.contains("pec-contratti"), "{url}");
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+
+    // The rest of the API is pec-api's.
+    let catalog = fixture("apigw-v2-catalog.json");
+    let elsewhere = response(emulator.outcome(&emulator.invoke(catalog), ANSWER).await);
+    assert_eq!(elsewhere["statusCode"], 404, "{elsewhere}");
+    assert_eq!(body(&elsewhere)["message"], UNKNOWN);
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! `cargo xtask dist`: what a deploy uploads. The SPA in `dist/` (hashed names) and one
 //! zip per Lambda function in `target/lambda/{bin}/bootstrap.zip`, built by cargo-lambda
 //! for arm64 Amazon Linux 2023 (zig as the cross linker; both from PyPI). The template's
-//! `CodeUri`s point at those zips. The API's zip also carries the trust store the
-//! Fondazione keeps (`PEC_TRUST_STORE`, `PEC_TRUST_CRLS` when packaging), where the
+//! `CodeUri`s point at those zips. The documents' zip (`pec-documents`, which checks the
+//! signed contracts) also carries the trust store the Fondazione keeps (`PEC_TRUST_STORE`, `PEC_TRUST_CRLS` when packaging), where the
 //! template tells the function to read it (`/var/task/fiducia.pem`, `/var/task/crl/`).
 
 use std::io::Write;
@@ -14,7 +14,7 @@ use shared::firma::Fiducia;
 use crate::{run, spa, tools};
 
 /// The Lambda binaries, as the template deploys them.
-pub const FUNCTIONS: [&str; 3] = ["pec-api", "pec-outbox", "pec-sweep"];
+pub const FUNCTIONS: [&str; 4] = ["pec-api", "pec-documents", "pec-outbox", "pec-sweep"];
 
 pub fn build(root: &Path) -> Result<()> {
     let tools = tools::for_dist(root)?;
@@ -39,11 +39,11 @@ pub fn build(root: &Path) -> Result<()> {
         args.extend(["--bin", function]);
     }
     run(root, "cargo", &args, &[("PATH", &path)])?;
-    let api_zip = root.join("target/lambda/pec-api/bootstrap.zip");
+    let documents_zip = root.join("target/lambda/pec-documents/bootstrap.zip");
     match trust_from_env()? {
         Some((bundle, crls)) => {
-            let (cas, crl_count) = package_trust(&api_zip, &bundle, &crls)?;
-            eprintln!("Trust store packaged in pec-api: {cas} CAs, {crl_count} CRLs");
+            let (cas, crl_count) = package_trust(&documents_zip, &bundle, &crls)?;
+            eprintln!("Trust store packaged in pec-documents: {cas} CAs, {crl_count} CRLs");
         }
         None => eprintln!(
             "No trust store packaged (PEC_TRUST_STORE unset): on AWS every valid signature goes to the Fondazione's review"
@@ -60,12 +60,12 @@ pub fn build(root: &Path) -> Result<()> {
             .with_context(|| format!("{} was not built", zip.display()))?
             .len();
         eprintln!(
-            "  {function:<11} {:>8.1} kB  {}",
+            "  {function:<13} {:>8.1} kB  {}",
             size as f64 / 1000.0,
             zip.display()
         );
     }
-    eprintln!("  SPA                     {}", dist.display());
+    eprintln!("  SPA                       {}", dist.display());
     Ok(())
 }
 

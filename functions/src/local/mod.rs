@@ -73,8 +73,7 @@ pub fn app(state: AppState, spa_dir: &Path, auth: AuthConfig) -> Router {
 
 /// The API as the local server serves it: the deployed routes and the local login.
 pub fn api(state: AppState) -> Router {
-    let (api, _) = crate::routes::documented();
-    crate::routes::api(api.merge(routes::router()), state)
+    crate::routes::api(crate::routes::routes().merge(routes::router()), state)
 }
 
 /// A path the SPA routes itself (no file extension), as opposed to one of its files.

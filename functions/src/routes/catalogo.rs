@@ -69,7 +69,7 @@ async fn quote(
 }
 
 static SPEC: LazyLock<serde_json::Value> = LazyLock::new(|| {
-    serde_json::to_value(super::documented().1).expect("the OpenAPI document serialises")
+    serde_json::to_value(super::openapi()).expect("the OpenAPI document serialises")
 });
 
 /// This document: every operation of the API, its parameters and its answers.

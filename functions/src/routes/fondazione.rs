@@ -30,7 +30,6 @@ pub fn router<R: Routes>(routes: R) -> R {
         .add(operations!(last_verifica))
         .add(operations!(audit_log))
         .add(operations!(review_queue))
-        .add(operations!(review_file))
         .add(operations!(review_decision))
         .add(operations!(orders_of_month))
         .add(operations!(orders_export))
@@ -52,9 +51,15 @@ pub fn router<R: Routes>(routes: R) -> R {
         .add(operations!(late_requests))
         .add(operations!(firme_nationwide))
         .add(operations!(firme_counts))
-        .add(operations!(heirs_document))
         .add(operations!(publish_listino))
         .add(operations!(import_pannello))
+}
+
+/// The files the Fondazione reads: a signed contract in review, an heir's documents.
+pub fn documents<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(review_file))
+        .add(operations!(heirs_document))
 }
 
 /// The deceased holders whose mailbox is still open, oldest death first (Fondazione).

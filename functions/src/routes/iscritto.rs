@@ -31,19 +31,25 @@ pub fn router<R: Routes>(routes: R) -> R {
         .add(operations!(history))
         .add(operations!(first_access, first_access_step))
         .add(operations!(contract))
-        .add(operations!(contract_document))
-        .add(operations!(prepare_upload))
-        .add(operations!(verify_upload))
         .add(operations!(own_orders, create_order))
         .add(operations!(own_order))
         .add(operations!(cancel_order))
         .add(operations!(pay_order))
-        .add(operations!(order_receipt))
         .add(operations!(order_invoice))
         .add(operations!(timeline))
         .add(operations!(disdetta_view, disdetta_request))
         .add(operations!(firma_view))
         .add(operations!(firma_request))
+}
+
+/// The member's documents: the contract to sign as PDF, the signed file's upload and
+/// check, an order's receipt as PDF.
+pub fn documents<R: Routes>(routes: R) -> R {
+    routes
+        .add(operations!(contract_document))
+        .add(operations!(prepare_upload))
+        .add(operations!(verify_upload))
+        .add(operations!(order_receipt))
 }
 
 /// The digital-signature convention: the fees in force, the member's requests and his

@@ -2,6 +2,11 @@
 //! function per area, the operation's tag naming it). Each handler is listed once with
 //! `operations!`, so the router and the OpenAPI document come from one list (`register`).
 //! Handlers only extract typed values and call a use case.
+//!
+//! An area's documents (files in the S3 bucket, PDFs, signature checks) are routed apart,
+//! to the `pec-documents` binary ([`Lambda`]): `pec-api`, which serves everything else,
+//! then links none of their crates (the PDF's fonts and shaping, the S3 client and its
+//! checksums, the signature's), and its functions get no access to the bucket.
 
 mod albo;
 mod catalogo;
@@ -22,9 +27,8 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
-use utoipa_axum::router::OpenApiRouter;
 
-use self::register::Routes;
+use self::register::{Document, Routes};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http;
@@ -194,8 +198,27 @@ impl ModeQuery {
     }
 }
 
-/// The deployed API's routes, each area's added to `routes`.
-fn with_areas<R: Routes>(routes: R) -> R {
+/// The Lambda binary that serves an operation, named in the OpenAPI document as the
+/// operation's `x-lambda`: the template routes each operation to a function running it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lambda {
+    /// Everything but the documents.
+    Api,
+    /// The areas' documents: files in the bucket, PDFs, signature checks.
+    Documents,
+}
+
+impl Lambda {
+    pub const fn binary(self) -> &'static str {
+        match self {
+            Lambda::Api => "pec-api",
+            Lambda::Documents => "pec-documents",
+        }
+    }
+}
+
+/// The operations `pec-api` serves, each area's added to `routes`.
+fn api_areas<R: Routes>(routes: R) -> R {
     let areas = [
         catalogo::router,
         iscritto::router,
@@ -203,30 +226,66 @@ fn with_areas<R: Routes>(routes: R) -> R {
         fondazione::router,
         albo::router,
         pagamenti::router,
-        richieste::router,
         gestore::router,
     ];
     areas.into_iter().fold(routes, |routes, area| area(routes))
 }
 
-/// The documented routes of the deployed API, and their OpenAPI document.
-pub fn documented() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (routes, mut spec) =
-        with_areas(OpenApiRouter::with_openapi(ApiDoc::openapi())).split_for_parts();
+/// The operations `pec-documents` serves, each area's added to `routes`.
+fn document_areas<R: Routes>(routes: R) -> R {
+    let areas = [
+        iscritto::documents,
+        ordine::documents,
+        fondazione::documents,
+        richieste::documents,
+    ];
+    areas.into_iter().fold(routes, |routes, area| area(routes))
+}
+
+/// The OpenAPI document of the deployed API, made without its handlers: `pec-api` serves
+/// it, and links none of `pec-documents`' handlers for it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let api = Document {
+        openapi: ApiDoc::openapi(),
+        lambda: Lambda::Api,
+    };
+    let api = api_areas(api);
+    let documents = Document {
+        openapi: api.openapi,
+        lambda: Lambda::Documents,
+    };
+    let mut spec = document_areas(documents).openapi;
     // On the whole document: the operations exist only once every area has added its own.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);
     utoipa::Modify::modify(&PathDomains, &mut spec);
-    (routes, spec)
+    spec
 }
 
-/// Every route of the API, under `/api`, with its layers: the envelope on every error, the
-/// security headers, the time limit. Registered plain: a Lambda function starting does not
-/// serve the document (`GET /api/openapi.json` makes it once, when first asked).
+/// Every route of the deployed API, without its layers.
+pub fn routes() -> Router<AppState> {
+    document_areas(api_areas(Router::new()))
+}
+
+/// Every route of the API, as the tests and the benches serve it. On Lambda each binary
+/// serves its own: [`api_router`], [`documents_router`].
 pub fn router(state: AppState) -> Router {
-    api(with_areas(Router::new()), state)
+    api(routes(), state)
 }
 
-/// `routes` as the API serves them (the local server adds its own login to them).
+/// The routes `pec-api` serves, registered plain: a function starting does not make the
+/// document (`GET /api/openapi.json` makes it once, when first asked). A document's
+/// operation answers as unknown, and none of its code is linked.
+pub fn api_router(state: AppState) -> Router {
+    api(api_areas(Router::new()), state)
+}
+
+/// The routes `pec-documents` serves; any other answers as an unknown operation.
+pub fn documents_router(state: AppState) -> Router {
+    api(document_areas(Router::new()), state)
+}
+
+/// `routes` under `/api` as the API serves them, with its layers: the envelope on every
+/// error, the security headers, the time limit (the local server adds its own login).
 pub fn api(routes: Router<AppState>, state: AppState) -> Router {
     routes
         // Below /api, an unknown path is an API error, never the SPA's shell.

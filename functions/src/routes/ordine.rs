@@ -39,11 +39,15 @@ pub fn router<R: Routes>(routes: R) -> R {
         .add(operations!(domicilio_export))
         .add(operations!(record_diffida))
         .add(operations!(richieste_queue))
-        .add(operations!(richiesta_document))
         .add(operations!(richiesta_decision))
         .add(operations!(firme_list))
         .add(operations!(firme_register))
         .add(operations!(firma_step))
+}
+
+/// The identity document a request came with.
+pub fn documents<R: Routes>(routes: R) -> R {
+    routes.add(operations!(richiesta_document))
 }
 
 /// The Ordine's digital-signature requests in one state (`in-attesa` by default), the

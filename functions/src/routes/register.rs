@@ -1,40 +1,76 @@
-//! One list of operations, registered two ways. Documented, each route comes with its
-//! OpenAPI operation and schemas: the local server's router and the published document.
-//! Plain, only the path and methods are read: the deployed function's router, which makes
-//! the document only if `GET /api/openapi.json` asks for it. utoipa-axum's `routes!`
-//! computes every operation and schema as it registers a route: 4.6 ms of each cold start
-//! of `pec-api` (measured with `strace`: the quiet stretch before the runtime API's first
-//! call, 0.5 ms since).
+//! One list of operations, registered two ways. Plain, only the path and methods are
+//! read: the routers, local and deployed. Documented, each operation and the schemas it
+//! names go into the OpenAPI document, without the handler, so that `pec-api` can make
+//! the whole document (`GET /api/openapi.json`) without linking `pec-documents`'
+//! handlers. utoipa-axum's `routes!` would compute every operation and schema as it
+//! registers a route: 4.6 ms of each cold start of `pec-api` (measured with `strace`: the
+//! quiet stretch before the runtime API's first call, 0.5 ms since).
 
 use axum::Router;
 use axum::handler::Handler;
 use axum::routing::MethodRouter;
+use utoipa::openapi::OpenApi;
 use utoipa_axum::PathItemExt;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
+use super::Lambda;
 use crate::AppState;
 
 /// The handlers of one path, both ways; made by `operations!`.
 pub struct Operations {
-    pub documented: fn() -> UtoipaMethodRouter<AppState>,
     pub plain: fn(Router<AppState>) -> Router<AppState>,
+    pub documented: fn(&mut OpenApi, Lambda),
 }
 
-/// A router the areas add their operations to.
+/// A router, or a document, the areas add their operations to.
 pub trait Routes {
     fn add(self, operations: Operations) -> Self;
-}
-
-impl Routes for OpenApiRouter<AppState> {
-    fn add(self, operations: Operations) -> Self {
-        self.routes((operations.documented)())
-    }
 }
 
 impl Routes for Router<AppState> {
     fn add(self, operations: Operations) -> Self {
         (operations.plain)(self)
     }
+}
+
+/// The OpenAPI document, each operation added named with the binary that serves it.
+pub struct Document {
+    pub openapi: OpenApi,
+    pub lambda: Lambda,
+}
+
+impl Routes for Document {
+    fn add(mut self, operations: Operations) -> Self {
+        (operations.documented)(&mut self.openapi, self.lambda);
+        self
+    }
+}
+
+/// `P`'s operation, named with its binary (`x-lambda`), and the schemas it names, added to
+/// `openapi` as `routes!` adds them.
+pub fn document<P>(openapi: &mut OpenApi, lambda: Lambda)
+where
+    P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
+{
+    let mut operation = P::operation();
+    let tags = P::tags();
+    if !tags.is_empty() {
+        let operation_tags = operation.tags.get_or_insert_with(Vec::new);
+        operation_tags.extend(tags.iter().map(ToString::to_string));
+    }
+    operation
+        .extensions
+        .get_or_insert_with(Default::default)
+        .insert("x-lambda".to_owned(), lambda.binary().into());
+    let mut schemas = Vec::new();
+    P::schemas(&mut schemas);
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+    openapi
+        .paths
+        .add_path_operation(P::path(), P::methods(), operation);
 }
 
 /// `handler` at its operation's path and for its methods, as `routes!` registers the
@@ -56,13 +92,11 @@ where
     router.route(path, methods)
 }
 
-/// The handlers of one path (a GET and a POST), as for utoipa-axum's `routes!`: each one a
-/// function with its `#[utoipa::path]`, in scope. Handlers of different paths take one
-/// `operations!` each: `routes!` would register each of them at every path.
+/// Handlers, each one a function with its `#[utoipa::path]`, in scope: the areas list one
+/// path's handlers (a GET and a POST) together.
 macro_rules! operations {
     ($($handler:ident),+ $(,)?) => {
         $crate::routes::register::Operations {
-            documented: || utoipa_axum::routes!($($handler),+),
             plain: |router| {
                 $(
                     let router = utoipa_axum::paste! {
@@ -72,6 +106,15 @@ macro_rules! operations {
                     };
                 )+
                 router
+            },
+            documented: |openapi, lambda| {
+                $(
+                    utoipa_axum::paste! {
+                        $crate::routes::register::document::<[<__path_ $handler>]>(
+                            openapi, lambda,
+                        )
+                    };
+                )+
             },
         }
     };

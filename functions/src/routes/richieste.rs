@@ -16,7 +16,8 @@ use crate::error::AppError;
 use crate::http::extract;
 use crate::service::{documenti, eredi, richieste};
 
-pub fn router<R: Routes>(routes: R) -> R {
+/// Every request comes with documents sent to the file store.
+pub fn documents<R: Routes>(routes: R) -> R {
     routes
         .add(operations!(prepare_document))
         .add(operations!(submit))

@@ -1,0 +1,21 @@
+//! `pec-documents`: the areas' documents on AWS Lambda, behind the same HTTP API as
+//! `pec-api`: the files in the bucket `PEC_CONTRACTS_BUCKET` (signed contracts, identity
+//! documents, heirs' certificates), the contract and the receipts as PDF, and the
+//! signature's check against the trust store packaged with the function
+//! (`PEC_TRUST_STORE`, `PEC_TRUST_CRLS`; none: every signature to review).
+
+use std::sync::Arc;
+
+use functions::blob::s3::S3Blobs;
+use functions::routes;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    let (config, mut state) = functions::lambda::api_state().await?;
+    if let Ok(bucket) = std::env::var("PEC_CONTRACTS_BUCKET") {
+        let s3 = aws_sdk_s3::Client::new(&config);
+        state = state.with_files(Arc::new(S3Blobs::new(s3, bucket)));
+    }
+    state = state.with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
+    lambda_http::run(routes::documents_router(state)).await
+}
