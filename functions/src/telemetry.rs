@@ -1,17 +1,29 @@
 //! Logging set-up: JSON lines on Lambda (CloudWatch), readable text locally.
+//!
+//! `RUST_LOG` says which targets log at which level (`info`, `functions=debug,warn`), read
+//! as a list of targets: `EnvFilter`'s span and field filters would link a regex engine
+//! into every Lambda binary (about 150 kB of code) for filters nobody sets.
 
-use tracing_subscriber::EnvFilter;
+use tracing::level_filters::LevelFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
-fn filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+/// `RUST_LOG`'s targets; `info` when it is unset or unreadable.
+fn filter() -> Targets {
+    std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
 }
 
 pub fn init_json() {
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(filter())
         .with_current_span(false)
         .without_time()
+        .finish()
+        .with(filter())
         .init();
 }
 
@@ -19,7 +31,8 @@ pub fn init_json() {
 /// the demo accounts).
 pub fn init_text() {
     tracing_subscriber::fmt()
-        .with_env_filter(filter())
         .with_writer(std::io::stderr)
+        .finish()
+        .with(filter())
         .init();
 }
