@@ -4,7 +4,8 @@ exactly the Lambda binaries the code builds.
 Usage: check_routes.py OPENAPI_JSON TEMPLATE_YAML BINARIES
 
 BINARIES is the comma-separated list `cargo xtask dist` zips (`pec-api,pec-outbox,…`):
-each function's CodeUri must be one of those zips, and every zip must be deployed.
+each function's CodeUri must be one of those zips, and every zip must be deployed. The
+functions running `pec-api` are given neither an S3 policy nor the contracts bucket.
 
 Every operation of the code's OpenAPI document (from `pec-local --openapi`) must be an
 HttpApi event of the function of its area (the operation's tag: `ordine` ->
@@ -29,6 +30,14 @@ PUBLIC = {"catalogo", "pagamenti", "richieste", "gestore"}
 DOCUMENTS = "pec-documents"
 
 
+def touches_bucket(properties):
+    """Whether a function is given the contracts bucket: an S3 policy, or its name."""
+    policies = properties.get("Policies", [])
+    s3 = any(isinstance(p, dict) and any(k.startswith("S3") for k in p) for p in policies)
+    variables = properties.get("Environment", {}).get("Variables", {})
+    return s3 or "PEC_CONTRACTS_BUCKET" in variables
+
+
 def code_uris(template, binaries):
     """Problems with the functions' CodeUri against the built binaries, and each
     function's binary."""
@@ -46,6 +55,8 @@ def code_uris(template, binaries):
         deployed[name] = binary
         if binary not in binaries:
             problems.append(f"{name}: {binary} is not a binary cargo xtask dist builds")
+        if binary == "pec-api" and touches_bucket(resource["Properties"]):
+            problems.append(f"{name}: runs pec-api but may use the contracts bucket")
     for binary in sorted(set(binaries) - set(deployed.values())):
         problems.append(f"{binary}: built but deployed by no function")
     return problems, deployed
@@ -63,7 +74,10 @@ def main(openapi_path, template_path, binaries):
         for method, operation in item.items():
             tag = operation["tags"][0]
             if tag not in LOCAL_ONLY:
-                code[(method.lower(), path)] = (tag, operation["x-lambda"])
+                binary = operation.get("x-lambda")
+                if binary is None:
+                    sys.exit(f"{method.upper()} {path}: the document names no x-lambda")
+                code[(method.lower(), path)] = (tag, binary)
 
     routed = {}
     for name, resource in template["Resources"].items():

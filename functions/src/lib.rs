@@ -178,6 +178,16 @@ impl AppState {
         }))
     }
 
+    /// The state `pec-api` has on Lambda: no file store and no trust store, which only
+    /// `pec-documents` has.
+    pub fn without_documents(&self) -> Self {
+        let mut state = self.clone();
+        state.services().blobs = Arc::new(blob::Unconfigured);
+        state.services().local_blobs = None;
+        state.services().fiducia = Arc::new(Fiducia::default());
+        state
+    }
+
     /// The key the provider signs its events with (`PEC_PROVIDER_EVENTS_SECRET` on AWS).
     pub fn with_provider_events(mut self, secret: &str) -> Self {
         self.services().provider_events_secret = secret.as_bytes().into();

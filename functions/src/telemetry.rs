@@ -18,7 +18,10 @@ fn filter() -> Targets {
 }
 
 pub fn init_json() {
+    // The builder's own ceiling (info) would hold `RUST_LOG`'s debug back: the targets
+    // alone decide.
     tracing_subscriber::fmt()
+        .with_max_level(LevelFilter::TRACE)
         .json()
         .with_current_span(false)
         .without_time()
@@ -31,6 +34,7 @@ pub fn init_json() {
 /// the demo accounts).
 pub fn init_text() {
     tracing_subscriber::fmt()
+        .with_max_level(LevelFilter::TRACE)
         .with_writer(std::io::stderr)
         .finish()
         .with(filter())

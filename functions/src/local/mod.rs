@@ -73,7 +73,8 @@ pub fn app(state: AppState, spa_dir: &Path, auth: AuthConfig) -> Router {
 
 /// The API as the local server serves it: the deployed routes and the local login.
 pub fn api(state: AppState) -> Router {
-    crate::routes::api(crate::routes::routes().merge(routes::router()), state)
+    let local = routes::router().with_state(state.clone());
+    crate::routes::api(crate::routes::routes(&state).merge(local))
 }
 
 /// A path the SPA routes itself (no file extension), as opposed to one of its files.

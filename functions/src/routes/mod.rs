@@ -4,9 +4,11 @@
 //! Handlers only extract typed values and call a use case.
 //!
 //! An area's documents (files in the S3 bucket, PDFs, signature checks) are routed apart,
-//! to the `pec-documents` binary ([`Lambda`]): `pec-api`, which serves everything else,
-//! then links none of their crates (the PDF's fonts and shaping, the S3 client and its
-//! checksums, the signature's), and its functions get no access to the bucket.
+//! to the `pec-documents` binary ([`Lambda`]), on a function of the area's own: the
+//! document names each operation's binary as its `x-lambda`. `pec-api`, which serves
+//! everything else, then links none of their crates (the PDF's fonts and shaping, the S3
+//! client and its checksums, the signature's), and its functions get no access to the
+//! bucket.
 
 mod albo;
 mod catalogo;
@@ -261,32 +263,37 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     spec
 }
 
-/// Every route of the deployed API, without its layers.
-pub fn routes() -> Router<AppState> {
-    document_areas(api_areas(Router::new()))
+/// Every operation of the deployed API, each binary's on the state it has on Lambda:
+/// `pec-api`'s see no files and no trust store (`AppState::without_documents`), so that
+/// one of them using either fails here, in the tests and on the local server, as it
+/// would deployed.
+pub fn routes(state: &AppState) -> Router {
+    api_areas(Router::new())
+        .with_state(state.without_documents())
+        .merge(document_areas(Router::new()).with_state(state.clone()))
 }
 
 /// Every route of the API, as the tests and the benches serve it. On Lambda each binary
 /// serves its own: [`api_router`], [`documents_router`].
 pub fn router(state: AppState) -> Router {
-    api(routes(), state)
+    api(routes(&state))
 }
 
 /// The routes `pec-api` serves, registered plain: a function starting does not make the
 /// document (`GET /api/openapi.json` makes it once, when first asked). A document's
 /// operation answers as unknown, and none of its code is linked.
 pub fn api_router(state: AppState) -> Router {
-    api(api_areas(Router::new()), state)
+    api(api_areas(Router::new()).with_state(state))
 }
 
 /// The routes `pec-documents` serves; any other answers as an unknown operation.
 pub fn documents_router(state: AppState) -> Router {
-    api(document_areas(Router::new()), state)
+    api(document_areas(Router::new()).with_state(state))
 }
 
 /// `routes` under `/api` as the API serves them, with its layers: the envelope on every
 /// error, the security headers, the time limit (the local server adds its own login).
-pub fn api(routes: Router<AppState>, state: AppState) -> Router {
+pub fn api(routes: Router) -> Router {
     routes
         // Below /api, an unknown path is an API error, never the SPA's shell.
         .route("/api", any(no_such_route))
@@ -298,7 +305,6 @@ pub fn api(routes: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn(http::envelope))
         .layer(middleware::from_fn(http::api_headers))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 async fn no_such_route() -> AppError {

@@ -15,20 +15,22 @@ use utoipa_axum::PathItemExt;
 use super::Lambda;
 use crate::AppState;
 
-/// The handlers of one path, both ways; made by `operations!`.
-pub struct Operations {
-    pub plain: fn(Router<AppState>) -> Router<AppState>,
-    pub documented: fn(&mut OpenApi, Lambda),
+/// The handlers of one path, both ways; a type made by `operations!`. A type, not two
+/// function pointers: a document adds only `document`, so making it never instantiates
+/// the handlers, and `pec-api`'s document does not link `pec-documents`' handlers.
+pub trait Operations {
+    fn plain(router: Router<AppState>) -> Router<AppState>;
+    fn document(openapi: &mut OpenApi, lambda: Lambda);
 }
 
 /// A router, or a document, the areas add their operations to.
 pub trait Routes {
-    fn add(self, operations: Operations) -> Self;
+    fn add<O: Operations>(self, operations: O) -> Self;
 }
 
 impl Routes for Router<AppState> {
-    fn add(self, operations: Operations) -> Self {
-        (operations.plain)(self)
+    fn add<O: Operations>(self, _: O) -> Self {
+        O::plain(self)
     }
 }
 
@@ -39,8 +41,8 @@ pub struct Document {
 }
 
 impl Routes for Document {
-    fn add(mut self, operations: Operations) -> Self {
-        (operations.documented)(&mut self.openapi, self.lambda);
+    fn add<O: Operations>(mut self, _: O) -> Self {
+        O::document(&mut self.openapi, self.lambda);
         self
     }
 }
@@ -95,9 +97,12 @@ where
 /// Handlers, each one a function with its `#[utoipa::path]`, in scope: the areas list one
 /// path's handlers (a GET and a POST) together.
 macro_rules! operations {
-    ($($handler:ident),+ $(,)?) => {
-        $crate::routes::register::Operations {
-            plain: |router| {
+    ($($handler:ident),+ $(,)?) => {{
+        struct Handlers;
+        impl $crate::routes::register::Operations for Handlers {
+            fn plain(
+                router: axum::Router<$crate::AppState>,
+            ) -> axum::Router<$crate::AppState> {
                 $(
                     let router = utoipa_axum::paste! {
                         $crate::routes::register::route::<[<__path_ $handler>], _, _>(
@@ -106,8 +111,12 @@ macro_rules! operations {
                     };
                 )+
                 router
-            },
-            documented: |openapi, lambda| {
+            }
+
+            fn document(
+                openapi: &mut utoipa::openapi::OpenApi,
+                lambda: $crate::routes::Lambda,
+            ) {
                 $(
                     utoipa_axum::paste! {
                         $crate::routes::register::document::<[<__path_ $handler>]>(
@@ -115,9 +124,10 @@ macro_rules! operations {
                         )
                     };
                 )+
-            },
+            }
         }
-    };
+        Handlers
+    }};
 }
 
 pub(crate) use operations;
