@@ -251,23 +251,35 @@ async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out(
             received
                 .messages()
                 .iter()
-                .filter_map(|m| m.body().map(str::to_owned)),
+                .filter_map(|m| Some((m.body()?.to_owned(), m.receipt_handle()?.to_owned()))),
         );
     }
-    let milano = jobs
+    let (milano, receipt) = jobs
         .iter()
-        .find(|body| body.contains(r#""ordine":"MI""#))
+        .find(|(body, _)| body.contains(r#""ordine":"MI""#))
         .expect("Milan's job");
     // The queue's event for Milan's job, delivered with less time left than a job keeps
     // to record its counts: it stops at once and asks to be delivered again.
     let mut event = fixture("sqs-verifica.json");
     event["Records"][0]["body"] = json!(milano);
+    event["Records"][0]["receiptHandle"] = json!(receipt);
     let id = emulator.invoke_within(event.clone(), Duration::from_secs(20));
     let stopped = response(emulator.outcome(&id, ANSWER).await);
     assert_eq!(
         stopped,
         json!({ "batchItemFailures": [{ "itemIdentifier": event["Records"][0]["messageId"] }] })
     );
+    // Its message is visible again at once, not after the queue's visibility timeout
+    // (moto's default, 30 s, has not passed since the jobs were received).
+    let again = sqs
+        .receive_message()
+        .queue_url(&queue)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    let again: Vec<_> = again.messages().iter().filter_map(|m| m.body()).collect();
+    assert_eq!(again, [milano.as_str()]);
     let report = functions::repo::reports::last_verifica(store.as_ref())
         .await
         .unwrap()

@@ -43,8 +43,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         if event.payload.get("Records").is_some() {
             let deadline = queue::stop_before(event.context.deadline, SystemTime::now());
             let event: SqsEvent = serde_json::from_value(event.payload)?;
-            let response = queue::handle(store, event, &deadline).await;
-            return Ok::<_, lambda_runtime::Error>(serde_json::to_value(response)?);
+            let handled = queue::handle(store, event, &deadline).await;
+            jobs.deliver_again(&handled.stopped).await;
+            return Ok::<_, lambda_runtime::Error>(serde_json::to_value(handled.response)?);
         }
         let now = chrono::Utc::now();
         let report = verifica::dispatch(store, payments, venditore, jobs, now).await?;

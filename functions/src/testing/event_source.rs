@@ -89,7 +89,9 @@ pub async fn drain(
                 }]
             }))
             .expect("an SQS event");
-            let response = queue::handle(store, event, &crate::verifica::NoDeadline).await;
+            let response = queue::handle(store, event, &crate::verifica::NoDeadline)
+                .await
+                .response;
             let ok = response.batch_item_failures.is_empty();
             {
                 let mut d = delivered.lock().expect("not poisoned");

@@ -8,16 +8,17 @@
 //! SDK's and the store's own retries), or that failed outright, is reported back to the
 //! queue, which delivers it again; a job done twice writes nothing twice (the verifica of
 //! a day is idempotent) and is counted once in the report. A job still going near the
-//! invocation's timeout stops, records what it did and is delivered again the same way
-//! (after the queue's visibility timeout; it starts again from the Ordine's first member,
-//! and skips quickly what is done). A run started twice the same day (the schedule's
-//! retry) is one run: its jobs have the same key.
+//! invocation's timeout stops, records what it did and is delivered again at once (its
+//! message made visible again, not left to the queue's 90-minute visibility timeout; it
+//! starts again from the Ordine's first member, and skips quickly what is done). A run
+//! started twice the same day (the schedule's retry) is one run: its jobs have the same
+//! key.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use aws_sdk_sqs::types::{ChangeMessageVisibilityBatchRequestEntry, SendMessageBatchRequestEntry};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::province::OrdineCode;
@@ -70,6 +71,46 @@ impl SqsJobs {
         let url = std::env::var("PEC_VERIFICA_QUEUE_URL")
             .map_err(|_| "PEC_VERIFICA_QUEUE_URL is not set")?;
         Ok(Self::new(aws_sdk_sqs::Client::new(config), url))
+    }
+
+    /// Makes the messages of `receipts` visible again at once, so that the jobs stopped at
+    /// their deadline are delivered again now. Best effort: a message this fails for comes
+    /// back after the queue's visibility timeout, as any failed job does.
+    pub async fn deliver_again(&self, receipts: &[String]) {
+        for chunk in receipts.chunks(BATCH) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .filter_map(|(i, receipt)| {
+                    ChangeMessageVisibilityBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(receipt)
+                        .visibility_timeout(0)
+                        .build()
+                        .ok()
+                })
+                .collect::<Vec<_>>();
+            let outcome = self
+                .client
+                .change_message_visibility_batch()
+                .queue_url(&self.url)
+                .set_entries(Some(entries))
+                .send()
+                .await;
+            match outcome {
+                Ok(changed) if changed.failed().is_empty() => {}
+                Ok(changed) => {
+                    tracing::warn!(
+                        failed = changed.failed().len(),
+                        "verifica jobs left to their visibility timeout"
+                    )
+                }
+                Err(e) => tracing::warn!(
+                    error = %aws_sdk_sqs::error::DisplayErrorContext(e),
+                    "verifica jobs left to their visibility timeout"
+                ),
+            }
+        }
     }
 }
 
@@ -141,15 +182,23 @@ pub fn stop_before(deadline_ms: u64, now: SystemTime) -> Instant {
     Instant::now() + left.saturating_sub(RESERVE)
 }
 
+/// What an invocation did with its messages.
+#[derive(Debug, Default)]
+pub struct Handled {
+    /// The jobs to be delivered again, as Lambda reports them to the queue.
+    pub response: SqsBatchResponse,
+    /// The receipts of the jobs stopped at the deadline, among them: to be made visible
+    /// again at once ([`SqsJobs::deliver_again`]).
+    pub stopped: Vec<String>,
+}
+
 /// Lambda's SQS event: each message is one job. The jobs not finished, or stopped at
 /// `deadline`, are reported back, so that the queue delivers them again (after its
-/// visibility timeout; after its last receive, to the dead-letter queue).
-pub async fn handle(
-    store: &dyn ItemStore,
-    event: SqsEvent,
-    deadline: &dyn Deadline,
-) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
+/// visibility timeout, or at once for those stopped; after its last receive, to the
+/// dead-letter queue).
+pub async fn handle(store: &dyn ItemStore, event: SqsEvent, deadline: &dyn Deadline) -> Handled {
+    let mut handled = Handled::default();
+    let response = &mut handled.response;
     for message in event.records {
         let id = message.message_id.unwrap_or_default();
         let job = match message
@@ -172,9 +221,15 @@ pub async fn handle(
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = id;
             response.batch_item_failures.push(failure);
+            // Not finished with its deadline past: stopped, not failing.
+            if deadline.reached()
+                && let Some(receipt) = message.receipt_handle
+            {
+                handled.stopped.push(receipt);
+            }
         }
     }
-    response
+    handled
 }
 
 /// Carries out `job`; false when it must be tried again (a mailbox whose writes cannot be
