@@ -179,7 +179,8 @@ impl AppState {
     }
 
     /// The state `pec-api` has on Lambda: no file store and no trust store, which only
-    /// `pec-documents` has.
+    /// `pec-documents` has. The e-invoices' sandbox keeps its own files (on Lambda there
+    /// is no sandbox).
     pub fn without_documents(&self) -> Self {
         let mut state = self.clone();
         state.services().blobs = Arc::new(blob::Unconfigured);

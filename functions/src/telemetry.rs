@@ -18,14 +18,12 @@ fn filter() -> Targets {
 }
 
 pub fn init_json() {
-    // The builder's own ceiling (info) would hold `RUST_LOG`'s debug back: the targets
-    // alone decide.
-    tracing_subscriber::fmt()
-        .with_max_level(LevelFilter::TRACE)
+    let logs = tracing_subscriber::fmt::layer()
         .json()
         .with_current_span(false)
-        .without_time()
-        .finish()
+        .without_time();
+    tracing_subscriber::registry()
+        .with(logs)
         .with(filter())
         .init();
 }
@@ -33,10 +31,9 @@ pub fn init_json() {
 /// Text logs on stderr: stdout carries what the local server says to its user (its URL,
 /// the demo accounts).
 pub fn init_text() {
-    tracing_subscriber::fmt()
-        .with_max_level(LevelFilter::TRACE)
-        .with_writer(std::io::stderr)
-        .finish()
+    let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    tracing_subscriber::registry()
+        .with(logs)
         .with(filter())
         .init();
 }

@@ -235,10 +235,12 @@ async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out(
     assert_eq!(started["ordini_verificati"], 0, "{started}");
     let mut jobs = Vec::new();
     while jobs.len() < ordini {
+        // Received for an hour: only a message made visible again comes back below.
         let received = sqs
             .receive_message()
             .queue_url(&queue)
             .max_number_of_messages(10)
+            .visibility_timeout(3600)
             .send()
             .await
             .unwrap();
@@ -269,8 +271,7 @@ async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out(
         stopped,
         json!({ "batchItemFailures": [{ "itemIdentifier": event["Records"][0]["messageId"] }] })
     );
-    // Its message is visible again at once, not after the queue's visibility timeout
-    // (moto's default, 30 s, has not passed since the jobs were received).
+    // Its message is visible again at once, not after its visibility timeout.
     let again = sqs
         .receive_message()
         .queue_url(&queue)

@@ -16,6 +16,7 @@ use functions::repo::unit_of_work::Change;
 use functions::store::sqlite::SqliteStore;
 use functions::store::{Condition, ItemStore, StoreError, WriteOp};
 use functions::testing::Moto;
+use functions::verifica::queue::Outcome;
 use functions::{repo, verifica};
 use shared::catalog::{PlanCode, ServiceKind, Space};
 use shared::codice_fiscale::CodiceFiscale;
@@ -443,7 +444,10 @@ async fn a_job_stopped_at_its_deadline_keeps_what_it_counted_and_ends_when_deliv
     let deadline = After {
         left: AtomicUsize::new(2),
     };
-    assert!(!verifica::queue::finished(store.as_ref(), milano, &deadline).await);
+    assert_eq!(
+        verifica::queue::carry_out(store.as_ref(), milano, &deadline).await,
+        Outcome::Stopped
+    );
     let stopped = report().await;
     assert_eq!(
         (stopped.verificate, stopped.aggiornate, stopped.rinviate),
@@ -452,7 +456,10 @@ async fn a_job_stopped_at_its_deadline_keeps_what_it_counted_and_ends_when_deliv
     );
 
     // Delivered again, it ends: each renewal counted once.
-    assert!(verifica::queue::finished(store.as_ref(), milano, &verifica::NoDeadline).await);
+    assert_eq!(
+        verifica::queue::carry_out(store.as_ref(), milano, &verifica::NoDeadline).await,
+        Outcome::Finished
+    );
     let done = report().await;
     assert_eq!(
         (done.verificate, done.aggiornate, done.rinviate),

@@ -2,8 +2,8 @@
 //! `pec-api`: the files in the bucket `PEC_CONTRACTS_BUCKET` (signed contracts, identity
 //! documents, heirs' certificates), the contract and the receipts as PDF, and the
 //! signature's check against the trust store packaged with the function
-//! (`PEC_TRUST_STORE`, `PEC_TRUST_CRLS`, given only to the function that checks
-//! signatures; none: every signature to review).
+//! (`PEC_TRUST_STORE`, `PEC_TRUST_CRLS`, by default `/var/task/fiducia.pem` and
+//! `/var/task/crl`; none: every signature to review).
 
 use std::sync::Arc;
 
@@ -16,10 +16,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     let bucket =
         std::env::var("PEC_CONTRACTS_BUCKET").map_err(|_| "PEC_CONTRACTS_BUCKET is not set")?;
     let s3 = aws_sdk_s3::Client::new(&config);
-    let mut state = state.with_files(Arc::new(S3Blobs::new(s3, bucket)));
-    // Only the function that checks signatures is given the trust store to load.
-    if std::env::var_os("PEC_TRUST_STORE").is_some() {
-        state = state.with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
-    }
+    let state = state
+        .with_files(Arc::new(S3Blobs::new(s3, bucket)))
+        .with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
     lambda_http::run(routes::documents_router(state)).await
 }

@@ -102,7 +102,7 @@ async fn run_with(
     let mut report = stream::iter(jobs(report.avviata_alle))
         .map(|job| verify_share(store, catalog, job, &NoDeadline))
         .buffer_unordered(ORDINI_AT_ONCE)
-        .try_fold(report, |mut report, counted| async move {
+        .try_fold(report, |mut report, (counted, _)| async move {
             counted.add_to(&mut report);
             Ok(report)
         })
@@ -135,7 +135,7 @@ pub async fn verify_job(
     store: &dyn ItemStore,
     job: VerificaJob,
     deadline: &dyn Deadline,
-) -> Result<Conteggio, StoreError> {
+) -> Result<(Conteggio, Share), StoreError> {
     let catalog = catalogo::load(store).await?;
     verify_share(store, &catalog, job, deadline).await
 }
@@ -197,7 +197,7 @@ async fn verify_share(
     catalog: &Catalog,
     job: VerificaJob,
     deadline: &dyn Deadline,
-) -> Result<Conteggio, StoreError> {
+) -> Result<(Conteggio, Share), StoreError> {
     let mut counted = Conteggio::default();
     let outcome = verify_ordine(store, catalog, &job, deadline, &mut counted).await;
     if !matches!(outcome, Ok(Share::Verified)) {
@@ -208,11 +208,12 @@ async fn verify_share(
         tracing::warn!(ordine = %job.ordine.as_str(), ?counted, "verifica job stopped at its deadline");
     }
     reports::record_ordine(store, job.avviata_alle, job.ordine, counted).await?;
-    outcome.map(|_| counted)
+    outcome.map(|share| (counted, share))
 }
 
 /// How far a job went through its Ordine's mailboxes.
-enum Share {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
     Verified,
     /// Its deadline came first.
     Stopped,

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::province::OrdineCode;
 
-use super::Deadline;
+use super::{Deadline, Share};
 use crate::store::ItemStore;
 
 /// One Ordine's share of the run started at `avviata_alle`.
@@ -170,8 +170,9 @@ impl JobQueue for SqsJobs {
     }
 }
 
-/// Time kept at the end of an invocation for a stopped job to record its counts and for
-/// the answer to reach the queue: a few writes, each retried by the SDK when throttled.
+/// Time kept at the end of an invocation for a stopped job to record its counts, make its
+/// message visible again and answer the queue: a few writes, each retried by the SDK when
+/// throttled.
 const RESERVE: Duration = Duration::from_secs(30);
 
 /// When the jobs of an invocation ending at `deadline_ms` (Lambda's deadline, in
@@ -217,33 +218,49 @@ pub async fn handle(store: &dyn ItemStore, event: SqsEvent, deadline: &dyn Deadl
                 continue;
             }
         };
-        if !finished(store, job, deadline).await {
+        let outcome = carry_out(store, job, deadline).await;
+        if outcome != Outcome::Finished {
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = id;
             response.batch_item_failures.push(failure);
-            // Not finished with its deadline past: stopped, not failing.
-            if deadline.reached()
-                && let Some(receipt) = message.receipt_handle
-            {
-                handled.stopped.push(receipt);
-            }
+        }
+        if outcome == Outcome::Stopped
+            && let Some(receipt) = message.receipt_handle
+        {
+            handled.stopped.push(receipt);
         }
     }
     handled
 }
 
-/// Carries out `job`; false when it must be tried again (a mailbox whose writes cannot be
-/// made waits for tomorrow's verifica instead: a second try would not change it).
-pub async fn finished(store: &dyn ItemStore, job: VerificaJob, deadline: &dyn Deadline) -> bool {
+/// How a job's delivery ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every mailbox verified, or left for tomorrow's verifica (a mailbox whose writes
+    /// cannot be made: a second try would not change it).
+    Finished,
+    /// To be tried again, after the queue's visibility timeout.
+    Again,
+    /// Stopped at its deadline: to be delivered again at once.
+    Stopped,
+}
+
+/// Carries out `job`.
+pub async fn carry_out(
+    store: &dyn ItemStore,
+    job: VerificaJob,
+    deadline: &dyn Deadline,
+) -> Outcome {
     match super::verify_job(store, job, deadline).await {
-        Ok(counted) if counted.da_riprovare == 0 => true,
-        Ok(counted) => {
+        Ok((_, Share::Stopped)) => Outcome::Stopped,
+        Ok((counted, _)) if counted.da_riprovare == 0 => Outcome::Finished,
+        Ok((counted, _)) => {
             tracing::warn!(ordine = %job.ordine.as_str(), da_riprovare = counted.da_riprovare, "verifica job to be tried again");
-            false
+            Outcome::Again
         }
         Err(e) => {
             tracing::error!(ordine = %job.ordine.as_str(), error = %e, "verifica job failed");
-            false
+            Outcome::Again
         }
     }
 }
