@@ -1,5 +1,5 @@
-//! The API's start on Lambda, shared by its two binaries: `pec-api` and `pec-documents`
-//! (`routes::Lambda`).
+//! What the Lambda binaries do at start: the table, checked, for all of them; the API's
+//! state for its two (`pec-api` and `pec-documents`, `routes::Lambda`).
 
 use std::sync::Arc;
 
@@ -11,8 +11,14 @@ use crate::store::dynamodb::DynamoStore;
 pub async fn api_state() -> Result<(aws_config::SdkConfig, AppState), lambda_http::Error> {
     crate::telemetry::init_json();
     let config = crate::aws::defaults().load().await;
-    let store = DynamoStore::from_env(&config)?;
-    // A table of another key layout is refused at start, not read wrongly.
-    crate::repo::layout::refuse_other(&store).await?;
+    let store = table(&config).await?;
     Ok((config, AppState::lambda(Arc::new(store))))
+}
+
+/// The table `PEC_TABLE`; one of another key layout is refused at start, not read
+/// wrongly.
+pub async fn table(config: &aws_config::SdkConfig) -> Result<DynamoStore, lambda_http::Error> {
+    let store = DynamoStore::from_env(config)?;
+    crate::repo::layout::refuse_other(&store).await?;
+    Ok(store)
 }

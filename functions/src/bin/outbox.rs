@@ -7,7 +7,6 @@
 use functions::outbox::mailer::{self, ses::SesMailer};
 use functions::outbox::provider::http::HttpProvider;
 use functions::outbox::{self, Channels};
-use functions::store::dynamodb::DynamoStore;
 use functions::telemetry;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 
@@ -17,9 +16,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = functions::aws::defaults().load().await;
     let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
     let from = std::env::var("PEC_MAIL_FROM").unwrap_or_else(|_| mailer::DEFAULT_SENDER.into());
-    let store = DynamoStore::from_env(&config)?;
-    // A table of another key layout is refused at start, not read wrongly.
-    functions::repo::layout::refuse_other(&store).await?;
+    let store = functions::lambda::table(&config).await?;
     let provider = HttpProvider::new(url, std::env::var("PEC_PROVIDER_TOKEN").ok());
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&config),

@@ -8,7 +8,6 @@ use std::time::SystemTime;
 
 use aws_config::retry::RetryConfig;
 use aws_lambda_events::event::sqs::SqsEvent;
-use functions::store::dynamodb::DynamoStore;
 use functions::verifica::queue::{self, SqsJobs};
 use functions::{telemetry, verifica};
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
@@ -25,9 +24,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .retry_config(RetryConfig::adaptive().with_max_attempts(ATTEMPTS))
         .load()
         .await;
-    let store = DynamoStore::from_env(&config)?;
-    // A table of another key layout is refused at start, not read wrongly.
-    functions::repo::layout::refuse_other(&store).await?;
+    let store = functions::lambda::table(&config).await?;
     let store = &store;
     let jobs = &SqsJobs::from_env(&config)?;
     // With Stripe configured, payments whose event never came are reconciled; without,

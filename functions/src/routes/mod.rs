@@ -247,16 +247,12 @@ fn document_areas<R: Routes>(routes: R) -> R {
 /// The OpenAPI document of the deployed API, made without its handlers: `pec-api` serves
 /// it, and links none of `pec-documents`' handlers for it.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let api = Document {
+    let mut document = api_areas(Document {
         openapi: ApiDoc::openapi(),
         lambda: Lambda::Api,
-    };
-    let api = api_areas(api);
-    let documents = Document {
-        openapi: api.openapi,
-        lambda: Lambda::Documents,
-    };
-    let mut spec = document_areas(documents).openapi;
+    });
+    document.lambda = Lambda::Documents;
+    let mut spec = document_areas(document).openapi;
     // On the whole document: the operations exist only once every area has added its own.
     utoipa::Modify::modify(&ErrorAnswers, &mut spec);
     utoipa::Modify::modify(&PathDomains, &mut spec);
