@@ -791,8 +791,8 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
 
     racing.interloper.arm();
     let rows = bulk_activate(&api, &people).await;
-    // The first 25 rows together, refused (the first member was cancelled meanwhile);
-    // rows 2 to 25 alone, then the 26th alone, then the 27th in a batch of its own.
+    // The first 25 rows together, refused (the first member was cancelled meanwhile); the
+    // batch after it (rows 26 and 27) not tried; then rows 2 to 27 alone, in order.
     assert_eq!(racing.interloper.raced(), [vec![100], vec![4; 26]].concat());
     // Row 1 says what a first read would say now: a cancelled member is no longer the
     // Ordine's to act on.

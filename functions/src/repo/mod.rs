@@ -95,3 +95,15 @@ pub type Ops = Vec<WriteOp>;
 pub async fn commit(store: &dyn ItemStore, ops: Ops) -> Result<(), StoreError> {
     store.transact(ops).await
 }
+
+/// Commits `transactions` in order, each as one, until one's condition fails: how many
+/// were committed ([`ItemStore::transact_each`]).
+pub async fn commit_each(
+    store: &dyn ItemStore,
+    transactions: Vec<Ops>,
+) -> Result<usize, StoreError> {
+    if transactions.is_empty() {
+        return Ok(0);
+    }
+    store.transact_each(transactions).await
+}

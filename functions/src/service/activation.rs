@@ -243,6 +243,9 @@ pub async fn bulk(
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
+    // Rows are written many to a transaction, once the whole file is planned: `batches`
+    // are full, `batch` is filling.
+    let mut batches: Vec<Batch> = Vec::new();
     let mut batch = Batch::default();
     for row in &rows {
         let input = row.anagrafica();
@@ -297,27 +300,16 @@ pub async fn bulk(
                     {
                         Err(e) => refused(&mut report, e)?,
                         Ok(planned) => {
-                            // A full batch is written first. If it met another writer, the
-                            // addresses promised to it mean nothing now: this row is read
-                            // again and activated on its own.
-                            let full = batch.ops() + planned.ops.len() > MAX_TRANSACTION_OPS;
-                            if full
-                                && !batch
-                                    .flush(store, caller, ordine, now, &catalog, &mut reports)
-                                    .await?
-                            {
-                                promised.clear();
-                                activated(store, caller, ordine, &named, now, &catalog, &mut report)
-                                    .await?
-                            } else {
-                                batch.rows.push(Pending {
-                                    report: reports.len(),
-                                    named,
-                                    planned,
-                                });
-                                // Set by the flush that writes the batch.
-                                RowOutcome::Errore
+                            if batch.ops() + planned.ops.len() > MAX_TRANSACTION_OPS {
+                                batches.push(std::mem::take(&mut batch));
                             }
+                            batch.rows.push(Pending {
+                                report: reports.len(),
+                                named,
+                                planned,
+                            });
+                            // Set when the batches are written.
+                            RowOutcome::Errore
                         }
                     }
                 }
@@ -325,9 +317,8 @@ pub async fn bulk(
         };
         reports.push(report);
     }
-    batch
-        .flush(store, caller, ordine, now, &catalog, &mut reports)
-        .await?;
+    batches.push(batch);
+    write(store, caller, ordine, now, &catalog, batches, &mut reports).await?;
     Ok(CsvReport::of(mode, reports))
 }
 
@@ -348,47 +339,44 @@ impl Batch {
     fn ops(&self) -> usize {
         self.rows.iter().map(|row| row.planned.ops.len()).sum()
     }
+}
 
-    /// Writes every row in one transaction, and says whether it did. If another writer got
-    /// in between (an address taken, a member changed), each row is read and activated
-    /// again on its own, so only rows really in conflict fail.
-    async fn flush(
-        &mut self,
-        store: &dyn ItemStore,
-        caller: &Caller,
-        ordine: OrdineCode,
-        now: DateTime<Utc>,
-        catalog: &Catalog,
-        reports: &mut [RowReport],
-    ) -> Result<bool, ActivationError> {
-        if self.rows.is_empty() {
-            return Ok(true);
-        }
-        let ops: Ops = self
-            .rows
-            .iter_mut()
-            .flat_map(|row| std::mem::take(&mut row.planned.ops))
-            .collect();
-        match repo::commit(store, ops).await {
-            Ok(()) => {
-                for row in self.rows.drain(..) {
-                    let indirizzo = row.planned.mailbox.address;
-                    tracing::info!(address = %indirizzo, %ordine, "mailbox activated");
-                    reports[row.report].outcome = RowOutcome::Attivata { indirizzo };
-                }
-                Ok(true)
-            }
-            Err(e) if e.is_condition_failed() => {
-                for row in self.rows.drain(..) {
-                    let report = &mut reports[row.report];
-                    report.outcome =
-                        activated(store, caller, ordine, &row.named, now, catalog, report).await?;
-                }
-                Ok(false)
-            }
-            Err(e) => Err(e.into()),
-        }
+/// Writes each batch in one transaction, in order (all in one commit where the store can).
+/// If one met another writer (an address taken, a member changed), the addresses promised
+/// to it and to the batches after it mean nothing now: each of their rows is read again
+/// and activated on its own, in the file's order, so only rows really in conflict fail.
+async fn write(
+    store: &dyn ItemStore,
+    caller: &Caller,
+    ordine: OrdineCode,
+    now: DateTime<Utc>,
+    catalog: &Catalog,
+    mut batches: Vec<Batch>,
+    reports: &mut [RowReport],
+) -> Result<(), ActivationError> {
+    batches.retain(|batch| !batch.rows.is_empty());
+    let transactions = batches
+        .iter_mut()
+        .map(|batch| {
+            batch
+                .rows
+                .iter_mut()
+                .flat_map(|row| std::mem::take(&mut row.planned.ops))
+                .collect()
+        })
+        .collect();
+    let written = repo::commit_each(store, transactions).await?;
+    let mut batches = batches.into_iter();
+    for row in batches.by_ref().take(written).flat_map(|batch| batch.rows) {
+        let indirizzo = row.planned.mailbox.address;
+        tracing::info!(address = %indirizzo, %ordine, "mailbox activated");
+        reports[row.report].outcome = RowOutcome::Attivata { indirizzo };
     }
+    for row in batches.flat_map(|batch| batch.rows) {
+        let report = &mut reports[row.report];
+        report.outcome = activated(store, caller, ordine, &row.named, now, catalog, report).await?;
+    }
+    Ok(())
 }
 
 /// What a row comes to without an activation, from its member as read: a name other than

@@ -249,7 +249,9 @@ pub async fn import_csv(
     let fallback = fallbacks(store, &inputs.iter().collect::<Vec<_>>()).await?;
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
-    // Rows are written many to a transaction; `batch` holds those not written yet.
+    // Rows are written many to a transaction, once the whole file is planned: `batches`
+    // are full, `batch` is filling.
+    let mut batches: Vec<Vec<Pending>> = Vec::new();
     let mut batch: Vec<Pending> = Vec::new();
     for (row, input) in rows.iter().zip(&inputs) {
         let mut report = RowReport::of_row(row.line, &input.anagrafica);
@@ -269,7 +271,7 @@ pub async fn import_csv(
                     } else {
                         let queued: usize = batch.iter().map(|p| p.planned.ops.len()).sum();
                         if queued + planned.ops.len() > MAX_TRANSACTION_OPS {
-                            flush(store, caller, now, &mut batch, &mut reports).await?;
+                            batches.push(std::mem::take(&mut batch));
                         }
                         batch.push(Pending {
                             report: reports.len(),
@@ -283,7 +285,8 @@ pub async fn import_csv(
         }
         reports.push(report);
     }
-    flush(store, caller, now, &mut batch, &mut reports).await?;
+    batches.push(batch);
+    write(store, caller, now, batches, &mut reports).await?;
     Ok(CsvReport::of(mode, reports))
 }
 
@@ -310,51 +313,50 @@ struct Pending {
     planned: Planned,
 }
 
-/// Writes the batch in one transaction; if another writer got in between, each row is
-/// read and written again on its own, so only the rows really in conflict fail.
-async fn flush(
+/// Writes each batch in one transaction, in order (all in one commit where the store can).
+/// If one met another writer, each row of it and of the batches after it is read and
+/// written again on its own, so only the rows really in conflict fail.
+async fn write(
     store: &dyn ItemStore,
     caller: &Caller,
     now: DateTime<Utc>,
-    batch: &mut Vec<Pending>,
+    mut batches: Vec<Vec<Pending>>,
     reports: &mut [RowReport],
 ) -> Result<(), StoreError> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let ops: Ops = batch
+    batches.retain(|batch| !batch.is_empty());
+    let transactions = batches
         .iter_mut()
-        .flat_map(|p| std::mem::take(&mut p.planned.ops))
+        .map(|batch| {
+            batch
+                .iter_mut()
+                .flat_map(|p| std::mem::take(&mut p.planned.ops))
+                .collect()
+        })
         .collect();
-    match repo::commit(store, ops).await {
-        Ok(()) => {
-            for pending in batch.drain(..) {
-                reports[pending.report].outcome = pending.planned.outcome;
-            }
+    let written = repo::commit_each(store, transactions).await?;
+    let mut batches = batches.into_iter();
+    for pending in batches.by_ref().take(written).flatten() {
+        reports[pending.report].outcome = pending.planned.outcome;
+    }
+    for pending in batches.flatten() {
+        let report = &mut reports[pending.report];
+        match upsert(
+            store,
+            caller,
+            pending.anagrafica,
+            pending.albo,
+            Mode::Commit,
+            now,
+        )
+        .await
+        {
+            Ok(outcome) => report.outcome = outcome,
+            Err(e) if e.is_condition_failed() => report.errori.push(FieldError::new(
+                "codice_fiscale",
+                "I dati dell'iscritto sono stati modificati nel frattempo: importa di nuovo questa riga.",
+            )),
+            Err(e) => return Err(e),
         }
-        Err(e) if e.is_condition_failed() => {
-            for pending in batch.drain(..) {
-                let report = &mut reports[pending.report];
-                match upsert(
-                    store,
-                    caller,
-                    pending.anagrafica,
-                    pending.albo,
-                    Mode::Commit,
-                    now,
-                )
-                .await
-                {
-                    Ok(outcome) => report.outcome = outcome,
-                    Err(e) if e.is_condition_failed() => report.errori.push(FieldError::new(
-                        "codice_fiscale",
-                        "I dati dell'iscritto sono stati modificati nel frattempo: importa di nuovo questa riga.",
-                    )),
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        Err(e) => return Err(e),
     }
     Ok(())
 }

@@ -56,6 +56,10 @@ pub async fn run_all(store: &dyn ItemStore) -> Result<(), String> {
             "invalid_transactions_are_refused",
             invalid_transactions_are_refused(store).await,
         ),
+        (
+            "transactions_each_stand_alone",
+            transactions_each_stand_alone(store).await,
+        ),
         ("batch_put_writes_many", batch_put_writes_many(store).await),
         (
             "bad_cursors_are_refused",
@@ -411,6 +415,65 @@ async fn invalid_transactions_are_refused(store: &dyn ItemStore) -> Outcome {
         matches!(result, Err(StoreError::InvalidTransaction)),
         "101 operations: {}",
         err(result)
+    );
+    Ok(())
+}
+
+async fn transactions_each_stand_alone(store: &dyn ItemStore) -> Outcome {
+    let present = |sk: &'static str| async move {
+        store
+            .get(&Key::new("TE#1", sk))
+            .await
+            .map(|i| i.is_some())
+            .map_err(|e| e.to_string())
+    };
+    // The second meets what the first wrote: it writes nothing, and the third is not tried.
+    let written = store
+        .transact_each(vec![
+            vec![WriteOp::Put(item("TE#1", "a", 1), Condition::NotExists)],
+            vec![
+                WriteOp::Put(item("TE#1", "b", 1), Condition::NotExists),
+                WriteOp::Put(item("TE#1", "a", 2), Condition::NotExists),
+            ],
+            vec![WriteOp::Put(item("TE#1", "c", 1), Condition::NotExists)],
+        ])
+        .await
+        .map_err(|e| e.to_string())?;
+    check!(written == 1, "written: {written}");
+    check!(present("a").await?, "the first not written");
+    check!(!present("b").await?, "the failed one half written");
+    check!(!present("c").await?, "the one after the failed one written");
+    // Each reads what those before it wrote.
+    let written = store
+        .transact_each(vec![
+            vec![WriteOp::Put(item("TE#1", "c", 1), Condition::NotExists)],
+            vec![
+                WriteOp::Check(Key::new("TE#1", "c"), Condition::Version(1)),
+                WriteOp::Put(item("TE#1", "b", 1), Condition::NotExists),
+            ],
+        ])
+        .await
+        .map_err(|e| e.to_string())?;
+    check!(written == 2, "written: {written}");
+    check!(present("b").await?, "the second not written");
+    // An invalid transaction is refused as `transact` refuses it.
+    let result = store
+        .transact_each(vec![
+            vec![
+                WriteOp::Put(item("TE#1", "d", 1), Condition::Always),
+                WriteOp::Put(item("TE#1", "d", 2), Condition::Always),
+            ],
+            vec![WriteOp::Put(item("TE#1", "e", 1), Condition::Always)],
+        ])
+        .await;
+    check!(
+        matches!(result, Err(StoreError::InvalidTransaction)),
+        "same item twice: {}",
+        err(result)
+    );
+    check!(
+        !present("d").await? && !present("e").await?,
+        "written after an invalid transaction"
     );
     Ok(())
 }

@@ -216,6 +216,31 @@ fn write(tx: &Transaction<'_>, item: &Item) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// One transaction's writes, if every condition holds; else `ConditionFailed`, having
+/// written none of them.
+fn apply(tx: &Transaction<'_>, ops: &[WriteOp]) -> Result<(), StoreError> {
+    let mut failed = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let condition = match op {
+            WriteOp::Put(_, c) | WriteOp::Delete(_, c) | WriteOp::Check(_, c) => c,
+        };
+        if !holds(condition, current_version(tx, op.key())?) {
+            failed.push(i);
+        }
+    }
+    if !failed.is_empty() {
+        return Err(StoreError::ConditionFailed { failed });
+    }
+    for op in ops {
+        match op {
+            WriteOp::Put(item, _) => write(tx, item)?,
+            WriteOp::Delete(key, _) => remove(tx, key)?,
+            WriteOp::Check(..) => {}
+        }
+    }
+    Ok(())
+}
+
 fn remove(tx: &Transaction<'_>, key: &Key) -> Result<(), StoreError> {
     tx.prepare_cached(DELETE_ONE)
         .map_err(StoreError::backend)?
@@ -356,26 +381,30 @@ impl ItemStore for SqliteStore {
         check_transaction(&ops)?;
         self.with(move |conn| {
             let tx = conn.transaction().map_err(StoreError::backend)?;
-            let mut failed = Vec::new();
-            for (i, op) in ops.iter().enumerate() {
-                let condition = match op {
-                    WriteOp::Put(_, c) | WriteOp::Delete(_, c) | WriteOp::Check(_, c) => c,
-                };
-                if !holds(condition, current_version(&tx, op.key())?) {
-                    failed.push(i);
-                }
-            }
-            if !failed.is_empty() {
-                return Err(StoreError::ConditionFailed { failed });
-            }
-            for op in &ops {
-                match op {
-                    WriteOp::Put(item, _) => write(&tx, item)?,
-                    WriteOp::Delete(key, _) => remove(&tx, key)?,
-                    WriteOp::Check(..) => {}
-                }
-            }
+            apply(&tx, &ops)?;
             tx.commit().map_err(StoreError::backend)
+        })
+        .await
+    }
+
+    /// One SQLite transaction for them all; nothing is written if one is invalid or the
+    /// store fails.
+    async fn transact_each(&self, transactions: Vec<Vec<WriteOp>>) -> Result<usize, StoreError> {
+        for ops in &transactions {
+            check_transaction(ops)?;
+        }
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(StoreError::backend)?;
+            let mut written = 0;
+            for ops in &transactions {
+                match apply(&tx, ops) {
+                    Ok(()) => written += 1,
+                    Err(e) if e.is_condition_failed() => break,
+                    Err(e) => return Err(e),
+                }
+            }
+            tx.commit().map_err(StoreError::backend)?;
+            Ok(written)
         })
         .await
     }
