@@ -792,12 +792,14 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
     racing.interloper.arm();
     let rows = bulk_activate(&api, &people).await;
     // The first 25 rows together, refused (the first member was cancelled meanwhile); the
-    // batch after it (rows 26 and 27) not tried; then rows 2 to 27 alone, in order.
+    // batch after it (rows 26 and 27), sent with it, not tried; then rows 2 to 27 alone,
+    // in order.
     assert_eq!(racing.interloper.raced(), [vec![100], vec![4; 26]].concat());
     // Row 1 says what a first read would say now: a cancelled member is no longer the
     // Ordine's to act on.
     assert_eq!(rows[0], ("non-iscritto-ordine".to_owned(), String::new()));
-    // The addresses promised to the refused batch are forgotten: no alias is skipped.
+    // The addresses promised to the refused batch and after it are forgotten: no alias is
+    // skipped.
     let expected: Vec<(String, String)> = (1..=26)
         .map(|n| {
             let local = if n == 1 {
@@ -809,6 +811,34 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
         })
         .collect();
     assert_eq!(rows[1..], expected);
+}
+
+#[tokio::test]
+async fn a_batch_that_meets_another_writer_after_one_written_redoes_only_its_rows() {
+    // 25 homonyms fill a transaction (100 writes); two more homonyms of another name
+    // make a second, sent with it. The other writer takes the second one's first address.
+    let mut people: Vec<(&str, &str, String)> = (1..=25)
+        .map(|day| ("Ugo", "Neri", cf("Neri", "Ugo", day)))
+        .collect();
+    people.extend((1..=2).map(|day| ("Anna", "Gialli", cf("Gialli", "Anna", day))));
+    let racing = Racing::new(BulkRace::new(Race::TakeAddress("anna.gialli")));
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+
+    racing.interloper.arm();
+    let rows = bulk_activate(&api, &people).await;
+    // The first written; the second refused; its two rows alone.
+    assert_eq!(racing.interloper.raced(), [100, 8, 4, 4]);
+    let ugo = (1..=25).map(|n| match n {
+        1 => "ugo.neri@ingpec.eu".to_owned(),
+        n => format!("ugo.neri.{n}@ingpec.eu"),
+    });
+    let anna = ["anna.gialli.2@ingpec.eu", "anna.gialli.3@ingpec.eu"].map(str::to_owned);
+    let expected: Vec<(String, String)> = ugo
+        .chain(anna)
+        .map(|address| ("attivata".to_owned(), address))
+        .collect();
+    assert_eq!(rows, expected);
 }
 
 /// Anna, Bruno and Carla registered in Milan and activated from one file by `who`, while

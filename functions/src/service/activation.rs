@@ -243,8 +243,8 @@ pub async fn bulk(
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
-    // Rows are written many to a transaction, once the whole file is planned: `batches`
-    // are full, `batch` is filling.
+    // Rows are written many to a transaction, and as many transactions at once as the
+    // store commits together: `batches` are full, `batch` is filling.
     let mut batches: Vec<Batch> = Vec::new();
     let mut batch = Batch::default();
     for row in &rows {
@@ -303,13 +303,35 @@ pub async fn bulk(
                             if batch.ops() + planned.ops.len() > MAX_TRANSACTION_OPS {
                                 batches.push(std::mem::take(&mut batch));
                             }
-                            batch.rows.push(Pending {
-                                report: reports.len(),
-                                named,
-                                planned,
-                            });
-                            // Set when the batches are written.
-                            RowOutcome::Errore
+                            // The full batches are written first when the store would
+                            // commit them together. If one met another writer, the addresses
+                            // promised to it and after it mean nothing now: this row is read
+                            // again and activated on its own.
+                            let due = batches.len() == store.transactions_per_commit();
+                            if due
+                                && !write(
+                                    store,
+                                    caller,
+                                    ordine,
+                                    now,
+                                    &catalog,
+                                    std::mem::take(&mut batches),
+                                    &mut reports,
+                                )
+                                .await?
+                            {
+                                promised.clear();
+                                activated(store, caller, ordine, &named, now, &catalog, &mut report)
+                                    .await?
+                            } else {
+                                batch.rows.push(Pending {
+                                    report: reports.len(),
+                                    named,
+                                    planned,
+                                });
+                                // Set when the batches are written.
+                                RowOutcome::Errore
+                            }
                         }
                     }
                 }
@@ -341,10 +363,11 @@ impl Batch {
     }
 }
 
-/// Writes each batch in one transaction, in order (all in one commit where the store can).
-/// If one met another writer (an address taken, a member changed), the addresses promised
-/// to it and to the batches after it mean nothing now: each of their rows is read again
-/// and activated on its own, in the file's order, so only rows really in conflict fail.
+/// Writes each batch in one transaction, in order (in one commit where the store can), and
+/// says whether all were written. If one met another writer (an address taken, a member
+/// changed), the addresses promised to it and to the batches after it mean nothing now:
+/// each of their rows is read again and activated on its own, in the file's order, so only
+/// rows really in conflict fail.
 async fn write(
     store: &dyn ItemStore,
     caller: &Caller,
@@ -353,8 +376,9 @@ async fn write(
     catalog: &Catalog,
     mut batches: Vec<Batch>,
     reports: &mut [RowReport],
-) -> Result<(), ActivationError> {
+) -> Result<bool, ActivationError> {
     batches.retain(|batch| !batch.rows.is_empty());
+    let count = batches.len();
     let transactions = batches
         .iter_mut()
         .map(|batch| {
@@ -376,7 +400,7 @@ async fn write(
         let report = &mut reports[row.report];
         report.outcome = activated(store, caller, ordine, &row.named, now, catalog, report).await?;
     }
-    Ok(())
+    Ok(written == count)
 }
 
 /// What a row comes to without an activation, from its member as read: a name other than
@@ -410,8 +434,8 @@ struct Named {
     cf: CodiceFiscale,
 }
 
-/// A row's mailbox activated on its own, after its batch met another writer: the member is
-/// read again, and the row says what a first read says now, or is activated.
+/// A row's mailbox activated on its own, after its batch or an earlier one met another
+/// writer: the member is read again, and the row says what a first read says now, or is activated.
 async fn activated(
     store: &dyn ItemStore,
     caller: &Caller,

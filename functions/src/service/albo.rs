@@ -249,8 +249,8 @@ pub async fn import_csv(
     let fallback = fallbacks(store, &inputs.iter().collect::<Vec<_>>()).await?;
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
-    // Rows are written many to a transaction, once the whole file is planned: `batches`
-    // are full, `batch` is filling.
+    // Rows are written many to a transaction, and as many transactions at once as the
+    // store commits together: `batches` are full, `batch` is filling.
     let mut batches: Vec<Vec<Pending>> = Vec::new();
     let mut batch: Vec<Pending> = Vec::new();
     for (row, input) in rows.iter().zip(&inputs) {
@@ -272,6 +272,10 @@ pub async fn import_csv(
                         let queued: usize = batch.iter().map(|p| p.planned.ops.len()).sum();
                         if queued + planned.ops.len() > MAX_TRANSACTION_OPS {
                             batches.push(std::mem::take(&mut batch));
+                        }
+                        if batches.len() == store.transactions_per_commit() {
+                            let batches = std::mem::take(&mut batches);
+                            write(store, caller, now, batches, &mut reports).await?;
                         }
                         batch.push(Pending {
                             report: reports.len(),
@@ -313,7 +317,7 @@ struct Pending {
     planned: Planned,
 }
 
-/// Writes each batch in one transaction, in order (all in one commit where the store can).
+/// Writes each batch in one transaction, in order (in one commit where the store can).
 /// If one met another writer, each row of it and of the batches after it is read and
 /// written again on its own, so only the rows really in conflict fail.
 async fn write(

@@ -317,12 +317,6 @@ pub trait ItemStore: Send + Sync {
     /// fails: how many were written. The one that failed wrote nothing, and those after it
     /// were not tried. An error of another kind stops them all; those before it may be
     /// written or not.
-    ///
-    /// DynamoDB sends them one by one. SQLite commits them together: each commit copies
-    /// its pages to the WAL and scans the page cache (SQLite renumbers pages it sorts
-    /// through the page past the first GiB, and dropping that number at the commit takes
-    /// a scan of the whole cache), so a CSV of 1,000 rows in 50 commits spent more time
-    /// committing than writing.
     async fn transact_each(&self, transactions: Vec<Vec<WriteOp>>) -> Result<usize, StoreError> {
         let mut written = 0;
         for ops in transactions {
@@ -333,6 +327,12 @@ pub trait ItemStore: Send + Sync {
             }
         }
         Ok(written)
+    }
+    /// How many transactions [`Self::transact_each`] writes in one commit, so how many a
+    /// service writing many rows plans before it writes them. One where each transaction
+    /// is its own commit (DynamoDB).
+    fn transactions_per_commit(&self) -> usize {
+        1
     }
     /// Unconditional puts of many items (not atomic as a whole).
     async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError>;

@@ -253,6 +253,10 @@ impl<I: Interloper> ItemStore for Racing<I> {
         self.interloper.before(self.inner.as_ref(), &ops).await?;
         self.inner.transact(ops).await
     }
+    /// As many at once as the store beneath commits together, each through the interloper.
+    fn transactions_per_commit(&self) -> usize {
+        self.inner.transactions_per_commit()
+    }
     async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
         self.inner.batch_put(items).await
     }
