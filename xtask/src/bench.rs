@@ -104,8 +104,8 @@ pub fn bench(root: &Path) -> Result<()> {
 }
 
 /// Each Lambda function's zip as a bench figure: at most 5 MB. The release binaries the
-/// cold starts ran are zipped here as `cargo xtask dist` zips its arm64 ones (`bootstrap`,
-/// deflated), so the bench needs no cross build. x86-64 code is the larger (7% for
+/// cold starts ran are zipped here as `cargo xtask dist` packs its arm64 ones
+/// ([`dist::pack`]), so the bench needs no cross build. x86-64 code is the larger (7% for
 /// pec-api's zip, 21% for pec-documents', whose S3 checksums carry x86's SIMD variants,
 /// against `dist`'s), so the figure errs high.
 fn zip_figures(root: &Path) -> Result<Vec<Value>> {
@@ -115,15 +115,7 @@ fn zip_figures(root: &Path) -> Result<Vec<Value>> {
         let binary = root.join("target/release").join(function);
         let code =
             std::fs::read(&binary).with_context(|| format!("reading {}", binary.display()))?;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        zip.start_file(
-            "bootstrap",
-            zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated)
-                .unix_permissions(0o755),
-        )?;
-        std::io::Write::write_all(&mut zip, &code)?;
-        let kb = zip.finish()?.into_inner().len() as f64 / 1000.0;
+        let kb = dist::pack(&code)?.len() as f64 / 1000.0;
         eprintln!(
             "{function} zipped: {kb:.1} kB ({:.1} MB unpacked)",
             code.len() as f64 / 1e6
