@@ -57,9 +57,11 @@ const PAGE_SIZE: i64 = 8192;
 /// the WAL and scans the whole page cache: SQLite's B-tree gives a page it reorders the
 /// number just past the first GiB for a moment, and dropping numbers past the file's end
 /// at the commit then scans every page cached. With a commit for each transaction of 100
-/// writes, that scan was 15% of a bulk activation's profile. Ten (up to 1,000 writes, a few tens
-/// of milliseconds) leave it a few percent, and hold the store that long.
-const TRANSACTIONS_PER_COMMIT: usize = 10;
+/// writes, that scan was 15% of a bulk activation's profile. At 250,000 members, ten a
+/// commit imported the Albo in 31.2 and 31.7 s, fifty in 27.7 and 27.1 s (alternated runs);
+/// fifty is a whole CSV of 1,000 activations, or 2,000 rows of the Albo, which hold the
+/// store for up to a quarter of a second.
+const TRANSACTIONS_PER_COMMIT: usize = 50;
 /// How long a statement waits for another process's lock on the file.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Pages the WAL grows to before a checkpoint (1 GiB).
@@ -133,8 +135,8 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the connection, on the calling thread. The statements are point reads,
-    /// short range queries and commits of at most 1,000 writes (microseconds to a few tens
-    /// of milliseconds), so the hop to tokio's blocking pool and back cost more than the work:
+    /// short range queries and commits of at most 5,000 writes (microseconds to a quarter of
+    /// a second, for a CSV), so the hop to tokio's blocking pool and back cost more than the work:
     /// measured side by side, a member's `GET /api/me` went from 0.20 to 0.27 of an axum
     /// hello world's requests per second, and an Albo import 8% faster.
     async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
