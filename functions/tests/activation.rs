@@ -781,20 +781,37 @@ async fn a_bulk_activation_that_meets_another_writer_activates_each_row_again() 
 
 #[tokio::test]
 async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_addresses() {
+    // SQLite's transactions a commit, then DynamoDB's one.
+    for per_commit in [None, Some(1)] {
+        after_a_refused_batch(per_commit).await;
+    }
+}
+
+async fn after_a_refused_batch(per_commit: Option<usize>) {
     // 27 homonyms: 25 rows fill a transaction (100 writes), the 26th does not fit.
     let people: Vec<(&str, &str, String)> = (1..=27)
         .map(|day| ("Ugo", "Neri", cf("Neri", "Ugo", day)))
         .collect();
-    let racing = Racing::new(BulkRace::new(Race::Cancel(people[0].2.clone())));
+    let race = BulkRace::new(Race::Cancel(people[0].2.clone()));
+    let racing = match per_commit {
+        None => Racing::new(race),
+        Some(n) => Racing::with_per_commit(race, n),
+    };
     let api = Api::new(racing.clone());
     register(&api, &people).await;
 
     racing.interloper.arm();
     let rows = bulk_activate(&api, &people).await;
-    // The first 25 rows together, refused (the first member was cancelled meanwhile); the
-    // batch after it (rows 26 and 27), sent with it, not tried; then rows 2 to 27 alone,
-    // in order.
-    assert_eq!(racing.interloper.raced(), [vec![100], vec![4; 26]].concat());
+    // The first 25 rows together, refused (the first member was cancelled meanwhile).
+    // Sent with the second batch (rows 26 and 27): that one is not tried, and rows 2 to
+    // 27 go alone, in order. Sent alone, when the 26th row is planned: rows 2 to 25 go
+    // alone, then the 26th (its address promised before the refusal, so forgotten), then
+    // the 27th in a batch of its own.
+    assert_eq!(
+        racing.interloper.raced(),
+        [vec![100], vec![4; 26]].concat(),
+        "{per_commit:?} a commit"
+    );
     // Row 1 says what a first read would say now: a cancelled member is no longer the
     // Ordine's to act on.
     assert_eq!(rows[0], ("non-iscritto-ordine".to_owned(), String::new()));
@@ -810,7 +827,50 @@ async fn after_a_batch_meets_another_writer_the_next_rows_get_the_first_free_add
             ("attivata".to_owned(), format!("{local}@ingpec.eu"))
         })
         .collect();
-    assert_eq!(rows[1..], expected);
+    assert_eq!(rows[1..], expected, "{per_commit:?} a commit");
+}
+
+#[tokio::test]
+async fn an_albo_import_that_meets_another_writer_writes_each_row_again() {
+    let people: Vec<(&str, &str, String)> = (1..=3)
+        .map(|day| ("Anna", "Gialli", cf("Gialli", "Anna", day)))
+        .collect();
+    let racing = Racing::new(BulkRace::new(Race::Cancel(people[1].2.clone())));
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+
+    // The Albo sends them again with new numbers; meanwhile its feed cancels the second.
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mut csv = vec![ALBO_HEADER.to_owned()];
+    csv.extend(
+        people.iter().enumerate().map(|(i, (nome, cognome, code))| {
+            albo_row(nome, cognome, code, "MI", &format!("S{i}"))
+        }),
+    );
+    racing.interloper.arm();
+    let imported = api
+        .csv("/api/albo/import?mode=commit", &albo, &csv.join("\n"))
+        .await;
+    assert_eq!(imported.body["errors"], 0, "{}", imported.text);
+    // The three rows together, refused; then each alone, the second on what it reads now.
+    let sizes = racing.interloper.raced();
+    assert_eq!(sizes.len(), 4, "{sizes:?}");
+    assert_eq!(sizes[0], sizes[1..].iter().sum::<usize>(), "{sizes:?}");
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    for (i, (_, _, code)) in people.iter().enumerate() {
+        let member = api.get(&format!("/api/members/{code}"), &mi).await;
+        assert_eq!(
+            member.body["albo"]["numero_iscrizione"],
+            format!("S{i}"),
+            "{}",
+            member.text
+        );
+        assert_eq!(
+            member.body["albo"]["stato"]["stato"], "iscritto",
+            "{}",
+            member.text
+        );
+    }
 }
 
 #[tokio::test]

@@ -105,9 +105,9 @@ pub fn bench(root: &Path) -> Result<()> {
 
 /// Each Lambda function's zip as a bench figure: at most 5 MB. The release binaries the
 /// cold starts ran are zipped here as `cargo xtask dist` packs its arm64 ones
-/// ([`dist::pack`]), so the bench needs no cross build. x86-64 code is the larger (7% for
-/// pec-api's zip, 21% for pec-documents', whose S3 checksums carry x86's SIMD variants,
-/// against `dist`'s), so the figure errs high.
+/// ([`dist::pack`]), so the bench needs no cross build. x86-64 code is the larger (at
+/// stop 31, 7% for pec-api's zip and 21% for pec-documents', whose S3 checksums carry
+/// x86's SIMD variants), so the figure errs high.
 fn zip_figures(root: &Path) -> Result<Vec<Value>> {
     const TARGET_KB: f64 = 5000.0;
     let mut figures = Vec::new();

@@ -169,7 +169,7 @@ struct Planned {
 }
 
 /// The mailbox activating `member` makes now, and its writes: the address is the first
-/// alias neither taken nor `promised` to an earlier activation of the same transaction.
+/// alias neither taken nor `promised` to an earlier row of the same file.
 async fn plan(
     store: &dyn ItemStore,
     caller: &Caller,
@@ -239,7 +239,7 @@ pub async fn bulk(
     // The catalog in force, read once for the whole file.
     let catalog = crate::repo::catalogo::load(store).await?;
     // Addresses promised to earlier rows of the same file: by the dry run, or in a
-    // transaction not written yet.
+    // transaction not written yet (or written since, and so taken anyway).
     let mut promised: HashMap<LocalPart, Vec<u32>> = HashMap::new();
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
@@ -307,7 +307,7 @@ pub async fn bulk(
                             // commit them together. If one met another writer, the addresses
                             // promised to it and after it mean nothing now: this row is read
                             // again and activated on its own.
-                            let due = batches.len() == store.transactions_per_commit();
+                            let due = batches.len() >= store.transactions_per_commit().max(1);
                             if due
                                 && !write(
                                     store,
@@ -320,6 +320,9 @@ pub async fn bulk(
                                 )
                                 .await?
                             {
+                                // Only this row was planned since: none pending loses its
+                                // promise.
+                                debug_assert!(batch.rows.is_empty());
                                 promised.clear();
                                 activated(store, caller, ordine, &named, now, &catalog, &mut report)
                                     .await?

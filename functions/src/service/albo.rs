@@ -273,7 +273,7 @@ pub async fn import_csv(
                         if queued + planned.ops.len() > MAX_TRANSACTION_OPS {
                             batches.push(std::mem::take(&mut batch));
                         }
-                        if batches.len() == store.transactions_per_commit() {
+                        if batches.len() >= store.transactions_per_commit().max(1) {
                             let batches = std::mem::take(&mut batches);
                             write(store, caller, now, batches, &mut reports).await?;
                         }

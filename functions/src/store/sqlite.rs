@@ -59,8 +59,8 @@ const PAGE_SIZE: i64 = 8192;
 /// at the commit then scans every page cached. With a commit for each transaction of 100
 /// writes, that scan was 15% of a bulk activation's profile. At 250,000 members, ten a
 /// commit imported the Albo in 31.2 and 31.7 s, fifty in 27.7 and 27.1 s (alternated runs);
-/// fifty is a whole CSV of 1,000 activations, or 2,000 rows of the Albo, which hold the
-/// store for up to a quarter of a second.
+/// fifty is a whole CSV of 1,000 activations, or up to 2,500 rows of the Albo, which hold
+/// the store for up to a quarter of a second.
 const TRANSACTIONS_PER_COMMIT: usize = 50;
 /// How long a statement waits for another process's lock on the file.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

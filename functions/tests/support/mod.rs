@@ -223,6 +223,8 @@ pub trait Interloper: Send + Sync {
 pub struct Racing<I> {
     pub inner: Arc<dyn ItemStore>,
     pub interloper: I,
+    /// Transactions a commit, if not the store's beneath (1: as DynamoDB writes them).
+    pub per_commit: Option<usize>,
 }
 
 impl<I> Racing<I> {
@@ -231,6 +233,15 @@ impl<I> Racing<I> {
         Arc::new(Self {
             inner: Arc::new(SqliteStore::in_memory().unwrap()),
             interloper,
+            per_commit: None,
+        })
+    }
+
+    /// Over a new store in memory, sent `per_commit` transactions at once.
+    pub fn with_per_commit(interloper: I, per_commit: usize) -> Arc<Self> {
+        Arc::new(Self {
+            per_commit: Some(per_commit),
+            ..Arc::into_inner(Self::new(interloper)).expect("just made")
         })
     }
 }
@@ -253,9 +264,11 @@ impl<I: Interloper> ItemStore for Racing<I> {
         self.interloper.before(self.inner.as_ref(), &ops).await?;
         self.inner.transact(ops).await
     }
-    /// As many at once as the store beneath commits together, each through the interloper.
+    /// As many at once as the store beneath commits together (or `per_commit`), each
+    /// through the interloper.
     fn transactions_per_commit(&self) -> usize {
-        self.inner.transactions_per_commit()
+        self.per_commit
+            .unwrap_or_else(|| self.inner.transactions_per_commit())
     }
     async fn batch_put(&self, items: Vec<Item>) -> Result<(), StoreError> {
         self.inner.batch_put(items).await
