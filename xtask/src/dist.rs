@@ -41,14 +41,9 @@ pub fn build(root: &Path) -> Result<()> {
     }
     run(root, "cargo", &args, &[("PATH", &path)])?;
     for function in FUNCTIONS {
-        repack(
-            &root
-                .join("target/lambda")
-                .join(function)
-                .join("bootstrap.zip"),
-        )?;
+        repack(&zip_of(root, function))?;
     }
-    let documents_zip = root.join("target/lambda/pec-documents/bootstrap.zip");
+    let documents_zip = zip_of(root, "pec-documents");
     match trust_from_env()? {
         Some((bundle, crls)) => {
             let (cas, crl_count) = package_trust(&documents_zip, &bundle, &crls)?;
@@ -61,10 +56,7 @@ pub fn build(root: &Path) -> Result<()> {
 
     eprintln!("\nDeployable artifacts:");
     for function in FUNCTIONS {
-        let zip = root
-            .join("target/lambda")
-            .join(function)
-            .join("bootstrap.zip");
+        let zip = zip_of(root, function);
         let size = std::fs::metadata(&zip)
             .with_context(|| format!("{} was not built", zip.display()))?
             .len();
@@ -76,6 +68,13 @@ pub fn build(root: &Path) -> Result<()> {
     }
     eprintln!("  SPA                       {}", dist.display());
     Ok(())
+}
+
+/// Where cargo-lambda puts `function`'s zip, which the template's `CodeUri` names.
+fn zip_of(root: &Path, function: &str) -> PathBuf {
+    root.join("target/lambda")
+        .join(function)
+        .join("bootstrap.zip")
 }
 
 /// Deflate's best level, for the functions' code. Lambda downloads the zip at each cold

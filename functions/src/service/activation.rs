@@ -438,7 +438,8 @@ struct Named {
 }
 
 /// A row's mailbox activated on its own, after its batch or an earlier one met another
-/// writer: the member is read again, and the row says what a first read says now, or is activated.
+/// writer: the member is read again, and the row says what a first read says now, or is
+/// activated.
 async fn activated(
     store: &dyn ItemStore,
     caller: &Caller,
