@@ -51,6 +51,19 @@ fn wrk(url: &str, token: Option<&str>) -> f64 {
         .expect("wrk's Requests/sec")
 }
 
+/// Bytes this process has written so far (`/proc/self/io`'s `wchar`): the WAL's pages and
+/// the checkpoints', which are most of a write's cost.
+fn bytes_written() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("wchar:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 async fn serve(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -82,6 +95,7 @@ async fn run() {
     );
 
     // 1. The Albo import.
+    let written = bytes_written();
     let started = Instant::now();
     let errors = national::import(store.as_ref(), &members, Utc::now()).await;
     let import = started.elapsed();
@@ -91,6 +105,10 @@ async fn run() {
         import,
         members.len() as f64 / import.as_secs_f64(),
         errors
+    );
+    println!(
+        "written during the import: {:.1} kB a row",
+        (bytes_written() - written) as f64 / members.len().max(1) as f64 / 1e3
     );
     let db_size = std::fs::metadata(dir.join("store.sqlite"))
         .map(|m| m.len())
@@ -112,11 +130,16 @@ async fn run() {
     );
 
     // 2. Bulk activation, per Ordine, 1,000 rows a request.
+    let written = bytes_written();
     let started = Instant::now();
     let activated = national::activate(store.as_ref(), &members, activations_n, Utc::now()).await;
     let bulk = started.elapsed();
     let ours = activated as f64 / bulk.as_secs_f64();
     println!("BULK ACTIVATION {activated} mailboxes in {bulk:.1?}: {ours:.0} activations/s");
+    println!(
+        "written during the activation: {:.1} kB a mailbox",
+        (bytes_written() - written) as f64 / activated.max(1) as f64 / 1e3
+    );
     // Modoboa's own CSV importer on this machine, in this run (`cargo xtask bench`).
     let modoboa = std::env::var("PEC_BENCH_MODOBOA_S_PER_MAILBOX")
         .ok()

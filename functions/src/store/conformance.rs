@@ -122,6 +122,16 @@ async fn create_is_conditional(store: &dyn ItemStore) -> Outcome {
         "exists on missing: {}",
         err(must_exist)
     );
+    store
+        .put(item("CR#1", "A", 3).with_version(2), Condition::Exists)
+        .await
+        .map_err(|e| e.to_string())?;
+    let replaced = store
+        .get(&Key::new("CR#1", "A"))
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap();
+    check!(field(&replaced, "n") == 3, "exists on present not written");
     Ok(())
 }
 
@@ -349,6 +359,18 @@ async fn transactions_are_all_or_nothing(store: &dyn ItemStore) -> Outcome {
     check!(
         matches!(&result, Err(StoreError::ConditionFailed { failed }) if failed == &vec![2]),
         "cancellation: {}",
+        err(result)
+    );
+    // Every condition that fails is named, not only the first.
+    let two_failing = vec![
+        WriteOp::Check(Key::new("TX#del", "A"), Condition::Version(9)),
+        WriteOp::Put(item("TX#new", "A", 1), Condition::NotExists),
+        WriteOp::Put(item("TX#taken", "A", 2), Condition::NotExists),
+    ];
+    let result = store.transact(two_failing).await;
+    check!(
+        matches!(&result, Err(StoreError::ConditionFailed { failed }) if failed == &vec![0, 2]),
+        "cancellation of two: {}",
         err(result)
     );
     check!(
