@@ -23,11 +23,18 @@ use shared::api::{ApiError, CSV_MAX_BYTES, ErrorCode};
 /// an idempotency claim lapses after it (`repo::idempotency::IN_PROGRESS`).
 pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(25);
 
+/// What every answer of the API goes through, in one layer (each layer costs its request
+/// a boxed future): the time limit, the envelope on every error, the security headers.
+pub async fn api_response(request: Request, next: Next) -> Response {
+    let mut response = envelope(time_limit(next.run(request)).await);
+    api_headers(response.headers_mut());
+    response
+}
+
 /// Every error the API answers has the envelope: a response that left a handler, an
 /// extractor or a layer without one (axum's 405, tower's 408 and 413, a rejection in plain
 /// text) gets it here, by its status.
-pub async fn envelope(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+fn envelope(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -84,16 +91,13 @@ pub async fn envelope(request: Request, next: Next) -> Response {
 }
 
 /// The API's answers: personal data, never stored by a cache, never framed or sniffed.
-pub async fn api_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+fn api_headers(headers: &mut HeaderMap) {
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     common_headers(headers);
     headers.insert(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
     );
-    response
 }
 
 /// The headers every response carries, the app's and the API's.
@@ -177,11 +181,12 @@ pub fn origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{host}"))
 }
 
-/// Answers 408 with the envelope when a request runs past [`REQUEST_TIME_LIMIT`] (a
-/// second later than detached work stops, so that work answers first).
-pub async fn time_limit(request: Request, next: Next) -> Response {
+/// Answers 408 (to which the envelope is added) when a request runs past
+/// [`REQUEST_TIME_LIMIT`] (a second later than detached work stops, so that work answers
+/// first).
+async fn time_limit(response: impl Future<Output = Response>) -> Response {
     let limit = REQUEST_TIME_LIMIT + Duration::from_secs(1);
-    match tokio::time::timeout(limit, next.run(request)).await {
+    match tokio::time::timeout(limit, response).await {
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     }

@@ -297,9 +297,7 @@ pub fn api(routes: Router) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http::panicked,
         ))
-        .layer(middleware::from_fn(http::time_limit))
-        .layer(middleware::from_fn(http::envelope))
-        .layer(middleware::from_fn(http::api_headers))
+        .layer(middleware::from_fn(http::api_response))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -80,8 +80,11 @@ const PAGE_SIZE: i64 = 8192;
 /// writes, that scan was 15% of a bulk activation's profile. At 250,000 members, ten a
 /// commit imported the Albo in 31.2 and 31.7 s, fifty in 27.7 and 27.1 s (alternated runs);
 /// fifty is a whole CSV of 1,000 activations, or up to 2,500 rows of the Albo, which hold
-/// the store for up to a quarter of a second.
+/// the store for up to a quarter of a second (twice that when one meets another writer:
+/// the commit is rolled back and those before it written again).
 const TRANSACTIONS_PER_COMMIT: usize = 50;
+/// Prepared statements kept per connection.
+const STATEMENTS_CACHED: usize = 64;
 /// How long a statement waits for another process's lock on the file.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Pages the WAL grows to before a checkpoint (1 GiB).
@@ -137,6 +140,9 @@ impl SqliteStore {
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.execute_batch(SCHEMA).map_err(StoreError::backend)?;
+        // rusqlite keeps 16 statements by default: the writes' eight and the queries', whose
+        // text varies with their page size and bounds, would push one another out.
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED);
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -156,7 +162,7 @@ impl SqliteStore {
 
     /// Runs `f` on the connection, on the calling thread. The statements are point reads,
     /// short range queries and commits of at most 5,000 writes (microseconds to a quarter
-    /// of a second, for a CSV), so the hop to tokio's blocking pool and back cost more than
+    /// of a second for a CSV, half a second when a commit is redone after a conflict), so the hop to tokio's blocking pool and back cost more than
     /// the work: measured side by side, a member's `GET /api/me` went from 0.20 to 0.27 of
     /// an axum hello world's requests per second, and an Albo import 8% faster.
     async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -274,8 +280,14 @@ fn columns(item: &Item) -> Columns<'_> {
 }
 
 /// Writes `item` over the one stored under its key, if there is one at `expected` (any
-/// version if `None`): whether there was.
-fn update(tx: &Transaction<'_>, item: &Item, expected: Option<u64>) -> Result<bool, StoreError> {
+/// version if `None`): whether there was. `in_place_only` leaves an item whose index keys
+/// change unwritten (for a caller that writes it whole anyway).
+fn update(
+    tx: &Transaction<'_>,
+    item: &Item,
+    expected: Option<u64>,
+    in_place_only: bool,
+) -> Result<bool, StoreError> {
     let params = params![
         item.key.pk,
         item.key.sk,
@@ -289,17 +301,18 @@ fn update(tx: &Transaction<'_>, item: &Item, expected: Option<u64>) -> Result<bo
         item.gsi2.as_ref().map(|k| &k.pk),
         item.gsi2.as_ref().map(|k| &k.sk),
     ];
-    Ok(execute(tx, UPDATE_IN_PLACE, params)? == 1 || execute(tx, UPDATE_ALL, params)? == 1)
+    Ok(execute(tx, UPDATE_IN_PLACE, params)? == 1
+        || (!in_place_only && execute(tx, UPDATE_ALL, params)? == 1))
 }
 
 /// Writes `item` if `condition` holds: whether it did.
 fn put(tx: &Transaction<'_>, item: &Item, condition: &Condition) -> Result<bool, StoreError> {
     match condition {
         Condition::NotExists => Ok(execute(tx, &INSERT_NEW, columns(item))? == 1),
-        Condition::Version(expected) => update(tx, item, Some(*expected)),
-        Condition::Exists => update(tx, item, None),
+        Condition::Version(expected) => update(tx, item, Some(*expected), false),
+        Condition::Exists => update(tx, item, None, false),
         Condition::Always => {
-            if !update(tx, item, None)? {
+            if !update(tx, item, None, true)? {
                 upsert(tx, item)?;
             }
             Ok(true)
@@ -613,6 +626,17 @@ mod tests {
         let read = store.get(&item.key).await.unwrap().unwrap();
         assert_eq!((read.version, read.expires_at), (2, Some(99)));
         assert_eq!(read.data, item.data);
+        assert_eq!(pks(store.query(&with_mailbox).await.unwrap()), ["MEMBER#A"]);
+        // And out of it when the mailbox goes.
+        let mut closed = item.clone();
+        closed.data = json!({"mailbox": null}).to_string();
+        closed.version = 3;
+        store.put(closed, Condition::Version(2)).await.unwrap();
+        assert!(pks(store.query(&with_mailbox).await.unwrap()).is_empty());
+        store
+            .put(item.clone(), Condition::Version(3))
+            .await
+            .unwrap();
         assert_eq!(pks(store.query(&with_mailbox).await.unwrap()), ["MEMBER#A"]);
 
         // Other index keys: the entries move.
