@@ -164,9 +164,10 @@ impl SqliteStore {
 
     /// Runs `f` on the connection, on the calling thread. The statements are point reads,
     /// short range queries and commits of at most 5,000 writes (microseconds to a quarter
-    /// of a second for a CSV, half a second when a commit is redone after a conflict), so the hop to tokio's blocking pool and back cost more than
-    /// the work: measured side by side, a member's `GET /api/me` went from 0.20 to 0.27 of
-    /// an axum hello world's requests per second, and an Albo import 8% faster.
+    /// of a second for a CSV, half a second when a commit is redone after a conflict), so
+    /// the hop to tokio's blocking pool and back cost more than the work: measured side by
+    /// side, a member's `GET /api/me` went from 0.20 to 0.27 of an axum hello world's
+    /// requests per second, and an Albo import 8% faster.
     async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
