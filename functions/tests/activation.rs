@@ -804,9 +804,9 @@ async fn after_a_refused_batch(per_commit: Option<usize>) {
     let rows = bulk_activate(&api, &people).await;
     // The first 25 rows together, refused (the first member was cancelled meanwhile).
     // Sent with the second batch (rows 26 and 27): that one is not tried, and rows 2 to
-    // 27 go alone, in order. Sent alone, when the 26th row is planned: rows 2 to 25 go
-    // alone, then the 26th (its address promised before the refusal, so forgotten), then
-    // the 27th in a batch of its own.
+    // 27 go alone, in order. Sent alone, while rows 26 and 27 are worked out: rows 2 to 25
+    // go alone, then the 26th and the 27th (their addresses promised before the refusal,
+    // so forgotten).
     assert_eq!(
         racing.interloper.raced(),
         [vec![100], vec![4; 26]].concat(),
@@ -828,6 +828,61 @@ async fn after_a_refused_batch(per_commit: Option<usize>) {
         })
         .collect();
     assert_eq!(rows[1..], expected, "{per_commit:?} a commit");
+}
+
+/// The address `alias` of `base`, as the report shows it.
+fn address(base: &str, alias: usize) -> String {
+    match alias {
+        1 => format!("{base}@ingpec.eu"),
+        n => format!("{base}.{n}@ingpec.eu"),
+    }
+}
+
+#[tokio::test]
+async fn a_file_goes_in_windows_each_worked_out_while_the_one_before_is_written() {
+    // DynamoDB's window: 25 rows, one transaction. 27 Ugo Neri and 28 Ugo Verdi make three
+    // windows; the third is read and worked out before the second is written.
+    let mut people: Vec<(&str, &str, String)> = (1..=27)
+        .map(|day| ("Ugo", "Neri", cf("Neri", "Ugo", day)))
+        .collect();
+    people.extend((1..=28).map(|day| ("Ugo", "Verdi", cf("Verdi", "Ugo", day))));
+
+    // Another writer takes an address no row wants: every window is written whole, and the
+    // homonyms of the second window go on from the aliases promised in the first.
+    let racing = Racing::with_per_commit(BulkRace::new(Race::TakeAddress("ada.blu")), 1);
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+    racing.interloper.arm();
+    let rows = bulk_activate(&api, &people).await;
+    assert_eq!(racing.interloper.raced(), [100, 100, 20]);
+    let neri = (1..=27).map(|n| address("ugo.neri", n));
+    let verdi = (1..=28).map(|n| address("ugo.verdi", n));
+    let expected: Vec<(String, String)> = neri
+        .chain(verdi)
+        .map(|address| ("attivata".to_owned(), address))
+        .collect();
+    assert_eq!(rows, expected);
+
+    // The same file elsewhere, while the first window is written, takes Ugo Verdi's first
+    // address, which the second window (read before) promised to its first Verdi. That
+    // window is refused; its rows and the third window's, worked out meanwhile on the same
+    // promises, are read again and activated one at a time, and no alias is skipped.
+    let racing = Racing::with_per_commit(BulkRace::new(Race::TakeAddress("ugo.verdi")), 1);
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+    racing.interloper.arm();
+    let rows = bulk_activate(&api, &people).await;
+    assert_eq!(
+        racing.interloper.raced(),
+        [vec![100, 100], vec![4; 30]].concat()
+    );
+    let neri = (1..=27).map(|n| address("ugo.neri", n));
+    let verdi = (2..=29).map(|n| address("ugo.verdi", n));
+    let expected: Vec<(String, String)> = neri
+        .chain(verdi)
+        .map(|address| ("attivata".to_owned(), address))
+        .collect();
+    assert_eq!(rows, expected);
 }
 
 #[tokio::test]

@@ -163,11 +163,10 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the connection, on the calling thread. The statements are point reads,
-    /// short range queries and commits of at most 5,000 writes (microseconds to a quarter
-    /// of a second for a CSV, half a second when a commit is redone after a conflict), so
-    /// the hop to tokio's blocking pool and back cost more than the work: measured side by
-    /// side, a member's `GET /api/me` went from 0.20 to 0.27 of an axum hello world's
-    /// requests per second, and an Albo import 8% faster.
+    /// short range queries and single transactions (microseconds), so the hop to tokio's
+    /// blocking pool and back cost more than the work: measured side by side, a member's
+    /// `GET /api/me` went from 0.20 to 0.27 of an axum hello world's requests per second,
+    /// and an Albo import 8% faster.
     async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -178,6 +177,29 @@ impl SqliteStore {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
+    }
+
+    /// Runs `f` on the connection on a thread of tokio's blocking pool: for a commit of many
+    /// transactions (up to 5,000 writes: a quarter of a second, half when it is redone after
+    /// a conflict), during which the caller may work out what it writes next (a CSV's
+    /// activation does). The store stays held until `f` returns, even if the caller stops
+    /// waiting.
+    async fn with_blocking<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        let done = tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await;
+        match done {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(StoreError::backend(e)),
+        }
     }
 }
 
@@ -502,7 +524,7 @@ impl ItemStore for SqliteStore {
         for ops in &transactions {
             check_transaction(ops)?;
         }
-        self.with(move |conn| {
+        self.with_blocking(move |conn| {
             let mut written = transactions.len();
             loop {
                 let tx = conn.transaction().map_err(StoreError::backend)?;
