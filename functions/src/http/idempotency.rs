@@ -135,6 +135,8 @@ where
 /// Runs `work` to its end even if the request that started it is dropped, within the
 /// request's time limit: past it the work stops (each of its transactions is whole) and the
 /// request answers 408, so no work outlives its request (on Lambda it would be frozen).
+/// Locally, a commit under way on SQLite's blocking pool (a CSV's window) still ends
+/// whole, a fraction of a second later.
 pub async fn detached<T, Fut>(work: Fut) -> Result<T, AppError>
 where
     T: Send + 'static,

@@ -134,16 +134,7 @@ async fn activate_under(
             Some(member) => member,
             None => member_of(store, caller, ordine, cf).await?,
         };
-        let planned = plan(
-            store,
-            caller,
-            member,
-            now,
-            action,
-            catalog,
-            &mut HashMap::new(),
-        )
-        .await?;
+        let planned = plan(store, caller, member, now, action, catalog).await?;
         let mut ops = planned.ops;
         ops.extend(also(&planned.mailbox)?);
         match repo::commit(store, ops).await {
@@ -167,7 +158,7 @@ struct Planned {
 }
 
 /// The mailbox activating `member` makes now, and its writes: the address is the first
-/// alias neither taken nor `promised` to an earlier row of the same file.
+/// alias not taken.
 async fn plan(
     store: &dyn ItemStore,
     caller: &Caller,
@@ -175,10 +166,9 @@ async fn plan(
     now: DateTime<Utc>,
     action: &str,
     catalog: &Catalog,
-    promised: &mut HashMap<LocalPart, Vec<u32>>,
 ) -> Result<Planned, ActivationError> {
     let base = base_of(&member.value)?;
-    let alias = free_alias(store, &base, promised).await?;
+    let alias = addresses::first_free(&addresses::taken(store, &base).await?);
     planned(caller, member, now, action, catalog, &base, alias)
 }
 

@@ -329,8 +329,8 @@ pub trait ItemStore: Send + Sync {
         Ok(written)
     }
     /// How many transactions [`Self::transact_each`] writes in one commit, so how many a
-    /// service writing many rows plans before it writes them. One where each transaction
-    /// is its own commit (DynamoDB).
+    /// service writing many rows plans before it writes them (at most). One where each
+    /// transaction is its own commit (DynamoDB).
     fn transactions_per_commit(&self) -> usize {
         1
     }

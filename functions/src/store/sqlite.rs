@@ -79,9 +79,9 @@ const PAGE_SIZE: i64 = 8192;
 /// at the commit then scans every page cached. With a commit for each transaction of 100
 /// writes, that scan was 15% of a bulk activation's profile. At 250,000 members, ten a
 /// commit imported the Albo in 31.2 and 31.7 s, fifty in 27.7 and 27.1 s (alternated runs);
-/// fifty is a whole CSV of 1,000 activations, or up to 2,500 rows of the Albo, which hold
-/// the store for up to a quarter of a second (twice that when one meets another writer:
-/// the commit is rolled back and those before it written again).
+/// fifty are up to 2,500 rows of the Albo, which hold the store for up to a quarter of a
+/// second (twice that when one meets another writer: the commit is rolled back and those
+/// before it written again). The bulk activation sends at most ten at a time (its windows).
 const TRANSACTIONS_PER_COMMIT: usize = 50;
 /// Prepared statements kept per connection.
 const STATEMENTS_CACHED: usize = 64;
@@ -162,11 +162,12 @@ impl SqliteStore {
         .await
     }
 
-    /// Runs `f` on the connection, on the calling thread. The statements are point reads,
-    /// short range queries and single transactions (microseconds), so the hop to tokio's
-    /// blocking pool and back cost more than the work: measured side by side, a member's
-    /// `GET /api/me` went from 0.20 to 0.27 of an axum hello world's requests per second,
-    /// and an Albo import 8% faster.
+    /// Runs `f` on the connection, on the calling thread. The statements are mostly point
+    /// reads, short range queries and single transactions (microseconds), so the hop to
+    /// tokio's blocking pool and back cost more than the work: measured side by side, a
+    /// member's `GET /api/me` went from 0.20 to 0.27 of an axum hello world's requests per
+    /// second, and an Albo import 8% faster. A caller may wait here for a commit of many
+    /// transactions under way on the blocking pool (up to half a second), or a checkpoint.
     async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
