@@ -586,6 +586,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_commit_whose_caller_stops_waiting_ends_whole() {
+        let store = SqliteStore::in_memory().unwrap();
+        let transactions: Vec<Vec<WriteOp>> = (0..50)
+            .map(|i| {
+                let item = member(&format!("CF{i}"), json!({ "n": i }));
+                vec![WriteOp::Put(item, Condition::NotExists)]
+            })
+            .collect();
+        // Polled once, so the commit is under way on the blocking pool; then dropped, as a
+        // request past its time limit is.
+        let mut commit = Box::pin(store.transact_each(transactions));
+        let _ = futures::poll!(commit.as_mut());
+        drop(commit);
+        // The commit goes on to its end: seen by a reader, it wrote none or all.
+        let query = Query::new(Some(Index::Gsi1), "ORDINE#RM", SortKey::All).limit(100);
+        for _ in 0..500 {
+            match store.query(&query).await.unwrap().items.len() {
+                50 => return,
+                0 => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+                partial => panic!("{partial} of 50 transactions seen"),
+            }
+        }
+        panic!("the commit did not end");
+    }
+
+    #[tokio::test]
     async fn only_members_with_a_mailbox_are_read_through_their_index() {
         let store = SqliteStore::in_memory().unwrap();
         store
