@@ -819,14 +819,7 @@ async fn after_a_refused_batch(per_commit: Option<usize>) {
     // The addresses promised to the refused batch and after it are forgotten: no alias is
     // skipped.
     let expected: Vec<(String, String)> = (1..=26)
-        .map(|n| {
-            let local = if n == 1 {
-                "ugo.neri".to_owned()
-            } else {
-                format!("ugo.neri.{n}")
-            };
-            ("attivata".to_owned(), format!("{local}@ingpec.eu"))
-        })
+        .map(|n| ("attivata".to_owned(), address("ugo.neri", n)))
         .collect();
     assert_eq!(rows[1..], expected, "{per_commit:?} a commit");
 }
@@ -954,10 +947,7 @@ async fn a_batch_that_meets_another_writer_after_one_written_redoes_only_its_row
     let rows = bulk_activate(&api, &people).await;
     // The first written; the second refused; its two rows alone.
     assert_eq!(racing.interloper.raced(), [100, 8, 4, 4]);
-    let ugo = (1..=25).map(|n| match n {
-        1 => "ugo.neri@ingpec.eu".to_owned(),
-        n => format!("ugo.neri.{n}@ingpec.eu"),
-    });
+    let ugo = (1..=25).map(|n| address("ugo.neri", n));
     let anna = ["anna.gialli.2@ingpec.eu", "anna.gialli.3@ingpec.eu"].map(str::to_owned);
     let expected: Vec<(String, String)> = ugo
         .chain(anna)
