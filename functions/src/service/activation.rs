@@ -228,7 +228,7 @@ pub async fn preview(
     let record = &member.value;
     activation_eligibility(&record.albo.stato, record.has_open_mailbox())?;
     Ok(ActivationPreview {
-        indirizzo: next_address(store, record, &mut HashMap::new()).await?,
+        indirizzo: next_address(store, record, &mut Aliases::default()).await?,
     })
 }
 
@@ -237,23 +237,39 @@ pub async fn preview(
 async fn next_address(
     store: &dyn ItemStore,
     record: &MemberRecord,
-    promised: &mut HashMap<LocalPart, Vec<u32>>,
+    aliases: &mut Aliases,
 ) -> Result<EmailAddress, ActivationError> {
     let base = LocalPart::for_person(&record.anagrafica.nome, &record.anagrafica.cognome)?;
-    let alias = free_alias(store, &base, promised).await?;
+    aliases.learn(store, &base).await?;
+    let alias = aliases.promise(&base);
     Ok(EmailAddress::ingpec(&base.with_alias(alias)?))
 }
 
-/// The first alias of `base` neither taken nor promised, promised from now on.
-async fn free_alias(
-    store: &dyn ItemStore,
-    base: &LocalPart,
-    promised: &mut HashMap<LocalPart, Vec<u32>>,
-) -> Result<u32, StoreError> {
-    let mut taken = addresses::taken(store, base).await?;
-    let earlier = promised.entry(base.clone()).or_default();
-    taken.extend(earlier.iter().copied());
-    let alias = addresses::first_free(&taken);
-    earlier.push(alias);
-    Ok(alias)
+/// Each base's aliases as a file knows them: taken (read the first time the file meets the
+/// base) or promised to one of its earlier rows.
+#[derive(Default)]
+struct Aliases(HashMap<LocalPart, Vec<u32>>);
+
+impl Aliases {
+    /// Reads the aliases taken of `base`, unless the file knows them already.
+    async fn learn(&mut self, store: &dyn ItemStore, base: &LocalPart) -> Result<(), StoreError> {
+        if !self.0.contains_key(base) {
+            let taken = addresses::taken(store, base).await?;
+            self.0.insert(base.clone(), taken);
+        }
+        Ok(())
+    }
+
+    /// The first alias of `base` (learnt) neither taken nor promised, promised from now on.
+    fn promise(&mut self, base: &LocalPart) -> u32 {
+        let known = self.0.entry(base.clone()).or_default();
+        let alias = addresses::first_free(known);
+        known.push(alias);
+        alias
+    }
+
+    /// Forgets all: after a write met another writer, the promises mean nothing.
+    fn forget(&mut self) {
+        self.0.clear();
+    }
 }

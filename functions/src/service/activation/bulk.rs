@@ -19,10 +19,11 @@ use shared::member::FieldError;
 use shared::province::OrdineCode;
 
 use super::{
-    ACTIVATION, ActivationError, Planned, activate_under, base_of, member_of, next_address, planned,
+    ACTIVATION, ActivationError, Aliases, Planned, activate_under, base_of, member_of,
+    next_address, planned,
 };
 use crate::repo::members::MemberRecord;
-use crate::repo::{self, Versioned, addresses};
+use crate::repo::{self, Versioned};
 use crate::service::{ensure, upload};
 use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError};
 
@@ -99,7 +100,7 @@ struct Named {
     cf: CodiceFiscale,
 }
 
-/// A row naming a person the file names nowhere else.
+/// A row naming a person no earlier row of the file names.
 struct Row {
     /// Where the row's report is.
     at: usize,
@@ -135,13 +136,13 @@ async fn dry_run(
     rows: Vec<Row>,
     reports: &mut [RowReport],
 ) -> Result<(), ActivationError> {
-    let mut promised = HashMap::new();
+    let mut aliases = Aliases::default();
     for Row { at, named } in rows {
         let report = &mut reports[at];
         report.outcome = match read_now(store, caller, ordine, &named, report).await? {
             ControlFlow::Break(outcome) => outcome,
             ControlFlow::Continue(member) => {
-                match next_address(store, &member.value, &mut promised).await {
+                match next_address(store, &member.value, &mut aliases).await {
                     Ok(indirizzo) => RowOutcome::DaAttivare { indirizzo },
                     Err(e) => refused(report, e)?,
                 }
@@ -176,24 +177,23 @@ impl File<'_> {
                 .store
                 .transactions_per_commit()
                 .clamp(1, WINDOW_TRANSACTIONS);
-        // Each base's aliases taken (as read) or promised to a row of this file. A base is
-        // read once a file: an alias of it taken by another writer since makes a conflict,
-        // and at most two windows are activated again one row at a time.
-        let mut known: HashMap<LocalPart, Vec<u32>> = HashMap::new();
+        // A base is read once a file: an alias of it taken by another writer since makes a
+        // conflict, and at most two windows are activated again one row at a time.
+        let mut aliases = Aliases::default();
         let mut sent: Vec<Batch> = Vec::new();
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let ready = self.read(&mut rows, window, &mut known, reports).await?;
+            let ready = self.read(&mut rows, window, &mut aliases, reports).await?;
             let (written, planned) =
                 futures::join!(write(self.store, std::mem::take(&mut sent)), async {
-                    self.plan(ready, &mut known, reports)
+                    self.plan(ready, &mut aliases, reports)
                 });
             let unwritten = self.settle(written?, reports);
             let planned = planned?;
             if unwritten.is_empty() {
                 sent = planned;
             } else {
-                known.clear();
+                aliases.forget();
                 let again = unwritten
                     .into_iter()
                     .chain(planned.into_iter().flat_map(|batch| batch.rows));
@@ -211,7 +211,7 @@ impl File<'_> {
         &self,
         rows: &mut (impl Iterator<Item = Row> + Send),
         wanted: usize,
-        known: &mut HashMap<LocalPart, Vec<u32>>,
+        aliases: &mut Aliases,
         reports: &mut [RowReport],
     ) -> Result<Vec<Ready>, ActivationError> {
         let mut ready = Vec::with_capacity(wanted);
@@ -229,10 +229,7 @@ impl File<'_> {
             match base_of(&member.value) {
                 Err(e) => report.outcome = refused(report, e)?,
                 Ok(base) => {
-                    if !known.contains_key(&base) {
-                        let taken = addresses::taken(self.store, &base).await?;
-                        known.insert(base.clone(), taken);
-                    }
+                    aliases.learn(self.store, &base).await?;
                     ready.push(Ready { row, member, base });
                 }
             }
@@ -245,13 +242,12 @@ impl File<'_> {
     fn plan(
         &self,
         ready: Vec<Ready>,
-        known: &mut HashMap<LocalPart, Vec<u32>>,
+        aliases: &mut Aliases,
         reports: &mut [RowReport],
     ) -> Result<Vec<Batch>, ActivationError> {
         let mut batches = vec![Batch::default()];
         for Ready { row, member, base } in ready {
-            let taken = known.entry(base.clone()).or_default();
-            let alias = addresses::first_free(taken);
+            let alias = aliases.promise(&base);
             match planned(
                 self.caller,
                 member,
@@ -266,7 +262,6 @@ impl File<'_> {
                     report.outcome = refused(report, e)?;
                 }
                 Ok(planned) => {
-                    taken.push(alias);
                     let ops = planned.ops.len();
                     if batches
                         .last()
