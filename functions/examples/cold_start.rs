@@ -1,10 +1,10 @@
 //! Cold start: time from process start to the first `next` call on the runtime API, for
 //! each Lambda binary and for a `lambda_http` hello world built the same way, as Lambda's
 //! init phase would see it (minus the download). `cargo xtask bench` builds them in release
-//! and runs `cold_start target/release`. The functions check the table's key layout before
-//! they take an event: their table is in moto, on loopback, so that check's round trip is
-//! in their figure as it is on Lambda. Then pec-api's first request after its start, against
-//! the warm ones that follow it: no TLS, credential or client work is left for the first.
+//! and runs `cold_start target/release`. The functions read nothing at start: the first
+//! event reads the table's key layout (`functions::lambda`). Then pec-api's first request
+//! after its start, against the warm ones that follow it: it carries that read, to moto on
+//! loopback here, and no TLS, credential or client setup is left for it.
 
 #[path = "../tests/runtime_api/mod.rs"]
 mod runtime_api;

@@ -13,6 +13,9 @@
 //! five are the trust store, compiled in: a smaller trust surface, and five certificates
 //! to parse.
 
+use aws_config::environment::{
+    EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
+};
 use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_smithy_http_client::Builder;
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
@@ -24,6 +27,11 @@ const AMAZON_TRUST_SERVICES: &str = include_str!("aws/amazon-trust-services.pem"
 /// The SDK's configuration loader with its HTTPS client trusting only Amazon Trust
 /// Services' roots, and no proxy: Lambda reaches AWS directly. Each function adds its own
 /// settings (retries) and loads it.
+///
+/// The credentials and the region are the ones Lambda puts in the environment of every
+/// function (the role's session, `AWS_REGION`). The SDK's default chain would look for
+/// them in profile files, web identity, SSO and the instance metadata as well, and build
+/// an STS client for those at every start.
 ///
 /// The client's rustls runs on ring, as reqwest's (Stripe, the mail provider) does: the
 /// SDK's default, aws-lc, would be a second TLS provider in every binary, about 1 MB of
@@ -41,7 +49,10 @@ pub fn defaults() -> ConfigLoader {
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .tls_context(context)
         .build_https();
-    aws_config::defaults(BehaviorVersion::latest()).http_client(https)
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https)
+        .credentials_provider(EnvironmentVariableCredentialsProvider::new())
+        .region(EnvironmentVariableRegionProvider::new())
 }
 
 #[cfg(test)]

@@ -1,24 +1,77 @@
 //! What the Lambda binaries do at start: the table, checked, for all of them; the API's
 //! state for its two (`pec-api` and `pec-documents`, `routes::Lambda`).
+//!
+//! The start makes no network call: it is the time Lambda's init phase takes on every
+//! cold start, before any event. The table's key layout is read when the first event
+//! arrives, before that event touches the table; that read opens the connection the
+//! event's own requests then reuse.
 
 use std::sync::Arc;
+
+use axum::Router;
+use tokio::sync::OnceCell;
 
 use crate::AppState;
 use crate::store::dynamodb::DynamoStore;
 
-/// JSON logs, the SDK's configuration, the table (`PEC_TABLE`), and callers verified by
-/// API Gateway's JWT authorizer.
-pub async fn api_state() -> Result<(aws_config::SdkConfig, AppState), lambda_http::Error> {
+/// JSON logs, the SDK's configuration, the table (`PEC_TABLE`) with its layout check to
+/// run, and callers verified by API Gateway's JWT authorizer.
+pub async fn api_state()
+-> Result<(aws_config::SdkConfig, AppState, LayoutCheck), lambda_http::Error> {
     crate::telemetry::init_json();
     let config = crate::aws::defaults().load().await;
-    let store = table(&config).await?;
-    Ok((config, AppState::lambda(Arc::new(store))))
+    let (store, check) = table(&config)?;
+    Ok((config, AppState::lambda(store), check))
 }
 
-/// The table `PEC_TABLE`; one of another key layout is refused at start, not read
-/// wrongly.
-pub async fn table(config: &aws_config::SdkConfig) -> Result<DynamoStore, lambda_http::Error> {
-    let store = DynamoStore::from_env(config)?;
-    crate::repo::layout::refuse_other(&store).await?;
-    Ok(store)
+/// The table `PEC_TABLE`, and the check of its key layout, still to run.
+pub fn table(
+    config: &aws_config::SdkConfig,
+) -> Result<(Arc<DynamoStore>, LayoutCheck), lambda_http::Error> {
+    let store = Arc::new(DynamoStore::from_env(config)?);
+    let check = LayoutCheck {
+        store: store.clone(),
+        passed: Arc::new(OnceCell::new()),
+    };
+    Ok((store, check))
+}
+
+/// The read of the table's layout mark, made once, by the first event. A table of
+/// another layout, or one that cannot be read, ends the process as a failed start would:
+/// Lambda reports the event as failed and starts the function again for the next one.
+/// No event reads or writes before it, since each waits for [`passed`].
+///
+/// [`passed`]: LayoutCheck::passed
+#[derive(Clone)]
+pub struct LayoutCheck {
+    store: Arc<DynamoStore>,
+    passed: Arc<OnceCell<()>>,
+}
+
+impl LayoutCheck {
+    /// Returns once the table's layout is known to be this code's: the first event reads
+    /// it (those arriving meanwhile wait for that read), the others return at once.
+    pub async fn passed(&self) {
+        self.passed
+            .get_or_init(|| async {
+                if let Err(refused) = crate::repo::layout::refuse_other(self.store.as_ref()).await {
+                    tracing::error!(error = %refused, "the table cannot be served");
+                    std::process::exit(1);
+                }
+            })
+            .await;
+    }
+
+    /// `router` with every request waiting for the check first.
+    pub fn before(self, router: Router) -> Router {
+        router.layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let check = self.clone();
+                async move {
+                    check.passed().await;
+                    next.run(request).await
+                }
+            },
+        ))
+    }
 }

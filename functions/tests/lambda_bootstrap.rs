@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use functions::repo::outbox::{self, OutboxCommand};
-use functions::store::ItemStore;
+use functions::store::{Condition, Item, ItemStore};
 use functions::testing::{Moto, event_source};
 use runtime_api::{Emulator, Outcome};
 use serde_json::{Value, json};
@@ -297,4 +297,49 @@ async fn pec_sweep_queues_a_job_per_ordine_on_its_schedule_and_carries_each_out(
     assert_eq!(report.verificate, 1, "{report:?}");
     assert_eq!(report.rinviate, 0, "{report:?}");
     assert_eq!(report.ordini_verificati, 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_table_of_another_layout_ends_each_function_at_its_first_event_untouched() {
+    // The start reads nothing (its figure is the cold-start benchmark's): the first event
+    // reads the table's layout mark before anything else, and a newer version's mark
+    // ends the function as a failed start would, with the event unanswered.
+    let moto = Moto::start().await;
+    let store = moto.store("lambda-newer").await;
+    let newer = json!({ "version": functions::store::keys::LAYOUT + 1 });
+    let mark = Item::new(functions::store::keys::meta("layout"), "meta", &newer).unwrap();
+    store.put(mark, Condition::NotExists).await.unwrap();
+    let queued = OutboxCommand::avviso(
+        functions::outbox::mailer::Notice {
+            to: vec!["anna.bianchi@ingpec.eu".into()],
+            subject: "PEC Ingegneri".into(),
+            body: "Avviso.".into(),
+            controllo_spazio: None,
+        },
+        chrono::Utc::now() - chrono::Duration::minutes(1),
+    );
+    store
+        .transact(vec![outbox::enqueue(&queued).unwrap()])
+        .await
+        .unwrap();
+
+    for (binary, event) in [
+        (env!("CARGO_BIN_EXE_pec-api"), "apigw-v2-catalog.json"),
+        (
+            env!("CARGO_BIN_EXE_pec-outbox"),
+            "dynamodb-stream-outbox.json",
+        ),
+    ] {
+        let provider = [("PEC_PROVIDER_URL", "http://127.0.0.1:9")];
+        let (emulator, mut function) = start(binary, &moto, "lambda-newer", &provider).await;
+        emulator.invoke(fixture(event));
+        let ended = tokio::time::timeout(ANSWER, function.wait())
+            .await
+            .expect("the function ends")
+            .unwrap();
+        assert!(!ended.success(), "{binary}: {ended}");
+    }
+    // The outbox entry was never carried out.
+    let entry = outbox::get(&store, &queued.id).await.unwrap().unwrap();
+    assert!(entry.value.done_at.is_none());
 }

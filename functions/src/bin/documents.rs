@@ -12,12 +12,12 @@ use functions::routes;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let (config, state) = functions::lambda::api_state().await?;
+    let (config, state, layout) = functions::lambda::api_state().await?;
     let bucket =
         std::env::var("PEC_CONTRACTS_BUCKET").map_err(|_| "PEC_CONTRACTS_BUCKET is not set")?;
     let s3 = aws_sdk_s3::Client::new(&config);
     let state = state
         .with_files(Arc::new(S3Blobs::new(s3, bucket)))
         .with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
-    lambda_http::run(routes::documents_router(state)).await
+    lambda_http::run(layout.before(routes::documents_router(state))).await
 }

@@ -11,7 +11,7 @@ use functions::routes;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let (_, mut state) = functions::lambda::api_state().await?;
+    let (_, mut state, layout) = functions::lambda::api_state().await?;
     if let Ok(url) = std::env::var("PEC_PROVIDER_URL") {
         let token = std::env::var("PEC_PROVIDER_TOKEN").ok();
         state = state.with_provider(Arc::new(HttpProvider::new(url, token)));
@@ -22,5 +22,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     if let Some(stripe) = functions::payment::stripe::StripeConfig::from_env() {
         state = state.with_stripe(stripe);
     }
-    lambda_http::run(routes::api_router(state)).await
+    lambda_http::run(layout.before(routes::api_router(state))).await
 }
