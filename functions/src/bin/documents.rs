@@ -10,7 +10,9 @@ use std::sync::Arc;
 use functions::blob::s3::S3Blobs;
 use functions::routes;
 
-#[tokio::main]
+// One event at a time, on a fraction of a core (256 MB to 1 GB): one thread, and no
+// workers to start.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     let (config, state, layout) = functions::lambda::api_state().await?;
     let bucket =

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use functions::outbox::provider::http::HttpProvider;
 use functions::routes;
 
-#[tokio::main]
+// One event at a time, on a fraction of a core (256 MB to 1 GB): one thread, and no
+// workers to start.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     let (_, mut state, layout) = functions::lambda::api_state().await?;
     if let Ok(url) = std::env::var("PEC_PROVIDER_URL") {

@@ -10,7 +10,9 @@ use functions::outbox::{self, Channels};
 use functions::telemetry;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 
-#[tokio::main]
+// One event at a time, on a fraction of a core (256 MB to 1 GB): one thread, and no
+// workers to start.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
     let config = functions::aws::defaults().load().await;

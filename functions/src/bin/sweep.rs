@@ -17,7 +17,9 @@ use serde_json::Value;
 /// slows this client's requests down after throttling.
 const ATTEMPTS: u32 = 6;
 
-#[tokio::main]
+// One event at a time, on a fraction of a core (256 MB to 1 GB): one thread, and no
+// workers to start.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     telemetry::init_json();
     let config = functions::aws::defaults()
