@@ -1,5 +1,6 @@
-//! What the Lambda binaries do at start: the table, checked, for all of them; the API's
-//! state for its two (`pec-api` and `pec-documents`, `routes::Lambda`).
+//! What the Lambda binaries do at start: the table, with its check for the first event,
+//! for all of them; the API's state for its two (`pec-api` and `pec-documents`,
+//! `routes::Lambda`).
 //!
 //! The start makes no network call: it is the time Lambda's init phase takes on every
 //! cold start, before any event. The table's key layout is read when the first event
@@ -20,20 +21,19 @@ pub async fn api_state()
 -> Result<(aws_config::SdkConfig, AppState, LayoutCheck), lambda_http::Error> {
     crate::telemetry::init_json();
     let config = crate::aws::defaults().load().await;
-    let (store, check) = table(&config)?;
-    Ok((config, AppState::lambda(store), check))
+    let check = table(&config)?;
+    // The routes reach the store only through [`LayoutCheck::before`].
+    let state = AppState::lambda(check.store.clone());
+    Ok((config, state, check))
 }
 
-/// The table `PEC_TABLE`, and the check of its key layout, still to run.
-pub fn table(
-    config: &aws_config::SdkConfig,
-) -> Result<(Arc<DynamoStore>, LayoutCheck), lambda_http::Error> {
-    let store = Arc::new(DynamoStore::from_env(config)?);
-    let check = LayoutCheck {
-        store: store.clone(),
+/// The table `PEC_TABLE`, behind the check of its key layout, still to run: an event
+/// has the table from [`LayoutCheck::passed`].
+pub fn table(config: &aws_config::SdkConfig) -> Result<LayoutCheck, lambda_http::Error> {
+    Ok(LayoutCheck {
+        store: Arc::new(DynamoStore::from_env(config)?),
         passed: Arc::new(OnceCell::new()),
-    };
-    Ok((store, check))
+    })
 }
 
 /// The read of the table's layout mark, made once, by the first event. A table of
@@ -49,9 +49,9 @@ pub struct LayoutCheck {
 }
 
 impl LayoutCheck {
-    /// Returns once the table's layout is known to be this code's: the first event reads
-    /// it (those arriving meanwhile wait for that read), the others return at once.
-    pub async fn passed(&self) {
+    /// The table, once its layout is known to be this code's: the first event reads it
+    /// (those arriving meanwhile wait for that read), the others have it at once.
+    pub async fn passed(&self) -> &DynamoStore {
         self.passed
             .get_or_init(|| async {
                 if let Err(refused) = crate::repo::layout::refuse_other(self.store.as_ref()).await {
@@ -60,11 +60,13 @@ impl LayoutCheck {
                 }
             })
             .await;
+        &self.store
     }
 
-    /// `router` with every request waiting for the check first.
-    pub fn before(self, router: Router) -> Router {
-        router.layer(axum::middleware::from_fn(
+    /// `routes` with every request waiting for the check first. Inside the API's layers
+    /// (`routes::api`), so that the first request's time limit counts the read.
+    pub fn before(self, routes: Router) -> Router {
+        routes.layer(axum::middleware::from_fn(
             move |request: axum::extract::Request, next: axum::middleware::Next| {
                 let check = self.clone();
                 async move {

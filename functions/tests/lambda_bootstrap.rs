@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use functions::repo::outbox::{self, OutboxCommand};
-use functions::store::{Condition, Item, ItemStore};
+use functions::store::{Condition, Item, ItemStore, keys};
 use functions::testing::{Moto, event_source};
 use runtime_api::{Emulator, Outcome};
 use serde_json::{Value, json};
@@ -306,9 +306,11 @@ async fn a_table_of_another_layout_ends_each_function_at_its_first_event_untouch
     // ends the function as a failed start would, with the event unanswered.
     let moto = Moto::start().await;
     let store = moto.store("lambda-newer").await;
-    let newer = json!({ "version": functions::store::keys::LAYOUT + 1 });
-    let mark = Item::new(functions::store::keys::meta("layout"), "meta", &newer).unwrap();
+    moto.ses("ingpec.eu").await;
+    let newer = json!({ "version": keys::LAYOUT + 1 });
+    let mark = Item::new(keys::meta(keys::META_LAYOUT), "meta", &newer).unwrap();
     store.put(mark, Condition::NotExists).await.unwrap();
+    // A notice due now, which pec-outbox would send if it went on.
     let queued = OutboxCommand::avviso(
         functions::outbox::mailer::Notice {
             to: vec!["anna.bianchi@ingpec.eu".into()],
@@ -322,24 +324,53 @@ async fn a_table_of_another_layout_ends_each_function_at_its_first_event_untouch
         .transact(vec![outbox::enqueue(&queued).unwrap()])
         .await
         .unwrap();
+    let sqs = aws_sdk_sqs::Client::new(&moto.sdk_config().await);
+    let queue = event_source::create_queue(&sqs, "pec-verifica-newer").await;
 
-    for (binary, event) in [
-        (env!("CARGO_BIN_EXE_pec-api"), "apigw-v2-catalog.json"),
+    let functions = [
+        (
+            env!("CARGO_BIN_EXE_pec-api"),
+            fixture("apigw-v2-catalog.json"),
+            ("PEC_PROVIDER_URL", "http://127.0.0.1:9"),
+        ),
+        (
+            env!("CARGO_BIN_EXE_pec-documents"),
+            public_post("/api/documenti", &document_to_send()),
+            ("PEC_CONTRACTS_BUCKET", "pec-contratti"),
+        ),
         (
             env!("CARGO_BIN_EXE_pec-outbox"),
-            "dynamodb-stream-outbox.json",
+            fixture("dynamodb-stream-outbox.json"),
+            ("PEC_PROVIDER_URL", "http://127.0.0.1:9"),
         ),
-    ] {
-        let provider = [("PEC_PROVIDER_URL", "http://127.0.0.1:9")];
-        let (emulator, mut function) = start(binary, &moto, "lambda-newer", &provider).await;
-        emulator.invoke(fixture(event));
+        (
+            env!("CARGO_BIN_EXE_pec-sweep"),
+            fixture("scheduler-sweep.json"),
+            ("PEC_VERIFICA_QUEUE_URL", queue.as_str()),
+        ),
+    ];
+    for (binary, event, setting) in functions {
+        let (emulator, mut function) = start(binary, &moto, "lambda-newer", &[setting]).await;
+        let invocation = emulator.invoke(event);
         let ended = tokio::time::timeout(ANSWER, function.wait())
             .await
             .expect("the function ends")
             .unwrap();
-        assert!(!ended.success(), "{binary}: {ended}");
+        // 1: the check's own exit (a panic would be 101, a start's failure never
+        // reaches its first `next`).
+        assert_eq!(ended.code(), Some(1), "{binary}: {ended}");
+        let answer = emulator.answer(&invocation);
+        assert!(answer.is_none(), "{binary}: {answer:?}");
     }
-    // The outbox entry was never carried out.
+    // The notice was never tried, and no job was queued.
     let entry = outbox::get(&store, &queued.id).await.unwrap().unwrap();
+    assert_eq!((entry.version, entry.value.attempts), (1, 0));
     assert!(entry.value.done_at.is_none());
+    let received = sqs
+        .receive_message()
+        .queue_url(&queue)
+        .send()
+        .await
+        .unwrap();
+    assert!(received.messages().is_empty());
 }

@@ -21,5 +21,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     let state = state
         .with_files(Arc::new(S3Blobs::new(s3, bucket)))
         .with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
-    lambda_http::run(layout.before(routes::documents_router(state))).await
+    lambda_http::run(routes::api(layout.before(routes::documents_routes(state)))).await
 }

@@ -18,20 +18,19 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = functions::aws::defaults().load().await;
     let url = std::env::var("PEC_PROVIDER_URL").map_err(|_| "PEC_PROVIDER_URL is not set")?;
     let from = std::env::var("PEC_MAIL_FROM").unwrap_or_else(|_| mailer::DEFAULT_SENDER.into());
-    let (store, layout) = functions::lambda::table(&config)?;
+    let layout = &functions::lambda::table(&config)?;
     let provider = HttpProvider::new(url, std::env::var("PEC_PROVIDER_TOKEN").ok());
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(&config),
         mailer::official_sender(&from)?,
     );
-    let (store, layout) = (store.as_ref(), &layout);
     let channels = Channels {
         provider: &provider,
         mailer: &mailer,
     };
     lambda_runtime::run(service_fn(
         move |_event: LambdaEvent<serde_json::Value>| async move {
-            layout.passed().await;
+            let store = layout.passed().await;
             // The event only says "look now": the outbox itself says what is due.
             let run = outbox::run_once(store, channels, chrono::Utc::now()).await?;
             tracing::info!(done = run.done, retried = run.retried, "outbox dispatched");

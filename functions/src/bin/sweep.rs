@@ -26,8 +26,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         .retry_config(RetryConfig::adaptive().with_max_attempts(ATTEMPTS))
         .load()
         .await;
-    let (store, layout) = functions::lambda::table(&config)?;
-    let (store, layout) = (store.as_ref(), &layout);
+    let layout = &functions::lambda::table(&config)?;
     let jobs = &SqsJobs::from_env(&config)?;
     // With Stripe configured, payments whose event never came are reconciled; without,
     // unpaid orders still expire.
@@ -39,7 +38,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let payments = payments.as_ref();
     let venditore = &functions::payment::venditore_from_env();
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        layout.passed().await;
+        let store = layout.passed().await;
         if event.payload.get("Records").is_some() {
             let deadline = queue::stop_before(event.context.deadline, SystemTime::now());
             let event: SqsEvent = serde_json::from_value(event.payload)?;

@@ -1,7 +1,8 @@
 //! Which key layout a store was written with ([`keys::LAYOUT`]). A new store is marked with
 //! this code's layout; a store of layout 2 is upgraded in place (every member written
 //! again, so that the queues' index keys of layout 3 appear); one written by an earlier
-//! layout is refused at start, with a message that says what to do, rather than read
+//! layout is refused (by the local server at start, by a Lambda function at its first
+//! event), with a message that says what to do, rather than read
 //! wrongly (layout 1 keyed people by their code with omocodia removed, which merged
 //! different people).
 
@@ -36,7 +37,8 @@ pub enum LayoutError {
     Store(#[from] StoreError),
 }
 
-/// At a Lambda function's start, one read: refuses a table marked with another layout.
+/// At a Lambda function's first event, one read: refuses a table marked with another
+/// layout.
 /// No table of layout 1 was ever deployed, so an unmarked table is of this layout; a
 /// future layout's migration marks it.
 pub async fn refuse_other(store: &dyn ItemStore) -> Result<(), LayoutError> {

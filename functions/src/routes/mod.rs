@@ -279,12 +279,23 @@ pub fn router(state: AppState) -> Router {
 /// document (`GET /api/openapi.json` makes it once, when first asked). A document's
 /// operation answers as unknown, and none of its code is linked.
 pub fn api_router(state: AppState) -> Router {
-    api(api_areas(Router::new()).with_state(state))
+    api(api_routes(state))
+}
+
+/// [`api_router`]'s routes without the API's layers ([`api`]), for `pec-api` to put its
+/// own inside them (`lambda::LayoutCheck`).
+pub fn api_routes(state: AppState) -> Router {
+    api_areas(Router::new()).with_state(state)
 }
 
 /// The routes `pec-documents` serves; any other answers as an unknown operation.
 pub fn documents_router(state: AppState) -> Router {
-    api(document_areas(Router::new()).with_state(state))
+    api(documents_routes(state))
+}
+
+/// [`documents_router`]'s routes without the API's layers, as [`api_routes`].
+pub fn documents_routes(state: AppState) -> Router {
+    document_areas(Router::new()).with_state(state)
 }
 
 /// `routes` under `/api` as the API serves them, with its layers: the envelope on every

@@ -35,7 +35,7 @@
 //! `{cf}` is the codice fiscale as issued (canonical upper case; an omocodic code is
 //! another person), and names are folded to letters, so that lookups and ordering do not
 //! depend on how data was typed. [`LAYOUT`] names this layout; a store written by another
-//! is refused at start (`repo::layout`).
+//! is refused (`repo::layout`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::address::LocalPart;

@@ -192,6 +192,11 @@ impl Emulator {
         }
     }
 
+    /// What the function answered to `id`, if it has.
+    pub fn answer(&self, id: &str) -> Option<Outcome> {
+        self.shared.outcomes.lock().unwrap().get(id).cloned()
+    }
+
     /// When the function first asked for an event.
     pub async fn first_next(&self, timeout: Duration) -> Instant {
         let until = Instant::now() + timeout;
