@@ -3,17 +3,20 @@
 //!
 //! The app is one bundle per area ([`shared::ui::Area`]: the public pages, the member's
 //! area, the secretariat's panel, the Fondazione's console), each a binary in `src/bin/`
-//! that starts the same shell with its own routes ([`areas`]); the loader (`boot.js`)
-//! fetches the bundle of the page's area, so the login never downloads the panels.
-//! Going to another area's page is a page load. The served page already shows the
-//! header and the footer while a bundle loads.
+//! that starts the same shell with its own routes (what they share in [`areas`]); the
+//! loader (`boot.js`) fetches the bundle of the page's area, so the login never downloads
+//! the panels. Each page of an area but its first is fetched on demand
+//! ([`components::on_demand`]). Going to another area's page is a page load. The served
+//! page already shows the header and the footer while a bundle loads.
+//!
+//! The pages and components are public for the binaries, which route them.
 
 mod api;
 pub mod areas;
-mod components;
+pub mod components;
 mod format;
 mod oidc;
-mod pages;
+pub mod pages;
 mod precheck;
 mod session;
 mod stripe_js;

@@ -25,18 +25,16 @@ pub const ON_DEMAND: [&str; 1] = ["firma"];
 
 /// Renames the app's code and stylesheets in `dist` and rewrites what refers to them.
 /// Each file is renamed after the names it holds are rewritten, so its hash covers them:
-/// each bundle's wasm, then its loader (which names the wasm), then `boot.js` (which
-/// imports the loaders), and `index.html` last.
+/// each bundle's files, then `boot.js` (which imports the bundles' loaders), and
+/// `index.html` last.
 pub fn apply(dist: &Path) -> Result<()> {
     let mut loaders = Vec::new();
     for bundle in BUNDLES {
-        let wasm = rename_hashed(&dist.join(format!("pkg/{bundle}_bg.wasm")))?;
-        // wasm-bindgen's loader finds the module next to itself by name.
-        let js = rename_hashed(rewrite(
-            &dist.join(format!("pkg/{bundle}.js")),
-            &[(&format!("'{bundle}_bg.wasm'"), format!("'{wasm}'"))],
-        )?)?;
-        loaders.push((format!("\"/pkg/{bundle}.js\""), format!("\"/pkg/{js}\"")));
+        let loader = apply_to_bundle(&dist.join("pkg"), bundle)?;
+        loaders.push((
+            format!("\"/pkg/{bundle}.js\""),
+            format!("\"/pkg/{loader}\""),
+        ));
     }
     // The page's only script: it imports the loader of the page's area.
     let boot = rename_hashed(rewrite(
@@ -81,6 +79,99 @@ pub fn apply(dist: &Path) -> Result<()> {
     );
     rewrite(&index, &replacements)?;
     Ok(())
+}
+
+/// Names every file of `bundle` in `pkg` with one hash of them all, and returns its
+/// loader's new name. The files name each other both ways (the loader imports the split's
+/// loader, which imports it back for the main module's memory), so no file's hash could
+/// cover the others' names; the hash of all of them, taken before any is renamed, does.
+fn apply_to_bundle(pkg: &Path, bundle: &str) -> Result<String> {
+    let files = bundle_files(pkg, bundle)?;
+    let mut hasher = Sha256::new();
+    for name in &files {
+        let content = fs::read(pkg.join(name))?;
+        hasher.update(name.as_bytes());
+        hasher.update((content.len() as u64).to_be_bytes());
+        hasher.update(&content);
+    }
+    let hash = format!("{:x}", hasher.finalize());
+    let hashed = |name: &str| -> Result<String> {
+        let (stem, ext) = name
+            .rsplit_once('.')
+            .context("a file name with an extension")?;
+        Ok(format!("{stem}.{}.{ext}", &hash[..16]))
+    };
+    let loader = format!("{bundle}.js");
+    let wasm = format!("{bundle}_bg.wasm");
+    // wasm-bindgen's loader finds the module next to itself by name.
+    let mut in_loader = vec![(format!("'{wasm}'"), format!("'{}'", hashed(&wasm)?))];
+    let split = format!("{bundle}_split.js");
+    if files.contains(&split) {
+        // Its imports only: the imports object the loader gives the main module keeps the
+        // name the module asks for (`./{bundle}_split.js`).
+        in_loader.push((
+            format!("from \"./{split}\""),
+            format!("from \"./{}\"", hashed(&split)?),
+        ));
+        // The split's loader imports the bundle's and fetches each page's module.
+        let mut in_split = vec![(
+            format!("\"./{loader}\""),
+            format!("\"./{}\"", hashed(&loader)?),
+        )];
+        for module in files
+            .iter()
+            .filter(|name| name.ends_with(".wasm") && **name != wasm)
+        {
+            in_split.push((
+                format!("\"./{module}\""),
+                format!("\"./{}\"", hashed(module)?),
+            ));
+        }
+        rewrite_all(&pkg.join(&split), &in_split)?;
+    }
+    rewrite_all(&pkg.join(&loader), &in_loader)?;
+    for name in &files {
+        fs::rename(pkg.join(name), pkg.join(hashed(name)?))?;
+    }
+    hashed(&loader)
+}
+
+/// The files of `bundle` in `pkg`, by name: its loader and main module (wasm-bindgen's),
+/// and the split's loader and modules, if it has pages fetched on demand.
+fn bundle_files(pkg: &Path, bundle: &str) -> Result<Vec<String>> {
+    let loader = format!("{bundle}.js");
+    let wasm = format!("{bundle}_bg.wasm");
+    let mut files = Vec::new();
+    for entry in fs::read_dir(pkg)? {
+        let name = entry?
+            .file_name()
+            .into_string()
+            .map_err(|name| anyhow::anyhow!("not UTF-8: {name:?}"))?;
+        if name == loader
+            || name == wasm
+            || name.starts_with(&format!("{bundle}_split"))
+            || name.starts_with(&format!("{bundle}_chunk_"))
+        {
+            files.push(name);
+        }
+    }
+    files.sort();
+    if !files.contains(&loader) || !files.contains(&wasm) {
+        bail!(
+            "{bundle}'s loader or module is missing from {}",
+            pkg.display()
+        );
+    }
+    Ok(files)
+}
+
+/// [`rewrite`] with owned pairs.
+fn rewrite_all(path: &Path, replacements: &[(String, String)]) -> Result<()> {
+    let pairs: Vec<(&str, String)> = replacements
+        .iter()
+        .map(|(old, new)| (old.as_str(), new.clone()))
+        .collect();
+    rewrite(path, &pairs).map(|_| ())
 }
 
 /// The fonts a stylesheet declares: each `url("…woff2")`, once.
@@ -270,6 +361,90 @@ mod tests {
             assert!(is_hashed(name, stem, "woff2"), "{font}");
         }
         fs::remove_dir_all(&dist).unwrap();
+    }
+
+    /// A bundle split by page, as `split::bundle` and wasm-bindgen leave it: its loader
+    /// imports the split's loader, which imports it back and fetches the pages' modules.
+    fn split_bundle(dist: &Path, chunk: &str) {
+        let pkg = dist.join("pkg");
+        fs::write(
+            pkg.join("iscritto.js"),
+            "import * as import1 from \"./iscritto_split.js\"\n\
+             const imports = { \"./iscritto_split.js\": import1 };\n\
+             module_or_path = new URL('iscritto_bg.wasm', import.meta.url);",
+        )
+        .unwrap();
+        fs::write(
+            pkg.join("iscritto_split.js"),
+            "import { initSync } from \"./iscritto.js\";\n\
+             fetch(new URL(\"./iscritto_chunk_1.wasm\", import.meta.url));\n\
+             fetch(new URL(\"./iscritto_split_iscritto_dati.wasm\", import.meta.url));",
+        )
+        .unwrap();
+        fs::write(pkg.join("iscritto_chunk_1.wasm"), chunk).unwrap();
+        fs::write(pkg.join("iscritto_split_iscritto_dati.wasm"), "\0asmdati").unwrap();
+    }
+
+    #[test]
+    fn a_split_bundle_is_named_by_one_hash_and_its_files_find_each_other() {
+        let dist = unhashed_dist("split");
+        split_bundle(&dist, "\0asmchunk");
+
+        apply(&dist).unwrap();
+
+        let pkg = dist.join("pkg");
+        let names: Vec<String> = names_in(&pkg)
+            .into_iter()
+            .filter(|n| n.starts_with("iscritto"))
+            .collect();
+        assert_eq!(names.len(), 5, "{names:?}");
+        let loader = names
+            .iter()
+            .find(|n| is_hashed(n, "iscritto", "js"))
+            .unwrap();
+        let hash = loader.split('.').nth(1).unwrap();
+        for name in &names {
+            assert_eq!(name.split('.').nth(1), Some(hash), "{name}");
+        }
+        let split = format!("iscritto_split.{hash}.js");
+        let loader_js = fs::read_to_string(pkg.join(loader)).unwrap();
+        // The import is renamed; the name the main module asks for is not.
+        assert!(
+            loader_js.contains(&format!("from \"./{split}\"")),
+            "{loader_js}"
+        );
+        assert!(
+            loader_js.contains("\"./iscritto_split.js\": import1"),
+            "{loader_js}"
+        );
+        assert!(loader_js.contains(&format!("'iscritto_bg.{hash}.wasm'")));
+        let split_js = fs::read_to_string(pkg.join(&split)).unwrap();
+        assert!(
+            split_js.contains(&format!("from \"./{loader}\"")),
+            "{split_js}"
+        );
+        for module in ["iscritto_chunk_1", "iscritto_split_iscritto_dati"] {
+            let module = format!("{module}.{hash}.wasm");
+            assert!(split_js.contains(&format!("\"./{module}\"")), "{split_js}");
+            assert!(pkg.join(&module).is_file(), "{module}");
+        }
+        fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn a_changed_page_module_renames_its_whole_bundle() {
+        let loader_name = |chunk: &str| {
+            let dist = unhashed_dist(&format!("split-{}", chunk.len()));
+            split_bundle(&dist, chunk);
+            apply(&dist).unwrap();
+            let name = names_in(&dist.join("pkg"))
+                .into_iter()
+                .find(|n| is_hashed(n, "iscritto", "js"))
+                .unwrap();
+            fs::remove_dir_all(&dist).unwrap();
+            name
+        };
+        assert_ne!(loader_name("\0asmchunk"), loader_name("\0asmchunk v2"));
     }
 
     #[test]

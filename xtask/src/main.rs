@@ -16,6 +16,7 @@ mod dist;
 mod fingerprint;
 mod infra;
 mod spa;
+mod split;
 mod tools;
 
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 
 use crate::tools::{self, WASM_TARGET};
-use crate::{fingerprint, run};
+use crate::{fingerprint, run, split};
 
 const PROFILE: &str = "wasm-release";
 
@@ -31,6 +31,10 @@ const WASM_OPT: &[&str] = &[
     "--enable-reference-types",
     "--enable-multivalue",
 ];
+
+/// What the build does to the bundles cargo builds, for the digest of its inputs: a change
+/// here rebuilds `dist/`.
+const STEPS: &str = "split (pages on demand, no names), wasm-bindgen, wasm-opt every module";
 
 /// Builds the SPA into `dist/` with the tools `tools::for_spa` installed, returning that
 /// folder. The files are made in a fresh folder beside it and swapped in whole, so
@@ -66,29 +70,30 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     let out = staging.path.as_path();
     let pkg = out.join("pkg");
     fs::create_dir_all(&pkg)?;
+    let mut modules = Vec::new();
     for bundle in fingerprint::BUNDLES {
-        let wasm = built_wasm(root, bundle);
+        // The pages fetched on demand out first; wasm-bindgen then makes the loader of what
+        // remains, the module that starts the area.
+        let split = split::bundle(&built_wasm(root, bundle), bundle, &pkg)?;
         run(
             root,
             "wasm-bindgen",
             &[
-                path_str(&wasm)?,
+                path_str(&split.main)?,
                 "--target",
                 "web",
                 "--no-typescript",
+                // The function table, which the pages' modules share with the main one.
+                "--keep-lld-exports",
                 "--out-dir",
                 path_str(&pkg)?,
             ],
             &[],
         )?;
-        let bg = pkg.join(format!("{bundle}_bg.wasm"));
-        run(
-            root,
-            path_str(&tools.wasm_opt)?,
-            &[WASM_OPT, &[path_str(&bg)?, "-o", path_str(&bg)?]].concat(),
-            &[],
-        )?;
+        modules.push(pkg.join(format!("{bundle}_bg.wasm")));
+        modules.extend(split.modules.iter().cloned());
     }
+    optimize(root, &tools.wasm_opt, &modules)?;
     for file in STATIC_FILES {
         fs::copy(root.join("frontend/static").join(file), out.join(file))
             .with_context(|| format!("copying {file}"))?;
@@ -109,6 +114,36 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     );
     eprintln!("{report}");
     Ok(dist)
+}
+
+/// Runs wasm-opt over each of `modules`, two at a time: there are dozens of pages'
+/// modules, and wasm-opt (Node) takes about a second to start.
+fn optimize(root: &Path, wasm_opt: &Path, modules: &[PathBuf]) -> Result<()> {
+    let wasm_opt = path_str(wasm_opt)?;
+    let next = std::sync::Mutex::new(modules.iter());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let Some(module) = next.lock().expect("not poisoned").next() else {
+                            return Ok(());
+                        };
+                        let module = path_str(module)?;
+                        run(
+                            root,
+                            wasm_opt,
+                            &[WASM_OPT, &[module, "-o", module]].concat(),
+                            &[],
+                        )?;
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|worker| worker.join().expect("a wasm-opt worker panicked"))
+    })
 }
 
 /// What a build of `dist/` is made from: the wasm cargo built, the static files, and the
@@ -137,6 +172,7 @@ fn inputs_digest(root: &Path, tools: &tools::Spa) -> Result<String> {
     hasher.update(tools::BINARYEN.as_bytes());
     hasher.update(tools::BOOTSTRAP_ITALIA.as_bytes());
     hasher.update(WASM_OPT.join(" ").as_bytes());
+    hasher.update(STEPS.as_bytes());
     Ok(hasher
         .finalize()
         .iter()
@@ -348,16 +384,13 @@ fn precompress(dist: &Path) -> Result<String> {
             code.push((name, raw.len(), br.len()));
         }
     }
-    // A bundle's loader and wasm; entering an area downloads the boot module too.
-    let size = |prefix: &str| {
+    let size = |bundle: &str, part: Part| {
         code.iter()
-            .filter(|(name, ..)| {
-                name.starts_with(&format!("{prefix}."))
-                    || name.starts_with(&format!("{prefix}_bg."))
-            })
+            .filter(|(name, ..)| part_of(name, bundle) == Some(part))
             .fold((0, 0), |(raw, br), (_, r, b)| (raw + r, br + b))
     };
-    let boot = size("boot");
+    // Entering an area downloads the boot module too.
+    let boot = size("boot", Part::FirstLoad);
     let line = |bundle: &str, (raw, br): (usize, usize)| {
         format!(
             "  {bundle:<10} {:>7.1} kB raw, {:>6.1} kB brotli",
@@ -368,23 +401,54 @@ fn precompress(dist: &Path) -> Result<String> {
     let (areas, on_demand): (Vec<&str>, Vec<&str>) = fingerprint::BUNDLES
         .iter()
         .partition(|bundle| !fingerprint::ON_DEMAND.contains(bundle));
+    let pages: Vec<String> = areas
+        .iter()
+        .map(|b| line(b, size(b, Part::Pages)))
+        .collect();
     let areas: Vec<String> = areas
         .iter()
         .map(|b| {
-            let (raw, br) = size(b);
+            let (raw, br) = size(b, Part::FirstLoad);
             line(b, (raw + boot.0, br + boot.1))
         })
         .collect();
-    let on_demand: Vec<String> = on_demand.iter().map(|b| line(b, size(b))).collect();
+    let on_demand: Vec<String> = on_demand
+        .iter()
+        .map(|b| line(b, size(b, Part::FirstLoad)))
+        .collect();
     Ok(format!(
-        "SPA first load of each area (boot + loader + wasm):\n{}\nImported on demand (loader + wasm):\n{}",
+        "SPA first load of each area (boot + loader + wasm + the split's loader):\n{}\nEach area's other pages, fetched on demand (all of them):\n{}\nImported on demand (loader + wasm):\n{}",
         areas.join("\n"),
+        pages.join("\n"),
         on_demand.join("\n")
     ))
 }
 
-/// Each area's first load (boot + loader + wasm, brotli) as a bench figure, from the
-/// compressed copies [`build`] wrote: at most 200 kB each.
+/// What a file of the SPA's code is to `bundle`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Downloaded when the bundle starts: its loader, its main module and the split's
+    /// loader, which the loader imports (or the boot module, for `boot`).
+    FirstLoad,
+    /// A page's module or a chunk pages share, fetched on demand.
+    Pages,
+}
+
+/// Whether the file `name` is `bundle`'s, and which part of it.
+fn part_of(name: &str, bundle: &str) -> Option<Part> {
+    let is = |prefix: &str| name.starts_with(&format!("{bundle}{prefix}"));
+    if is(".") || is("_bg.") || is("_split.") {
+        Some(Part::FirstLoad)
+    } else if is("_split_") || is("_chunk_") {
+        Some(Part::Pages)
+    } else {
+        None
+    }
+}
+
+/// Each area's first load (boot + loader + wasm + the split's loader, brotli) as a bench
+/// figure, from the compressed copies [`build`] wrote: at most 200 kB each. The pages
+/// fetched on demand are not part of it: the area's first page is in its main module.
 pub fn bundle_figures(dist: &Path) -> Result<Vec<serde_json::Value>> {
     const TARGET_KB: f64 = 200.0;
     let mut files = Vec::new();
@@ -398,13 +462,10 @@ pub fn bundle_figures(dist: &Path) -> Result<Vec<serde_json::Value>> {
             code.then(|| (name, fs::metadata(f).map(|m| m.len()).unwrap_or(0)))
         })
         .collect();
-    let size = |prefix: &str| -> u64 {
+    let size = |bundle: &str| -> u64 {
         brotli
             .iter()
-            .filter(|(name, _)| {
-                name.starts_with(&format!("{prefix}."))
-                    || name.starts_with(&format!("{prefix}_bg."))
-            })
+            .filter(|(name, _)| part_of(name, bundle) == Some(Part::FirstLoad))
             .map(|(_, len)| len)
             .sum()
     };

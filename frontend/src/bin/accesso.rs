@@ -1,6 +1,39 @@
-//! The accesso area's bundle: the shell and this area's routes only (the other areas are
-//! other bundles, loaded when entered).
+//! The accesso area's bundle: the login, and the pages reached from outside without one.
+//! Each page but the login's is a module of its own, fetched on demand.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Routes};
+use leptos_router::path;
+use shared::ui::Area;
+
+use frontend::areas::Elsewhere;
+use frontend::components::on_demand::{OnDemand, preload_when_idle};
+use frontend::pages::heirs::HeirsPage;
+use frontend::pages::login::{CallbackPage, LoginPage};
+use frontend::pages::request::RequestPage;
+use frontend::pages::sender::SenderCheckPage;
+
+frontend::on_demand_pages! {
+    accesso_mittente: SenderCheckPage,
+    accesso_richiesta: RequestPage,
+    accesso_eredi: HeirsPage,
+}
 
 fn main() {
-    frontend::start(shared::ui::Area::Accesso, frontend::areas::accesso);
+    frontend::start(Area::Accesso, routes);
+}
+
+/// The login, local or hosted, and the sender check.
+fn routes() -> AnyView {
+    preload_when_idle(preload_all);
+    view! {
+        <Routes fallback=|| view! { <Elsewhere here=Area::Accesso/> }>
+            <Route path=path!("/accesso") view=LoginPage/>
+            <Route path=path!("/accesso/callback") view=CallbackPage/>
+            <Route path=path!("/verifica-mittente") view=|| view! { <OnDemand load=accesso_mittente::load/> }/>
+            <Route path=path!("/richiesta-pec") view=|| view! { <OnDemand load=accesso_richiesta::load/> }/>
+            <Route path=path!("/disdetta-eredi") view=|| view! { <OnDemand load=accesso_eredi::load/> }/>
+        </Routes>
+    }
+    .into_any()
 }

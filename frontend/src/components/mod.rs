@@ -12,6 +12,7 @@ pub mod icon;
 pub mod layout;
 pub mod loaded;
 pub mod member_table;
+pub mod on_demand;
 pub mod ordine_select;
 pub mod page;
 pub mod queue;

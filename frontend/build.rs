@@ -1,0 +1,8 @@
+//! The bundles are linked with their relocations kept: the SPA build splits each one into
+//! a module per page fetched on demand by them (`xtask/src/spa.rs`).
+
+fn main() {
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo::rustc-link-arg-bins=--emit-relocs");
+    }
+}
