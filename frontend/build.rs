@@ -2,6 +2,8 @@
 //! a module per page fetched on demand by them (`xtask/src/spa.rs`).
 
 fn main() {
+    // Not rerun for every file of the package (static/ is one).
+    println!("cargo::rerun-if-changed=build.rs");
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
         println!("cargo::rustc-link-arg-bins=--emit-relocs");
     }

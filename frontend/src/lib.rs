@@ -5,7 +5,7 @@
 //! area, the secretariat's panel, the Fondazione's console), each a binary in `src/bin/`
 //! that starts the same shell with its own routes (what they share in [`areas`]); the
 //! loader (`boot.js`) fetches the bundle of the page's area, so the login never downloads
-//! the panels. Each page of an area but its first is fetched on demand
+//! the panels. An area's pages other than where people enter it are fetched on demand
 //! ([`components::on_demand`]). Going to another area's page is a page load. The served
 //! page already shows the header and the footer while a bundle loads.
 //!

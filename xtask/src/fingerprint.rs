@@ -82,9 +82,10 @@ pub fn apply(dist: &Path) -> Result<()> {
 }
 
 /// Names every file of `bundle` in `pkg` with one hash of them all, and returns its
-/// loader's new name. The files name each other both ways (the loader imports the split's
-/// loader, which imports it back for the main module's memory), so no file's hash could
-/// cover the others' names; the hash of all of them, taken before any is renamed, does.
+/// loader's new name. Two of them name each other (the loader imports the split's loader,
+/// which imports it back for the main module's memory), so neither's own hash could cover
+/// the other's name; one hash of all the files, taken before any is renamed, does (and a
+/// change to any file renames the whole bundle, which is fetched anew in any case).
 fn apply_to_bundle(pkg: &Path, bundle: &str) -> Result<String> {
     let files = bundle_files(pkg, bundle)?;
     let mut hasher = Sha256::new();
@@ -128,6 +129,8 @@ fn apply_to_bundle(pkg: &Path, bundle: &str) -> Result<String> {
             ));
         }
         rewrite_all(&pkg.join(&split), &in_split)?;
+    } else if fs::read_to_string(pkg.join(&loader))?.contains(&format!("\"./{split}\"")) {
+        bail!("{bundle}'s loader imports {split}, which the build did not write");
     }
     rewrite_all(&pkg.join(&loader), &in_loader)?;
     for name in &files {
@@ -201,7 +204,7 @@ fn rewrite<'a>(path: &'a Path, replacements: &[(&str, String)]) -> Result<&'a Pa
 }
 
 /// Replaces every `old` in `text`, failing if there is none (a build layout change).
-fn replace(text: &str, old: &str, new: &str) -> Result<String> {
+pub fn replace(text: &str, old: &str, new: &str) -> Result<String> {
     if !text.contains(old) {
         bail!("`{old}` not found where the SPA build expects it");
     }

@@ -1,4 +1,5 @@
-//! The SPA build: cargo for wasm32, wasm-bindgen, wasm-opt -Oz, the static files with
+//! The SPA build: cargo for wasm32, each area's bundle split into its main module and its
+//! pages fetched on demand ([`split`]), wasm-bindgen, wasm-opt -Oz, the static files with
 //! content-hashed names for code and stylesheets, and brotli/gzip copies that the local
 //! server sends to browsers that accept them.
 
@@ -31,10 +32,6 @@ const WASM_OPT: &[&str] = &[
     "--enable-reference-types",
     "--enable-multivalue",
 ];
-
-/// What the build does to the bundles cargo builds, for the digest of its inputs: a change
-/// here rebuilds `dist/`.
-const STEPS: &str = "split (pages on demand, no names), wasm-bindgen, wasm-opt every module";
 
 /// Builds the SPA into `dist/` with the tools `tools::for_spa` installed, returning that
 /// folder. The files are made in a fresh folder beside it and swapped in whole, so
@@ -83,11 +80,13 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
                 "--target",
                 "web",
                 "--no-typescript",
-                // The function table, which the pages' modules share with the main one.
-                "--keep-lld-exports",
                 "--out-dir",
                 path_str(&pkg)?,
-            ],
+            ]
+            .into_iter()
+            // The function table, which the pages' modules share with the main one.
+            .chain(split.has_pages.then_some("--keep-lld-exports"))
+            .collect::<Vec<_>>(),
             &[],
         )?;
         modules.push(pkg.join(format!("{bundle}_bg.wasm")));
@@ -116,8 +115,8 @@ pub fn build(root: &Path, tools: &tools::Spa) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Runs wasm-opt over each of `modules`, two at a time: there are dozens of pages'
-/// modules, and wasm-opt (Node) takes about a second to start.
+/// Runs wasm-opt over each of `modules` (each bundle's main module and its pages'), two at
+/// a time: wasm-opt runs on Node, about a second to start. The first failure stops both.
 fn optimize(root: &Path, wasm_opt: &Path, modules: &[PathBuf]) -> Result<()> {
     let wasm_opt = path_str(wasm_opt)?;
     let next = std::sync::Mutex::new(modules.iter());
@@ -130,12 +129,17 @@ fn optimize(root: &Path, wasm_opt: &Path, modules: &[PathBuf]) -> Result<()> {
                             return Ok(());
                         };
                         let module = path_str(module)?;
-                        run(
+                        let optimized = run(
                             root,
                             wasm_opt,
                             &[WASM_OPT, &[module, "-o", module]].concat(),
                             &[],
-                        )?;
+                        );
+                        if optimized.is_err() {
+                            // The other worker finds nothing more to do.
+                            *next.lock().expect("not poisoned") = Default::default();
+                            return optimized;
+                        }
                     }
                 })
             })
@@ -146,8 +150,8 @@ fn optimize(root: &Path, wasm_opt: &Path, modules: &[PathBuf]) -> Result<()> {
     })
 }
 
-/// What a build of `dist/` is made from: the wasm cargo built, the static files, and the
-/// versions of the tools and packages that process them, as one SHA-256.
+/// What a build of `dist/` is made from: the wasm cargo built, the static files, the
+/// versions of the tools and packages that process them, and this program, as one SHA-256.
 fn inputs_digest(root: &Path, tools: &tools::Spa) -> Result<String> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
@@ -172,7 +176,10 @@ fn inputs_digest(root: &Path, tools: &tools::Spa) -> Result<String> {
     hasher.update(tools::BINARYEN.as_bytes());
     hasher.update(tools::BOOTSTRAP_ITALIA.as_bytes());
     hasher.update(WASM_OPT.join(" ").as_bytes());
-    hasher.update(STEPS.as_bytes());
+    // This program, which splits, binds and renames the bundles: a change to it, or to the
+    // splitter it links, builds dist/ again.
+    let xtask = std::env::current_exe()?;
+    hasher.update(fs::read(&xtask).with_context(|| format!("reading {}", xtask.display()))?);
     Ok(hasher
         .finalize()
         .iter()
@@ -417,7 +424,7 @@ fn precompress(dist: &Path) -> Result<String> {
         .map(|b| line(b, size(b, Part::FirstLoad)))
         .collect();
     Ok(format!(
-        "SPA first load of each area (boot + loader + wasm + the split's loader):\n{}\nEach area's other pages, fetched on demand (all of them):\n{}\nImported on demand (loader + wasm):\n{}",
+        "SPA first load of each area (boot + loader + wasm + the split's loader):\n{}\nEach area's other pages (the split's modules):\n{}\nImported on demand (loader + wasm):\n{}",
         areas.join("\n"),
         pages.join("\n"),
         on_demand.join("\n")

@@ -1,11 +1,11 @@
-//! Splits an area's bundle into the module that starts the area and one module per page
-//! fetched on demand (`frontend/src/components/on_demand.rs` marks those pages), with the
-//! chunks of code several of those pages share. Entering an area then downloads its shell
-//! and first page only.
+//! Splits an area's bundle into the module that starts the area and the modules of its
+//! pages fetched on demand (`frontend/src/components/on_demand.rs` declares them), with a
+//! chunk for code two such modules share. Entering an area then downloads its shell and
+//! first page only.
 //!
 //! The split reads the relocations rustc keeps for it (`frontend/build.rs`). It writes,
-//! into `pkg`, the pages' modules as `{bundle}_split_{page}_{id}.wasm` and
-//! `{bundle}_chunk_{n}.wasm`, and `{bundle}_split.js`, which fetches them: the main
+//! into `pkg`, each module as `{bundle}_split_{module}.wasm` (and any chunk as
+//! `{bundle}_chunk_{n}.wasm`), and `{bundle}_split.js`, which fetches them: the main
 //! module imports it (through wasm-bindgen's loader) and it imports the loader back, for
 //! the main module's memory and function table.
 
@@ -20,6 +20,8 @@ pub struct Split {
     pub main: PathBuf,
     /// The pages' modules and the chunks they share, in `pkg`.
     pub modules: Vec<PathBuf>,
+    /// Whether the bundle has pages fetched on demand (and so `pkg/{bundle}_split.js`).
+    pub has_pages: bool,
     folder: PathBuf,
 }
 
@@ -55,9 +57,12 @@ pub fn bundle(wasm: &Path, bundle: &str, pkg: &Path) -> Result<Split> {
     let mut result = Split {
         main,
         modules: Vec::new(),
+        has_pages: !split.prefetch_map.is_empty(),
         folder: folder.clone(),
     };
-    if split.split_modules.is_empty() {
+    // One entry per declared module, even one that came out empty (and was not written):
+    // the main module imports the split's loader all the same.
+    if !result.has_pages {
         return Ok(result);
     }
     // Each module named after its bundle, in the split's loader too.
@@ -68,7 +73,7 @@ pub fn bundle(wasm: &Path, bundle: &str, pkg: &Path) -> Result<Split> {
             .and_then(|n| n.to_str())
             .context("a UTF-8 module name")?;
         let renamed = format!("{bundle}_{name}");
-        loader = replace_all(
+        loader = crate::fingerprint::replace(
             &loader,
             &format!("\"./{name}\""),
             &format!("\"./{renamed}\""),
@@ -79,15 +84,6 @@ pub fn bundle(wasm: &Path, bundle: &str, pkg: &Path) -> Result<Split> {
     }
     fs::write(pkg.join(&link), loader)?;
     Ok(result)
-}
-
-/// Replaces every `old` in `text`, failing if there is none (a change of the split's output).
-fn replace_all(text: &str, old: &str, new: &str) -> Result<String> {
-    anyhow::ensure!(
-        text.contains(old),
-        "`{old}` not found in the split's loader"
-    );
-    Ok(text.replace(old, new))
 }
 
 /// `wasm` without its name section: the function names the split would otherwise copy into

@@ -1,5 +1,5 @@
 //! The accesso area's bundle: the login, and the pages reached from outside without one.
-//! Each page but the login's is a module of its own, fetched on demand.
+//! Its pages but the login and its callback are one module fetched on demand.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
@@ -14,6 +14,7 @@ use frontend::pages::request::RequestPage;
 use frontend::pages::sender::SenderCheckPage;
 
 frontend::on_demand_pages! {
+    accesso_pagine =>
     accesso_mittente: SenderCheckPage,
     accesso_richiesta: RequestPage,
     accesso_eredi: HeirsPage,

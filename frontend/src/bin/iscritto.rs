@@ -1,5 +1,5 @@
-//! The iscritto area's bundle: the member's reserved area. Each page but the mailbox's,
-//! where the area is entered, is a module of its own, fetched on demand.
+//! The iscritto area's bundle: the member's reserved area. Its pages but the mailbox's,
+//! where the area is entered, are one module fetched on demand.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Routes};
@@ -18,6 +18,7 @@ use frontend::pages::member::{
 };
 
 frontend::on_demand_pages! {
+    iscritto_pagine =>
     iscritto_dati: ProfilePage,
     iscritto_recupero: RecoveryPage,
     iscritto_piani: MemberPlansPage,

@@ -1,5 +1,5 @@
-//! The ordine area's bundle: the secretariat's panel. Each page but the members' list,
-//! where the area is entered, is a module of its own, fetched on demand.
+//! The ordine area's bundle: the secretariat's panel. Its pages but the members' list,
+//! where the area is entered, are one module fetched on demand.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Routes};
@@ -17,6 +17,7 @@ use frontend::pages::ordine::{
 };
 
 frontend::on_demand_pages! {
+    ordine_pagine =>
     ordine_iscritto: MemberPage,
     ordine_attivazioni: BulkActivationPage,
     ordine_casella: OrdineMailboxPage,

@@ -1,7 +1,8 @@
-//! Pages fetched on demand. Each page of an area but its first is a WebAssembly module of
-//! its own, split from the area's bundle by the SPA build (`xtask/src/spa.rs`): entering
-//! an area downloads its shell and first page only, and the other pages' modules are
-//! fetched while the browser is idle, or when one is opened first.
+//! Pages fetched on demand. An area's pages other than where people enter it are a
+//! WebAssembly module split from the area's bundle by the SPA build (`xtask/src/split.rs`):
+//! entering an area downloads its shell and first page only, and the module is fetched
+//! once the browser is first idle, or when one of its pages is opened first. (The public
+//! area is not split: its two pages are small.)
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,42 +12,50 @@ use leptos::wasm_split::SplitLoaderError;
 
 use crate::components::alert::ErrorAlert;
 
-/// Declares, in an area's binary, its pages fetched on demand: for each `split: Page`, a
-/// module `split` with `page()`, the page once its module is loaded, `load()`, the same
-/// for [`OnDemand`], and `preload()`, which loads the module only; and `preload_all()`,
-/// which loads every page's module in turn. `split` names the page's module in the
-/// bundle.
+/// Declares, in an area's binary, pages fetched on demand, in one module: `module =>` then,
+/// for each `page: Page`, a Rust module `page` with a function `page()`, the page once the
+/// module is loaded, `load()`, the same for [`OnDemand`], and `preload()`, which loads the
+/// module only; and `preload_all()`, which loads the module. `module` names the module in
+/// the bundle: a binary may declare several (each declaration then inside a Rust module of
+/// its own).
+///
+/// One module for an area's pages rather than one each: the split would put the code any
+/// two pages share in a chunk of its own, which made one module per page come out as
+/// dozens to over a hundred small files, each fetched apart, and all of them together
+/// twice the size of the same code in one module (brotli compresses each file alone).
 ///
 /// In the binary, not in this library: each page's entry point is an exported function,
 /// which the linker keeps in every binary that links the crate it is in.
 #[macro_export]
 macro_rules! on_demand_pages {
-    ($($split:ident: $page:ident,)*) => {
+    ($module:ident => $($split:ident: $page:ident,)*) => {
         $(
-            mod $split {
+            pub mod $split {
                 use ::leptos::prelude::*;
                 use ::leptos::wasm_split::SplitLoaderError;
 
                 #[::leptos::wasm_split::wasm_split(
-                    $split,
+                    $module,
                     wasm_split_path = ::leptos::wasm_split,
                     fallible,
                     preload(preload)
                 )]
-                pub fn page() -> Result<AnyView, SplitLoaderError> {
+                // Named after the page: the entry points of one module's pages are told
+                // apart by their names.
+                pub fn $split() -> Result<AnyView, SplitLoaderError> {
                     Ok(view! { <super::$page/> }.into_any())
                 }
 
-                /// `page()` as `OnDemand` takes it.
+                /// The page as `OnDemand` takes it.
                 pub fn load() -> $crate::components::on_demand::Loading {
-                    Box::pin(page())
+                    Box::pin($split())
                 }
             }
         )*
 
-        /// Loads each page's module, one at a time: a failure is tried again when the page
-        /// is opened.
-        async fn preload_all() {
+        /// Loads the pages' module (through any of its pages: it loads once): a failure is
+        /// tried again when a page is opened.
+        pub async fn preload_all() {
             $( let _ = $split::preload().await; )*
         }
     };
@@ -56,10 +65,8 @@ macro_rules! on_demand_pages {
 pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>> + Send>>;
 
 /// The page `load` gives once its module is loaded: meanwhile a status line. If the module
-/// cannot be fetched (the connection dropped, or a deploy replaced the app since this page
-/// was loaded), an alert with *Riprova*, which loads the page again, with the app as it
-/// now is. (One function for every page, not one for each: the area's first module is the
-/// smaller.)
+/// cannot be fetched (the connection dropped), an alert with *Riprova*, which loads the
+/// page again. (Not generic over the page: the main module has one copy of it.)
 #[component]
 pub fn OnDemand(load: fn() -> Loading) -> impl IntoView {
     let page = load();
@@ -90,9 +97,10 @@ fn reload() {
     }
 }
 
-/// Fetches the pages of `preload_all` once the browser is idle after the first page, so
-/// that opening one seldom waits; not when the browser asks to save data (`Save-Data`),
-/// where each page is fetched when opened.
+/// Fetches the pages of `preload_all` once the browser is first idle (the first page's
+/// requests may still be on their way), so that opening one seldom waits; a second later
+/// where the browser has no idle callbacks (Safari). Not when the browser asks to save
+/// data (`Save-Data`): there a page's module is fetched when the page is opened.
 pub fn preload_when_idle<Fut>(preload_all: fn() -> Fut)
 where
     Fut: Future<Output = ()> + 'static,
@@ -100,7 +108,10 @@ where
     if saves_data() {
         return;
     }
-    request_idle_callback(move || leptos::task::spawn_local(preload_all()));
+    let preload = move || leptos::task::spawn_local(preload_all());
+    if request_idle_callback_with_handle(preload).is_err() {
+        set_timeout(preload, std::time::Duration::from_secs(1));
+    }
 }
 
 /// `navigator.connection.saveData`, where the browser has it.
