@@ -1,5 +1,5 @@
 //! The bundles are linked with their relocations kept: the SPA build splits each one into
-//! a module per page fetched on demand by them (`xtask/src/spa.rs`).
+//! its main module and the module of its pages fetched on demand (`xtask/src/split.rs`).
 
 fn main() {
     // Not rerun for every file of the package (static/ is one).

@@ -7,7 +7,7 @@ use leptos_router::path;
 use shared::ui::Area;
 
 use frontend::areas::Elsewhere;
-use frontend::components::on_demand::{OnDemand, preload_when_idle};
+use frontend::components::on_demand::preload_when_idle;
 use frontend::pages::heirs::HeirsPage;
 use frontend::pages::login::{CallbackPage, LoginPage};
 use frontend::pages::request::RequestPage;
@@ -15,9 +15,9 @@ use frontend::pages::sender::SenderCheckPage;
 
 frontend::on_demand_pages! {
     accesso_pagine =>
-    accesso_mittente: SenderCheckPage,
-    accesso_richiesta: RequestPage,
-    accesso_eredi: HeirsPage,
+    mittente: SenderCheckPage,
+    richiesta: RequestPage,
+    eredi: HeirsPage,
 }
 
 fn main() {
@@ -31,9 +31,9 @@ fn routes() -> AnyView {
         <Routes fallback=|| view! { <Elsewhere here=Area::Accesso/> }>
             <Route path=path!("/accesso") view=LoginPage/>
             <Route path=path!("/accesso/callback") view=CallbackPage/>
-            <Route path=path!("/verifica-mittente") view=|| view! { <OnDemand load=accesso_mittente::load/> }/>
-            <Route path=path!("/richiesta-pec") view=|| view! { <OnDemand load=accesso_richiesta::load/> }/>
-            <Route path=path!("/disdetta-eredi") view=|| view! { <OnDemand load=accesso_eredi::load/> }/>
+            <Route path=path!("/verifica-mittente") view=mittente::route/>
+            <Route path=path!("/richiesta-pec") view=richiesta::route/>
+            <Route path=path!("/disdetta-eredi") view=eredi::route/>
         </Routes>
     }
     .into_any()

@@ -10,7 +10,7 @@ use shared::ui::Area;
 
 use frontend::areas::Elsewhere;
 use frontend::components::guard::Guard;
-use frontend::components::on_demand::{OnDemand, preload_when_idle};
+use frontend::components::on_demand::preload_when_idle;
 use frontend::pages::fondazione::overview::OverviewPage;
 
 /// The Albo's import, where the Albo's account enters: a module of its own, so that its
@@ -66,21 +66,21 @@ fn routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <Elsewhere here=Area::Fondazione/> }>
             <ParentRoute path=path!("/fondazione") view=|| view! { <Guard roles=&[Role::Fondazione, Role::Albo]/> }>
-                <Route path=path!("albo") view=|| view! { <OnDemand load=albo::import::load/> }/>
+                <Route path=path!("albo") view=albo::import::route/>
                 <ParentRoute path=path!("") view=|| view! { <Guard roles=&[Role::Fondazione]/> }>
                     <Route path=path!("") view=OverviewPage/>
-                    <Route path=path!("iscritti") view=|| view! { <OnDemand load=console::iscritti::load/> }/>
-                    <Route path=path!("registro") view=|| view! { <OnDemand load=console::registro::load/> }/>
-                    <Route path=path!("contratti") view=|| view! { <OnDemand load=console::contratti::load/> }/>
-                    <Route path=path!("ordini") view=|| view! { <OnDemand load=console::ordini::load/> }/>
-                    <Route path=path!("disdette") view=|| view! { <OnDemand load=console::disdette::load/> }/>
-                    <Route path=path!("decessi") view=|| view! { <OnDemand load=console::decessi::load/> }/>
-                    <Route path=path!("comandi") view=|| view! { <OnDemand load=console::comandi::load/> }/>
-                    <Route path=path!("bloccate") view=|| view! { <OnDemand load=console::bloccate::load/> }/>
-                    <Route path=path!("richieste") view=|| view! { <OnDemand load=console::richieste::load/> }/>
-                    <Route path=path!("firme") view=|| view! { <OnDemand load=console::firme::load/> }/>
-                    <Route path=path!("listino") view=|| view! { <OnDemand load=console::listino::load/> }/>
-                    <Route path=path!("pannello") view=|| view! { <OnDemand load=console::pannello::load/> }/>
+                    <Route path=path!("iscritti") view=console::iscritti::route/>
+                    <Route path=path!("registro") view=console::registro::route/>
+                    <Route path=path!("contratti") view=console::contratti::route/>
+                    <Route path=path!("ordini") view=console::ordini::route/>
+                    <Route path=path!("disdette") view=console::disdette::route/>
+                    <Route path=path!("decessi") view=console::decessi::route/>
+                    <Route path=path!("comandi") view=console::comandi::route/>
+                    <Route path=path!("bloccate") view=console::bloccate::route/>
+                    <Route path=path!("richieste") view=console::richieste::route/>
+                    <Route path=path!("firme") view=console::firme::route/>
+                    <Route path=path!("listino") view=console::listino::route/>
+                    <Route path=path!("pannello") view=console::pannello::route/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

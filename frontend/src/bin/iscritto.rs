@@ -9,7 +9,7 @@ use shared::ui::Area;
 
 use frontend::areas::Elsewhere;
 use frontend::components::guard::Guard;
-use frontend::components::on_demand::{OnDemand, preload_when_idle};
+use frontend::components::on_demand::preload_when_idle;
 use frontend::pages::member::mailbox::MailboxPage;
 use frontend::pages::member::{
     disdetta::DisdettaPage, firma::FirmaPage, first_access::FirstAccessPage, history::HistoryPage,
@@ -19,15 +19,15 @@ use frontend::pages::member::{
 
 frontend::on_demand_pages! {
     iscritto_pagine =>
-    iscritto_dati: ProfilePage,
-    iscritto_recupero: RecoveryPage,
-    iscritto_piani: MemberPlansPage,
-    iscritto_storico: HistoryPage,
-    iscritto_primo_accesso: FirstAccessPage,
-    iscritto_ordini: OrdersPage,
-    iscritto_ordine: OrderPage,
-    iscritto_disdetta: DisdettaPage,
-    iscritto_firma: FirmaPage,
+    dati: ProfilePage,
+    recupero: RecoveryPage,
+    piani: MemberPlansPage,
+    storico: HistoryPage,
+    primo_accesso: FirstAccessPage,
+    ordini: OrdersPage,
+    ordine: OrderPage,
+    disdetta: DisdettaPage,
+    firma: FirmaPage,
 }
 
 fn main() {
@@ -41,15 +41,15 @@ fn routes() -> AnyView {
         <Routes fallback=|| view! { <Elsewhere here=Area::Iscritto/> }>
             <ParentRoute path=path!("/mia-pec") view=|| view! { <Guard roles=&[Role::Iscritto]/> }>
                 <Route path=path!("") view=MailboxPage/>
-                <Route path=path!("dati") view=|| view! { <OnDemand load=iscritto_dati::load/> }/>
-                <Route path=path!("recupero") view=|| view! { <OnDemand load=iscritto_recupero::load/> }/>
-                <Route path=path!("piani") view=|| view! { <OnDemand load=iscritto_piani::load/> }/>
-                <Route path=path!("storico") view=|| view! { <OnDemand load=iscritto_storico::load/> }/>
-                <Route path=path!("primo-accesso") view=|| view! { <OnDemand load=iscritto_primo_accesso::load/> }/>
-                <Route path=path!("ordini") view=|| view! { <OnDemand load=iscritto_ordini::load/> }/>
-                <Route path=path!("ordini/:id") view=|| view! { <OnDemand load=iscritto_ordine::load/> }/>
-                <Route path=path!("disdetta") view=|| view! { <OnDemand load=iscritto_disdetta::load/> }/>
-                <Route path=path!("firma") view=|| view! { <OnDemand load=iscritto_firma::load/> }/>
+                <Route path=path!("dati") view=dati::route/>
+                <Route path=path!("recupero") view=recupero::route/>
+                <Route path=path!("piani") view=piani::route/>
+                <Route path=path!("storico") view=storico::route/>
+                <Route path=path!("primo-accesso") view=primo_accesso::route/>
+                <Route path=path!("ordini") view=ordini::route/>
+                <Route path=path!("ordini/:id") view=ordine::route/>
+                <Route path=path!("disdetta") view=disdetta::route/>
+                <Route path=path!("firma") view=firma::route/>
             </ParentRoute>
         </Routes>
     }

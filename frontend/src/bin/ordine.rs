@@ -9,7 +9,7 @@ use shared::ui::Area;
 
 use frontend::areas::Elsewhere;
 use frontend::components::guard::Guard;
-use frontend::components::on_demand::{OnDemand, preload_when_idle};
+use frontend::components::on_demand::preload_when_idle;
 use frontend::pages::ordine::members::MembersPage;
 use frontend::pages::ordine::{
     bulk::BulkActivationPage, domicilio::DomicilioPage, firme::FirmeOrdinePage,
@@ -18,13 +18,13 @@ use frontend::pages::ordine::{
 
 frontend::on_demand_pages! {
     ordine_pagine =>
-    ordine_iscritto: MemberPage,
-    ordine_attivazioni: BulkActivationPage,
-    ordine_casella: OrdineMailboxPage,
-    ordine_profilo: ProfiloPage,
-    ordine_domicilio: DomicilioPage,
-    ordine_richieste: RichiestePage,
-    ordine_firme: FirmeOrdinePage,
+    iscritto: MemberPage,
+    attivazioni: BulkActivationPage,
+    casella: OrdineMailboxPage,
+    profilo: ProfiloPage,
+    domicilio: DomicilioPage,
+    richieste: RichiestePage,
+    firme: FirmeOrdinePage,
 }
 
 fn main() {
@@ -37,15 +37,15 @@ fn routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <Elsewhere here=Area::Ordine/> }>
             <ParentRoute path=path!("/ordine") view=|| view! { <Guard roles=&[Role::Segreteria, Role::Fondazione]/> }>
-                <Route path=path!("iscritti/:cf") view=|| view! { <OnDemand load=ordine_iscritto::load/> }/>
+                <Route path=path!("iscritti/:cf") view=iscritto::route/>
                 <ParentRoute path=path!("") view=|| view! { <Guard roles=&[Role::Segreteria]/> }>
                     <Route path=path!("iscritti") view=MembersPage/>
-                    <Route path=path!("attivazioni") view=|| view! { <OnDemand load=ordine_attivazioni::load/> }/>
-                    <Route path=path!("casella") view=|| view! { <OnDemand load=ordine_casella::load/> }/>
-                    <Route path=path!("profilo") view=|| view! { <OnDemand load=ordine_profilo::load/> }/>
-                    <Route path=path!("domicilio") view=|| view! { <OnDemand load=ordine_domicilio::load/> }/>
-                    <Route path=path!("richieste") view=|| view! { <OnDemand load=ordine_richieste::load/> }/>
-                    <Route path=path!("firme") view=|| view! { <OnDemand load=ordine_firme::load/> }/>
+                    <Route path=path!("attivazioni") view=attivazioni::route/>
+                    <Route path=path!("casella") view=casella::route/>
+                    <Route path=path!("profilo") view=profilo::route/>
+                    <Route path=path!("domicilio") view=domicilio::route/>
+                    <Route path=path!("richieste") view=richieste::route/>
+                    <Route path=path!("firme") view=firme::route/>
                 </ParentRoute>
             </ParentRoute>
         </Routes>

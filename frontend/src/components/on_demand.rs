@@ -14,8 +14,8 @@ use crate::components::alert::ErrorAlert;
 
 /// Declares, in an area's binary, pages fetched on demand, in one module: `module =>` then,
 /// for each `page: Page`, a Rust module `page` with a function `page()`, the page once the
-/// module is loaded, `load()`, the same for [`OnDemand`], and `preload()`, which loads the
-/// module only; and `preload_all()`, which loads the module. `module` names the module in
+/// module is loaded, `route()`, the page in [`OnDemand`] as a route's view, and
+/// `preload()`, which loads the module only; and `preload_all()`, which loads the module. `module` names the module in
 /// the bundle: a binary may declare several (each declaration then inside a Rust module of
 /// its own).
 ///
@@ -46,9 +46,14 @@ macro_rules! on_demand_pages {
                     Ok(view! { <super::$page/> }.into_any())
                 }
 
-                /// The page as `OnDemand` takes it.
-                pub fn load() -> $crate::components::on_demand::Loading {
+                fn load() -> $crate::components::on_demand::Loading {
                     Box::pin($split())
+                }
+
+                /// The page as a route's view: [`OnDemand`] on this page.
+                pub fn route() -> AnyView {
+                    use $crate::components::on_demand::OnDemand;
+                    view! { <OnDemand load/> }.into_any()
                 }
             }
         )*
