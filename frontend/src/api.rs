@@ -82,7 +82,7 @@ enum Body {
 }
 
 async fn send<T: DeserializeOwned>(
-    make: impl Fn() -> RequestBuilder,
+    make: &dyn Fn() -> RequestBuilder,
     body: Body,
     retry: Retry,
 ) -> Result<T, ClientError> {
@@ -92,7 +92,7 @@ async fn send<T: DeserializeOwned>(
 
 /// A request answered with no body (204).
 async fn send_no_content(
-    make: impl Fn() -> RequestBuilder,
+    make: &dyn Fn() -> RequestBuilder,
     body: Body,
     retry: Retry,
 ) -> Result<(), ClientError> {
@@ -103,8 +103,10 @@ async fn send_no_content(
     Err(failure(response).await)
 }
 
+/// `make` is a trait object, not a type parameter: one copy of the request and its retries
+/// in the wasm, not one for each call site's closure.
 async fn fetch(
-    make: impl Fn() -> RequestBuilder,
+    make: &dyn Fn() -> RequestBuilder,
     body: &Body,
     retry: Retry,
 ) -> Result<Response, ClientError> {
@@ -183,12 +185,12 @@ async fn failure(response: Response) -> ClientError {
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    send(|| Request::get(path), Body::None, Retry::Safe).await
+    send(&|| Request::get(path), Body::None, Retry::Safe).await
 }
 
 /// A file the server made, as its bytes (a CSV keeps its BOM, a PDF its binary).
 async fn get_bytes(path: &str) -> Result<Vec<u8>, ClientError> {
-    let response = fetch(|| Request::get(path), &Body::None, Retry::Safe).await?;
+    let response = fetch(&|| Request::get(path), &Body::None, Retry::Safe).await?;
     if !response.ok() {
         return Err(failure(response).await);
     }
@@ -207,12 +209,12 @@ pub async fn catalog() -> Result<CatalogResponse, ClientError> {
 
 pub async fn quote(request: &QuoteRequest) -> Result<Quote, ClientError> {
     // A quote writes nothing: safe to send again.
-    send(|| Request::post("/api/quote"), json(request)?, Retry::Safe).await
+    send(&|| Request::post("/api/quote"), json(request)?, Retry::Safe).await
 }
 
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ClientError> {
     send(
-        || Request::post("/api/auth/login"),
+        &|| Request::post("/api/auth/login"),
         json(request)?,
         Retry::Once,
     )
@@ -232,6 +234,12 @@ pub async fn me() -> Result<Me, ClientError> {
     get("/api/me").await
 }
 
+/// `/api/me` as *La mia PEC* reads it: the caller and his mailbox (the member area's first
+/// page then decodes nothing else).
+pub async fn own_mailbox() -> Result<shared::api::MeMailbox, ClientError> {
+    get("/api/me").await
+}
+
 /// `/api/me` with a token not yet kept in the session (just received from the login).
 /// Who `token` belongs to (the hosted login's callback): only the caller of `/api/me` is
 /// read, so the login's bundle carries no member's data types.
@@ -242,7 +250,7 @@ pub async fn caller_with(token: &str) -> Result<shared::access::Caller, ClientEr
     }
     let bearer = format!("Bearer {token}");
     let who: Who = send(
-        || Request::get("/api/me").header("Authorization", &bearer),
+        &|| Request::get("/api/me").header("Authorization", &bearer),
         Body::None,
         Retry::Safe,
     )
@@ -313,7 +321,7 @@ pub async fn record_diffida(
     request: &DiffidaRichiesta,
 ) -> Result<RigaDomicilio, ClientError> {
     let path = format!("/api/ordini/{ordine}/domicilio/{codice_fiscale}/diffida");
-    send(|| Request::post(&path), json(request)?, Retry::Safe).await
+    send(&|| Request::post(&path), json(request)?, Retry::Safe).await
 }
 
 /// The audit log of a target or of a day.
@@ -336,7 +344,7 @@ pub async fn activate(
     })?;
     let path = format!("/api/ordini/{ordine}/activations");
     send(
-        || Request::post(&path).header("Idempotency-Key", key),
+        &|| Request::post(&path).header("Idempotency-Key", key),
         body,
         Retry::Safe,
     )
@@ -367,7 +375,7 @@ pub async fn csv(path: &str, part: Upload, run: Mode, key: &str) -> Result<CsvRe
         Upload::Spreadsheet(bytes) => Body::File(bytes),
     };
     send(
-        || Request::post(&url).header("Idempotency-Key", key),
+        &|| Request::post(&url).header("Idempotency-Key", key),
         body,
         Retry::Safe,
     )
@@ -390,7 +398,7 @@ pub fn encode(value: &str) -> String {
 pub async fn update_profile(update: &ProfileUpdate) -> Result<MemberDetail, ClientError> {
     // Conditional on the version read: not retried, a second attempt would only conflict.
     send(
-        || Request::patch("/api/me/profile"),
+        &|| Request::patch("/api/me/profile"),
         json(update)?,
         Retry::Once,
     )
@@ -406,7 +414,7 @@ pub async fn activation_preview(
         codice_fiscale: codice_fiscale.to_owned(),
     })?;
     let path = format!("/api/ordini/{ordine}/activations/preview");
-    send(|| Request::post(&path), body, Retry::Safe).await
+    send(&|| Request::post(&path), body, Retry::Safe).await
 }
 
 pub async fn ordine_profilo(ordine: OrdineCode) -> Result<OrdineProfiloView, ClientError> {
@@ -419,12 +427,12 @@ pub async fn update_ordine_profilo(
 ) -> Result<OrdineProfiloView, ClientError> {
     let path = format!("/api/ordini/{ordine}/profilo");
     // Conditional on the version read: not retried, a second attempt would only conflict.
-    send(|| Request::put(&path), json(update)?, Retry::Once).await
+    send(&|| Request::put(&path), json(update)?, Retry::Once).await
 }
 
 pub async fn update_recovery(update: &RecoveryUpdate) -> Result<MemberDetail, ClientError> {
     send(
-        || Request::put("/api/me/recovery"),
+        &|| Request::put("/api/me/recovery"),
         json(update)?,
         Retry::Once,
     )
@@ -452,7 +460,7 @@ pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientErr
         sha256: sha256.clone(),
     };
     let ready: CaricamentoPronto = send(
-        || Request::post("/api/me/contratto/caricamenti"),
+        &|| Request::post("/api/me/contratto/caricamenti"),
         json(&request)?,
         Retry::Safe,
     )
@@ -465,7 +473,7 @@ pub async fn upload_contract(file: Vec<u8>) -> Result<CaricamentoView, ClientErr
     let path = format!("/api/me/contratto/caricamenti/{sha256}/verifica");
     let key = new_key();
     send(
-        || Request::post(&path).header("Idempotency-Key", &key),
+        &|| Request::post(&path).header("Idempotency-Key", &key),
         Body::None,
         Retry::Safe,
     )
@@ -512,7 +520,7 @@ pub async fn send_document(codice_fiscale: &str, file: Vec<u8>) -> Result<String
         dimensione: file.len() as u64,
     };
     let ready: shared::api::DocumentoPronto = send(
-        || Request::post("/api/documenti"),
+        &|| Request::post("/api/documenti"),
         json(&request)?,
         Retry::Safe,
     )
@@ -526,7 +534,7 @@ pub async fn publish_listino(
     draft: &shared::catalog::NuovoListino,
 ) -> Result<shared::catalog::CatalogVersion, ClientError> {
     send(
-        || Request::post("/api/fondazione/listini"),
+        &|| Request::post("/api/fondazione/listini"),
         json(draft)?,
         Retry::Safe,
     )
@@ -538,7 +546,7 @@ pub async fn request_heirs_disdetta(
     form: &shared::api::DisdettaErediForm,
 ) -> Result<shared::api::DisdettaRicevuta, ClientError> {
     send(
-        || Request::post("/api/disdette-eredi"),
+        &|| Request::post("/api/disdette-eredi"),
         json(form)?,
         Retry::Safe,
     )
@@ -558,7 +566,7 @@ pub async fn request_activation(
     form: &shared::api::RichiestaAttivazioneForm,
 ) -> Result<shared::api::RichiestaRicevuta, ClientError> {
     send(
-        || Request::post("/api/richieste-attivazione"),
+        &|| Request::post("/api/richieste-attivazione"),
         json(form)?,
         Retry::Safe,
     )
@@ -598,7 +606,7 @@ pub async fn decide_richiesta(
     decision: &shared::api::DecisioneAttivazione,
 ) -> Result<shared::richiesta::RichiestaAttivazione, ClientError> {
     let path = format!("/api/ordini/{ordine}/richieste/{codice_fiscale}/decisione");
-    send(|| Request::post(&path), json(decision)?, Retry::Safe).await
+    send(&|| Request::post(&path), json(decision)?, Retry::Safe).await
 }
 
 /// Every Ordine's requests waiting more than 30 days.
@@ -642,7 +650,7 @@ pub async fn decide(
     request: &DecisioneRichiesta,
 ) -> Result<CaricamentoView, ClientError> {
     let path = format!("/api/contratti/revisione/{codice_fiscale}/{sha256}/decisione");
-    send(|| Request::post(&path), json(request)?, Retry::Safe).await
+    send(&|| Request::post(&path), json(request)?, Retry::Safe).await
 }
 
 /// Whether the holder may ask to close his mailbox, and his request.
@@ -653,7 +661,7 @@ pub async fn disdetta() -> Result<DisdettaView, ClientError> {
 /// Files the holder's disdetta (a retry answers the request filed).
 pub async fn request_disdetta(form: &DisdettaRichiesta) -> Result<Disdetta, ClientError> {
     send(
-        || Request::post("/api/me/disdetta"),
+        &|| Request::post("/api/me/disdetta"),
         json(form)?,
         Retry::Safe,
     )
@@ -691,13 +699,13 @@ pub async fn comandi(cursor: Option<&str>) -> Result<ComandiPage, ClientError> {
 /// Sends a refused command again (`riprova`) or drops it (`scarta`).
 pub async fn act_on_command(id: &str, action: &str) -> Result<(), ClientError> {
     let path = format!("/api/fondazione/comandi/{id}/{action}");
-    send_no_content(|| Request::post(&path), Body::None, Retry::Safe).await
+    send_no_content(&|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// Creates the own mailbox of every Ordine that has none.
 pub async fn create_ordini_mailboxes() -> Result<CaselleOrdini, ClientError> {
     send(
-        || Request::post("/api/fondazione/caselle-ordini"),
+        &|| Request::post("/api/fondazione/caselle-ordini"),
         Body::None,
         Retry::Safe,
     )
@@ -720,7 +728,7 @@ pub async fn bloccate(cursor: Option<&str>) -> Result<BloccatePage, ClientError>
 pub async fn set_blocked(codice_fiscale: &str, block: bool) -> Result<(), ClientError> {
     let action = if block { "blocco" } else { "sblocco" };
     let path = format!("/api/fondazione/caselle/{codice_fiscale}/{action}");
-    send_no_content(|| Request::post(&path), Body::None, Retry::Safe).await
+    send_no_content(&|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// How much waits in each of the Fondazione's queues.
@@ -734,7 +742,7 @@ pub async fn decide_disdetta(
     request: &DecisioneDisdetta,
 ) -> Result<Disdetta, ClientError> {
     let path = format!("/api/fondazione/disdette/{codice_fiscale}/decisione");
-    send(|| Request::post(&path), json(request)?, Retry::Safe).await
+    send(&|| Request::post(&path), json(request)?, Retry::Safe).await
 }
 
 /// The holder's first access: steps taken, the next, the text.
@@ -747,7 +755,7 @@ pub async fn primo_accesso_passo(
     request: &PassoRichiesta,
 ) -> Result<PrimoAccessoView, ClientError> {
     send(
-        || Request::post("/api/me/primo-accesso"),
+        &|| Request::post("/api/me/primo-accesso"),
         json(request)?,
         Retry::Once,
     )
@@ -777,7 +785,7 @@ pub async fn order(id: &str) -> Result<Order, ClientError> {
 pub async fn create_order(request: &OrdineRichiesta) -> Result<Order, ClientError> {
     let key = new_key();
     send(
-        || Request::post("/api/me/ordini").header("Idempotency-Key", &key),
+        &|| Request::post("/api/me/ordini").header("Idempotency-Key", &key),
         json(request)?,
         Retry::Safe,
     )
@@ -786,19 +794,19 @@ pub async fn create_order(request: &OrdineRichiesta) -> Result<Order, ClientErro
 
 pub async fn cancel_order(id: &str) -> Result<Order, ClientError> {
     let path = format!("/api/me/ordini/{id}/annulla");
-    send(|| Request::post(&path), Body::None, Retry::Once).await
+    send(&|| Request::post(&path), Body::None, Retry::Once).await
 }
 
 /// Starts the order's card payment (the same one again on a retry).
 pub async fn start_payment(id: &str) -> Result<Intent, ClientError> {
     let path = format!("/api/me/ordini/{id}/pagamento");
-    send(|| Request::post(&path), Body::None, Retry::Safe).await
+    send(&|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// Pays at the local test checkout (the same confirmation again is applied once).
 pub async fn test_checkout(request: &PagamentoProva) -> Result<EsitoEvento, ClientError> {
     send(
-        || Request::post("/api/local/checkout"),
+        &|| Request::post("/api/local/checkout"),
         json(request)?,
         Retry::Safe,
     )
@@ -833,13 +841,13 @@ pub async fn invoice_register(anno: i32) -> Result<shared::api::RegistroFatture,
 /// Sends the month's invoices not sent yet to the SdI (again: only what is left).
 pub async fn send_invoices(mese: &str) -> Result<shared::api::InvioSdi, ClientError> {
     let path = format!("/api/fondazione/fatture/invio?mese={mese}");
-    send(|| Request::post(&path), Body::None, Retry::Safe).await
+    send(&|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// Refunds a payment an order could not take (the refund is keyed: a retry refunds once).
 pub async fn refund(id: &str, riferimento: &str) -> Result<Order, ClientError> {
     let path = format!("/api/fondazione/ordini/{id}/rimborsi/{riferimento}");
-    send(|| Request::post(&path), Body::None, Retry::Safe).await
+    send(&|| Request::post(&path), Body::None, Retry::Safe).await
 }
 
 /// The signature convention: the fees, the member's requests and certificates.
@@ -852,7 +860,7 @@ pub async fn request_firma(
     form: &shared::api::RichiestaFirmaForm,
 ) -> Result<shared::firma_digitale::RichiestaFirma, ClientError> {
     send(
-        || Request::post("/api/me/firma/richieste"),
+        &|| Request::post("/api/me/firma/richieste"),
         json(form)?,
         Retry::Safe,
     )
@@ -884,7 +892,7 @@ pub async fn firma_passo(
     passo: &shared::firma_digitale::PassoFirma,
 ) -> Result<shared::firma_digitale::RichiestaFirma, ClientError> {
     let path = format!("/api/ordini/{ordine}/firme/{codice_fiscale}/{numero}/passi");
-    send(|| Request::post(&path), json(passo)?, Retry::Safe).await
+    send(&|| Request::post(&path), json(passo)?, Retry::Safe).await
 }
 
 /// Every Ordine's signature requests in one state, under a code if given.

@@ -275,6 +275,57 @@ mod tests {
         assert_eq!(partial.albo, None);
     }
 
+    /// *La mia PEC* reads `/api/me` as [`MeMailbox`]: the caller and the mailbox it finds
+    /// there are those of the whole answer.
+    #[test]
+    fn the_mailbox_page_reads_the_caller_and_mailbox_of_me() {
+        use crate::access::{Caller, Role};
+        use crate::lifecycle::{AlboStatus, Mailbox};
+        use crate::member::{AlboRecord, Anagrafica, Cap, RecoveryContacts};
+
+        let cf = crate::CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let address = crate::address::EmailAddress::parse("mario.rossi@ingpec.eu").unwrap();
+        let activated = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let mailbox = Mailbox::activate(address.clone(), AlboStatus::Iscritto, activated).mailbox;
+        let me = Me {
+            caller: Caller {
+                subject: "iscritto-1".into(),
+                role: Role::Iscritto,
+                codice_fiscale: Some(cf.clone()),
+                ordine: None,
+            },
+            member: Some(MemberDetail {
+                anagrafica: Anagrafica {
+                    nome: "Mario".into(),
+                    cognome: "Rossi".into(),
+                    codice_fiscale: cf,
+                    indirizzo: "Via Roma 1".into(),
+                    comune: "Roma".into(),
+                    provincia: "RM".into(),
+                    cap: Cap::parse("00100").unwrap(),
+                    email: address.clone(),
+                    telefono: None,
+                },
+                albo: AlboRecord {
+                    ordine: crate::province::OrdineCode::parse("RM").unwrap(),
+                    numero_iscrizione: "A-1".into(),
+                    stato: AlboStatus::Iscritto,
+                    domicilio_digitale: Some(address),
+                },
+                recovery: Some(RecoveryContacts::default()),
+                mailbox: Some(MailboxView::of(&mailbox)),
+                version: 3,
+            }),
+            oggi: activated,
+        };
+        let read: MeMailbox = serde_json::from_value(serde_json::to_value(&me).unwrap()).unwrap();
+        assert_eq!(read.caller, me.caller);
+        assert_eq!(
+            read.member.and_then(|m| m.mailbox),
+            me.member.and_then(|m| m.mailbox)
+        );
+    }
+
     #[test]
     fn codes_map_to_http_statuses() {
         assert_eq!(ErrorCode::QuoteEmpty.http_status(), 422);
@@ -309,6 +360,21 @@ mod dto {
         /// Today in Italy by the server's clock: what the screens date windows by (a
         /// renewal's, say), whatever the browser's clock or time zone.
         pub oggi: NaiveDate,
+    }
+
+    /// `GET /api/me` as *La mia PEC* reads it: who is calling and his mailbox. The rest of
+    /// [`Me`] is left unread, so the member area's first page in the browser carries no
+    /// decoder for his other data (the Albo's record, his anagrafica).
+    #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+    pub struct MeMailbox {
+        pub caller: Caller,
+        pub member: Option<MemberMailbox>,
+    }
+
+    /// The member of a [`MeMailbox`]: his mailbox only.
+    #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+    pub struct MemberMailbox {
+        pub mailbox: Option<MailboxView>,
     }
 
     /// `POST /api/auth/login` (local accounts only).
@@ -371,6 +437,31 @@ mod dto {
         }
     }
 
+    /// A mailbox in a member list: what the list shows of it. (Its services and space are
+    /// on the member's page.)
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct MailboxRow {
+        pub address: EmailAddress,
+        pub status: MailboxStatus,
+        /// As the holder's terms name it: `pro` for a 2022 PRO still in its term.
+        pub plan: PlanCode,
+        pub contratto: StatoContratto,
+        pub scadenza: NaiveDate,
+    }
+
+    impl MailboxRow {
+        pub fn of(mailbox: &Mailbox) -> Self {
+            Self {
+                address: mailbox.address.clone(),
+                status: mailbox.status,
+                plan: mailbox.plan_by_terms(),
+                contratto: mailbox.contratto,
+                scadenza: mailbox.scadenza,
+            }
+        }
+    }
+
     /// One row of a member list.
     #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -382,7 +473,7 @@ mod dto {
         pub numero_iscrizione: String,
         pub stato: AlboStatus,
         pub domicilio_digitale: Option<EmailAddress>,
-        pub mailbox: Option<MailboxView>,
+        pub mailbox: Option<MailboxRow>,
     }
 
     /// A member in full, with the version to send back with a change.

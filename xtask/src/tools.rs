@@ -18,6 +18,7 @@ use crate::run;
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const BINARYEN: &str = "binaryen@132";
 pub const BOOTSTRAP_ITALIA: &str = "bootstrap-italia@2.18.3";
+pub const ESBUILD: &str = "esbuild@0.25.12";
 /// The accessibility engine the browser tests inject in every screen.
 const AXE_CORE: &str = "axe-core@4.14.1";
 const MOTO: &str = "moto[server]==5.2.5";
@@ -41,6 +42,8 @@ const XMLDSIG_URL: &str =
 /// What the SPA build runs and copies.
 pub struct Spa {
     pub wasm_opt: PathBuf,
+    /// Minifies wasm-bindgen's loaders and the SPA's own scripts.
+    pub esbuild: PathBuf,
     /// Bootstrap Italia's `dist/` folder.
     pub bootstrap_italia: PathBuf,
 }
@@ -90,6 +93,7 @@ pub fn for_spa(root: &Path) -> Result<Spa> {
     ensure_wasm_bindgen(root)?;
     Ok(Spa {
         wasm_opt: ensure_wasm_opt(root)?,
+        esbuild: ensure_esbuild(root)?,
         bootstrap_italia: ensure_bootstrap_italia(root)?,
     })
 }
@@ -254,6 +258,16 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     let prefix = root.join("target").join("tools");
     let bin = prefix.join("node_modules").join(".bin").join("wasm-opt");
     ensure_npm(root, &prefix, BINARYEN, &bin)?;
+    Ok(bin)
+}
+
+/// `esbuild` from npm (its package brings the native binary for this platform, from the
+/// registry), under `target/tools/esbuild`: a prefix of its own, as npm prunes what
+/// another `--no-save` install left.
+fn ensure_esbuild(root: &Path) -> Result<PathBuf> {
+    let prefix = root.join("target").join("tools").join("esbuild");
+    let bin = prefix.join("node_modules").join(".bin").join("esbuild");
+    ensure_npm(root, &prefix, ESBUILD, &bin)?;
     Ok(bin)
 }
 

@@ -14,10 +14,11 @@ use crate::components::alert::ErrorAlert;
 
 /// Declares, in an area's binary, pages fetched on demand, in one module: `module =>` then,
 /// for each `page: Page`, a Rust module `page` with a function `page()`, the page once the
-/// module is loaded, `route()`, the page in [`OnDemand`] as a route's view, and
-/// `preload()`, which loads the module only; and `preload_all()`, which loads the module. `module` names the module in
-/// the bundle: a binary may declare several (each declaration then inside a Rust module of
-/// its own).
+/// module is loaded, `load()`, the same boxed for [`OnDemand`], `route()`, the page in
+/// [`OnDemand`] as a route's view, and `preload()`, which loads the module only; and
+/// `preload_all()`, which loads the module. `module` names the module in the bundle: a
+/// binary may declare several (each declaration then inside a Rust module of its own). A
+/// `Page` is any component without props: a section of a page is declared the same way.
 ///
 /// One module for an area's pages rather than one each: the split would put the code any
 /// two pages share in a chunk of its own, which made one module per page come out as
@@ -46,11 +47,13 @@ macro_rules! on_demand_pages {
                     Ok(view! { <super::$page/> }.into_any())
                 }
 
-                fn load() -> $crate::components::on_demand::Loading {
+                pub fn load() -> $crate::components::on_demand::Loading {
                     Box::pin($split())
                 }
 
-                /// The page as a route's view: [`OnDemand`] on this page.
+                /// The page as a route's view: [`OnDemand`] on this page. (A section has
+                /// none.)
+                #[allow(dead_code)]
                 pub fn route() -> AnyView {
                     use $crate::components::on_demand::OnDemand;
                     view! { <OnDemand load/> }.into_any()
@@ -69,22 +72,25 @@ macro_rules! on_demand_pages {
 /// A page on its way: its module loading, then the page.
 pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>> + Send>>;
 
-/// The page `load` gives once its module is loaded: meanwhile a status line. If the module
-/// cannot be fetched (the connection dropped), an alert with *Riprova*, which loads the
-/// page again. (Not generic over the page: the main module has one copy of it.)
+/// The page `load` gives once its module is loaded: meanwhile the status line `loading`. If
+/// the module cannot be fetched (the connection dropped), the alert `failed` with *Riprova*,
+/// which loads the page again. (Not generic over the page: the main module has one copy of
+/// it.)
 #[component]
-pub fn OnDemand(load: fn() -> Loading) -> impl IntoView {
+pub fn OnDemand(
+    load: fn() -> Loading,
+    #[prop(default = "Caricamento della pagina…")] loading: &'static str,
+    #[prop(default = "La pagina non si è caricata: controlla la connessione e riprova.")]
+    failed: &'static str,
+) -> impl IntoView {
     let page = load();
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Caricamento della pagina…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{loading}</p> }>
             {Suspend::new(async move {
                 match page.await {
                     Ok(page) => page,
                     Err(_) => view! {
-                        <ErrorAlert
-                            message="La pagina non si è caricata: controlla la connessione e riprova."
-                            testid="page-load-error"
-                        />
+                        <ErrorAlert message=failed testid="page-load-error"/>
                         <button type="button" class="btn btn-outline-primary" on:click=|_| reload()>
                             "Riprova"
                         </button>

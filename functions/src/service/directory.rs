@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use futures::TryStreamExt;
 use shared::access::{Caller, Role};
 use shared::address::EmailAddress;
-use shared::api::{MailboxView, MemberDetail, MemberFilters, MemberPage, MemberSummary};
+use shared::api::{
+    MailboxRow, MailboxView, MemberDetail, MemberFilters, MemberPage, MemberSummary,
+};
 use shared::codice_fiscale::CodiceFiscale;
 use shared::member::FieldError;
 use shared::province::OrdineCode;
@@ -81,7 +83,7 @@ pub fn summary(record: &MemberRecord) -> MemberSummary {
         numero_iscrizione: record.albo.numero_iscrizione.clone(),
         stato: record.albo.stato,
         domicilio_digitale: record.albo.domicilio_digitale.clone(),
-        mailbox: record.mailbox.as_ref().map(MailboxView::of),
+        mailbox: record.mailbox.as_ref().map(MailboxRow::of),
     }
 }
 

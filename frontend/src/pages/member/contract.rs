@@ -1,5 +1,7 @@
 //! The contract on *La mia PEC*: download it, sign it with one's own signing program,
-//! upload it on the same page and see at once what the verification found.
+//! upload it on the same page and see at once what the verification found. The member's
+//! bundle fetches it on demand (`src/bin/iscritto.rs`): its upload and the verification's
+//! outcome are the bulk of the page's code, and the mailbox's facts need none of it.
 
 use leptos::prelude::*;
 use shared::api::{CaricamentoView, ContrattoView};
@@ -14,13 +16,22 @@ use crate::components::form::focus_first_error;
 use crate::format;
 use crate::precheck;
 
-/// The contract section; `stato` is the mailbox's standing, which an upload moves. With
-/// the holder's `codice_fiscale`, a file is pre-checked in the browser before it is sent.
+/// What the page gives the contract section, as a context (the section is fetched on
+/// demand, with no props): the mailbox's standing, which an upload moves, and the holder's
+/// codice fiscale, with which a file is pre-checked in the browser before it is sent.
+#[derive(Clone)]
+pub struct ContractOf {
+    pub stato: RwSignal<StatoContratto>,
+    pub codice_fiscale: Option<String>,
+}
+
+/// The contract section of the mailbox given by [`ContractOf`].
 #[component]
-pub fn ContractSection(
-    stato: RwSignal<StatoContratto>,
-    codice_fiscale: Option<String>,
-) -> impl IntoView {
+pub fn ContractSection() -> impl IntoView {
+    let ContractOf {
+        stato,
+        codice_fiscale,
+    } = expect_context::<ContractOf>();
     let view_version = RwSignal::new(0u32);
     let contract = LocalResource::new(move || {
         view_version.get();

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::api::MailboxView;
+use shared::api::{MailboxView, MeMailbox};
 use shared::lifecycle::{MailboxStatus, StatoContratto};
 use shared::ui::path;
 
@@ -11,16 +11,20 @@ use crate::components::loaded::Loaded;
 use crate::components::page::Page;
 use crate::components::timeline::Timeline;
 use crate::format;
-use crate::pages::member::contract::ContractSection;
+use crate::pages::member::contract::ContractOf;
 
+/// The page; `contract` is the contract section ([`ContractSection`]), which the area's
+/// bundle fetches on demand.
+///
+/// [`ContractSection`]: crate::pages::member::contract::ContractSection
 #[component]
-pub fn MailboxPage() -> impl IntoView {
+pub fn MailboxPage(contract: fn() -> AnyView) -> impl IntoView {
     view! {
         <Page title="La mia PEC">
-        <Loaded what="della casella" load=api::me view=|me: api::Me| match me.member.and_then(|m| m.mailbox) {
+        <Loaded what="della casella" load=api::own_mailbox view=move |me: MeMailbox| match me.member.and_then(|m| m.mailbox) {
             Some(mailbox) => {
                 let codice_fiscale = me.caller.codice_fiscale.map(|cf| cf.to_string());
-                view! { <Mailbox mailbox codice_fiscale/> }.into_any()
+                view! { <Mailbox mailbox codice_fiscale contract/> }.into_any()
             }
             None => view! {
                 <div class="alert alert-warning" role="note" data-testid="no-mailbox">
@@ -42,7 +46,11 @@ fn status(status: MailboxStatus) -> &'static str {
 }
 
 #[component]
-fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoView {
+fn Mailbox(
+    mailbox: MailboxView,
+    codice_fiscale: Option<String>,
+    contract: fn() -> AnyView,
+) -> impl IntoView {
     let services = mailbox
         .services
         .iter()
@@ -56,6 +64,10 @@ fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoVie
     let first_access_done = mailbox.first_access_on.is_some();
     // The contract's standing, which an upload on this page moves.
     let contratto = RwSignal::new(mailbox.contratto);
+    provide_context(ContractOf {
+        stato: contratto,
+        codice_fiscale,
+    });
     let contract_class = move || {
         if contratto.get() == StatoContratto::Firmato {
             "ok"
@@ -87,7 +99,7 @@ fn Mailbox(mailbox: MailboxView, codice_fiscale: Option<String>) -> impl IntoVie
                             <strong>"Prossimo passo: "</strong>{step}
                         </div>
                     })}
-                    <ContractSection stato=contratto codice_fiscale=codice_fiscale.clone()/>
+                    {contract()}
                 }
                 .into_any()
             } else {

@@ -17,6 +17,7 @@ use crate::components::download;
 use crate::components::loaded::Loaded;
 use crate::components::member_table::MemberTable;
 use crate::components::page::Page;
+use crate::format;
 use crate::session::SessionContext;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -146,20 +147,25 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
                     on:input:target=move |ev| form.update(|f| f.q = Some(ev.target().value()).filter(|q| !q.is_empty()))/>
             </div>
             <Select id="albo" label="Albo" all="Tutti" options=albo_options
-                value=text(|f| f.albo.map(serde_name::of).unwrap_or_default())
-                set=move |v| form.update(|f| f.albo = serde_name::parse(&v))/>
+                form
+                value=|f| f.albo.map(serde_name::of).unwrap_or_default()
+                set=|f, v| f.albo = serde_name::parse(&v)/>
             <Select id="casella" label="Casella" all="Tutte" options=casella_options
-                value=text(|f| f.casella.map(serde_name::of).unwrap_or_default())
-                set=move |v| form.update(|f| f.casella = serde_name::parse(&v))/>
+                form
+                value=|f| f.casella.map(serde_name::of).unwrap_or_default()
+                set=|f, v| f.casella = serde_name::parse(&v)/>
             <Select id="piano" label="Piano" all="Tutti" options=piano_options
-                value=text(|f| f.piano.map(serde_name::of).unwrap_or_default())
-                set=move |v| form.update(|f| f.piano = serde_name::parse(&v))/>
+                form
+                value=|f| f.piano.map(serde_name::of).unwrap_or_default()
+                set=|f, v| f.piano = serde_name::parse(&v)/>
             <Select id="contratto" label="Contratto" all="Tutti" options=contratto_options
-                value=text(|f| f.contratto.map(serde_name::of).unwrap_or_default())
-                set=move |v| form.update(|f| f.contratto = serde_name::parse(&v))/>
+                form
+                value=|f| f.contratto.map(serde_name::of).unwrap_or_default()
+                set=|f, v| f.contratto = serde_name::parse(&v)/>
             <Select id="scadenza_entro" label="Scadenza" all="Qualsiasi" options=entro_options
-                value=text(|f| f.scadenza_entro.map(|d| d.to_string()).unwrap_or_default())
-                set=move |v| form.update(|f| f.scadenza_entro = v.parse().ok())/>
+                form
+                value=|f| f.scadenza_entro.map(|d| d.to_string()).unwrap_or_default()
+                set=|f, v| f.scadenza_entro = v.parse().ok()/>
             <div class="col-12 col-md-4 col-lg-3">
                 <div class="form-check">
                     <input id="senza_domicilio" type="checkbox" class="form-check-input" data-testid="members-senza-domicilio"
@@ -189,14 +195,17 @@ fn Search(scope: Scope, ordine: Option<OrdineCode>) -> impl IntoView {
     }
 }
 
+/// A filter's select: `value` reads the filter from `form` and `set` writes it. Functions,
+/// not closures: one copy of the select in the wasm for the five filters.
 #[component]
 fn Select(
     id: &'static str,
     label: &'static str,
     all: &'static str,
     options: Vec<(String, &'static str)>,
-    value: impl Fn() -> String + Send + Sync + 'static,
-    set: impl Fn(String) + Send + Sync + 'static,
+    form: RwSignal<MemberFilters>,
+    value: fn(&MemberFilters) -> String,
+    set: fn(&mut MemberFilters, String),
 ) -> impl IntoView {
     let options = options
         .into_iter()
@@ -205,8 +214,9 @@ fn Select(
     view! {
         <div class="col-6 col-md-4 col-lg-2">
             <label for=id class="form-label">{label}</label>
-            <select id=id class="form-select" data-testid=format!("members-{id}") prop:value=value
-                on:change:target=move |ev| set(ev.target().value())>
+            <select id=id class="form-select" data-testid=format!("members-{id}")
+                prop:value=move || value(&form.read())
+                on:change:target=move |ev| form.update(|f| set(f, ev.target().value()))>
                 <option value="">{all}</option>
                 {options}
             </select>
@@ -217,29 +227,38 @@ fn Select(
 /// *Esporta CSV*: every member of the Ordine, as a file.
 #[component]
 fn Export(ordine: String) -> impl IntoView {
-    let export = Action::new_local(move |_: &()| {
-        let ordine = ordine.clone();
-        async move {
-            let csv = api::export(&ordine).await?;
-            let today = chrono::Local::now().date_naive();
-            download::save_bytes(
-                &format!("iscritti-{ordine}-{today}.csv"),
-                "text/csv;charset=utf-8",
-                &csv,
-            );
-            Ok::<_, api::ClientError>(())
+    let pending = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let ordine = StoredValue::new(ordine);
+    let export = move |_| {
+        if pending.get_untracked() {
+            return;
         }
-    });
+        pending.set(true);
+        failed.set(None);
+        leptos::task::spawn_local(async move {
+            let ordine = ordine.get_value();
+            match api::export(&ordine).await {
+                Ok(csv) => {
+                    let today = format::italian_day(chrono::Utc::now());
+                    download::save_bytes(
+                        &format!("iscritti-{ordine}-{today}.csv"),
+                        "text/csv;charset=utf-8",
+                        &csv,
+                    );
+                }
+                Err(err) => failed.set(Some(err.to_string())),
+            }
+            pending.set(false);
+        });
+    };
     view! {
         <p>
             <button type="button" class="btn btn-outline-primary" data-testid="members-export"
-                disabled=move || export.pending().get() on:click=move |_| { export.dispatch(()); }>
-                {move || if export.pending().get() { "Esportazione in corso…" } else { "Esporta tutti gli iscritti (CSV)" }}
+                disabled=move || pending.get() on:click=export>
+                {move || if pending.get() { "Esportazione in corso…" } else { "Esporta tutti gli iscritti (CSV)" }}
             </button>
         </p>
-        {move || match export.value().get() {
-            Some(Err(err)) => Some(view! { <ErrorAlert message=err.to_string() testid="export-error"/> }),
-            _ => None,
-        }}
+        {move || failed.get().map(|message| view! { <ErrorAlert message testid="export-error"/> })}
     }
 }
