@@ -26,31 +26,36 @@ pub const ON_DEMAND: [&str; 1] = ["firma"];
 /// Renames the app's code and stylesheets in `dist` and rewrites what refers to them.
 /// Each file is renamed after the names it holds are rewritten, so its hash covers them:
 /// each bundle's files, then `boot.js` (which imports the bundles' loaders), and
-/// `index.html` last.
-pub fn apply(dist: &Path) -> Result<()> {
+/// `index.html` last. `after` names what the build does to the files once they are named
+/// (the minifier and its settings): it is part of every hash, so that a name still stands
+/// for one content when that changes.
+pub fn apply(dist: &Path, after: &str) -> Result<()> {
     let mut loaders = Vec::new();
     for bundle in BUNDLES {
-        let loader = apply_to_bundle(&dist.join("pkg"), bundle)?;
+        let loader = apply_to_bundle(&dist.join("pkg"), bundle, after)?;
         loaders.push((
             format!("\"/pkg/{bundle}.js\""),
             format!("\"/pkg/{loader}\""),
         ));
     }
     // The page's only script: it imports the loader of the page's area.
-    let boot = rename_hashed(rewrite(
-        &dist.join("boot.js"),
-        &loaders
-            .iter()
-            .map(|(old, new)| (old.as_str(), new.clone()))
-            .collect::<Vec<_>>(),
-    )?)?;
+    let boot = rename_hashed(
+        rewrite(
+            &dist.join("boot.js"),
+            &loaders
+                .iter()
+                .map(|(old, new)| (old.as_str(), new.clone()))
+                .collect::<Vec<_>>(),
+        )?,
+        after,
+    )?;
     // The fonts first: the app's stylesheet names them.
     let style = dist.join("style.css");
     let fonts = font_urls(&fs::read_to_string(&style)?);
     let mut renamed = Vec::new();
     for url in fonts {
         let path = dist.join(url.trim_start_matches('/'));
-        let hashed = rename_hashed(&path)?;
+        let hashed = rename_hashed(&path, after)?;
         let (folder, _) = url.rsplit_once('/').context("a font's path")?;
         renamed.push((url.clone(), format!("{folder}/{hashed}")));
     }
@@ -58,8 +63,11 @@ pub fn apply(dist: &Path) -> Result<()> {
         .iter()
         .map(|(old, new)| (old.as_str(), new.clone()))
         .collect();
-    let css = rename_hashed(rewrite(&style, &replacements)?)?;
-    let bootstrap = rename_hashed(&dist.join("bootstrap-italia/css/bootstrap-italia.min.css"))?;
+    let css = rename_hashed(rewrite(&style, &replacements)?, after)?;
+    let bootstrap = rename_hashed(
+        &dist.join("bootstrap-italia/css/bootstrap-italia.min.css"),
+        after,
+    )?;
     let index = dist.join("index.html");
     let html = fs::read_to_string(&index)?;
     let mut replacements = vec![
@@ -86,9 +94,10 @@ pub fn apply(dist: &Path) -> Result<()> {
 /// which imports it back for the main module's memory), so neither's own hash could cover
 /// the other's name; one hash of all the files, taken before any is renamed, does (and a
 /// change to any file renames the whole bundle, which is fetched anew in any case).
-fn apply_to_bundle(pkg: &Path, bundle: &str) -> Result<String> {
+fn apply_to_bundle(pkg: &Path, bundle: &str, after: &str) -> Result<String> {
     let files = bundle_files(pkg, bundle)?;
     let mut hasher = Sha256::new();
+    hasher.update(after.as_bytes());
     for name in &files {
         let content = fs::read(pkg.join(name))?;
         hasher.update(name.as_bytes());
@@ -211,10 +220,17 @@ pub fn replace(text: &str, old: &str, new: &str) -> Result<String> {
     Ok(text.replace(old, new))
 }
 
-/// `name.ext` → `name.{hash}.ext`, the hash being the content's (SHA-256, 16 hex digits).
-fn rename_hashed(path: &Path) -> Result<String> {
+/// `name.ext` → `name.{hash}.ext`, the hash being `after`'s and the content's (SHA-256, 16
+/// hex digits).
+fn rename_hashed(path: &Path, after: &str) -> Result<String> {
     let content = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let hash = format!("{:x}", Sha256::digest(&content));
+    let hash = format!(
+        "{:x}",
+        Sha256::new()
+            .chain_update(after.as_bytes())
+            .chain_update(&content)
+            .finalize()
+    );
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -230,6 +246,9 @@ fn rename_hashed(path: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the tests' builds do to the files once named.
+    const AFTER: &str = "esbuild --minify";
 
     /// The page and the boot module as the build copies them.
     fn static_file(name: &str) -> String {
@@ -316,7 +335,7 @@ mod tests {
     fn renames_by_content_and_rewrites_the_references() {
         let dist = unhashed_dist("rename");
 
-        apply(&dist).unwrap();
+        apply(&dist, AFTER).unwrap();
 
         let pkg = names_in(&dist.join("pkg"));
         let root = names_in(&dist);
@@ -393,7 +412,7 @@ mod tests {
         let dist = unhashed_dist("split");
         split_bundle(&dist, "\0asmchunk");
 
-        apply(&dist).unwrap();
+        apply(&dist, AFTER).unwrap();
 
         let pkg = dist.join("pkg");
         let names: Vec<String> = names_in(&pkg)
@@ -439,7 +458,7 @@ mod tests {
         let loader_name = |chunk: &str| {
             let dist = unhashed_dist(&format!("split-{}", chunk.len()));
             split_bundle(&dist, chunk);
-            apply(&dist).unwrap();
+            apply(&dist, AFTER).unwrap();
             let name = names_in(&dist.join("pkg"))
                 .into_iter()
                 .find(|n| is_hashed(n, "iscritto", "js"))
@@ -450,12 +469,41 @@ mod tests {
         assert_ne!(loader_name("\0asmchunk"), loader_name("\0asmchunk v2"));
     }
 
+    /// Another minifier, or other settings, make other bytes of the same files: every name
+    /// changes with it.
+    #[test]
+    fn what_is_done_after_naming_is_in_every_name() {
+        let names = |after: &str| {
+            let dist = unhashed_dist(&format!("after-{}", after.len()));
+            split_bundle(&dist, "\0asmchunk");
+            apply(&dist, after).unwrap();
+            let mut names = names_in(&dist);
+            names.extend(names_in(&dist.join("pkg")));
+            fs::remove_dir_all(&dist).unwrap();
+            names
+        };
+        let (before, after) = (names("esbuild@1 --minify"), names("esbuild@2 --minify"));
+        let hashed = |names: &[String]| {
+            names
+                .iter()
+                .filter(|n| n.ends_with(".js") || n.ends_with(".wasm") || n.ends_with(".css"))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let (before, after) = (hashed(&before), hashed(&after));
+        assert!(before.len() >= 5, "{before:?}");
+        assert!(
+            before.iter().all(|name| !after.contains(name)),
+            "{before:?} {after:?}"
+        );
+    }
+
     #[test]
     fn the_boot_module_is_named_after_the_loaders_it_imports() {
         let boot_name = |loader: &str| {
             let dist = unhashed_dist(&format!("boot-{}", loader.len()));
             fs::write(dist.join("pkg/ordine.js"), loader).unwrap();
-            apply(&dist).unwrap();
+            apply(&dist, AFTER).unwrap();
             let name = names_in(&dist)
                 .into_iter()
                 .find(|n| n.starts_with("boot."))

