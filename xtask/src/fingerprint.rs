@@ -104,13 +104,8 @@ fn apply_to_bundle(pkg: &Path, bundle: &str, after: &str) -> Result<String> {
         hasher.update((content.len() as u64).to_be_bytes());
         hasher.update(&content);
     }
-    let hash = format!("{:x}", hasher.finalize());
-    let hashed = |name: &str| -> Result<String> {
-        let (stem, ext) = name
-            .rsplit_once('.')
-            .context("a file name with an extension")?;
-        Ok(format!("{stem}.{}.{ext}", &hash[..16]))
-    };
+    let hash = hasher.finalize();
+    let hashed = |name: &str| hashed_name(name, &hash);
     let loader = format!("{bundle}.js");
     let wasm = format!("{bundle}_bg.wasm");
     // wasm-bindgen's loader finds the module next to itself by name.
@@ -220,27 +215,29 @@ pub fn replace(text: &str, old: &str, new: &str) -> Result<String> {
     Ok(text.replace(old, new))
 }
 
-/// `name.ext` → `name.{hash}.ext`, the hash being `after`'s and the content's (SHA-256, 16
-/// hex digits).
+/// `name.ext` → `name.{hash}.ext`, the hash being `after`'s and the content's.
 fn rename_hashed(path: &Path, after: &str) -> Result<String> {
     let content = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let hash = format!(
-        "{:x}",
-        Sha256::new()
-            .chain_update(after.as_bytes())
-            .chain_update(&content)
-            .finalize()
-    );
+    let hash = Sha256::new()
+        .chain_update(after.as_bytes())
+        .chain_update(&content)
+        .finalize();
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .context("a UTF-8 file name")?;
+    let hashed = hashed_name(name, &hash)?;
+    fs::rename(path, path.with_file_name(&hashed))?;
+    Ok(hashed)
+}
+
+/// `name.ext` → `name.{hash}.ext`, with the hash's first 16 hex digits.
+fn hashed_name(name: &str, hash: &[u8]) -> Result<String> {
     let (stem, ext) = name
         .rsplit_once('.')
         .context("a file name with an extension")?;
-    let hashed = format!("{stem}.{}.{ext}", &hash[..16]);
-    fs::rename(path, path.with_file_name(&hashed))?;
-    Ok(hashed)
+    let digits: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("{stem}.{digits}.{ext}"))
 }
 
 #[cfg(test)]
