@@ -13,6 +13,10 @@ use functions::testing::figure;
 use functions::testing::worst_day::{self, Day, Plan};
 use shared::province::OrdineCode;
 
+/// The allocator of `pec-local`, whose work this bench measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Mailboxes of the worst day in the real history, and the share of the largest Ordine
 /// (Rome, about a tenth of Italy's engineers).
 const WORST_DAY: f64 = 150_000.0;

@@ -31,6 +31,10 @@ use functions::outbox::{self as dispatcher, Channels};
 use functions::store::ItemStore;
 use functions::store::sqlite::SqliteStore;
 
+/// The allocator of `pec-local`, whose work this bench measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Bench {
     app: Router,
     jwt: Arc<LocalJwt>,

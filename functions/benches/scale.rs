@@ -25,6 +25,10 @@ use functions::testing::{figure, national};
 use shared::access::{Caller, Role};
 use shared::province::OrdineCode;
 
+/// The allocator of `pec-local`, whose work this bench measures.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()

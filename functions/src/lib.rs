@@ -45,12 +45,6 @@ use payment::prova::TestCheckout;
 use shared::firma::Fiducia;
 use store::ItemStore;
 
-/// Every binary that links the backend allocates with mimalloc: a request, an import row
-/// or a verifica decodes and encodes JSON into many small buffers, and glibc's malloc and
-/// free were an eighth of a member's `GET /api/me`.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// What every handler may use, built once at start-up. A handle: axum clones the state
 /// for each request and each extractor, and one shared count is cheaper to move than one
 /// per service (measured: a tenth of a member's `GET /api/me` went into those counts).
