@@ -20,6 +20,8 @@ use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_smithy_http_client::Builder;
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 
 /// Amazon Root CA 1 to 4 and Starfield Services Root Certificate Authority - G2, in PEM.
 const AMAZON_TRUST_SERVICES: &str = include_str!("aws/amazon-trust-services.pem");
@@ -53,6 +55,23 @@ pub fn defaults() -> ConfigLoader {
         .http_client(https)
         .credentials_provider(EnvironmentVariableCredentialsProvider::new())
         .region(EnvironmentVariableRegionProvider::new())
+}
+
+/// TLS for the requests this code sends to AWS itself (S3's, signed by rusty-s3), with
+/// the SDK client's trust: Amazon Trust Services' roots, rustls on ring.
+pub fn tls() -> rustls::ClientConfig {
+    let mut roots = rustls::RootCertStore::empty();
+    let (_, unparsed) = roots.add_parsable_certificates(
+        CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES.as_bytes()).flatten(),
+    );
+    debug_assert_eq!(unparsed, 0, "every root is a certificate (tested)");
+    rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring offers TLS 1.2 and 1.3")
+    .with_root_certificates(roots)
+    .with_no_client_auth()
 }
 
 #[cfg(test)]

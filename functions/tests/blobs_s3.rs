@@ -1,4 +1,4 @@
-//! The contracts bucket as the SDK speaks to S3, on moto: files kept and read back, the
+//! The contracts bucket as the function speaks to S3 (requests signed by rusty-s3), on moto: files kept and read back, the
 //! size limit applied before reading, and the browser's upload by presigned PUT, whose
 //! signature covers the declared size and SHA-256 (S3 refuses any other body; moto does
 //! not check presigned signatures, so that is asserted on the URL, and the API's own check
@@ -8,14 +8,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 use functions::blob::BlobStore;
-use functions::blob::s3::S3Blobs;
 use functions::testing::Moto;
 use sha2::{Digest, Sha256};
 
 #[tokio::test]
 async fn files_and_presigned_uploads_on_s3() {
     let moto = Moto::start().await;
-    let blobs = S3Blobs::new(moto.s3("pec-contratti").await, "pec-contratti");
+    let blobs = moto.s3("pec-contratti").await;
 
     let pdf = b"%PDF-1.7 contratto".to_vec();
     blobs

@@ -17,9 +17,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     let (config, state, layout) = functions::lambda::api_state().await?;
     let bucket =
         std::env::var("PEC_CONTRACTS_BUCKET").map_err(|_| "PEC_CONTRACTS_BUCKET is not set")?;
-    let s3 = aws_sdk_s3::Client::new(&config);
     let state = state
-        .with_files(Arc::new(S3Blobs::new(s3, bucket)))
+        .with_files(Arc::new(S3Blobs::new(&config, &bucket)?))
         .with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
     lambda_http::run(routes::api(layout.before(routes::documents_routes(state)))).await
 }

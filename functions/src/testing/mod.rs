@@ -113,26 +113,30 @@ impl Moto {
             .await
     }
 
-    /// S3 with `bucket` made (path-style addressing: moto serves one host).
-    pub async fn s3(&self, bucket: &str) -> aws_sdk_s3::Client {
-        let config = aws_sdk_s3::config::Builder::from(&self.sdk_config().await)
-            .force_path_style(true)
-            .build();
-        let client = aws_sdk_s3::Client::from_conf(config);
-        client
-            .create_bucket()
-            .bucket(bucket)
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
-                        "eu-south-1",
-                    ))
-                    .build(),
-            )
+    /// The store of files on S3, in `bucket`, made here (moto serves one host: path-style).
+    pub async fn s3(&self, bucket: &str) -> crate::blob::s3::S3Blobs {
+        use rusty_s3::S3Action;
+        let endpoint = self.endpoint.parse().expect("moto's URL");
+        let made = rusty_s3::Bucket::new(
+            endpoint,
+            rusty_s3::UrlStyle::Path,
+            bucket.to_owned(),
+            "eu-south-1",
+        )
+        .expect("a bucket's name")
+        .create_bucket(&rusty_s3::Credentials::new("test", "test"))
+        .sign(Duration::from_secs(60));
+        // Outside us-east-1 the region goes in the body (S3's CreateBucketConfiguration).
+        let configuration = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+             <LocationConstraint>eu-south-1</LocationConstraint></CreateBucketConfiguration>";
+        let response = reqwest::Client::new()
+            .put(made)
+            .body(configuration)
             .send()
             .await
-            .expect("moto makes the bucket");
-        client
+            .expect("moto answers");
+        assert!(response.status().is_success(), "moto makes the bucket");
+        crate::blob::s3::S3Blobs::new(&self.sdk_config().await, bucket).expect("the S3 store")
     }
 
     /// SES v2, with `domain` verified as a sender.
