@@ -61,10 +61,11 @@ pub fn defaults() -> ConfigLoader {
 /// the SDK client's trust: Amazon Trust Services' roots, rustls on ring.
 pub fn tls() -> rustls::ClientConfig {
     let mut roots = rustls::RootCertStore::empty();
-    let (_, unparsed) = roots.add_parsable_certificates(
-        CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES.as_bytes()).flatten(),
-    );
-    debug_assert_eq!(unparsed, 0, "every root is a certificate (tested)");
+    for root in CertificateDer::pem_slice_iter(AMAZON_TRUST_SERVICES.as_bytes()) {
+        roots
+            .add(root.expect("every block is a PEM certificate (tested)"))
+            .expect("every certificate is a root rustls takes (tested)");
+    }
     rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
         rustls::crypto::ring::default_provider(),
     ))

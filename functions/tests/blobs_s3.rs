@@ -1,8 +1,9 @@
-//! The contracts bucket as the function speaks to S3 (requests signed by rusty-s3), on moto: files kept and read back, the
-//! size limit applied before reading, and the browser's upload by presigned PUT, whose
-//! signature covers the declared size and SHA-256 (S3 refuses any other body; moto does
-//! not check presigned signatures, so that is asserted on the URL, and the API's own check
-//! of what arrived is the verification's, tested over HTTP).
+//! The contracts bucket as the function speaks to S3 (requests signed by rusty-s3), on
+//! moto: files kept and read back, the size limit applied before reading, and the
+//! browser's upload by presigned PUT, whose signature covers the declared size and SHA-256
+//! (S3 refuses any other body; moto checks no signature, so the signed headers are asserted
+//! on the URL, the signature against AWS's own signer in `blob::s3`, and the API's own
+//! check of what arrived is the verification's, tested over HTTP).
 
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ async fn files_and_presigned_uploads_on_s3() {
     assert!(blobs.get("contratti/X/emessi/C-1.pdf", 4).await.is_err());
     assert!(blobs.put("../escape", Vec::new(), "x").await.is_err());
 
-    // The browser's PUT: the declared file is kept; another size is refused.
+    // The browser's PUT: the declared file is kept.
     let signed = b"0\x82 firmato".to_vec();
     let sha = hex::encode(Sha256::digest(&signed));
     let key = format!("contratti/X/firmati/{sha}");
