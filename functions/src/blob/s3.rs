@@ -71,12 +71,13 @@ impl S3Blobs {
             .ok_or_else(|| BlobError::Io("no AWS credentials are configured".into()))?;
         let (endpoint, style) = match config.endpoint_url() {
             Some(url) => (url.to_owned(), UrlStyle::Path),
-            None if bucket.contains('.') => {
-                (format!("https://s3.{region}.amazonaws.com"), UrlStyle::Path)
-            }
             None => (
                 format!("https://s3.{region}.amazonaws.com"),
-                UrlStyle::VirtualHost,
+                if bucket.contains('.') {
+                    UrlStyle::Path
+                } else {
+                    UrlStyle::VirtualHost
+                },
             ),
         };
         let endpoint = endpoint.parse().map_err(io)?;
@@ -203,7 +204,11 @@ async fn refused(response: Response<Incoming>, deadline: Instant) -> BlobError {
     let _ = timeout_at(deadline, async {
         while kept.len() < REFUSAL_KEPT {
             match body.frame().await {
-                Some(Ok(frame)) => kept.extend_from_slice(frame.data_ref().map_or(&[][..], |d| d)),
+                Some(Ok(frame)) => {
+                    if let Some(data) = frame.data_ref() {
+                        kept.extend_from_slice(data);
+                    }
+                }
                 _ => break,
             }
         }
