@@ -932,6 +932,60 @@ async fn an_albo_import_that_meets_another_writer_writes_each_row_again() {
 }
 
 #[tokio::test]
+async fn an_albo_import_goes_in_windows_and_a_window_read_before_a_change_is_written_again() {
+    // DynamoDB's window: 50 rows, one transaction. 120 members: windows of 50, 50, 20.
+    let people: Vec<(&str, &str, String)> = (1..=120)
+        .map(|day| ("Ugo", "Neri", cf_born("Neri", "Ugo", day)))
+        .collect();
+    let racing = Racing::with_per_commit(BulkRace::new(Race::Cancel(people[70].2.clone())), 1);
+    let api = Api::new(racing.clone());
+    register(&api, &people).await;
+
+    // The Albo sends them again with new numbers. While the first window is written, its
+    // feed cancels the 71st member, whom the second window had read before: that window is
+    // refused and its rows written one at a time, the 71st on what it reads now; the
+    // third window, read after, goes as it is.
+    let albo = api.token(&caller(Role::Albo, None, None));
+    let mut csv = vec![ALBO_HEADER.to_owned()];
+    csv.extend(
+        people.iter().enumerate().map(|(i, (nome, cognome, code))| {
+            albo_row(nome, cognome, code, "MI", &format!("S{i}"))
+        }),
+    );
+    racing.interloper.arm();
+    let imported = api
+        .csv("/api/albo/import?mode=commit", &albo, &csv.join("\n"))
+        .await;
+    assert_eq!(imported.body["errors"], 0, "{}", imported.text);
+    assert_eq!(
+        racing.interloper.raced(),
+        [vec![100, 100], vec![2; 50], vec![40]].concat()
+    );
+    let outcomes: Vec<&str> = imported.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["esito"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["aggiornato"; 120]);
+    let mi = api.token(&caller(Role::Segreteria, None, Some("MI")));
+    for i in [0, 49, 50, 70, 99, 100, 119] {
+        let member = api.get(&format!("/api/members/{}", people[i].2), &mi).await;
+        assert_eq!(
+            member.body["albo"]["numero_iscrizione"],
+            format!("S{i}"),
+            "{}",
+            member.text
+        );
+        assert_eq!(
+            member.body["albo"]["stato"]["stato"], "iscritto",
+            "{}",
+            member.text
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_batch_that_meets_another_writer_after_one_written_redoes_only_its_rows() {
     // 25 homonyms fill a transaction (100 writes); two more homonyms of another name
     // make a second, sent with it. The other writer takes the second one's first address.

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use shared::access::Caller;
 use shared::address::EmailAddress;
 use shared::api::{ALBO_IMPORT_MAX_ROWS, CsvReport, Mode, RowOutcome, RowReport};
+use shared::catalog::Catalog;
 use shared::codice_fiscale::CodiceFiscale;
 use shared::lifecycle::Event;
 use shared::member::{
@@ -21,7 +22,7 @@ use super::upload::{self, CsvError, CsvRow};
 use super::{Forbidden, ensure};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
-use crate::repo::{self, Ops, ordini};
+use crate::repo::{self, Ops, Versioned, ordini};
 use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError};
 
 #[derive(Debug, Error)]
@@ -249,48 +250,38 @@ pub async fn import_csv(
     let fallback = fallbacks(store, &inputs.iter().collect::<Vec<_>>()).await?;
     let mut seen: HashMap<CodiceFiscale, usize> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
-    // Rows are written many to a transaction, and as many transactions at once as the
-    // store commits together: `batches` are full, `batch` is filling.
-    let mut batches: Vec<Vec<Pending>> = Vec::new();
-    let mut batch: Vec<Pending> = Vec::new();
+    let mut checked = Vec::with_capacity(rows.len());
     for (row, input) in rows.iter().zip(&inputs) {
         let mut report = RowReport::of_row(row.line, &input.anagrafica);
         match validate(store, input, &fallback).await? {
             Err(errors) => report.errori = errors,
             Ok((anagrafica, albo)) => {
-                if let Some(first) = seen.insert(anagrafica.codice_fiscale.clone(), row.line) {
-                    report.errori.push(FieldError::new(
+                match seen.insert(anagrafica.codice_fiscale.clone(), row.line) {
+                    Some(first) => report.errori.push(FieldError::new(
                         "codice_fiscale",
                         format!("Lo stesso codice fiscale compare già alla riga {first}."),
-                    ));
-                } else {
-                    let planned =
-                        plan(store, caller, anagrafica.clone(), albo.clone(), mode, now).await?;
-                    if planned.ops.is_empty() {
-                        report.outcome = planned.outcome;
-                    } else {
-                        let queued: usize = batch.iter().map(|p| p.planned.ops.len()).sum();
-                        if queued + planned.ops.len() > MAX_TRANSACTION_OPS {
-                            batches.push(std::mem::take(&mut batch));
-                        }
-                        if batches.len() >= store.transactions_per_commit().max(1) {
-                            let batches = std::mem::take(&mut batches);
-                            write(store, caller, now, batches, &mut reports).await?;
-                        }
-                        batch.push(Pending {
-                            report: reports.len(),
-                            anagrafica,
-                            albo,
-                            planned,
-                        });
-                    }
+                    )),
+                    None => checked.push(Checked {
+                        at: reports.len(),
+                        anagrafica,
+                        albo,
+                    }),
                 }
             }
         }
         reports.push(report);
     }
-    batches.push(batch);
-    write(store, caller, now, batches, &mut reports).await?;
+    // The catalog in force, read once for the whole file (a suspension or a cancellation
+    // moves a mailbox on by its rules).
+    let catalog = crate::repo::catalogo::load(store).await?;
+    let file = File {
+        store,
+        caller,
+        mode,
+        now,
+        catalog: &catalog,
+    };
+    file.apply(checked, &mut reports).await?;
     Ok(CsvReport::of(mode, reports))
 }
 
@@ -306,74 +297,174 @@ pub async fn upsert_one(
     let (anagrafica, albo) = validate(store, input, &fallback)
         .await?
         .map_err(AlboError::Invalid)?;
-    Ok(upsert(store, caller, anagrafica, albo, Mode::Commit, now).await?)
+    let catalog = crate::repo::catalogo::load(store).await?;
+    let row = Checked {
+        at: 0,
+        anagrafica,
+        albo,
+    };
+    Ok(upsert(store, caller, &row, &catalog, now).await?)
+}
+
+/// The rows of a window, at most: as many transactions as the store commits together,
+/// of rows writing two items each (the member and the audit entry). On SQLite, 2,500 rows
+/// held the store for up to a quarter of a second.
+fn window(store: &dyn ItemStore) -> usize {
+    MAX_TRANSACTION_OPS / 2 * store.transactions_per_commit().max(1)
+}
+
+/// A valid row naming a person no earlier row of the file names.
+struct Checked {
+    /// Where the row's report is.
+    at: usize,
+    anagrafica: Anagrafica,
+    albo: AlboRecord,
+}
+
+/// A row with its member as read (`None`: not in the store).
+struct Read {
+    row: Checked,
+    existing: Option<Versioned<MemberRecord>>,
 }
 
 /// A row planned but not written yet.
 struct Pending {
-    report: usize,
-    anagrafica: Anagrafica,
-    albo: AlboRecord,
+    row: Checked,
     planned: Planned,
 }
 
-/// Writes each batch in one transaction, in order (in one commit where the store can).
-/// If one met another writer, each row of it and of the batches after it is read and
-/// written again on its own, so only the rows really in conflict fail.
+/// Rows written in one transaction.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Pending>,
+    ops: usize,
+}
+
+/// One file being applied.
+struct File<'a> {
+    store: &'a dyn ItemStore,
+    caller: &'a Caller,
+    mode: Mode,
+    now: DateTime<Utc>,
+    catalog: &'a Catalog,
+}
+
+impl File<'_> {
+    /// Applies the rows a window at a time: the window's members are read, then its
+    /// writes are worked out while the store commits the window before (on SQLite, on a
+    /// thread of its own). A row planned on a read older than another writer's change
+    /// fails its write's condition, and is read and written again on its own.
+    async fn apply(&self, rows: Vec<Checked>, reports: &mut [RowReport]) -> Result<(), StoreError> {
+        let window = window(self.store);
+        let mut sent: Vec<Batch> = Vec::new();
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut read = Vec::with_capacity(window);
+            for row in rows.by_ref().take(window) {
+                let existing = members::get(self.store, &row.anagrafica.codice_fiscale).await?;
+                read.push(Read { row, existing });
+            }
+            let (written, planned) =
+                futures::join!(write(self.store, std::mem::take(&mut sent)), async {
+                    self.plan(read, reports)
+                });
+            let unwritten = settle(written?, reports);
+            self.redo(unwritten, reports).await?;
+            sent = planned?;
+        }
+        let unwritten = settle(write(self.store, sent).await?, reports);
+        self.redo(unwritten, reports).await
+    }
+
+    /// The rows' writes, many rows to a transaction; a row with nothing to write (a dry
+    /// run, or nothing changed) gets its outcome now.
+    fn plan(&self, read: Vec<Read>, reports: &mut [RowReport]) -> Result<Vec<Batch>, StoreError> {
+        let mut batches = vec![Batch::default()];
+        for Read { row, existing } in read {
+            let planned = planned(
+                self.caller,
+                &row,
+                existing,
+                self.catalog,
+                self.mode,
+                self.now,
+            )?;
+            if planned.ops.is_empty() {
+                reports[row.at].outcome = planned.outcome;
+                continue;
+            }
+            let ops = planned.ops.len();
+            if batches
+                .last()
+                .is_some_and(|b| b.ops + ops > MAX_TRANSACTION_OPS)
+            {
+                batches.push(Batch::default());
+            }
+            let batch = batches.last_mut().expect("one batch at least");
+            batch.ops += ops;
+            batch.rows.push(Pending { row, planned });
+        }
+        Ok(batches)
+    }
+
+    /// Rows whose write, or an earlier one, met another writer: each is read again and
+    /// written on its own, in the file's order, so only rows really in conflict fail.
+    async fn redo(&self, rows: Vec<Pending>, reports: &mut [RowReport]) -> Result<(), StoreError> {
+        for Pending { row, .. } in rows {
+            let report = &mut reports[row.at];
+            match upsert(self.store, self.caller, &row, self.catalog, self.now).await {
+                Ok(outcome) => report.outcome = outcome,
+                Err(e) if e.is_condition_failed() => report.errori.push(FieldError::new(
+                    "codice_fiscale",
+                    "I dati dell'iscritto sono stati modificati nel frattempo: importa di nuovo questa riga.",
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes each batch in one transaction, in order (in one commit where the store can): the
+/// batches, and how many were written before one met another writer.
 async fn write(
     store: &dyn ItemStore,
-    caller: &Caller,
-    now: DateTime<Utc>,
-    mut batches: Vec<Vec<Pending>>,
-    reports: &mut [RowReport],
-) -> Result<(), StoreError> {
-    batches.retain(|batch| !batch.is_empty());
+    mut batches: Vec<Batch>,
+) -> Result<(Vec<Batch>, usize), StoreError> {
+    batches.retain(|batch| !batch.rows.is_empty());
     let transactions = batches
         .iter_mut()
         .map(|batch| {
             batch
+                .rows
                 .iter_mut()
-                .flat_map(|p| std::mem::take(&mut p.planned.ops))
+                .flat_map(|pending| std::mem::take(&mut pending.planned.ops))
                 .collect()
         })
         .collect();
     let written = repo::commit_each(store, transactions).await?;
-    let mut batches = batches.into_iter();
-    for pending in batches.by_ref().take(written).flatten() {
-        reports[pending.report].outcome = pending.planned.outcome;
-    }
-    for pending in batches.flatten() {
-        let report = &mut reports[pending.report];
-        match upsert(
-            store,
-            caller,
-            pending.anagrafica,
-            pending.albo,
-            Mode::Commit,
-            now,
-        )
-        .await
-        {
-            Ok(outcome) => report.outcome = outcome,
-            Err(e) if e.is_condition_failed() => report.errori.push(FieldError::new(
-                "codice_fiscale",
-                "I dati dell'iscritto sono stati modificati nel frattempo: importa di nuovo questa riga.",
-            )),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+    Ok((batches, written))
 }
 
+/// The rows of the batches written get their outcome; the others are returned.
+fn settle((batches, written): (Vec<Batch>, usize), reports: &mut [RowReport]) -> Vec<Pending> {
+    let mut batches = batches.into_iter();
+    for pending in batches.by_ref().take(written).flat_map(|batch| batch.rows) {
+        reports[pending.row.at].outcome = pending.planned.outcome;
+    }
+    batches.flat_map(|batch| batch.rows).collect()
+}
+
+/// One row read and written on its own.
 async fn upsert(
     store: &dyn ItemStore,
     caller: &Caller,
-    anagrafica: Anagrafica,
-    albo: AlboRecord,
-    mode: Mode,
+    row: &Checked,
+    catalog: &Catalog,
     now: DateTime<Utc>,
 ) -> Result<RowOutcome, StoreError> {
-    let planned = plan(store, caller, anagrafica, albo, mode, now).await?;
+    let existing = members::get(store, &row.anagrafica.codice_fiscale).await?;
+    let planned = planned(caller, row, existing, catalog, Mode::Commit, now)?;
     if !planned.ops.is_empty() {
         repo::commit(store, planned.ops).await?;
     }
@@ -387,17 +478,21 @@ struct Planned {
     ops: Ops,
 }
 
-async fn plan(
-    store: &dyn ItemStore,
+/// The row over its member as read (`existing`), worked out without reading.
+fn planned(
     caller: &Caller,
-    anagrafica: Anagrafica,
-    albo: AlboRecord,
+    row: &Checked,
+    existing: Option<Versioned<MemberRecord>>,
+    catalog: &Catalog,
     mode: Mode,
     now: DateTime<Utc>,
 ) -> Result<Planned, StoreError> {
     let today = crate::clock::rome_date(now);
-    let existing = members::get(store, &anagrafica.codice_fiscale).await?;
-    let anagrafica = anagrafica.from_albo_over(existing.as_ref().map(|m| &m.value.anagrafica));
+    let albo = row.albo.clone();
+    let anagrafica = row
+        .anagrafica
+        .clone()
+        .from_albo_over(existing.as_ref().map(|m| &m.value.anagrafica));
     let before = existing
         .as_ref()
         .map(|m| (&m.value.anagrafica, &m.value.albo));
@@ -435,14 +530,13 @@ async fn plan(
         .as_ref()
         .is_some_and(|m| m.value.albo.stato != after.albo.stato);
     if let (Some(mailbox), true) = (&after.mailbox, stato_changed) {
-        let catalog = crate::repo::catalogo::load(store).await?;
         let transition = mailbox
             .apply_with(
                 &Event::Albo {
                     stato: after.albo.stato,
                 },
                 today,
-                &catalog,
+                catalog,
             )
             .expect("an Albo change is never refused");
         effects = transition.effects;
