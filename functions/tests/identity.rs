@@ -144,9 +144,10 @@ async fn a_tampered_audit_trail_shows_in_the_storico() {
     );
 
     // Someone with access to the table rewrites the activation's entry.
-    let partition = format!("AUDIT#member:{anna}");
+    let partition = format!("MEMBER#{anna}");
+    let history = SortKey::BeginsWith("AUDIT#".into());
     let page = store
-        .query(&Query::new(None, partition, SortKey::All))
+        .query(&Query::new(None, partition, history))
         .await
         .unwrap();
     let entry = page.items.last().unwrap();
@@ -191,7 +192,7 @@ async fn a_store_of_the_earlier_layout_is_refused_at_start() {
         refused,
         LayoutError::Earlier {
             found: 1,
-            expected: 3
+            expected: 4
         }
     ));
     let message = refused.to_string();
@@ -239,5 +240,78 @@ async fn a_store_of_layout_2_is_upgraded_with_its_queues() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(mark.decode::<serde_json::Value>().unwrap()["version"], 3);
+    assert_eq!(mark.decode::<serde_json::Value>().unwrap()["version"], 4);
+}
+
+#[tokio::test]
+async fn a_store_of_layout_3_is_upgraded_with_each_history_beside_its_target() {
+    let store = Arc::new(SqliteStore::in_memory().unwrap());
+    let api = Api::new(store.clone());
+    let people: Vec<String> = (1..=3).map(|day| cf("Rossi", "Mario", day)).collect();
+    let rows: Vec<String> = people
+        .iter()
+        .enumerate()
+        .map(|(i, code)| albo_row("Mario", "Rossi", code, "MI", &format!("A{i}")))
+        .collect();
+    api.register(&rows).await;
+    api.activate("MI", &people[0]).await;
+    let fondazione = api.token(&caller(Role::Fondazione, None, None));
+    let registro = |code: &str| format!("/api/audit?target=member:{code}");
+    let before = api.get(&registro(&people[0]), &fondazione).await;
+    assert_eq!(before.body["integrita"]["voci"], 2, "{}", before.text);
+
+    // As layout 3 filed them: each target's entries in a partition of their own.
+    let mut filed = 0;
+    for code in &people {
+        let page = store
+            .query(&Query::new(
+                None,
+                format!("MEMBER#{code}"),
+                SortKey::BeginsWith("AUDIT#".into()),
+            ))
+            .await
+            .unwrap();
+        for item in page.items {
+            let old = Key::new(
+                format!("AUDIT#member:{code}"),
+                item.key.sk.strip_prefix("AUDIT#").unwrap(),
+            );
+            store.delete(&item.key, Condition::Always).await.unwrap();
+            store
+                .put(Item { key: old, ..item }, Condition::NotExists)
+                .await
+                .unwrap();
+            filed += 1;
+        }
+    }
+    assert_eq!(filed, 4, "an import for each, and an activation");
+    let mark = Item::new(
+        Key::new("META", "LAYOUT"),
+        "layout",
+        &json!({ "version": 3 }),
+    )
+    .unwrap();
+    store.put(mark, Condition::Always).await.unwrap();
+    let unread = api.get(&registro(&people[0]), &fondazione).await;
+    assert_eq!(unread.body["items"], json!([]), "{}", unread.text);
+
+    layout::ensure(store.as_ref()).await.unwrap();
+    let after = api.get(&registro(&people[0]), &fondazione).await;
+    assert_eq!(after.body["items"], before.body["items"], "{}", after.text);
+    assert_eq!(after.body["integrita"], before.body["integrita"]);
+    for code in &people[1..] {
+        let history = api.get(&registro(code), &fondazione).await;
+        assert_eq!(history.body["integrita"]["esito"], "integro");
+        assert_eq!(history.body["integrita"]["voci"], 1, "{}", history.text);
+    }
+    for code in &people {
+        let old = Query::new(None, format!("AUDIT#member:{code}"), SortKey::All);
+        assert!(store.query(&old).await.unwrap().items.is_empty());
+    }
+    let mark = store
+        .get(&Key::new("META", "LAYOUT"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mark.decode::<serde_json::Value>().unwrap()["version"], 4);
 }

@@ -26,7 +26,11 @@ pub async fn of_target(
     cursor: Option<String>,
     limit: usize,
 ) -> Result<(Vec<AuditEntry>, Option<String>), StoreError> {
-    let query = Query::new(None, keys::audit_target(target), SortKey::All);
+    let query = Query::new(
+        None,
+        keys::audit_partition(target),
+        SortKey::BeginsWith(keys::AUDIT_PREFIX.into()),
+    );
     newest_first(store, query, cursor, limit).await
 }
 

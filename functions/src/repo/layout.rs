@@ -1,18 +1,23 @@
 //! Which key layout a store was written with ([`keys::LAYOUT`]). A new store is marked with
-//! this code's layout; a store of layout 2 is upgraded in place (every member written
-//! again, so that the queues' index keys of layout 3 appear); one written by an earlier
+//! this code's layout; a store of layout 2 or 3 is upgraded in place, a layout at a time
+//! (2 → 3: every member written again, so that the queues' index keys appear; 3 → 4: the
+//! audit entries moved into their target's partition); one written by an earlier
 //! layout is refused (by the local server at start, by a Lambda function at its first
 //! event), with a message that says what to do, rather than read
 //! wrongly (layout 1 keyed people by their code with omocodia removed, which merged
 //! different people).
 
 use serde::{Deserialize, Serialize};
+use shared::audit::{AuditEntry, AuditTarget};
 use shared::province::OrdineCode;
 use thiserror::Error;
 
-use super::members;
+use super::Versioned;
+use super::members::{self, MemberRecord};
 use super::unit_of_work::Audited;
-use crate::store::{Condition, Item, ItemStore, StoreError, keys};
+use crate::store::{
+    Condition, Item, ItemStore, MAX_TRANSACTION_OPS, Query, SortKey, StoreError, WriteOp, keys,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Layout {
@@ -80,18 +85,25 @@ pub async fn ensure(store: &dyn ItemStore) -> Result<(), LayoutError> {
         // Data without a mark: written before layouts were marked.
         None => 1,
     };
-    if found == 2 {
-        upgrade_from_2(store).await?;
-        return Box::pin(ensure(store)).await;
+    match found {
+        2 => upgrade_from_2(store).await?,
+        3 => upgrade_from_3(store).await?,
+        _ => return compare(found),
     }
-    compare(found)
+    Box::pin(ensure(store)).await
 }
 
-/// Layout 2 → 3: every member written again as this code writes him (a deceased holder
-/// with an open mailbox joins the deaths' queue, a blocked mailbox the blocked one), then
-/// the mark. A member changed meanwhile was written by this code already.
-async fn upgrade_from_2(store: &dyn ItemStore) -> Result<(), LayoutError> {
-    let mut rewritten = 0usize;
+/// Marks the store as written by `version`.
+async fn mark(store: &dyn ItemStore, version: u32) -> Result<(), StoreError> {
+    let mark = Item::new(keys::meta("layout"), keys::META_LAYOUT, &Layout { version })?;
+    store.put(mark, Condition::Always).await
+}
+
+/// Every member, a page at a time, each Ordine's in turn.
+async fn each_member(
+    store: &dyn ItemStore,
+    mut visit: impl AsyncFnMut(&Versioned<MemberRecord>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     for ordine in OrdineCode::all() {
         let mut cursor = None;
         loop {
@@ -100,17 +112,7 @@ async fn upgrade_from_2(store: &dyn ItemStore) -> Result<(), LayoutError> {
                 .await?;
             let (records, next) = members::decode_page(page)?;
             for member in &records {
-                match store
-                    .put(
-                        member.value.item(member.version + 1)?,
-                        Condition::Version(member.version),
-                    )
-                    .await
-                {
-                    Ok(()) => rewritten += 1,
-                    Err(e) if e.is_condition_failed() => {}
-                    Err(e) => return Err(e.into()),
-                }
+                visit(member).await?;
             }
             match next {
                 Some(next) => cursor = Some(next),
@@ -118,16 +120,71 @@ async fn upgrade_from_2(store: &dyn ItemStore) -> Result<(), LayoutError> {
             }
         }
     }
-    let mark = Item::new(
-        keys::meta("layout"),
-        keys::META_LAYOUT,
-        &Layout {
-            version: keys::LAYOUT,
-        },
-    )?;
-    store.put(mark, Condition::Always).await?;
+    Ok(())
+}
+
+/// Layout 2 → 3: every member written again as this code writes him (a deceased holder
+/// with an open mailbox joins the deaths' queue, a blocked mailbox the blocked one), then
+/// the mark. A member changed meanwhile was written by this code already.
+async fn upgrade_from_2(store: &dyn ItemStore) -> Result<(), LayoutError> {
+    let mut rewritten = 0usize;
+    each_member(store, async |member| {
+        let item = member.value.item(member.version + 1)?;
+        match store.put(item, Condition::Version(member.version)).await {
+            Ok(()) => rewritten += 1,
+            Err(e) if e.is_condition_failed() => {}
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    })
+    .await?;
+    mark(store, 3).await?;
     tracing::info!(rewritten, "store upgraded from key layout 2 to 3");
     Ok(())
+}
+
+/// Layout 3 → 4: each Ordine's and each member's audit entries moved from the partition
+/// of their own into the target's ([`keys::audit_partition`]), then the mark. A move is
+/// one transaction (written under the new key, deleted under the old), so a start stopped
+/// halfway goes on from what is left in the old partitions.
+async fn upgrade_from_3(store: &dyn ItemStore) -> Result<(), LayoutError> {
+    let mut moved = 0usize;
+    for ordine in OrdineCode::all() {
+        moved += move_audit(store, &AuditTarget::Ordine(ordine)).await?;
+    }
+    each_member(store, async |member| {
+        moved += move_audit(store, &AuditTarget::Member(member.value.cf().clone())).await?;
+        Ok(())
+    })
+    .await?;
+    mark(store, 4).await?;
+    tracing::info!(moved, "store upgraded from key layout 3 to 4");
+    Ok(())
+}
+
+/// Moves `target`'s audit entries from layout 3's partition into layout 4's: how many.
+async fn move_audit(store: &dyn ItemStore, target: &AuditTarget) -> Result<usize, StoreError> {
+    let old = keys::audit_partition_of_layout_3(target);
+    let mut moved = 0;
+    loop {
+        let query = Query::new(None, old.clone(), SortKey::All).limit(MAX_TRANSACTION_OPS / 2);
+        let page = store.query(&query).await?;
+        if page.items.is_empty() {
+            return Ok(moved);
+        }
+        let mut ops = Vec::with_capacity(page.items.len() * 2);
+        for item in page.items {
+            let entry: AuditEntry = item.decode()?;
+            let key = keys::audit(&entry.target, entry.at, &entry.id);
+            ops.push(WriteOp::Delete(
+                item.key.clone(),
+                Condition::Version(item.version),
+            ));
+            ops.push(WriteOp::Put(Item { key, ..item }, Condition::NotExists));
+        }
+        moved += ops.len() / 2;
+        store.transact(ops).await?;
+    }
 }
 
 /// No demo data and no member in any Ordine.

@@ -307,8 +307,8 @@ pub async fn upsert_one(
 }
 
 /// The rows of a window, at most: as many transactions as the store commits together,
-/// of rows writing two items each (the member and the audit entry). On SQLite, 2,500 rows
-/// held the store for up to a quarter of a second.
+/// of rows writing two items each (the member and his audit entry). On SQLite that is a
+/// whole file (its `TRANSACTIONS_PER_COMMIT`); on DynamoDB, one transaction.
 fn window(store: &dyn ItemStore) -> usize {
     MAX_TRANSACTION_OPS / 2 * store.transactions_per_commit().max(1)
 }

@@ -16,7 +16,7 @@
 //! | login attempts of a username | `ACCOUNT#{username}` | `ATTEMPTS` | – | – |
 //! | idempotency record | `IDEMPOTENCY#{subject}#{key}` | `RECORD` | – | – |
 //! | confirmations mailed to an email a public form gave | `CONFERME#{email}` | `SENT` | – | – |
-//! | audit entry | `AUDIT#{target}` | `{at}#{id}` | – | `AUDITDAY#{Italian date}` / `{at}#{id}` |
+//! | audit entry of a member / an Ordine | `MEMBER#{cf}` / `ORDINE#{ordine}` | `AUDIT#{at}#{id}` | – | `AUDITDAY#{Italian date}` / `{at}#{id}` |
 //! | outbox command | `OUTBOX#{id}` | `COMMAND` | – | `OUTBOX#PENDING` / `{due}#{id}` while pending; `REVIEW#OUTBOX` / `{created}#{id}` while refused (parked) |
 //! | provider sandbox mailbox | `PROVIDER#{address}` | `MAILBOX` | – | – |
 //! | provider sandbox applied command | `PROVIDERCMD#{id}` | `APPLIED` | – | – |
@@ -50,7 +50,9 @@ use super::Key;
 /// code as issued, not by a code with omocodia removed; audit chains; the Ordine item.
 /// 3: the Fondazione's queues are index keys of the items waiting (a deceased holder with
 /// an open mailbox, a blocked mailbox); a store of layout 2 is upgraded in place.
-pub const LAYOUT: u32 = 3;
+/// 4: an aggregate's audit entries are filed in its own partition ([`audit_partition`]);
+/// a store of layout 3 is upgraded in place.
+pub const LAYOUT: u32 = 4;
 
 pub const MEMBER: &str = "member";
 pub const CONTRACT: &str = "contract";
@@ -293,12 +295,30 @@ pub fn idempotency(subject: &str, key: &str) -> Key {
     Key::new(format!("IDEMPOTENCY#{subject}#{key}"), "RECORD")
 }
 
-pub fn audit_target(target: &AuditTarget) -> String {
-    format!("AUDIT#{target}")
+/// The sort keys of an aggregate's audit entries begin so.
+pub const AUDIT_PREFIX: &str = "AUDIT#";
+
+/// Where a target's audit entries are filed: in its own partition, beside its item (a
+/// member's history with his record and contracts, an Ordine's with its profile). On
+/// SQLite an entry then lands in the page of the item it records, mostly: the Albo's
+/// import of a new member wrote three pages of the table's B-tree, not four.
+pub fn audit_partition(target: &AuditTarget) -> String {
+    match target {
+        AuditTarget::Member(cf) => member_partition(cf),
+        AuditTarget::Ordine(sigla) => ordine(*sigla).pk,
+    }
 }
 
 pub fn audit(target: &AuditTarget, at: DateTime<Utc>, id: &str) -> Key {
-    Key::new(audit_target(target), audit_sort(at, id))
+    Key::new(
+        audit_partition(target),
+        format!("{AUDIT_PREFIX}{}", audit_sort(at, id)),
+    )
+}
+
+/// Where layout 3 filed a target's audit entries: a partition of their own.
+pub fn audit_partition_of_layout_3(target: &AuditTarget) -> String {
+    format!("AUDIT#{target}")
 }
 
 /// The entries of an Italian calendar day.
@@ -475,6 +495,21 @@ mod tests {
         assert_eq!(by_ordine.pk, "ORDINE#MI");
         assert_eq!(by_ordine.sk, "MEMBER#desantis#mariagrazia#RSSMRA85T10A562S");
         assert!(by_ordine.sk.starts_with(&members_by_surname("de s")));
+    }
+
+    #[test]
+    fn audit_entries_are_filed_beside_their_target() {
+        let at: DateTime<Utc> = "2026-11-29T23:30:00Z".parse().unwrap();
+        let cf = CodiceFiscale::parse("RSSMRA85T10A562S").unwrap();
+        let entry = audit(&AuditTarget::Member(cf.clone()), at, "x");
+        assert_eq!(entry.pk, member(&cf).pk);
+        assert_eq!(entry.sk, "AUDIT#2026-11-29T23:30:00.000000Z#x");
+        let ordine = OrdineCode::parse("MI").unwrap();
+        assert_eq!(audit(&AuditTarget::Ordine(ordine), at, "x").pk, "ORDINE#MI");
+        assert_eq!(
+            audit_partition_of_layout_3(&AuditTarget::Member(cf)),
+            "AUDIT#member:RSSMRA85T10A562S"
+        );
     }
 
     #[test]

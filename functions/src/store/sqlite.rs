@@ -77,12 +77,15 @@ const PAGE_SIZE: i64 = 8192;
 /// the WAL and scans the whole page cache: SQLite's B-tree gives a page it reorders the
 /// number just past the first GiB for a moment, and dropping numbers past the file's end
 /// at the commit then scans every page cached. With a commit for each transaction of 100
-/// writes, that scan was 15% of a bulk activation's profile. At 250,000 members, ten a
-/// commit imported the Albo in 31.2 and 31.7 s, fifty in 27.7 and 27.1 s (alternated runs);
-/// fifty are up to 2,500 rows of the Albo, which hold the store for up to a quarter of a
-/// second (twice that when one meets another writer: the commit is rolled back and those
-/// before it written again). The bulk activation sends at most ten at a time (its windows).
-const TRANSACTIONS_PER_COMMIT: usize = 50;
+/// writes, that scan was 15% of a bulk activation's profile. A page written by two
+/// commits is copied to the WAL twice, and rows with random keys share few pages: at
+/// 250,000 members, a whole file of the Albo (5,000 rows, a hundred transactions) a
+/// commit imported them in 23.1-24.4 s, writing 28 kB a row; half a file a commit, with the
+/// next half worked out meanwhile, in 25.7-28.6 s, writing 36 kB a row (alternated runs).
+/// A whole file holds the store for about half a second (twice that when one transaction
+/// meets another writer: the commit is rolled back and those before it written again).
+/// The bulk activation sends at most ten at a time (its windows).
+const TRANSACTIONS_PER_COMMIT: usize = 100;
 /// Prepared statements kept per connection.
 const STATEMENTS_CACHED: usize = 64;
 /// How long a statement waits for another process's lock on the file.
