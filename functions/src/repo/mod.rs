@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod addresses;
 pub mod audit;
+pub mod batches;
 pub mod catalogo;
 pub mod conferme;
 pub mod contratti;

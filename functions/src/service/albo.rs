@@ -20,6 +20,7 @@ use thiserror::Error;
 
 use super::upload::{self, CsvError, CsvRow};
 use super::{Forbidden, ensure};
+use crate::repo::batches::{Batches, Written};
 use crate::repo::members::{self, MemberRecord};
 use crate::repo::unit_of_work::Change;
 use crate::repo::{self, Ops, Versioned, ordini};
@@ -327,17 +328,10 @@ struct Read {
     existing: Option<Versioned<MemberRecord>>,
 }
 
-/// A row planned but not written yet.
+/// A row planned but not written yet, with its outcome once written.
 struct Pending {
     row: Checked,
-    planned: Planned,
-}
-
-/// Rows written in one transaction.
-#[derive(Default)]
-struct Batch {
-    rows: Vec<Pending>,
-    ops: usize,
+    outcome: RowOutcome,
 }
 
 /// One file being applied.
@@ -356,7 +350,7 @@ impl File<'_> {
     /// fails its write's condition, and is read and written again on its own.
     async fn apply(&self, rows: Vec<Checked>, reports: &mut [RowReport]) -> Result<(), StoreError> {
         let window = window(self.store);
-        let mut sent: Vec<Batch> = Vec::new();
+        let mut sent = Batches::default();
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             let mut read = Vec::with_capacity(window);
@@ -365,23 +359,27 @@ impl File<'_> {
                 read.push(Read { row, existing });
             }
             let (written, planned) =
-                futures::join!(write(self.store, std::mem::take(&mut sent)), async {
+                futures::join!(std::mem::take(&mut sent).write(self.store), async {
                     self.plan(read, reports)
                 });
             let unwritten = settle(written?, reports);
             self.redo(unwritten, reports).await?;
             sent = planned?;
         }
-        let unwritten = settle(write(self.store, sent).await?, reports);
+        let unwritten = settle(sent.write(self.store).await?, reports);
         self.redo(unwritten, reports).await
     }
 
     /// The rows' writes, many rows to a transaction; a row with nothing to write (a dry
     /// run, or nothing changed) gets its outcome now.
-    fn plan(&self, read: Vec<Read>, reports: &mut [RowReport]) -> Result<Vec<Batch>, StoreError> {
-        let mut batches = vec![Batch::default()];
+    fn plan(
+        &self,
+        read: Vec<Read>,
+        reports: &mut [RowReport],
+    ) -> Result<Batches<Pending>, StoreError> {
+        let mut batches = Batches::default();
         for Read { row, existing } in read {
-            let planned = planned(
+            let Planned { outcome, ops } = planned(
                 self.caller,
                 &row,
                 existing,
@@ -389,20 +387,11 @@ impl File<'_> {
                 self.mode,
                 self.now,
             )?;
-            if planned.ops.is_empty() {
-                reports[row.at].outcome = planned.outcome;
-                continue;
+            if ops.is_empty() {
+                reports[row.at].outcome = outcome;
+            } else {
+                batches.push(Pending { row, outcome }, ops);
             }
-            let ops = planned.ops.len();
-            if batches
-                .last()
-                .is_some_and(|b| b.ops + ops > MAX_TRANSACTION_OPS)
-            {
-                batches.push(Batch::default());
-            }
-            let batch = batches.last_mut().expect("one batch at least");
-            batch.ops += ops;
-            batch.rows.push(Pending { row, planned });
         }
         Ok(batches)
     }
@@ -425,34 +414,12 @@ impl File<'_> {
     }
 }
 
-/// Writes each batch in one transaction, in order (in one commit where the store can): the
-/// batches, and how many were written before one met another writer.
-async fn write(
-    store: &dyn ItemStore,
-    mut batches: Vec<Batch>,
-) -> Result<(Vec<Batch>, usize), StoreError> {
-    batches.retain(|batch| !batch.rows.is_empty());
-    let transactions = batches
-        .iter_mut()
-        .map(|batch| {
-            batch
-                .rows
-                .iter_mut()
-                .flat_map(|pending| std::mem::take(&mut pending.planned.ops))
-                .collect()
-        })
-        .collect();
-    let written = repo::commit_each(store, transactions).await?;
-    Ok((batches, written))
-}
-
 /// The rows of the batches written get their outcome; the others are returned.
-fn settle((batches, written): (Vec<Batch>, usize), reports: &mut [RowReport]) -> Vec<Pending> {
-    let mut batches = batches.into_iter();
-    for pending in batches.by_ref().take(written).flat_map(|batch| batch.rows) {
-        reports[pending.row.at].outcome = pending.planned.outcome;
+fn settle(batches: Written<Pending>, reports: &mut [RowReport]) -> Vec<Pending> {
+    for Pending { row, outcome } in batches.written {
+        reports[row.at].outcome = outcome;
     }
-    batches.flat_map(|batch| batch.rows).collect()
+    batches.unwritten
 }
 
 /// One row read and written on its own.

@@ -165,6 +165,17 @@ impl SqliteStore {
         .await
     }
 
+    /// Copies the WAL's pages into the file now, as SQLite does by itself when the WAL
+    /// reaches [`WAL_CHECKPOINT_PAGES`]: the bench charges the checkpoint of an Albo
+    /// import's writes to the import, not to whatever writes next.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        self.with_blocking(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                .map_err(StoreError::backend)
+        })
+        .await
+    }
+
     /// Runs `f` on the connection, on the calling thread. The statements are mostly point
     /// reads, short range queries and single transactions (microseconds), so the hop to
     /// tokio's blocking pool and back cost more than the work: measured side by side, a

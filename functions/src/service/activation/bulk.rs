@@ -15,6 +15,7 @@ use shared::address::LocalPart;
 use shared::api::{BULK_ACTIVATION_MAX_ROWS, CsvReport, Mode, RowOutcome, RowReport};
 use shared::catalog::Catalog;
 use shared::codice_fiscale::CodiceFiscale;
+use shared::lifecycle::Mailbox;
 use shared::member::FieldError;
 use shared::province::OrdineCode;
 
@@ -22,10 +23,11 @@ use super::{
     ACTIVATION, ActivationError, Aliases, Planned, activate_under, base_of, member_of,
     next_address, planned,
 };
+use crate::repo::Versioned;
+use crate::repo::batches::{Batches, Written};
 use crate::repo::members::MemberRecord;
-use crate::repo::{self, Versioned};
 use crate::service::{ensure, upload};
-use crate::store::{ItemStore, MAX_TRANSACTION_OPS, StoreError};
+use crate::store::{ItemStore, MAX_TRANSACTION_OPS};
 
 const REQUIRED: [&str; 3] = ["nome", "cognome", "codice_fiscale"];
 
@@ -114,17 +116,10 @@ struct Ready {
     base: LocalPart,
 }
 
-/// A row worked out, not written yet.
+/// A row worked out, not written yet, with the mailbox its writes activate.
 struct Pending {
     row: Row,
-    planned: Planned,
-}
-
-/// Rows written in one transaction.
-#[derive(Default)]
-struct Batch {
-    rows: Vec<Pending>,
-    ops: usize,
+    mailbox: Mailbox,
 }
 
 /// Each row's address as the file would have it now, without writing: the first alias free
@@ -180,12 +175,12 @@ impl File<'_> {
         // A base is read once a file: an alias of it taken by another writer since makes a
         // conflict, and at most two windows are activated again one row at a time.
         let mut aliases = Aliases::default();
-        let mut sent: Vec<Batch> = Vec::new();
+        let mut sent = Batches::default();
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             let ready = self.read(&mut rows, window, &mut aliases, reports).await?;
             let (written, planned) =
-                futures::join!(write(self.store, std::mem::take(&mut sent)), async {
+                futures::join!(std::mem::take(&mut sent).write(self.store), async {
                     self.plan(ready, &mut aliases, reports)
                 });
             let unwritten = self.settle(written?, reports);
@@ -194,13 +189,11 @@ impl File<'_> {
                 sent = planned;
             } else {
                 aliases.forget();
-                let again = unwritten
-                    .into_iter()
-                    .chain(planned.into_iter().flat_map(|batch| batch.rows));
+                let again = unwritten.into_iter().chain(planned.into_rows());
                 self.redo(again, reports).await?;
             }
         }
-        let unwritten = self.settle(write(self.store, sent).await?, reports);
+        let unwritten = self.settle(sent.write(self.store).await?, reports);
         self.redo(unwritten, reports).await
     }
 
@@ -244,8 +237,8 @@ impl File<'_> {
         ready: Vec<Ready>,
         aliases: &mut Aliases,
         reports: &mut [RowReport],
-    ) -> Result<Vec<Batch>, ActivationError> {
-        let mut batches = vec![Batch::default()];
+    ) -> Result<Batches<Pending>, ActivationError> {
+        let mut batches = Batches::default();
         for Ready { row, member, base } in ready {
             let alias = aliases.promise(&base);
             match planned(
@@ -261,36 +254,20 @@ impl File<'_> {
                     let report = &mut reports[row.at];
                     report.outcome = refused(report, e)?;
                 }
-                Ok(planned) => {
-                    let ops = planned.ops.len();
-                    if batches
-                        .last()
-                        .is_some_and(|b| b.ops + ops > MAX_TRANSACTION_OPS)
-                    {
-                        batches.push(Batch::default());
-                    }
-                    let batch = batches.last_mut().expect("one batch at least");
-                    batch.ops += ops;
-                    batch.rows.push(Pending { row, planned });
-                }
+                Ok(Planned { mailbox, ops }) => batches.push(Pending { row, mailbox }, ops),
             }
         }
         Ok(batches)
     }
 
     /// The rows of the batches written are activated; the others are returned.
-    fn settle(
-        &self,
-        (batches, written): (Vec<Batch>, usize),
-        reports: &mut [RowReport],
-    ) -> Vec<Pending> {
-        let mut batches = batches.into_iter();
-        for pending in batches.by_ref().take(written).flat_map(|batch| batch.rows) {
-            let indirizzo = pending.planned.mailbox.address;
+    fn settle(&self, batches: Written<Pending>, reports: &mut [RowReport]) -> Vec<Pending> {
+        for Pending { row, mailbox } in batches.written {
+            let indirizzo = mailbox.address;
             tracing::info!(address = %indirizzo, ordine = %self.ordine, "mailbox activated");
-            reports[pending.row.at].outcome = RowOutcome::Attivata { indirizzo };
+            reports[row.at].outcome = RowOutcome::Attivata { indirizzo };
         }
-        batches.flat_map(|batch| batch.rows).collect()
+        batches.unwritten
     }
 
     /// Rows whose write, or an earlier one, met another writer: each is read again and
@@ -346,27 +323,6 @@ impl File<'_> {
             Err(e) => refused(report, e),
         }
     }
-}
-
-/// Writes each batch in one transaction, in order (in one commit where the store can): the
-/// batches, and how many were written before one met another writer.
-async fn write(
-    store: &dyn ItemStore,
-    mut batches: Vec<Batch>,
-) -> Result<(Vec<Batch>, usize), StoreError> {
-    batches.retain(|batch| !batch.rows.is_empty());
-    let transactions = batches
-        .iter_mut()
-        .map(|batch| {
-            batch
-                .rows
-                .iter_mut()
-                .flat_map(|pending| std::mem::take(&mut pending.planned.ops))
-                .collect()
-        })
-        .collect();
-    let written = repo::commit_each(store, transactions).await?;
-    Ok((batches, written))
 }
 
 /// What a row comes to without an activation, from its member as read: a name other than
