@@ -19,6 +19,7 @@ pub mod error;
 pub mod http;
 pub mod lambda;
 pub mod local;
+pub mod outbound;
 pub mod outbox;
 pub mod payment;
 pub mod pdf;

@@ -14,6 +14,7 @@ use shared::order::Order;
 
 use super::{PaymentError, Payments, StatoPagamento};
 use crate::http::{ThirdParties, origin};
+use crate::outbound::Outbound;
 
 /// Where Stripe serves Stripe.js.
 const STRIPE_JS_ORIGIN: &str = "https://js.stripe.com";
@@ -48,7 +49,7 @@ impl StripeConfig {
 
 pub struct StripePayments {
     config: StripeConfig,
-    client: reqwest::Client,
+    http: Outbound,
 }
 
 #[derive(Deserialize)]
@@ -83,11 +84,10 @@ struct StripeErrorBody {
 
 impl StripePayments {
     pub fn new(config: StripeConfig) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .build()
-            .expect("an HTTP client");
-        Self { config, client }
+        Self {
+            config,
+            http: Outbound::new(Duration::from_secs(15)),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -127,8 +127,13 @@ impl StripePayments {
     async fn retrieve(&self, id: &str) -> Result<PaymentIntent, PaymentError> {
         // With its charge, whose time is when the card was charged.
         let url = self.url(&format!("payment_intents/{id}"));
-        self.call(self.client.get(url).query(&[("expand[]", "latest_charge")]))
-            .await
+        self.call(
+            self.http
+                .client()
+                .get(url)
+                .query(&[("expand[]", "latest_charge")]),
+        )
+        .await
     }
 
     fn intent_of(&self, pi: PaymentIntent) -> Intent {
@@ -158,7 +163,8 @@ impl Payments for StripePayments {
         ];
         let pi: PaymentIntent = self
             .call(
-                self.client
+                self.http
+                    .client()
                     .post(self.url("payment_intents"))
                     .header("Idempotency-Key", format!("ordine-{}", order.id))
                     .form(&form),
@@ -197,7 +203,8 @@ impl Payments for StripePayments {
         ];
         let refund: Refund = self
             .call(
-                self.client
+                self.http
+                    .client()
                     .post(self.url("refunds"))
                     .header("Idempotency-Key", key)
                     .form(&form),
@@ -208,7 +215,7 @@ impl Payments for StripePayments {
 
     async fn cancel(&self, riferimento: &str) -> Result<(), PaymentError> {
         let url = self.url(&format!("payment_intents/{riferimento}/cancel"));
-        let _: PaymentIntent = self.call(self.client.post(url)).await?;
+        let _: PaymentIntent = self.call(self.http.client().post(url)).await?;
         Ok(())
     }
 

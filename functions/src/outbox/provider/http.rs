@@ -9,22 +9,19 @@ use async_trait::async_trait;
 use shared::lifecycle::prospetto::Occupazione;
 
 use super::{Command, Provider, ProviderError};
+use crate::outbound::Outbound;
 
 pub struct HttpProvider {
     base: String,
-    client: reqwest::Client,
+    http: Outbound,
     token: Option<String>,
 }
 
 impl HttpProvider {
     pub fn new(base: impl Into<String>, token: Option<String>) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("an HTTP client");
         Self {
             base: base.into().trim_end_matches('/').to_owned(),
-            client,
+            http: Outbound::new(Duration::from_secs(10)),
             token,
         }
     }
@@ -39,7 +36,8 @@ impl Provider for HttpProvider {
         command: &Command,
     ) -> Result<(), ProviderError> {
         let mut request = self
-            .client
+            .http
+            .client()
             .post(format!("{}/v1/mailboxes/{address}/commands", self.base))
             .header("Idempotency-Key", command_id)
             .json(command);
@@ -64,7 +62,8 @@ impl Provider for HttpProvider {
 
     async fn occupazione(&self, address: &str) -> Result<Occupazione, ProviderError> {
         let mut request = self
-            .client
+            .http
+            .client()
             .get(format!("{}/v1/mailboxes/{address}/usage", self.base));
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
