@@ -300,16 +300,21 @@ pub fn documents_routes(state: AppState) -> Router {
 
 /// `routes` under `/api` as the API serves them, with its layers: the envelope on every
 /// error, the security headers, the time limit (the local server adds its own login).
+///
+/// The layers go on as one stack: axum wraps each route's every method in each layer it
+/// is given, and a Lambda function makes its router at every cold start.
 pub fn api(routes: Router) -> Router {
+    let layers = tower::ServiceBuilder::new()
+        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(http::api_response))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http::panicked,
+        ));
     routes
         // Below /api, an unknown path is an API error, never the SPA's shell.
         .route("/api", any(no_such_route))
         .route("/api/{*rest}", any(no_such_route))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            http::panicked,
-        ))
-        .layer(middleware::from_fn(http::api_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(layers)
 }
 
 async fn no_such_route() -> AppError {
