@@ -17,9 +17,14 @@ use aws_config::environment::{
     EnvironmentVariableCredentialsProvider, EnvironmentVariableRegionProvider,
 };
 use aws_config::{BehaviorVersion, ConfigLoader};
+use aws_sdk_dynamodb::config::ConfigBag;
 use aws_smithy_http_client::Builder;
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
@@ -52,9 +57,42 @@ pub fn defaults() -> ConfigLoader {
         .tls_context(context)
         .build_https();
     aws_config::defaults(BehaviorVersion::latest())
-        .http_client(https)
+        .http_client(SharedHttpClient::new(NoEagerConnector(https)))
         .credentials_provider(EnvironmentVariableCredentialsProvider::new())
         .region(EnvironmentVariableRegionProvider::new())
+}
+
+/// The SDK's HTTPS client without the connector it builds, and drops, as each SDK client
+/// is made: the SDK does that so that the system's roots are read at the start rather
+/// than at the first request, and it builds the connector it keeps at the first request
+/// all the same. With five roots compiled in there is nothing to read early, and each
+/// client's creation built a TLS configuration for nothing (about a twelfth of `pec-api`'s
+/// own work before its first `next`, by `perf`). The first request's work is unchanged.
+#[derive(Debug)]
+struct NoEagerConnector(SharedHttpClient);
+
+impl HttpClient for NoEagerConnector {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn validate_final_config(
+        &self,
+        components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.validate_final_config(components, cfg)
+    }
+
+    fn connector_metadata(
+        &self,
+    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// TLS for the requests this code sends to AWS itself (S3's, signed by rusty-s3), with

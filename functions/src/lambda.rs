@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use axum::Router;
+use axum::extract::State;
 use tokio::sync::OnceCell;
 
 use crate::AppState;
@@ -22,7 +22,7 @@ pub async fn api_state()
     crate::telemetry::init_json();
     let config = crate::aws::defaults().load().await;
     let check = table(&config)?;
-    // The routes reach the store only through [`LayoutCheck::before`].
+    // The routes reach the store only after [`LayoutCheck::wait`].
     let state = AppState::lambda(check.store.clone());
     Ok((config, state, check))
 }
@@ -63,17 +63,14 @@ impl LayoutCheck {
         &self.store
     }
 
-    /// `routes` with every request waiting for the check first. Inside the API's layers
-    /// (`routes::api`), so that the first request's time limit counts the read.
-    pub fn before(self, routes: Router) -> Router {
-        routes.layer(axum::middleware::from_fn(
-            move |request: axum::extract::Request, next: axum::middleware::Next| {
-                let check = self.clone();
-                async move {
-                    check.passed().await;
-                    next.run(request).await
-                }
-            },
-        ))
+    /// A request, once the check has passed: the middleware `routes::api_on_lambda` puts
+    /// inside the API's layers.
+    pub async fn wait(
+        State(check): State<LayoutCheck>,
+        request: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        check.passed().await;
+        next.run(request).await
     }
 }

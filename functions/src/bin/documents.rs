@@ -20,5 +20,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let state = state
         .with_files(Arc::new(S3Blobs::new(&config, &bucket)?))
         .with_trust(functions::trust::load(std::path::Path::new("/var/task"))?);
-    lambda_http::run(routes::api(layout.before(routes::documents_routes(state)))).await
+    lambda_http::run(routes::api_on_lambda(
+        routes::documents_routes(state),
+        layout,
+    ))
+    .await
 }

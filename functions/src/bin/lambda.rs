@@ -24,5 +24,5 @@ async fn main() -> Result<(), lambda_http::Error> {
     if let Some(stripe) = functions::payment::stripe::StripeConfig::from_env() {
         state = state.with_stripe(stripe);
     }
-    lambda_http::run(routes::api(layout.before(routes::api_routes(state)))).await
+    lambda_http::run(routes::api_on_lambda(routes::api_routes(state), layout)).await
 }

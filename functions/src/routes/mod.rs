@@ -34,6 +34,7 @@ use self::register::{Document, Routes};
 use crate::AppState;
 use crate::error::AppError;
 use crate::http;
+use crate::lambda::LayoutCheck;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -282,8 +283,8 @@ pub fn api_router(state: AppState) -> Router {
     api(api_routes(state))
 }
 
-/// [`api_router`]'s routes without the API's layers ([`api`]), for `pec-api` to put its
-/// own inside them (`lambda::LayoutCheck`).
+/// [`api_router`]'s routes without the API's layers, for `pec-api` to serve inside them
+/// with its layout check ([`api_on_lambda`]).
 pub fn api_routes(state: AppState) -> Router {
     api_areas(Router::new()).with_state(state)
 }
@@ -300,16 +301,27 @@ pub fn documents_routes(state: AppState) -> Router {
 
 /// `routes` under `/api` as the API serves them, with its layers: the envelope on every
 /// error, the security headers, the time limit (the local server adds its own login).
-///
+pub fn api(routes: Router) -> Router {
+    layered(routes, None)
+}
+
+/// [`api`] as a Lambda function serves it: every request waits for the table's layout
+/// check first, inside the API's layers, so that the first request's time limit counts
+/// the read.
+pub fn api_on_lambda(routes: Router, check: LayoutCheck) -> Router {
+    layered(routes, Some(check))
+}
+
 /// The layers go on as one stack: axum wraps each route's every method in each layer it
 /// is given, and a Lambda function makes its router at every cold start.
-pub fn api(routes: Router) -> Router {
+fn layered(routes: Router, check: Option<LayoutCheck>) -> Router {
     let layers = tower::ServiceBuilder::new()
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn(http::api_response))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http::panicked,
-        ));
+        ))
+        .option_layer(check.map(|check| middleware::from_fn_with_state(check, LayoutCheck::wait)));
     routes
         // Below /api, an unknown path is an API error, never the SPA's shell.
         .route("/api", any(no_such_route))
