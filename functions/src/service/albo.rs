@@ -415,11 +415,14 @@ impl File<'_> {
 }
 
 /// The rows of the batches written get their outcome; the others are returned.
-fn settle(batches: Written<Pending>, reports: &mut [RowReport]) -> Vec<Pending> {
-    for Pending { row, outcome } in batches.written {
+fn settle(
+    Written { written, unwritten }: Written<Pending>,
+    reports: &mut [RowReport],
+) -> Vec<Pending> {
+    for Pending { row, outcome } in written {
         reports[row.at].outcome = outcome;
     }
-    batches.unwritten
+    unwritten
 }
 
 /// One row read and written on its own.

@@ -261,13 +261,17 @@ impl File<'_> {
     }
 
     /// The rows of the batches written are activated; the others are returned.
-    fn settle(&self, batches: Written<Pending>, reports: &mut [RowReport]) -> Vec<Pending> {
-        for Pending { row, mailbox } in batches.written {
+    fn settle(
+        &self,
+        Written { written, unwritten }: Written<Pending>,
+        reports: &mut [RowReport],
+    ) -> Vec<Pending> {
+        for Pending { row, mailbox } in written {
             let indirizzo = mailbox.address;
             tracing::info!(address = %indirizzo, ordine = %self.ordine, "mailbox activated");
             reports[row.at].outcome = RowOutcome::Attivata { indirizzo };
         }
-        batches.unwritten
+        unwritten
     }
 
     /// Rows whose write, or an earlier one, met another writer: each is read again and
